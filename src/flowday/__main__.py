@@ -1,0 +1,3 @@
+from flowday.cli import main
+
+raise SystemExit(main())

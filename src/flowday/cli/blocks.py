@@ -1,0 +1,117 @@
+"""``add``, ``list``, ``edit``, ``rm``: blocks on the timeline."""
+
+from __future__ import annotations
+
+import argparse
+
+from flowday.cli.common import Context, block_rows, day_heading, print_json, report
+from flowday.domain.errors import InputError
+from flowday.domain.model import Sphere
+from flowday.domain.timeparse import parse_clock
+
+
+def register(commands: argparse._SubParsersAction, shared: argparse.ArgumentParser) -> None:
+    add = commands.add_parser(
+        "add", parents=[shared], help="add a block: flowday add 'Standup 9:00-9:15 #work'"
+    )
+    add.add_argument(
+        "text", nargs="+", help="quick-add text: title, times, duration, #sphere, #flex"
+    )
+    add.add_argument("--date", help="day (YYYY-MM-DD, today, tomorrow, yesterday, a weekday)")
+    add.add_argument("--start", help="start time HH:MM (overrides the text)")
+    add.add_argument("--end", help="end time HH:MM, 24:00 for midnight (overrides the text)")
+    spheres = add.add_mutually_exclusive_group()
+    for sphere in Sphere:
+        spheres.add_argument(
+            f"--{sphere.value}",
+            dest="sphere",
+            action="store_const",
+            const=sphere,
+            help=f"a {sphere.value} block",
+        )
+    add.add_argument("--flexible", action="store_true", help="the scheduler may move it")
+    add.add_argument("--force", action="store_true", help="cross a hard rule on purpose (recorded)")
+    add.set_defaults(handler=run_add)
+
+    listing = commands.add_parser("list", parents=[shared], help="the day's blocks")
+    listing.add_argument("--date", help="day (default today)")
+    listing.add_argument("--json", action="store_true", help="machine-readable output")
+    listing.set_defaults(handler=run_list)
+
+    edit = commands.add_parser("edit", parents=[shared], help="change a block")
+    edit.add_argument("id")
+    edit.add_argument("--title")
+    edit.add_argument("--start", help="HH:MM")
+    edit.add_argument("--end", help="HH:MM (24:00 for midnight)")
+    edit.add_argument("--sphere", help="work, personal or break")
+    edit.add_argument("--date", help="move to another day")
+    edit.add_argument("--notes")
+    flex = edit.add_mutually_exclusive_group()
+    flex.add_argument("--flexible", dest="flexible", action="store_true", default=None)
+    flex.add_argument("--fixed", dest="flexible", action="store_false")
+    edit.add_argument(
+        "--force", action="store_true", help="cross a hard rule on purpose (recorded)"
+    )
+    edit.set_defaults(handler=run_edit)
+
+    remove = commands.add_parser("rm", parents=[shared], help="delete a block")
+    remove.add_argument("id")
+    remove.set_defaults(handler=run_rm)
+
+
+def run_add(args: argparse.Namespace, context: Context) -> int:
+    planner = context.planner
+    date = context.date(args.date)
+    start = parse_clock(args.start) if args.start else None
+    end = parse_clock(args.end, allow_midnight_end=True) if args.end else None
+    if end is not None and start is None:
+        raise InputError("--end needs --start")
+    title, start, end, sphere, flexible = planner.parse_block_text(
+        " ".join(args.text), start=start, end=end, sphere=args.sphere,
+        flexible=args.flexible, day=context.store.day(date),
+    )  # fmt: skip
+    result = planner.add_block(
+        date, title=title, start=start, end=end, sphere=sphere, flexible=flexible, force=args.force
+    )
+    assert result.block is not None
+    print(result.block.id)
+    report(result.warnings, result.crossed)
+    return 0
+
+
+def run_list(args: argparse.Namespace, context: Context) -> int:
+    date = context.date(args.date)
+    blocks = context.store.blocks_on(date)
+    if args.json:
+        print_json([b.to_dict() for b in blocks])
+        return 0
+    day = context.store.day(date)
+    planner = context.planner
+    print(day_heading(day, planner.mode_of(day), planner.window_of(day)))
+    print("\n".join(block_rows(blocks)))
+    return 0
+
+
+def run_edit(args: argparse.Namespace, context: Context) -> int:
+    changes = {
+        "title": args.title,
+        "start": parse_clock(args.start) if args.start else None,
+        "end": parse_clock(args.end, allow_midnight_end=True) if args.end else None,
+        "sphere": Sphere.parse(args.sphere) if args.sphere else None,
+        "date": context.date(args.date) if args.date else None,
+        "notes": args.notes,
+        "flexible": args.flexible,
+    }
+    result = context.planner.edit_block(args.id, force=args.force, **changes)
+    assert result.block is not None
+    block = result.block
+    when = f"{block.date.to_date_string()} {block.span}"
+    print(f"{block.id}  {when}  {block.sphere.value}  {block.title}")
+    report(result.warnings, result.crossed)
+    return 0
+
+
+def run_rm(args: argparse.Namespace, context: Context) -> int:
+    block = context.planner.remove_block(args.id)
+    print(f"removed {block.id}  {block.date.to_date_string()} {block.span}  {block.title}")
+    return 0

@@ -1,0 +1,143 @@
+"""What every command shares: global options, the context (config, store, planner,
+clock), date parsing and plain-text output helpers."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import pendulum
+
+from flowday.config import Config, load_config
+from flowday.domain.clock import Clock, clock_from_env
+from flowday.domain.model import Block, Day
+from flowday.domain.rules import Violation
+from flowday.domain.timeparse import parse_date
+from flowday.planner import Planner
+from flowday.store import Store
+
+
+def shared_options(*, suppress: bool = True) -> argparse.ArgumentParser:
+    """Global options, accepted before or after the command (``flowday --data-dir D list``
+    and ``flowday list --data-dir D``)."""
+    default = argparse.SUPPRESS if suppress else None
+    options = argparse.ArgumentParser(add_help=False)
+    options.add_argument(
+        "--data-dir",
+        metavar="PATH",
+        default=default,
+        help="data folder (else $FLOWDAY_DATA_DIR, else the user data dir)",
+    )
+    options.add_argument(
+        "--config",
+        metavar="FILE",
+        default=default,
+        help="config file (else $FLOWDAY_CONFIG, else the user config dir)",
+    )
+    options.add_argument("--theme", metavar="NAME", default=default, help="theme for the planner")
+    return options
+
+
+def data_dir(explicit: str | None) -> Path:
+    if explicit:
+        return Path(explicit).expanduser()
+    if os.environ.get("FLOWDAY_DATA_DIR"):
+        return Path(os.environ["FLOWDAY_DATA_DIR"]).expanduser()
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("flowday"))
+
+
+@dataclass
+class Context:
+    """Built lazily: ``flowday --help`` or a bad flag never touches the data folder."""
+
+    config: Config
+    data_path: Path
+    clock: Clock
+
+    @classmethod
+    def from_args(cls, args: argparse.Namespace) -> Context:
+        config = load_config(getattr(args, "config", None))
+        return cls(
+            config, data_dir(getattr(args, "data_dir", None)), clock_from_env(config.timezone)
+        )
+
+    @cached_property
+    def store(self) -> Store:
+        return Store(self.data_path)
+
+    @cached_property
+    def planner(self) -> Planner:
+        return Planner(self.store, self.config, self.clock)
+
+    def date(self, text: str | None) -> pendulum.Date:
+        today = self.clock.now().in_timezone(self.config.timezone).date()
+        return today if text is None else parse_date(text, today)
+
+
+def error(message: str) -> None:
+    print(f"flowday: {message}", file=sys.stderr)
+
+
+def warn(message: str) -> None:
+    print(f"flowday: warning: {message}", file=sys.stderr)
+
+
+def print_json(data: Any) -> None:
+    print(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def report(warnings: list[Violation], crossed: list[Violation]) -> None:
+    for violation in crossed:
+        print(f"flowday: crossed ({violation.rule}): {violation.message}", file=sys.stderr)
+    for violation in warnings:
+        warn(f"{violation.message} [{violation.rule}]")
+
+
+def day_heading(day: Day, mode: str, window: tuple[int, int]) -> str:
+    from flowday.domain.model import fmt_minutes
+
+    return (
+        f"{day.date.format('ddd D MMM YYYY')} · {mode} · "
+        f"work {fmt_minutes(window[0])}-{fmt_minutes(window[1])}"
+    )
+
+
+def block_rows(blocks: list[Block]) -> list[str]:
+    """Aligned, readable lines; ``~`` marks a flexible block."""
+    if not blocks:
+        return ["  (no blocks)"]
+    width = min(max(len(b.title) for b in blocks), 48)
+    rows = []
+    for block in blocks:
+        title = block.title if len(block.title) <= width else block.title[: width - 1] + "…"
+        flex = "~" if block.flexible else " "
+        rows.append(f"  {block.span}  {block.sphere.value:<8} {flex} {title:<{width}}  {block.id}")
+    return rows
+
+
+def register_doctor(commands: argparse._SubParsersAction, shared: argparse.ArgumentParser) -> None:
+    doctor = commands.add_parser("doctor", parents=[shared], help="check every data file")
+    doctor.add_argument(
+        "--repair",
+        action="store_true",
+        help="keep each damaged file as NAME.corrupt-<stamp> and start it afresh",
+    )
+    doctor.set_defaults(handler=run_doctor)
+
+
+def run_doctor(args: argparse.Namespace, context: Context) -> int:
+    problems = context.store.doctor(repair=args.repair)
+    if not problems:
+        print(f"all data files in {context.data_path} are readable")
+        return 0
+    for path, problem in problems:
+        print(f"{path}: {problem}")
+    return 0 if args.repair and all("kept as" in p for _, p in problems) else 4

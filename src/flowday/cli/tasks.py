@@ -1,0 +1,68 @@
+"""``task add``, ``task list``, ``task rm``: the inbox of unscheduled tasks."""
+
+from __future__ import annotations
+
+import argparse
+
+from flowday.cli.common import Context, print_json
+from flowday.domain.model import Sphere
+from flowday.domain.timeparse import fmt_duration, parse_duration
+
+
+def register(commands: argparse._SubParsersAction, shared: argparse.ArgumentParser) -> None:
+    task = commands.add_parser("task", parents=[shared], help="the inbox of unscheduled tasks")
+    actions = task.add_subparsers(dest="task_command", metavar="ACTION", required=True)
+
+    add = actions.add_parser(
+        "add", parents=[shared], help="flowday task add 'Write report 2h #work'"
+    )
+    add.add_argument("text", nargs="+", help="title, estimate (45m, 1h30), #sphere")
+    add.add_argument("--sphere", help="work, personal or break (default work)")
+    add.add_argument("--estimate", help="how long it takes, e.g. 45m or 1h30")
+    add.add_argument("--priority", type=int, choices=(1, 2, 3), help="1 high, 2 normal, 3 low")
+    add.add_argument("--due", help="due date")
+    add.set_defaults(handler=run_task_add)
+
+    listing = actions.add_parser("list", parents=[shared], help="the inbox")
+    listing.add_argument("--json", action="store_true")
+    listing.set_defaults(handler=run_task_list)
+
+    remove = actions.add_parser("rm", parents=[shared], help="delete a task")
+    remove.add_argument("id")
+    remove.set_defaults(handler=run_task_rm)
+
+
+def run_task_add(args: argparse.Namespace, context: Context) -> int:
+    task = context.planner.add_task(
+        " ".join(args.text),
+        sphere=Sphere.parse(args.sphere) if args.sphere else None,
+        estimate=parse_duration(args.estimate) if args.estimate else None,
+        priority=args.priority,
+        due=context.date(args.due) if args.due else None,
+    )
+    print(task.id)
+    return 0
+
+
+def run_task_list(args: argparse.Namespace, context: Context) -> int:
+    tasks = context.store.tasks()
+    if args.json:
+        print_json([t.to_dict() for t in tasks])
+        return 0
+    if not tasks:
+        print("inbox is empty")
+        return 0
+    width = min(max(len(t.title) for t in tasks), 48)
+    for t in tasks:
+        due = f"due {t.due.to_date_string()}" if t.due else ""
+        print(
+            f"  p{t.priority}  {fmt_duration(t.estimate):>5}  {t.sphere.value:<8} "
+            f"{t.title[:width]:<{width}}  {t.id}  {due}".rstrip()
+        )
+    return 0
+
+
+def run_task_rm(args: argparse.Namespace, context: Context) -> int:
+    task = context.planner.remove_task(args.id)
+    print(f"removed {task.id}  {task.title}")
+    return 0

@@ -1,0 +1,186 @@
+"""Settings from ``config.toml`` (user config dir; ``--config FILE`` / ``FLOWDAY_CONFIG``).
+
+Pure Python (tomllib): read once per process, validated, every problem reported as one
+line naming the file and, where TOML can tell, the line.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pendulum
+
+from flowday.domain.errors import FlowdayError
+from flowday.domain.timeparse import WEEKDAYS, Zone, parse_clock, parse_span
+
+
+class ConfigError(FlowdayError):
+    """The configuration file cannot be used (exit status 2)."""
+
+    exit_code = 2
+
+
+@dataclass(frozen=True)
+class Config:
+    timezone: Zone = field(default_factory=pendulum.local_timezone)
+    work_start: int = 9 * 60
+    work_end: int = 17 * 60
+    working_days: frozenset[int] = frozenset(range(5))  # Monday=0 .. Sunday=6
+    week_modes: tuple[str, ...] = ("balance",) * 7  # mode per weekday, Monday first
+    theme: str | None = None
+    keymap: dict[str, str] = field(default_factory=dict)
+    reflection: dict[str, Any] = field(default_factory=dict)
+    modes: dict[str, Any] = field(
+        default_factory=dict
+    )  # raw [modes.*] tables, for the rules engine
+    source: Path | None = None
+    lines: tuple[str, ...] = ()  # the file's text, so later checks can name the line
+
+    def mode_for(self, date: pendulum.Date) -> str:
+        return self.week_modes[date.weekday()]
+
+    def is_working_day(self, date: pendulum.Date) -> bool:
+        return date.weekday() in self.working_days
+
+    def line_of(self, needle: str) -> int | None:
+        for number, line in enumerate(self.lines, start=1):
+            if needle in line:
+                return number
+        return None
+
+    def error(self, message: str, needle: str | None = None) -> ConfigError:
+        where = str(self.source) if self.source else "config"
+        line = self.line_of(needle) if needle else None
+        return ConfigError(f"{where}{f', line {line}' if line else ''}: {message}")
+
+
+def default_config_path() -> Path:
+    from platformdirs import user_config_dir
+
+    return Path(user_config_dir("flowday")) / "config.toml"
+
+
+def config_path(explicit: str | os.PathLike[str] | None) -> Path:
+    if explicit:
+        return Path(explicit)
+    if os.environ.get("FLOWDAY_CONFIG"):
+        return Path(os.environ["FLOWDAY_CONFIG"])
+    return default_config_path()
+
+
+def load_config(explicit: str | os.PathLike[str] | None = None) -> Config:
+    path = config_path(explicit)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        if explicit:
+            raise ConfigError(f"{path}: no such config file") from None
+        return from_mapping({}, tz_env=os.environ.get("FLOWDAY_TZ"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read ({exc})") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: {exc}") from None
+    return from_mapping(data, source=path, text=text, tz_env=os.environ.get("FLOWDAY_TZ"))
+
+
+_KNOWN_KEYS = {
+    "timezone", "work_hours", "working_days", "week", "theme", "keymap", "reflection", "modes",
+}  # fmt: skip
+
+
+def from_mapping(
+    data: dict[str, Any],
+    *,
+    source: Path | None = None,
+    text: str = "",
+    tz_env: str | None = None,
+) -> Config:
+    probe = Config(source=source, lines=tuple(text.splitlines()))
+    for key in data:
+        if key not in _KNOWN_KEYS:
+            raise probe.error(f"unknown setting {key!r}", key)
+
+    zone_name = tz_env or data.get("timezone")
+    timezone: Zone = pendulum.local_timezone()
+    if zone_name:
+        try:
+            timezone = pendulum.timezone(str(zone_name))
+        except Exception:
+            raise probe.error(f"unknown time zone {zone_name!r}", "timezone") from None
+
+    work_start, work_end = probe.work_start, probe.work_end
+    if "work_hours" in data:
+        try:
+            work_start, work_end = parse_span(str(data["work_hours"]))
+        except FlowdayError as exc:
+            raise probe.error(f"work_hours: {exc}", "work_hours") from None
+
+    working_days = probe.working_days
+    if "working_days" in data:
+        working_days = frozenset(
+            _weekday_index(probe, d) for d in _as_list(probe, data["working_days"], "working_days")
+        )
+
+    week = list(probe.week_modes)
+    if "week" in data:
+        table = data["week"]
+        if not isinstance(table, dict):
+            raise probe.error(
+                '[week] must map weekdays to modes, e.g. friday = "integration"', "week"
+            )
+        for day_name, mode in table.items():
+            if not isinstance(mode, str):
+                raise probe.error(f"week.{day_name} must be a mode name", day_name)
+            week[_weekday_index(probe, day_name)] = mode
+
+    for table_name in ("keymap", "reflection", "modes"):
+        if table_name in data and not isinstance(data[table_name], dict):
+            raise probe.error(f"[{table_name}] must be a table", table_name)
+    keymap = {str(k): str(v) for k, v in data.get("keymap", {}).items()}
+    reflection = dict(data.get("reflection", {}))
+    for key in ("balance_after", "integration_at"):
+        if key in reflection:
+            try:
+                parse_clock(str(reflection[key])) if key == "integration_at" else int(
+                    reflection[key]
+                )
+            except (FlowdayError, ValueError):
+                raise probe.error(
+                    f"reflection.{key} has a bad value {reflection[key]!r}", key
+                ) from None
+
+    theme = data.get("theme")
+    return Config(
+        timezone=timezone,
+        work_start=work_start,
+        work_end=work_end,
+        working_days=working_days,
+        week_modes=tuple(week),
+        theme=str(theme) if theme is not None else None,
+        keymap=keymap,
+        reflection=reflection,
+        modes=dict(data.get("modes", {})),
+        source=source,
+        lines=tuple(text.splitlines()),
+    )
+
+
+def _as_list(probe: Config, value: Any, key: str) -> list[Any]:
+    if not isinstance(value, list):
+        raise probe.error(f"{key} must be a list", key)
+    return value
+
+
+def _weekday_index(probe: Config, name: Any) -> int:
+    word = str(name).strip().lower()
+    if len(word) >= 3:
+        for index, day in enumerate(WEEKDAYS):
+            if day.startswith(word):
+                return index
+    raise probe.error(f"{name!r} is not a weekday", str(name))

@@ -1,0 +1,1 @@
+"""Pure domain logic: no Textual, no TinyDB (a test enforces it)."""

@@ -1,0 +1,41 @@
+"""The clock is injected everywhere, so tests never depend on today's real date."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import Protocol
+
+import pendulum
+
+
+class Clock(Protocol):
+    def now(self) -> pendulum.DateTime: ...
+
+
+@dataclass(frozen=True)
+class SystemClock:
+    tz: pendulum.Timezone | pendulum.FixedTimezone
+
+    def now(self) -> pendulum.DateTime:
+        return pendulum.now(self.tz)
+
+
+@dataclass(frozen=True)
+class FixedClock:
+    """A clock stopped at one instant (tests, and ``FLOWDAY_NOW`` for scripted runs)."""
+
+    at: pendulum.DateTime
+
+    def now(self) -> pendulum.DateTime:
+        return self.at
+
+
+def clock_from_env(tz: pendulum.Timezone | pendulum.FixedTimezone) -> Clock:
+    """``FLOWDAY_NOW=2026-03-02T10:00`` pins "now" (read as local time in ``tz``)."""
+    pinned = os.environ.get("FLOWDAY_NOW")
+    if pinned:
+        at = pendulum.parse(pinned, tz=tz)
+        assert isinstance(at, pendulum.DateTime)
+        return FixedClock(at.in_timezone(tz))
+    return SystemClock(tz)

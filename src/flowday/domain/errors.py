@@ -1,0 +1,29 @@
+"""Errors the domain raises; the CLI maps each kind to one exit status."""
+
+from __future__ import annotations
+
+
+class FlowdayError(Exception):
+    """Base of every error flowday reports to a person as one clear line."""
+
+    exit_code = 1
+
+
+class InputError(FlowdayError):
+    """The person typed something flowday cannot accept (exit status 2)."""
+
+    exit_code = 2
+
+
+class RefusedError(FlowdayError):
+    """The change breaks a hard rule or overlaps another block (exit status 3)."""
+
+    exit_code = 3
+
+    def __init__(self, message: str, violations: list | None = None) -> None:
+        super().__init__(message)
+        self.violations = violations or []
+
+
+class NotFoundError(InputError):
+    """An id that names nothing."""

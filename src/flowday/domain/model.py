@@ -1,0 +1,327 @@
+"""The day model: blocks on a timeline, inbox tasks, and the day that holds them.
+
+Times of day are *wall-clock minutes* since local midnight (0..1440), because that is
+what people type and read; real durations (which differ on DST days) come from
+:mod:`flowday.domain.timeparse`, which knows the time zone.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass, field, replace
+from enum import StrEnum
+from typing import Any
+
+import pendulum
+
+from flowday.domain.errors import InputError
+from flowday.domain.text import clean_text, clean_title
+
+MINUTES_PER_DAY = 24 * 60
+ID_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"  # no 0/o, 1/l/i: ids get typed by hand
+ID_LENGTH = 8
+
+
+class Sphere(StrEnum):
+    """Which part of life a block belongs to."""
+
+    WORK = "work"
+    PERSONAL = "personal"
+    BREAK = "break"  # meals, walks, rest
+
+    @classmethod
+    def parse(cls, value: str) -> Sphere:
+        try:
+            return cls(value.strip().lower())
+        except ValueError:
+            choices = ", ".join(s.value for s in cls)
+            raise InputError(f"unknown sphere {value!r} (choose {choices})") from None
+
+
+def new_id() -> str:
+    return "".join(secrets.choice(ID_ALPHABET) for _ in range(ID_LENGTH))
+
+
+def fmt_minutes(minutes: int) -> str:
+    """Wall-clock minutes as ``HH:MM``; 1440 is ``24:00`` (midnight at the end of the day)."""
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def stamp(now: pendulum.DateTime) -> str:
+    return now.in_timezone("UTC").format("YYYY-MM-DD[T]HH:mm:ss[Z]")
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """A stretch of the day given to one thing."""
+
+    id: str
+    date: pendulum.Date
+    start: int  # wall-clock minutes since midnight
+    end: int  # wall-clock minutes, 1..1440; > start (blocks never cross midnight)
+    title: str
+    sphere: Sphere
+    flexible: bool = False  # the scheduler may move it; fixed blocks are appointments
+    notes: str = ""
+    created: str = ""
+    updated: str = ""
+    source: str = ""  # e.g. "ics:<uid>" for imported events; empty when made by hand
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.start < MINUTES_PER_DAY:
+            raise InputError(f"start {fmt_minutes(self.start)} is not a time of day")
+        if not 0 < self.end <= MINUTES_PER_DAY:
+            raise InputError(f"end {fmt_minutes(self.end)} is not a time of day")
+        if self.end <= self.start:
+            raise InputError(
+                f"end {fmt_minutes(self.end)} is not after start {fmt_minutes(self.start)}"
+                " (blocks cannot cross midnight)"
+            )
+
+    @classmethod
+    def create(
+        cls,
+        *,
+        date: pendulum.Date,
+        start: int,
+        end: int,
+        title: str,
+        sphere: Sphere,
+        flexible: bool = False,
+        notes: str = "",
+        now: pendulum.DateTime,
+        source: str = "",
+    ) -> Block:
+        when = stamp(now)
+        return cls(
+            id=new_id(),
+            date=date,
+            start=start,
+            end=end,
+            title=clean_title(title),
+            sphere=sphere,
+            flexible=flexible,
+            notes=clean_text(notes, limit=2000),
+            created=when,
+            updated=when,
+            source=source,
+        )
+
+    @property
+    def wall_minutes(self) -> int:
+        """Length on the wall clock (equal to the real length except across a DST change)."""
+        return self.end - self.start
+
+    @property
+    def span(self) -> str:
+        return f"{fmt_minutes(self.start)}-{fmt_minutes(self.end)}"
+
+    def overlaps(self, other: Block) -> bool:
+        return self.date == other.date and self.start < other.end and other.start < self.end
+
+    def changed(self, now: pendulum.DateTime, **changes: Any) -> Block:
+        if "title" in changes:
+            changes["title"] = clean_title(changes["title"])
+        if "notes" in changes:
+            changes["notes"] = clean_text(changes["notes"], limit=2000)
+        return replace(self, updated=stamp(now), **changes)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "date": self.date.to_date_string(),
+            "start": fmt_minutes(self.start),
+            "end": fmt_minutes(self.end),
+            "title": self.title,
+            "sphere": self.sphere.value,
+            "flexible": self.flexible,
+            "notes": self.notes,
+            "created": self.created,
+            "updated": self.updated,
+            "source": self.source,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Block:
+        from flowday.domain.timeparse import parse_clock, parse_iso_date
+
+        return cls(
+            id=str(data["id"]),
+            date=parse_iso_date(str(data["date"])),
+            start=parse_clock(str(data["start"])),
+            end=parse_clock(str(data["end"]), allow_midnight_end=True),
+            title=str(data["title"]),
+            sphere=Sphere(data["sphere"]),
+            flexible=bool(data.get("flexible", False)),
+            notes=str(data.get("notes", "")),
+            created=str(data.get("created", "")),
+            updated=str(data.get("updated", "")),
+            source=str(data.get("source", "")),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Task:
+    """An unscheduled inbox item, waiting for a slot."""
+
+    id: str
+    title: str
+    sphere: Sphere
+    estimate: int = 30  # minutes
+    priority: int = 2  # 1 high, 2 normal, 3 low
+    due: pendulum.Date | None = None
+    created: str = ""
+
+    def __post_init__(self) -> None:
+        if not 0 < self.estimate <= MINUTES_PER_DAY:
+            raise InputError(f"estimate must be 1-{MINUTES_PER_DAY} minutes, not {self.estimate}")
+        if self.priority not in (1, 2, 3):
+            raise InputError(f"priority must be 1, 2 or 3, not {self.priority}")
+
+    @classmethod
+    def create(
+        cls,
+        *,
+        title: str,
+        sphere: Sphere,
+        estimate: int = 30,
+        priority: int = 2,
+        due: pendulum.Date | None = None,
+        now: pendulum.DateTime,
+    ) -> Task:
+        return cls(
+            id=new_id(),
+            title=clean_title(title),
+            sphere=sphere,
+            estimate=estimate,
+            priority=priority,
+            due=due,
+            created=stamp(now),
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "sphere": self.sphere.value,
+            "estimate": self.estimate,
+            "priority": self.priority,
+            "due": self.due.to_date_string() if self.due else None,
+            "created": self.created,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Task:
+        from flowday.domain.timeparse import parse_iso_date
+
+        due = data.get("due")
+        return cls(
+            id=str(data["id"]),
+            title=str(data["title"]),
+            sphere=Sphere(data["sphere"]),
+            estimate=int(data.get("estimate", 30)),
+            priority=int(data.get("priority", 2)),
+            due=parse_iso_date(str(due)) if due else None,
+            created=str(data.get("created", "")),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Crossing:
+    """A hard rule crossed on purpose (``--force``): part of the day's story, never hidden."""
+
+    rule: str
+    block: str  # block id ("" when the crossing concerns the day, e.g. its hours)
+    at: str  # UTC stamp
+    message: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"rule": self.rule, "block": self.block, "at": self.at, "message": self.message}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Crossing:
+        return cls(
+            rule=str(data["rule"]),
+            block=str(data.get("block", "")),
+            at=str(data.get("at", "")),
+            message=str(data.get("message", "")),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class ModeSwitch:
+    """One change of a day's mode, kept for the day's history and the insights."""
+
+    from_mode: str
+    to_mode: str
+    at: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"from": self.from_mode, "to": self.to_mode, "at": self.at}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> ModeSwitch:
+        return cls(from_mode=str(data["from"]), to_mode=str(data["to"]), at=str(data.get("at", "")))
+
+
+@dataclass(frozen=True, slots=True)
+class Day:
+    """Per-day settings and history. Fields left ``None`` fall back to the configuration
+    (the weekly mode map and the default work window)."""
+
+    date: pendulum.Date
+    mode: str | None = None
+    work_start: int | None = None
+    work_end: int | None = None
+    crossings: tuple[Crossing, ...] = ()
+    mode_switches: tuple[ModeSwitch, ...] = ()
+    reflection: dict[str, Any] | None = None
+    reflection_skipped: bool = False
+    notes: tuple[str, ...] = ()  # all-day notes, e.g. imported all-day events
+    extra: dict[str, Any] = field(default_factory=dict)  # fields from later versions, kept as-is
+
+    @property
+    def has_own_window(self) -> bool:
+        return self.work_start is not None and self.work_end is not None
+
+    def to_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = dict(self.extra)
+        data.update(
+            {
+                "date": self.date.to_date_string(),
+                "mode": self.mode,
+                "work_start": None if self.work_start is None else fmt_minutes(self.work_start),
+                "work_end": None if self.work_end is None else fmt_minutes(self.work_end),
+                "crossings": [c.to_dict() for c in self.crossings],
+                "mode_switches": [s.to_dict() for s in self.mode_switches],
+                "reflection": self.reflection,
+                "reflection_skipped": self.reflection_skipped,
+                "notes": list(self.notes),
+            }
+        )
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Day:
+        from flowday.domain.timeparse import parse_clock, parse_iso_date
+
+        known = {
+            "date", "mode", "work_start", "work_end", "crossings", "mode_switches",
+            "reflection", "reflection_skipped", "notes",
+        }  # fmt: skip
+        ws, we = data.get("work_start"), data.get("work_end")
+        reflection = data.get("reflection")
+        if reflection is not None and not isinstance(reflection, dict):
+            raise ValueError("reflection is not an object")
+        return cls(
+            date=parse_iso_date(str(data["date"])),
+            mode=None if data.get("mode") is None else str(data["mode"]),
+            work_start=None if ws is None else parse_clock(str(ws)),
+            work_end=None if we is None else parse_clock(str(we), allow_midnight_end=True),
+            crossings=tuple(Crossing.from_dict(c) for c in data.get("crossings", [])),
+            mode_switches=tuple(ModeSwitch.from_dict(s) for s in data.get("mode_switches", [])),
+            reflection=reflection,
+            reflection_skipped=bool(data.get("reflection_skipped", False)),
+            notes=tuple(str(n) for n in data.get("notes", [])),
+            extra={k: v for k, v in data.items() if k not in known},
+        )

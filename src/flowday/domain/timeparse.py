@@ -1,0 +1,242 @@
+"""Parsing what people type: clock times, dates, durations and the quick-add line.
+
+Every parser raises :class:`InputError` with a message fit to print as one line.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import pendulum
+
+from flowday.domain.errors import InputError
+from flowday.domain.model import MINUTES_PER_DAY, Sphere, fmt_minutes
+
+Zone = pendulum.Timezone | pendulum.FixedTimezone
+
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+_CLOCK = re.compile(r"^(\d{1,2})(?::(\d{2}))?\s*(am|pm)?$", re.IGNORECASE)
+_DURATION = re.compile(r"^(?:(\d+)h(?:(\d{1,2})m?)?|(\d+)m(?:in)?)$", re.IGNORECASE)
+_TIME_TOKEN = r"\d{1,2}(?::\d{2})?(?:am|pm)?"
+_SPAN = re.compile(rf"^({_TIME_TOKEN})-({_TIME_TOKEN})$", re.IGNORECASE)
+_CLOCK_TOKEN = re.compile(r"^\d{1,2}(?::\d{2}(?:am|pm)?|am|pm)$", re.IGNORECASE)
+_TAG = re.compile(r"^#([a-z]+)$", re.IGNORECASE)
+
+FLEX_TAGS = ("flex", "flexible")
+DEFAULT_BLOCK_MINUTES = 30
+
+
+def parse_clock(text: str, *, allow_midnight_end: bool = False) -> int:
+    """``9``, ``9:05``, ``09:05``, ``7am``, ``7:45pm``, ``24:00`` (end only) → minutes."""
+    match = _CLOCK.match(text.strip())
+    if not match:
+        raise InputError(f"{text!r} is not a time (use HH:MM, e.g. 09:30 or 7:45pm)")
+    hour, minute = int(match[1]), int(match[2] or 0)
+    meridiem = (match[3] or "").lower()
+    if minute > 59:
+        raise InputError(f"{text!r} is not a time: minutes must be 00-59")
+    if meridiem:
+        if not 1 <= hour <= 12:
+            raise InputError(f"{text!r} is not a time: with am/pm the hour must be 1-12")
+        hour = hour % 12 + (12 if meridiem == "pm" else 0)
+    if hour == 24 and minute == 0:
+        if allow_midnight_end:
+            return MINUTES_PER_DAY
+        raise InputError(f"{text!r} can only end a block (24:00 is midnight at the day's end)")
+    if hour > 23:
+        raise InputError(f"{text!r} is not a time: hours must be 00-23 (or 24:00 as an end)")
+    return hour * 60 + minute
+
+
+def parse_duration(text: str) -> int:
+    """``45m``, ``1h``, ``1h30``, ``1h30m``, ``90min`` → minutes (> 0)."""
+    match = _DURATION.match(text.strip())
+    if not match:
+        raise InputError(f"{text!r} is not a duration (use e.g. 45m, 1h, 1h30)")
+    minutes = int(match[3]) if match[3] else int(match[1]) * 60 + int(match[2] or 0)
+    if minutes <= 0:
+        raise InputError(f"{text!r} is not a duration: it must be longer than 0 minutes")
+    if minutes > MINUTES_PER_DAY:
+        raise InputError(f"{text!r} is longer than a day")
+    return minutes
+
+
+def fmt_duration(minutes: int) -> str:
+    hours, rest = divmod(minutes, 60)
+    if not hours:
+        return f"{rest}m"
+    return f"{hours}h{rest:02d}" if rest else f"{hours}h"
+
+
+def parse_iso_date(text: str) -> pendulum.Date:
+    match = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", text.strip())
+    if not match:
+        raise InputError(f"{text!r} is not a date (use YYYY-MM-DD, today, tomorrow or a weekday)")
+    try:
+        return pendulum.date(int(match[1]), int(match[2]), int(match[3]))
+    except ValueError:
+        raise InputError(f"{text!r} is not a date: no such day in the calendar") from None
+
+
+def parse_date(text: str, today: pendulum.Date) -> pendulum.Date:
+    """``YYYY-MM-DD``, ``today``, ``tomorrow``, ``yesterday`` or a weekday name (its next
+    occurrence, today included; ``mon``..``sun`` work too)."""
+    word = text.strip().lower()
+    if word == "today":
+        return today
+    if word == "tomorrow":
+        return today.add(days=1)
+    if word == "yesterday":
+        return today.subtract(days=1)
+    if len(word) >= 3:
+        for index, name in enumerate(WEEKDAYS):
+            if name.startswith(word):
+                return today.add(days=(index - today.weekday()) % 7)
+    return parse_iso_date(text)
+
+
+def parse_span(text: str) -> tuple[int, int]:
+    """``9-17``, ``09:00-17:30``, ``9am-5pm`` → (start, end) minutes with start < end."""
+    match = _SPAN.match(text.strip())
+    if not match:
+        raise InputError(f"{text!r} is not a time range (use e.g. 09:00-17:00)")
+    start, end = _resolve_span(match[1], match[2])
+    if end <= start:
+        raise InputError(
+            f"{text!r}: end {fmt_minutes(end)} is not after start {fmt_minutes(start)}"
+        )
+    return start, end
+
+
+def _resolve_span(first: str, second: str) -> tuple[int, int]:
+    """A range like ``9-10pm`` means 21:00-22:00: the start borrows the end's am/pm."""
+    end = parse_clock(second, allow_midnight_end=True)
+    first_has_meridiem = re.search(r"(am|pm)$", first, re.IGNORECASE)
+    second_meridiem = re.search(r"(am|pm)$", second, re.IGNORECASE)
+    if not first_has_meridiem and second_meridiem:
+        borrowed = parse_clock(first + second_meridiem[1])
+        if borrowed < end:
+            return borrowed, end
+    return parse_clock(first), end
+
+
+# --- real time: DST-aware conversion ------------------------------------------------------
+
+
+def instant(date: pendulum.Date, minutes: int, tz: Zone) -> pendulum.DateTime:
+    """The real instant of a wall-clock time on ``date``. Refuses times that do not exist
+    (the hour skipped when clocks spring forward); ambiguous times take their first
+    occurrence. ``1440`` is the midnight that ends the day."""
+    if minutes == MINUTES_PER_DAY:
+        nxt = date.add(days=1)
+        return pendulum.datetime(nxt.year, nxt.month, nxt.day, tz=tz, fold=0)
+    hour, minute = divmod(minutes, 60)
+    moment = pendulum.datetime(date.year, date.month, date.day, hour, minute, tz=tz, fold=0)
+    if (moment.hour, moment.minute) != (hour, minute) or moment.date() != date:
+        raise InputError(
+            f"{fmt_minutes(minutes)} does not exist on {date.to_date_string()}: "
+            "the clocks skip it (daylight saving time)"
+        )
+    return moment
+
+
+def real_minutes(date: pendulum.Date, start: int, end: int, tz: Zone) -> int:
+    """How long ``start``-``end`` on ``date`` really lasts (60 for 01:00-03:00 on a
+    spring-forward day)."""
+    return int((instant(date, end, tz) - instant(date, start, tz)).total_seconds() // 60)
+
+
+def day_length(date: pendulum.Date, tz: Zone) -> int:
+    """Minutes in the calendar day: 1440, or 1380/1500 on DST days."""
+    return real_minutes(date, 0, MINUTES_PER_DAY, tz)
+
+
+def check_exists(date: pendulum.Date, start: int, end: int, tz: Zone) -> None:
+    instant(date, start, tz)
+    instant(date, end, tz)
+
+
+# --- quick-add ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class QuickAdd:
+    """What a quick-add line says. Any part may be missing; the caller fills defaults."""
+
+    title: str
+    start: int | None = None
+    end: int | None = None
+    duration: int | None = None
+    sphere: Sphere | None = None
+    flexible: bool = False
+
+    def resolved_end(self) -> int | None:
+        if self.end is not None:
+            return self.end
+        if self.start is None:
+            return None
+        return self.start + (self.duration or DEFAULT_BLOCK_MINUTES)
+
+
+def parse_quick_add(text: str) -> QuickAdd:
+    """``"Standup 9:00-9:15 #work"``, ``"Dentist 12:30 45m #personal"``,
+    ``"Lunch 12-12:45 #break"``, ``"Run 7am-7:45am #personal"``, ``"Deep work 2h #flex"``.
+
+    Words that are not times, durations or tags make the title, in order. A bare number is
+    title text ("Read 3 papers"); a time needs a colon, am/pm, or to be part of a range.
+    """
+    title_words: list[str] = []
+    start = end = duration = None
+    sphere: Sphere | None = None
+    flexible = False
+    for word in text.split():
+        if _SPAN.match(word) and start is None:
+            start, end = _resolve_span(*word.split("-", 1))
+            if end <= start:
+                raise InputError(
+                    f"{word!r}: end {fmt_minutes(end)} is not after start {fmt_minutes(start)}"
+                    " (blocks cannot cross midnight)"
+                )
+        elif _CLOCK_TOKEN.match(word) and start is None:
+            start = parse_clock(word)
+        elif _DURATION.match(word) and duration is None and end is None:
+            duration = parse_duration(word)
+        elif tag := _TAG.match(word):
+            name = tag[1].lower()
+            if name in FLEX_TAGS:
+                flexible = True
+            elif sphere is None:
+                sphere = Sphere.parse(name)
+            else:
+                raise InputError(f"two spheres given ({sphere.value} and {name})")
+        elif re.fullmatch(r"\d{1,2}(?::\d*)?-\S*|\d{1,2}:\d*", word):
+            # looks like a time but is broken ("25:99", "9-"): say so instead of guessing
+            if "-" in word:
+                parse_span(word)
+            parse_clock(word)
+            title_words.append(word)  # pragma: no cover - parse_clock raised
+        else:
+            title_words.append(word)
+    if start is not None and end is None and duration is not None:
+        end = start + duration
+        if end > MINUTES_PER_DAY:
+            raise InputError(
+                f"{fmt_minutes(start)} plus {fmt_duration(duration)} ends after midnight"
+                " (blocks cannot cross midnight)"
+            )
+    title = " ".join(title_words)
+    if not title.strip():
+        raise InputError("title is empty")
+    return QuickAdd(title, start, end, duration, sphere, flexible)
+
+
+def format_quick_add(
+    title: str, start: int, end: int, sphere: Sphere, flexible: bool = False
+) -> str:
+    """The quick-add line that parses back to the same block."""
+    parts = [title, f"{fmt_minutes(start)}-{fmt_minutes(end)}", f"#{sphere.value}"]
+    if flexible:
+        parts.append("#flex")
+    return " ".join(parts)

@@ -1,0 +1,468 @@
+"""The only door to TinyDB: a sharded, crash-safe, multi-process store.
+
+Layout of the data folder::
+
+    .lock                one lock file; every read-modify-write holds it (fcntl.flock)
+    tasks.json           the inbox (TinyDB)
+    state.json           small app state, e.g. the theme chosen in the app (TinyDB)
+    months/2026-11.json  one TinyDB file per month: tables ``blocks`` and ``days``
+
+Why shards: stock TinyDB re-reads and rewrites its whole file on each operation, so one
+file for ten years of history makes every edit slow. Opening a day or saving an edit
+touches one month file, whatever the history.
+
+Every file carries ``_meta.schema_version``. Files from a newer flowday, or files that do
+not parse to the expected shape, are refused with a one-line error naming the file and are
+never written; ``flowday doctor --repair`` keeps such a file as ``NAME.corrupt-<stamp>``
+before starting that file afresh.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import math
+import os
+import re
+import secrets
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pendulum
+from tinydb import Query, TinyDB
+from tinydb.storages import Storage
+
+from flowday.domain.errors import FlowdayError
+from flowday.domain.model import Block, Day, Task
+
+SCHEMA_VERSION = 1
+_TEMP_MARK = ".tmp-"
+_MONTH_FILE = re.compile(r"^(\d{4})-(\d{2})\.json$")
+
+
+class StoreError(FlowdayError):
+    """The data folder cannot be read or written safely (exit status 4)."""
+
+    exit_code = 4
+
+
+# --- files ------------------------------------------------------------------------------
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not valid JSON")
+
+
+def load_json_file(path: Path) -> dict[str, Any] | None:
+    """Read and validate one store file; ``None`` when it does not exist yet."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise StoreError(f"cannot read {path}: {exc.strerror or exc}") from None
+    problem = _shape_problem(raw)
+    if problem:
+        raise StoreError(
+            f"{path} is damaged ({problem}); it was left untouched — run "
+            "'flowday doctor --repair' to keep a copy aside and start it afresh"
+        )
+    data = json.loads(raw.decode("utf-8"))
+    version = data["_meta"]["1"].get("schema_version")
+    if not isinstance(version, int) or version < 1:
+        raise StoreError(f"{path} has no valid schema_version; it was left untouched")
+    if version > SCHEMA_VERSION:
+        raise StoreError(
+            f"{path} was written by a newer flowday (schema {version}, this one reads up to "
+            f"{SCHEMA_VERSION}); upgrade flowday — the file was not touched"
+        )
+    return data
+
+
+def _shape_problem(raw: bytes) -> str | None:
+    if not raw.strip():
+        return "the file is empty"
+    if raw.startswith(b"\xef\xbb\xbf"):
+        return "it starts with a byte-order mark"
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return "it is not UTF-8 text"
+    try:
+        data = json.loads(text, parse_constant=_reject_constant)
+    except (ValueError, RecursionError) as exc:
+        return f"not valid JSON: {str(exc).splitlines()[0][:80]}"
+    if not isinstance(data, dict):
+        return "expected a JSON object at the top"
+    for table, docs in data.items():
+        if not isinstance(docs, dict):
+            return f"table {table!r} is not an object"
+        for doc_id, doc in docs.items():
+            if not doc_id.isdigit() or not isinstance(doc, dict):
+                return f"table {table!r} holds a malformed record"
+            if any(isinstance(v, float) and not math.isfinite(v) for v in doc.values()):
+                return f"table {table!r} holds a non-finite number"
+    meta = data.get("_meta", {}).get("1")
+    if not isinstance(meta, dict) or "schema_version" not in meta:
+        return "no _meta.schema_version: not a flowday data file"
+    return None
+
+
+def write_atomically(path: Path, data: dict[str, Any]) -> None:
+    """Temp file in the same folder, fsync, ``os.replace``, fsync the folder: a crash at
+    any instant leaves either the old or the new file, never a mix."""
+    payload = json.dumps(data, ensure_ascii=False, allow_nan=False, separators=(", ", ": "))
+    temp = path.with_name(f".{path.name}{_TEMP_MARK}{os.getpid()}-{secrets.token_hex(3)}")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                handle.write(payload)
+                handle.flush()
+                os.fsync(handle.fileno())
+        except BaseException:
+            with contextlib.suppress(OSError):
+                temp.unlink()
+            raise
+        os.replace(temp, path)
+        _fsync_dir(path.parent)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            temp.unlink()
+        raise StoreError(
+            f"cannot write {path}: {exc.strerror or exc}; nothing was changed"
+        ) from None
+
+
+def _fsync_dir(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+class _ShardStorage(Storage):
+    """TinyDB storage over one validated file, held in memory for one transaction."""
+
+    def __init__(self, path: Path, data: dict[str, Any] | None) -> None:
+        self.path = path
+        self.data = (
+            data if data is not None else {"_meta": {"1": {"schema_version": SCHEMA_VERSION}}}
+        )
+        self.dirty = False
+
+    def read(self) -> dict[str, Any]:
+        return self.data
+
+    def write(self, data: dict[str, Any]) -> None:
+        self.data = data
+        self.dirty = True
+
+    def flush(self) -> None:
+        if self.dirty:
+            write_atomically(self.path, self.data)
+            self.dirty = False
+
+
+class _Shard:
+    def __init__(self, path: Path) -> None:
+        self.storage = _ShardStorage(path, load_json_file(path))
+        self.db = TinyDB(storage=lambda: self.storage)  # type: ignore[arg-type]
+
+
+# --- the repository ---------------------------------------------------------------------
+
+Record = Query()
+
+
+def _month_key(date: pendulum.Date) -> str:
+    return f"{date.year:04d}-{date.month:02d}"
+
+
+def _records(data: dict[str, Any] | None, table: str) -> list[dict[str, Any]]:
+    if not data:
+        return []
+    return list(data.get(table, {}).values())
+
+
+def _parse_all(path: Path, parse: Any, records: list[dict[str, Any]]) -> list[Any]:
+    try:
+        return [parse(record) for record in records]
+    except (KeyError, ValueError, TypeError, FlowdayError) as exc:
+        raise StoreError(
+            f"{path} holds a record flowday cannot read ({exc}); it was left untouched"
+        ) from None
+
+
+class Store:
+    """Blocks, days, tasks and app state, read without locks (files are replaced
+    atomically) and written inside :meth:`transaction`."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = Path(root)
+        try:
+            (self.root / "months").mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(
+                f"cannot create data folder {self.root}: {exc.strerror or exc}"
+            ) from None
+        self._clean_stale_temp_files()
+
+    # paths
+    def month_path(self, date: pendulum.Date) -> Path:
+        return self.root / "months" / f"{_month_key(date)}.json"
+
+    @property
+    def tasks_path(self) -> Path:
+        return self.root / "tasks.json"
+
+    @property
+    def state_path(self) -> Path:
+        return self.root / "state.json"
+
+    def data_files(self) -> list[Path]:
+        files = sorted((self.root / "months").glob("*.json"))
+        return [p for p in (self.tasks_path, self.state_path) if p.exists()] + files
+
+    # reads
+    def blocks_on(self, date: pendulum.Date) -> list[Block]:
+        path = self.month_path(date)
+        day = date.to_date_string()
+        records = [r for r in _records(load_json_file(path), "blocks") if r.get("date") == day]
+        return sorted(_parse_all(path, Block.from_dict, records), key=lambda b: (b.start, b.end))
+
+    def blocks_between(self, first: pendulum.Date, last: pendulum.Date) -> list[Block]:
+        blocks: list[Block] = []
+        for path in self._month_paths(first, last):
+            records = [
+                r
+                for r in _records(load_json_file(path), "blocks")
+                if first.to_date_string() <= str(r.get("date")) <= last.to_date_string()
+            ]
+            blocks.extend(_parse_all(path, Block.from_dict, records))
+        return sorted(blocks, key=lambda b: (b.date, b.start, b.end))
+
+    def day(self, date: pendulum.Date) -> Day:
+        path = self.month_path(date)
+        key = date.to_date_string()
+        for record in _records(load_json_file(path), "days"):
+            if record.get("date") == key:
+                return _parse_all(path, Day.from_dict, [record])[0]
+        return Day(date=date)
+
+    def days_between(self, first: pendulum.Date, last: pendulum.Date) -> dict[str, Day]:
+        days: dict[str, Day] = {}
+        for path in self._month_paths(first, last):
+            records = [
+                r
+                for r in _records(load_json_file(path), "days")
+                if first.to_date_string() <= str(r.get("date")) <= last.to_date_string()
+            ]
+            for day in _parse_all(path, Day.from_dict, records):
+                days[day.date.to_date_string()] = day
+        return days
+
+    def find_block(self, block_id: str) -> Block | None:
+        """Newest months first; a cheap text probe skips files that cannot hold the id."""
+        needle = json.dumps(block_id).encode()
+        for path in sorted((self.root / "months").glob("*.json"), reverse=True):
+            try:
+                raw = path.read_bytes()
+            except OSError:
+                continue
+            if needle not in raw:
+                continue
+            for record in _records(load_json_file(path), "blocks"):
+                if record.get("id") == block_id:
+                    return _parse_all(path, Block.from_dict, [record])[0]
+        return None
+
+    def tasks(self) -> list[Task]:
+        records = _records(load_json_file(self.tasks_path), "tasks")
+        tasks = _parse_all(self.tasks_path, Task.from_dict, records)
+        return sorted(
+            tasks, key=lambda t: (t.priority, t.due or pendulum.date(9999, 12, 31), t.created)
+        )
+
+    def state(self) -> dict[str, Any]:
+        records = _records(load_json_file(self.state_path), "state")
+        return dict(records[0]) if records else {}
+
+    def first_month(self) -> pendulum.Date | None:
+        months = self._all_months()
+        return months[0] if months else None
+
+    def mtime_signature(self, *dates: pendulum.Date) -> tuple[float, ...]:
+        """Cheap change detector for an open app: the files behind what it shows."""
+        paths = [self.month_path(d) for d in dates] + [self.tasks_path]
+        stamps: list[float] = []
+        for path in paths:
+            try:
+                stamps.append(path.stat().st_mtime_ns)
+            except FileNotFoundError:
+                stamps.append(0)
+        return tuple(stamps)
+
+    # writes
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[Transaction]:
+        """Hold the lock, read fresh under it, write every touched file atomically on exit.
+        Nothing is written when the body raises."""
+        with self._locked():
+            txn = Transaction(self)
+            yield txn
+            txn.commit()
+
+    # maintenance
+    def doctor(self, repair: bool = False) -> list[tuple[Path, str]]:
+        """Every data file that cannot be read, with the reason; with ``repair`` each is
+        first kept as ``NAME.corrupt-<stamp>``, so the store can be used again."""
+        problems: list[tuple[Path, str]] = []
+        with self._locked():
+            for path in self.data_files():
+                try:
+                    data = load_json_file(path)
+                    if path.parent.name == "months":
+                        _parse_all(path, Block.from_dict, _records(data, "blocks"))
+                        _parse_all(path, Day.from_dict, _records(data, "days"))
+                    elif path == self.tasks_path:
+                        _parse_all(path, Task.from_dict, _records(data, "tasks"))
+                except StoreError as exc:
+                    if "newer flowday" in str(exc):
+                        problems.append((path, str(exc)))
+                        continue  # never set aside a newer store: upgrading is the fix
+                    if repair:
+                        kept = path.with_name(
+                            f"{path.name}.corrupt-{time.strftime('%Y%m%dT%H%M%S')}"
+                        )
+                        os.replace(path, kept)
+                        _fsync_dir(path.parent)
+                        problems.append((path, f"kept as {kept.name}"))
+                    else:
+                        problems.append((path, str(exc)))
+        return problems
+
+    # internals
+    @contextlib.contextmanager
+    def _locked(self) -> Iterator[None]:
+        try:
+            handle = open(self.root / ".lock", "a+b")  # noqa: SIM115 - held across the yield
+        except OSError as exc:
+            raise StoreError(
+                f"cannot open lock file in {self.root}: {exc.strerror or exc}"
+            ) from None
+        try:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+            yield
+        finally:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+            handle.close()
+
+    def _clean_stale_temp_files(self) -> None:
+        # Temp files only exist while a writer holds the lock; any seen under it are leftovers
+        # of a process that died mid-write.
+        with self._locked():
+            for folder in (self.root, self.root / "months"):
+                for leftover in folder.glob(f".*{_TEMP_MARK}*"):
+                    with contextlib.suppress(OSError):
+                        leftover.unlink()
+
+    def _all_months(self) -> list[pendulum.Date]:
+        months = []
+        for path in (self.root / "months").glob("*.json"):
+            match = _MONTH_FILE.match(path.name)
+            if match:
+                months.append(pendulum.date(int(match[1]), int(match[2]), 1))
+        return sorted(months)
+
+    def _month_paths(self, first: pendulum.Date, last: pendulum.Date) -> list[Path]:
+        paths = []
+        cursor = first.start_of("month")
+        while cursor <= last:
+            path = self.month_path(cursor)
+            if path.exists():
+                paths.append(path)
+            cursor = cursor.add(months=1)
+        return paths
+
+
+class Transaction:
+    """Reads and writes under the store's lock; see :meth:`Store.transaction`."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self._shards: dict[Path, _Shard] = {}
+        self._written: list[Path] = []  # order of first write, so moves land before removals
+
+    def _shard(self, path: Path) -> _Shard:
+        if path not in self._shards:
+            self._shards[path] = _Shard(path)
+        return self._shards[path]
+
+    # blocks
+    def blocks_on(self, date: pendulum.Date) -> list[Block]:
+        path = self.store.month_path(date)
+        records = self._shard(path).db.table("blocks").search(Record.date == date.to_date_string())
+        return sorted(_parse_all(path, Block.from_dict, records), key=lambda b: (b.start, b.end))
+
+    def find_block(self, block_id: str) -> Block | None:
+        found = self.store.find_block(block_id)  # locate without the lock; confirm under it
+        if found is None:
+            return None
+        path = self.store.month_path(found.date)
+        records = self._shard(path).db.table("blocks").search(Record.id == block_id)
+        return _parse_all(path, Block.from_dict, records)[0] if records else None
+
+    def put_block(self, block: Block, *, previous_date: pendulum.Date | None = None) -> None:
+        path = self.store.month_path(block.date)
+        self._written.append(path)
+        self._shard(path).db.table("blocks").upsert(block.to_dict(), Record.id == block.id)
+        if previous_date is not None and _month_key(previous_date) != _month_key(block.date):
+            self.delete_block(block.id, previous_date)
+
+    def delete_block(self, block_id: str, date: pendulum.Date) -> bool:
+        self._written.append(self.store.month_path(date))
+        table = self._shard(self.store.month_path(date)).db.table("blocks")
+        return bool(table.remove(Record.id == block_id))
+
+    # days
+    def day(self, date: pendulum.Date) -> Day:
+        path = self.store.month_path(date)
+        records = self._shard(path).db.table("days").search(Record.date == date.to_date_string())
+        return _parse_all(path, Day.from_dict, records)[0] if records else Day(date=date)
+
+    def put_day(self, day: Day) -> None:
+        table = self._shard(self.store.month_path(day.date)).db.table("days")
+        table.upsert(day.to_dict(), Record.date == day.date.to_date_string())
+
+    # tasks
+    def tasks(self) -> list[Task]:
+        records = self._shard(self.store.tasks_path).db.table("tasks").all()
+        return _parse_all(self.store.tasks_path, Task.from_dict, records)
+
+    def put_task(self, task: Task) -> None:
+        table = self._shard(self.store.tasks_path).db.table("tasks")
+        table.upsert(task.to_dict(), Record.id == task.id)
+
+    def delete_task(self, task_id: str) -> bool:
+        table = self._shard(self.store.tasks_path).db.table("tasks")
+        return bool(table.remove(Record.id == task_id))
+
+    # app state
+    def set_state(self, **values: Any) -> None:
+        table = self._shard(self.store.state_path).db.table("state")
+        current = table.all()
+        merged = {**(dict(current[0]) if current else {}), **values}
+        table.truncate()
+        table.insert(merged)
+
+    def commit(self) -> None:
+        # Moves write the destination month first: a crash between the two files can leave
+        # a duplicate, never a lost block.
+        for path in [*dict.fromkeys(self._written), *self._shards]:
+            self._shards[path].storage.flush()

@@ -1,0 +1,1 @@
+"""The Textual planner: screens and widgets over the domain (see ARCHITECTURE.md)."""
