@@ -1,0 +1,93 @@
+"""The layers of ARCHITECTURE.md, checked: the domain imports neither Textual nor TinyDB,
+only store.py touches TinyDB, and non-TUI commands never load Textual."""
+
+from __future__ import annotations
+
+import ast
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+SRC = Path(__file__).resolve().parents[1] / "src"
+PACKAGE = SRC / "flowday"
+
+
+def imported_modules(path: Path) -> set[str]:
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module)
+    return names
+
+
+def modules_under(folder: Path) -> list[Path]:
+    return sorted(folder.rglob("*.py"))
+
+
+def top(name: str) -> str:
+    return name.split(".")[0]
+
+
+@pytest.mark.parametrize("path", modules_under(PACKAGE / "domain"), ids=lambda p: p.name)
+def test_domain_is_pure(path: Path) -> None:
+    for name in imported_modules(path):
+        assert top(name) not in {"textual", "tinydb", "rich"}, f"{path.name} imports {name}"
+        assert not name.startswith(
+            ("flowday.store", "flowday.cli", "flowday.tui", "flowday.planner")
+        ), f"{path.name} imports {name}"
+
+
+def test_only_the_store_touches_tinydb() -> None:
+    users = [
+        p.relative_to(PACKAGE).as_posix()
+        for p in modules_under(PACKAGE)
+        if any(top(n) == "tinydb" for n in imported_modules(p))
+    ]
+    assert users == ["store.py"]
+
+
+def test_textual_stays_inside_the_tui() -> None:
+    outside = [
+        p.relative_to(PACKAGE).as_posix()
+        for p in modules_under(PACKAGE)
+        if "tui" not in p.relative_to(PACKAGE).parts
+        and any(top(n) == "textual" for n in imported_modules(p))
+    ]
+    assert outside == []
+
+
+NON_TUI_COMMANDS = [
+    ["add", "Standup 9:00-9:15"],
+    ["list"],
+    ["list", "--json"],
+    ["task", "add", "Report 1h"],
+    ["task", "list"],
+    ["doctor"],
+    ["--help"],
+]
+
+
+def test_non_tui_commands_never_import_textual(tmp_path: Path) -> None:
+    from flowday.cli import build_parser
+
+    subcommands = build_parser()._subparsers._group_actions[0].choices  # type: ignore[union-attr]
+    probe = (
+        "import sys, runpy\n"
+        "sys.argv = ['flowday', *sys.argv[1:]]\n"
+        "from flowday.cli import main\n"
+        "try:\n    code = main(sys.argv[1:])\nexcept SystemExit as e:\n    code = e.code\n"
+        "print('TEXTUAL' if any(m == 'textual' or m.startswith('textual.') for m in sys.modules)"
+        " else 'CLEAN')\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(SRC), "FLOWDAY_DATA_DIR": str(tmp_path),
+           "FLOWDAY_NOW": "2026-11-25T10:00", "FLOWDAY_TZ": "Europe/Berlin"}  # fmt: skip
+    commands = [*NON_TUI_COMMANDS, *([name, "--help"] for name in subcommands if name != "tui")]
+    for args in commands:
+        result = subprocess.run([sys.executable, "-c", probe, *args], capture_output=True,
+                                text=True, env=env, timeout=60)  # fmt: skip
+        assert result.stdout.strip().endswith("CLEAN"), (args, result.stdout[-300:], result.stderr)
