@@ -6,12 +6,13 @@ import pendulum
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from reflect_histories import HIGH, LOW, START, answers, records
 
 from flowday.domain import insights
 from flowday.domain.errors import InputError
 from flowday.domain.insights import Answers, DayRecord, compare, recommend, summarize, t_critical
 from flowday.domain.model import Day
+
+from .reflect_histories import HIGH, LOW, START, answers, records
 
 
 # --- answers ---------------------------------------------------------------------------
