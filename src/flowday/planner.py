@@ -227,7 +227,8 @@ class Planner:
         )
 
     def restore(self, snapshot: Snapshot) -> None:
-        """Put the snapshotted days (and inbox) back exactly as they were."""
+        """Deprecated for undo (it would drop blocks another process added meanwhile):
+        use :meth:`revert`. Puts the snapshotted days back exactly."""
         with self.store.transaction() as txn:
             for key, blocks in snapshot.blocks.items():
                 date = pendulum.parse(key).date()  # type: ignore[union-attr]
@@ -236,11 +237,35 @@ class Planner:
                 for block in blocks:
                     txn.put_block(block)
                 txn.put_day(snapshot.days[key])
-            if snapshot.tasks is not None:
-                for task in txn.tasks():
-                    txn.delete_task(task.id)
-                for task in snapshot.tasks:
-                    txn.put_task(task)
+
+    def revert(self, before: Snapshot, after: Snapshot) -> None:
+        """Undo one change: put back what differs between ``before`` and ``after`` (both
+        taken around the change) and leave everything else alone — so a block another
+        process added meanwhile survives an undo. Redo is ``revert(after, before)``."""
+        old = {b.id: b for blocks in before.blocks.values() for b in blocks}
+        new = {b.id: b for blocks in after.blocks.values() for b in blocks}
+        with self.store.transaction() as txn:
+            for block_id in old.keys() | new.keys():
+                if old.get(block_id) == new.get(block_id):
+                    continue
+                current = txn.find_block(block_id)
+                if block_id in old:
+                    txn.put_block(old[block_id], previous_date=current.date if current else None)
+                elif current is not None:
+                    txn.delete_block(block_id, current.date)
+            for key, day in before.days.items():
+                if day != after.days.get(key):
+                    txn.put_day(day)
+            if before.tasks is not None and after.tasks is not None:
+                old_tasks = {t.id: t for t in before.tasks}
+                new_tasks = {t.id: t for t in after.tasks}
+                for task_id in old_tasks.keys() | new_tasks.keys():
+                    if old_tasks.get(task_id) == new_tasks.get(task_id):
+                        continue
+                    if task_id in old_tasks:
+                        txn.put_task(old_tasks[task_id])
+                    else:
+                        txn.delete_task(task_id)
 
 
 def refusal_message(broken: list[Violation]) -> str:

@@ -366,11 +366,14 @@ class Store:
     def _clean_stale_temp_files(self) -> None:
         # Temp files only exist while a writer holds the lock; any seen under it are leftovers
         # of a process that died mid-write.
-        with self._locked():
-            for folder in (self.root, self.root / "months"):
-                for leftover in folder.glob(f".*{_TEMP_MARK}*"):
-                    with contextlib.suppress(OSError):
-                        leftover.unlink()
+        try:
+            with self._locked():
+                for folder in (self.root, self.root / "months"):
+                    for leftover in folder.glob(f".*{_TEMP_MARK}*"):
+                        with contextlib.suppress(OSError):
+                            leftover.unlink()
+        except StoreError:
+            pass  # no lock in a read-only folder: it can still be read
 
     def _all_months(self) -> list[pendulum.Date]:
         months = []

@@ -154,3 +154,44 @@ def test_written_files_are_plain_json(planner: Planner, store: Store) -> None:
     add(planner, 540, 600, "Ünïcode [b]")
     data = json.loads(store.month_path(DATE).read_text("utf-8"))
     assert [d["title"] for d in data["blocks"].values()] == ["Ünïcode [b]"]
+
+
+def test_revert_undoes_one_change_and_keeps_other_writers_work(
+    planner: Planner, store: Store
+) -> None:
+    kept = add(planner, 480, 500, "Before")
+    before = planner.snapshot(DATE)
+    changed = add(planner, 540, 600, "Undo me")
+    planner.edit_block(kept, title="Renamed")
+    after = planner.snapshot(DATE)
+    external = add(planner, 700, 720, "Added by another process")
+    planner.revert(before, after)
+    assert {b.title for b in store.blocks_on(DATE)} == {"Before", "Added by another process"}
+    planner.revert(after, before)  # redo
+    titles = {b.id: b.title for b in store.blocks_on(DATE)}
+    assert titles == {kept: "Renamed", changed: "Undo me", external: "Added by another process"}
+
+
+def test_revert_of_a_move_across_months(planner: Planner, store: Store) -> None:
+    block_id = add(planner, 540, 600)
+    new_date = pendulum.date(2027, 1, 4)
+    before = planner.snapshot(DATE, new_date)
+    planner.edit_block(block_id, date=new_date)
+    after = planner.snapshot(DATE, new_date)
+    planner.revert(before, after)
+    assert [b.id for b in store.blocks_on(DATE)] == [block_id]
+    assert store.blocks_on(new_date) == []
+
+
+def test_revert_of_a_move_within_the_month(planner: Planner, store: Store) -> None:
+    block_id = add(planner, 540, 600)
+    new_date = DATE.add(days=1)
+    before = planner.snapshot(DATE, new_date)
+    planner.edit_block(block_id, date=new_date)
+    after = planner.snapshot(DATE, new_date)
+    planner.revert(before, after)
+    assert [b.id for b in store.blocks_on(DATE)] == [block_id]
+    assert store.blocks_on(new_date) == []
+    planner.revert(after, before)
+    assert [b.id for b in store.blocks_on(new_date)] == [block_id]
+    assert store.blocks_on(DATE) == []
