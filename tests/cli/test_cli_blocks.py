@@ -62,7 +62,7 @@ def test_flexible_and_dates(cli) -> None:
         ["add", "x 25:99"],
         ["add", "x 9-"],
         ["add", "9:00-10:00"],  # empty title
-        ["add", "x 17:00-9:00"],  # end before start
+        ["add", "x 17:00-16:00"],  # end before start
         ["add", "x 9-10 #play"],  # unknown sphere
         ["add", "x 9-10", "--date", "2026-02-30"],
         ["add", "x 9-10", "--date", "someday"],

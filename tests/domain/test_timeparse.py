@@ -63,8 +63,11 @@ def test_parse_span_borrows_meridiem() -> None:
     assert parse_span("11-1pm") == (11 * 60, 13 * 60)
     assert parse_span("9am-5pm") == (540, 1020)
     assert parse_span("22:00-24:00") == (1320, 1440)
-    with pytest.raises(InputError, match="not after"):
-        parse_span("17:00-9:00")
+    assert parse_span("9-5") == (540, 1020)
+    assert parse_span("11-1") == (660, 780)
+    for backwards in ("17:00-9:00", "23:00-1:00", "9am-5am", "9:00-9:00"):
+        with pytest.raises(InputError, match="not after"):
+            parse_span(backwards)
 
 
 def test_parse_date_words_and_weekdays() -> None:
@@ -109,7 +112,7 @@ def test_quick_add_keeps_brackets_and_flags_flex() -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["25:99 x", "x 9-", "9:00-10:00", "x 17:00-9:00", "x 23:30 1h", "x #play 9-10",
+    "text", ["25:99 x", "x 9-", "9:00-10:00", "x 17:00-16:00", "x 23:30 1h", "x #play 9-10",
              "x #work #break 9-10"],
 )  # fmt: skip
 def test_quick_add_refuses(text: str) -> None:

@@ -111,7 +111,8 @@ def parse_span(text: str) -> tuple[int, int]:
 
 
 def _resolve_span(first: str, second: str) -> tuple[int, int]:
-    """A range like ``9-10pm`` means 21:00-22:00: the start borrows the end's am/pm."""
+    """A range like ``9-10pm`` means 21:00-22:00: the start borrows the end's am/pm;
+    ``9-5`` means 09:00-17:00."""
     end = parse_clock(second, allow_midnight_end=True)
     first_has_meridiem = re.search(r"(am|pm)$", first, re.IGNORECASE)
     second_meridiem = re.search(r"(am|pm)$", second, re.IGNORECASE)
@@ -119,7 +120,12 @@ def _resolve_span(first: str, second: str) -> tuple[int, int]:
         borrowed = parse_clock(first + second_meridiem[1])
         if borrowed < end:
             return borrowed, end
-    return parse_clock(first), end
+    start = parse_clock(first)
+    twelve_hour = start < 13 * 60 and end < 12 * 60 and not (first_has_meridiem or second_meridiem)
+    if end < start and twelve_hour:
+        # "9-5" and "11-1" mean the afternoon, as people say them
+        return start, end + 12 * 60
+    return start, end
 
 
 # --- real time: DST-aware conversion ------------------------------------------------------
