@@ -11,6 +11,7 @@ from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, Footer, Header
 
 from flowday.planner import Planner
+from flowday.tui.theming import install_themes
 
 if TYPE_CHECKING:
     from flowday.cli.common import Context
@@ -25,10 +26,13 @@ class FlowdayApp(App[None]):
         Binding("q", "quit", "Quit", id="quit"),
     ]
 
-    def __init__(self, planner: Planner, date: pendulum.Date | None = None) -> None:
+    def __init__(
+        self, planner: Planner, date: pendulum.Date | None = None, *, theme: str | None = None
+    ) -> None:
         super().__init__()
         self.planner = planner
         self.date = date or planner.today()
+        self.cli_theme = theme  # --theme NAME, for this run only
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -36,6 +40,7 @@ class FlowdayApp(App[None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        install_themes(self, self.planner.store, self.planner.config, self.cli_theme)
         table = self.query_one(DataTable)
         table.add_columns("time", "sphere", "title", "id")
         self.refresh_day()
@@ -63,5 +68,5 @@ class FlowdayApp(App[None]):
 
 
 def run_app(context: Context, *, date: pendulum.Date, theme: str | None = None) -> int:
-    FlowdayApp(context.planner, date).run()
+    FlowdayApp(context.planner, date, theme=theme).run()
     return 0
