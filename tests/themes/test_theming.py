@@ -1,0 +1,144 @@
+"""The themes inside the app: registered for the theme picker, chosen on mount, the pick
+made in the app remembered, and a bad theme a warning rather than a crash."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from typing import Any
+
+import pytest
+
+from flowday.config import Config
+from flowday.domain.clock import FixedClock
+from flowday.planner import Planner
+from flowday.store import Store
+from flowday.themes import DEFAULT_THEME, load_catalog
+from flowday.tui.app import FlowdayApp
+
+from .conftest import ThemeWriter
+
+Notes = list[tuple[str, dict[str, Any]]]
+AppAndNotes = tuple[FlowdayApp, Notes]
+MakeApp = Callable[..., AppAndNotes]
+
+
+@pytest.fixture
+def make_app(store: Store, config: Config, clock: FixedClock) -> MakeApp:
+    """``make_app(config_theme=..., cli=...)``: the real app on the test store, with its
+    notifications recorded instead of shown."""
+
+    def make(*, config_theme: str | None = None, cli: str | None = None) -> AppAndNotes:
+        planner = Planner(store, replace(config, theme=config_theme), clock)
+        app = FlowdayApp(planner, theme=cli)
+        notes: Notes = []
+        app.notify = lambda message, **kwargs: notes.append((message, kwargs))  # type: ignore[method-assign]
+        return app, notes
+
+    return make
+
+
+async def test_every_shipped_theme_is_registered_and_the_default_applied(
+    make_app: MakeApp, store: Store
+) -> None:
+    app, notes = make_app()
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        shipped = load_catalog().themes
+        assert set(shipped) <= set(app.available_themes)
+        assert app.theme == DEFAULT_THEME
+        variables = app.get_css_variables()
+        for key, value in shipped[DEFAULT_THEME].flowday.items():
+            assert variables[f"flowday-{key}"].upper() == value
+        assert variables["background"].upper() == shipped[DEFAULT_THEME].colors["background"]
+    assert notes == []
+
+
+async def test_picking_a_theme_in_the_palette_is_remembered(
+    make_app: MakeApp, store: Store
+) -> None:
+    app, _ = make_app(config_theme="flowday-light")
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        assert app.theme == "flowday-light"
+        app.action_change_theme()  # the command palette's theme picker
+        await pilot.pause()
+        await pilot.press(*"high-contrast")
+        await pilot.pause(0.3)  # the palette searches in a worker
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.theme == "flowday-high-contrast"
+    assert store.state() == {"theme": "flowday-high-contrast", "theme_config": "flowday-light"}
+
+    # the next run starts in the picked theme, although the config says otherwise
+    app, _ = make_app(config_theme="flowday-light")
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        assert app.theme == "flowday-high-contrast"
+
+    # editing the config afterwards is the newer choice
+    app, _ = make_app(config_theme="flowday-colorblind")
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        assert app.theme == "flowday-colorblind"
+
+
+async def test_the_cli_flag_wins_for_one_run_and_is_not_remembered(
+    make_app: MakeApp, store: Store
+) -> None:
+    with store.transaction() as txn:
+        txn.set_state(theme="flowday-light", theme_config=None)
+    app, notes = make_app(cli="flowday-colorblind")
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        assert app.theme == "flowday-colorblind"
+    assert store.state()["theme"] == "flowday-light"
+    assert notes == []
+
+
+@pytest.mark.parametrize("setting", ["cli", "config_theme"])
+async def test_an_unknown_theme_warns_once_and_uses_the_default(
+    make_app: MakeApp, setting: str
+) -> None:
+    app, notes = make_app(**{setting: "no-such-theme"})
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        assert app.theme == DEFAULT_THEME
+    [(message, kwargs)] = notes
+    assert "unknown theme 'no-such-theme'" in message
+    assert kwargs["severity"] == "warning"
+
+
+async def test_a_malformed_chosen_theme_warns_naming_the_file(
+    make_app: MakeApp, write_theme: ThemeWriter
+) -> None:
+    path = write_theme("mine", 'dark = true\n[colors]\nprimary = "#GGGGGG"\n')
+    app, notes = make_app(config_theme="mine")
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        assert app.theme == DEFAULT_THEME
+        assert "mine" not in app.available_themes
+    [(message, _)] = notes
+    assert str(path) in message and "colors.primary = '#GGGGGG' is not a colour" in message
+
+
+async def test_a_user_theme_can_be_chosen(make_app: MakeApp, write_theme: ThemeWriter) -> None:
+    write_theme("mine")
+    app, notes = make_app(cli="mine")
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        assert app.theme == "mine"
+        assert app.get_css_variables()["flowday-work"].upper() == "#4488CC"
+    assert notes == []
+
+
+async def test_a_damaged_state_file_costs_only_the_remembered_theme(
+    make_app: MakeApp, store: Store
+) -> None:
+    store.state_path.write_text("{not json")
+    app, notes = make_app()
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        assert app.theme == DEFAULT_THEME
+    [(message, _)] = notes
+    assert "the theme picked in the app is forgotten" in message and "state.json" in message
