@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import tomllib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -46,15 +47,28 @@ class Config:
     def is_working_day(self, date: pendulum.Date) -> bool:
         return date.weekday() in self.working_days
 
-    def line_of(self, needle: str) -> int | None:
-        for number, line in enumerate(self.lines, start=1):
-            if needle in line:
-                return number
-        return None
+    def line_of(self, needle: str, after: Sequence[str] = ()) -> int | None:
+        """The first line holding ``needle`` at or after the lines holding each of ``after``
+        in turn (e.g. a parameter inside one rule of one mode); else its first line."""
+        start = 0
+        for marker in after:
+            found = next(
+                (i for i in range(start, len(self.lines)) if marker in self.lines[i]), None
+            )
+            if found is None:
+                start = 0
+                break
+            start = found
+        for number in range(start, len(self.lines)):
+            if needle in self.lines[number]:
+                return number + 1
+        return self.line_of(needle) if start else None
 
-    def error(self, message: str, needle: str | None = None) -> ConfigError:
+    def error(
+        self, message: str, needle: str | None = None, after: Sequence[str] = ()
+    ) -> ConfigError:
         where = str(self.source) if self.source else "config"
-        line = self.line_of(needle) if needle else None
+        line = self.line_of(needle, after) if needle else None
         return ConfigError(f"{where}{f', line {line}' if line else ''}: {message}")
 
 

@@ -9,11 +9,23 @@ from typing import Any
 import pendulum
 
 from flowday.config import Config
-from flowday.domain import rules
+from flowday.domain import rules, scheduler
 from flowday.domain.clock import Clock
 from flowday.domain.errors import InputError, NotFoundError, RefusedError
-from flowday.domain.model import MINUTES_PER_DAY, Block, Crossing, Day, Sphere, Task, stamp
-from flowday.domain.rules import DayContext, Violation
+from flowday.domain.figures import DayFigures, day_figures
+from flowday.domain.model import (
+    MINUTES_PER_DAY,
+    Block,
+    Crossing,
+    Day,
+    ModeSwitch,
+    Sphere,
+    Task,
+    fmt_minutes,
+    stamp,
+)
+from flowday.domain.modes import Mode, build_modes
+from flowday.domain.rules import SHARED, DayContext, Violation
 from flowday.domain.timeparse import (
     DEFAULT_BLOCK_MINUTES,
     QuickAdd,
@@ -34,6 +46,32 @@ class ChangeResult:
 
 
 @dataclass(frozen=True)
+class ModeProposal:
+    """What switching a day to ``mode`` means: what breaks there, the moves the fix makes
+    (old, new) and what it cannot fix (block, reason). ``switched``/``fixed`` say what
+    :meth:`Planner.set_mode` did (a proposal alone writes nothing)."""
+
+    date: pendulum.Date
+    previous: str
+    mode: str
+    violations: list[Violation] = field(default_factory=list)
+    moves: list[tuple[Block, Block]] = field(default_factory=list)
+    unfixable: list[tuple[Block, str]] = field(default_factory=list)
+    switched: bool = False
+    fixed: bool = False
+
+
+@dataclass(frozen=True)
+class PlanResult:
+    """Tasks placed (each now a flexible block) and tasks left in the inbox, with why."""
+
+    date: pendulum.Date
+    placed: list[tuple[Task, Block]] = field(default_factory=list)
+    unplaced: list[tuple[Task, str]] = field(default_factory=list)
+    dry_run: bool = False
+
+
+@dataclass(frozen=True)
 class Snapshot:
     """The stored state of some days and the inbox, for undo/redo."""
 
@@ -47,6 +85,7 @@ class Planner:
         self.store = store
         self.config = config
         self.clock = clock
+        self.mode_table: dict[str, Mode] = build_modes(config)  # bad config: ConfigError
 
     # --- time -----------------------------------------------------------------------------
     def now(self) -> pendulum.DateTime:
@@ -64,17 +103,34 @@ class Planner:
             return day.work_start, day.work_end
         return self.config.work_start, self.config.work_end
 
+    def modes(self) -> list[str]:
+        """Mode names: the built-in balance and integration, then the config's own."""
+        return list(self.mode_table)
+
+    def mode_named(self, name: str) -> Mode:
+        """The mode called ``name``; a day stored with a mode the config no longer has
+        keeps only the rule every mode shares."""
+        return self.mode_table.get(name) or Mode(name, f"Unknown mode {name!r}.", (SHARED,))
+
     def context(self, day: Day, blocks: list[Block]) -> DayContext:
         work_start, work_end = self.window_of(day)
+        mode = self.mode_of(day)
         return DayContext(
             date=day.date,
-            mode=self.mode_of(day),
+            mode=mode,
             work_start=work_start,
             work_end=work_end,
             blocks=tuple(blocks),
             tz=self.config.timezone,
             working_day=self.config.is_working_day(day.date),
+            rules=self.mode_named(mode).rules,
+            default_start=self.config.work_start,
+            default_end=self.config.work_end,
         )
+
+    def figures(self, date: pendulum.Date) -> DayFigures:
+        day = self.store.day(date)
+        return day_figures(self.context(day, self.store.blocks_on(date)), day)
 
     def evaluate(self, day: Day, blocks: list[Block]) -> list[Violation]:
         return rules.evaluate(self.context(day, blocks))
@@ -184,6 +240,195 @@ class Planner:
         at = stamp(self.now())
         crossings = tuple(Crossing(v.rule, block_id, at, v.message) for v in broken)
         return replace(day, crossings=day.crossings + crossings)
+
+    # --- the day's window -----------------------------------------------------------------
+    def set_hours(
+        self, date: pendulum.Date, start: int | None, end: int | None, *, force: bool = False
+    ) -> ChangeResult:
+        """Move the day's work window (``None, None``: back to the configured hours). A
+        balance day keeps fixed hours: refused unless forced, and the crossing recorded."""
+        if (start is None) != (end is None):
+            raise InputError("give both the start and the end of the work window")
+        if start is not None and end is not None and not 0 <= start < end <= MINUTES_PER_DAY:
+            raise InputError(
+                f"the work window {fmt_minutes(start)}-{fmt_minutes(end)} is not a time range"
+            )
+        if (start, end) == (self.config.work_start, self.config.work_end):
+            start = end = None  # the configured hours: follow settings if they change
+        with self.store.transaction() as txn:
+            day = txn.day(date)
+            blocks = txn.blocks_on(date)
+            before = self.evaluate(day, blocks)
+            moved = replace(day, work_start=start, work_end=end)
+            after = self.evaluate(moved, blocks)
+            broken = rules.new_hard_violations(before, after)
+            if broken and not force:
+                raise RefusedError(refusal_message(broken), broken)
+            at = stamp(self.now())
+            crossings = tuple(
+                Crossing(v.rule, v.blocks[0] if len(v.blocks) == 1 else "", at, v.message)
+                for v in broken
+            )
+            txn.put_day(replace(moved, crossings=moved.crossings + crossings))
+        return ChangeResult(
+            block=None, warnings=[v for v in after if not v.is_hard], crossed=broken
+        )
+
+    # --- modes ----------------------------------------------------------------------------
+    def _require_mode(self, mode: str) -> str:
+        name = mode.strip()
+        if name not in self.mode_table:
+            raise InputError(f"unknown mode {mode!r} (modes: {', '.join(self.mode_table)})")
+        return name
+
+    def propose_mode(self, date: pendulum.Date, mode: str) -> ModeProposal:
+        """What switching ``date`` to ``mode`` would break and fix. Writes nothing."""
+        mode = self._require_mode(mode)
+        day = self.store.day(date)
+        return self._proposal(day, self.store.blocks_on(date), mode)
+
+    def set_mode(self, date: pendulum.Date, mode: str, *, fix: bool = False) -> ModeProposal:
+        """Switch the day's mode (recorded in its history); with ``fix``, move flexible
+        blocks to where the new mode allows them. Fixed blocks never move."""
+        mode = self._require_mode(mode)
+        with self.store.transaction() as txn:
+            day = txn.day(date)
+            proposal = self._proposal(day, txn.blocks_on(date), mode)
+            switched = mode != proposal.previous
+            if switched:
+                day = replace(
+                    day,
+                    mode=mode,
+                    mode_switches=(
+                        *day.mode_switches,
+                        ModeSwitch(proposal.previous, mode, stamp(self.now())),
+                    ),
+                )
+                txn.put_day(day)
+            if fix:
+                for _, new in proposal.moves:
+                    txn.put_block(new)
+        return replace(proposal, switched=switched, fixed=fix)
+
+    def _proposal(self, day: Day, blocks: list[Block], mode: str) -> ModeProposal:
+        previous = self.mode_of(day)
+        target = replace(day, mode=mode)
+        violations = self.evaluate(target, blocks)
+        moves, unfixable = self._fix(target, blocks, violations)
+        return ModeProposal(day.date, previous, mode, violations, moves, unfixable)
+
+    def _fix(
+        self, day: Day, blocks: list[Block], violations: list[Violation]
+    ) -> tuple[list[tuple[Block, Block]], list[tuple[Block, str]]]:
+        """Move the flexible blocks caught in hard violations, each as near its old place
+        as the rules allow; whatever stays broken is listed with the reason."""
+        involved = {i for v in violations if v.is_hard for i in v.blocks}
+        movable = [b for b in blocks if b.id in involved and b.flexible]
+        mode = self.mode_named(self.mode_of(day))
+        stuck: dict[str, str] = {}
+        outcome = None
+        for _ in range(len(movable) + 1):
+            staying = [b for b in blocks if b.id not in involved or not b.flexible]
+            staying += [b for b in movable if b.id in stuck]
+            requests = [
+                scheduler.Request(b, self._real_minutes(b), prefer=b.start)
+                for b in movable
+                if b.id not in stuck
+            ]
+            earliest = min([mode.planning_start, *(b.start for b in movable)])
+            latest = max([mode.planning_end, *(b.end for b in movable)])
+            outcome = scheduler.place(
+                self.context(day, staying), requests, earliest=earliest, latest=latest
+            )
+            if not outcome.unplaced:
+                break
+            stuck.update({r.template.id: reason for r, reason in outcome.unplaced})
+        moves = [
+            (request.template, block)
+            for request, block in (outcome.placed if outcome else [])
+            if (block.start, block.end) != (request.template.start, request.template.end)
+        ]
+        final = [b for b in blocks if b.id not in {old.id for old, _ in moves}]
+        final += [new for _, new in moves]
+        by_id = {b.id: b for b in blocks}
+        unfixable: list[tuple[Block, str]] = []
+        listed: set[str] = set()
+        for violation in self.evaluate(day, final):
+            if not violation.is_hard:
+                continue
+            for block_id in violation.blocks:
+                block = by_id.get(block_id)
+                if block is None or block_id in listed:
+                    continue
+                if block_id in stuck:
+                    unfixable.append((block, stuck[block_id]))
+                elif not block.flexible:
+                    unfixable.append(
+                        (block, f"fixed block, never moved: {violation.rule}: {violation.message}")
+                    )
+                else:
+                    continue
+                listed.add(block_id)
+        return moves, unfixable
+
+    def _real_minutes(self, block: Block) -> int:
+        from flowday.domain.timeparse import real_minutes
+
+        return real_minutes(block.date, block.start, block.end, self.config.timezone)
+
+    # --- auto-scheduling ------------------------------------------------------------------
+    def plan(
+        self, date: pendulum.Date, *, dry_run: bool = False, task_ids: list[str] | None = None
+    ) -> PlanResult:
+        """Place inbox tasks (highest priority first, then soonest due) into the earliest
+        slots the day's mode allows; placed tasks leave the inbox as flexible blocks."""
+        today = self.today()
+        if date < today:
+            raise InputError(f"{date.to_date_string()} is in the past: plan today or later")
+        with self.store.transaction() as txn:
+            inbox = txn.tasks()
+            if task_ids is not None:
+                wanted = [t.strip() for t in task_ids]
+                known = {t.id for t in inbox}
+                for task_id in wanted:
+                    if task_id not in known:
+                        raise NotFoundError(f"no task with id {task_id!r}")
+                inbox = [t for t in inbox if t.id in wanted]
+            order = {t.id: index for index, t in enumerate(inbox)}
+            far = pendulum.date(9999, 12, 31)
+            inbox.sort(key=lambda t: (t.priority, t.due or far, t.created, order[t.id]))
+            day = txn.day(date)
+            mode = self.mode_named(self.mode_of(day))
+            earliest = mode.planning_start
+            if date == today:  # not in the past: from now, on the next 5 minutes
+                now = self.now()
+                earliest = max(earliest, -(-(now.hour * 60 + now.minute) // 5) * 5)
+            requests = [self._request(t, date) for t in inbox]
+            outcome = scheduler.place(
+                self.context(day, txn.blocks_on(date)),
+                requests,
+                earliest=earliest,
+                latest=mode.planning_end,
+            )
+            by_template = {id(r.template): t for r, t in zip(requests, inbox, strict=True)}
+            placed = [(by_template[id(r.template)], b) for r, b in outcome.placed]
+            unplaced = [(by_template[id(r.template)], why) for r, why in outcome.unplaced]
+            if not dry_run:
+                for task, block in placed:
+                    txn.put_block(block)
+                    txn.delete_task(task.id)
+        return PlanResult(date, placed, unplaced, dry_run)
+
+    def schedule_task(self, task_id: str, date: pendulum.Date) -> PlanResult:
+        """The same engine for one task ("schedule this task" in the planner)."""
+        return self.plan(date, task_ids=[task_id])
+
+    def _request(self, task: Task, date: pendulum.Date) -> scheduler.Request:
+        template = Block.create(
+            date=date, start=0, end=min(task.estimate, MINUTES_PER_DAY), title=task.title,
+            sphere=task.sphere, flexible=True, now=self.now(),
+        )  # fmt: skip
+        return scheduler.Request(template, task.estimate)
 
     # --- tasks ----------------------------------------------------------------------------
     def add_task(

@@ -16,13 +16,14 @@ import sys
 from collections.abc import Callable, Sequence
 
 from flowday import __version__
-from flowday.cli import blocks, common, tasks, themes
+from flowday.cli import blocks, common, rules, tasks, themes
 from flowday.domain.errors import FlowdayError
 
 # Each command module adds its subcommands; order here is the order in --help.
 COMMAND_MODULES: list[Callable[[argparse._SubParsersAction, argparse.ArgumentParser], None]] = [
     blocks.register,
     tasks.register,
+    rules.register,
     common.register_doctor,
     themes.register,
 ]

@@ -1,18 +1,34 @@
 """The rules engine: small rules composed into modes (balance, integration, your own).
 
-Foundation version: the one rule every mode shares, "blocks do not overlap". The full
-engine (issue 3) composes more rules behind the same :func:`evaluate` entry point.
+A *rule* has an id, a default severity, named parameters (every number is one) and a check
+that reads a :class:`DayContext` and says, in words a person understands, what is wrong.
+A *mode* (see :mod:`flowday.domain.modes`) is a list of :class:`RuleUse`: a rule with its
+parameters and severity. :func:`evaluate` runs the day's mode over the day.
+
+Every check works on the day's blocks sorted once (O(n log n)); real durations come from
+:func:`real_clock`, which is the identity on ordinary days and DST-aware on the two days a
+year the clocks change.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import lru_cache
+from typing import Any
 
 import pendulum
 
-from flowday.domain.model import Block
-from flowday.domain.timeparse import Zone
+from flowday.domain.errors import InputError
+from flowday.domain.model import MINUTES_PER_DAY, Block, Sphere, fmt_minutes
+from flowday.domain.timeparse import (
+    Zone,
+    fmt_duration,
+    instant,
+    parse_clock,
+    parse_duration,
+)
 
 
 class Severity(StrEnum):
@@ -26,6 +42,7 @@ class Violation:
     severity: Severity
     message: str
     blocks: tuple[str, ...] = ()
+    amount: int = 0  # how far over the line (minutes, count): a change may not worsen it
 
     @property
     def is_hard(self) -> bool:
@@ -44,8 +61,22 @@ class Violation:
 
 
 @dataclass(frozen=True, slots=True)
+class RuleUse:
+    """One rule as a mode uses it: its severity there and its parameters (all filled in)."""
+
+    rule: str
+    severity: Severity
+    params: Mapping[str, Any] = field(default_factory=dict, hash=False)
+
+
+@dataclass(frozen=True, slots=True)
 class DayContext:
-    """Everything a rule may look at: one day, its mode and window, its blocks."""
+    """Everything a rule may look at: one day, its mode and window, its blocks.
+
+    ``rules`` is the mode's composition; ``None`` means the built-in mode named ``mode``.
+    ``default_start``/``default_end`` are the configured working hours (``None``: the same
+    as the day's window), so a rule can tell whether the day's window was moved.
+    """
 
     date: pendulum.Date
     mode: str
@@ -54,36 +85,480 @@ class DayContext:
     blocks: tuple[Block, ...]
     tz: Zone
     working_day: bool = True
+    rules: tuple[RuleUse, ...] | None = None
+    default_start: int | None = None
+    default_end: int | None = None
+
+    @property
+    def window(self) -> str:
+        return f"{fmt_minutes(self.work_start)}-{fmt_minutes(self.work_end)}"
 
 
 def describe(block: Block) -> str:
     return f"{block.sphere.value.capitalize()} block '{block.title}' {block.span}"
 
 
-def no_overlap(ctx: DayContext) -> list[Violation]:
-    found: list[Violation] = []
-    ordered = sorted(ctx.blocks, key=lambda b: (b.start, b.end, b.id))
+# --- real time ------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=256)
+def real_clock(date: pendulum.Date, tz: Zone) -> Callable[[int], int]:
+    """Wall-clock minute → real minutes since the day's midnight. The identity unless the
+    clocks change that day (then each distinct minute costs one DST-aware look-up, once)."""
+    midnight = instant(date, 0, tz)
+    if (instant(date, MINUTES_PER_DAY, tz) - midnight).total_seconds() == MINUTES_PER_DAY * 60:
+        return _identity
+    known: dict[int, int] = {}
+
+    def real(minute: int) -> int:
+        if minute not in known:
+            try:
+                moment = instant(date, minute, tz)
+            except InputError:  # a skipped time (only parameters can name one): normalise
+                hour, rest = divmod(minute, 60)
+                moment = pendulum.datetime(date.year, date.month, date.day, hour, rest, tz=tz)
+            known[minute] = int((moment - midnight).total_seconds() // 60)
+        return known[minute]
+
+    return real
+
+
+def _identity(minute: int) -> int:
+    return minute
+
+
+class DayView:
+    """The day prepared once for all rules: blocks in time order and a real-time clock."""
+
+    __slots__ = ("ctx", "ordered", "real", "work")
+
+    def __init__(self, ctx: DayContext) -> None:
+        self.ctx = ctx
+        self.ordered = sorted(ctx.blocks, key=lambda b: (b.start, b.end, b.id))
+        self.work = [b for b in self.ordered if b.sphere is Sphere.WORK]
+        self.real = real_clock(ctx.date, ctx.tz)
+
+    def length(self, start: int, end: int) -> int:
+        """Real minutes from ``start`` to ``end`` (wall-clock minutes, ``start <= end``)."""
+        return self.real(end) - self.real(start) if end > start else 0
+
+    def minutes(self, block: Block) -> int:
+        return self.length(block.start, block.end)
+
+    def outside(self, block: Block, start: int, end: int) -> int:
+        """Real minutes of ``block`` outside ``start``-``end``."""
+        inside = self.length(max(block.start, start), min(block.end, end))
+        return self.minutes(block) - inside
+
+
+# --- parameters -----------------------------------------------------------------------------
+
+
+class ParamKind(StrEnum):
+    MINUTES = "minutes"  # a duration: 30 or "1h30"
+    CLOCK = "clock"  # a time of day: "21:00"
+    COUNT = "count"  # a whole number
+
+
+@dataclass(frozen=True, slots=True)
+class Param:
+    name: str
+    kind: ParamKind
+    default: int  # minutes / time of day in minutes / count
+    help: str
+
+    def parse(self, value: Any) -> int:
+        """A config value → int, or :class:`ValueError` saying what is expected."""
+        if isinstance(value, bool):
+            raise ValueError(self.expected())
+        if self.kind is ParamKind.CLOCK:
+            if not isinstance(value, str):
+                raise ValueError(self.expected())
+            try:
+                return parse_clock(value, allow_midnight_end=True)
+            except InputError:
+                raise ValueError(self.expected()) from None
+        if self.kind is ParamKind.MINUTES and isinstance(value, str):
+            try:
+                return parse_duration(value)
+            except InputError:
+                raise ValueError(self.expected()) from None
+        if not isinstance(value, int) or value < 0:
+            raise ValueError(self.expected())
+        return value
+
+    def expected(self) -> str:
+        return {
+            ParamKind.MINUTES: 'a number of minutes (e.g. 30) or a duration like "1h30"',
+            ParamKind.CLOCK: 'a time of day like "21:00"',
+            ParamKind.COUNT: "a whole number (0 or more)",
+        }[self.kind]
+
+    def show(self, value: int) -> str:
+        if self.kind is ParamKind.CLOCK:
+            return f'"{fmt_minutes(value)}"'
+        return str(value)
+
+
+Check = Callable[[DayView, RuleUse], Iterator[Violation]]
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    id: str
+    severity: Severity  # the default; a mode may choose another
+    summary: str  # one line for the docs and `flowday mode`
+    check: Check
+    params: tuple[Param, ...] = ()
+
+    def use(self, severity: Severity | None = None, **params: int) -> RuleUse:
+        values = {p.name: p.default for p in self.params}
+        unknown = set(params) - set(values)
+        if unknown:
+            raise KeyError(f"{self.id} has no parameter {sorted(unknown)[0]!r}")
+        values.update(params)
+        return RuleUse(self.id, severity or self.severity, values)
+
+
+def _found(use: RuleUse, message: str, blocks: tuple[str, ...] = (), amount: int = 0) -> Violation:
+    return Violation(use.rule, use.severity, message, blocks, amount)
+
+
+# --- the rules ----------------------------------------------------------------------------
+
+
+def check_no_overlap(view: DayView, use: RuleUse) -> Iterator[Violation]:
+    ordered = view.ordered
     for index, block in enumerate(ordered):
         for other in ordered[index + 1 :]:
             if other.start >= block.end:
                 break
-            found.append(
-                Violation(
-                    "no-overlap",
-                    Severity.ERROR,
-                    f"'{block.title}' {block.span} (id {block.id}) and "
-                    f"'{other.title}' {other.span} (id {other.id}) overlap",
-                    (block.id, other.id),
-                )
+            yield _found(
+                use,
+                f"'{block.title}' {block.span} (id {block.id}) and "
+                f"'{other.title}' {other.span} (id {other.id}) overlap",
+                (block.id, other.id),
+                min(block.end, other.end) - other.start,
             )
-    return found
+
+
+def check_work_inside_window(view: DayView, use: RuleUse) -> Iterator[Violation]:
+    ctx = view.ctx
+    for block in view.work:
+        if block.start < ctx.work_start or block.end > ctx.work_end:
+            yield _found(
+                use,
+                f"{describe(block)} is outside your work window {ctx.window} "
+                f"({ctx.mode} keeps work inside working hours)",
+                (block.id,),
+                view.outside(block, ctx.work_start, ctx.work_end),
+            )
+
+
+def check_personal_outside_window(view: DayView, use: RuleUse) -> Iterator[Violation]:
+    ctx = view.ctx
+    if not ctx.working_day:
+        return  # no work window on a day off
+    for block in view.ordered:
+        if (
+            block.sphere is Sphere.PERSONAL
+            and block.start < ctx.work_end
+            and (ctx.work_start < block.end)
+        ):
+            yield _found(
+                use,
+                f"{describe(block)} overlaps your work window {ctx.window} "
+                f"({ctx.mode} keeps personal time outside working hours; breaks like lunch "
+                "are fine)",
+                (block.id,),
+                view.minutes(block) - view.outside(block, ctx.work_start, ctx.work_end),
+            )
+
+
+def check_no_work_on_days_off(view: DayView, use: RuleUse) -> Iterator[Violation]:
+    ctx = view.ctx
+    if ctx.working_day:
+        return
+    weekday = ctx.date.format("dddd")
+    for block in view.work:
+        yield _found(
+            use,
+            f"{describe(block)} is on a day off ({weekday} is not a working day; "
+            f"{ctx.mode} keeps days off free of work)",
+            (block.id,),
+        )
+
+
+def check_fixed_hours(view: DayView, use: RuleUse) -> Iterator[Violation]:
+    ctx = view.ctx
+    default_start = ctx.work_start if ctx.default_start is None else ctx.default_start
+    default_end = ctx.work_end if ctx.default_end is None else ctx.default_end
+    if (ctx.work_start, ctx.work_end) != (default_start, default_end):
+        yield _found(
+            use,
+            f"The work window {ctx.window} differs from your working hours "
+            f"{fmt_minutes(default_start)}-{fmt_minutes(default_end)} ({ctx.mode} sets fixed "
+            "working hours and sticks to them: change them in settings for all days)",
+            amount=abs(ctx.work_start - default_start) + abs(ctx.work_end - default_end),
+        )
+
+
+def check_transition_buffer(view: DayView, use: RuleUse) -> Iterator[Violation]:
+    """The first personal block after a work block needs ``minutes`` of buffer."""
+    needed = use.params["minutes"]
+    last_work: Block | None = None
+    for block in view.ordered:
+        if block.sphere is Sphere.WORK:
+            if last_work is None or block.end >= last_work.end:
+                last_work = block
+        elif (
+            block.sphere is Sphere.PERSONAL
+            and last_work is not None
+            and block.start >= last_work.end
+        ):
+            gap = view.length(last_work.end, block.start)
+            if gap < needed:
+                yield _found(
+                    use,
+                    f"Only {fmt_duration(gap) if gap else '0m'} between work "
+                    f"'{last_work.title}' ending {fmt_minutes(last_work.end)} and personal "
+                    f"'{block.title}' at {fmt_minutes(block.start)}: leave at least "
+                    f"{fmt_duration(needed)} to switch from work to home",
+                    (last_work.id, block.id),
+                    needed - gap,
+                )
+            last_work = None  # only the first personal block after work
+
+
+def check_plan_evening(view: DayView, use: RuleUse) -> Iterator[Violation]:
+    start, end = use.params["start"], use.params["end"]
+    if not view.ordered:
+        return  # nothing planned yet: nothing to nudge about
+    for block in view.ordered:
+        if block.sphere is Sphere.PERSONAL and block.start < end and start < block.end:
+            return
+    yield _found(
+        use,
+        f"No personal time planned this evening ({fmt_minutes(start)}-{fmt_minutes(end)}): "
+        "plan personal time in advance",
+    )
+
+
+def check_work_outside_limit(view: DayView, use: RuleUse) -> Iterator[Violation]:
+    ctx = view.ctx
+    limit = use.params["minutes"]
+    outside = [(b, view.outside(b, ctx.work_start, ctx.work_end)) for b in view.work]
+    outside = [(b, m) for b, m in outside if m > 0]
+    total = sum(m for _, m in outside)
+    if total > limit:
+        yield _found(
+            use,
+            f"{fmt_duration(total)} of work lies outside your work window {ctx.window}; "
+            f"{ctx.mode} allows at most {fmt_duration(limit)} ('a few emails')",
+            tuple(b.id for b, _ in outside),
+            total,
+        )
+
+
+def check_max_work(view: DayView, use: RuleUse) -> Iterator[Violation]:
+    limit = use.params["minutes"]
+    total = sum(view.minutes(b) for b in view.work)
+    if total > limit:
+        yield _found(
+            use,
+            f"{fmt_duration(total)} of work planned; {view.ctx.mode} allows at most "
+            f"{fmt_duration(limit)} in a day",
+            tuple(b.id for b in view.work),
+            total,
+        )
+
+
+def check_protected_off_time(view: DayView, use: RuleUse) -> Iterator[Violation]:
+    start, end = use.params["start"], use.params["end"]
+    # off-time wraps midnight when start > end (21:00-07:00): two stretches of this day
+    stretches = [(start, end)] if start < end else [(0, end), (start, MINUTES_PER_DAY)]
+    for block in view.work:
+        inside = sum(view.length(max(block.start, s), min(block.end, e)) for s, e in stretches)
+        if inside > 0:
+            yield _found(
+                use,
+                f"{describe(block)} falls in protected off-time "
+                f"{fmt_minutes(start)}-{fmt_minutes(end)} ({view.ctx.mode} should not mean "
+                "being always on)",
+                (block.id,),
+                inside,
+            )
+
+
+def check_max_stretch(view: DayView, use: RuleUse) -> Iterator[Violation]:
+    """Work blocks closer than ``break`` minutes form one stretch; none may exceed
+    ``minutes``."""
+    limit, pause = use.params["minutes"], use.params["break"]
+    stretch: list[Block] = []
+    stretch_end = -1
+
+    def judge() -> Iterator[Violation]:
+        if stretch:
+            length = view.length(stretch[0].start, stretch_end)
+            if length > limit:
+                yield _found(
+                    use,
+                    f"Work from {fmt_minutes(stretch[0].start)} to {fmt_minutes(stretch_end)} "
+                    f"runs {fmt_duration(length)} without a break of at least "
+                    f"{fmt_duration(pause)} (at most {fmt_duration(limit)})",
+                    tuple(b.id for b in stretch),
+                    length,
+                )
+
+    for block in view.work:
+        if stretch and view.length(stretch_end, block.start) >= pause:
+            yield from judge()
+            stretch = []
+        stretch.append(block)
+        stretch_end = max(stretch_end, block.end)
+    yield from judge()
+
+
+def count_switches(ordered: list[Block]) -> int:
+    """Changes between work and personal in time order (breaks do not count)."""
+    switches, previous = 0, None
+    for block in ordered:
+        if block.sphere is Sphere.BREAK:
+            continue
+        if previous is not None and block.sphere is not previous:
+            switches += 1
+        previous = block.sphere
+    return switches
+
+
+def check_max_switches(view: DayView, use: RuleUse) -> Iterator[Violation]:
+    limit = use.params["switches"]
+    switches = count_switches(view.ordered)
+    if switches > limit:
+        yield _found(
+            use,
+            f"{switches} switches between work and personal today; more than {limit} blurs "
+            "the day (blend, not blur)",
+            amount=switches,
+        )
+
+
+def check_min_block(view: DayView, use: RuleUse) -> Iterator[Violation]:
+    shortest = use.params["minutes"]
+    for block in view.ordered:
+        length = view.minutes(block)
+        if length < shortest:
+            yield _found(
+                use,
+                f"{describe(block)} is only {fmt_duration(length) if length else '0m'} "
+                f"(blocks under {fmt_duration(shortest)} fragment the day)",
+                (block.id,),
+            )
+
+
+_E, _W = Severity.ERROR, Severity.WARNING
+_MIN, _CLOCK, _COUNT = ParamKind.MINUTES, ParamKind.CLOCK, ParamKind.COUNT
+
+RULES: dict[str, Rule] = {
+    rule.id: rule
+    for rule in (
+        Rule("no-overlap", _E, "blocks do not overlap (every mode)", check_no_overlap),
+        Rule(
+            "work-inside-window", _E, "work blocks lie inside the work window",
+            check_work_inside_window,
+        ),
+        Rule(
+            "personal-outside-window", _E,
+            "personal blocks do not overlap the work window (breaks may)",
+            check_personal_outside_window,
+        ),
+        Rule(
+            "no-work-on-days-off", _E, "no work on non-working days", check_no_work_on_days_off
+        ),
+        Rule(
+            "fixed-hours", _E,
+            "the day's work window stays the configured working hours",
+            check_fixed_hours,
+        ),
+        Rule(
+            "transition-buffer", _W,
+            "a buffer between the last work block and the first personal block after it",
+            check_transition_buffer,
+            (Param("minutes", _MIN, 15, "the shortest buffer"),),
+        ),
+        Rule(
+            "plan-evening", _W, "a planned day has personal time in the evening",
+            check_plan_evening,
+            (
+                Param("start", _CLOCK, 17 * 60, "when the evening starts"),
+                Param("end", _CLOCK, 22 * 60, "when it ends"),
+            ),
+        ),
+        Rule(
+            "work-outside-limit", _E, "at most this much work outside the day's window",
+            check_work_outside_limit,
+            (Param("minutes", _MIN, 30, "work allowed outside the window"),),
+        ),
+        Rule(
+            "max-work", _E, "at most this much work in the day", check_max_work,
+            (Param("minutes", _MIN, 8 * 60, "work allowed in a day"),),
+        ),
+        Rule(
+            "protected-off-time", _E, "no work in the protected off-time",
+            check_protected_off_time,
+            (
+                Param("start", _CLOCK, 21 * 60, "off-time starts (evening)"),
+                Param("end", _CLOCK, 7 * 60, "off-time ends (morning)"),
+            ),
+        ),
+        Rule(
+            "max-stretch", _W, "no work stretch longer than this without a break",
+            check_max_stretch,
+            (
+                Param("minutes", _MIN, 3 * 60, "the longest stretch"),
+                Param("break", _MIN, 10, "the shortest gap that counts as a break"),
+            ),
+        ),
+        Rule(
+            "max-switches", _W, "at most this many switches between work and personal",
+            check_max_switches,
+            (Param("switches", _COUNT, 8, "switches allowed in a day"),),
+        ),
+        Rule(
+            "min-block", _W, "no block shorter than this", check_min_block,
+            (Param("minutes", _MIN, 10, "the shortest block"),),
+        ),
+    )
+}  # fmt: skip
+
+SHARED = RULES["no-overlap"].use()  # every mode has it, first
+
+
+def mode_rules(ctx: DayContext) -> tuple[RuleUse, ...]:
+    if ctx.rules is not None:
+        return ctx.rules
+    from flowday.domain.modes import BUILTIN_MODES  # modes compose rules: import late
+
+    mode = BUILTIN_MODES.get(ctx.mode)
+    return mode.rules if mode else (SHARED,)
 
 
 def evaluate(ctx: DayContext) -> list[Violation]:
-    return no_overlap(ctx)
+    """Every violation of the day's mode, in the mode's rule order, then in time order —
+    the same whatever order the blocks come in."""
+    view = DayView(ctx)
+    found: list[Violation] = []
+    for use in mode_rules(ctx):
+        found.extend(RULES[use.rule].check(view, use))
+    return found
 
 
 def new_hard_violations(before: list[Violation], after: list[Violation]) -> list[Violation]:
-    """Hard violations a change would add (those already there are not the change's fault)."""
-    existing = {v.key() for v in before}
-    return [v for v in after if v.is_hard and v.key() not in existing]
+    """Hard violations a change would add or worsen (those already there are not the
+    change's fault; making one of them worse is)."""
+    existing: dict[tuple[str, tuple[str, ...]], int] = {}
+    for v in before:
+        existing[v.key()] = max(existing.get(v.key(), 0), v.amount)
+    return [
+        v for v in after if v.is_hard and (v.key() not in existing or v.amount > existing[v.key()])
+    ]

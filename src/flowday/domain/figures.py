@@ -1,0 +1,65 @@
+"""A day in numbers (real minutes and counts), for the TUI's summary and the insights."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flowday.domain.model import MINUTES_PER_DAY, Day, Sphere
+from flowday.domain.rules import DayContext, DayView, count_switches
+
+
+@dataclass(frozen=True, slots=True)
+class DayFigures:
+    work: int = 0
+    personal: int = 0
+    break_: int = 0
+    work_outside_window: int = 0
+    switches: int = 0  # changes between work and personal, breaks aside
+    crossings: int = 0  # hard rules crossed on purpose
+    mode_switches: int = 0
+    work_span: int = 0  # first work start → last work end
+    longest_off: int = 0  # longest stretch of the calendar day with no work
+
+    @property
+    def brk(self) -> int:
+        return self.break_
+
+    def to_dict(self) -> dict[str, int]:
+        return {
+            "work": self.work,
+            "personal": self.personal,
+            "break": self.break_,
+            "work_outside_window": self.work_outside_window,
+            "switches": self.switches,
+            "crossings": self.crossings,
+            "mode_switches": self.mode_switches,
+            "work_span": self.work_span,
+            "longest_off": self.longest_off,
+        }
+
+
+def day_figures(ctx: DayContext, day: Day) -> DayFigures:
+    view = DayView(ctx)
+    totals = dict.fromkeys(Sphere, 0)
+    for block in view.ordered:
+        totals[block.sphere] += view.minutes(block)
+    work = view.work
+    outside = sum(view.outside(b, ctx.work_start, ctx.work_end) for b in work)
+    span = view.length(work[0].start, max(b.end for b in work)) if work else 0
+    # longest stretch with no work: gaps between merged work stretches, midnight to midnight
+    longest, reached = 0, 0
+    for block in work:
+        longest = max(longest, view.length(reached, block.start))
+        reached = max(reached, block.end)
+    longest = max(longest, view.length(reached, MINUTES_PER_DAY))
+    return DayFigures(
+        work=totals[Sphere.WORK],
+        personal=totals[Sphere.PERSONAL],
+        break_=totals[Sphere.BREAK],
+        work_outside_window=outside,
+        switches=count_switches(view.ordered),
+        crossings=len(day.crossings),
+        mode_switches=len(day.mode_switches),
+        work_span=span,
+        longest_off=longest,
+    )
