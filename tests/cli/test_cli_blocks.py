@@ -29,14 +29,18 @@ def test_add_prints_the_id_and_list_shows_the_block(cli) -> None:
 @pytest.mark.parametrize(
     ("args", "expected"),
     [
-        (["Dentist 12:30 45m #personal"], ("12:30", "13:15", "personal")),
+        # --force: a personal block inside the work window crosses a balance rule
+        (["Dentist 12:30 45m #personal", "--force"], ("12:30", "13:15", "personal")),
         (["Lunch 12-12:45 #break"], ("12:00", "12:45", "break")),
         (["Run 7am-7:45am #personal"], ("07:00", "07:45", "personal")),
         (["Report", "10:00", "1h30"], ("10:00", "11:30", "work")),  # several words
         (["Emails 10:00-10:30"], ("10:00", "10:30", "work")),  # inside the window: work
         (["Gym 18:00-19:00"], ("18:00", "19:00", "personal")),  # outside: personal
         (["Late 23:00-24:00"], ("23:00", "24:00", "personal")),
-        (["Gym", "--start", "18:00", "--end", "19:00", "--work"], ("18:00", "19:00", "work")),
+        (
+            ["Gym", "--start", "18:00", "--end", "19:00", "--work", "--force"],
+            ("18:00", "19:00", "work"),
+        ),
         (["Call 9-10", "--start", "14:00", "--end", "14:30"], ("14:00", "14:30", "work")),
     ],
 )
@@ -100,8 +104,9 @@ def test_overlap_is_refused_with_exit_3_naming_the_other_block(cli) -> None:
 
 def test_edit_and_rm(cli) -> None:
     block_id = cli("add", "Standup 9:00-9:15").stdout.strip()
+    # --force: a personal block inside the work window crosses a balance rule
     edited = cli("edit", block_id, "--title", "Daily [sync]", "--start", "9:30", "--end", "9:45",
-                 "--sphere", "personal", "--flexible")  # fmt: skip
+                 "--sphere", "personal", "--flexible", "--force")  # fmt: skip
     assert edited.returncode == 0, edited.stderr
     (block,) = blocks(cli)
     assert (block["title"], block["start"], block["end"], block["sphere"], block["flexible"]) == (
@@ -109,7 +114,7 @@ def test_edit_and_rm(cli) -> None:
     )  # fmt: skip
     bad = cli("edit", block_id, "--end", "9:00")
     assert bad.returncode == 2 and "not after start" in bad.stderr
-    moved = cli("edit", block_id, "--date", "2027-01-04")
+    moved = cli("edit", block_id, "--date", "2027-01-04", "--force")
     assert moved.returncode == 0 and blocks(cli) == []
     assert [b["id"] for b in blocks(cli, "--date", "2027-01-04")] == [block_id]
     removed = cli("rm", block_id)
