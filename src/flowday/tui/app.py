@@ -1,29 +1,49 @@
-"""The planner app (foundation version: a real, minimal screen listing the day)."""
+"""The planner app: one main screen over the planner, a keymap from the config, every
+action in the command palette, and a terminal that is always given back in good order."""
 
 from __future__ import annotations
 
+import asyncio
+import signal
+import sys
+import traceback
+from collections.abc import Iterable
+from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 import pendulum
 from rich.text import Text
-from textual.app import App, ComposeResult
+from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
-from textual.widgets import DataTable, Footer, Header
+from textual.screen import Screen
 
 from flowday.planner import Planner
+from flowday.tui.screens.main import MainScreen
 from flowday.tui.theming import install_themes
 
 if TYPE_CHECKING:
     from flowday.cli.common import Context
 
+# Defaults for the theme variables the .tcss uses (Textual's own themes lack them);
+# flowday's theme files set their own.
+THEME_VARIABLE_DEFAULTS = {
+    "flowday-work": "#3b6ea5",
+    "flowday-personal": "#3f8f5a",
+    "flowday-break": "#8a7a3a",
+    "flowday-fence": "#6c5f8d",
+    "flowday-violation": "#d0453b",
+    "flowday-now": "#e0a526",
+}
+CRASH_LOG = "flowday-crash.log"
+
 
 class FlowdayApp(App[None]):
+    """``FlowdayApp(planner, date)``: the planner is built (with its clock) by the caller."""
+
     TITLE = "flowday"
+    CSS_PATH = "app.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("[", "previous_day", "Prev day", id="previous_day"),
-        Binding("]", "next_day", "Next day", id="next_day"),
-        Binding("t", "today", "Today", id="today"),
-        Binding("q", "quit", "Quit", id="quit"),
+        Binding("q", "quit", "Quit", id="quit", tooltip="Quit flowday (everything is saved)"),
     ]
 
     def __init__(
@@ -31,42 +51,83 @@ class FlowdayApp(App[None]):
     ) -> None:
         super().__init__()
         self.planner = planner
-        self.date = date or planner.today()
+        self.start_date = date or planner.today()
         self.cli_theme = theme  # --theme NAME, for this run only
+        self.crash: BaseException | None = None
 
-    def compose(self) -> ComposeResult:
-        yield Header()
-        yield DataTable(cursor_type="row", id="blocks")
-        yield Footer()
+    def get_theme_variable_defaults(self) -> dict[str, str]:
+        return {**super().get_theme_variable_defaults(), **THEME_VARIABLE_DEFAULTS}
 
     def on_mount(self) -> None:
         install_themes(self, self.planner.store, self.planner.config, self.cli_theme)
-        table = self.query_one(DataTable)
-        table.add_columns("time", "sphere", "title", "id")
-        self.refresh_day()
+        if self.planner.config.keymap:
+            self.set_keymap(self.planner.config.keymap)
+        self._install_signal_handlers()
+        self.push_screen(MainScreen(self.planner, self.start_date))
 
-    def refresh_day(self) -> None:
-        day = self.planner.store.day(self.date)
-        self.sub_title = f"{self.date.format('ddd D MMM YYYY')} · {self.planner.mode_of(day)}"
-        table = self.query_one(DataTable)
-        table.clear()
-        for block in self.planner.store.blocks_on(self.date):
-            # Text(), not str: titles are data and must never be read as markup
-            table.add_row(block.span, block.sphere.value, Text(block.title), block.id)
+    @property
+    def main(self) -> MainScreen:
+        return next(s for s in self.screen_stack if isinstance(s, MainScreen))
 
-    def action_previous_day(self) -> None:
-        self.date = self.date.subtract(days=1)
-        self.refresh_day()
+    # --- command palette: every action of the main screen ---------------------------------
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        if isinstance(screen, MainScreen):
+            for binding in MainScreen.BINDINGS:
+                assert isinstance(binding, Binding)
+                yield SystemCommand(
+                    binding.description if binding.action != "help" else "Keys",
+                    binding.tooltip,
+                    _runner(screen, binding.action),
+                )
 
-    def action_next_day(self) -> None:
-        self.date = self.date.add(days=1)
-        self.refresh_day()
+    # --- leaving cleanly --------------------------------------------------------------------
+    def _install_signal_handlers(self) -> None:
+        """SIGTERM/SIGHUP: exit through Textual so the terminal is restored. Every change is
+        already written when it is made, so there is nothing else to save."""
+        try:
+            loop = asyncio.get_running_loop()
+            for signum in (signal.SIGTERM, signal.SIGHUP):
+                loop.add_signal_handler(signum, self._on_signal, signum)
+        except (NotImplementedError, RuntimeError, ValueError):  # not the main thread, Windows
+            pass
 
-    def action_today(self) -> None:
-        self.date = self.planner.today()
-        self.refresh_day()
+    def _on_signal(self, signum: int) -> None:
+        self.exit(return_code=128 + signum)
+
+    def _fatal_error(self) -> None:
+        # Textual's default prints a full traceback with locals (titles included) over the
+        # terminal; a person gets one line, the details go to a log file.
+        error = sys.exc_info()[1] or self._exception
+        self.crash = error
+        self.bell()
+        self.panic(Text(f"flowday: unexpected error: {type(error).__name__}: {error}"[:300]))
+
+
+def _runner(screen: MainScreen, action: str):
+    async def run() -> None:
+        await screen.run_action(action)
+
+    return run
+
+
+def write_crash_log(folder: Path, error: BaseException) -> Path | None:
+    path = folder / CRASH_LOG
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        path.write_text("".join(traceback.format_exception(error)), encoding="utf-8")
+    except OSError:
+        return None
+    return path
 
 
 def run_app(context: Context, *, date: pendulum.Date, theme: str | None = None) -> int:
-    FlowdayApp(context.planner, date, theme=theme).run()
-    return 0
+    app = FlowdayApp(context.planner, date, theme=theme)
+    app.run()
+    if app.crash is not None:
+        log = write_crash_log(context.data_path, app.crash)
+        where = f"; details in {log}" if log else ""
+        print(f"flowday: your data is safe (every change is saved as it is made){where}",
+              file=sys.stderr)  # fmt: skip
+        return 1
+    return app.return_code or 0

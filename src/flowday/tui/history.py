@@ -1,0 +1,59 @@
+"""Undo and redo for every change made in the app, mode switches included.
+
+Each entry keeps the stored state of the touched days (and the inbox) before and after
+the change, taken with :meth:`Planner.snapshot`; undo and redo put one of them back with
+:meth:`Planner.restore`. No Textual here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TypeVar
+
+import pendulum
+
+from flowday.planner import Planner, Snapshot
+
+T = TypeVar("T")
+LIMIT = 200
+
+
+@dataclass(frozen=True)
+class Entry:
+    label: str
+    before: Snapshot
+    after: Snapshot
+
+
+class History:
+    def __init__(self, planner: Planner) -> None:
+        self.planner = planner
+        self.undone: list[Entry] = []
+        self.done: list[Entry] = []
+
+    def record(self, label: str, dates: list[pendulum.Date], change: Callable[[], T]) -> T:
+        """Run ``change``; if it succeeds, remember how to undo and redo it."""
+        unique = list(dict.fromkeys(dates))
+        before = self.planner.snapshot(*unique)
+        result = change()  # raises → nothing stored, nothing recorded
+        self.done.append(Entry(label, before, self.planner.snapshot(*unique)))
+        del self.done[:-LIMIT]
+        self.undone.clear()
+        return result
+
+    def undo(self) -> str | None:
+        if not self.done:
+            return None
+        entry = self.done.pop()
+        self.planner.restore(entry.before)
+        self.undone.append(entry)
+        return entry.label
+
+    def redo(self) -> str | None:
+        if not self.undone:
+            return None
+        entry = self.undone.pop()
+        self.planner.restore(entry.after)
+        self.done.append(entry)
+        return entry.label

@@ -1,0 +1,48 @@
+"""Ask before crossing a hard rule: the refusal's reasons, then yes or no."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Label, Static
+
+from flowday.domain.rules import Violation
+from flowday.tui.text import literal
+
+
+class ConfirmScreen(ModalScreen[bool]):
+    """Returns True only on an explicit yes."""
+
+    CSS_PATH = "dialogs.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("y", "answer(True)", "Yes, cross", id="confirm_yes", tooltip="Cross anyway"),
+        Binding("n,escape", "answer(False)", "No", id="confirm_no", tooltip="Leave it as it was"),
+    ]
+
+    def __init__(self, question: str, violations: list[Violation], *, yes: str = "Cross") -> None:
+        super().__init__()
+        self.question = question
+        self.violations = violations
+        self.yes = yes
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(literal(self.question), classes="dialog-title")
+            for violation in self.violations:
+                yield Static(literal(f"✖ {violation.rule}: {violation.message}"), classes="reason")
+            with Horizontal(classes="buttons"):
+                yield Button(f"{self.yes} (y)", variant="error", id="yes", compact=True)
+                yield Button("Cancel (n)", variant="primary", id="no", compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#no", Button).focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id == "yes")
+
+    def action_answer(self, answer: bool) -> None:
+        self.dismiss(answer)

@@ -1,0 +1,456 @@
+"""The main screen: the day's timeline, the side panel and the quick-add line.
+
+Widgets post messages up; this screen calls the planner (through :mod:`flowday.tui.bridge`
+and :class:`History`, so every change can be undone) and then calls the widgets' methods
+down to redraw.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from collections.abc import Callable
+from typing import Any, ClassVar
+
+import pendulum
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Footer, Input, OptionList
+
+from flowday.domain.errors import FlowdayError, RefusedError
+from flowday.domain.model import MINUTES_PER_DAY, Block, Day, Sphere, fmt_minutes
+from flowday.domain.rules import Violation, new_hard_violations
+from flowday.domain.timeparse import parse_quick_add
+from flowday.planner import Planner
+from flowday.tui import bridge
+from flowday.tui.bridge import DayView
+from flowday.tui.history import History
+from flowday.tui.layout import ROW_MINUTES, SPHERE_GLYPHS, build_layout, woven
+from flowday.tui.screens.confirm import ConfirmScreen
+from flowday.tui.screens.edit import EditBlockScreen
+from flowday.tui.screens.goto import GoToDateScreen
+from flowday.tui.screens.help import HelpScreen
+from flowday.tui.screens.mode import ModeChoice, ModeScreen
+from flowday.tui.text import literal
+from flowday.tui.widgets.day_header import DayHeader
+from flowday.tui.widgets.quick_add import QuickAddBar
+from flowday.tui.widgets.side_panel import SidePanel
+from flowday.tui.widgets.timeline import Timeline
+
+POLL_SECONDS = 0.5  # external changes show within 2 s; a stat() per file is cheap
+STEP = ROW_MINUTES
+
+
+def _b(key: str, action: str, description: str, tooltip: str, *, show: bool = True) -> Binding:
+    """A binding whose id is its action name, so the config keymap can rebind it."""
+    return Binding(key, action, description, show=show, id=action, tooltip=tooltip)
+
+
+class MainScreen(Screen[None]):
+    CSS_PATH = "main.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        _b("a", "add_block", "Add", "Add a block with the quick-add syntax"),
+        _b("A", "add_task", "Task", "Add a task to the inbox", show=False),
+        _b("e", "edit_block", "Edit", "Edit the selected block"),
+        _b("d", "delete_block", "Del", "Delete the selected block", show=False),
+        _b("J", "move_later", "Later", "Move the selected block 15 minutes later", show=False),
+        _b(
+            "K", "move_earlier", "Earlier", "Move the selected block 15 minutes earlier", show=False
+        ),
+        _b("plus", "lengthen", "Longer", "Lengthen the selected block by 15 minutes", show=False),
+        _b("minus", "shorten", "Shorter", "Shorten the selected block by 15 minutes", show=False),
+        _b("u", "undo", "Undo", "Undo the last change"),
+        _b("ctrl+r", "redo", "Redo", "Redo what was undone", show=False),
+        _b("left_square_bracket", "previous_day", "Prev", "Go to the previous day", show=False),
+        _b("right_square_bracket", "next_day", "Next", "Go to the next day", show=False),
+        _b("t", "today", "Today", "Go to today", show=False),
+        _b("g", "goto_date", "Go to", "Go to a date", show=False),
+        _b("m", "switch_mode", "Mode", "Switch the day's mode (shows what breaks first)"),
+        _b("s", "schedule_task", "Sched", "Schedule the selected inbox task", show=False),
+        _b("p", "plan_inbox", "Plan", "Plan the whole inbox into the day", show=False),
+        _b("r", "reflection", "Reflect", "End-of-day reflection", show=False),
+        _b("w", "weekly_review", "Review", "Weekly review", show=False),
+        _b("question_mark", "help", "Help", "Show every key"),
+    ]
+
+    def __init__(self, planner: Planner, date: pendulum.Date) -> None:
+        super().__init__()
+        self.planner = planner
+        self.date = date
+        self.history = History(planner)
+        self.view: DayView | None = None
+        self._signature: tuple[float, ...] = ()
+        self._now_slot = -1
+
+    # --- layout ---------------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        yield DayHeader(id="day-header")
+        with Horizontal(id="body"):
+            yield Timeline(id="timeline")
+            yield SidePanel(id="side")
+        yield QuickAddBar(id="quick")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(QuickAddBar).display = False
+        self.reload(reset_scroll=True)
+        self.query_one(Timeline).focus()
+        self.set_interval(POLL_SECONDS, self.poll_store)
+
+    # --- reading --------------------------------------------------------------------------
+    def reload(self, *, reset_scroll: bool = False) -> None:
+        """Read the day afresh and redraw everything (selection kept by block id)."""
+        self._signature = self.planner.store.mtime_signature(self.date)
+        view = bridge.load_view(self.planner, self.date)
+        self.view = view
+        self._now_slot = self._slot(view.now)
+        modes_config = self.planner.config.modes
+        layout = build_layout(
+            date=view.date,
+            tz=self.planner.config.timezone,
+            blocks=view.blocks,
+            violations=view.violations,
+            window=view.window,
+            woven_lane=woven(view.mode, modes_config),
+            now=view.now if view.is_today else None,
+            buffer_minutes=view.buffer_minutes,
+        )
+        self.query_one(DayHeader).show(view, modes_config)
+        timeline = self.query_one(Timeline)
+        timeline.set_class(woven(view.mode, modes_config), "-woven")
+        timeline.show(layout, view.blocks, reset_scroll=reset_scroll)
+        self.query_one(SidePanel).show(view.tasks, view.violations, view.figures)
+
+    def poll_store(self) -> None:
+        """Pick up changes made by another process (e.g. ``flowday add`` elsewhere)."""
+        try:
+            signature = self.planner.store.mtime_signature(self.date)
+            if signature != self._signature or self._slot(self.planner.now()) != self._now_slot:
+                self.reload()
+        except FlowdayError as exc:  # e.g. a damaged file written by someone else
+            self.notify(str(exc), severity="error", markup=False)
+
+    def _slot(self, now: pendulum.DateTime) -> int:
+        return now.hour * 4 + now.minute // STEP
+
+    @property
+    def selected(self) -> Block | None:
+        return self.query_one(Timeline).selected_block
+
+    def _need_block(self) -> Block | None:
+        block = self.selected
+        if block is None:
+            self.notify("No block selected (a adds one)", severity="warning")
+        return block
+
+    # --- changing, with undo and the refusal → confirm → crossing path ------------------
+    def change(
+        self,
+        label: str,
+        attempt: Callable[[bool], Any],
+        *,
+        dates: list[pendulum.Date] | None = None,
+        after: Callable[[Any], None] | None = None,
+    ) -> None:
+        """Run ``attempt(force)``; a refusal is reported and offered as a forced crossing."""
+        dates = dates or [self.date]
+
+        def done(result: Any, crossed: bool) -> None:
+            self.reload()
+            if after is not None:
+                after(result)
+            if crossed:
+                self.notify(f"{label}: boundary crossed and recorded", severity="warning",
+                            markup=False)  # fmt: skip
+            for warning in getattr(result, "warnings", []) or []:
+                self.notify(f"{warning.rule}: {warning.message}", severity="warning", markup=False)
+
+        try:
+            result = self.history.record(label, dates, lambda: attempt(False))
+        except RefusedError as exc:
+            broken: list[Violation] = list(exc.violations)
+            names = ", ".join(dict.fromkeys(v.rule for v in broken)) or "a rule"
+            reason = broken[0].message if broken else str(exc)
+            self.notify(f"Refused by {names}: {reason}", title="Refused", severity="error",
+                        markup=False)  # fmt: skip
+
+            def confirmed(yes: bool | None) -> None:
+                if not yes:
+                    return
+                try:
+                    forced = self.history.record(label, dates, lambda: attempt(True))
+                except FlowdayError as again:
+                    self.notify(str(again), severity="error", markup=False)
+                    return
+                done(forced, True)
+
+            self.app.push_screen(ConfirmScreen("Cross the boundary anyway?", broken), confirmed)
+            return
+        except FlowdayError as exc:
+            self.notify(str(exc), severity="error", markup=False)
+            return
+        done(result, False)
+
+    # --- quick add ------------------------------------------------------------------------
+    def action_add_block(self) -> None:
+        self.query_one(QuickAddBar).open("block")
+
+    def action_add_task(self) -> None:
+        self.query_one(QuickAddBar).open("task")
+
+    @on(QuickAddBar.Closed)
+    def quick_closed(self) -> None:
+        self.query_one(Timeline).focus()
+
+    @on(Input.Changed, "#quick-input")
+    def quick_preview(self, event: Input.Changed) -> None:
+        bar = self.query_one(QuickAddBar)
+        if not event.value.strip():
+            bar.show_preview(Content(""))
+            return
+        try:
+            bar.show_preview(self._preview(bar.kind, event.value))
+        except FlowdayError as exc:
+            bar.show_preview(literal(f"✖ {exc}"), error=True)
+
+    def _preview(self, kind: str, text: str) -> Content:
+        if kind == "task":
+            quick = parse_quick_add(text)
+            if quick.start is not None:
+                return literal("✖ a task has no time yet: leave the time out, or add a block")
+            sphere = quick.sphere or Sphere.WORK
+            return literal(f"→ task {SPHERE_GLYPHS[sphere]} {quick.title} · {sphere.value}")
+        day = self.planner.store.day(self.date)
+        title, start, end, sphere, flexible = self.planner.parse_block_text(text, day=day)
+        span = f"{fmt_minutes(start)}-{fmt_minutes(end)}"
+        shown = f"→ {SPHERE_GLYPHS[sphere]} {title} {span} {sphere.value}"
+        shown += " ~flexible" if flexible else ""
+        verdict = self._verdict(day, Block(
+            id="preview", date=self.date, start=start, end=end, title=title, sphere=sphere,
+            flexible=flexible,
+        ))  # fmt: skip
+        return Content("").join([literal(shown), Content("  "), verdict])
+
+    def _verdict(self, day: Day, block: Block) -> Content:
+        blocks = self.planner.store.blocks_on(self.date)
+        before = self.planner.evaluate(day, blocks)
+        after = self.planner.evaluate(day, [*blocks, block])
+        broken = new_hard_violations(before, after)
+        if broken:
+            return literal(f"✖ refused by {broken[0].rule}: {broken[0].message}", "bold $error")
+        warnings = [v for v in after if not v.is_hard and block.id in v.blocks]
+        if warnings:
+            return literal(f"! {warnings[0].rule}: {warnings[0].message}", "$warning")
+        return literal("✔ allowed", "$success")
+
+    @on(Input.Submitted, "#quick-input")
+    def quick_submitted(self, event: Input.Submitted) -> None:
+        bar = self.query_one(QuickAddBar)
+        text = event.value
+        try:
+            if bar.kind == "task":
+                self.history.record("add task", [], lambda: self.planner.add_task(text))
+                bar.action_close()
+                self.reload()
+                self.notify("Task added to the inbox", markup=False)
+                return
+            day = self.planner.store.day(self.date)
+            title, start, end, sphere, flexible = self.planner.parse_block_text(text, day=day)
+        except FlowdayError as exc:
+            bar.show_preview(literal(f"✖ {exc}"), error=True)  # the text stays for fixing
+            return
+
+        def attempt(force: bool) -> Any:
+            return self.planner.add_block(
+                self.date, title=title, start=start, end=end, sphere=sphere, flexible=flexible,
+                force=force,
+            )  # fmt: skip
+
+        def added(result: Any) -> None:
+            bar.action_close()
+            if result.block is not None:
+                self.query_one(Timeline).select(result.block.id)
+
+        self.change("add", attempt, after=added)
+
+    # --- block actions --------------------------------------------------------------------
+    def action_edit_block(self) -> None:
+        block = self._need_block()
+        if block is None:
+            return
+
+        def edited(changes: dict[str, Any] | None) -> None:
+            if changes:
+                self.change("edit", lambda force: self.planner.edit_block(
+                    block.id, force=force, **changes))  # fmt: skip
+
+        self.app.push_screen(EditBlockScreen(block), edited)
+
+    def action_delete_block(self) -> None:
+        block = self._need_block()
+        if block is None:
+            return
+        self.change("delete", lambda force: self.planner.remove_block(block.id))
+        self.notify(f"Deleted '{block.title}' (u undoes)", markup=False)
+
+    def _shift(self, label: str, start_delta: int, end_delta: int) -> None:
+        block = self._need_block()
+        if block is None:
+            return
+        start, end = block.start + start_delta, block.end + end_delta
+        if start < 0 or end > MINUTES_PER_DAY:
+            self.notify("Blocks stay within the day (they cannot cross midnight)",
+                        severity="warning")  # fmt: skip
+            return
+        if end - start < 1 or end <= start:
+            self.notify("A block cannot get shorter than that", severity="warning")
+            return
+        self.change(label, lambda force: self.planner.edit_block(
+            block.id, start=start, end=end, force=force))  # fmt: skip
+
+    def action_move_later(self) -> None:
+        self._shift("move", STEP, STEP)
+
+    def action_move_earlier(self) -> None:
+        self._shift("move", -STEP, -STEP)
+
+    def action_lengthen(self) -> None:
+        self._shift("resize", 0, STEP)
+
+    def action_shorten(self) -> None:
+        self._shift("resize", 0, -STEP)
+
+    def action_undo(self) -> None:
+        label = self.history.undo()
+        self.notify(f"Undid {label}" if label else "Nothing to undo", markup=False)
+        self.reload()
+
+    def action_redo(self) -> None:
+        label = self.history.redo()
+        self.notify(f"Redid {label}" if label else "Nothing to redo", markup=False)
+        self.reload()
+
+    # --- dates ----------------------------------------------------------------------------
+    def go_to(self, date: pendulum.Date) -> None:
+        self.date = date
+        self.reload(reset_scroll=True)
+
+    def action_previous_day(self) -> None:
+        self.go_to(self.date.subtract(days=1))
+
+    def action_next_day(self) -> None:
+        self.go_to(self.date.add(days=1))
+
+    def action_today(self) -> None:
+        self.go_to(self.planner.today())
+
+    def action_goto_date(self) -> None:
+        def chosen(date: pendulum.Date | None) -> None:
+            if date is not None:
+                self.go_to(date)
+
+        self.app.push_screen(GoToDateScreen(self.planner.today()), chosen)
+
+    # --- modes ----------------------------------------------------------------------------
+    def action_switch_mode(self) -> None:
+        current = self.view.mode if self.view else ""
+
+        def chosen(choice: ModeChoice | None) -> None:
+            if not choice or (choice[0] == current and not choice[1]):
+                return
+            mode, fix = choice
+
+            def switched(proposal: Any) -> None:
+                broken = [v for v in proposal.violations if v.is_hard]
+                message = f"Mode is now {mode}"
+                if fix and proposal.moves:
+                    message += f"; moved {len(proposal.moves)} block(s)"
+                if broken:
+                    message += f"; {len(broken)} rule(s) broken — see Rules"
+                self.notify(message, severity="warning" if broken else "information",
+                            markup=False)  # fmt: skip
+
+            self.change(
+                f"mode switch to {mode}",
+                lambda force: bridge.set_mode(self.planner, self.date, mode, fix=fix),
+                after=switched,
+            )
+
+        self.app.push_screen(ModeScreen(self.planner, self.date, current), chosen)
+
+    # --- inbox ----------------------------------------------------------------------------
+    def action_schedule_task(self) -> None:
+        task_id = self.query_one(SidePanel).selected_task_id()
+        if task_id is None:
+            self.notify("No inbox task selected (tab moves to the inbox)", severity="warning")
+            return
+        if not bridge.can_schedule(self.planner):
+            self.notify("Scheduling arrives with the rules engine", severity="warning")
+            return
+        self.change(
+            "schedule",
+            lambda force: bridge.schedule_task(self.planner, task_id, self.date),
+            after=self._report_plan,
+        )
+
+    def action_plan_inbox(self) -> None:
+        if not bridge.can_schedule(self.planner):
+            self.notify("Planning arrives with the rules engine", severity="warning")
+            return
+        self.change("plan", lambda force: bridge.plan(self.planner, self.date),
+                    after=self._report_plan)  # fmt: skip
+
+    def _report_plan(self, result: Any) -> None:
+        placed, unplaced = list(result.placed), list(result.unplaced)
+        message = f"Placed {len(placed)} task(s)"
+        for task, why in unplaced[:3]:
+            message += f"\nnot placed: {task.title}: {why}"
+        self.notify(message, severity="warning" if unplaced else "information", markup=False)
+        if placed:
+            self.query_one(Timeline).select(placed[-1][1].id)
+
+    # --- other screens --------------------------------------------------------------------
+    def _push_optional(self, module: str, name: str, what: str) -> None:
+        if importlib.util.find_spec(module) is None:
+            self.notify(f"The {what} is not part of this build yet", severity="warning")
+            return
+        screen_class = getattr(importlib.import_module(module), name)
+        self.app.push_screen(screen_class(self.planner, self.date), lambda _: self.reload())
+
+    def action_reflection(self) -> None:
+        self._push_optional("flowday.tui.screens.reflection", "ReflectionScreen", "reflection")
+
+    def action_weekly_review(self) -> None:
+        self._push_optional("flowday.tui.screens.review", "WeeklyReviewScreen", "weekly review")
+
+    def action_help(self) -> None:
+        rows = []
+        for key, active in self.app.active_bindings.items():
+            binding = active.binding
+            if binding.action in ("command_palette",) or not binding.description:
+                continue
+            rows.append((self.app.get_key_display(binding), binding.description,
+                         binding.tooltip or binding.description))  # fmt: skip
+            del key
+        rows.sort(key=lambda r: r[1])
+        self.app.push_screen(HelpScreen(rows))
+
+    # --- messages from widgets ------------------------------------------------------------
+    @on(OptionList.OptionSelected, "#rules")
+    def violation_chosen(self, event: OptionList.OptionSelected) -> None:
+        """Selecting a violation jumps to (selects) the block it names."""
+        if self.view is None or not event.option.id:
+            return
+        violation = self.view.violations[int(event.option.id[1:])]
+        if violation.blocks:
+            timeline = self.query_one(Timeline)
+            timeline.select(violation.blocks[0])
+            timeline.scroll_to_selected()
+            timeline.focus()
+
+    @on(OptionList.OptionSelected, "#inbox")
+    def task_chosen(self) -> None:
+        self.action_schedule_task()

@@ -1,0 +1,112 @@
+"""Switch the day's mode: what would break, and the fix the planner proposes, before applying."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+import pendulum
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Button, Label, OptionList, Static
+from textual.widgets.option_list import Option
+
+from flowday.planner import Planner
+from flowday.tui import bridge
+from flowday.tui.text import literal
+
+ModeChoice = tuple[str, bool]  # (mode, apply the fix)
+
+
+class ModeScreen(ModalScreen[ModeChoice | None]):
+    CSS_PATH = "dialogs.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "dismiss(None)", "Cancel", id="mode_cancel", tooltip="Keep the mode"),
+        Binding("enter", "choose(False)", "Switch", id="mode_switch", tooltip="Switch only"),
+        Binding(
+            "f",
+            "choose(True)",
+            "Switch + fix",
+            id="mode_fix",
+            tooltip="Switch and move flexible blocks",
+        ),
+    ]
+
+    def __init__(self, planner: Planner, date: pendulum.Date, current: str) -> None:
+        super().__init__()
+        self.planner = planner
+        self.date = date
+        self.current = current
+
+    def compose(self) -> ComposeResult:
+        names = bridge.modes(self.planner)
+        with Vertical(classes="dialog wide"):
+            yield Label(
+                literal(f"Switch mode of {self.date.format('ddd D MMM')} (now {self.current})"),
+                classes="dialog-title",
+            )
+            yield OptionList(
+                *[
+                    Option(literal(n + ("  (current)" if n == self.current else "")), id=n)
+                    for n in names
+                ],
+                id="mode-list",
+                compact=True,
+            )
+            with VerticalScroll(id="mode-preview-box"):
+                yield Static("", id="mode-preview")
+            with Horizontal(classes="buttons"):
+                yield Button("Switch (enter)", variant="primary", id="switch", compact=True)
+                yield Button("Switch + fix (f)", variant="warning", id="fix", compact=True)
+                yield Button("Cancel (esc)", id="cancel", compact=True)
+
+    def on_mount(self) -> None:
+        options = self.query_one(OptionList)
+        names = bridge.modes(self.planner)
+        others = [i for i, n in enumerate(names) if n != self.current]
+        options.highlighted = others[0] if others else 0
+        options.focus()
+
+    @property
+    def chosen(self) -> str | None:
+        options = self.query_one(OptionList)
+        if options.highlighted is None:
+            return None
+        return options.get_option_at_index(options.highlighted).id
+
+    @on(OptionList.OptionHighlighted)
+    def preview(self) -> None:
+        mode = self.chosen
+        if mode is None:
+            return
+        proposal = bridge.propose_mode(self.planner, self.date, mode)
+        lines = [f"In {mode}:"]
+        hard = [v for v in proposal.violations if v.is_hard]
+        soft = [v for v in proposal.violations if not v.is_hard]
+        if not proposal.violations:
+            lines.append("  nothing breaks")
+        lines += [f"  ✖ {v.rule}: {v.message}" for v in hard]
+        lines += [f"  ! {v.rule}: {v.message}" for v in soft]
+        if proposal.moves:
+            lines.append("The fix would move:")
+            lines += [f"  {old.title} {old.span} → {new.span}" for old, new in proposal.moves]
+        if proposal.unfixable:
+            lines.append("Cannot fix:")
+            lines += [f"  {block.title} {block.span}: {why}" for block, why in proposal.unfixable]
+        self.query_one("#mode-preview", Static).update(literal("\n".join(lines)))
+
+    @on(OptionList.OptionSelected)
+    def selected(self) -> None:
+        self.action_choose(False)
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "cancel":
+            self.dismiss(None)
+        else:
+            self.action_choose(event.button.id == "fix")
+
+    def action_choose(self, fix: bool) -> None:
+        mode = self.chosen
+        self.dismiss((mode, fix) if mode else None)

@@ -1,0 +1,27 @@
+"""The top line: date, the day's mode and its work window."""
+
+from __future__ import annotations
+
+from textual.content import Content
+from textual.widgets import Static
+
+from flowday.domain.model import fmt_minutes
+from flowday.tui.bridge import DayView
+from flowday.tui.layout import woven
+
+
+class DayHeader(Static):
+    def show(self, view: DayView, modes_config: dict[str, object]) -> None:
+        start, end = view.window
+        shape = "woven" if woven(view.mode, modes_config) else "fenced"
+        parts = [
+            Content.styled(" flowday ", "bold reverse"),
+            Content(f" {view.date.format('ddd D MMM YYYY')}"),
+            Content.styled(" · today" if view.is_today else "", "bold"),
+            Content("  mode "),
+            Content.styled(view.mode, "bold"),
+            Content(f" ({shape})  work {fmt_minutes(start)}-{fmt_minutes(end)}"),
+        ]
+        if not view.day.has_own_window:
+            parts.append(Content.styled(" (default)", "dim"))
+        self.update(Content("").join(parts))

@@ -1,0 +1,249 @@
+"""The day drawn to time scale: one row per 15 real minutes, painted with the Line API."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+from rich.cells import cell_len, set_cell_size
+from rich.segment import Segment
+from rich.style import Style
+from textual.binding import Binding, BindingType
+from textual.geometry import Region, Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from flowday.domain.model import Block, Sphere
+from flowday.domain.text import strip_controls
+from flowday.tui.layout import Cell, CellKind, DayLayout, Row
+
+GUTTER = 6  # "09:00 "
+FIRST_VISIBLE_WALL = 6 * 60  # the view opens at 06:00
+
+
+class Timeline(ScrollView, can_focus=True):
+    """Shows a :class:`DayLayout`; keeps the selected block by id across redraws."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("j,down", "select_next", "Next", id="select_next", tooltip="Select the next block"),
+        Binding(
+            "k,up",
+            "select_previous",
+            "Prev",
+            id="select_previous",
+            tooltip="Select the previous block",
+        ),
+        Binding("home", "scroll_home", "Top", show=False),
+        Binding("end", "scroll_end", "Bottom", show=False),
+        Binding("pageup", "page_up", "Page up", show=False),
+        Binding("pagedown", "page_down", "Page down", show=False),
+    ]
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "timeline--label",
+        "timeline--hour",
+        "timeline--fence",
+        "timeline--now",
+        "timeline--window",
+        "timeline--fenced",
+        "timeline--buffer",
+        "timeline--work",
+        "timeline--personal",
+        "timeline--break",
+        "timeline--violation",
+        "timeline--warning",
+        "timeline--selected",
+        "timeline--lane-title",
+    }
+
+    @dataclass
+    class Selected(Message):
+        """The selection moved to another block (or to none)."""
+
+        timeline: Timeline
+        block: Block | None
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.layout_data: DayLayout | None = None
+        self.blocks: list[Block] = []
+        self.selected_id: str | None = None
+        self._opened = False
+
+    # --- called by the screen ------------------------------------------------------------
+    def show(self, layout: DayLayout, blocks: list[Block], *, reset_scroll: bool) -> None:
+        self.layout_data = layout
+        self.blocks = sorted(blocks, key=lambda b: (b.start, b.end, b.id))
+        ids = [b.id for b in self.blocks]
+        if self.selected_id not in ids:
+            self.selected_id = self.blocks[0].id if self.blocks else None
+        self.virtual_size = Size(self.scrollable_content_region.width, len(layout.rows) + 1)
+        self._clear_caches()
+        if reset_scroll or not self._opened:
+            self._opened = True
+            self.call_after_refresh(self._scroll_open)
+        self.refresh()
+        self.post_message(self.Selected(self, self.selected_block))
+
+    @property
+    def selected_block(self) -> Block | None:
+        return next((b for b in self.blocks if b.id == self.selected_id), None)
+
+    def select(self, block_id: str | None) -> None:
+        if block_id == self.selected_id:
+            return
+        self.selected_id = block_id
+        self._clear_caches()
+        self.refresh()
+        self.scroll_to_selected()
+        self.post_message(self.Selected(self, self.selected_block))
+
+    def scroll_to_selected(self) -> None:
+        if self.layout_data is None or self.selected_id is None:
+            return
+        rows = self.layout_data.rows_of(self.selected_id)
+        if rows:
+            first, last = rows
+            # virtual line 0 hides under the fixed lane titles: ask for one line above
+            region = Region(0, first, 1, max(2, min(last - first + 1, self.size.height - 1)))
+            self.scroll_to_region(region, animate=False, immediate=True)
+
+    def _scroll_open(self) -> None:
+        """Open at 06:00 (at the now-line on today), then bring the selection into view."""
+        rows = self.layout_data.rows if self.layout_data else ()
+        top = next((r.index for r in rows if r.wall >= FIRST_VISIBLE_WALL), 0)
+        now_row = next((r.index for r in rows if r.now), None)
+        if now_row is not None:
+            top = max(0, now_row - 3)
+        self.scroll_to(y=top, animate=False, immediate=True)
+        self.scroll_to_selected()
+
+    # --- actions --------------------------------------------------------------------------
+    def action_select_next(self) -> None:
+        self._step(1)
+
+    def action_select_previous(self) -> None:
+        self._step(-1)
+
+    def _step(self, delta: int) -> None:
+        if not self.blocks:
+            return
+        ids = [b.id for b in self.blocks]
+        index = ids.index(self.selected_id) if self.selected_id in ids else -delta
+        self.select(ids[max(0, min(len(ids) - 1, index + delta))])
+
+    # --- painting -------------------------------------------------------------------------
+    def _clear_caches(self) -> None:
+        self._paint_styles: dict[str, Style] = {}
+
+    def on_resize(self) -> None:
+        if self.layout_data is not None:
+            self.virtual_size = Size(
+                self.scrollable_content_region.width, len(self.layout_data.rows) + 1
+            )
+        self.scroll_to_selected()
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._clear_caches()
+
+    def _style(self, name: str) -> Style:
+        cache = getattr(self, "_paint_styles", None)
+        if cache is None:
+            cache = self._paint_styles = {}
+        if name not in cache:
+            cache[name] = self.get_component_rich_style(f"timeline--{name}")
+        return cache[name]
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        layout = self.layout_data
+        index = y + int(self.scroll_offset.y)
+        if layout is None:
+            return Strip.blank(width)
+        if y == 0:  # the lane titles stay put at the top
+            return self._title_strip(layout, width)
+        index -= 1
+        if not 0 <= index < len(layout.rows):
+            return Strip.blank(width)
+        return self._row_strip(layout.rows[index], layout, width)
+
+    def _lane_widths(self, layout: DayLayout, width: int) -> list[int]:
+        room = max(4, width - GUTTER - 1)
+        if len(layout.lanes) == 1:
+            return [room]
+        first = (room - 1) // 2
+        return [first, room - 1 - first]
+
+    def _title_strip(self, layout: DayLayout, width: int) -> Strip:
+        style = self._style("lane-title")
+        segments = [Segment(" " * (GUTTER + 1), style)]
+        widths = self._lane_widths(layout, width)
+        for lane, (title, lane_width) in enumerate(zip(layout.lanes, widths, strict=True)):
+            if lane:
+                segments.append(Segment("│", style))
+            segments.append(Segment(_fit(title, lane_width, center=True), style))
+        return Strip(segments).adjust_cell_length(width, style)
+
+    def _row_strip(self, row: Row, layout: DayLayout, width: int) -> Strip:
+        base = self.rich_style
+        label_style = self._style("now" if row.now else "hour" if row.wall % 60 == 0 else "label")
+        label = row.label
+        fence_char = " "
+        if row.in_window:
+            woven = len(layout.lanes) == 1
+            fence_char = {"start": "┏", "end": "┗"}.get(row.window_edge, "┃")
+            if woven:
+                fence_char = {"start": "╭", "end": "╰"}.get(row.window_edge, "┊")
+        fence_style = self._style("fence") if row.in_window else base
+        if row.now:
+            fence_char, fence_style = "▶", self._style("now")
+        segments = [Segment(f"{label:<5} ", label_style), Segment(fence_char, fence_style)]
+        for lane, (cell, lane_width) in enumerate(
+            zip(row.cells, self._lane_widths(layout, width), strict=True)
+        ):
+            if lane:
+                segments.append(Segment("│", self._style("label")))
+            segments.append(self._cell_segment(cell, lane_width, row.now))
+        return Strip(segments).adjust_cell_length(width, base)
+
+    def _cell_segment(self, cell: Cell, width: int, now: bool) -> Segment:
+        if cell.kind in (CellKind.BLOCK, CellKind.OVERLAP) and cell.block is not None:
+            sphere = cell.block.sphere
+            style = self._style(
+                "work" if sphere is Sphere.WORK else "personal" if sphere is Sphere.PERSONAL
+                else "break"
+            )  # fmt: skip
+            text = cell.text
+            if cell.severity == "error":
+                style = style + self._style("violation")
+                text = ("✖ " + text) if cell.first else text
+            elif cell.severity == "warning" and cell.first:
+                style = style + self._style("warning")
+                text = "! " + text
+            if cell.block.id == self.selected_id:
+                style = style + self._style("selected")
+                text = "▸" + text
+            return Segment(_fit(text, width), style)
+        if now:
+            return Segment(_fit("─" * width, width), self._style("now"))
+        kind_style = {
+            CellKind.WINDOW: "window",
+            CellKind.FENCED: "fenced",
+            CellKind.BUFFER: "buffer",
+        }.get(cell.kind)
+        style = self._style(kind_style) if kind_style else self.rich_style
+        return Segment(_fit(cell.text, width), style)
+
+
+def _fit(text: str, width: int, *, center: bool = False) -> str:
+    """Exactly ``width`` cells of ``text`` with terminal controls removed (titles are data)."""
+    if width <= 0:
+        return ""
+    text = strip_controls(text)
+    if cell_len(text) > width:
+        return set_cell_size(text, width - 1) + "…"
+    if center:
+        pad = width - cell_len(text)
+        return " " * (pad // 2) + text + " " * (pad - pad // 2)
+    return set_cell_size(text, width)

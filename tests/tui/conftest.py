@@ -1,0 +1,47 @@
+"""Fixtures for the planner's UI tests: a fixed day of blocks and an app over it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pendulum
+import pytest
+
+from flowday.domain.model import Sphere
+from flowday.planner import Planner
+from flowday.tui.app import FlowdayApp
+
+TODAY = pendulum.date(2026, 11, 25)  # conftest.NOW's date: a Wednesday, balance by default
+
+DAY = [
+    ("Standup", "09:00", "09:15", Sphere.WORK, False),
+    ("Deep work", "09:30", "11:30", Sphere.WORK, True),
+    ("Lunch", "12:00", "12:45", Sphere.BREAK, False),
+    ("Code review", "14:00", "15:30", Sphere.WORK, False),
+    ("Run", "18:00", "19:00", Sphere.PERSONAL, False),
+]
+
+
+def minutes(clock: str) -> int:
+    hours, mins = clock.split(":")
+    return int(hours) * 60 + int(mins)
+
+
+@pytest.fixture
+def seeded(planner: Planner) -> Planner:
+    for title, start, end, sphere, flexible in DAY:
+        planner.add_block(
+            TODAY, title=title, start=minutes(start), end=minutes(end), sphere=sphere,
+            flexible=flexible,
+        )  # fmt: skip
+    planner.add_task("Write report 1h #work")
+    planner.add_task("Call mum 20m #personal")
+    return planner
+
+
+@pytest.fixture
+def make_app() -> Callable[[Planner], FlowdayApp]:
+    def make(planner: Planner, date: pendulum.Date = TODAY) -> FlowdayApp:
+        return FlowdayApp(planner, date)
+
+    return make

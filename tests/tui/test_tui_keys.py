@@ -1,0 +1,328 @@
+"""Every key of the main screen, pressed through the Pilot, checked against the store."""
+
+from __future__ import annotations
+
+import pendulum
+
+from flowday.domain.model import Block, Sphere
+from flowday.planner import Planner
+from flowday.tui import bridge
+from flowday.tui.screens.confirm import ConfirmScreen
+from flowday.tui.screens.edit import EditBlockScreen
+from flowday.tui.screens.help import HelpScreen
+from flowday.tui.screens.main import MainScreen
+from flowday.tui.screens.mode import ModeScreen
+from flowday.tui.widgets.quick_add import QuickAddBar
+from flowday.tui.widgets.timeline import Timeline
+
+TODAY = pendulum.date(2026, 11, 25)
+
+
+def spans(planner: Planner, date: pendulum.Date = TODAY) -> dict[str, str]:
+    return {b.title: b.span for b in planner.store.blocks_on(date)}
+
+
+def main(app) -> MainScreen:
+    return app.main
+
+
+def selected(app) -> Block | None:
+    return main(app).query_one(Timeline).selected_block
+
+
+async def test_opens_on_the_date_with_the_first_block_selected(seeded, make_app):
+    app = make_app(seeded)
+    async with app.run_test(size=(100, 30)):
+        assert main(app).date == TODAY
+        assert selected(app).title == "Standup"
+
+
+async def test_j_k_and_arrows_select_blocks(seeded, make_app):
+    app = make_app(seeded)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("j")
+        assert selected(app).title == "Deep work"
+        await pilot.press("down", "down")
+        assert selected(app).title == "Code review"
+        await pilot.press("k")
+        assert selected(app).title == "Lunch"
+        await pilot.press("up", "up", "up")  # stops at the first
+        assert selected(app).title == "Standup"
+
+
+async def test_tab_moves_between_timeline_and_inbox(seeded, make_app):
+    app = make_app(seeded)
+    async with app.run_test(size=(100, 30)) as pilot:
+        assert app.focused.id == "timeline"
+        await pilot.press("tab")
+        assert app.focused.id == "inbox"
+        await pilot.press("shift+tab")
+        assert app.focused.id == "timeline"
+
+
+async def test_J_K_move_by_15_minutes(seeded, make_app):
+    app = make_app(seeded)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("j", "J")
+        assert spans(seeded)["Deep work"] == "09:45-11:45"
+        await pilot.press("K", "K")
+        assert spans(seeded)["Deep work"] == "09:15-11:15"
+        assert selected(app).title == "Deep work"
+
+
+async def test_plus_minus_resize(seeded, make_app):
+    app = make_app(seeded)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("plus")
+        assert spans(seeded)["Standup"] == "09:00-09:30"
+        await pilot.press("minus", "minus")
+        assert spans(seeded)["Standup"] == "09:00-09:15"  # cannot shrink to nothing
+        assert "Standup" in spans(seeded)
+
+
+async def test_a_adds_with_live_preview(seeded, make_app):
+    app = make_app(seeded)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("a")
+        bar = main(app).query_one(QuickAddBar)
+        assert bar.display
+        await pilot.press(*"Walk 14:30 30m #personal")
+        preview = str(bar.query_one("#quick-preview").render())
+        assert "14:30-15:00" in preview and "refused by no-overlap" in preview
+        await pilot.press("ctrl+u")
+        await pilot.press(*"Emails 16:00 30m #work")
+        preview = str(bar.query_one("#quick-preview").render())
+        assert "Emails 16:00-16:30 work" in preview and "allowed" in preview
+        await pilot.press("enter")
+        assert spans(seeded)["Emails"] == "16:00-16:30"
+        assert not bar.display
+        assert selected(app).title == "Emails"
+
+
+async def test_malformed_quick_add_shows_error_and_keeps_text(seeded, make_app):
+    app = make_app(seeded)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("a", *"Broken 25:99 #work", "enter")
+        bar = main(app).query_one(QuickAddBar)
+        assert bar.display
+        assert bar.query_one("#quick-input").value == "Broken 25:99 #work"
+        assert "not a time" in str(bar.query_one("#quick-preview").render())
+        assert "Broken" not in spans(seeded)
+        await pilot.press("escape")
+        assert not bar.display
+
+
+async def test_A_adds_an_inbox_task(seeded, make_app):
+    app = make_app(seeded)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("A", *"Book flights 45m #personal", "enter")
+        titles = [t.title for t in seeded.store.tasks()]
+        assert "Book flights" in titles
+
+
+async def test_e_edits_in_a_form(seeded, make_app):
+    app = make_app(seeded)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("e")
+        assert isinstance(app.screen, EditBlockScreen)
+        await pilot.press("ctrl+u", *"Team standup", "tab", "ctrl+u", *"9:05", "enter")
+        assert spans(seeded)["Team standup"] == "09:05-09:15"
+
+
+async def test_edit_form_shows_bad_times_inline(seeded, make_app):
+    app = make_app(seeded)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("e", "tab", "ctrl+u", *"nine", "enter")
+        assert isinstance(app.screen, EditBlockScreen)
+        assert "not a time" in str(app.screen.query_one("#edit-error").render())
+        await pilot.press("escape")
+        assert spans(seeded)["Standup"] == "09:00-09:15"
+
+
+async def test_d_deletes_and_u_ctrl_r_undo_redo(seeded, make_app):
+    app = make_app(seeded)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("d")
+        assert "Standup" not in spans(seeded)
+        await pilot.press("u")
+        assert spans(seeded)["Standup"] == "09:00-09:15"
+        await pilot.press("ctrl+r")
+        assert "Standup" not in spans(seeded)
+        await pilot.press("u")
+        assert "Standup" in spans(seeded)
+
+
+async def test_undo_covers_moves_and_adds(seeded, make_app):
+    app = make_app(seeded)
+    before = spans(seeded)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("J", "J", "plus", "a", *"Tea 16:00 15m #break", "enter")
+        assert spans(seeded) != before
+        await pilot.press("u", "u", "u", "u")
+        assert spans(seeded) == before
+
+
+async def test_brackets_t_and_g_change_the_date(seeded, make_app):
+    app = make_app(seeded)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("right_square_bracket")
+        assert main(app).date == TODAY.add(days=1)
+        await pilot.press("left_square_bracket", "left_square_bracket")
+        assert main(app).date == TODAY.subtract(days=1)
+        await pilot.press("t")
+        assert main(app).date == TODAY
+        await pilot.press("g", *"2026-12-24", "enter")
+        assert main(app).date == pendulum.date(2026, 12, 24)
+        await pilot.press("g", *"someday", "enter")
+        assert "not a date" in str(app.screen.query_one("#goto-error").render())
+        await pilot.press("escape")
+        assert main(app).date == pendulum.date(2026, 12, 24)
+
+
+async def test_m_switches_mode_and_u_undoes_the_switch(seeded, make_app):
+    app = make_app(seeded)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("m")
+        assert isinstance(app.screen, ModeScreen)
+        assert "In integration" in str(app.screen.query_one("#mode-preview").render())
+        await pilot.press("enter")
+        assert seeded.store.day(TODAY).mode == "integration"
+        assert main(app).query_one(Timeline).layout_data.lanes == ("day",)
+        assert len(seeded.store.day(TODAY).mode_switches) == 1
+        await pilot.press("u")
+        assert seeded.mode_of(seeded.store.day(TODAY)) == "balance"
+        assert main(app).query_one(Timeline).layout_data.lanes == ("work", "personal")
+        await pilot.press("ctrl+r")
+        assert seeded.store.day(TODAY).mode == "integration"
+
+
+async def test_m_escape_changes_nothing(seeded, make_app):
+    app = make_app(seeded)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("m", "escape")
+        assert seeded.store.day(TODAY).mode is None
+
+
+async def test_refusal_then_forced_crossing_via_confirm(seeded, make_app):
+    app = make_app(seeded)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("a", *"Clash 9:00-9:30 #work", "enter")
+        assert isinstance(app.screen, ConfirmScreen)
+        assert "Clash" not in spans(seeded)  # refused: nothing changed yet
+        notes = [n.message for n in app._notifications]
+        assert any("Refused by no-overlap" in n for n in notes)
+        await pilot.press("n")
+        assert "Clash" not in spans(seeded)
+        assert seeded.store.day(TODAY).crossings == ()
+        await pilot.press("enter")  # the quick-add kept the text: try again
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("y")
+        assert spans(seeded)["Clash"] == "09:00-09:30"
+        crossings = seeded.store.day(TODAY).crossings
+        assert [c.rule for c in crossings] == ["no-overlap"]
+
+
+async def test_moving_into_another_block_is_refused(seeded, make_app):
+    app = make_app(seeded)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("plus", "plus")  # Standup 09:00-09:45 runs into Deep work 09:30
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("escape")
+        assert spans(seeded)["Standup"] == "09:00-09:30"
+
+
+async def test_s_and_p_schedule_or_say_why_not(seeded, make_app):
+    app = make_app(seeded)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("tab", "s")
+        if not bridge.can_schedule(seeded):
+            notes = [n.message for n in app._notifications]
+            assert any("rules engine" in n for n in notes)
+            await pilot.press("p")
+            return
+        assert len(seeded.store.tasks()) == 1
+        await pilot.press("p")
+        assert seeded.store.tasks() == [] or app._notifications
+
+
+async def test_r_and_w_open_their_screens_or_say_not_yet(seeded, make_app):
+    import importlib.util
+
+    app = make_app(seeded)
+    async with app.run_test(size=(100, 30)) as pilot:
+        for key, module in (("r", "reflection"), ("w", "review")):
+            await pilot.press(key)
+            if importlib.util.find_spec(f"flowday.tui.screens.{module}") is None:
+                assert isinstance(app.screen, MainScreen)
+                assert any("not part of this build" in n.message for n in app._notifications)
+            else:
+                assert not isinstance(app.screen, MainScreen)
+                await pilot.press("escape")
+
+
+async def test_question_mark_lists_every_key(seeded, make_app):
+    app = make_app(seeded)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        described = {row[1] for row in app.screen.rows}
+        for binding in MainScreen.BINDINGS:
+            assert binding.description in described
+        await pilot.press("escape")
+        assert isinstance(app.screen, MainScreen)
+
+
+async def test_ctrl_p_palette_runs_actions(seeded, make_app):
+    app = make_app(seeded)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("ctrl+p")
+        await pilot.press(*"Next day")
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert main(app).date == TODAY.add(days=1)
+
+
+async def test_q_quits(seeded, make_app):
+    app = make_app(seeded)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("q")
+    assert app.return_code == 0
+
+
+async def test_keymap_from_config_rebinds(seeded, make_app):
+    from dataclasses import replace
+
+    seeded.config = replace(seeded.config, keymap={"move_later": "n"})
+    app = make_app(seeded)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("n")
+        assert spans(seeded)["Standup"] == "09:15-09:30"
+
+
+async def test_resize_keeps_the_selection(seeded, make_app):
+    app = make_app(seeded)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("j", "j", "j")
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause()
+        assert selected(app).title == "Code review"
+        await pilot.resize_terminal(120, 40)
+        assert selected(app).title == "Code review"
+
+
+async def test_selecting_a_violation_jumps_to_its_block(seeded, make_app):
+    seeded.add_block(TODAY, title="Clash", start=minutes("14:30"), end=minutes("15:00"),
+                     sphere=Sphere.WORK, force=True)  # fmt: skip
+    app = make_app(seeded)
+    async with app.run_test(size=(100, 30)) as pilot:
+        assert selected(app).title == "Standup"
+        app.screen.query_one("#rules").focus()
+        await pilot.press("enter")
+        assert selected(app).title in ("Code review", "Clash")
+        assert app.focused.id == "timeline"
+
+
+def minutes(text: str) -> int:
+    hours, mins = text.split(":")
+    return int(hours) * 60 + int(mins)
