@@ -1,8 +1,9 @@
 """Undo and redo for every change made in the app, mode switches included.
 
 Each entry keeps the stored state of the touched days (and the inbox) before and after
-the change, taken with :meth:`Planner.snapshot`; undo and redo put one of them back with
-:meth:`Planner.restore`. No Textual here.
+the change, taken with :meth:`Planner.snapshot`; undo and redo revert only what the change
+touched (:meth:`Planner.revert`), so what another process wrote meanwhile survives.
+No Textual here.
 """
 
 from __future__ import annotations
@@ -46,7 +47,7 @@ class History:
         if not self.done:
             return None
         entry = self.done.pop()
-        self.planner.restore(entry.before)
+        self.planner.revert(entry.before, entry.after)
         self.undone.append(entry)
         return entry.label
 
@@ -54,6 +55,6 @@ class History:
         if not self.undone:
             return None
         entry = self.undone.pop()
-        self.planner.restore(entry.after)
+        self.planner.revert(entry.after, entry.before)
         self.done.append(entry)
         return entry.label
