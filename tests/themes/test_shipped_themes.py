@@ -62,8 +62,8 @@ def test_each_shipped_theme_is_readable(path) -> None:
     background = spec.colors["background"]
     assert spec.dark == (relative_luminance(background) < 0.2), "dark flag vs background"
     assert contrast_ratio(spec.colors["foreground"], background) >= 7  # WCAG AAA for text
-    for key in (*SPHERES, "violation", "now"):
-        # WCAG 2.1 asks 3:1 for graphical objects
+    for key in (*SPHERES, "fence", "violation", "now"):
+        # WCAG 2.1 asks 3:1 for graphical objects (the fence and now-line are drawn glyphs)
         assert contrast_ratio(spec.flowday[key], background) >= 3, key
 
 
@@ -77,7 +77,7 @@ def test_each_shipped_theme_tells_its_spheres_apart(path) -> None:
 def test_high_contrast_reaches_aaa_for_everything_that_carries_meaning() -> None:
     spec = spec_of("flowday-high-contrast")
     background = spec.colors["background"]
-    for key in (*SPHERES, "violation", "now"):
+    for key in (*SPHERES, "fence", "violation", "now"):
         assert contrast_ratio(spec.flowday[key], background) >= 7, key
     for key in ("foreground", "primary", "warning", "error", "success"):
         assert contrast_ratio(spec.colors[key], background) >= 7, key

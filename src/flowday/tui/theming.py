@@ -50,14 +50,17 @@ def to_textual_theme(spec: ThemeSpec) -> Theme:
     )
 
 
-def register_themes(app: App[Any], catalog: ThemeCatalog) -> None:
-    """Register every usable theme file; a theme Textual refuses joins ``catalog.broken``."""
+def register_themes(app: App[Any], catalog: ThemeCatalog | None = None) -> ThemeCatalog:
+    """Register every usable theme file (shipped and the user's) for the theme picker; a
+    theme Textual refuses joins ``catalog.broken``. Returns the catalog."""
+    catalog = catalog if catalog is not None else load_catalog()
     for spec in list(catalog.themes.values()):
         try:
             app.register_theme(to_textual_theme(spec))
         except (ColorParseError, ValueError) as exc:
             del catalog.themes[spec.name]
             catalog.broken[spec.name] = f"theme file {spec.path}: {exc}; it is skipped"
+    return catalog
 
 
 def apply_themes(
@@ -72,8 +75,7 @@ def apply_themes(
 ) -> list[str]:
     """Register the theme files on ``app``, set ``app.theme`` and return the warnings (one
     per problem, each naming the file or the setting). Never raises for a bad theme."""
-    catalog = catalog if catalog is not None else load_catalog()
-    register_themes(app, catalog)
+    catalog = register_themes(app, catalog)
     choice = choose_theme(
         app.available_themes,
         cli=cli_theme,
