@@ -16,7 +16,7 @@ import sys
 from collections.abc import Callable, Sequence
 
 from flowday import __version__
-from flowday.cli import blocks, common, rules, tasks, themes
+from flowday.cli import blocks, common, reflect, rules, tasks, themes
 from flowday.domain.errors import FlowdayError
 
 # Each command module adds its subcommands; order here is the order in --help.
@@ -26,6 +26,7 @@ COMMAND_MODULES: list[Callable[[argparse._SubParsersAction, argparse.ArgumentPar
     rules.register,
     common.register_doctor,
     themes.register,
+    reflect.register,
 ]
 
 

@@ -1,0 +1,198 @@
+"""``flowday reflect`` (the end-of-day questions) and ``flowday stats`` (what they add up to)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+import pendulum
+
+from flowday import reviews
+from flowday.cli.common import Context, print_json
+from flowday.domain import insights
+from flowday.domain.errors import InputError
+from flowday.domain.insights import PRESENT_CHOICES, PRESENT_LABELS, STRESS_CHOICES, STRESS_LABELS
+from flowday.domain.timeparse import fmt_duration
+
+QUESTIONS: dict[str, str] = {
+    "present": "When did you feel most present today?",
+    "stress": "What stressed you today?",
+    "energy": "Energy, 1-5",
+    "peace": "Peace, 1-5",
+    "meaning": "Meaning, 1-5",
+    "note": "A note (optional, enter to leave empty)",
+}
+MAX_TRIES = 3
+
+
+def register(commands: argparse._SubParsersAction, shared: argparse.ArgumentParser) -> None:
+    reflect = commands.add_parser(
+        "reflect",
+        parents=[shared],
+        help="answer the end-of-day questions",
+        description="Asks the end-of-day questions in the terminal; answers given as flags "
+        "are not asked (give them all for scripts).",
+    )
+    reflect.add_argument("--date", help="the day to reflect on (default today)")
+    reflect.add_argument("--present", choices=PRESENT_CHOICES, help="when you felt most present")
+    reflect.add_argument("--stress", choices=STRESS_CHOICES, help="what stressed you")
+    for name in insights.RATINGS:
+        reflect.add_argument(f"--{name}", metavar="N", help=f"{name}, 1-5")
+    reflect.add_argument("--note", metavar="TEXT", help="a free note")
+    reflect.set_defaults(handler=run_reflect)
+
+    stats = commands.add_parser(
+        "stats",
+        parents=[shared],
+        help="your days by mode, and which mode seems to suit you",
+        description="Without a range: all of your history up to today.",
+    )
+    stats.add_argument("--from", dest="first", metavar="D", help="first day")
+    stats.add_argument("--to", dest="last", metavar="D", help="last day (default today)")
+    stats.add_argument("--days", type=int, metavar="N", help="the last N days up to today")
+    stats.add_argument("--json", action="store_true", help="machine-readable output")
+    stats.set_defaults(handler=run_stats)
+
+
+# --- reflect ----------------------------------------------------------------------------
+
+
+def _ask(name: str, answers: dict[str, Any]) -> None:
+    """Ask one question on stdin until it gets a valid answer (EOF = stop, nothing saved)."""
+    choices: tuple[str, ...] = ()
+    if name in ("present", "stress"):
+        choices = PRESENT_CHOICES if name == "present" else STRESS_CHOICES
+        labels = PRESENT_LABELS if name == "present" else STRESS_LABELS
+        print(QUESTIONS[name], file=sys.stderr)
+        for number, choice in enumerate(choices, start=1):
+            print(f"  {number}) {labels[choice]}", file=sys.stderr)
+    for _ in range(MAX_TRIES):
+        prompt = "> " if choices else f"{QUESTIONS[name]}: "
+        try:
+            line = input(prompt).strip()
+        except EOFError:
+            raise InputError(f"no answer for {name}; nothing was saved") from None
+        if name == "note":
+            answers[name] = line
+            return
+        if choices:
+            picked = _pick(line, choices)
+            if picked:
+                answers[name] = picked
+                return
+            print(f"  choose 1-{len(choices)} or a name ({', '.join(choices)})", file=sys.stderr)
+            continue
+        try:
+            answers[name] = insights.parse_rating(name, line)
+            return
+        except InputError as exc:
+            print(f"  {exc}", file=sys.stderr)
+    raise InputError(f"no valid answer for {name}; nothing was saved")
+
+
+def _pick(line: str, choices: tuple[str, ...]) -> str | None:
+    if line.isdigit() and 1 <= int(line) <= len(choices):
+        return choices[int(line) - 1]
+    word = line.lower()
+    return word if word in choices else None
+
+
+def run_reflect(args: argparse.Namespace, context: Context) -> int:
+    date = context.date(args.date)
+    answers: dict[str, Any] = {
+        "present": args.present,
+        "stress": args.stress,
+        **{name: getattr(args, name) for name in insights.RATINGS},
+        "note": args.note,
+    }
+    # flags first, so a bad flag is refused before any question is asked
+    for name in insights.RATINGS:
+        if answers[name] is not None:
+            answers[name] = insights.parse_rating(name, answers[name])
+    if date > context.planner.today():
+        raise InputError(
+            f"{date.to_date_string()} has not happened yet: reflect on today or an earlier day"
+        )
+    # the note is asked only along with other questions: all five flags = a silent script
+    missing = [name for name, value in answers.items() if value is None and name != "note"]
+    if missing:
+        if answers["note"] is None:
+            missing.append("note")
+        day = context.store.day(date)
+        print(
+            f"Reflecting on {date.format('dddd D MMMM YYYY')} ({context.planner.mode_of(day)} day)",
+            file=sys.stderr,
+        )
+        for name in missing:
+            _ask(name, answers)
+    reviews.save_reflection(context.planner, date, answers)
+    print(f"saved the reflection on {date.to_date_string()}")
+    return 0
+
+
+# --- stats ------------------------------------------------------------------------------
+
+
+def stats_range(args: argparse.Namespace, context: Context) -> tuple[pendulum.Date, pendulum.Date]:
+    today = context.planner.today()
+    if args.days is not None:
+        if args.first or args.last:
+            raise InputError("use either --days or --from/--to, not both")
+        if args.days < 1:
+            raise InputError(f"--days must be 1 or more, not {args.days}")
+        return today.subtract(days=args.days - 1), today
+    last = context.date(args.last) if args.last else today
+    if args.first:
+        return context.date(args.first), last
+    return min(reviews.history_start(context.planner), last), last
+
+
+def _fmt(value: float | None) -> str:
+    return "-" if value is None else f"{value:.1f}"
+
+
+def run_stats(args: argparse.Namespace, context: Context) -> int:
+    first, last = stats_range(args, context)
+    data = reviews.stats(context.planner, first, last)
+    if args.json:
+        print_json(data)
+        return 0
+    for line in stats_table(data):
+        print(line)
+    return 0
+
+
+def stats_table(data: dict[str, Any]) -> list[str]:
+    """The readable form: by-mode averages, the days (for a short range), the verdict."""
+    days = data["days"]
+    reflected = sum(1 for d in days if d["reflection"])
+    count = f"{len(days)} day" + ("" if len(days) == 1 else "s")
+    lines = [f"{data['from']} to {data['to']}: {count}, {reflected} reflected", ""]
+    if data["by_mode"]:
+        width = max(11, *(len(m) for m in data["by_mode"]))
+        lines.append(
+            f"{'mode':<{width}}  days  reflected  energy  peace  meaning  "
+            "stress: boundaries  rules  neither"
+        )
+        for mode, row in data["by_mode"].items():
+            stress = row["stress"]
+            lines.append(
+                f"{mode:<{width}}  {row['days']:>4}  {row['reflected_days']:>9}  "
+                f"{_fmt(row['energy']):>6}  {_fmt(row['peace']):>5}  {_fmt(row['meaning']):>7}  "
+                f"{stress['boundaries']:>18}  {stress['rules']:>5}  {stress['neither']:>7}"
+            )
+        lines.append("")
+    if 0 < len(days) <= 31:
+        lines.append("date        mode         work  personal  break  crossed  E P M")
+        for day in days:
+            figures, answer = day["figures"], day["reflection"]
+            ratings = " ".join(str(answer[k]) for k in insights.RATINGS) if answer else "- - -"
+            lines.append(
+                f"{day['date']}  {day['mode'][:11]:<11}  {fmt_duration(figures['work']):>5}  "
+                f"{fmt_duration(figures['personal']):>8}  {fmt_duration(figures['break']):>5}  "
+                f"{figures['crossings']:>7}  {ratings}"
+            )
+        lines.append("")
+    lines.append(data["recommendation"]["text"])
+    return lines

@@ -1,0 +1,180 @@
+"""End-of-day reflections and the review of them (application layer, shared by CLI and TUI).
+
+A reflection is stored on its :class:`Day` (``Day.reflection``) together with the mode the
+day had and the day's figures at that moment, so the history keeps meaning what it meant
+even if the weekly mode map changes later. :func:`stats` is the JSON of ``flowday stats``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import replace
+from typing import Any
+
+import pendulum
+
+from flowday.domain import insights
+from flowday.domain.errors import InputError
+from flowday.domain.figures import day_figures
+from flowday.domain.insights import Answers, DayRecord
+from flowday.domain.model import Block, Day, Sphere, fmt_minutes, stamp
+from flowday.planner import Planner
+
+
+def min_reflected_days(planner: Planner) -> int:
+    """``[reflection] min_days`` in the config, else 5."""
+    raw = planner.config.reflection.get("min_days", insights.MIN_REFLECTED_DAYS)
+    try:
+        return max(2, int(raw))
+    except (TypeError, ValueError):
+        return insights.MIN_REFLECTED_DAYS
+
+
+def _check_past(planner: Planner, date: pendulum.Date) -> None:
+    if date > planner.today():
+        raise InputError(
+            f"{date.to_date_string()} has not happened yet: reflect on today or an earlier day"
+        )
+
+
+def save_reflection(
+    planner: Planner, date: pendulum.Date, answers: Answers | Mapping[str, Any]
+) -> Day:
+    """Store the answers with the day's mode and figures; replaces an earlier reflection."""
+    if not isinstance(answers, Answers):
+        answers = Answers.from_mapping(answers)
+    _check_past(planner, date)
+    with planner.store.transaction() as txn:
+        day = txn.day(date)
+        ctx = planner.context(day, txn.blocks_on(date))
+        reflection = {
+            **answers.to_dict(),
+            "at": stamp(planner.now()),
+            "mode": ctx.mode,
+            "figures": day_figures(ctx, day).to_dict(),
+        }
+        day = replace(day, reflection=reflection, reflection_skipped=False)
+        txn.put_day(day)
+    return day
+
+
+def skip_reflection(planner: Planner, date: pendulum.Date) -> Day:
+    """Remember that the person chose not to reflect on ``date`` (no more prompts for it)."""
+    with planner.store.transaction() as txn:
+        day = replace(txn.day(date), reflection_skipped=True)
+        txn.put_day(day)
+    return day
+
+
+# --- the prompt's timing, for the app ---------------------------------------------------
+
+
+def reflection_due_now(planner: Planner) -> bool:
+    """Whether the evening prompt for today is due now (the app asks once per day)."""
+    today = planner.today()
+    day = planner.store.day(today)
+    return insights.reflection_due(
+        planner.now(),
+        day,
+        planner.mode_of(day),
+        planner.window_of(day),
+        planner.config.reflection,
+    )
+
+
+def yesterday_to_reflect(planner: Planner) -> pendulum.Date | None:
+    """At launch: yesterday's date when it was planned but neither reflected nor skipped."""
+    today = planner.today()
+    yesterday = today.subtract(days=1)
+    day = planner.store.day(yesterday)
+    if insights.needs_yesterday_prompt(
+        today, day, had_blocks=bool(planner.store.blocks_on(yesterday)),
+        config=planner.config.reflection,
+    ):  # fmt: skip
+        return yesterday
+    return None
+
+
+# --- the review -------------------------------------------------------------------------
+
+
+def _answers_only(reflection: Mapping[str, Any] | None) -> dict[str, Any] | None:
+    if reflection is None:
+        return None
+    keys = ("present", "stress", *insights.RATINGS, "note", "at")
+    return {k: reflection.get(k) for k in keys}
+
+
+def records_between(planner: Planner, first: pendulum.Date, last: pendulum.Date) -> list[DayRecord]:
+    """Every day in the range that has blocks or a stored record, oldest first.
+
+    Figures are computed from the blocks as they are now; the mode of a reflected day is
+    the one stored with its reflection (the mode the person actually lived)."""
+    days = planner.store.days_between(first, last)
+    blocks_by_day: dict[str, list[Block]] = {}
+    for block in planner.store.blocks_between(first, last):
+        blocks_by_day.setdefault(block.date.to_date_string(), []).append(block)
+    records: list[DayRecord] = []
+    for key in sorted(set(days) | set(blocks_by_day)):
+        blocks = blocks_by_day.get(key, [])
+        day = days.get(key) or Day(date=blocks[0].date)
+        ctx = planner.context(day, blocks)
+        reflection = day.reflection
+        mode = str(reflection.get("mode") or ctx.mode) if reflection else ctx.mode
+        work_ends = [b.end for b in blocks if b.sphere is Sphere.WORK]
+        records.append(
+            DayRecord(
+                date=day.date,
+                mode=mode,
+                figures=day_figures(ctx, day).to_dict(),
+                reflection=reflection,
+                last_work_end=max(work_ends) if work_ends else None,
+            )
+        )
+    return records
+
+
+def day_json(record: DayRecord) -> dict[str, Any]:
+    return {
+        "date": record.date.to_date_string(),
+        "mode": record.mode,
+        "figures": dict(record.figures),
+        "last_work_end": None
+        if record.last_work_end is None
+        else fmt_minutes(record.last_work_end),
+        "reflection": _answers_only(record.reflection),
+    }
+
+
+def stats(planner: Planner, first: pendulum.Date, last: pendulum.Date) -> dict[str, Any]:
+    """The ``flowday stats`` JSON: ``days``, ``by_mode`` and ``recommendation``."""
+    if last < first:
+        raise InputError(
+            f"the range ends ({last.to_date_string()}) before it starts ({first.to_date_string()})"
+        )
+    records = records_between(planner, first, last)
+    return stats_of(records, first, last, min_days=min_reflected_days(planner))
+
+
+def stats_of(
+    records: list[DayRecord], first: pendulum.Date, last: pendulum.Date, *, min_days: int
+) -> dict[str, Any]:
+    summaries = insights.summarize(records)
+    return {
+        "from": first.to_date_string(),
+        "to": last.to_date_string(),
+        "days": [day_json(r) for r in records],
+        "by_mode": {mode: s.to_dict() for mode, s in summaries.items()},
+        "recommendation": insights.recommend(records, min_days=min_days).to_dict(),
+    }
+
+
+def history_start(planner: Planner) -> pendulum.Date:
+    """The first day of the oldest stored month (today when there is no history)."""
+    return planner.store.first_month() or planner.today()
+
+
+def week_of(date: pendulum.Date) -> tuple[pendulum.Date, pendulum.Date]:
+    """Monday and Sunday of the week holding ``date``."""
+    monday = date.subtract(days=date.weekday())
+    return monday, monday.add(days=6)
