@@ -178,3 +178,28 @@ def week_of(date: pendulum.Date) -> tuple[pendulum.Date, pendulum.Date]:
     """Monday and Sunday of the week holding ``date``."""
     monday = date.subtract(days=date.weekday())
     return monday, monday.add(days=6)
+
+
+class ReflectionPrompts:
+    """When an open app should show the reflection prompt by itself.
+
+    The app makes one at start-up and asks :meth:`at_launch` once, then :meth:`due` every
+    half minute or so; each returns the date to ask about, or None. Every date is offered at
+    most once per run (escape means "not now", not "ask again in 30 seconds"); a skip is
+    stored on the day, so it also holds across runs."""
+
+    def __init__(self, planner: Planner) -> None:
+        self.planner = planner
+        self.offered: set[pendulum.Date] = set()
+
+    def _offer(self, date: pendulum.Date | None) -> pendulum.Date | None:
+        if date is None or date in self.offered:
+            return None
+        self.offered.add(date)
+        return date
+
+    def at_launch(self) -> pendulum.Date | None:
+        return self._offer(yesterday_to_reflect(self.planner))
+
+    def due(self) -> pendulum.Date | None:
+        return self._offer(self.planner.today() if reflection_due_now(self.planner) else None)

@@ -1,0 +1,189 @@
+"""The end-of-day questions as a keyboard-only dialog.
+
+Digits pick an answer, tab moves to the next question, enter saves, escape cancels
+without saving anything, ctrl+n skips the day (remembered: flowday stops asking)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import ClassVar
+
+import pendulum
+from rich.text import Text
+from textual import events
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.message import Message
+from textual.reactive import reactive
+from textual.screen import ModalScreen
+from textual.widget import Widget
+from textual.widgets import Input, Static
+
+from flowday import reviews
+from flowday.domain import insights
+from flowday.domain.errors import FlowdayError, InputError
+from flowday.planner import Planner
+
+QUESTIONS: dict[str, str] = {
+    "present": "When did I feel most present?",
+    "stress": "What stressed me today?",
+    "energy": "Energy",
+    "peace": "Peace",
+    "meaning": "Meaning",
+}
+RATING_LABELS = ("1 low", "2", "3", "4", "5 high")
+
+
+class Choice(Widget, can_focus=True):
+    """One question's options in a row; a digit picks, left/right step."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("left", "step(-1)", "Previous answer", show=False),
+        Binding("right", "step(1)", "Next answer", show=False),
+    ]
+
+    picked: reactive[int | None] = reactive(None)
+
+    class Picked(Message):
+        def __init__(self, choice: Choice) -> None:
+            super().__init__()
+            self.choice = choice
+
+    def __init__(
+        self,
+        values: Sequence[str | int],
+        labels: Sequence[str],
+        *,
+        picked: str | int | None = None,
+        id: str | None = None,
+    ) -> None:
+        super().__init__(id=id)
+        self.values = list(values)
+        self.labels = list(labels)
+        self.set_reactive(Choice.picked, self.values.index(picked) if picked in values else None)
+
+    @property
+    def value(self) -> str | int | None:
+        return None if self.picked is None else self.values[self.picked]
+
+    def render(self) -> Text:
+        text = Text(no_wrap=False)
+        for index, label in enumerate(self.labels):
+            number = f"{index + 1}" if not label.startswith(str(index + 1)) else ""
+            chosen = index == self.picked
+            piece = f" {number + ' ' if number else ''}{label} "
+            text.append(piece, style="reverse bold" if chosen else "")
+            text.append("  ")
+        return text
+
+    def watch_picked(self) -> None:
+        self.post_message(self.Picked(self))
+
+    def on_key(self, event: events.Key) -> None:
+        if event.character and event.character.isdigit():
+            index = int(event.character) - 1
+            if 0 <= index < len(self.values):
+                self.picked = index
+            event.stop()
+            event.prevent_default()
+
+    def action_step(self, delta: int) -> None:
+        start = -1 if self.picked is None and delta > 0 else (self.picked or 0)
+        self.picked = max(0, min(len(self.values) - 1, start + delta))
+
+
+class ReflectionScreen(ModalScreen[str | None]):
+    """Dismisses with ``"saved"``, ``"skipped"`` or ``None`` (cancelled, nothing written)."""
+
+    CSS_PATH = "reflection.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "save", "Save", id="reflection.save", priority=False),
+        Binding("escape", "cancel", "Cancel", id="reflection.cancel"),
+        Binding("ctrl+n", "skip", "Skip this day", id="reflection.skip"),
+    ]
+
+    def __init__(self, planner: Planner, date: pendulum.Date) -> None:
+        super().__init__()
+        self.planner = planner
+        self.date = date
+
+    def compose(self) -> ComposeResult:
+        day = self.planner.store.day(self.date)
+        earlier = day.reflection or {}
+        mode = str(earlier.get("mode") or self.planner.mode_of(day))
+        with VerticalScroll(id="reflection-dialog"):
+            yield Static(
+                Text(f"Reflect on {self.date.format('dddd D MMMM')} · {mode} day"),
+                id="reflection-title",
+            )
+            yield Static(QUESTIONS["present"], classes="question")
+            yield Choice(
+                insights.PRESENT_CHOICES,
+                [insights.PRESENT_LABELS[c] for c in insights.PRESENT_CHOICES],
+                picked=earlier.get("present"),
+                id="present",
+            )
+            yield Static(QUESTIONS["stress"], classes="question")
+            yield Choice(
+                insights.STRESS_CHOICES,
+                [insights.STRESS_LABELS[c] for c in insights.STRESS_CHOICES],
+                picked=earlier.get("stress"),
+                id="stress",
+            )
+            for name in insights.RATINGS:
+                yield Static(QUESTIONS[name], classes="question")
+                yield Choice(range(1, 6), RATING_LABELS, picked=earlier.get(name), id=name)
+            yield Input(
+                value=str(earlier.get("note", "")),
+                placeholder="A note (optional)",
+                id="reflection-note",
+                max_length=insights.NOTE_LIMIT,
+            )
+            yield Static("", id="reflection-error")
+            yield Static(
+                "digits pick · tab next · enter save · esc cancel · ctrl+n skip this day",
+                id="reflection-hint",
+            )
+
+    def on_mount(self) -> None:
+        self.query_one("#present", Choice).focus()
+
+    def answers(self) -> dict[str, object]:
+        found: dict[str, object] = {
+            name: self.query_one(f"#{name}", Choice).value for name in QUESTIONS
+        }
+        found["note"] = self.query_one("#reflection-note", Input).value
+        return found
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_save()
+
+    def action_save(self) -> None:
+        answers = self.answers()
+        missing = [name for name in QUESTIONS if answers[name] is None]
+        if missing:
+            self.show_error(f"still to answer: {', '.join(missing)}")
+            self.query_one(f"#{missing[0]}", Choice).focus()
+            return
+        try:
+            reviews.save_reflection(self.planner, self.date, answers)
+        except (InputError, FlowdayError) as exc:
+            self.show_error(str(exc))
+            return
+        self.dismiss("saved")
+
+    def action_skip(self) -> None:
+        try:
+            reviews.skip_reflection(self.planner, self.date)
+        except FlowdayError as exc:
+            self.show_error(str(exc))
+            return
+        self.dismiss("skipped")
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    def show_error(self, message: str) -> None:
+        self.query_one("#reflection-error", Static).update(Text(message))

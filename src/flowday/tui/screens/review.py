@@ -1,0 +1,165 @@
+"""The weekly review: per day, bars of work, personal and break hours, crossings,
+switches and ratings; the week's averages by mode; the recommendation from all of the
+person's history, with its evidence."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from typing import ClassVar
+
+import pendulum
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.color import Color, ColorParseError
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from flowday import reviews
+from flowday.domain import insights
+from flowday.domain.insights import DayRecord, Recommendation
+from flowday.planner import Planner
+
+BAR_CELLS = 24
+SPHERES = (("work", "█", "#4e8fd6"), ("personal", "▓", "#5fb36b"), ("break", "░", "#d6a84e"))
+
+
+def minutes_per_cell(records: Iterable[DayRecord]) -> int:
+    """At least 30 minutes a cell; more (in quarter hours) when a long day needs it."""
+    longest = max(
+        (sum(r.figures.get(name, 0) for name, _, _ in SPHERES) for r in records), default=0
+    )
+    needed = math.ceil(longest / BAR_CELLS / 15) * 15
+    return max(30, needed)
+
+
+def hours(minutes: int) -> str:
+    return f"{minutes / 60:.1f}"
+
+
+class WeeklyReviewScreen(Screen[None]):
+    CSS_PATH = "review.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("left,[", "week(-1)", "Prev week", id="review.previous_week"),
+        Binding("right,]", "week(1)", "Next week", id="review.next_week"),
+        Binding("t", "this_week", "This week", id="review.this_week"),
+        Binding("escape,q,w", "close", "Close", id="review.close"),
+    ]
+
+    def __init__(self, planner: Planner, date: pendulum.Date) -> None:
+        super().__init__()
+        self.planner = planner
+        self.monday, self.sunday = reviews.week_of(date)
+        self.recommendation: Recommendation | None = None
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="review-body"):
+            yield Static(id="review-title")
+            yield Static(id="review-days")
+            yield Static(id="review-modes")
+            yield Static(id="review-recommendation")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        history = reviews.records_between(
+            self.planner, reviews.history_start(self.planner), self.planner.today()
+        )
+        self.recommendation = insights.recommend(
+            history, min_days=reviews.min_reflected_days(self.planner)
+        )
+        self.show_week()
+
+    # --- drawing --------------------------------------------------------------------------
+    def colour(self, sphere: str, fallback: str) -> str:
+        value = self.app.theme_variables.get(f"flowday-{sphere}", fallback)
+        try:
+            return Color.parse(value).hex
+        except ColorParseError:
+            return fallback
+
+    def show_week(self) -> None:
+        records = reviews.records_between(self.planner, self.monday, self.sunday)
+        by_date = {r.date: r for r in records}
+        cell = minutes_per_cell(records)
+        title = Text(
+            f"Week of {self.monday.format('D MMM YYYY')} "
+            f"({self.monday.format('ddd D')} – {self.sunday.format('ddd D MMM')})"
+        )
+        self.query_one("#review-title", Static).update(title)
+        self.query_one("#review-days", Static).update(self.day_rows(by_date, cell))
+        self.query_one("#review-modes", Static).update(self.mode_rows(records))
+        rec = self.recommendation
+        self.query_one("#review-recommendation", Static).update(
+            Text("From all your days: ", style="bold") + Text(rec.text if rec else "")
+        )
+
+    def day_rows(self, by_date: dict[pendulum.Date, DayRecord], cell: int) -> Text:
+        text = Text()
+        for name, glyph, fallback in SPHERES:
+            text.append(glyph * 2, style=self.colour(name, fallback))
+            text.append(f" {name}  ")
+        text.append(f"(one cell = {cell} min)\n\n")
+        text.append(
+            f"{'day':<10}  {'mode':<11} {'':<{BAR_CELLS}} {'work pers brk':<13}  cross sw  E P M\n",
+            style="bold",
+        )
+        for offset in range(7):
+            date = self.monday.add(days=offset)
+            record = by_date.get(date)
+            text.append(f"{date.format('ddd D MMM'):<10}  ")
+            if record is None:
+                text.append(f"{'-':<11} {'':<{BAR_CELLS}} {'':<13}  {'':<8}  - - -\n", style="dim")
+                continue
+            text.append(f"{record.mode[:11]:<11} ")
+            used = 0
+            for name, glyph, fallback in SPHERES:
+                cells = min(BAR_CELLS - used, round(record.figures.get(name, 0) / cell))
+                text.append(glyph * cells, style=self.colour(name, fallback))
+                used += cells
+            text.append(" " * (BAR_CELLS - used) + " ")
+            spent = " ".join(hours(record.figures.get(n, 0)) for n, _, _ in SPHERES)
+            text.append(f"{spent:<13}  ")
+            crossings = record.figures.get("crossings", 0)
+            text.append(f"{crossings:>5}", style="bold red" if crossings else "")
+            text.append(f" {record.figures.get('switches', 0):>2}  ")
+            if record.reflected:
+                text.append(" ".join(str(record.rating(n)) for n in insights.RATINGS))
+            else:
+                text.append("- - -", style="dim")
+            text.append("\n")
+        return text
+
+    def mode_rows(self, records: list[DayRecord]) -> Text:
+        text = Text("This week by mode\n", style="bold")
+        summaries = insights.summarize(records)
+        if not summaries:
+            text.append("  nothing planned or reflected this week\n", style="dim")
+        for mode, summary in summaries.items():
+            averages = " · ".join(
+                f"{name} {value:.1f}"
+                for name in insights.RATINGS
+                if (value := getattr(summary, name)) is not None
+            )
+            stress = ", ".join(f"{k} {v}" for k, v in summary.stress.items() if v)
+            text.append(
+                f"  {mode}: {summary.days} days, {summary.reflected_days} reflected"
+                + (f" · {averages}" if averages else "")
+                + (f" · stress: {stress}" if stress else "")
+                + "\n"
+            )
+        return text
+
+    # --- actions --------------------------------------------------------------------------
+    def action_week(self, delta: int) -> None:
+        self.monday = self.monday.add(weeks=delta)
+        self.sunday = self.monday.add(days=6)
+        self.show_week()
+
+    def action_this_week(self) -> None:
+        self.monday, self.sunday = reviews.week_of(self.planner.today())
+        self.show_week()
+
+    def action_close(self) -> None:
+        self.dismiss(None)
