@@ -7,13 +7,20 @@ even if the weekly mode map changes later. :func:`stats` is the JSON of ``flowda
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import json
+import os
+import sys
 from collections.abc import Mapping
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 import pendulum
 
-from flowday.domain import insights
+from flowday import __version__
+from flowday.domain import figures, insights
 from flowday.domain.errors import InputError
 from flowday.domain.figures import day_figures
 from flowday.domain.insights import Answers, DayRecord
@@ -109,7 +116,19 @@ def records_between(planner: Planner, first: pendulum.Date, last: pendulum.Date)
     """Every day in the range that has blocks or a stored record, oldest first.
 
     Figures are computed from the blocks as they are now; the mode of a reflected day is
-    the one stored with its reflection (the mode the person actually lived)."""
+    the one stored with its reflection (the mode the person actually lived). Whole months
+    are computed at a time and kept in the stats cache (see :class:`MonthCache`)."""
+    cache = MonthCache(planner)
+    records: list[DayRecord] = []
+    month = first.start_of("month")
+    while month <= last:
+        records.extend(r for r in cache.month(month) if first <= r.date <= last)
+        month = month.add(months=1)
+    return records
+
+
+def compute_records(planner: Planner, first: pendulum.Date, last: pendulum.Date) -> list[DayRecord]:
+    """The uncached computation behind :func:`records_between`."""
     days = planner.store.days_between(first, last)
     blocks_by_day: dict[str, list[Block]] = {}
     for block in planner.store.blocks_between(first, last):
@@ -132,6 +151,114 @@ def records_between(planner: Planner, first: pendulum.Date, last: pendulum.Date)
             )
         )
     return records
+
+
+class MonthCache:
+    """Computed day records per month, kept in the user cache folder (never in the data
+    folder: it is derived, and safe to delete).
+
+    Reading and checking ten years of month files and building every block costs seconds;
+    past months rarely change. A month's entry is used only while its key still matches:
+    a hash of the month file's bytes (cheap next to parsing them), the settings figures depend on
+    (time zone, work window, working days, weekly modes) and the code that computes them
+    (this module and ``domain/figures.py``). Anything unreadable is recomputed; a cache
+    that cannot be written is skipped silently."""
+
+    VERSION = 1
+
+    def __init__(self, planner: Planner) -> None:
+        self.planner = planner
+        self.folder = cache_folder(planner.store.root)
+        self.settings = _settings_fingerprint(planner)
+
+    def month(self, month: pendulum.Date) -> list[DayRecord]:
+        path = self.planner.store.month_path(month)
+        try:
+            content = path.read_bytes()
+        except FileNotFoundError:
+            return []
+        except OSError:  # let the store report it, with its own message
+            return compute_records(self.planner, month, month.end_of("month"))
+        key = [self.VERSION, self.settings, len(content), hashlib.sha1(content).hexdigest()]
+        cached = self._load(month, key)
+        if cached is not None:
+            return cached
+        records = compute_records(self.planner, month, month.end_of("month"))
+        self._save(month, key, records)
+        return records
+
+    def _file(self, month: pendulum.Date) -> Path:
+        return self.folder / f"{month.year:04d}-{month.month:02d}.json"
+
+    def _load(self, month: pendulum.Date, key: list[Any]) -> list[DayRecord] | None:
+        try:
+            data = json.loads(self._file(month).read_text("utf-8"))
+            if data.get("key") != key:
+                return None
+            return [_record_from_json(item) for item in data["records"]]
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            return None
+
+    def _save(self, month: pendulum.Date, key: list[Any], records: list[DayRecord]) -> None:
+        target = self._file(month)
+        temp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+        payload = {"key": key, "records": [_record_to_json(r) for r in records]}
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            temp.write_text(json.dumps(payload, separators=(",", ":")), "utf-8")
+            os.replace(temp, target)
+        except OSError:
+            with contextlib.suppress(OSError):
+                temp.unlink()
+
+
+def cache_folder(data_root: Path) -> Path:
+    """``<user cache dir>/stats/<hash of the data folder>`` (``$FLOWDAY_CACHE_DIR`` wins)."""
+    base = os.environ.get("FLOWDAY_CACHE_DIR")
+    if not base:
+        from platformdirs import user_cache_dir
+
+        base = user_cache_dir("flowday")
+    digest = hashlib.sha256(str(Path(data_root).resolve()).encode()).hexdigest()[:16]
+    return Path(base) / "stats" / digest
+
+
+def _settings_fingerprint(planner: Planner) -> str:
+    config = planner.config
+    code = b"".join(
+        Path(module.__file__ or "").read_bytes() for module in (figures, sys.modules[__name__])
+    )
+    parts = [
+        __version__,
+        str(getattr(config.timezone, "name", config.timezone)),
+        config.work_start,
+        config.work_end,
+        sorted(config.working_days),
+        list(config.week_modes),
+        hashlib.sha256(code).hexdigest(),
+    ]
+    return hashlib.sha256(json.dumps(parts).encode()).hexdigest()[:24]
+
+
+def _record_to_json(record: DayRecord) -> dict[str, Any]:
+    return {
+        "date": record.date.to_date_string(),
+        "mode": record.mode,
+        "figures": dict(record.figures),
+        "reflection": record.reflection,
+        "last_work_end": record.last_work_end,
+    }
+
+
+def _record_from_json(data: dict[str, Any]) -> DayRecord:
+    year, month, day = (int(part) for part in str(data["date"]).split("-"))
+    return DayRecord(
+        date=pendulum.date(year, month, day),
+        mode=str(data["mode"]),
+        figures={str(k): int(v) for k, v in data["figures"].items()},
+        reflection=data["reflection"],
+        last_work_end=data["last_work_end"],
+    )
 
 
 def day_json(record: DayRecord) -> dict[str, Any]:

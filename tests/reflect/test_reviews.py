@@ -159,3 +159,42 @@ def test_min_days_from_config(store: Store, clock: FixedClock) -> None:
 
 def test_week_of() -> None:
     assert reviews.week_of(TODAY) == (pendulum.date(2026, 11, 23), pendulum.date(2026, 11, 29))
+
+
+# --- the month cache --------------------------------------------------------------------
+def test_cache_gives_the_same_answer_and_lives_outside_the_data(
+    planner: Planner, stats_cache
+) -> None:
+    write_history(planner.store, [("balance", r) for r in HIGH] + [("integration", r) for r in LOW])
+    last = START.add(days=15)
+    fresh = reviews.compute_records(planner, START, last)
+    assert reviews.records_between(planner, START, last) == fresh  # fills the cache
+    assert list(stats_cache.rglob("*.json"))
+    assert reviews.records_between(planner, START, last) == fresh  # served from it
+    assert not any("stats" in p.name for p in planner.store.root.rglob("*"))
+
+
+def test_cache_follows_changes_to_a_month(planner: Planner) -> None:
+    write_history(planner.store, [("balance", r) for r in HIGH])
+    assert reviews.stats(planner, START, START)["days"][0]["figures"]["personal"] == 0
+    planner.add_block(START, title="Kids", start=17 * 60, end=19 * 60, sphere=Sphere.PERSONAL)
+    assert reviews.stats(planner, START, START)["days"][0]["figures"]["personal"] == 120
+
+
+def test_cache_follows_the_settings(store: Store, clock: FixedClock) -> None:
+    with store.transaction() as txn:
+        txn.put_block(Block("aaaaaaaa", START, 9 * 60, 17 * 60, "Work", Sphere.WORK))
+    plain = Planner(store, from_mapping({"timezone": "Europe/Berlin"}), clock)
+    assert reviews.stats(plain, START, START)["days"][0]["mode"] == "balance"
+    tuesdays = from_mapping({"timezone": "Europe/Berlin", "week": {"tuesday": "integration"}})
+    assert reviews.stats(Planner(store, tuesdays, clock), START, START)["days"][0]["mode"] == (
+        "integration"
+    )  # START is a Tuesday
+
+
+def test_damaged_cache_is_recomputed(planner: Planner, stats_cache) -> None:
+    write_history(planner.store, [("balance", r) for r in HIGH])
+    expected = reviews.stats(planner, START, START.add(days=7))
+    for path in stats_cache.rglob("*.json"):
+        path.write_text("{not json")
+    assert reviews.stats(planner, START, START.add(days=7)) == expected
