@@ -15,10 +15,12 @@ import pendulum
 from rich.text import Text
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from flowday.planner import Planner
 from flowday.tui.screens.main import MainScreen
+from flowday.tui.text import plain
 from flowday.tui.theming import install_themes
 
 if TYPE_CHECKING:
@@ -54,6 +56,21 @@ class FlowdayApp(App[None]):
         self.start_date = date or planner.today()
         self.cli_theme = theme  # --theme NAME, for this run only
         self.crash: BaseException | None = None
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = False,
+    ) -> None:
+        """Notifications often quote titles: terminal controls go, and markup is off unless
+        a caller asks for it with text it wrote itself."""
+        super().notify(
+            plain(message), title=plain(title), severity=severity, timeout=timeout, markup=markup
+        )
 
     def get_theme_variable_defaults(self) -> dict[str, str]:
         return {**super().get_theme_variable_defaults(), **THEME_VARIABLE_DEFAULTS}

@@ -1,0 +1,130 @@
+"""The day's geometry, without a terminal: time scale, DST days, lanes, fences, the buffer."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pendulum
+import pytest
+
+from flowday.domain.model import Block, Sphere
+from flowday.domain.rules import Severity, Violation
+from flowday.tui.layout import CellKind, DayLayout, Row, build_layout, woven
+
+BERLIN = pendulum.timezone("Europe/Berlin")
+
+
+def block(title: str, start: int, end: int, sphere: Sphere, date: pendulum.Date) -> Block:
+    return Block(id=title.lower(), date=date, start=start, end=end, title=title, sphere=sphere)
+
+
+def by_time(layout: DayLayout) -> dict[str, Row]:
+    """Rows by their wall-clock start ("10:30"); the first one on a repeated hour."""
+    found: dict[str, Row] = {}
+    for row in layout.rows:
+        found.setdefault(f"{row.wall // 60:02d}:{row.wall % 60:02d}", row)
+    return found
+
+
+def layout_for(date: pendulum.Date, blocks: list[Block], **kwargs: Any) -> DayLayout:
+    options = {"violations": [], "window": (540, 1020), "woven_lane": False, "now": None}
+    options.update(kwargs)
+    return build_layout(date=date, tz=BERLIN, blocks=blocks, **options)
+
+
+@pytest.mark.parametrize(
+    ("date", "rows"),
+    [
+        (pendulum.date(2026, 11, 25), 96),
+        (pendulum.date(2026, 3, 29), 92),  # clocks spring forward: 23 hours
+        (pendulum.date(2026, 10, 25), 100),  # clocks fall back: 25 hours
+    ],
+)
+def test_one_row_per_quarter_hour_of_real_time(date: pendulum.Date, rows: int) -> None:
+    assert len(layout_for(date, []).rows) == rows
+
+
+def test_spring_forward_skips_the_missing_hour_in_labels() -> None:
+    labels = [r.label for r in layout_for(pendulum.date(2026, 3, 29), []).rows]
+    assert "02:00" not in labels
+    assert labels[8] == "03:00"  # 02:00 row would be index 8; it is 03:00 instead
+
+
+def test_fall_back_shows_the_repeated_hour_twice() -> None:
+    labels = [r.label for r in layout_for(pendulum.date(2026, 10, 25), []).rows]
+    assert labels.count("02:00") == 2
+
+
+def test_blocks_after_a_dst_change_sit_at_their_real_time() -> None:
+    date = pendulum.date(2026, 3, 29)
+    layout = layout_for(date, [block("Run", 7 * 60, 8 * 60, Sphere.PERSONAL, date)])
+    first, last = layout.rows_of("run")
+    assert layout.rows[first].label == "07:00"
+    assert (first, last) == (24, 28)  # 6 real hours after midnight, 4 rows
+
+
+def test_balance_has_two_lanes_and_a_fence() -> None:
+    date = pendulum.date(2026, 11, 25)
+    blocks = [
+        block("Standup", 540, 555, Sphere.WORK, date),
+        block("Lunch", 720, 765, Sphere.BREAK, date),
+        block("Run", 1080, 1140, Sphere.PERSONAL, date),
+    ]
+    layout = layout_for(date, blocks)
+    assert layout.lanes == ("work", "personal")
+    row_of = by_time(layout)
+    assert row_of["09:00"].cells[0].block.title == "Standup"
+    assert row_of["12:00"].cells[0].block.title == "Lunch"  # lunch sits with work
+    assert row_of["18:00"].cells[1].block.title == "Run"
+    assert row_of["10:00"].cells[1].kind is CellKind.FENCED
+    assert row_of["09:00"].window_edge == "start" and row_of["20:00"].in_window is False
+    assert row_of["10:00"].cells[0].kind is CellKind.WINDOW
+
+
+def test_balance_shows_the_transition_buffer_after_the_last_work_block() -> None:
+    date = pendulum.date(2026, 11, 25)
+    layout = layout_for(date, [block("Report", 900, 1020, Sphere.WORK, date)])
+    row_of = by_time(layout)
+    assert row_of["17:00"].cells[1].kind is CellKind.BUFFER
+    assert "transition" in row_of["17:00"].cells[1].text
+    assert row_of["18:00"].cells[1].kind is CellKind.EMPTY
+
+
+def test_integration_weaves_one_lane() -> None:
+    date = pendulum.date(2026, 11, 25)
+    blocks = [
+        block("Kids", 930, 960, Sphere.PERSONAL, date),
+        block("Call", 960, 990, Sphere.WORK, date),
+    ]
+    layout = layout_for(date, blocks, woven_lane=True)
+    assert layout.lanes == ("day",)
+    row_of = by_time(layout)
+    assert row_of["15:30"].cells[0].block.title == "Kids"
+    assert row_of["16:00"].cells[0].block.title == "Call"
+    assert all(c.kind is not CellKind.BUFFER for r in layout.rows for c in r.cells)
+
+
+def test_overlaps_and_violations_are_marked_on_the_block() -> None:
+    date = pendulum.date(2026, 11, 25)
+    blocks = [block("A", 600, 660, Sphere.WORK, date), block("B", 630, 690, Sphere.WORK, date)]
+    warning = Violation("short", Severity.WARNING, "short", ("b",))
+    hard = Violation("no-overlap", Severity.ERROR, "overlap", ("a", "b"))
+    layout = layout_for(date, blocks, violations=[warning, hard])
+    row_of = by_time(layout)
+    assert row_of["10:00"].cells[0].severity == "error"
+    assert row_of["10:30"].cells[0].kind is CellKind.OVERLAP
+    assert "A × B" in row_of["10:30"].cells[0].text
+
+
+def test_now_line_only_on_today() -> None:
+    date = pendulum.date(2026, 11, 25)
+    now = pendulum.datetime(2026, 11, 25, 10, 20, tz=BERLIN)
+    rows = layout_for(date, [], now=now).rows
+    assert [r.label for r in rows if r.now] == ["  :15"]
+    assert not any(r.now for r in layout_for(date.add(days=1), [], now=now).rows)
+
+
+def test_integration_based_modes_weave() -> None:
+    assert woven("integration", {})
+    assert not woven("balance", {})
+    assert woven("flexi", {"flexi": {"base": "integration"}})
