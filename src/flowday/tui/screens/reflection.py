@@ -68,13 +68,21 @@ class Choice(Widget, can_focus=True):
         return None if self.picked is None else self.values[self.picked]
 
     def render(self) -> Text:
-        text = Text(no_wrap=False)
+        # ● marks the answer (not colour alone); lines break between options, never inside
+        width = max(self.size.width - 2, 20)
+        text, used = Text(), 0
         for index, label in enumerate(self.labels):
-            number = f"{index + 1}" if not label.startswith(str(index + 1)) else ""
+            number = "" if label.startswith(str(index + 1)) else f"{index + 1} "
             chosen = index == self.picked
-            piece = f" {number + ' ' if number else ''}{label} "
+            piece = f"{'●' if chosen else '○'} {number}{label}"
+            if used and used + 3 + len(piece) > width:
+                text.append("\n")
+                used = 0
+            elif used:
+                text.append("   ")
+                used += 3
             text.append(piece, style="reverse bold" if chosen else "")
-            text.append("  ")
+            used += len(piece)
         return text
 
     def watch_picked(self) -> None:
@@ -134,6 +142,7 @@ class ReflectionScreen(ModalScreen[str | None]):
             for name in insights.RATINGS:
                 yield Static(QUESTIONS[name], classes="question")
                 yield Choice(range(1, 6), RATING_LABELS, picked=earlier.get(name), id=name)
+            yield Static("A note", classes="question")
             yield Input(
                 value=str(earlier.get("note", "")),
                 placeholder="A note (optional)",

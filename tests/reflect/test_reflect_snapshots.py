@@ -1,0 +1,34 @@
+"""How the reflection dialog and the weekly review look (pytest-textual-snapshot)."""
+
+from __future__ import annotations
+
+from textual.app import App
+
+from flowday import reviews
+from flowday.planner import Planner
+from flowday.tui.screens.reflection import ReflectionScreen
+from flowday.tui.screens.review import WeeklyReviewScreen
+
+from .reflect_histories import HIGH, LOW, START, answers, write_history
+
+
+class Host(App[None]):
+    def __init__(self, screen) -> None:
+        super().__init__()
+        self.first_screen = screen
+
+    def on_mount(self) -> None:
+        self.push_screen(self.first_screen)
+
+
+def test_reflection_dialog_half_answered(snap_compare, planner: Planner) -> None:
+    write_history(planner.store, [("integration", None)])
+    app = Host(ReflectionScreen(planner, START))
+    assert snap_compare(app, press=["2", "tab", "1", "tab", "4"], terminal_size=(80, 34))
+
+
+def test_weekly_review(snap_compare, planner: Planner) -> None:
+    write_history(planner.store, [("balance", r) for r in HIGH] + [("integration", r) for r in LOW])
+    reviews.save_reflection(planner, START.add(days=9), answers(1, 1, 1, stress="boundaries"))
+    app = Host(WeeklyReviewScreen(planner, START.add(days=7)))
+    assert snap_compare(app, terminal_size=(90, 34))
