@@ -165,6 +165,7 @@ async def test_review_draws_bars_ratings_and_navigates(planner: Planner) -> None
     write_history(planner.store, [("balance", r) for r in HIGH] + [("integration", r) for r in LOW])
     app = Host(lambda: WeeklyReviewScreen(planner, START))  # Tue 1 Sep 2026
     async with app.run_test(size=(100, 40)) as pilot:
+        await app.workers.wait_for_complete()
         await pilot.pause()
         screen = app.screen
         assert "Week of 31 Aug 2026" in text_of(screen, "#review-title")
@@ -188,3 +189,15 @@ async def test_review_draws_bars_ratings_and_navigates(planner: Planner) -> None
         await pilot.press("escape")
         await pilot.pause()
     assert app.results == [None]
+
+
+async def test_a_future_day_says_so_and_saves_nothing(planner: Planner) -> None:
+    app = Host(lambda: ReflectionScreen(planner, TODAY.add(days=1)))
+    async with app.run_test(size=(90, 40)) as pilot:
+        await pilot.pause()
+        assert "has not happened yet" in text_of(app.screen, "#reflection-error")
+        await pilot.press("1", "tab", "1", "tab", "1", "tab", "1", "tab", "1", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ReflectionScreen)
+    assert app.results == []
+    assert planner.store.day(TODAY.add(days=1)).reflection is None

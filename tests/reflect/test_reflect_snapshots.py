@@ -31,4 +31,9 @@ def test_weekly_review(snap_compare, planner: Planner) -> None:
     write_history(planner.store, [("balance", r) for r in HIGH] + [("integration", r) for r in LOW])
     reviews.save_reflection(planner, START.add(days=9), answers(1, 1, 1, stress="boundaries"))
     app = Host(WeeklyReviewScreen(planner, START.add(days=7)))
-    assert snap_compare(app, terminal_size=(90, 34))
+
+    async def wait_for_history(pilot) -> None:
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=(90, 34), run_before=wait_for_history)

@@ -157,6 +157,10 @@ class ReflectionScreen(ModalScreen[str | None]):
 
     def on_mount(self) -> None:
         self.query_one("#present", Choice).focus()
+        if self.date > self.planner.today():
+            self.show_error(
+                "this day has not happened yet: it can be reflected on from its evening"
+            )
 
     def answers(self) -> dict[str, object]:
         found: dict[str, object] = {

@@ -63,13 +63,24 @@ class WeeklyReviewScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        self.show_week()
+        # all of history: quick from the stats cache, but a first run can take a second
+        self.run_worker(self.load_recommendation, thread=True, exclusive=True)
+
+    def load_recommendation(self) -> None:
         history = reviews.records_between(
             self.planner, reviews.history_start(self.planner), self.planner.today()
         )
-        self.recommendation = insights.recommend(
-            history, min_days=reviews.min_reflected_days(self.planner)
+        found = insights.recommend(history, min_days=reviews.min_reflected_days(self.planner))
+        self.app.call_from_thread(self.show_recommendation, found)
+
+    def show_recommendation(self, recommendation: Recommendation) -> None:
+        self.recommendation = recommendation
+        if not self.is_attached:  # closed before the history was read
+            return
+        self.query_one("#review-recommendation", Static).update(
+            Text("From all your days: ", style="bold") + Text(recommendation.text)
         )
-        self.show_week()
 
     # --- drawing --------------------------------------------------------------------------
     def colour(self, sphere: str, fallback: str) -> str:
@@ -90,10 +101,10 @@ class WeeklyReviewScreen(Screen[None]):
         self.query_one("#review-title", Static).update(title)
         self.query_one("#review-days", Static).update(self.day_rows(by_date, cell))
         self.query_one("#review-modes", Static).update(self.mode_rows(records))
-        rec = self.recommendation
-        self.query_one("#review-recommendation", Static).update(
-            Text("From all your days: ", style="bold") + Text(rec.text if rec else "")
-        )
+        if self.recommendation is None:
+            self.query_one("#review-recommendation", Static).update(
+                Text("Reading all your days…", style="dim")
+            )
 
     def day_rows(self, by_date: dict[pendulum.Date, DayRecord], cell: int) -> Text:
         text = Text()
