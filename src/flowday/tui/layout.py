@@ -132,7 +132,9 @@ def build_layout(
     buffer_rows: set[int] = set()
     if not woven_lane and buffer_minutes > 0:
         work_ends = [b.end for b in blocks if b.sphere is Sphere.WORK]
-        after = max(work_ends) if work_ends else work_end
+        # balance keeps personal time out of the window, so the buffer follows whichever
+        # ends later: the window or work done past it
+        after = max([*work_ends, work_end])
         start_row = -(-real_offset(date, min(after, 1440), tz) // ROW_MINUTES)
         buffer_rows = set(range(start_row, min(count, start_row + -(-buffer_minutes // 15))))
 

@@ -55,7 +55,7 @@ class MainScreen(Screen[None]):
         _b("a", "add_block", "Add", "Add a block with the quick-add syntax"),
         _b("A", "add_task", "Task", "Add a task to the inbox", show=False),
         _b("e", "edit_block", "Edit", "Edit the selected block"),
-        _b("d", "delete_block", "Del", "Delete the selected block", show=False),
+        _b("d", "delete_block", "Del", "Delete the selected block"),
         _b("J", "move_later", "Later", "Move the selected block 15 minutes later", show=False),
         _b(
             "K", "move_earlier", "Earlier", "Move the selected block 15 minutes earlier", show=False
@@ -64,8 +64,8 @@ class MainScreen(Screen[None]):
         _b("minus", "shorten", "Shorter", "Shorten the selected block by 15 minutes", show=False),
         _b("u", "undo", "Undo", "Undo the last change"),
         _b("ctrl+r", "redo", "Redo", "Redo what was undone", show=False),
-        _b("left_square_bracket", "previous_day", "Prev", "Go to the previous day", show=False),
-        _b("right_square_bracket", "next_day", "Next", "Go to the next day", show=False),
+        _b("left_square_bracket", "previous_day", "Prev day", "Go to the previous day"),
+        _b("right_square_bracket", "next_day", "Next day", "Go to the next day"),
         _b("t", "today", "Today", "Go to today", show=False),
         _b("g", "goto_date", "Go to", "Go to a date", show=False),
         _b("m", "switch_mode", "Mode", "Switch the day's mode (shows what breaks first)"),

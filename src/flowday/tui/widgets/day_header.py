@@ -15,13 +15,12 @@ class DayHeader(Static):
         start, end = view.window
         shape = "woven" if woven(view.mode, modes_config) else "fenced"
         parts = [
-            Content.styled(" flowday ", "bold reverse"),
-            Content(f" {view.date.format('ddd D MMM YYYY')}"),
-            Content.styled(" · today" if view.is_today else "", "bold"),
-            Content("  mode "),
+            Content.styled(f" {view.date.format('ddd D MMM YYYY')}", "bold"),
+            Content.styled(" · today" if view.is_today else "", "$accent"),
+            Content(" │ "),
             Content.styled(view.mode, "bold"),
-            Content(f" ({shape})  work {fmt_minutes(start)}-{fmt_minutes(end)}"),
+            Content(f" ({shape}) │ work {fmt_minutes(start)}-{fmt_minutes(end)}"),
         ]
-        if not view.day.has_own_window:
-            parts.append(Content.styled(" (default)", "dim"))
+        if view.day.has_own_window:
+            parts.append(Content.styled(" (moved)", "$accent"))
         self.update(Content("").join(parts))

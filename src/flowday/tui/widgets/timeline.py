@@ -26,13 +26,17 @@ class Timeline(ScrollView, can_focus=True):
     """Shows a :class:`DayLayout`; keeps the selected block by id across redraws."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("j,down", "select_next", "Next", id="select_next", tooltip="Select the next block"),
+        Binding(
+            "j,down", "select_next", "Next block", id="select_next", tooltip="Select the next block",
+            show=False,
+        ),
         Binding(
             "k,up",
             "select_previous",
-            "Prev",
+            "Previous block",
             id="select_previous",
             tooltip="Select the previous block",
+            show=False,
         ),
         Binding("home", "scroll_home", "Top", show=False),
         Binding("end", "scroll_end", "Bottom", show=False),
