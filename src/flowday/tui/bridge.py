@@ -17,7 +17,7 @@ from flowday.domain.errors import InputError
 from flowday.domain.model import Block, Day, ModeSwitch, Sphere, Task, stamp
 from flowday.domain.rules import Violation
 from flowday.planner import Planner
-from flowday.tui.layout import DEFAULT_BUFFER_MINUTES
+from flowday.tui.layout import DEFAULT_BUFFER_MINUTES, woven
 
 BUILTIN_MODES = ("balance", "integration")
 
@@ -37,6 +37,7 @@ class DayView:
     now: pendulum.DateTime
     is_today: bool
     buffer_minutes: int = DEFAULT_BUFFER_MINUTES
+    woven: bool = False  # one interleaved lane (integration) rather than fenced lanes
 
 
 @dataclass(frozen=True)
@@ -65,20 +66,24 @@ def load_view(planner: Planner, date: pendulum.Date) -> DayView:
         now=now,
         is_today=now.date() == date,
         buffer_minutes=buffer_minutes(planner, mode),
+        woven=is_woven(planner, mode),
     )
 
 
 def buffer_minutes(planner: Planner, mode: str) -> int:
-    table = planner.config.modes.get(mode)
-    if isinstance(table, dict):
-        for key, value in table.items():
-            if ("buffer" in key or "transition" in key) and isinstance(value, int):
-                return value
-            if isinstance(value, dict):  # e.g. [modes.balance.transition_buffer] minutes = 20
-                for inner_key, inner in value.items():
-                    if "minutes" in inner_key and isinstance(inner, int) and "buffer" in key:
-                        return inner
-    return DEFAULT_BUFFER_MINUTES if mode != "integration" else 0
+    """The mode's transition buffer (0 when it has none), drawn after the work day."""
+    if hasattr(planner, "mode_named"):
+        use = planner.mode_named(mode).use("transition-buffer")
+        return int(use.params.get("minutes", DEFAULT_BUFFER_MINUTES)) if use else 0
+    return 0 if mode == "integration" else DEFAULT_BUFFER_MINUTES
+
+
+def is_woven(planner: Planner, mode: str) -> bool:
+    """Modes that let personal time into the work window draw one interleaved lane;
+    modes that fence it out draw two."""
+    if hasattr(planner, "mode_named"):
+        return planner.mode_named(mode).use("personal-outside-window") is None
+    return woven(mode, planner.config.modes)
 
 
 def figures(planner: Planner, day: Day, blocks: list[Block]) -> dict[str, int]:

@@ -18,6 +18,7 @@ class ConfirmScreen(ModalScreen[bool]):
     """Returns True only on an explicit yes."""
 
     CSS_PATH = "dialogs.tcss"
+    AUTO_FOCUS = "#no"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("y", "answer(True)", "Yes, cross", id="confirm_yes", tooltip="Cross anyway"),
         Binding("n,escape", "answer(False)", "No", id="confirm_no", tooltip="Leave it as it was"),
@@ -37,9 +38,6 @@ class ConfirmScreen(ModalScreen[bool]):
             with Horizontal(classes="buttons"):
                 yield Button(f"{self.yes} (y)", variant="error", id="yes", compact=True)
                 yield Button("Cancel (n)", variant="primary", id="no", compact=True)
-
-    def on_mount(self) -> None:
-        self.query_one("#no", Button).focus()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         self.dismiss(event.button.id == "yes")

@@ -21,6 +21,7 @@ class EditBlockScreen(ModalScreen[dict[str, Any] | None]):
     """Returns the changed fields (only those that differ), or None when cancelled."""
 
     CSS_PATH = "dialogs.tcss"
+    AUTO_FOCUS = "#edit-title"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "dismiss(None)", "Cancel", id="edit_cancel", tooltip="Keep the block"),
         Binding("ctrl+s", "save", "Save", id="edit_save", tooltip="Save the changes"),
@@ -35,27 +36,25 @@ class EditBlockScreen(ModalScreen[dict[str, Any] | None]):
         with Vertical(classes="dialog"):
             yield Label("Edit block", classes="dialog-title")
             yield Label("Title")
-            yield Input(block.title, id="edit-title")
+            yield Input(block.title, id="edit-title", compact=True)
             with Horizontal(classes="row"):
                 with Vertical():
                     yield Label("Start")
-                    yield Input(fmt_minutes(block.start), id="edit-start")
+                    yield Input(fmt_minutes(block.start), id="edit-start", compact=True)
                 with Vertical():
                     yield Label("End")
-                    yield Input(fmt_minutes(block.end), id="edit-end")
+                    yield Input(fmt_minutes(block.end), id="edit-end", compact=True)
             with Horizontal(classes="row"):
                 yield Select(
                     [(s.value, s) for s in Sphere], value=block.sphere, allow_blank=False,
                     id="edit-sphere",
+                    compact=True,
                 )  # fmt: skip
-                yield Checkbox("flexible", block.flexible, id="edit-flexible")
+                yield Checkbox("flexible", block.flexible, id="edit-flexible", compact=True)
             yield Static("", id="edit-error", classes="error")
             with Horizontal(classes="buttons"):
                 yield Button("Save (enter)", variant="primary", id="save", compact=True)
                 yield Button("Cancel (esc)", id="cancel", compact=True)
-
-    def on_mount(self) -> None:
-        self.query_one("#edit-title", Input).focus()
 
     def on_input_submitted(self) -> None:
         self.action_save()

@@ -18,6 +18,7 @@ from flowday.tui.text import literal
 
 class GoToDateScreen(ModalScreen[pendulum.Date | None]):
     CSS_PATH = "dialogs.tcss"
+    AUTO_FOCUS = "#goto-input"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "dismiss(None)", "Cancel", id="goto_cancel", tooltip="Stay on this day")
     ]
@@ -29,7 +30,9 @@ class GoToDateScreen(ModalScreen[pendulum.Date | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label("Go to date", classes="dialog-title")
-            yield Input(placeholder="YYYY-MM-DD, today, tomorrow, mon…", id="goto-input")
+            yield Input(
+                placeholder="YYYY-MM-DD, today, tomorrow, mon…", id="goto-input", compact=True
+            )
             yield Static("", id="goto-error", classes="error")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:

@@ -4,17 +4,19 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Label
 
-from flowday.tui.text import literal
+from flowday.tui.text import plain
 
 
 class HelpScreen(ModalScreen[None]):
     CSS_PATH = "dialogs.tcss"
+    AUTO_FOCUS = "#help-table"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q,question_mark", "dismiss(None)", "Close", id="help_close"),
     ]
@@ -34,5 +36,4 @@ class HelpScreen(ModalScreen[None]):
         table = self.query_one(DataTable)
         table.add_columns("key", "action", "what it does")
         for key, name, tooltip in self.rows:
-            table.add_row(literal(key), literal(name), literal(tooltip))
-        table.focus()
+            table.add_row(Text(plain(key)), Text(plain(name)), Text(plain(tooltip)))

@@ -28,7 +28,7 @@ from flowday.planner import Planner
 from flowday.tui import bridge
 from flowday.tui.bridge import DayView
 from flowday.tui.history import History
-from flowday.tui.layout import ROW_MINUTES, SPHERE_GLYPHS, build_layout, woven
+from flowday.tui.layout import ROW_MINUTES, SPHERE_GLYPHS, build_layout
 from flowday.tui.screens.confirm import ConfirmScreen
 from flowday.tui.screens.edit import EditBlockScreen
 from flowday.tui.screens.goto import GoToDateScreen
@@ -64,8 +64,8 @@ class MainScreen(Screen[None]):
         _b("minus", "shorten", "Shorter", "Shorten the selected block by 15 minutes", show=False),
         _b("u", "undo", "Undo", "Undo the last change"),
         _b("ctrl+r", "redo", "Redo", "Redo what was undone", show=False),
-        _b("left_square_bracket", "previous_day", "Prev day", "Go to the previous day"),
-        _b("right_square_bracket", "next_day", "Next day", "Go to the next day"),
+        _b("left_square_bracket", "previous_day", "Prev day", "Go to the previous day", show=False),
+        _b("right_square_bracket", "next_day", "Next day", "Go to the next day", show=False),
         _b("t", "today", "Today", "Go to today", show=False),
         _b("g", "goto_date", "Go to", "Go to a date", show=False),
         _b("m", "switch_mode", "Mode", "Switch the day's mode (shows what breaks first)"),
@@ -92,7 +92,7 @@ class MainScreen(Screen[None]):
             yield Timeline(id="timeline")
             yield SidePanel(id="side")
         yield QuickAddBar(id="quick")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.query_one(QuickAddBar).display = False
@@ -107,20 +107,19 @@ class MainScreen(Screen[None]):
         view = bridge.load_view(self.planner, self.date)
         self.view = view
         self._now_slot = self._slot(view.now)
-        modes_config = self.planner.config.modes
         layout = build_layout(
             date=view.date,
             tz=self.planner.config.timezone,
             blocks=view.blocks,
             violations=view.violations,
             window=view.window,
-            woven_lane=woven(view.mode, modes_config),
+            woven_lane=view.woven,
             now=view.now if view.is_today else None,
             buffer_minutes=view.buffer_minutes,
         )
-        self.query_one(DayHeader).show(view, modes_config)
+        self.query_one(DayHeader).show(view)
         timeline = self.query_one(Timeline)
-        timeline.set_class(woven(view.mode, modes_config), "-woven")
+        timeline.set_class(view.woven, "-woven")
         timeline.show(layout, view.blocks, reset_scroll=reset_scroll)
         self.query_one(SidePanel).show(view.tasks, view.violations, view.figures)
 
@@ -427,15 +426,19 @@ class MainScreen(Screen[None]):
         self._push_optional("flowday.tui.screens.review", "WeeklyReviewScreen", "weekly review")
 
     def action_help(self) -> None:
+        from flowday.tui.app import FlowdayApp
+
+        keymap = self.planner.config.keymap
         rows = []
-        for key, active in self.app.active_bindings.items():
-            binding = active.binding
-            if binding.action in ("command_palette",) or not binding.description:
+        for binding in [*Timeline.BINDINGS, *MainScreen.BINDINGS, *FlowdayApp.BINDINGS]:
+            assert isinstance(binding, Binding)
+            if binding.id is None:
                 continue
-            rows.append((self.app.get_key_display(binding), binding.description,
-                         binding.tooltip or binding.description))  # fmt: skip
-            del key
-        rows.sort(key=lambda r: r[1])
+            keys = keymap.get(binding.id, binding.key).split(",")
+            shown = " / ".join(self.app.get_key_display(Binding(k.strip(), "")) for k in keys)
+            rows.append((shown, binding.description, binding.tooltip))
+        rows.append(("tab", "Focus", "Move between the timeline, the inbox and the rules"))
+        rows.append(("ctrl+p", "Palette", "Find any action, and the theme picker"))
         self.app.push_screen(HelpScreen(rows))
 
     # --- messages from widgets ------------------------------------------------------------

@@ -22,6 +22,7 @@ ModeChoice = tuple[str, bool]  # (mode, apply the fix)
 
 class ModeScreen(ModalScreen[ModeChoice | None]):
     CSS_PATH = "dialogs.tcss"
+    AUTO_FOCUS = "#mode-list"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "dismiss(None)", "Cancel", id="mode_cancel", tooltip="Keep the mode"),
         Binding("enter", "choose(False)", "Switch", id="mode_switch", tooltip="Switch only"),
@@ -67,7 +68,6 @@ class ModeScreen(ModalScreen[ModeChoice | None]):
         names = bridge.modes(self.planner)
         others = [i for i, n in enumerate(names) if n != self.current]
         options.highlighted = others[0] if others else 0
-        options.focus()
 
     @property
     def chosen(self) -> str | None:

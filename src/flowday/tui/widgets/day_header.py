@@ -7,13 +7,12 @@ from textual.widgets import Static
 
 from flowday.domain.model import fmt_minutes
 from flowday.tui.bridge import DayView
-from flowday.tui.layout import woven
 
 
 class DayHeader(Static):
-    def show(self, view: DayView, modes_config: dict[str, object]) -> None:
+    def show(self, view: DayView) -> None:
         start, end = view.window
-        shape = "woven" if woven(view.mode, modes_config) else "fenced"
+        shape = "woven" if view.woven else "fenced"
         parts = [
             Content.styled(f" {view.date.format('ddd D MMM YYYY')}", "bold"),
             Content.styled(" · today" if view.is_today else "", "$accent"),

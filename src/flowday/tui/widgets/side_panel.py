@@ -20,7 +20,7 @@ FIGURE_LABELS = (
     ("work", "work"),
     ("personal", "personal"),
     ("break", "break"),
-    ("work_outside_window", "work outside window"),
+    ("work_outside_window", "outside window"),
     ("switches", "switches"),
     ("crossings", "crossings"),
 )
@@ -72,7 +72,7 @@ class SidePanel(Vertical):
         for key, label in FIGURE_LABELS:
             value = figures.get(key, 0)
             shown = fmt_duration(value) if key in MINUTE_FIGURES and value else str(value)
-            lines.append(f"{label:<20} {shown:>6}")
+            lines.append(f"{label:<15}{shown:>6}")
         self.query_one("#figures", Static).update(literal("\n".join(lines)))
 
     @staticmethod

@@ -27,7 +27,11 @@ class Timeline(ScrollView, can_focus=True):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
-            "j,down", "select_next", "Next block", id="select_next", tooltip="Select the next block",
+            "j,down",
+            "select_next",
+            "Next block",
+            id="select_next",
+            tooltip="Select the next block",
             show=False,
         ),
         Binding(
