@@ -37,8 +37,17 @@ def seed(planner: Planner, *, integration: bool) -> None:
             if not integration and block_id == "kids0006":
                 start, end = 1035, 1065  # balance keeps it out of the window
             txn.put_block(
-                Block(block_id, TODAY, start, end, title, sphere, flexible,
-                      created=STAMP, updated=STAMP)  # fmt: skip
+                Block(
+                    block_id,
+                    TODAY,
+                    start,
+                    end,
+                    title,
+                    sphere,
+                    flexible,
+                    created=STAMP,
+                    updated=STAMP,
+                )
             )
         for task_id, title, sphere, estimate in TASKS:
             txn.put_task(Task(task_id, title, sphere, estimate, created=STAMP))
