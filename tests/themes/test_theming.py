@@ -12,7 +12,7 @@ import pytest
 from flowday.config import Config
 from flowday.domain.clock import FixedClock
 from flowday.planner import Planner
-from flowday.store import Store
+from flowday.store import Store, StoreError
 from flowday.themes import DEFAULT_THEME, load_catalog
 from flowday.tui.app import FlowdayApp
 
@@ -107,6 +107,36 @@ async def test_an_unknown_theme_warns_once_and_uses_the_default(
     [(message, kwargs)] = notes
     assert "unknown theme 'no-such-theme'" in message
     assert kwargs["severity"] == "warning"
+    assert kwargs["markup"] is False  # names the user typed are not markup
+
+
+async def test_a_theme_name_that_looks_like_markup_is_shown_literally(
+    store: Store, config: Config, clock: FixedClock
+) -> None:
+    app = FlowdayApp(Planner(store, config, clock), theme="[bold red]x[/]")
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        assert app.theme == DEFAULT_THEME
+        [notification] = list(app._notifications)
+        assert "unknown theme '[bold red]x[/]'" in str(notification.message)
+
+
+async def test_a_pick_that_cannot_be_saved_is_a_warning_not_a_crash(
+    make_app: MakeApp, store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app, notes = make_app()
+
+    def refuse() -> None:
+        raise StoreError("cannot write state.json: read-only file system")
+
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        monkeypatch.setattr(store, "transaction", refuse)
+        app.theme = "flowday-light"
+        await pilot.pause()
+        assert app.theme == "flowday-light"
+    [(message, _)] = notes
+    assert "could not remember the theme" in message and "read-only" in message
 
 
 async def test_a_malformed_chosen_theme_warns_naming_the_file(

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from textual.color import Color, ColorParseError
 from textual.theme import Theme
 
+from flowday.domain.errors import FlowdayError
 from flowday.themes import (
     STATE_THEME,
     STATE_THEME_CONFIG,
@@ -102,8 +103,8 @@ def remember_theme_choices(app: App[Any], store: Store, config_theme: str | None
         try:
             with store.transaction() as txn:
                 txn.set_state(**{STATE_THEME: theme.name, STATE_THEME_CONFIG: config_theme})
-        except Exception as exc:  # a theme that cannot be saved must not stop the app
-            app.notify(f"could not remember the theme: {exc}", severity="warning")
+        except FlowdayError as exc:  # a theme that cannot be saved must not stop the app
+            app.notify(f"could not remember the theme: {exc}", severity="warning", markup=False)
 
     app.theme_changed_signal.subscribe(app, persist)
 
@@ -113,7 +114,7 @@ def install_themes(app: App[Any], store: Store, config: Any, cli_theme: str | No
     warnings: list[str] = []
     try:
         state = store.state()
-    except Exception as exc:  # a damaged state file costs the remembered theme, no more
+    except FlowdayError as exc:  # a damaged state file costs the remembered theme, no more
         state = {}
         warnings.append(f"the theme picked in the app is forgotten: {exc}")
     warnings += apply_themes(
@@ -125,5 +126,6 @@ def install_themes(app: App[Any], store: Store, config: Any, cli_theme: str | No
         config_file=config.source,
     )
     for message in warnings:
-        app.notify(message, title="Theme", severity="warning", timeout=12)
+        # markup off: messages quote file names and theme names the user typed
+        app.notify(message, title="Theme", severity="warning", timeout=12, markup=False)
     remember_theme_choices(app, store, config.theme)
