@@ -332,8 +332,8 @@ def check_transition_buffer(view: DayView, use: RuleUse) -> Iterator[Violation]:
 
 def check_plan_evening(view: DayView, use: RuleUse) -> Iterator[Violation]:
     start, end = use.params["start"], use.params["end"]
-    if not view.ordered:
-        return  # nothing planned yet: nothing to nudge about
+    if not view.ordered or not view.ctx.working_day:
+        return  # nothing planned yet, or a day off: nothing to nudge about
     for block in view.ordered:
         if block.sphere is Sphere.PERSONAL and block.start < end and start < block.end:
             return

@@ -1,0 +1,128 @@
+"""The scheduler: earliest allowed slots, soft rules respected where possible, reasons for
+what does not fit — and, whatever the day, never a hard violation."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from flowday.domain.model import Block, Sphere
+from flowday.domain.rules import evaluate, new_hard_violations
+from flowday.domain.scheduler import Request, place
+
+from .days import SATURDAY, SPRING_FORWARD, WEDNESDAY, block, day
+
+
+def task(minutes: int, sphere: str = "work", title: str = "Task", task_id: str = "") -> Request:
+    template = Block(
+        id=task_id or f"t-{title}", date=WEDNESDAY, start=0, end=min(minutes, 1440),
+        title=title, sphere=Sphere(sphere), flexible=True,
+    )  # fmt: skip
+    return Request(template, minutes)
+
+
+def spans(outcome) -> list[str]:
+    return [b.span for _, b in outcome.placed]
+
+
+def test_balance_puts_work_in_the_window_earliest_first() -> None:
+    ctx = day(block("09:00-10:00", title="Standup"))
+    outcome = place(ctx, [task(60, title="A"), task(30, title="B")], earliest=420, latest=1320)
+    assert spans(outcome) == ["10:00-11:00", "11:00-11:30"]
+
+
+def test_balance_puts_personal_time_in_the_evening_after_the_buffer() -> None:
+    ctx = day(block("09:00-17:00", title="Work"))
+    outcome = place(ctx, [task(60, "personal", "Gym")], earliest=420, latest=1320)
+    # 07:00 would leave the evening unplanned (a soft rule); 17:00 would skip the buffer
+    assert spans(outcome) == ["17:15-18:15"]
+
+
+def test_integration_may_weave_personal_time_into_the_window() -> None:
+    ctx = day(block("09:00-12:00", title="Work"), mode="integration")
+    outcome = place(ctx, [task(60, "personal", "Errand")], earliest=420, latest=1320)
+    assert spans(outcome) == ["07:00-08:00"]
+    outcome = place(ctx, [task(60, "personal", "Errand")], earliest=540, latest=1320)
+    assert spans(outcome) == ["12:00-13:00"]
+
+
+def test_integration_takes_a_break_before_a_long_stretch() -> None:
+    ctx = day(block("09:00-11:00"), mode="integration")
+    outcome = place(ctx, [task(90)], earliest=540, latest=1320)
+    # right after 11:00 would make a 3h30 stretch: the scheduler leaves a 10-minute break
+    assert spans(outcome) == ["11:10-12:40"]
+
+
+def test_a_task_that_does_not_fit_says_which_rule_and_how_much_room_is_missing() -> None:
+    ctx = day(block("09:00-12:00"), block("12:30-17:00"))
+    outcome = place(ctx, [task(45, title="Report")], earliest=420, latest=1320)
+    ((request, reason),) = outcome.unplaced
+    assert request.template.title == "Report"
+    assert reason.startswith("work-inside-window:")
+    assert "the longest slot that fits is 30m, 15m short" in reason
+
+
+def test_no_work_is_planned_on_a_day_off() -> None:
+    outcome = place(day(date=SATURDAY), [task(30)], earliest=420, latest=1320)
+    assert outcome.placed == [] and outcome.unplaced[0][1].startswith("no-work-on-days-off:")
+
+
+def test_a_full_day_is_reported_as_no_free_slot() -> None:
+    ctx = day(block("07:00-22:00", "personal"), mode="integration")
+    (unplaced,) = place(ctx, [task(30)], earliest=420, latest=1320).unplaced
+    assert unplaced[1].startswith("no-overlap: no free slot of 30m between 07:00-22:00")
+
+
+def test_prefer_places_nearest_the_old_start() -> None:
+    ctx = day(block("09:00-10:00"), block("10:30-17:00"))
+    moved = place(ctx, [replace(task(30), prefer=16 * 60)], earliest=420, latest=1320)
+    assert spans(moved) == ["10:00-10:30"]
+
+
+def test_a_dst_day_gets_real_minutes() -> None:
+    ctx = day(mode="integration", date=SPRING_FORWARD, working_day=True, window="00:00-09:00")
+    outcome = place(ctx, [task(120, "personal")], earliest=60, latest=600)
+    (block_placed,) = [b for _, b in outcome.placed]
+    assert block_placed.span == "01:00-04:00"  # two real hours across the skipped one
+
+
+SPHERES = st.sampled_from(["work", "personal", "break"])
+
+
+@st.composite
+def days_and_tasks(draw):
+    mode = draw(st.sampled_from(["balance", "integration"]))
+    working = draw(st.booleans())
+    existing = []
+    for index in range(draw(st.integers(0, 6))):
+        start = draw(st.integers(0, 22 * 12)) * 5
+        length = draw(st.integers(1, 24)) * 5
+        existing.append(
+            Block(id=f"e{index}", date=WEDNESDAY, start=start, end=min(start + length, 1440),
+                  title="Fixed", sphere=Sphere(draw(SPHERES)), flexible=draw(st.booleans()))
+        )  # fmt: skip
+    requests = [
+        task(draw(st.integers(1, 36)) * 5, draw(SPHERES), task_id=f"t{index}")
+        for index in range(draw(st.integers(1, 5)))
+    ]
+    return day(*existing, mode=mode, working_day=working), requests
+
+
+@settings(max_examples=60, deadline=None)
+@given(days_and_tasks())
+def test_the_scheduler_never_adds_a_hard_violation(case) -> None:
+    ctx, requests = case
+    outcome = place(ctx, requests, earliest=420, latest=1320)
+    before = evaluate(ctx)
+    after = evaluate(replace(ctx, blocks=outcome.blocks))
+    assert new_hard_violations(before, after) == []
+    assert len(outcome.placed) + len(outcome.unplaced) == len(requests)
+    for request, placed in outcome.placed:
+        assert placed.id == request.template.id and 420 <= placed.start < placed.end <= 1320
+    for _, reason in outcome.unplaced:
+        assert reason.split(":")[0] in {v.rule for v in after} | {
+            "no-overlap", "work-inside-window", "personal-outside-window", "no-work-on-days-off",
+            "work-outside-limit", "max-work", "protected-off-time",
+        }  # fmt: skip
