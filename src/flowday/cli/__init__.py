@@ -16,7 +16,7 @@ import sys
 from collections.abc import Callable, Sequence
 
 from flowday import __version__
-from flowday.cli import blocks, common, reflect, rules, tasks, themes
+from flowday.cli import blocks, calendar, common, reflect, rules, tasks, themes
 from flowday.domain.errors import FlowdayError
 
 # Each command module adds its subcommands; order here is the order in --help.
@@ -24,6 +24,7 @@ COMMAND_MODULES: list[Callable[[argparse._SubParsersAction, argparse.ArgumentPar
     blocks.register,
     tasks.register,
     rules.register,
+    calendar.register,
     common.register_doctor,
     themes.register,
     reflect.register,

@@ -1,0 +1,158 @@
+"""``import``, ``export``, ``share``: calendars in and out, and availability for others."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import pendulum
+
+from flowday import calendars
+from flowday.cli.common import Context, warn
+from flowday.domain.errors import InputError
+from flowday.domain.model import Sphere
+from flowday.domain.text import strip_controls
+
+PROGRESS_FROM = 100  # changes; smaller imports finish before progress would help
+
+
+def register(commands: argparse._SubParsersAction, shared: argparse.ArgumentParser) -> None:
+    importing = commands.add_parser(
+        "import",
+        parents=[shared],
+        help="bring an .ics calendar's events in as fixed blocks",
+        description="Events become fixed blocks (all-day events become day notes). "
+        "Re-importing updates and removes, never duplicates. Conflicts are reported, "
+        "never refused: the calendar is the truth about meetings.",
+    )
+    importing.add_argument("file", metavar="FILE.ics")
+    importing.add_argument(
+        "--sphere", help="work or personal (default: the event's CATEGORIES, else by hours)"
+    )
+    _range_options(importing)
+    importing.add_argument(
+        "--me",
+        action="append",
+        default=[],
+        metavar="EMAIL",
+        help="your address, to skip invitations you declined (repeatable)",
+    )
+    importing.set_defaults(handler=run_import)
+
+    export = commands.add_parser(
+        "export", parents=[shared], help="write the plan as an .ics calendar"
+    )
+    export.add_argument("file", metavar="FILE.ics", help="where to write ('-' for stdout)")
+    _range_options(export)
+    export.add_argument(
+        "--sphere",
+        action="append",
+        default=[],
+        help="only these spheres (repeatable, or comma-separated)",
+    )
+    export.set_defaults(handler=run_export)
+
+    share = commands.add_parser(
+        "share", parents=[shared], help="your availability, to send to people"
+    )
+    when = share.add_mutually_exclusive_group()
+    when.add_argument("--date", help="one day (default today)")
+    when.add_argument("--week", action="store_true", help="today and the next six days")
+    share.add_argument("--ics", metavar="FILE", help="also write free/busy (VFREEBUSY) here")
+    share.add_argument(
+        "--details", action="store_true", help="show block titles (personal ones too)"
+    )
+    share.set_defaults(handler=run_share)
+
+
+def _range_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--from", dest="first", metavar="D", help="first day (default today)")
+    parser.add_argument(
+        "--to",
+        dest="last",
+        metavar="D",
+        help=f"last day (default {calendars.DEFAULT_RANGE_DAYS - 1} days after --from)",
+    )
+
+
+def _range(args: argparse.Namespace, context: Context) -> tuple[pendulum.Date, pendulum.Date]:
+    first = context.date(args.first) if args.first else context.date(None)
+    last = (
+        context.date(args.last) if args.last else first.add(days=calendars.DEFAULT_RANGE_DAYS - 1)
+    )
+    calendars.check_range(first, last)
+    return first, last
+
+
+def _progress_printer() -> calendars.Progress:
+    tty = sys.stderr.isatty()
+    shown = {"last": -1}
+
+    def show(stage: str, done: int, total: int) -> None:
+        if stage != "importing" or total < PROGRESS_FROM:
+            return
+        percent = done * 100 // total
+        if tty:
+            end = "\n" if done == total else ""
+            print(f"\rflowday: importing {done}/{total}", end=end, file=sys.stderr, flush=True)
+        elif percent // 25 > shown["last"] or done == total:
+            shown["last"] = percent // 25
+            print(f"flowday: importing {done}/{total} ({percent}%)", file=sys.stderr)
+
+    return show
+
+
+def run_import(args: argparse.Namespace, context: Context) -> int:
+    sphere = Sphere.parse(args.sphere) if args.sphere else None
+    first, last = _range(args, context)
+    report = calendars.import_calendar(
+        context.planner, Path(args.file), sphere=sphere, first=first, last=last,
+        me=args.me, progress=_progress_printer(),
+    )  # fmt: skip
+    print(report.summary())
+    for skipped in report.skipped:
+        warn(f"skipped '{skipped.title}' (UID {strip_controls(skipped.uid)}): {skipped.reason}")
+    for violation in report.crossed:
+        print(f"flowday: crossed ({violation.rule}): {violation.message}", file=sys.stderr)
+    if report.conflicts:
+        print("conflicts after the import:")
+        for date, violations in report.conflicts.items():
+            for violation in violations:
+                print(
+                    f"  {date}  {violation.severity.value}  {violation.message} [{violation.rule}]"
+                )
+    return 0
+
+
+def run_export(args: argparse.Namespace, context: Context) -> int:
+    first, last = _range(args, context)
+    spheres = [
+        Sphere.parse(name) for value in args.sphere for name in value.split(",") if name.strip()
+    ]
+    calendar = calendars.export_calendar(context.planner, first, last, spheres=spheres)
+    payload = calendar.to_ical()
+    events = sum(1 for c in calendar.subcomponents if c.name == "VEVENT")
+    if args.file == "-":
+        sys.stdout.buffer.write(payload)
+        sys.stdout.flush()
+        return 0
+    calendars.write_file(Path(args.file), payload)
+    span = f"{first.to_date_string()}..{last.to_date_string()}"
+    print(f"exported {events} events ({span}) to {args.file}")
+    return 0
+
+
+def run_share(args: argparse.Namespace, context: Context) -> int:
+    first = context.date(args.date)
+    dates = [first.add(days=n) for n in range(7 if args.week else 1)]
+    if not 1900 <= dates[0].year <= 2200:
+        raise InputError(f"{dates[0].to_date_string()} is outside 1900-2200")
+    print(calendars.share_text(context.planner, dates, details=args.details))
+    if args.ics:
+        payload = calendars.freebusy_calendar(context.planner, dates).to_ical()
+        if args.ics == "-":
+            sys.stdout.buffer.write(payload)
+        else:
+            calendars.write_file(Path(args.ics), payload)
+    return 0
