@@ -278,9 +278,7 @@ def _rule_steps(rule: icalendar.vRecur, start: dt.date, window_end: dt.datetime)
         days = 366 if any(rule.get(k) for k in expanding) else size("BYMONTH")
     times = (1 if freq == "HOURLY" else size("BYHOUR")) * size("BYMINUTE") * size("BYSECOND")
     per_period = days * times
-    begin = start if isinstance(start, dt.datetime) else dt.datetime.combine(start, dt.time())
-    begin_utc = begin.replace(tzinfo=dt.UTC) if begin.tzinfo is None else begin
-    span = max(0.0, (window_end - begin_utc).total_seconds())
+    span = max(0.0, (_comparable(window_end) - _comparable(start)).total_seconds())
     steps = int(span // (_STEP_SECONDS[freq] * interval) + 1) * per_period
     per_day = per_period * max(1, 86400 // (_STEP_SECONDS[freq] * interval))
     if count is not None:
@@ -315,13 +313,17 @@ def _clamp_until(rule: icalendar.vRecur, start: dt.date, window_end: pendulum.Da
 
 
 def _comparable(value: dt.date) -> dt.datetime:
+    """A plain UTC datetime (pendulum arithmetic chokes on some zones icalendar makes)."""
     if isinstance(value, dt.datetime):
-        return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
-    return dt.datetime.combine(value, dt.time(), tzinfo=dt.UTC)
+        if value.tzinfo is None:
+            return dt.datetime(*value.timetuple()[:6], tzinfo=dt.UTC)
+        offset = value.utcoffset() or dt.timedelta(0)
+        return dt.datetime(*value.timetuple()[:6], tzinfo=dt.UTC) - offset
+    return dt.datetime(value.year, value.month, value.day, tzinfo=dt.UTC)
 
 
 def _prepare(
-    calendar: icalendar.Calendar, window_end: dt.datetime, skipped: list[Skipped]
+    calendar: icalendar.Calendar, window_end: pendulum.DateTime, skipped: list[Skipped]
 ) -> set[str]:
     """Check every event before expanding anything; drop those that are unsafe or broken.
     Returns the UIDs of repeating events."""
@@ -570,7 +572,9 @@ def _place(
         return
     local_start = _local(start, tz)
     local_end = _local(end, tz) if isinstance(end, dt.datetime) else local_start
-    if local_end <= local_start:
+    # compare in UTC: Python compares two times in one zone by the wall clock, fold ignored
+    real = int((_comparable(local_end) - _comparable(local_start)).total_seconds() // 60)
+    if real <= 0:
         if first <= local_start.date() <= last:  # no length: a reminder, kept as a note
             when = fmt_minutes(_minutes(local_start))
             yield Note(source, uid, local_start.date(), f"{when} {title}")
@@ -584,6 +588,9 @@ def _place(
     while day <= min(end_date, last):
         piece_start = _minutes(local_start) if day == local_start.date() else 0
         piece_end = end_minute if day == end_date else MINUTES_PER_DAY
+        if piece_end <= piece_start and local_start.date() == end_date:
+            # the repeated hour when clocks fall back: 02:30 CEST-02:30 CET lasts an hour
+            piece_end = min(MINUTES_PER_DAY, piece_start + max(real, 1))
         if piece_end > piece_start:
             yield Piece(
                 source, uid, day, piece_start, piece_end, title, description, sphere, flexible
