@@ -30,9 +30,11 @@ Import, in short:
 
 from __future__ import annotations
 
+import calendar as calendar_module
 import contextlib
 import datetime as dt
 import hashlib
+import math
 import os
 import re
 import secrets
@@ -194,7 +196,9 @@ def parse_calendar(raw: bytes, name: str = "calendar") -> icalendar.Calendar:
         first_line = (str(exc).splitlines() or [type(exc).__name__])[0]
         raise InputError(f"{name} is not a readable iCalendar file: {first_line[:120]}") from None
     if not calendars:
-        raise InputError(f"{name} holds no calendar")
+        raise InputError(
+            f"{name} is not a readable iCalendar file: no complete calendar (cut off?)"
+        )
     calendar = calendars[0]
     for extra in calendars[1:]:
         for component in extra.subcomponents:
@@ -280,10 +284,72 @@ def _rule_steps(rule: icalendar.vRecur, start: dt.date, window_end: dt.datetime)
     per_period = days * times
     span = max(0.0, (_comparable(window_end) - _comparable(start)).total_seconds())
     steps = int(span // (_STEP_SECONDS[freq] * interval) + 1) * per_period
-    per_day = per_period * max(1, 86400 // (_STEP_SECONDS[freq] * interval))
+    per_day = math.ceil(per_period * 86400 / (_STEP_SECONDS[freq] * interval))
     if count is not None:
         steps = min(steps, count * max(1, per_period))
+    steps += _never_matches(rule, freq, days * times, window_end)
     return steps, per_day
+
+
+_WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+_SCAN_DAYS = 30 * 366  # the weekday/leap-year pattern repeats within 28 years
+_NTH_LIMIT = {"MONTHLY": 5, "YEARLY": 53}
+
+
+def _numbers(rule: icalendar.vRecur, key: str) -> set[int]:
+    found = set()
+    for value in _as_list(rule.get(key)):
+        try:
+            found.add(int(str(value).rstrip("L")))
+        except ValueError:
+            raise _Unsafe(f"its repeat rule has {key}={value}") from None
+    return found
+
+
+def _never_matches(
+    rule: icalendar.vRecur, freq: str, candidates: int, window_end: pendulum.DateTime
+) -> int:
+    """Refuse rules that never produce a date: the library would search for one until the
+    year 9999 (seconds of work; FREQ=DAILY;BYSETPOS=5 or BYMONTH=2;BYMONTHDAY=30).
+    Returns the days scanned, which count against the expansion budget."""
+    positions = _numbers(rule, "BYSETPOS")
+    if positions and all(abs(p) > candidates or p == 0 for p in positions):
+        raise _Unsafe("its repeat rule never matches (BYSETPOS beyond every candidate)")
+    weekdays: set[int] = set()
+    nth: set[int] = set()
+    for value in _as_list(rule.get("BYDAY")):
+        match = re.fullmatch(r"([+-]?\d{1,3})?(MO|TU|WE|TH|FR|SA|SU)", str(value).upper())
+        if not match:
+            raise _Unsafe(f"its repeat rule has BYDAY={value}")
+        weekdays.add(_WEEKDAYS.index(match[2]))
+        if match[1]:
+            nth.add(abs(int(match[1])))
+    limit = _NTH_LIMIT.get(freq)
+    if nth and limit and all(n > limit or n == 0 for n in nth) and len(nth) == len(weekdays):
+        raise _Unsafe("its repeat rule never matches (no month or year has that many)")
+    months, month_days, year_days = (
+        _numbers(rule, "BYMONTH"), _numbers(rule, "BYMONTHDAY"), _numbers(rule, "BYYEARDAY"),
+    )  # fmt: skip
+    if not (month_days or year_days):
+        return 0  # months and weekdays alone always meet, every year
+    day = dt.date(window_end.year, window_end.month, window_end.day)
+    for scanned in range(1, _SCAN_DAYS + 1):
+        day += dt.timedelta(days=1)
+        if months and day.month not in months:
+            continue
+        if month_days:
+            in_month = calendar_module.monthrange(day.year, day.month)[1]
+            if day.day not in month_days and day.day - in_month - 1 not in month_days:
+                continue
+        if year_days:
+            in_year = 366 if calendar_module.isleap(day.year) else 365
+            number = day.timetuple().tm_yday
+            if number not in year_days and number - in_year - 1 not in year_days:
+                continue
+        if weekdays and day.weekday() not in weekdays:
+            continue
+        return scanned
+    raise _Unsafe("its repeat rule never matches a day (e.g. the 30th of February)")
 
 
 def _first(value: Any) -> Any:

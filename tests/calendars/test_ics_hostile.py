@@ -1,0 +1,325 @@
+"""Hostile and broken calendars: each gets a clear error or a bounded import, never a hang
+or a crash. (How long each takes is measured by bench/bench_calendars.py, not asserted.)"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pendulum
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from ics_samples import WriteIcs, d, google_calendar, outlook_calendar, vcalendar, vevent
+
+from flowday import calendars
+from flowday.domain.errors import InputError
+from flowday.domain.model import MINUTES_PER_DAY
+from flowday.domain.text import strip_controls
+from flowday.planner import Planner
+
+BERLIN = pendulum.timezone("Europe/Berlin")
+
+
+def run(planner: Planner, path: Path, first: str = "2026-12-01", last: str = "2026-12-31"):
+    return calendars.import_calendar(planner, path, first=d(first), last=d(last))
+
+
+def nothing_written(planner: Planner) -> bool:
+    return (
+        planner.store.blocks_between(d("1900-01-01"), d("2200-12-31")) == []
+        and "calendars" not in planner.store.state()
+    )
+
+
+def with_good_event(*bad: str) -> str:
+    good = vevent("good", "DTSTART:20261201T090000Z", "DTEND:20261201T100000Z", summary="Good")
+    return vcalendar(good, *bad)
+
+
+def reasons(report: calendars.ImportReport | calendars.Expansion) -> dict[str, str]:
+    return {s.uid: s.reason for s in report.skipped}
+
+
+# --- files that are not calendars -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "not an iCalendar file"),
+        (b"\x00\xff\xfe garbage \x89PNG\r\n\x1a\n", "not an iCalendar file"),
+        (b"hello\nworld\n", "not an iCalendar file"),
+        (b"BEGIN:VCALENDAR\r\n\x00\x01 no colon here\r\nEND:VCALENDAR\r\n", "not a readable"),
+        (b"BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nSUMMARY:cut off", "not a readable"),
+    ],
+)
+def test_garbage_is_one_clear_error_and_nothing_is_written(
+    planner: Planner, write_ics: WriteIcs, content: bytes, message: str
+) -> None:
+    with pytest.raises(InputError, match=message) as caught:
+        run(planner, write_ics(content))
+    assert "\n" not in str(caught.value)
+    assert nothing_written(planner)
+
+
+def test_missing_file_and_folder(planner: Planner, tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="cannot read"):
+        run(planner, tmp_path / "nope.ics")
+    with pytest.raises(InputError, match="is a folder"):
+        run(planner, tmp_path)
+
+
+def test_huge_file_is_refused_before_parsing(planner: Planner, write_ics: WriteIcs) -> None:
+    event = vevent("x", "DTSTART:20261201T090000Z", "DTEND:20261201T100000Z")
+    copies = calendars.MAX_FILE_BYTES // len(event) + 10
+    huge = vcalendar(*[event.replace("UID:x", f"UID:x{i}") for i in range(copies)])
+    assert len(huge) > calendars.MAX_FILE_BYTES
+    with pytest.raises(InputError, match="larger than 2 MB"):
+        run(planner, write_ics(huge))
+    assert nothing_written(planner)
+
+
+def test_too_many_events_is_refused(
+    planner: Planner, write_ics: WriteIcs, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(calendars, "MAX_EVENTS", 10)
+    events = [vevent(f"e{i}", f"DTSTART:202612{i + 1:02d}T090000Z") for i in range(11)]
+    with pytest.raises(InputError, match="more than 10 events"):
+        run(planner, write_ics(vcalendar(*events)))
+    assert nothing_written(planner)
+
+
+def test_deep_nesting_is_bounded(planner: Planner, write_ics: WriteIcs) -> None:
+    nested = "BEGIN:VCALENDAR\r\n" + "BEGIN:X-A\r\n" * 3000 + "END:X-A\r\n" * 3000
+    nested += "END:VCALENDAR\r\n"
+    try:
+        report = run(planner, write_ics(nested))
+    except InputError:
+        assert nothing_written(planner)
+    else:
+        assert report.added == 0
+
+
+# --- rules that would never end ---------------------------------------------------------------
+
+
+def test_interval_zero_is_skipped_and_the_rest_imported(
+    planner: Planner, write_ics: WriteIcs
+) -> None:
+    bad = vevent(
+        "zero", "DTSTART:20261201T090000Z", "DTEND:20261201T093000Z", "RRULE:FREQ=DAILY;INTERVAL=0"
+    )
+    report = run(planner, write_ics(with_good_event(bad)))
+    assert report.added == 1
+    assert "INTERVAL=0" in reasons(report)["zero"]
+
+
+@pytest.mark.parametrize(
+    ("rule", "reason"),
+    [
+        ("FREQ=SECONDLY;COUNT=1000000000", "every second"),
+        ("FREQ=MINUTELY", "every minute"),
+        ("FREQ=DAILY;COUNT=-5", "COUNT=-5"),
+        ("FREQ=FORTNIGHTLY", "FORTNIGHTLY"),
+        ("INTERVAL=2", "no valid FREQ"),
+        ("FREQ=DAILY;UNTIL=99991231T000000Z", "9999"),
+        ("FREQ=DAILY;BYHOUR=" + ",".join(map(str, range(24))) + ";BYMINUTE=0,15,30,45", "a day"),
+    ],
+)
+def test_unsafe_rules_are_skipped_with_a_reason(
+    planner: Planner, write_ics: WriteIcs, rule: str, reason: str
+) -> None:
+    bad = vevent("bad", "DTSTART:20261201T090000Z", "DTEND:20261201T090001Z", f"RRULE:{rule}")
+    report = run(planner, write_ics(with_good_event(bad)))
+    assert report.added == 1
+    assert reason in reasons(report)["bad"]
+
+
+def test_a_rule_from_long_ago_that_repeats_often_is_skipped(
+    planner: Planner, write_ics: WriteIcs
+) -> None:
+    bad = vevent("old", "DTSTART:19000101T090000Z", "DTEND:19000101T093000Z", "RRULE:FREQ=HOURLY")
+    report = run(planner, write_ics(with_good_event(bad)))
+    assert "steps to expand" in reasons(report)["old"]
+    # ... while a daily one from the same year is cheap enough, and expanded
+    fine = vevent("daily", "DTSTART:19000101T120000Z", "DTEND:19000101T123000Z", "RRULE:FREQ=DAILY")
+    report = run(planner, write_ics(vcalendar(fine)), "2026-12-01", "2026-12-03")
+    assert report.added == 3
+
+
+@pytest.mark.parametrize(
+    "rule",
+    [
+        "FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30",  # the library would search until the year 9999
+        "FREQ=HOURLY;BYMONTH=4,6;BYMONTHDAY=-31",
+        "FREQ=DAILY;BYSETPOS=5",
+        "FREQ=MONTHLY;BYDAY=6MO",
+        "FREQ=YEARLY;BYYEARDAY=366;BYMONTH=1",
+        "FREQ=WEEKLY;COUNT=3;BYMONTH=11;BYMONTHDAY=31",
+    ],
+)
+def test_a_rule_that_never_matches_is_skipped(rule: str) -> None:
+    text = vcalendar(vevent("never", "DTSTART:20261201T090000Z", f"RRULE:{rule}"))
+    result = calendars.expand(
+        calendars.parse_calendar(text.encode()), d("2026-12-01"), d("2026-12-31"), BERLIN
+    )
+    assert result.pieces == [] and result.notes == []
+    assert "never matches" in reasons(result)["never"]  # type: ignore[arg-type]
+
+
+def test_rare_but_real_rules_still_expand() -> None:
+    text = vcalendar(
+        vevent("leap", "DTSTART;VALUE=DATE:20240229", "RRULE:FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=29"),
+        vevent("fifth", "DTSTART:20261102T090000Z", "RRULE:FREQ=MONTHLY;BYDAY=5MO"),
+    )
+    result = calendars.expand(
+        calendars.parse_calendar(text.encode()), d("2028-02-01"), d("2028-05-31"), BERLIN
+    )
+    assert result.skipped == []
+    dates = sorted(n.date.to_date_string() for n in result.notes + result.pieces)
+    assert dates == ["2028-02-29", "2028-05-29"]
+
+
+def test_repeat_rules_end_with_the_range() -> None:
+    text = vcalendar(vevent("daily", "DTSTART:20261201T090000Z", "RRULE:FREQ=DAILY"))
+    calendar = calendars.parse_calendar(text.encode())
+    calendars.expand(calendar, d("2026-12-01"), d("2026-12-31"), BERLIN)
+    (event,) = calendar.walk("VEVENT")
+    assert event["RRULE"]["UNTIL"][0] <= pendulum.datetime(2027, 1, 2, tz="UTC")
+
+
+def test_too_many_blocks_in_the_range_is_refused(planner: Planner, write_ics: WriteIcs) -> None:
+    hourly = vevent(
+        "hourly", "DTSTART:20260101T000000Z", "DTEND:20260101T003000Z", "RRULE:FREQ=HOURLY"
+    )
+    with pytest.raises(InputError, match=f"more than {calendars.MAX_BLOCKS} events"):
+        run(planner, write_ics(vcalendar(hourly)), "2026-01-01", "2026-12-31")
+    assert nothing_written(planner)
+
+
+def test_the_whole_file_has_an_expansion_budget(
+    planner: Planner, write_ics: WriteIcs, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(calendars, "MAX_TOTAL_STEPS", 20_000)
+    series = [
+        vevent(f"s{i}", "DTSTART:20000101T090000Z", "DTEND:20000101T093000Z", "RRULE:FREQ=DAILY")
+        for i in range(3)
+    ]  # ~9,800 steps each since 2000
+    with pytest.raises(InputError, match="steps to expand"):
+        run(planner, write_ics(vcalendar(*series)))
+    assert nothing_written(planner)
+
+
+def test_an_endless_event_is_clipped_to_the_range(planner: Planner, write_ics: WriteIcs) -> None:
+    text = vcalendar(vevent("long", "DTSTART:20261201T090000Z", "DURATION:P100000D"))
+    report = run(planner, write_ics(text), "2026-12-01", "2026-12-10")
+    assert report.added == 10
+
+
+# --- dates and text -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("start", "reason"),
+    [
+        ("18001201T090000Z", "1800"),
+        ("25001201T090000Z", "2500"),
+        ("00001201T090000Z", "malformed"),
+        ("20261301T090000Z", "malformed"),
+    ],
+)
+def test_years_outside_1900_2200_are_skipped(
+    planner: Planner, write_ics: WriteIcs, start: str, reason: str
+) -> None:
+    bad = vevent("when", f"DTSTART:{start}", "RRULE:FREQ=YEARLY")
+    report = run(planner, write_ics(with_good_event(bad)))
+    assert report.added == 1
+    assert reason in reasons(report)["when"]
+
+
+@pytest.mark.parametrize(
+    ("first", "last"), [("1850-01-01", "1850-01-02"), ("2026-01-01", "2027-06-01")]
+)
+def test_ranges_are_bounded(planner: Planner, write_ics: WriteIcs, first: str, last: str) -> None:
+    with pytest.raises(InputError):
+        run(planner, write_ics(google_calendar()), first, last)
+
+
+def test_control_characters_in_titles_and_uids_are_stripped(
+    planner: Planner, write_ics: WriteIcs
+) -> None:
+    evil = "\x1b[31mRED\x1b[0m \x07bell \u202egnp.exe \x00nul"
+    text = vcalendar(
+        vevent(
+            "evil\x1b]0;pwned\x07",
+            "DTSTART:20261201T090000Z",
+            "DTEND:20261201T100000Z",
+            "DESCRIPTION:line one\\nline\x1b two",
+            summary=evil,
+        ),
+        vevent("blank", "DTSTART:20261202T090000Z", "DTEND:20261202T100000Z", summary="\x1b\x07"),
+    )
+    run(planner, write_ics(text))
+    blocks = planner.store.blocks_between(d("2026-12-01"), d("2026-12-02"))
+    for block in blocks:
+        for text_field in (block.title, block.notes, block.source):
+            assert strip_controls(text_field) == text_field
+    assert blocks[0].title == "[31mRED[0m bell gnp.exe nul"
+    assert blocks[1].title == "(no title)"
+
+
+def test_events_without_uid_or_start(planner: Planner, write_ics: WriteIcs) -> None:
+    text = vcalendar(
+        "BEGIN:VEVENT\nDTSTART:20261201T090000Z\nDTEND:20261201T100000Z\n"
+        "SUMMARY:No UID\nEND:VEVENT",
+        "BEGIN:VEVENT\nUID:nostart\nSUMMARY:No start\nEND:VEVENT",
+    )
+    report = run(planner, write_ics(text))
+    again = run(planner, write_ics(text))
+    assert report.added == 1 and again.unchanged == 1  # a stable made-up UID: no duplicate
+    assert "no start" in reasons(report)["nostart"]
+
+
+# --- fuzzing ----------------------------------------------------------------------------------
+
+SAMPLE_LINES = (google_calendar() + outlook_calendar()).splitlines()
+NASTY = [
+    "RRULE:FREQ=SECONDLY", "RRULE:FREQ=DAILY;INTERVAL=0", "DTSTART:99991231T235959Z",
+    "DTEND;VALUE=DATE:1", "RRULE:FREQ=WEEKLY;BYDAY=XX", "EXDATE:garbage", "BEGIN:VEVENT",
+    "END:VEVENT", "END:VCALENDAR", "DURATION:P-1D", "RECURRENCE-ID:20261202", "\x00\x1b",
+    "DTSTART;TZID=Mars/Olympus:20261201T090000", "RRULE:FREQ=HOURLY;COUNT=99999999",
+    "RDATE:20261201T090000Z,20261202T090000Z", "STATUS:CANCELLED", "ATTENDEE;PARTSTAT=:x",
+]  # fmt: skip
+
+
+@st.composite
+def mangled_calendars(draw: st.DrawFn) -> bytes:
+    lines = list(SAMPLE_LINES)
+    for _ in range(draw(st.integers(1, 8))):
+        position = draw(st.integers(0, len(lines) - 1))
+        action = draw(st.sampled_from(["drop", "nasty", "noise", "duplicate"]))
+        if action == "drop":
+            del lines[position]
+        elif action == "nasty":
+            lines.insert(position, draw(st.sampled_from(NASTY)))
+        elif action == "noise":
+            lines[position] = draw(st.text(max_size=40))
+        else:
+            lines.insert(position, lines[position])
+    return ("\r\n".join(lines) + "\r\n").encode("utf-8", errors="replace")
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(raw=mangled_calendars())
+def test_property_mangled_calendars_give_an_error_or_valid_bounded_blocks(raw: bytes) -> None:
+    try:
+        calendar = calendars.parse_calendar(raw)
+        result = calendars.expand(calendar, d("2026-11-20"), d("2026-12-20"), BERLIN)
+    except InputError as exc:
+        assert str(exc) and "\n" not in str(exc)
+        return
+    assert len(result.pieces) + len(result.notes) <= calendars.MAX_BLOCKS
+    for piece in result.pieces:
+        assert 0 <= piece.start < piece.end <= MINUTES_PER_DAY
+        assert d("2026-11-20") <= piece.date <= d("2026-12-20")
+        assert strip_controls(piece.title) == piece.title and piece.title

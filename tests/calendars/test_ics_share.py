@@ -1,0 +1,70 @@
+"""Sharing availability: plain text for people, VFREEBUSY for their calendar apps."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import icalendar
+from ics_samples import d
+
+from flowday import calendars
+from flowday.domain.model import Sphere
+from flowday.planner import Planner
+
+
+def plan_a_day(planner: Planner) -> None:
+    date = d("2026-12-02")
+    planner.add_block(date, title="Standup", start=540, end=555, sphere=Sphere.WORK)
+    planner.add_block(date, title="Reports", start=555, end=720, sphere=Sphere.WORK)
+    planner.add_block(date, title="Lunch", start=720, end=765, sphere=Sphere.BREAK)
+    planner.add_block(date, title="Write", start=765, end=1020, sphere=Sphere.WORK)
+    planner.add_block(
+        date, title="Dr. Who, therapist", start=1110, end=1170, sphere=Sphere.PERSONAL
+    )
+
+
+def test_plain_text_availability(planner: Planner) -> None:
+    plan_a_day(planner)
+    assert calendars.share_text(planner, [d("2026-12-02")]) == (
+        "Wed 2 Dec: free 08:00-09:00, busy 09:00-12:00 (work), busy 12:00-12:45 (break), "
+        "busy 12:45-17:00 (work), free 17:00-18:30, busy 18:30-19:30 (personal), "
+        "free 19:30-21:00"
+    )
+
+
+def test_titles_stay_private_unless_asked(planner: Planner) -> None:
+    plan_a_day(planner)
+    plain = calendars.share_text(planner, [d("2026-12-02")])
+    assert "therapist" not in plain and "Standup" not in plain
+    detailed = calendars.share_text(planner, [d("2026-12-02")], details=True)
+    assert "busy 18:30-19:30 (personal: Dr. Who, therapist)" in detailed
+    assert "busy 09:00-09:15 (work: Standup)" in detailed
+
+
+def test_short_gaps_are_not_offered_and_empty_days_are_free(planner: Planner) -> None:
+    planner.add_block(d("2026-12-03"), title="A", start=540, end=600, sphere=Sphere.WORK)
+    planner.add_block(d("2026-12-03"), title="B", start=610, end=660, sphere=Sphere.PERSONAL)
+    text = calendars.share_text(planner, [d("2026-12-03"), d("2026-12-05")])
+    assert text.splitlines() == [
+        "Thu 3 Dec: free 08:00-09:00, busy 09:00-10:00 (work), busy 10:10-11:00 (personal), "
+        "free 11:00-21:00",
+        "Sat 5 Dec: free 08:00-21:00",
+    ]
+
+
+def test_freebusy_ics_has_busy_periods_in_utc_and_no_titles(planner: Planner) -> None:
+    plan_a_day(planner)
+    payload = calendars.freebusy_calendar(planner, [d("2026-12-02"), d("2026-12-03")]).to_ical()
+    assert b"therapist" not in payload and b"Standup" not in payload
+    (freebusy,) = icalendar.Calendar.from_ical(payload).walk("VFREEBUSY")
+    periods = [tuple(prop.dt) for prop in freebusy.get("FREEBUSY")]
+    utc = dt.UTC
+    assert periods == [  # 09:00-17:00 Berlin merged across spheres, then 18:30-19:30
+        (dt.datetime(2026, 12, 2, 8, 0, tzinfo=utc), dt.datetime(2026, 12, 2, 16, 0, tzinfo=utc)),
+        (
+            dt.datetime(2026, 12, 2, 17, 30, tzinfo=utc),
+            dt.datetime(2026, 12, 2, 18, 30, tzinfo=utc),
+        ),
+    ]
+    assert freebusy.start == dt.datetime(2026, 12, 1, 23, 0, tzinfo=utc)
+    assert freebusy.end == dt.datetime(2026, 12, 3, 23, 0, tzinfo=utc)
