@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from ics_samples import WriteIcs
+
+from .ics_samples import WriteIcs
 
 
 @pytest.fixture

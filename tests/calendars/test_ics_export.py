@@ -7,7 +7,6 @@ import icalendar
 import pendulum
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from ics_samples import WriteIcs, d, google_calendar, vcalendar, vevent
 
 from flowday import calendars
 from flowday.config import from_mapping
@@ -15,6 +14,8 @@ from flowday.domain.clock import FixedClock
 from flowday.domain.model import MINUTES_PER_DAY, Block, Sphere
 from flowday.planner import Planner
 from flowday.store import Store
+
+from .ics_samples import WriteIcs, d, google_calendar, vcalendar, vevent
 
 
 def export(planner: Planner, first: str, last: str, **kwargs: object) -> icalendar.Calendar:
@@ -88,7 +89,9 @@ def test_imported_blocks_keep_their_original_uid_and_recurrence_id(
 
 def test_sphere_filter(planner: Planner) -> None:
     planner.add_block(d("2026-12-01"), title="W", start=540, end=600, sphere=Sphere.WORK)
-    planner.add_block(d("2026-12-01"), title="P", start=600, end=660, sphere=Sphere.PERSONAL)
+    planner.add_block(
+        d("2026-12-01"), title="P", start=600, end=660, sphere=Sphere.PERSONAL, force=True
+    )
     planner.add_block(d("2026-12-01"), title="B", start=720, end=750, sphere=Sphere.BREAK)
     only = export(planner, "2026-12-01", "2026-12-01", spheres=[Sphere.WORK, Sphere.BREAK])
     assert sorted(str(e["SUMMARY"]) for e in events(only)) == ["B", "W"]

@@ -9,13 +9,14 @@ import pendulum
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from ics_samples import WriteIcs, d, google_calendar, outlook_calendar, vcalendar, vevent
 
 from flowday import calendars
 from flowday.domain.errors import InputError
 from flowday.domain.model import MINUTES_PER_DAY
 from flowday.domain.text import strip_controls
 from flowday.planner import Planner
+
+from .ics_samples import WriteIcs, d, google_calendar, outlook_calendar, vcalendar, vevent
 
 BERLIN = pendulum.timezone("Europe/Berlin")
 
@@ -74,7 +75,7 @@ def test_huge_file_is_refused_before_parsing(planner: Planner, write_ics: WriteI
     copies = calendars.MAX_FILE_BYTES // len(event) + 10
     huge = vcalendar(*[event.replace("UID:x", f"UID:x{i}") for i in range(copies)])
     assert len(huge) > calendars.MAX_FILE_BYTES
-    with pytest.raises(InputError, match="larger than 2 MB"):
+    with pytest.raises(InputError, match="larger than 1 MB"):
         run(planner, write_ics(huge))
     assert nothing_written(planner)
 
@@ -266,6 +267,13 @@ def test_control_characters_in_titles_and_uids_are_stripped(
             assert strip_controls(text_field) == text_field
     assert blocks[0].title == "[31mRED[0m bell gnp.exe nul"
     assert blocks[1].title == "(no title)"
+
+
+def test_an_event_ending_before_it_starts_is_skipped(planner: Planner, write_ics: WriteIcs) -> None:
+    bad = vevent("back", "DTSTART:20261202T090000Z", "DTEND:20261201T100000Z")
+    report = run(planner, write_ics(with_good_event(bad)))
+    assert report.added == 1
+    assert reasons(report)["back"] == "it ends before it starts"
 
 
 def test_events_without_uid_or_start(planner: Planner, write_ics: WriteIcs) -> None:

@@ -5,11 +5,12 @@ from __future__ import annotations
 import datetime as dt
 
 import icalendar
-from ics_samples import d
 
 from flowday import calendars
 from flowday.domain.model import Sphere
 from flowday.planner import Planner
+
+from .ics_samples import d
 
 
 def plan_a_day(planner: Planner) -> None:
@@ -43,7 +44,9 @@ def test_titles_stay_private_unless_asked(planner: Planner) -> None:
 
 def test_short_gaps_are_not_offered_and_empty_days_are_free(planner: Planner) -> None:
     planner.add_block(d("2026-12-03"), title="A", start=540, end=600, sphere=Sphere.WORK)
-    planner.add_block(d("2026-12-03"), title="B", start=610, end=660, sphere=Sphere.PERSONAL)
+    planner.add_block(
+        d("2026-12-03"), title="B", start=610, end=660, sphere=Sphere.PERSONAL, force=True
+    )
     text = calendars.share_text(planner, [d("2026-12-03"), d("2026-12-05")])
     assert text.splitlines() == [
         "Thu 3 Dec: free 08:00-09:00, busy 09:00-10:00 (work), busy 10:10-11:00 (personal), "

@@ -1,0 +1,194 @@
+"""How long does `flowday import` take on hostile and on large calendars?
+
+Run by hand (not in CI):  python bench/bench_calendars.py [--runs 3]
+
+Each case is a calendar file generated here, imported by a fresh `flowday import`
+process into an empty data folder (a new one per run). Interleaved in the same run:
+  - `flowday list` (baseline: process start, nothing to import),
+  - a small real-world-shaped calendar (five events),
+  - the hostile corpus of issue 7: each must end with a clear error or a bounded import
+    within 2 seconds,
+  - the largest calendars the bounds accept (file size, blocks per import).
+Prints the median seconds, the ratio against the baseline, the exit status, the first
+line of output and whether the 2-second target holds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+TARGET_SECONDS = 2.0
+RANGE = ("--from", "2026-12-01", "--to", "2027-02-28")
+
+
+def vcalendar(*events: str) -> str:
+    return (
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//bench//EN\r\n"
+        + "".join(events)
+        + "END:VCALENDAR\r\n"
+    )
+
+
+def vevent(uid: str, *lines: str, summary: str = "Meeting") -> str:
+    body = [f"UID:{uid}", "DTSTAMP:20261101T000000Z", f"SUMMARY:{summary}", *lines]
+    return "BEGIN:VEVENT\r\n" + "".join(f"{line}\r\n" for line in body) + "END:VEVENT\r\n"
+
+
+def timed(uid: str, rule: str, start: str = "20261201T090000Z") -> str:
+    end = start[:9] + "093000Z"
+    return vcalendar(vevent(uid, f"DTSTART:{start}", f"DTEND:{end}", f"RRULE:{rule}"))
+
+
+def big_legit(target_bytes: int, years: int = 3) -> str:
+    """Ordinary meetings spread over `years` years, as many as fit in `target_bytes`."""
+    events, size, number = [], 200, 0
+    while True:
+        day = number % (365 * years)
+        month_day = f"2026{1 + (day // 28) % 12:02d}{1 + day % 28:02d}"
+        year = 2026 + day // 336
+        stamp = f"{year}{month_day[4:]}"
+        hour = 8 + number % 9
+        event = vevent(
+            f"meeting-{number}@bench",
+            f"DTSTART;TZID=Europe/Berlin:{stamp}T{hour:02d}0000",
+            f"DTEND;TZID=Europe/Berlin:{stamp}T{hour:02d}4500",
+            "DESCRIPTION:Agenda: status\\, risks\\, next steps",
+            summary=f"Project sync {number}",
+        )
+        if size + len(event) > target_bytes:
+            break
+        events.append(event)
+        size += len(event)
+        number += 1
+    return vcalendar(*events)
+
+
+def cases() -> dict[str, tuple[bytes, tuple[str, ...]]]:
+    yearly = "RRULE:FREQ=YEARLY"
+    corpus: dict[str, str | bytes] = {
+        "small real-world calendar": vcalendar(
+            *[
+                vevent(f"e{i}", f"DTSTART:2026120{i + 1}T090000Z", "DTEND:20261201T100000Z")
+                for i in range(5)
+            ]
+        ),
+        "garbage bytes": os.urandom(4096),
+        "huge file (50 MB)": b"BEGIN:VCALENDAR\r\n" + b"X-JUNK:" + b"a" * 50_000_000,
+        "INTERVAL=0": timed("zero", "FREQ=DAILY;INTERVAL=0"),
+        "FREQ=SECONDLY;COUNT=1000000000": timed("sec", "FREQ=SECONDLY;COUNT=1000000000"),
+        "year 1800 / 2500 / 0000": vcalendar(
+            vevent("y1", "DTSTART:18001201T090000Z", yearly),
+            vevent("y2", "DTSTART:25001201T090000Z", yearly),
+            vevent("y3", "DTSTART:00001201T090000Z", yearly),
+        ),
+        "control characters in titles": vcalendar(
+            *[
+                vevent(
+                    f"c{i}",
+                    "DTSTART:20261201T090000Z",
+                    "DTEND:20261201T100000Z",
+                    summary="\x1b[31m\x07\u202eevil\x00" * 10,
+                )
+                for i in range(20)
+            ]
+        ),
+        "never matches (30 Feb), DAILY": timed("f", "FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30"),
+        "never matches (30 Feb), HOURLY": timed("h", "FREQ=HOURLY;BYMONTH=2;BYMONTHDAY=30"),
+        "never matches (BYSETPOS=5)": timed("s", "FREQ=DAILY;BYSETPOS=5"),
+        "HOURLY since 1900": timed("old", "FREQ=HOURLY", start="19000101T090000Z"),
+        "HOURLY in range (too many blocks)": timed("hr", "FREQ=HOURLY"),
+        "many DAILY series since 2000": vcalendar(
+            *[
+                vevent(
+                    f"d{i}",
+                    "DTSTART:20000101T090000Z",
+                    "DTEND:20000101T093000Z",
+                    "RRULE:FREQ=DAILY",
+                )
+                for i in range(40)
+            ]
+        ),
+        "deep nesting (5,000 levels)": "BEGIN:VCALENDAR\r\n"
+        + "BEGIN:X-A\r\n" * 5000
+        + "END:X-A\r\n" * 5000
+        + "END:VCALENDAR\r\n",
+        "largest accepted file (~1 MB)": big_legit(1024 * 1024 - 4096),
+        "most blocks accepted (~1,980)": timed(
+            "many", "FREQ=DAILY;BYHOUR=8,9,10,11,12,13,14,15,16"
+        ),
+    }
+    built = {}
+    for name, text in corpus.items():
+        payload = text if isinstance(text, bytes) else text.encode("utf-8")
+        extra = ("--from", "2026-12-01", "--to", "2027-07-08") if "most blocks" in name else RANGE
+        built[name] = (payload, extra)
+    return built
+
+
+def run_once(args: list[str], data: Path) -> tuple[float, int, str]:
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT / "src"),
+        "FLOWDAY_DATA_DIR": str(data),
+        "FLOWDAY_NOW": "2026-11-25T10:00",
+        "FLOWDAY_TZ": "Europe/Berlin",
+    }
+    started = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, "-m", "flowday", *args], capture_output=True, text=True, env=env
+    )
+    seconds = time.perf_counter() - started
+    first = (done.stdout.strip() or done.stderr.strip()).splitlines()
+    return seconds, done.returncode, first[0][:90] if first else ""
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=3)
+    options = parser.parse_args()
+    folder = Path(tempfile.mkdtemp(prefix="flowday-bench-cal-"))
+    try:
+        corpus = cases()
+        files = {}
+        for index, (name, (payload, _)) in enumerate(corpus.items()):
+            files[name] = folder / f"case{index}.ics"
+            files[name].write_bytes(payload)
+        timings: dict[str, list[float]] = {"baseline: flowday list": []}
+        outcome: dict[str, tuple[int, str]] = {}
+        for run in range(options.runs):
+            data = folder / f"data-base-{run}"
+            seconds, status, first = run_once(["list"], data)
+            timings["baseline: flowday list"].append(seconds)
+            outcome["baseline: flowday list"] = (status, first)
+            for index, (name, (_, extra)) in enumerate(corpus.items()):
+                data = folder / f"data-{index}-{run}"
+                seconds, status, first = run_once(["import", str(files[name]), *extra], data)
+                timings.setdefault(name, []).append(seconds)
+                outcome[name] = (status, first)
+        base = statistics.median(timings["baseline: flowday list"])
+        sizes = {name: len(payload) for name, (payload, _) in corpus.items()}
+        print(f"{'case':<36} {'size':>9} {'median s':>9} {'x list':>7} {'<2s':>4} exit  output")
+        for name, values in timings.items():
+            median = statistics.median(values)
+            size = sizes.get(name, 0)
+            ok = "yes" if median < TARGET_SECONDS else "NO"
+            status, first = outcome[name]
+            print(
+                f"{name:<36} {size:>9,} {median:>9.2f} {median / base:>7.1f} {ok:>4} "
+                f"{status:>4}  {first}"
+            )
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
