@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from flowday.domain.model import Block, Sphere
 from flowday.domain.modes import BALANCE, INTEGRATION, Mode
 from flowday.domain.rules import RULES, SHARED, Severity, Violation, evaluate, new_hard_violations
 
-from .days import FALL_BACK, SATURDAY, SPRING_FORWARD, block, day
+from .days import FALL_BACK, SATURDAY, SPRING_FORWARD, WEDNESDAY, block, day
 
 
 def rules_of(violations: list[Violation]) -> list[str]:
@@ -218,3 +221,29 @@ def test_new_hard_violations_ignore_old_ones_but_not_worse_ones() -> None:
     assert new_hard_violations(before, same) == []
     worse = evaluate(day(emails, block("07:00-07:20", block_id="early"), mode="integration"))
     assert rules_of(new_hard_violations(before, worse)) == ["work-outside-limit"]
+
+
+SPHERE_NAMES = st.sampled_from(["work", "personal", "break"])
+
+
+@st.composite
+def shuffled_days(draw):
+    blocks = []
+    for index in range(draw(st.integers(0, 12))):
+        start = draw(st.integers(0, 1430))
+        end = draw(st.integers(start + 1, min(start + 300, 1440)))
+        blocks.append(
+            Block(id=f"p{index:02d}", date=WEDNESDAY, start=start, end=end, title=f"T{index}",
+                  sphere=Sphere(draw(SPHERE_NAMES)))
+        )  # fmt: skip
+    order = draw(st.permutations(blocks))
+    return blocks, order, draw(st.sampled_from(["balance", "integration"])), draw(st.booleans())
+
+
+@settings(max_examples=80, deadline=None)
+@given(shuffled_days())
+def test_evaluate_does_not_depend_on_block_order(case) -> None:
+    blocks, shuffled, mode, working = case
+    assert evaluate(day(*blocks, mode=mode, working_day=working)) == evaluate(
+        day(*shuffled, mode=mode, working_day=working)
+    )

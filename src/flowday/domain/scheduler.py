@@ -19,16 +19,17 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
 from flowday.domain.errors import InputError
-from flowday.domain.model import Block, fmt_minutes
+from flowday.domain.model import MINUTES_PER_DAY, Block, fmt_minutes
 from flowday.domain.rules import (
     RULES,
     DayContext,
-    DayView,
     ParamKind,
     Violation,
+    _identity,
     evaluate,
     mode_rules,
     new_hard_violations,
+    real_clock,
 )
 from flowday.domain.timeparse import check_exists, fmt_duration
 
@@ -66,7 +67,7 @@ def place(
     placed: list[tuple[Request, Block]] = []
     unplaced: list[tuple[Request, str]] = []
     for request in requests:
-        day = replace(ctx, blocks=tuple(blocks))
+        day = ctx.with_blocks(tuple(blocks))
         block = _best(day, request, earliest, latest)
         if block is None:
             reason = _reason(day, request, earliest, latest) if explain else "no room"
@@ -77,18 +78,28 @@ def place(
     return Outcome(placed, unplaced, tuple(blocks))
 
 
+def _at(template: Block, ctx: DayContext, start: int, end: int) -> Block:
+    """``template`` at ``start``-``end`` on the day (constructed directly: hot loop)."""
+    return Block(
+        template.id, ctx.date, start, end, template.title, template.sphere, template.flexible,
+        template.notes, template.created, template.updated, template.source,
+    )  # fmt: skip
+
+
 def _fit(ctx: DayContext, start: int, minutes: int) -> int | None:
     """The wall-clock end that gives ``minutes`` of real time from ``start`` (None: none)."""
-    view_real = DayView(replace(ctx, blocks=())).length
+    real = real_clock(ctx.date, ctx.tz)
     end = start + minutes
+    if real is _identity:  # an ordinary day: wall time is real time
+        return end if end <= MINUTES_PER_DAY else None
     for _ in range(3):  # DST days: correct by the difference between wall and real time
-        if end > 1440:
+        if end > MINUTES_PER_DAY:
             return None
         try:
             check_exists(ctx.date, start, end, ctx.tz)
         except InputError:
             return None
-        missing = minutes - view_real(start, end)
+        missing = minutes - (real(end) - real(start))
         if not missing:
             return end
         end += missing
@@ -158,8 +169,8 @@ def _best(ctx: DayContext, request: Request, earliest: int, latest: int) -> Bloc
     before_soft = sum(1 for v in before if not v.is_hard)
     best: tuple[int, Block] | None = None
     for start, end in _candidates(ctx, request.minutes, earliest, latest, request.prefer):
-        block = replace(request.template, date=ctx.date, start=start, end=end)
-        after = evaluate(replace(ctx, blocks=(*ctx.blocks, block)))
+        block = _at(request.template, ctx, start, end)
+        after = evaluate(ctx.with_blocks((*ctx.blocks, block)))
         if new_hard_violations(before, after):
             continue
         soft = sum(1 for v in after if not v.is_hard)
@@ -178,9 +189,9 @@ def _blocking_rule(
     seen: Counter[str] = Counter()
     first: dict[str, Violation] = {}
     for start, end in _candidates(ctx, request.minutes, earliest, latest, request.prefer):
-        block = replace(request.template, date=ctx.date, start=start, end=end)
+        block = _at(request.template, ctx, start, end)
         for violation in new_hard_violations(
-            before, evaluate(replace(ctx, blocks=(*ctx.blocks, block)))
+            before, evaluate(ctx.with_blocks((*ctx.blocks, block)))
         ):
             seen[violation.rule] += 1
             first.setdefault(violation.rule, violation)
