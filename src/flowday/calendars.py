@@ -478,30 +478,36 @@ def _outside(
 def _occurrences(
     calendar: icalendar.Calendar, start: dt.datetime, stop: dt.datetime, skipped: list[Skipped]
 ) -> list[icalendar.cal.Component]:
+    """Every occurrence between ``start`` and ``stop``. Should the library fail on some
+    series, halve the events until the failing ones are found, skip those, keep the rest."""
+    groups: dict[str, list[icalendar.cal.Component]] = defaultdict(list)
+    others = [c for c in calendar.subcomponents if c.name != "VEVENT"]
+    for component in calendar.subcomponents:
+        if component.name == "VEVENT":
+            groups[_uid_of(component)].append(component)
+
+    def expand_group(uids: list[str], whole: bool = False) -> list[icalendar.cal.Component]:
+        part = calendar
+        if not whole:
+            part = icalendar.Calendar()
+            for key, value in calendar.items():
+                part[key] = value
+            for component in [*others, *(c for uid in uids for c in groups[uid])]:
+                part.add_component(component)
+        try:
+            return list(recurring_ical_events.of(part).between(start, stop))
+        except Exception as exc:
+            if len(uids) == 1:
+                reason = (str(exc).splitlines() or [type(exc).__name__])[0][:120]
+                title = _title_of(groups[uids[0]][0])
+                skipped.append(Skipped(uids[0], title, f"cannot expand: {reason}"))
+                return []
+            half = len(uids) // 2
+            return expand_group(uids[:half]) + expand_group(uids[half:])
+
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        try:
-            return list(recurring_ical_events.of(calendar).between(start, stop))
-        except Exception:
-            pass  # one bad series: expand each event alone to find and skip it
-        found: list[icalendar.cal.Component] = []
-        groups: dict[str, list[icalendar.cal.Component]] = defaultdict(list)
-        others = [c for c in calendar.subcomponents if c.name != "VEVENT"]
-        for component in calendar.subcomponents:
-            if component.name == "VEVENT":
-                groups[_uid_of(component)].append(component)
-        for uid, components in groups.items():
-            alone = icalendar.Calendar()
-            for key, value in calendar.items():
-                alone[key] = value
-            for component in [*others, *components]:
-                alone.add_component(component)
-            try:
-                found.extend(recurring_ical_events.of(alone).between(start, stop))
-            except Exception as exc:
-                reason = (str(exc).splitlines() or [type(exc).__name__])[0][:120]
-                skipped.append(Skipped(uid, _title_of(components[0]), f"cannot expand: {reason}"))
-        return found
+        return expand_group(list(groups), whole=True) if groups else []
 
 
 def _address(value: Any) -> str:

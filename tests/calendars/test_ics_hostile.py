@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import icalendar
 import pendulum
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -209,6 +210,27 @@ def test_the_whole_file_has_an_expansion_budget(
     with pytest.raises(InputError, match="steps to expand"):
         run(planner, write_ics(vcalendar(*series)))
     assert nothing_written(planner)
+
+
+def test_a_series_the_expander_fails_on_is_skipped_alone(
+    planner: Planner, write_ics: WriteIcs, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = calendars.recurring_ical_events.of
+
+    def fragile(calendar: icalendar.Calendar) -> object:
+        if any(str(e.get("UID")) == "boom" for e in calendar.walk("VEVENT")):
+            raise ValueError("library bug")
+        return real(calendar)
+
+    monkeypatch.setattr(calendars.recurring_ical_events, "of", fragile)
+    events = [
+        vevent(f"ok{i}", f"DTSTART:202612{i + 1:02d}T090000Z", "DTEND:20261231T235900Z")
+        for i in range(9)
+    ]
+    boom = vevent("boom", "DTSTART:20261201T090000Z", "RRULE:FREQ=DAILY", summary="Boom")
+    report = run(planner, write_ics(vcalendar(*events[:4], boom, *events[4:])), last="2026-12-01")
+    assert reasons(report) == {"boom": "cannot expand: library bug"}
+    assert report.added == 1  # ok0: the only one starting on the 1st
 
 
 def test_an_endless_event_is_clipped_to_the_range(planner: Planner, write_ics: WriteIcs) -> None:

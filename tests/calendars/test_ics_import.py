@@ -83,6 +83,18 @@ def test_apple_style_floating_times_mean_local_time(planner: Planner, write_ics:
     assert dinners == [(29, "18:00-19:30"), (30, "18:00-19:30"), (1, "18:00-19:30")]  # COUNT=3
 
 
+def test_floating_times_follow_the_calendars_own_zone_when_it_names_one(
+    planner: Planner, write_ics: WriteIcs
+) -> None:
+    """Google marks a calendar's zone with X-WR-TIMEZONE: its floating times are New York's."""
+    text = vcalendar(
+        vevent("f", "DTSTART:20261201T090000", "DTEND:20261201T100000", summary="NY standup"),
+        header="X-WR-TIMEZONE:America/New_York",
+    )
+    run(planner, write_ics(text), "2026-12-01", "2026-12-01")
+    assert spans(planner, "2026-12-01") == [("15:00-16:00", "NY standup", "work")]
+
+
 def test_recurring_meeting_follows_both_dst_changes(planner: Planner, write_ics: WriteIcs) -> None:
     """New York and Berlin change clocks three weeks apart: a 09:00 New York meeting is
     15:00 in Berlin, except in the weeks between the two changes (14:00)."""
