@@ -77,7 +77,7 @@ def cases() -> dict[str, tuple[bytes, tuple[str, ...]]]:
     corpus: dict[str, str | bytes] = {
         "small real-world calendar": vcalendar(
             *[
-                vevent(f"e{i}", f"DTSTART:2026120{i + 1}T090000Z", "DTEND:20261201T100000Z")
+                vevent(f"e{i}", f"DTSTART:2026120{i + 1}T090000Z", f"DTEND:2026120{i + 1}T100000Z")
                 for i in range(5)
             ]
         ),

@@ -866,6 +866,7 @@ def _plan_changes(
             chosen = (
                 sphere
                 or piece.sphere
+                or (block.sphere if block else None)  # a sphere you chose by hand stays
                 or planner.default_sphere(days[piece.date], piece.start, piece.end)
             )
             if block is None:

@@ -190,6 +190,19 @@ def test_sphere_flag_wins_then_categories_then_the_work_window(
     assert [s for _, _, s in spans(planner, "2026-12-01")] == ["work", "work", "work"]
 
 
+def test_a_sphere_set_by_hand_survives_a_reimport_without_one(
+    planner: Planner, write_ics: WriteIcs
+) -> None:
+    path = write_ics(vcalendar(vevent("m", "DTSTART:20261201T090000Z", "DTEND:20261201T100000Z")))
+    run(planner, path, "2026-12-01", "2026-12-01")
+    (block,) = planner.store.blocks_on(d("2026-12-01"))
+    planner.edit_block(block.id, sphere=Sphere.PERSONAL, force=True)
+    assert run(planner, path, "2026-12-01", "2026-12-01").unchanged == 1
+    assert spans(planner, "2026-12-01") == [("10:00-11:00", "Meeting", "personal")]
+    run(planner, path, "2026-12-01", "2026-12-01", sphere=Sphere.WORK)  # asked: it changes
+    assert spans(planner, "2026-12-01") == [("10:00-11:00", "Meeting", "work")]
+
+
 # --- re-importing ---------------------------------------------------------------------------
 
 
