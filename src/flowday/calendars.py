@@ -156,7 +156,7 @@ class ImportReport:
         if self.declined:
             left_out.append(f"{self.declined} declined")
         if self.skipped:
-            left_out.append(f"{len(self.skipped)} unreadable")
+            left_out.append(f"{len(self.skipped)} unusable")
         tail = f"; skipped {', '.join(left_out)}" if left_out else ""
         span = f"{self.first.to_date_string()}..{self.last.to_date_string()}"
         return f"imported {self.calendar} ({span}): {', '.join(parts)}{tail}"
@@ -648,7 +648,12 @@ def _expand(
             result.skipped.append(Skipped(uid, title, f"it is malformed ({reason})"))
             continue
         source = source_for(uid, key)
-        items = list(_place(event, source, uid, title, start, end, first, last, tz))
+        try:
+            items = list(_place(event, source, uid, title, start, end, first, last, tz))
+        except Exception as exc:  # e.g. a date start with a date-time end
+            reason = (str(exc).splitlines() or [type(exc).__name__])[0][:120]
+            result.skipped.append(Skipped(uid, title, f"it is malformed ({reason})"))
+            continue
         produced += len(items)
         if produced > MAX_BLOCKS:
             raise InputError(

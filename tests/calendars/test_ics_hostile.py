@@ -298,6 +298,14 @@ def test_an_event_ending_before_it_starts_is_skipped(planner: Planner, write_ics
     assert reasons(report)["back"] == "it ends before it starts"
 
 
+def test_a_date_start_with_a_time_end_does_not_stop_the_import(
+    planner: Planner, write_ics: WriteIcs
+) -> None:
+    bad = vevent("mixed", "DTSTART;VALUE=DATE:20261201", "DTEND:20261202T100000Z")
+    run(planner, write_ics(with_good_event(bad)))
+    assert "Good" in [b.title for b in planner.store.blocks_on(d("2026-12-01"))]
+
+
 def test_events_without_uid_or_start(planner: Planner, write_ics: WriteIcs) -> None:
     text = vcalendar(
         "BEGIN:VEVENT\nDTSTART:20261201T090000Z\nDTEND:20261201T100000Z\n"
