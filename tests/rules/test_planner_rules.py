@@ -327,3 +327,11 @@ def test_switching_there_and_back_is_lossless_and_the_fix_never_moves_fixed_bloc
                 assert after[block.id] == block
         assert all(old.flexible for old, _ in proposal.moves)
         assert len(after) == len(before) and hard_before is not None
+
+
+def test_figures_use_real_minutes_on_a_dst_day(planner: Planner) -> None:
+    spring = pendulum.date(2027, 3, 28)  # a Sunday: 02:00-03:00 is skipped in Berlin
+    add(planner, spring, "01:00-04:00", "work", force=True)
+    figures = planner.figures(spring)
+    assert (figures.work, figures.work_span) == (120, 120)
+    assert figures.longest_off == 23 * 60 - 180  # 04:00 (3 real hours in) to midnight

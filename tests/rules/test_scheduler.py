@@ -126,3 +126,9 @@ def test_the_scheduler_never_adds_a_hard_violation(case) -> None:
             "no-overlap", "work-inside-window", "personal-outside-window", "no-work-on-days-off",
             "work-outside-limit", "max-work", "protected-off-time",
         }  # fmt: skip
+
+
+def test_nothing_is_placed_after_the_planning_hours() -> None:
+    outcome = place(day(), [task(30)], earliest=22 * 60 + 5, latest=22 * 60)
+    assert outcome.placed == []
+    assert outcome.unplaced[0][1] == "no time left: planning ends at 22:00"

@@ -66,6 +66,9 @@ def place(
     blocks = list(ctx.blocks)
     placed: list[tuple[Request, Block]] = []
     unplaced: list[tuple[Request, str]] = []
+    if earliest >= latest:  # e.g. planning today after the planning hours
+        reason = f"no time left: planning ends at {fmt_minutes(latest)}"
+        return Outcome([], [(r, reason) for r in requests], tuple(blocks))
     for request in requests:
         day = ctx.with_blocks(tuple(blocks))
         block = _best(day, request, earliest, latest)
