@@ -84,6 +84,7 @@ def test_a_mode_without_extends_has_only_its_own_rules() -> None:
         ('[modes.x.rules]\nmax-work = { severity = "fatal" }\n', 2, '"error" or "warning"'),
         ("[modes.x.rules]\nmax-work = 3\n", 2, "use true, false or a table"),
         ("[modes.x.rules]\nno-overlap = false\n", 2, "part of every mode"),
+        ('[modes.x.rules]\nno-overlap = { severity = "warning" }\n', 2, "always an error"),
         ('[modes.x]\ncolour = "red"\n', 2, "unknown setting 'colour'"),
         ('[modes.x]\nextends = "nowhere"\n', 2, "extends names no mode"),
         ('[modes.x]\nextends = "y"\n[modes.y]\nextends = "x"\n', None, "goes round in a circle"),

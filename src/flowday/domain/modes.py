@@ -234,6 +234,11 @@ def _rule_use(
                     "severity", rule_id,
                 )  # fmt: skip
             severity = Severity(value)
+            if rule_id == SHARED.rule and severity is not Severity.ERROR:
+                raise fail(
+                    f"modes.{mode}.rules.no-overlap: blocks never overlap (always an error)",
+                    "severity", rule_id,
+                )  # fmt: skip
             continue
         if key not in known:
             takes = ", ".join(["severity", *known]) if known else "severity only"

@@ -139,17 +139,20 @@ def _identity(minute: int) -> int:
 class DayView:
     """The day prepared once for all rules: blocks in time order and a real-time clock."""
 
-    __slots__ = ("ctx", "ordered", "real", "work")
+    __slots__ = ("ctx", "ordered", "ordinary", "real", "work")
 
     def __init__(self, ctx: DayContext) -> None:
         self.ctx = ctx
         self.ordered = sorted(ctx.blocks, key=lambda b: (b.start, b.end, b.id))
         self.work = [b for b in self.ordered if b.sphere is Sphere.WORK]
         self.real = real_clock(ctx.date, ctx.tz)
+        self.ordinary = self.real is _identity  # no DST change: wall time is real time
 
     def length(self, start: int, end: int) -> int:
         """Real minutes from ``start`` to ``end`` (wall-clock minutes, ``start <= end``)."""
-        return self.real(end) - self.real(start) if end > start else 0
+        if end <= start:
+            return 0
+        return end - start if self.ordinary else self.real(end) - self.real(start)
 
     def minutes(self, block: Block) -> int:
         return self.length(block.start, block.end)
@@ -219,6 +222,7 @@ class Rule:
     summary: str  # one line for the docs and `flowday mode`
     check: Check
     params: tuple[Param, ...] = ()
+    mendable: bool = False  # adding a block can clear it (the scheduler's stopping bound)
 
     def use(self, severity: Severity | None = None, **params: int) -> RuleUse:
         values = {p.name: p.default for p in self.params}
@@ -387,6 +391,8 @@ def check_protected_off_time(view: DayView, use: RuleUse) -> Iterator[Violation]
     # off-time wraps midnight when start > end (21:00-07:00): two stretches of this day
     stretches = [(start, end)] if start < end else [(0, end), (start, MINUTES_PER_DAY)]
     for block in view.work:
+        if not any(block.start < e and s < block.end for s, e in stretches):
+            continue
         inside = sum(view.length(max(block.start, s), min(block.end, e)) for s, e in stretches)
         if inside > 0:
             yield _found(
@@ -494,6 +500,7 @@ RULES: dict[str, Rule] = {
             "a buffer between the last work block and the first personal block after it",
             check_transition_buffer,
             (Param("minutes", _MIN, 15, "the shortest buffer"),),
+            mendable=True,  # a personal block placed later may become "the first after work"
         ),
         Rule(
             "plan-evening", _W, "a planned day has personal time in the evening",
@@ -502,6 +509,7 @@ RULES: dict[str, Rule] = {
                 Param("start", _CLOCK, 17 * 60, "when the evening starts"),
                 Param("end", _CLOCK, 22 * 60, "when it ends"),
             ),
+            mendable=True,
         ),
         Rule(
             "work-outside-limit", _E, "at most this much work outside the day's window",

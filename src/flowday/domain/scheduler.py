@@ -169,7 +169,8 @@ def _candidates(
 
 def _best(ctx: DayContext, request: Request, earliest: int, latest: int) -> Block | None:
     before = evaluate(ctx)
-    before_soft = sum(1 for v in before if not v.is_hard)
+    # no placement can leave fewer warnings than those a new block cannot clear
+    floor = sum(1 for v in before if not v.is_hard and not RULES[v.rule].mendable)
     best: tuple[int, Block] | None = None
     for start, end in _candidates(ctx, request.minutes, earliest, latest, request.prefer):
         block = _at(request.template, ctx, start, end)
@@ -179,8 +180,8 @@ def _best(ctx: DayContext, request: Request, earliest: int, latest: int) -> Bloc
         soft = sum(1 for v in after if not v.is_hard)
         if best is None or soft < best[0]:
             best = (soft, block)
-            if soft < before_soft or soft == 0:
-                break  # it even mends the day: no candidate can do better than first-best
+            if soft <= floor:
+                break  # candidates come in order of preference: none can do better
     return best[1] if best else None
 
 
