@@ -132,3 +132,10 @@ def test_nothing_is_placed_after_the_planning_hours() -> None:
     outcome = place(day(), [task(30)], earliest=22 * 60 + 5, latest=22 * 60)
     assert outcome.placed == []
     assert outcome.unplaced[0][1] == "no time left: planning ends at 22:00"
+
+
+def test_a_task_too_long_for_the_window_names_the_window_not_the_gaps() -> None:
+    ctx = day(block("09:00-10:00", title="Standup"))
+    (unplaced,) = place(ctx, [task(9 * 60, title="Marathon")], earliest=420, latest=1320).unplaced
+    assert unplaced[1].startswith("work-inside-window:")
+    assert "the longest slot that fits is 7h, 2h short" in unplaced[1]

@@ -22,6 +22,7 @@ from flowday.domain.errors import InputError
 from flowday.domain.model import MINUTES_PER_DAY, Block, fmt_minutes
 from flowday.domain.rules import (
     RULES,
+    SHARED,
     DayContext,
     ParamKind,
     Violation,
@@ -188,15 +189,25 @@ def _best(ctx: DayContext, request: Request, earliest: int, latest: int) -> Bloc
 def _blocking_rule(
     ctx: DayContext, request: Request, earliest: int, latest: int
 ) -> Violation | None:
-    """The hard rule that most often stood in the way of the full-length candidates."""
+    """The hard rule that most often stood in the way of the full-length candidates. When
+    no free slot is long enough, ask what else would stand in the way if one were (a
+    nine-hour work task is too long for the work window, not just for today's gaps);
+    ``None`` when only room is missing."""
     before = evaluate(ctx)
+    starts = _candidates(ctx, request.minutes, earliest, latest, request.prefer)
+    if not starts:
+        grid = range(earliest, latest - min(request.minutes, latest - earliest) + 1, GRID)
+        ends = ((start, _fit(ctx, start, request.minutes)) for start in grid)
+        starts = [(start, end) for start, end in ends if end is not None]
     seen: Counter[str] = Counter()
     first: dict[str, Violation] = {}
-    for start, end in _candidates(ctx, request.minutes, earliest, latest, request.prefer):
+    for start, end in starts:
         block = _at(request.template, ctx, start, end)
-        for violation in new_hard_violations(
-            before, evaluate(ctx.with_blocks((*ctx.blocks, block)))
-        ):
+        after = evaluate(ctx.with_blocks((*ctx.blocks, block)))
+        broken = [v for v in new_hard_violations(before, after) if v.rule != SHARED.rule]
+        if not broken:
+            return None  # this one only lacked room
+        for violation in broken:
             seen[violation.rule] += 1
             first.setdefault(violation.rule, violation)
     if not seen:
@@ -225,5 +236,5 @@ def _reason(ctx: DayContext, request: Request, earliest: int, latest: int) -> st
         else f"no slot of even {FINE}m fits"
     )
     if blocking is None:
-        return f"no-overlap: no free slot of {fmt_duration(needed)} between {window}; {room}"
+        return f"{SHARED.rule}: no free slot of {fmt_duration(needed)} between {window}; {room}"
     return f"{blocking.rule}: {blocking.message}; {room}"
