@@ -106,15 +106,47 @@ def cases() -> dict[str, tuple[bytes, tuple[str, ...]]]:
         "never matches (BYSETPOS=5)": timed("s", "FREQ=DAILY;BYSETPOS=5"),
         "HOURLY since 1900": timed("old", "FREQ=HOURLY", start="19000101T090000Z"),
         "HOURLY in range (too many blocks)": timed("hr", "FREQ=HOURLY"),
-        "many DAILY series since 2000": vcalendar(
+        "40 DAILY;COUNT series since 2000": vcalendar(
             *[
                 vevent(
                     f"d{i}",
                     "DTSTART:20000101T090000Z",
                     "DTEND:20000101T093000Z",
-                    "RRULE:FREQ=DAILY",
+                    "RRULE:FREQ=DAILY;COUNT=100000",
                 )
                 for i in range(40)
+            ]
+        ),
+        "150 weekly series since 2009, 100 ended": vcalendar(
+            *[
+                vevent(
+                    f"w{i}",
+                    f"DTSTART;TZID=Europe/Berlin:{2009 + i % 15}{1 + i % 12:02d}{1 + i % 28:02d}"
+                    f"T{8 + i % 10:02d}{30 * (i // 10 % 2):02d}00",
+                    f"DTEND;TZID=Europe/Berlin:{2009 + i % 15}{1 + i % 12:02d}{1 + i % 28:02d}"
+                    f"T{8 + i % 10:02d}{30 * (i // 10 % 2) + 25:02d}00",
+                    "RRULE:FREQ=WEEKLY;BYDAY="
+                    + ("MO", "TU", "WE", "TH", "FR")[i % 5]
+                    + (";UNTIL=20250101T000000Z" if i % 3 else ""),
+                )
+                for i in range(150)
+            ]
+        ),
+        "32 overlapping events a day": vcalendar(
+            *[
+                vevent(
+                    f"o{i}",
+                    "DTSTART:20261201T080000Z",
+                    "DTEND:20261201T090000Z",
+                    "RRULE:FREQ=DAILY",
+                )
+                for i in range(32)
+            ]
+        ),
+        "2,000 events at the same hour": vcalendar(
+            *[
+                vevent(f"s{i}", "DTSTART:20261201T080000Z", "DTEND:20261201T090000Z")
+                for i in range(2000)
             ]
         ),
         "deep nesting (5,000 levels)": "BEGIN:VCALENDAR\r\n"
@@ -129,7 +161,11 @@ def cases() -> dict[str, tuple[bytes, tuple[str, ...]]]:
     built = {}
     for name, text in corpus.items():
         payload = text if isinstance(text, bytes) else text.encode("utf-8")
-        extra = ("--from", "2026-12-01", "--to", "2027-07-08") if "most blocks" in name else RANGE
+        extra = RANGE
+        if "most blocks" in name:
+            extra = ("--from", "2026-12-01", "--to", "2027-07-08")
+        elif "overlapping" in name:
+            extra = ("--from", "2026-12-01", "--to", "2027-01-31")  # 62 days: 1,984 blocks
         built[name] = (payload, extra)
     return built
 

@@ -39,7 +39,7 @@ import os
 import re
 import secrets
 import warnings
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -49,8 +49,17 @@ import icalendar
 import pendulum
 import recurring_ical_events
 
+from flowday.domain import rules
 from flowday.domain.errors import FlowdayError, InputError
-from flowday.domain.model import MINUTES_PER_DAY, Block, Day, Sphere, fmt_minutes, stamp
+from flowday.domain.model import (
+    MINUTES_PER_DAY,
+    Block,
+    Crossing,
+    Day,
+    Sphere,
+    fmt_minutes,
+    stamp,
+)
 from flowday.domain.rules import Violation
 from flowday.domain.text import clean_text, strip_controls
 from flowday.domain.timeparse import Zone, check_exists, instant
@@ -66,6 +75,7 @@ MAX_EVENTS = 20_000  # VEVENT components in one file
 MAX_RANGE_DAYS = 366  # longest --from/--to range
 DEFAULT_RANGE_DAYS = 90  # today and the next 89 days
 MAX_BLOCKS = 2_000  # blocks + notes one import may produce
+MAX_PER_DAY = 32  # blocks on one day (one every half hour for 16 hours)
 MAX_SERIES_STEPS = 50_000  # estimated rule iterations for one repeating event
 MAX_TOTAL_STEPS = 300_000  # ... and for the whole file
 FIRST_YEAR, LAST_YEAR = 1900, 2200
@@ -425,12 +435,14 @@ def _prepare(
                     end = start + component["DURATION"].dt
                 if isinstance(end, dt.date) and _comparable(end) < _comparable(start):
                     raise _Unsafe("it ends before it starts")
-                rules = _as_list(component.get("RRULE"))
-                if rules or component.get("RDATE") or component.get("RECURRENCE-ID"):
+                repeat_rules = _as_list(component.get("RRULE"))
+                if repeat_rules or component.get("RDATE") or component.get("RECURRENCE-ID"):
                     repeating.add(uid)
                 elif len(components) == 1 and _outside(start, end, window_start, window_end):
                     outside.add(uid)  # cheaper not to hand it to the expander at all
-                for rule in rules:
+                if len(repeat_rules) == 1:
+                    start = _fast_forward(component, repeat_rules[0], start, end, window_start)
+                for rule in repeat_rules:
                     rule_steps, per_day = _rule_steps(rule, start, window_end)
                     if rule_steps > MAX_SERIES_STEPS:
                         raise _Unsafe(
@@ -462,6 +474,50 @@ def _prepare(
             c for c in calendar.subcomponents if not (c.name == "VEVENT" and _uid_of(c) in drop)
         ]
     return repeating - bad
+
+
+_FORWARD_PARTS = {"FREQ", "INTERVAL", "UNTIL", "WKST", "BYDAY", "BYHOUR", "BYMINUTE",
+                  "BYMONTH", "BYMONTHDAY"}  # fmt: skip
+
+
+def _fast_forward(
+    component: icalendar.cal.Component,
+    rule: icalendar.vRecur,
+    start: dt.date,
+    end: Any,
+    window_start: pendulum.DateTime,
+) -> dt.date:
+    """Move an old daily or weekly series' DTSTART (and DTEND) forward by whole repeat
+    periods to just before the range. The occurrences from there on are exactly the same,
+    but the expander no longer walks every day since, say, 2009: a big Outlook calendar
+    full of old weekly meetings stays cheap. Rules whose meaning depends on the first
+    occurrence (COUNT, BYSETPOS, numbered weekdays, ...) are left alone."""
+    freq = str(_first(rule.get("FREQ")) or "").upper()
+    if freq not in ("DAILY", "WEEKLY") or set(rule) - _FORWARD_PARTS:
+        return start
+    if any(not re.fullmatch(r"MO|TU|WE|TH|FR|SA|SU", str(d)) for d in _as_list(rule.get("BYDAY"))):
+        return start
+    interval = _first(rule.get("INTERVAL")) or 1
+    if not isinstance(interval, int) or interval < 1:
+        return start
+    step = dt.timedelta(days=interval * (7 if freq == "WEEKLY" else 1))
+    length = _comparable(end) - _comparable(start) if isinstance(end, dt.date) else dt.timedelta(0)
+    # stay a whole day (plus the event's length) before the range: nothing in it moves
+    gap = _comparable(window_start) - length - dt.timedelta(days=2) - _comparable(start)
+    periods = gap // step if gap > dt.timedelta(0) else 0
+    if periods < 2:
+        return start
+    delta = step * periods  # whole periods, on the wall clock of the event's own zone
+    moved = start + delta
+    for key, value in (
+        ("DTSTART", moved),
+        ("DTEND", end + delta if "DTEND" in component else None),
+    ):
+        if value is not None:
+            params = component[key].params
+            component[key] = icalendar.vDDDTypes(value)
+            component[key].params = params
+    return moved
 
 
 def _outside(
@@ -663,6 +719,15 @@ def _expand(
             )
         for item in items:
             (result.pieces if isinstance(item, Piece) else result.notes).append(item)
+    per_day = Counter(piece.date for piece in result.pieces)
+    busiest = max(per_day, key=per_day.__getitem__, default=None)
+    if busiest is not None and per_day[busiest] > MAX_PER_DAY:
+        # checking a day's rules costs the square of its blocks: a day of hundreds of
+        # overlapping events would take minutes, and is never a real calendar
+        raise InputError(
+            f"the calendar has {per_day[busiest]} events on {busiest.to_date_string()} "
+            f"(at most {MAX_PER_DAY} a day can be imported)"
+        )
     return result
 
 
@@ -772,17 +837,22 @@ def import_calendar(
         if progress and (done % PROGRESS_EVERY == 0 or done == total):
             progress("importing", done, total)
 
-    touched: set[pendulum.Date] = set()
     now = planner.now()
     tz = planner.config.timezone
-    # One transaction: the import lands whole or not at all, and a thousand blocks cost
-    # one write per month file instead of one each. Every block still goes through the
-    # planner's rule check (forced: broken hard rules are recorded as crossings).
+    # One transaction: the import lands whole or not at all, and a thousand blocks cost one
+    # write per month file instead of one each. The rules are checked per day, before and
+    # after the whole import (the planner's own check, forced: the hard rules the import
+    # breaks are recorded as crossings). Checking after each block instead would cost the
+    # cube of a busy day's blocks, and record overlaps that only exist half-way through.
+    dates = {b.date for b in changes.removals}
+    dates |= {d for b, p, _ in changes.edits for d in (b.date, p.date)}
+    dates |= {p.date for p, _ in changes.additions}
     with planner.store.transaction() as txn:
+        before = {date: planner.evaluate(txn.day(date), txn.blocks_on(date)) for date in dates}
+        imported: set[str] = set()
         for block in changes.removals:
             if txn.delete_block(block.id, block.date):
                 report.removed += 1
-                touched.add(block.date)
             tick()
         for block, piece, piece_sphere in changes.edits:
             current = next((b for b in txn.blocks_on(block.date) if b.id == block.id), None)
@@ -799,10 +869,9 @@ def import_calendar(
             except FlowdayError as exc:
                 report.skipped.append(Skipped(piece.uid, piece.title, str(exc)))
             else:
-                result = planner._apply(txn, changed, previous=current, force=True)
-                report.crossed.extend(result.crossed)
+                txn.put_block(changed, previous_date=current.date if current else None)
+                imported.add(changed.id)
                 report.updated += 1
-                touched.update({block.date, piece.date})
             tick()
         for piece, piece_sphere in changes.additions:
             try:
@@ -811,13 +880,20 @@ def import_calendar(
             except FlowdayError as exc:
                 report.skipped.append(Skipped(piece.uid, piece.title, str(exc)))
             else:
-                result = planner._apply(txn, new, previous=None, force=True)
-                report.crossed.extend(result.crossed)
+                txn.put_block(new)
+                imported.add(new.id)
                 report.added += 1
-                touched.add(piece.date)
             tick()
+        for date in sorted(dates):
+            day = txn.day(date)
+            broken = rules.new_hard_violations(
+                before[date], planner.evaluate(day, txn.blocks_on(date))
+            )
+            if broken:
+                txn.put_day(_with_crossings(day, broken, imported, stamp(now)))
+                report.crossed.extend(broken)
         report.unchanged = changes.unchanged
-        touched |= _sync_notes(txn, expansion.notes, ours, first, last, report)
+        touched = dates | _sync_notes(txn, expansion.notes, ours, first, last, report)
         _remember(txn, identity, ours, now)
         for date in sorted(touched):  # the days as they will be: what now conflicts
             violations = planner.evaluate(txn.day(date), txn.blocks_on(date))
@@ -883,23 +959,6 @@ def _plan_changes(
     for source, blocks in by_source.items():
         if source_uid(source) in ours:
             changes.removals.extend(blocks)
-    # An edit landing where another edited block still sits would record a crossing that
-    # never exists in the end: take those out first and add them back.
-    moving = {b.id: b for b, _, _ in changes.edits}
-    swapped = []
-    for block, piece, chosen in changes.edits:
-        if any(
-            other.id != block.id
-            and other.date == piece.date
-            and other.start < piece.end
-            and piece.start < other.end
-            for other in moving.values()
-        ):
-            swapped.append((block, piece, chosen))
-    for block, piece, chosen in swapped:
-        changes.edits.remove((block, piece, chosen))
-        changes.removals.append(block)
-        changes.additions.append((replace(piece, source=block.source or piece.source), chosen))
     return changes
 
 
@@ -987,6 +1046,17 @@ def _remember(txn: Transaction, identity: str, uids: set[str], now: pendulum.Dat
     entry["imported"] = stamp(now)
     calendars[identity] = entry
     txn.set_state(calendars=calendars)
+
+
+def _with_crossings(day: Day, broken: list[Violation], imported: set[str], at: str) -> Day:
+    """The day with the hard rules an import broke recorded, as a forced change records them
+    (each on the imported block involved, when there is one)."""
+    crossings = []
+    for violation in broken:
+        ours = [b for b in violation.blocks if b in imported]
+        block = (ours or list(violation.blocks) or [""])[0]
+        crossings.append(Crossing(violation.rule, block, at, violation.message))
+    return replace(day, crossings=day.crossings + tuple(crossings))
 
 
 def _new_block(piece: Piece, sphere: Sphere, now: pendulum.DateTime) -> Block:

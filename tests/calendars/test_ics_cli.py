@@ -104,3 +104,19 @@ def test_share_text_and_freebusy(cli: CliRunner, tmp_path: Path) -> None:
     assert freebusy["FREEBUSY"].to_ical() == b"20261126T130000Z/20261126T140000Z"
     both = cli("share", "--date", "2026-12-02", "--week")
     assert both.returncode == 2  # one or the other
+
+
+def test_many_conflicts_are_summarised(cli: CliRunner, write_ics: WriteIcs) -> None:
+    crowd = [
+        vevent(f"c{i}", "DTSTART:20261203T090000Z", "DTEND:20261203T100000Z", summary=f"M{i}")
+        for i in range(8)
+    ]  # 28 overlapping pairs
+    result = cli(
+        "import", str(write_ics(vcalendar(*crowd))), "--from", "2026-12-03", "--to", "2026-12-03"
+    )
+    assert result.returncode == 0
+    day_lines = [line for line in result.stdout.splitlines() if line.startswith("  2026-12-03")]
+    assert len(day_lines) == 6
+    assert day_lines[-1].startswith("  2026-12-03  ... and ")
+    assert "more (flowday check --date 2026-12-03)" in day_lines[-1]
+    assert "... and 18 more crossings (recorded on their days)" in result.stderr

@@ -199,14 +199,31 @@ def test_too_many_blocks_in_the_range_is_refused(planner: Planner, write_ics: Wr
     assert nothing_written(planner)
 
 
+def test_too_many_blocks_on_one_day_is_refused(planner: Planner, write_ics: WriteIcs) -> None:
+    crowd = [
+        vevent(f"c{i}", "DTSTART:20261203T090000Z", "DTEND:20261203T100000Z")
+        for i in range(calendars.MAX_PER_DAY + 1)
+    ]
+    with pytest.raises(
+        InputError, match=f"{calendars.MAX_PER_DAY + 1} events on 2026-12-03 .at most"
+    ):
+        run(planner, write_ics(vcalendar(*crowd)))
+    assert nothing_written(planner)
+
+
 def test_the_whole_file_has_an_expansion_budget(
     planner: Planner, write_ics: WriteIcs, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(calendars, "MAX_TOTAL_STEPS", 20_000)
     series = [
-        vevent(f"s{i}", "DTSTART:20000101T090000Z", "DTEND:20000101T093000Z", "RRULE:FREQ=DAILY")
+        vevent(
+            f"s{i}",
+            "DTSTART:20000101T090000Z",
+            "DTEND:20000101T093000Z",
+            "RRULE:FREQ=DAILY;COUNT=100000",  # COUNT: walked from 2000, ~9,800 steps each
+        )
         for i in range(3)
-    ]  # ~9,800 steps each since 2000
+    ]
     with pytest.raises(InputError, match="steps to expand"):
         run(planner, write_ics(vcalendar(*series)))
     assert nothing_written(planner)

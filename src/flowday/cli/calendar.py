@@ -15,6 +15,8 @@ from flowday.domain.model import Sphere
 from flowday.domain.text import strip_controls
 
 PROGRESS_FROM = 100  # changes; smaller imports finish before progress would help
+SHOWN_CROSSINGS = 10  # a busy import can cross hundreds of rules: the rest are counted
+SHOWN_PER_DAY = 5
 
 
 def register(commands: argparse._SubParsersAction, shared: argparse.ArgumentParser) -> None:
@@ -113,15 +115,20 @@ def run_import(args: argparse.Namespace, context: Context) -> int:
     print(report.summary())
     for skipped in report.skipped:
         warn(f"skipped '{skipped.title}' (UID {strip_controls(skipped.uid)}): {skipped.reason}")
-    for violation in report.crossed:
+    for violation in report.crossed[:SHOWN_CROSSINGS]:
         print(f"flowday: crossed ({violation.rule}): {violation.message}", file=sys.stderr)
+    if len(report.crossed) > SHOWN_CROSSINGS:
+        more = len(report.crossed) - SHOWN_CROSSINGS
+        print(f"flowday: ... and {more} more crossings (recorded on their days)", file=sys.stderr)
     if report.conflicts:
         print("conflicts after the import:")
         for date, violations in report.conflicts.items():
-            for violation in violations:
-                print(
-                    f"  {date}  {violation.severity.value}  {violation.message} [{violation.rule}]"
-                )
+            for violation in violations[:SHOWN_PER_DAY]:
+                rule = violation.rule
+                print(f"  {date}  {violation.severity.value}  {violation.message} [{rule}]")
+            if len(violations) > SHOWN_PER_DAY:
+                more = len(violations) - SHOWN_PER_DAY
+                print(f"  {date}  ... and {more} more (flowday check --date {date})")
     return 0
 
 
