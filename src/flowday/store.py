@@ -56,6 +56,13 @@ def _reject_constant(name: str) -> Any:
     raise ValueError(f"{name} is not valid JSON")
 
 
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError(f"{text} is out of range")
+    return value
+
+
 def load_json_file(path: Path) -> dict[str, Any] | None:
     """Read and validate one store file; ``None`` when it does not exist yet."""
     try:
@@ -64,13 +71,12 @@ def load_json_file(path: Path) -> dict[str, Any] | None:
         return None
     except OSError as exc:
         raise StoreError(f"cannot read {path}: {exc.strerror or exc}") from None
-    problem = _shape_problem(raw)
-    if problem:
+    data, problem = _parse_store_file(raw)
+    if problem or data is None:
         raise StoreError(
             f"{path} is damaged ({problem}); it was left untouched — run "
             "'flowday doctor --repair' to keep a copy aside and start it afresh"
         )
-    data = json.loads(raw.decode("utf-8"))
     version = data["_meta"]["1"].get("schema_version")
     if not isinstance(version, int) or version < 1:
         raise StoreError(f"{path} has no valid schema_version; it was left untouched")
@@ -82,33 +88,33 @@ def load_json_file(path: Path) -> dict[str, Any] | None:
     return data
 
 
-def _shape_problem(raw: bytes) -> str | None:
+def _parse_store_file(raw: bytes) -> tuple[dict[str, Any] | None, str | None]:
+    """The parsed file, or why it is not a store file. NaN, Infinity and overflowing
+    numbers are refused while parsing, so records need no second pass."""
     if not raw.strip():
-        return "the file is empty"
+        return None, "the file is empty"
     if raw.startswith(b"\xef\xbb\xbf"):
-        return "it starts with a byte-order mark"
+        return None, "it starts with a byte-order mark"
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
-        return "it is not UTF-8 text"
+        return None, "it is not UTF-8 text"
     try:
-        data = json.loads(text, parse_constant=_reject_constant)
+        data = json.loads(text, parse_constant=_reject_constant, parse_float=_finite_float)
     except (ValueError, RecursionError) as exc:
-        return f"not valid JSON: {str(exc).splitlines()[0][:80]}"
+        return None, f"not valid JSON: {str(exc).splitlines()[0][:80]}"
     if not isinstance(data, dict):
-        return "expected a JSON object at the top"
+        return None, "expected a JSON object at the top"
     for table, docs in data.items():
         if not isinstance(docs, dict):
-            return f"table {table!r} is not an object"
+            return None, f"table {table!r} is not an object"
         for doc_id, doc in docs.items():
-            if not doc_id.isdigit() or not isinstance(doc, dict):
-                return f"table {table!r} holds a malformed record"
-            if any(isinstance(v, float) and not math.isfinite(v) for v in doc.values()):
-                return f"table {table!r} holds a non-finite number"
+            if not isinstance(doc, dict) or not doc_id.isdigit():
+                return None, f"table {table!r} holds a malformed record"
     meta = data.get("_meta", {}).get("1")
     if not isinstance(meta, dict) or "schema_version" not in meta:
-        return "no _meta.schema_version: not a flowday data file"
-    return None
+        return None, "no _meta.schema_version: not a flowday data file"
+    return data, None
 
 
 def write_atomically(path: Path, data: dict[str, Any]) -> None:
@@ -238,11 +244,12 @@ class Store:
 
     def blocks_between(self, first: pendulum.Date, last: pendulum.Date) -> list[Block]:
         blocks: list[Block] = []
+        low, high = first.to_date_string(), last.to_date_string()
         for path in self._month_paths(first, last):
             records = [
                 r
                 for r in _records(load_json_file(path), "blocks")
-                if first.to_date_string() <= str(r.get("date")) <= last.to_date_string()
+                if low <= str(r.get("date")) <= high
             ]
             blocks.extend(_parse_all(path, Block.from_dict, records))
         return sorted(blocks, key=lambda b: (b.date, b.start, b.end))
@@ -257,11 +264,12 @@ class Store:
 
     def days_between(self, first: pendulum.Date, last: pendulum.Date) -> dict[str, Day]:
         days: dict[str, Day] = {}
+        low, high = first.to_date_string(), last.to_date_string()
         for path in self._month_paths(first, last):
             records = [
                 r
                 for r in _records(load_json_file(path), "days")
-                if first.to_date_string() <= str(r.get("date")) <= last.to_date_string()
+                if low <= str(r.get("date")) <= high
             ]
             for day in _parse_all(path, Day.from_dict, records):
                 days[day.date.to_date_string()] = day

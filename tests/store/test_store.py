@@ -104,6 +104,7 @@ CORRUPT = {
     "bom": b'\xef\xbb\xbf{"_meta": {"1": {"schema_version": 1}}}',
     "garbage": b"\x00\x01\x02 not json at all \xff",
     "nan": b'{"_meta": {"1": {"schema_version": 1}}, "blocks": {"1": {"x": NaN}}}',
+    "overflow": b'{"_meta": {"1": {"schema_version": 1}}, "blocks": {"1": {"x": 1e999}}}',
     "list": b"[1, 2, 3]",
     "table_not_object": b'{"_meta": {"1": {"schema_version": 1}}, "blocks": [1]}',
     "no_meta": b'{"blocks": {}}',

@@ -143,13 +143,11 @@ class Block:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Block:
-        from flowday.domain.timeparse import parse_clock, parse_iso_date
-
         return cls(
             id=str(data["id"]),
-            date=parse_iso_date(str(data["date"])),
-            start=parse_clock(str(data["start"])),
-            end=parse_clock(str(data["end"]), allow_midnight_end=True),
+            date=timeparse.parse_iso_date(str(data["date"])),
+            start=timeparse.parse_clock(str(data["start"])),
+            end=timeparse.parse_clock(str(data["end"]), allow_midnight_end=True),
             title=str(data["title"]),
             sphere=Sphere(data["sphere"]),
             flexible=bool(data.get("flexible", False)),
@@ -212,8 +210,6 @@ class Task:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Task:
-        from flowday.domain.timeparse import parse_iso_date
-
         due = data.get("due")
         return cls(
             id=str(data["id"]),
@@ -221,7 +217,7 @@ class Task:
             sphere=Sphere(data["sphere"]),
             estimate=int(data.get("estimate", 30)),
             priority=int(data.get("priority", 2)),
-            due=parse_iso_date(str(due)) if due else None,
+            due=timeparse.parse_iso_date(str(due)) if due else None,
             created=str(data.get("created", "")),
         )
 
@@ -303,8 +299,6 @@ class Day:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Day:
-        from flowday.domain.timeparse import parse_clock, parse_iso_date
-
         known = {
             "date", "mode", "work_start", "work_end", "crossings", "mode_switches",
             "reflection", "reflection_skipped", "notes",
@@ -314,10 +308,12 @@ class Day:
         if reflection is not None and not isinstance(reflection, dict):
             raise ValueError("reflection is not an object")
         return cls(
-            date=parse_iso_date(str(data["date"])),
+            date=timeparse.parse_iso_date(str(data["date"])),
             mode=None if data.get("mode") is None else str(data["mode"]),
-            work_start=None if ws is None else parse_clock(str(ws)),
-            work_end=None if we is None else parse_clock(str(we), allow_midnight_end=True),
+            work_start=None if ws is None else timeparse.parse_clock(str(ws)),
+            work_end=None
+            if we is None
+            else timeparse.parse_clock(str(we), allow_midnight_end=True),
             crossings=tuple(Crossing.from_dict(c) for c in data.get("crossings", [])),
             mode_switches=tuple(ModeSwitch.from_dict(s) for s in data.get("mode_switches", [])),
             reflection=reflection,
@@ -325,3 +321,8 @@ class Day:
             notes=tuple(str(n) for n in data.get("notes", [])),
             extra={k: v for k, v in data.items() if k not in known},
         )
+
+
+# At the bottom: timeparse imports this module's names; the parsers above look it up at call
+# time (an import inside from_dict would cost more than the parse on 50,000 records).
+from flowday.domain import timeparse  # noqa: E402

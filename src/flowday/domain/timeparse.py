@@ -5,6 +5,7 @@ Every parser raises :class:`InputError` with a message fit to print as one line.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -28,6 +29,7 @@ FLEX_TAGS = ("flex", "flexible")
 DEFAULT_BLOCK_MINUTES = 30
 
 
+@functools.lru_cache(maxsize=4096)  # stored records repeat the same few times and dates
 def parse_clock(text: str, *, allow_midnight_end: bool = False) -> int:
     """``9``, ``9:05``, ``09:05``, ``7am``, ``7:45pm``, ``24:00`` (end only) → minutes."""
     match = _CLOCK.match(text.strip())
@@ -70,6 +72,7 @@ def fmt_duration(minutes: int) -> str:
     return f"{hours}h{rest:02d}" if rest else f"{hours}h"
 
 
+@functools.lru_cache(maxsize=8192)
 def parse_iso_date(text: str) -> pendulum.Date:
     match = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", text.strip())
     if not match:
