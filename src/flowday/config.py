@@ -158,16 +158,7 @@ def from_mapping(
             raise probe.error(f"[{table_name}] must be a table", table_name)
     keymap = {str(k): str(v) for k, v in data.get("keymap", {}).items()}
     reflection = dict(data.get("reflection", {}))
-    for key in ("balance_after", "integration_at"):
-        if key in reflection:
-            try:
-                parse_clock(str(reflection[key])) if key == "integration_at" else int(
-                    reflection[key]
-                )
-            except (FlowdayError, ValueError):
-                raise probe.error(
-                    f"reflection.{key} has a bad value {reflection[key]!r}", key
-                ) from None
+    _check_reflection(probe, reflection)
 
     theme = data.get("theme")
     return Config(
@@ -183,6 +174,33 @@ def from_mapping(
         source=source,
         lines=tuple(text.splitlines()),
     )
+
+
+_REFLECTION_CHECKS: dict[str, tuple[str, Any]] = {
+    "enabled": ("true or false", lambda v: isinstance(v, bool)),
+    "balance_after": ("minutes after the work window, 0-600",
+                      lambda v: isinstance(v, int) and not isinstance(v, bool) and 0 <= v <= 600),
+    "integration_at": ("a time like \"20:30\"", lambda v: isinstance(v, str) and _is_clock(v)),
+    "min_days": ("a whole number of days, at least 2",
+                 lambda v: isinstance(v, int) and not isinstance(v, bool) and v >= 2),
+}  # fmt: skip
+
+
+def _is_clock(text: str) -> bool:
+    try:
+        parse_clock(text)
+    except FlowdayError:
+        return False
+    return True
+
+
+def _check_reflection(probe: Config, reflection: dict[str, Any]) -> None:
+    for key, value in reflection.items():
+        if key not in _REFLECTION_CHECKS:
+            raise probe.error(f"unknown setting reflection.{key}", key)
+        expected, valid = _REFLECTION_CHECKS[key]
+        if not valid(value):
+            raise probe.error(f"reflection.{key} must be {expected}, not {value!r}", key)
 
 
 def _as_list(probe: Config, value: Any, key: str) -> list[Any]:
