@@ -2,7 +2,8 @@
 
 flowday sits beside the calendars people already keep (Outlook, Google, Apple). This
 module reads them with ``icalendar`` and expands repeating events with
-``recurring-ical-events``; every change to the plan goes through the :class:`Planner`.
+``recurring-ical-events``; the :class:`Planner` judges every change by its rules, and
+every write goes through :meth:`Store.transaction`.
 
 Import, in short:
 
@@ -20,12 +21,16 @@ Import, in short:
   e.g. ``20261202T080000Z``). Re-importing matches on that, so it updates and never
   duplicates; blocks of the same calendar (by ``X-WR-RELCALID``, ``X-WR-CALNAME`` or file
   name) that are gone from the file are removed, but only inside the imported range.
-- The calendar is the truth about meetings: imports are never refused (hard rules broken
-  are recorded as crossings), and the conflicts are reported afterwards.
+- The calendar is the truth about meetings: imports are never refused. The whole import
+  is one Store transaction (all or nothing); the planner's rules are evaluated for each
+  touched day before and after it, and the hard rules it breaks are recorded as crossings
+  on the imported block involved, the way a forced change records them. The conflicts of
+  the touched days are reported afterwards.
 - Hostile files are bounded: file size, number of events, the range, the work of expanding
-  each repeating rule (estimated before expanding anything) and the number of resulting
-  blocks. A rule that cannot be expanded safely skips that event with a reason; a file over
-  a global bound is refused before anything is written.
+  each repeating rule (estimated before expanding anything; old daily and weekly series
+  are first moved forward to the range), the number of resulting blocks, and blocks per
+  day. A rule that cannot be expanded safely skips that event with a reason; a file over a
+  global bound is refused before anything is written.
 """
 
 from __future__ import annotations
@@ -781,10 +786,6 @@ def _place(
 
 
 # --- importing ------------------------------------------------------------------------------
-
-
-def default_range(today: pendulum.Date) -> tuple[pendulum.Date, pendulum.Date]:
-    return today, today.add(days=DEFAULT_RANGE_DAYS - 1)
 
 
 def check_range(first: pendulum.Date, last: pendulum.Date) -> None:
