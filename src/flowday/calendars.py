@@ -186,15 +186,20 @@ def read_calendar(path: Path) -> icalendar.Calendar:
         with open(path, "rb") as handle:  # read at most one byte past the bound
             raw = handle.read(MAX_FILE_BYTES + 1)
     except IsADirectoryError:
-        raise InputError(f"{path} is a folder, not a calendar file") from None
+        raise InputError(f"{_shown(path)} is a folder, not a calendar file") from None
     except OSError as exc:
-        raise InputError(f"cannot read {path}: {exc.strerror or exc}") from None
+        raise InputError(f"cannot read {_shown(path)}: {exc.strerror or exc}") from None
     if len(raw) > MAX_FILE_BYTES:
         raise InputError(
-            f"{path} is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB; export a shorter "
+            f"{_shown(path)} is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB; export a shorter "
             "period from your calendar app and import that"
         )
-    return parse_calendar(raw, str(path))
+    return parse_calendar(raw, _shown(path))
+
+
+def _shown(path: Path | str) -> str:
+    """A file name as printed: names are data too (a name can hold escape sequences)."""
+    return strip_controls(str(path))
 
 
 def parse_calendar(raw: bytes, name: str = "calendar") -> icalendar.Calendar:
@@ -822,7 +827,7 @@ def import_calendar(
     identity = calendar_identity(calendar, path)
     expansion = expand(calendar, first, last, planner.config.timezone, me=me)
     report = ImportReport(
-        calendar=path.name, first=first, last=last, cancelled=expansion.cancelled,
+        calendar=_shown(path.name), first=first, last=last, cancelled=expansion.cancelled,
         declined=expansion.declined, skipped=expansion.skipped,
     )  # fmt: skip
     state = planner.store.state().get("calendars", {})
@@ -895,7 +900,9 @@ def import_calendar(
                 report.crossed.extend(broken)
         report.unchanged = changes.unchanged
         touched = dates | _sync_notes(txn, expansion.notes, ours, first, last, report)
-        _remember(txn, identity, ours, now)
+        # remember the events that reached the plan (not every UID of a big file)
+        placed = {p.uid for p in expansion.pieces} | {n.uid for n in expansion.notes}
+        _remember(txn, identity, known | placed, now)
         for date in sorted(touched):  # the days as they will be: what now conflicts
             violations = planner.evaluate(txn.day(date), txn.blocks_on(date))
             if violations:
@@ -1223,7 +1230,7 @@ def write_file(path: Path, payload: bytes) -> None:
     except OSError as exc:
         with contextlib.suppress(OSError):
             temp.unlink()
-        raise InputError(f"cannot write {path}: {exc.strerror or exc}") from None
+        raise InputError(f"cannot write {_shown(path)}: {exc.strerror or exc}") from None
 
 
 # --- sharing availability -------------------------------------------------------------------

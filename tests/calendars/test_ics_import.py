@@ -468,3 +468,25 @@ def test_a_big_calendar_of_old_weekly_meetings_is_cheap() -> None:
     )
     assert result.skipped == []  # from 1990 unmoved: ~385,000 steps, over the file's budget
     assert len(result.pieces) == 29 + 29 + 29 + 28  # the series on Tuesday to Friday
+
+
+def test_only_events_that_reached_the_plan_are_remembered(
+    planner: Planner, write_ics: WriteIcs
+) -> None:
+    """state.json stays small: a big file's far-away events are not recorded."""
+    text = vcalendar(
+        vevent("near", "DTSTART:20261201T090000Z", "DTEND:20261201T100000Z"),
+        *[vevent(f"far{i}", "DTSTART:20300101T090000Z", "DTEND:20300101T100000Z")
+          for i in range(50)],
+    )  # fmt: skip
+    run(planner, write_ics(text, "big.ics"), "2026-12-01", "2026-12-01")
+    assert planner.store.state()["calendars"]["file:big.ics"]["uids"] == ["near"]
+
+
+def test_file_names_are_shown_without_control_characters(
+    planner: Planner, write_ics: WriteIcs
+) -> None:
+    text = vcalendar(vevent("m", "DTSTART:20261201T090000Z", "DTEND:20261201T100000Z"))
+    report = run(planner, write_ics(text, "evil\x1b[2J.ics"), "2026-12-01", "2026-12-01")
+    assert report.calendar == "evil[2J.ics"
+    assert "\x1b" not in report.summary()
