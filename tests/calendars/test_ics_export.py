@@ -188,3 +188,32 @@ def test_blocks_loaded_back_are_blocks(planner: Planner) -> None:
     assert block is not None
     (event,) = events(export(planner, "2026-12-01", "2026-12-01"))
     assert str(event["X-FLOWDAY-BLOCK"]) == block.id
+
+
+def test_notes_round_trip_and_keep_their_uids(
+    planner: Planner, write_ics: WriteIcs, tmp_path: object
+) -> None:
+    text = vcalendar(
+        vevent(
+            "bday", "DTSTART;VALUE=DATE:20261202", "RRULE:FREQ=YEARLY", summary="Mum's birthday"
+        ),
+        vevent("remind", "DTSTART:20261202T090000Z", summary="Call the bank"),
+    )
+    calendars.import_calendar(planner, write_ics(text), first=d("2026-12-01"), last=d("2026-12-03"))
+    exported = calendars.export_calendar(planner, d("2026-12-01"), d("2026-12-03")).to_ical()
+    uids = {
+        (str(e["UID"]), e.get("RECURRENCE-ID") and e["RECURRENCE-ID"].dt.isoformat())
+        for e in icalendar.Calendar.from_ical(exported).walk("VEVENT")
+    }
+    assert uids == {("bday", "2026-12-02"), ("remind", None)}
+    path = write_ics(exported, "notes.ics")
+    other = fresh_planner(tmp_path / "other", planner)  # type: ignore[operator]
+    calendars.import_calendar(other, path, first=d("2026-12-01"), last=d("2026-12-03"))
+    assert all_notes(other, "2026-12-01", "2026-12-03") == all_notes(
+        planner, "2026-12-01", "2026-12-03"
+    )
+    # and back into the first store: nothing doubles
+    calendars.import_calendar(planner, path, first=d("2026-12-01"), last=d("2026-12-03"))
+    assert all_notes(planner, "2026-12-01", "2026-12-03") == {
+        "2026-12-02": ["10:00 Call the bank", "Mum's birthday"]
+    }

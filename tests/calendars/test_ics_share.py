@@ -5,9 +5,11 @@ from __future__ import annotations
 import datetime as dt
 
 import icalendar
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from flowday import calendars
-from flowday.domain.model import Sphere
+from flowday.domain.model import Block, Sphere
 from flowday.planner import Planner
 
 from .ics_samples import d
@@ -71,3 +73,42 @@ def test_freebusy_ics_has_busy_periods_in_utc_and_no_titles(planner: Planner) ->
     ]
     assert freebusy.start == dt.datetime(2026, 12, 1, 23, 0, tzinfo=utc)
     assert freebusy.end == dt.datetime(2026, 12, 3, 23, 0, tzinfo=utc)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    spans=st.lists(
+        st.tuples(st.integers(0, 1439), st.integers(1, 300), st.sampled_from(list(Sphere))),
+        max_size=12,
+    ),
+    details=st.booleans(),
+)
+def test_property_free_is_exactly_the_long_gaps_between_busy(
+    spans: list[tuple[int, int, Sphere]], details: bool
+) -> None:
+    blocks = [
+        Block(f"b{i}", d("2026-12-02"), start, min(1440, start + length), f"T{i}", sphere)
+        for i, (start, length, sphere) in enumerate(spans)
+    ]
+    stretches = calendars.day_availability(blocks, details=details)
+    busy_minutes = {m for b in blocks for m in range(b.start, b.end)}
+    free = [s for s in stretches if not s.busy]
+    for stretch in free:
+        assert calendars.SHARE_HOURS[0] <= stretch.start < stretch.end <= calendars.SHARE_HOURS[1]
+        assert stretch.end - stretch.start >= calendars.MIN_FREE
+        assert not busy_minutes & set(range(stretch.start, stretch.end))
+    # every free minute inside the hours belongs to a free stretch, unless its gap is short
+    free_minutes = {m for s in free for m in range(s.start, s.end)}
+    gap: list[int] = []
+    for minute in [*range(*calendars.SHARE_HOURS), None]:
+        if minute is not None and minute not in busy_minutes:
+            gap.append(minute)
+            continue
+        if len(gap) >= calendars.MIN_FREE:
+            assert set(gap) <= free_minutes
+        gap = []
+    # busy covers every block, and says nothing it should not
+    busy = [s for s in stretches if s.busy]
+    assert {m for s in busy for m in range(s.start, s.end)} == busy_minutes
+    if not details:
+        assert all(s.label in {"work", "personal", "break"} for s in busy)
