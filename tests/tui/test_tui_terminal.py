@@ -100,6 +100,15 @@ def test_signals_restore_the_terminal(data: Path, signum: int) -> None:
     assert [t.title for t in Store(data).tasks()] == ["Write report"]
 
 
+def test_sighup_after_the_terminal_is_gone_still_exits(data: Path) -> None:
+    terminal = Terminal(data)
+    assert terminal.read_until(b"Inbox"), terminal.output[-500:]
+    os.close(terminal.master)  # the terminal window was closed
+    terminal.process.send_signal(signal.SIGHUP)
+    assert terminal.process.wait(timeout=20) == 128 + signal.SIGHUP
+    assert [t.title for t in Store(data).tasks()] == ["Write report"]
+
+
 def test_an_unexpected_error_restores_the_terminal_and_keeps_the_data(
     data: Path, tmp_path: Path
 ) -> None:

@@ -4,8 +4,10 @@ action in the command palette, and a terminal that is always given back in good 
 from __future__ import annotations
 
 import asyncio
+import os
 import signal
 import sys
+import threading
 import traceback
 from collections.abc import Iterable
 from pathlib import Path
@@ -37,13 +39,16 @@ THEME_VARIABLE_DEFAULTS = {
     "flowday-now": "#e0a526",
 }
 CRASH_LOG = "flowday-crash.log"
+EXIT_GRACE_SECONDS = 3.0
 
 
 class FlowdayApp(App[None]):
     """``FlowdayApp(planner, date)``: the planner is built (with its clock) by the caller."""
 
     TITLE = "flowday"
-    CSS_PATH = "app.tcss"
+    # the main screen is the default screen, whose own CSS_PATH Textual does not load:
+    # its styles come in with the app's
+    CSS_PATH: ClassVar[list[str]] = ["app.tcss", "screens/main.tcss"]
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "quit", "Quit", id="quit", tooltip="Quit flowday (everything is saved)"),
     ]
@@ -75,12 +80,18 @@ class FlowdayApp(App[None]):
     def get_theme_variable_defaults(self) -> dict[str, str]:
         return {**super().get_theme_variable_defaults(), **THEME_VARIABLE_DEFAULTS}
 
-    def on_mount(self) -> None:
+    def get_default_screen(self) -> Screen:
+        # the main screen is the first screen: no blank default screen drawn before it
+        return MainScreen(self.planner, self.start_date)
+
+    def on_load(self) -> None:
+        # before the first style pass, so choosing the theme does not restyle a live screen
         install_themes(self, self.planner.store, self.planner.config, self.cli_theme)
         if self.planner.config.keymap:
             self.set_keymap(self.planner.config.keymap)
+
+    def on_mount(self) -> None:
         self._install_signal_handlers()
-        self.push_screen(MainScreen(self.planner, self.start_date))
 
     @property
     def main(self) -> MainScreen:
@@ -111,6 +122,11 @@ class FlowdayApp(App[None]):
 
     def _on_signal(self, signum: int) -> None:
         self.exit(return_code=128 + signum)
+        # After SIGHUP the terminal is gone and the orderly exit can stall writing to it;
+        # every change is already on disk, so leave for sure a moment later.
+        watchdog = threading.Timer(EXIT_GRACE_SECONDS, os._exit, args=(128 + signum,))
+        watchdog.daemon = True
+        watchdog.start()
 
     def _fatal_error(self) -> None:
         # Textual's default prints a full traceback with locals (titles included) over the

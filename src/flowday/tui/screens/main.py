@@ -29,11 +29,6 @@ from flowday.tui import bridge
 from flowday.tui.bridge import DayView
 from flowday.tui.history import History
 from flowday.tui.layout import ROW_MINUTES, SPHERE_GLYPHS, build_layout
-from flowday.tui.screens.confirm import ConfirmScreen
-from flowday.tui.screens.edit import EditBlockScreen
-from flowday.tui.screens.goto import GoToDateScreen
-from flowday.tui.screens.help import HelpScreen
-from flowday.tui.screens.mode import ModeChoice, ModeScreen
 from flowday.tui.text import literal
 from flowday.tui.widgets.day_header import DayHeader
 from flowday.tui.widgets.quick_add import QuickAddBar
@@ -50,7 +45,6 @@ def _b(key: str, action: str, description: str, tooltip: str, *, show: bool = Tr
 
 
 class MainScreen(Screen[None]):
-    CSS_PATH = "main.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         _b("a", "add_block", "Add", "Add a block with the quick-add syntax"),
         _b("A", "add_task", "Task", "Add a task to the inbox", show=False),
@@ -164,8 +158,12 @@ class MainScreen(Screen[None]):
             if crossed:
                 self.notify(f"{label}: boundary crossed and recorded", severity="warning",
                             markup=False)  # fmt: skip
+            # the day's other soft warnings stay in the Rules panel; only the changed
+            # block's own ones are worth interrupting for
+            block = getattr(result, "block", None)
             for warning in getattr(result, "warnings", []) or []:
-                self.notify(f"{warning.rule}: {warning.message}", severity="warning", markup=False)
+                if block is not None and block.id in warning.blocks:
+                    self.notify(f"{warning.rule}: {warning.message}", severity="warning")
 
         try:
             result = self.history.record(label, dates, lambda: attempt(False))
@@ -185,6 +183,8 @@ class MainScreen(Screen[None]):
                     self.notify(str(again), severity="error", markup=False)
                     return
                 done(forced, True)
+
+            from flowday.tui.screens.confirm import ConfirmScreen
 
             self.app.push_screen(ConfirmScreen("Cross the boundary anyway?", broken), confirmed)
             return
@@ -286,6 +286,8 @@ class MainScreen(Screen[None]):
                 self.change("edit", lambda force: self.planner.edit_block(
                     block.id, force=force, **changes))  # fmt: skip
 
+        from flowday.tui.screens.edit import EditBlockScreen
+
         self.app.push_screen(EditBlockScreen(block), edited)
 
     def action_delete_block(self) -> None:
@@ -351,13 +353,15 @@ class MainScreen(Screen[None]):
             if date is not None:
                 self.go_to(date)
 
+        from flowday.tui.screens.goto import GoToDateScreen
+
         self.app.push_screen(GoToDateScreen(self.planner.today()), chosen)
 
     # --- modes ----------------------------------------------------------------------------
     def action_switch_mode(self) -> None:
         current = self.view.mode if self.view else ""
 
-        def chosen(choice: ModeChoice | None) -> None:
+        def chosen(choice: tuple[str, bool] | None) -> None:
             if not choice or (choice[0] == current and not choice[1]):
                 return
             mode, fix = choice
@@ -377,6 +381,8 @@ class MainScreen(Screen[None]):
                 lambda force: bridge.set_mode(self.planner, self.date, mode, fix=fix),
                 after=switched,
             )
+
+        from flowday.tui.screens.mode import ModeScreen
 
         self.app.push_screen(ModeScreen(self.planner, self.date, current), chosen)
 
@@ -439,6 +445,8 @@ class MainScreen(Screen[None]):
             rows.append((shown, binding.description, binding.tooltip))
         rows.append(("tab", "Focus", "Move between the timeline, the inbox and the rules"))
         rows.append(("ctrl+p", "Palette", "Find any action, and the theme picker"))
+        from flowday.tui.screens.help import HelpScreen
+
         self.app.push_screen(HelpScreen(rows))
 
     # --- messages from widgets ------------------------------------------------------------

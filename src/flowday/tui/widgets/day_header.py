@@ -22,4 +22,7 @@ class DayHeader(Static):
         ]
         if view.day.has_own_window:
             parts.append(Content.styled(" (moved)", "$accent"))
-        self.update(Content("").join(parts))
+        content = Content("").join(parts)
+        if content != getattr(self, "_shown", None):
+            self._shown = content
+            self.update(content)

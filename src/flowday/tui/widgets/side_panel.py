@@ -44,6 +44,10 @@ class SidePanel(Vertical):
         yield Static(id="figures")
 
     def show(self, tasks: list[Task], violations: list[Violation], figures: dict[str, int]) -> None:
+        shown = (tuple(tasks), tuple(violations), tuple(sorted(figures.items())))
+        if shown == getattr(self, "_shown", None):
+            return  # nothing changed (e.g. a block moved): skip the relayout of the lists
+        self._shown = shown
         self._refill(
             self.query_one("#inbox", OptionList),
             [
