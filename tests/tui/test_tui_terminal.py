@@ -90,7 +90,7 @@ def data(tmp_path: Path, clock: FixedClock) -> Path:
     return folder
 
 
-@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP])
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP], ids=["TERM", "HUP"])
 def test_signals_restore_the_terminal(data: Path, signum: int) -> None:
     terminal = Terminal(data)
     assert terminal.read_until(b"Inbox"), terminal.output[-500:]

@@ -39,7 +39,7 @@ THEME_VARIABLE_DEFAULTS = {
     "flowday-now": "#e0a526",
 }
 CRASH_LOG = "flowday-crash.log"
-EXIT_GRACE_SECONDS = 3.0
+EXIT_GRACE_SECONDS = 5.0
 
 
 class FlowdayApp(App[None]):
@@ -122,11 +122,12 @@ class FlowdayApp(App[None]):
 
     def _on_signal(self, signum: int) -> None:
         self.exit(return_code=128 + signum)
-        # After SIGHUP the terminal is gone and the orderly exit can stall writing to it;
-        # every change is already on disk, so leave for sure a moment later.
-        watchdog = threading.Timer(EXIT_GRACE_SECONDS, os._exit, args=(128 + signum,))
-        watchdog.daemon = True
-        watchdog.start()
+        if signum == signal.SIGHUP:
+            # the terminal is gone and the orderly exit can stall writing to it; every
+            # change is already on disk, so leave for sure a moment later
+            watchdog = threading.Timer(EXIT_GRACE_SECONDS, os._exit, args=(128 + signum,))
+            watchdog.daemon = True
+            watchdog.start()
 
     def _fatal_error(self) -> None:
         # Textual's default prints a full traceback with locals (titles included) over the
