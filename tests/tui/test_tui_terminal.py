@@ -76,7 +76,12 @@ class Terminal:
         return needle in self.output
 
     def finish(self, timeout: float = 30) -> int:
-        code = self.process.wait(timeout=timeout)
+        """Wait for the exit, reading all the while: a pty whose reader stops fills up
+        and blocks the app's last writes (the very ones that restore the terminal)."""
+        deadline = time.monotonic() + timeout
+        while self.process.poll() is None and time.monotonic() < deadline:
+            self.read_until(b"\x00never", timeout=0.1)
+        code = self.process.wait(timeout=1)
         self.read_until(b"\x00never", timeout=0.5)  # drain what is left
         os.close(self.master)
         return code
