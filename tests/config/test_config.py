@@ -14,11 +14,13 @@ def write(tmp_path: Path, text: str) -> Path:
 
 
 def test_full_config_loads(tmp_path: Path) -> None:
-    config = load_config(write(tmp_path, (
+    text = (
         'timezone = "America/New_York"\nwork_hours = "8:30-16:30"\n'
         'working_days = ["mon", "tue", "wed", "thu"]\n[week]\nfriday = "integration"\n'
-        '[reflection]\nenabled = false\nbalance_after = 30\nintegration_at = "21:00"\nmin_days = 3\n'
-    )))  # fmt: skip
+        "[reflection]\nenabled = false\nbalance_after = 30\n"
+        'integration_at = "21:00"\nmin_days = 3\n'
+    )
+    config = load_config(write(tmp_path, text))
     assert (config.work_start, config.work_end) == (510, 990)
     assert config.working_days == frozenset({0, 1, 2, 3})
     assert config.week_modes[4] == "integration" and config.week_modes[0] == "balance"
