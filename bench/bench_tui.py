@@ -148,7 +148,7 @@ class Pty:
         os.close(self.master)
 
 
-BENCH_DAY = TODAY.add(days=1)  # after the generated history: only the blocks seeded here
+BENCH_DAY = TODAY.end_of("month").add(days=1)  # after the generated history: only what is seeded
 SEEDED_HOURS = range(6, 22, 2)
 
 
