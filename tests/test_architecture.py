@@ -91,3 +91,17 @@ def test_non_tui_commands_never_import_textual(tmp_path: Path) -> None:
         result = subprocess.run([sys.executable, "-c", probe, *args], capture_output=True,
                                 text=True, env=env, timeout=60)  # fmt: skip
         assert result.stdout.strip().endswith("CLEAN"), (args, result.stdout[-300:], result.stderr)
+
+
+def test_everyday_commands_do_not_load_calendar_libraries(tmp_path: Path) -> None:
+    # icalendar costs tens of milliseconds at start-up: only import/export/share pay it
+    probe = (
+        "import sys\nfrom flowday.cli import main\nmain(sys.argv[1:])\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in "
+        "{'icalendar', 'recurring_ical_events', 'textual'}))\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(SRC), "FLOWDAY_DATA_DIR": str(tmp_path)}
+    for args in (["list"], ["add", "Standup 9:00-9:15", "--force"], ["check"]):
+        result = subprocess.run([sys.executable, "-c", probe, *args], capture_output=True,
+                                text=True, env=env, timeout=60)  # fmt: skip
+        assert result.stdout.strip().endswith("[]"), (args, result.stdout, result.stderr)

@@ -5,14 +5,17 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pendulum
 
-from flowday import calendars
 from flowday.cli.common import Context, warn
 from flowday.domain.errors import InputError
 from flowday.domain.model import Sphere
 from flowday.domain.text import strip_controls
+
+if TYPE_CHECKING:  # icalendar costs ~40 ms to import: only the calendar commands pay it
+    from flowday import calendars
 
 PROGRESS_FROM = 100  # changes; smaller imports finish before progress would help
 SHOWN_CROSSINGS = 10  # a busy import can cross hundreds of rules: the rest are counted
@@ -74,11 +77,13 @@ def _range_options(parser: argparse.ArgumentParser) -> None:
         "--to",
         dest="last",
         metavar="D",
-        help=f"last day (default {calendars.DEFAULT_RANGE_DAYS - 1} days after --from)",
+        help="last day (default: about three months after --from)",
     )
 
 
 def _range(args: argparse.Namespace, context: Context) -> tuple[pendulum.Date, pendulum.Date]:
+    from flowday import calendars
+
     first = context.date(args.first) if args.first else context.date(None)
     last = (
         context.date(args.last) if args.last else first.add(days=calendars.DEFAULT_RANGE_DAYS - 1)
@@ -106,6 +111,8 @@ def _progress_printer() -> calendars.Progress:
 
 
 def run_import(args: argparse.Namespace, context: Context) -> int:
+    from flowday import calendars
+
     sphere = Sphere.parse(args.sphere) if args.sphere else None
     first, last = _range(args, context)
     report = calendars.import_calendar(
@@ -133,6 +140,8 @@ def run_import(args: argparse.Namespace, context: Context) -> int:
 
 
 def run_export(args: argparse.Namespace, context: Context) -> int:
+    from flowday import calendars
+
     first, last = _range(args, context)
     spheres = [
         Sphere.parse(name) for value in args.sphere for name in value.split(",") if name.strip()
@@ -151,6 +160,8 @@ def run_export(args: argparse.Namespace, context: Context) -> int:
 
 
 def run_share(args: argparse.Namespace, context: Context) -> int:
+    from flowday import calendars
+
     first = context.date(args.date)
     dates = [first.add(days=n) for n in range(7 if args.week else 1)]
     if not 1900 <= dates[0].year <= 2200:
