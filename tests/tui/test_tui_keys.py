@@ -326,3 +326,17 @@ async def test_selecting_a_violation_jumps_to_its_block(seeded, make_app):
 def minutes(text: str) -> int:
     hours, mins = text.split(":")
     return int(hours) * 60 + int(mins)
+
+
+async def test_home_and_end_scroll_the_whole_day(seeded, make_app):
+    app = make_app(seeded)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        timeline = main(app).query_one(Timeline)
+        assert timeline.scroll_offset.y > 0  # opens at 06:00 or later, not at midnight
+        await pilot.press("home")
+        await pilot.pause(0.3)
+        assert timeline.scroll_offset.y == 0
+        await pilot.press("end")
+        await pilot.pause(0.3)
+        assert timeline.scroll_offset.y == timeline.max_scroll_y

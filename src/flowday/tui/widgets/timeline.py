@@ -42,10 +42,10 @@ class Timeline(ScrollView, can_focus=True):
             tooltip="Select the previous block",
             show=False,
         ),
-        Binding("home", "scroll_home", "Top", show=False),
-        Binding("end", "scroll_end", "Bottom", show=False),
-        Binding("pageup", "page_up", "Page up", show=False),
-        Binding("pagedown", "page_down", "Page down", show=False),
+        Binding("home", "to_row(0)", "Midnight", show=False),
+        Binding("end", "to_row(-1)", "End of day", show=False),
+        Binding("pageup", "by_rows(-1)", "Page up", show=False),
+        Binding("pagedown", "by_rows(1)", "Page down", show=False),
     ]
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "timeline--label",
@@ -127,6 +127,13 @@ class Timeline(ScrollView, can_focus=True):
         self.scroll_to_selected()
 
     # --- actions --------------------------------------------------------------------------
+    def action_to_row(self, row: int) -> None:
+        self.scroll_to(y=0 if row == 0 else self.max_scroll_y, animate=False, immediate=True)
+
+    def action_by_rows(self, pages: int) -> None:
+        step = max(1, self.size.height - 2) * pages
+        self.scroll_to(y=self.scroll_offset.y + step, animate=False, immediate=True)
+
     def action_select_next(self) -> None:
         self._step(1)
 
