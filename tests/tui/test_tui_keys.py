@@ -6,7 +6,6 @@ import pendulum
 
 from flowday.domain.model import Block, Sphere
 from flowday.planner import Planner
-from flowday.tui import bridge
 from flowday.tui.screens.confirm import ConfirmScreen
 from flowday.tui.screens.edit import EditBlockScreen
 from flowday.tui.screens.help import HelpScreen
@@ -231,18 +230,20 @@ async def test_moving_into_another_block_is_refused(seeded, make_app):
         assert spans(seeded)["Standup"] == "09:00-09:30"
 
 
-async def test_s_and_p_schedule_or_say_why_not(seeded, make_app):
+async def test_s_schedules_the_inbox_task_p_plans_the_rest_u_undoes(seeded, make_app):
     app = make_app(seeded)
     async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.press("tab", "s")
-        if not bridge.can_schedule(seeded):
-            notes = [n.message for n in app._notifications]
-            assert any("rules engine" in n for n in notes)
-            await pilot.press("p")
-            return
-        assert len(seeded.store.tasks()) == 1
+        await pilot.press("tab", "s")  # the first inbox task: Write report (1h, work)
+        assert [t.title for t in seeded.store.tasks()] == ["Call mum"]
+        placed = {b.title: b for b in seeded.store.blocks_on(TODAY)}["Write report"]
+        assert placed.sphere is Sphere.WORK and placed.wall_minutes == 60 and placed.flexible
+        assert selected(app).title == "Write report"
         await pilot.press("p")
-        assert seeded.store.tasks() == [] or app._notifications
+        assert seeded.store.tasks() == []
+        assert "Call mum" in spans(seeded)
+        await pilot.press("u")
+        assert [t.title for t in seeded.store.tasks()] == ["Call mum"]
+        assert "Call mum" not in spans(seeded)
 
 
 async def test_r_and_w_open_their_screens_or_say_not_yet(seeded, make_app):

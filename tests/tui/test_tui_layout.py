@@ -9,7 +9,7 @@ import pytest
 
 from flowday.domain.model import Block, Sphere
 from flowday.domain.rules import Severity, Violation
-from flowday.tui.layout import CellKind, DayLayout, Row, build_layout, woven
+from flowday.tui.layout import CellKind, DayLayout, Row, build_layout
 
 BERLIN = pendulum.timezone("Europe/Berlin")
 
@@ -122,9 +122,3 @@ def test_now_line_only_on_today() -> None:
     rows = layout_for(date, [], now=now).rows
     assert [r.label for r in rows if r.now] == ["  :15"]
     assert not any(r.now for r in layout_for(date.add(days=1), [], now=now).rows)
-
-
-def test_integration_based_modes_weave() -> None:
-    assert woven("integration", {})
-    assert not woven("balance", {})
-    assert woven("flexi", {"flexi": {"base": "integration"}})

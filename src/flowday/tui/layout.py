@@ -61,17 +61,6 @@ class DayLayout:
         return self.block_rows.get(block_id)
 
 
-def woven(mode: str, modes_config: dict[str, object]) -> bool:
-    """Integration (and modes built on it) draw one interleaved lane; the rest draw fences."""
-    if mode == "integration":
-        return True
-    table = modes_config.get(mode)
-    if isinstance(table, dict):
-        base = table.get("base") or table.get("extends") or table.get("like")
-        return base == "integration"
-    return False
-
-
 def real_offset(date: pendulum.Date, wall: int, tz: Zone) -> int:
     """Real minutes from the day's midnight to a wall-clock time."""
     midnight = instant(date, 0, tz)

@@ -378,7 +378,7 @@ class MainScreen(Screen[None]):
 
             self.change(
                 f"mode switch to {mode}",
-                lambda force: bridge.set_mode(self.planner, self.date, mode, fix=fix),
+                lambda force: self.planner.set_mode(self.date, mode, fix=fix),
                 after=switched,
             )
 
@@ -392,20 +392,14 @@ class MainScreen(Screen[None]):
         if task_id is None:
             self.notify("No inbox task selected (tab moves to the inbox)", severity="warning")
             return
-        if not bridge.can_schedule(self.planner):
-            self.notify("Scheduling arrives with the rules engine", severity="warning")
-            return
         self.change(
             "schedule",
-            lambda force: bridge.schedule_task(self.planner, task_id, self.date),
+            lambda force: self.planner.schedule_task(task_id, self.date),
             after=self._report_plan,
         )
 
     def action_plan_inbox(self) -> None:
-        if not bridge.can_schedule(self.planner):
-            self.notify("Planning arrives with the rules engine", severity="warning")
-            return
-        self.change("plan", lambda force: bridge.plan(self.planner, self.date),
+        self.change("plan", lambda force: self.planner.plan(self.date),
                     after=self._report_plan)  # fmt: skip
 
     def _report_plan(self, result: Any) -> None:

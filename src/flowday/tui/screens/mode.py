@@ -14,7 +14,6 @@ from textual.widgets import Button, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from flowday.planner import Planner
-from flowday.tui import bridge
 from flowday.tui.text import literal
 
 ModeChoice = tuple[str, bool]  # (mode, apply the fix)
@@ -42,7 +41,7 @@ class ModeScreen(ModalScreen[ModeChoice | None]):
         self.current = current
 
     def compose(self) -> ComposeResult:
-        names = bridge.modes(self.planner)
+        names = self.planner.modes()
         with Vertical(classes="dialog wide"):
             yield Label(
                 literal(f"Switch mode of {self.date.format('ddd D MMM')} (now {self.current})"),
@@ -65,7 +64,7 @@ class ModeScreen(ModalScreen[ModeChoice | None]):
 
     def on_mount(self) -> None:
         options = self.query_one(OptionList)
-        names = bridge.modes(self.planner)
+        names = self.planner.modes()
         others = [i for i, n in enumerate(names) if n != self.current]
         options.highlighted = others[0] if others else 0
 
@@ -81,7 +80,7 @@ class ModeScreen(ModalScreen[ModeChoice | None]):
         mode = self.chosen
         if mode is None:
             return
-        proposal = bridge.propose_mode(self.planner, self.date, mode)
+        proposal = self.planner.propose_mode(self.date, mode)
         lines = [f"In {mode}:"]
         hard = [v for v in proposal.violations if v.is_hard]
         soft = [v for v in proposal.violations if not v.is_hard]
