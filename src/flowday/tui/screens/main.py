@@ -89,7 +89,6 @@ class MainScreen(Screen[None]):
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        self.query_one(QuickAddBar).display = False
         self.reload(reset_scroll=True)
         self.query_one(Timeline).focus()
         self.set_interval(POLL_SECONDS, self.poll_store)
