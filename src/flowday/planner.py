@@ -465,11 +465,18 @@ class Planner:
 
     # --- undo support ---------------------------------------------------------------------
     def snapshot(self, *dates: pendulum.Date, tasks: bool = True) -> Snapshot:
-        return Snapshot(
-            blocks={d.to_date_string(): self.store.blocks_on(d) for d in dates},
-            days={d.to_date_string(): self.store.day(d) for d in dates},
-            tasks=self.store.tasks() if tasks else None,
-        )
+        """The stored state of ``dates`` (each month file read once, however many days)."""
+        keys = {d.to_date_string(): d for d in dates}
+        blocks: dict[str, list[Block]] = {key: [] for key in keys}
+        days: dict[str, Day] = {key: Day(date=date) for key, date in keys.items()}
+        if dates:
+            first, last = min(dates), max(dates)
+            for block in self.store.blocks_between(first, last):
+                blocks.get(block.date.to_date_string(), []).append(block)
+            for key, day in self.store.days_between(first, last).items():
+                if key in days:
+                    days[key] = day
+        return Snapshot(blocks=blocks, days=days, tasks=self.store.tasks() if tasks else None)
 
     def restore(self, snapshot: Snapshot) -> None:
         """Deprecated for undo (it would drop blocks another process added meanwhile):

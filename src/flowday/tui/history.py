@@ -38,10 +38,14 @@ class History:
         unique = list(dict.fromkeys(dates))
         before = self.planner.snapshot(*unique)
         result = change()  # raises → nothing stored, nothing recorded
-        self.done.append(Entry(label, before, self.planner.snapshot(*unique)))
+        self.push(Entry(label, before, self.planner.snapshot(*unique)))
+        return result
+
+    def push(self, entry: Entry) -> None:
+        """Remember a change made elsewhere (e.g. in a worker that took its own snapshots)."""
+        self.done.append(entry)
         del self.done[:-LIMIT]
         self.undone.clear()
-        return result
 
     def undo(self) -> str | None:
         if not self.done:

@@ -1,8 +1,13 @@
-"""Go to a date: the same words the CLI takes (2026-12-01, tomorrow, fri)."""
+"""One-line dialogs: ask for a value, parse it, show the error inline until it parses.
+
+Go to a date takes the same words as the CLI (2026-12-01, tomorrow, fri); the palette's
+"Set work hours…" and "Import calendar…" ask through the same dialog.
+"""
 
 from __future__ import annotations
 
-from typing import ClassVar
+from collections.abc import Callable
+from typing import ClassVar, Generic, TypeVar
 
 import pendulum
 from textual.app import ComposeResult
@@ -15,28 +20,47 @@ from flowday.domain.errors import FlowdayError
 from flowday.domain.timeparse import parse_date
 from flowday.tui.text import literal
 
+T = TypeVar("T")
 
-class GoToDateScreen(ModalScreen[pendulum.Date | None]):
+
+class AskScreen(ModalScreen[T | None], Generic[T]):
+    """Dismisses with ``parse(text)``; a :class:`FlowdayError` keeps the dialog open."""
+
     CSS_PATH = "dialogs.tcss"
-    AUTO_FOCUS = "#goto-input"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "dismiss(None)", "Cancel", id="goto_cancel", tooltip="Stay on this day")
+        Binding(
+            "escape", "dismiss(None)", "Cancel", id="ask_cancel", tooltip="Close, change nothing"
+        )
     ]
 
-    def __init__(self, today: pendulum.Date) -> None:
+    def __init__(
+        self, title: str, placeholder: str, parse: Callable[[str], T], *, name: str = "ask",
+        value: str = "",
+    ) -> None:  # fmt: skip
         super().__init__()
-        self.today = today
+        self.title_text, self.placeholder, self.parse, self.value = title, placeholder, parse, value
+        self.input_id = f"{name}-input"
+        self.error_id = f"{name}-error"
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label("Go to date", classes="dialog-title")
-            yield Input(
-                placeholder="YYYY-MM-DD, today, tomorrow, mon…", id="goto-input", compact=True
-            )
-            yield Static("", id="goto-error", classes="error")
+            yield Label(literal(self.title_text), classes="dialog-title")
+            yield Input(self.value, placeholder=self.placeholder, id=self.input_id, compact=True)
+            yield Static("", id=self.error_id, classes="error")
+
+    def on_mount(self) -> None:
+        self.query_one(Input).focus()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         try:
-            self.dismiss(parse_date(event.value, self.today))
+            self.dismiss(self.parse(event.value))
         except FlowdayError as exc:
-            self.query_one("#goto-error", Static).update(literal(str(exc)))
+            self.query_one(f"#{self.error_id}", Static).update(literal(str(exc)))
+
+
+class GoToDateScreen(AskScreen[pendulum.Date]):
+    def __init__(self, today: pendulum.Date) -> None:
+        super().__init__(
+            "Go to date", "YYYY-MM-DD, today, tomorrow, mon…",
+            lambda text: parse_date(text, today), name="goto",
+        )  # fmt: skip

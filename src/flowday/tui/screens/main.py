@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import importlib.util
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, ClassVar
 
 import pendulum
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
@@ -20,14 +21,15 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Input, OptionList
 
-from flowday.domain.errors import FlowdayError, RefusedError
+from flowday.domain.errors import FlowdayError, InputError, RefusedError
 from flowday.domain.model import MINUTES_PER_DAY, Block, Day, Sphere, fmt_minutes
 from flowday.domain.rules import Violation, new_hard_violations
-from flowday.domain.timeparse import parse_quick_add
+from flowday.domain.timeparse import parse_quick_add, parse_span
 from flowday.planner import Planner
+from flowday.reviews import ReflectionPrompts
 from flowday.tui import bridge
 from flowday.tui.bridge import DayView
-from flowday.tui.history import History
+from flowday.tui.history import Entry, History
 from flowday.tui.layout import ROW_MINUTES, SPHERE_GLYPHS, build_layout
 from flowday.tui.text import literal
 from flowday.tui.widgets.day_header import DayHeader
@@ -36,6 +38,7 @@ from flowday.tui.widgets.side_panel import SidePanel
 from flowday.tui.widgets.timeline import Timeline
 
 POLL_SECONDS = 0.5  # external changes show within 2 s; a stat() per file is cheap
+REFLECTION_CHECK_SECONDS = 30  # the evening prompt needs minute precision at most
 STEP = ROW_MINUTES
 
 
@@ -65,6 +68,8 @@ class MainScreen(Screen[None]):
         _b("m", "switch_mode", "Mode", "Switch the day's mode (shows what breaks first)"),
         _b("s", "schedule_task", "Sched", "Schedule the selected inbox task", show=False),
         _b("p", "plan_inbox", "Plan", "Plan the whole inbox into the day", show=False),
+        _b("H", "set_hours", "Hours", "Move the day's work window (integration days)", show=False),
+        _b("I", "import_calendar", "Import", "Import an .ics calendar file", show=False),
         _b("r", "reflection", "Reflect", "End-of-day reflection", show=False),
         _b("w", "weekly_review", "Review", "Weekly review", show=False),
         _b("question_mark", "help", "Help", "Show every key"),
@@ -92,6 +97,25 @@ class MainScreen(Screen[None]):
         self.reload(reset_scroll=True)
         self.query_one(Timeline).focus()
         self.set_interval(POLL_SECONDS, self.poll_store)
+        self.prompts = ReflectionPrompts(self.planner)
+        self.call_after_refresh(self.offer_reflection, self.prompts.at_launch)
+        self.set_interval(REFLECTION_CHECK_SECONDS, self.check_reflection_due)
+
+    def check_reflection_due(self) -> None:
+        if self.app.screen is self:  # never on top of a dialog or a half-typed edit
+            self.offer_reflection(self.prompts.due)
+
+    def offer_reflection(self, which: Callable[[], pendulum.Date | None]) -> None:
+        """Open the reflection by itself: yesterday at launch, today in the evening."""
+        try:
+            date = which()
+        except FlowdayError as exc:
+            self.notify(str(exc), severity="error", markup=False)
+            return
+        if date is not None:
+            from flowday.tui.screens.reflection import ReflectionScreen
+
+            self.app.push_screen(ReflectionScreen(self.planner, date), lambda _: self.reload())
 
     # --- reading --------------------------------------------------------------------------
     def reload(self, *, reset_scroll: bool = False) -> None:
@@ -385,6 +409,70 @@ class MainScreen(Screen[None]):
 
         self.app.push_screen(ModeScreen(self.planner, self.date, current), chosen)
 
+    def action_set_hours(self) -> None:
+        """A day's own work window: integration moves it freely; balance asks to cross."""
+        window = self.view.window if self.view else None
+
+        def chosen(span: tuple[int, int] | None) -> None:
+            if span is None:
+                return
+            self.change("work hours", lambda force: self.planner.set_hours(
+                self.date, span[0], span[1], force=force))  # fmt: skip
+
+        from flowday.tui.screens.goto import AskScreen
+
+        current = f"{fmt_minutes(window[0])}-{fmt_minutes(window[1])}" if window else ""
+        self.app.push_screen(
+            AskScreen("Work hours for this day", "e.g. 10:00-18:30", parse_span, name="hours",
+                      value=current),
+            chosen,
+        )  # fmt: skip
+
+    # --- calendars ------------------------------------------------------------------------
+    def action_import_calendar(self) -> None:
+        def chosen(path: Path | None) -> None:
+            if path is not None:
+                self.notify(f"Importing {path.name}…", markup=False)
+                self.run_import(path)
+
+        from flowday.tui.screens.goto import AskScreen
+
+        self.app.push_screen(
+            AskScreen("Import calendar (.ics), the next 90 days", "path/to/calendar.ics",
+                      _existing_file, name="import"),
+            chosen,
+        )  # fmt: skip
+
+    @work(thread=True, exclusive=True, group="import")
+    def run_import(self, path: Path) -> None:
+        """Parsing and expanding can take a second: off the UI thread; results come back
+        through call_from_thread, which owns every widget change."""
+        from flowday import calendars
+
+        def progress(stage: str, done: int, total: int) -> None:
+            if stage == "importing" and total >= 100 and done in (total // 2, total):
+                self.app.call_from_thread(self.notify, f"Importing {done}/{total}", markup=False)
+
+        dates = [self.planner.today().add(days=n) for n in range(calendars.DEFAULT_RANGE_DAYS)]
+        try:
+            before = self.planner.snapshot(*dates)
+            report = calendars.import_calendar(self.planner, path, progress=progress)
+            after = self.planner.snapshot(*dates)
+        except FlowdayError as exc:
+            self.app.call_from_thread(self.notify, str(exc), severity="error", markup=False)
+            return
+        self.app.call_from_thread(self.history.push, Entry("calendar import", before, after))
+        summary = report.summary()
+        if report.crossed:
+            summary += f"\n{len(report.crossed)} rule(s) crossed — see Rules"
+        self.app.call_from_thread(
+            self.notify,
+            summary,
+            markup=False,
+            severity="warning" if report.crossed else "information",
+        )
+        self.app.call_from_thread(self.reload)
+
     # --- inbox ----------------------------------------------------------------------------
     def action_schedule_task(self) -> None:
         task_id = self.query_one(SidePanel).selected_task_id()
@@ -458,3 +546,10 @@ class MainScreen(Screen[None]):
     @on(OptionList.OptionSelected, "#inbox")
     def task_chosen(self) -> None:
         self.action_schedule_task()
+
+
+def _existing_file(text: str) -> Path:
+    path = Path(text.strip()).expanduser()
+    if not text.strip() or not path.is_file():
+        raise InputError(f"no such file: {text.strip()!r}")
+    return path

@@ -1,0 +1,137 @@
+"""The app's links to the other parts: the work-hours and calendar-import commands, and
+the reflection prompt that opens by itself."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pendulum
+
+from flowday.config import from_mapping
+from flowday.domain.clock import FixedClock
+from flowday.domain.model import Sphere
+from flowday.planner import Planner
+from flowday.tui.app import FlowdayApp
+from flowday.tui.screens.main import MainScreen
+from flowday.tui.screens.reflection import ReflectionScreen
+
+from .conftest import TODAY
+
+
+def main(app: FlowdayApp) -> MainScreen:
+    return app.main
+
+
+async def test_hours_on_an_integration_day_move_the_window(seeded: Planner, make_app) -> None:
+    seeded.set_mode(TODAY, "integration")
+    app = make_app(seeded)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("H")
+        await pilot.press("ctrl+u")  # clear the prefilled window
+        await pilot.press(*"9:00-18:30", "enter")  # later, to fit the evening: no crossing
+        await pilot.pause()
+        assert isinstance(app.screen, MainScreen)
+        assert seeded.window_of(seeded.store.day(TODAY)) == (540, 1110)
+        await pilot.press("u")
+        assert seeded.window_of(seeded.store.day(TODAY)) == (540, 1020)
+
+
+async def test_hours_on_a_balance_day_ask_before_crossing(seeded: Planner, make_app) -> None:
+    app = make_app(seeded)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("H", "ctrl+u", *"10:00-18:00", "enter")
+        await pilot.pause()
+        assert seeded.window_of(seeded.store.day(TODAY)) == (540, 1020)  # refused so far
+        assert "Cross the boundary" in str(app.screen.query_one(".dialog-title").render())
+        await pilot.press("y")
+        await pilot.pause()
+        day = seeded.store.day(TODAY)
+        assert seeded.window_of(day) == (600, 1080)
+        assert "fixed-hours" in {c.rule for c in day.crossings}
+
+
+async def test_bad_hours_stay_in_the_dialog(seeded: Planner, make_app) -> None:
+    app = make_app(seeded)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("H", "ctrl+u", *"25:00-26:00", "enter")
+        assert "not" in str(app.screen.query_one("#hours-error").render())
+        await pilot.press("escape")
+        assert isinstance(app.screen, MainScreen)
+
+
+ICS = """BEGIN:VCALENDAR
+VERSION:2.0
+PRODID:-//test//EN
+BEGIN:VEVENT
+UID:team-sync@example.com
+DTSTAMP:20261120T090000Z
+DTSTART:20261126T100000Z
+DTEND:20261126T110000Z
+SUMMARY:Team [sync]
+END:VEVENT
+END:VCALENDAR
+"""
+
+
+async def test_import_calendar_from_the_app(seeded: Planner, make_app, tmp_path: Path) -> None:
+    path = tmp_path / "work.ics"
+    path.write_text(ICS.replace("\n", "\r\n"))
+    app = make_app(seeded)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("I", *str(tmp_path / "missing.ics"), "enter")
+        assert "no such file" in str(app.screen.query_one("#import-error").render())
+        await pilot.press("ctrl+u", *str(path), "enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        tomorrow = seeded.store.blocks_on(TODAY.add(days=1))
+        assert [(b.title, b.span) for b in tomorrow] == [("Team [sync]", "11:00-12:00")]
+        await pilot.press("u")  # an import is undone like any change
+        assert seeded.store.blocks_on(TODAY.add(days=1)) == []
+
+
+def evening_planner(store, hour: int, minute: int = 0) -> Planner:
+    clock = FixedClock(pendulum.datetime(2026, 11, 25, hour, minute, tz="Europe/Berlin"))
+    return Planner(store, from_mapping({"timezone": "Europe/Berlin"}), clock)
+
+
+async def test_reflection_opens_by_itself_in_the_evening_once(store) -> None:
+    planner = evening_planner(store, 17, 20)  # balance: 15 minutes after 17:00
+    planner.add_block(TODAY, title="Work", start=540, end=600, sphere=Sphere.WORK)
+    app = FlowdayApp(planner, TODAY)
+    async with app.run_test(size=(100, 30)) as pilot:
+        main(app).check_reflection_due()
+        await pilot.pause()
+        assert isinstance(app.screen, ReflectionScreen)
+        await pilot.press("escape")  # not now: nothing saved, and not asked again this run
+        main(app).check_reflection_due()
+        await pilot.pause()
+        assert isinstance(app.screen, MainScreen)
+        assert store.day(TODAY).reflection is None
+
+
+async def test_no_prompt_before_the_evening(store) -> None:
+    planner = evening_planner(store, 16, 0)
+    planner.add_block(TODAY, title="Work", start=540, end=600, sphere=Sphere.WORK)
+    app = FlowdayApp(planner, TODAY)
+    async with app.run_test(size=(100, 30)) as pilot:
+        main(app).check_reflection_due()
+        await pilot.pause()
+        assert isinstance(app.screen, MainScreen)
+
+
+async def test_yesterday_is_offered_at_launch_and_a_skip_is_remembered(store) -> None:
+    planner = evening_planner(store, 9, 0)
+    yesterday = TODAY.subtract(days=1)
+    planner.add_block(yesterday, title="Work", start=540, end=600, sphere=Sphere.WORK)
+    app = FlowdayApp(planner, TODAY)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, ReflectionScreen)
+        assert app.screen.date == yesterday
+        await pilot.press("ctrl+n")  # skip
+        await pilot.pause()
+    assert store.day(yesterday).reflection_skipped
+    again = FlowdayApp(planner, TODAY)
+    async with again.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert isinstance(again.screen, MainScreen)
