@@ -31,26 +31,17 @@ import pendulum
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
+from bench_store import DAY_PLAN, TODAY  # noqa: E402  (one generated history for every bench)
+
 from flowday import reviews  # noqa: E402
 from flowday.config import from_mapping  # noqa: E402
 from flowday.domain import insights  # noqa: E402
 from flowday.domain.clock import FixedClock  # noqa: E402
-from flowday.domain.model import Block, Crossing, Day, Sphere  # noqa: E402
+from flowday.domain.model import Block, Crossing, Day  # noqa: E402
 from flowday.planner import Planner  # noqa: E402
 from flowday.store import SCHEMA_VERSION, Store, write_atomically  # noqa: E402
 
-TODAY = pendulum.date(2026, 11, 25)
 TARGET_SECONDS = 1.0
-DAY_PLAN = [  # 15 blocks a day
-    (420, 465, "Run", Sphere.PERSONAL), (480, 510, "Breakfast", Sphere.BREAK),
-    (540, 555, "Standup", Sphere.WORK), (555, 660, "Deep work", Sphere.WORK),
-    (660, 675, "Walk", Sphere.BREAK), (675, 720, "Reviews", Sphere.WORK),
-    (720, 765, "Lunch", Sphere.BREAK), (765, 840, "Meetings", Sphere.WORK),
-    (840, 900, "Write", Sphere.WORK), (900, 915, "Tea", Sphere.BREAK),
-    (915, 1020, "Project", Sphere.WORK), (1050, 1110, "Kids", Sphere.PERSONAL),
-    (1110, 1170, "Dinner", Sphere.PERSONAL), (1200, 1260, "Read", Sphere.PERSONAL),
-    (1260, 1320, "Music", Sphere.PERSONAL),
-]  # fmt: skip
 
 
 def build_history(root: Path, years: int) -> tuple[int, int]:

@@ -9,6 +9,7 @@ import pytest
 from rich.color import Color as RichColor
 
 from flowday.domain.model import Sphere
+from flowday.domain.timeparse import parse_clock
 from flowday.planner import Planner
 from flowday.themes import shipped_themes_dir
 from flowday.tui.app import FlowdayApp
@@ -28,21 +29,16 @@ DAY = [
 SHIPPED = sorted(path.stem for path in shipped_themes_dir().glob("*.toml"))
 
 
-def minutes(clock: str) -> int:
-    hours, mins = clock.split(":")
-    return int(hours) * 60 + int(mins)
-
-
 @pytest.fixture
 def day(planner: Planner) -> Planner:
     for title, start, end, sphere, flexible in DAY:
         planner.add_block(
-            TODAY, title=title, start=minutes(start), end=minutes(end), sphere=sphere,
+            TODAY, title=title, start=parse_clock(start), end=parse_clock(end), sphere=sphere,
             flexible=flexible,
         )  # fmt: skip
     # work after hours on a balance day: a crossed fence, drawn in the violation colour
     planner.add_block(
-        TODAY, title="Emails", start=minutes("20:00"), end=minutes("20:30"),
+        TODAY, title="Emails", start=parse_clock("20:00"), end=parse_clock("20:30"),
         sphere=Sphere.WORK, force=True,
     )  # fmt: skip
     planner.add_task("Write report 1h #work")

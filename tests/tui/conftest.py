@@ -8,6 +8,7 @@ import pendulum
 import pytest
 
 from flowday.domain.model import Sphere
+from flowday.domain.timeparse import parse_clock
 from flowday.planner import Planner
 from flowday.tui.app import FlowdayApp
 
@@ -22,16 +23,11 @@ DAY = [
 ]
 
 
-def minutes(clock: str) -> int:
-    hours, mins = clock.split(":")
-    return int(hours) * 60 + int(mins)
-
-
 @pytest.fixture
 def seeded(planner: Planner) -> Planner:
     for title, start, end, sphere, flexible in DAY:
         planner.add_block(
-            TODAY, title=title, start=minutes(start), end=minutes(end), sphere=sphere,
+            TODAY, title=title, start=parse_clock(start), end=parse_clock(end), sphere=sphere,
             flexible=flexible,
         )  # fmt: skip
     planner.add_task("Write report 1h #work")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pendulum
 
 from flowday.domain.model import Block, Sphere
+from flowday.domain.timeparse import parse_clock
 from flowday.planner import Planner
 from flowday.tui.screens.confirm import ConfirmScreen
 from flowday.tui.screens.edit import EditBlockScreen
@@ -313,7 +314,7 @@ async def test_resize_keeps_the_selection(seeded, make_app):
 
 
 async def test_selecting_a_violation_jumps_to_its_block(seeded, make_app):
-    seeded.add_block(TODAY, title="Clash", start=minutes("14:30"), end=minutes("15:00"),
+    seeded.add_block(TODAY, title="Clash", start=parse_clock("14:30"), end=parse_clock("15:00"),
                      sphere=Sphere.WORK, force=True)  # fmt: skip
     app = make_app(seeded)
     async with app.run_test(size=(100, 30)) as pilot:
@@ -322,11 +323,6 @@ async def test_selecting_a_violation_jumps_to_its_block(seeded, make_app):
         await pilot.press("enter")
         assert selected(app).title in ("Code review", "Clash")
         assert app.focused.id == "timeline"
-
-
-def minutes(text: str) -> int:
-    hours, mins = text.split(":")
-    return int(hours) * 60 + int(mins)
 
 
 async def test_home_and_end_scroll_the_whole_day(seeded, make_app):
