@@ -59,7 +59,6 @@ from flowday.domain.errors import FlowdayError, InputError
 from flowday.domain.model import (
     MINUTES_PER_DAY,
     Block,
-    Crossing,
     Day,
     Sphere,
     fmt_minutes,
@@ -68,7 +67,7 @@ from flowday.domain.model import (
 from flowday.domain.rules import Violation
 from flowday.domain.text import clean_text, strip_controls
 from flowday.domain.timeparse import Zone, check_exists, instant
-from flowday.planner import Planner
+from flowday.planner import Planner, with_crossings
 from flowday.store import Transaction
 
 # --- bounds ---------------------------------------------------------------------------------
@@ -896,7 +895,7 @@ def import_calendar(
                 before[date], planner.evaluate(day, txn.blocks_on(date))
             )
             if broken:
-                txn.put_day(_with_crossings(day, broken, imported, stamp(now)))
+                txn.put_day(with_crossings(day, broken, stamp(now), imported))
                 report.crossed.extend(broken)
         report.unchanged = changes.unchanged
         touched = dates | _sync_notes(txn, expansion.notes, ours, first, last, report)
@@ -1054,17 +1053,6 @@ def _remember(txn: Transaction, identity: str, uids: set[str], now: pendulum.Dat
     entry["imported"] = stamp(now)
     calendars[identity] = entry
     txn.set_state(calendars=calendars)
-
-
-def _with_crossings(day: Day, broken: list[Violation], imported: set[str], at: str) -> Day:
-    """The day with the hard rules an import broke recorded, as a forced change records them
-    (each on the imported block involved, when there is one)."""
-    crossings = []
-    for violation in broken:
-        ours = [b for b in violation.blocks if b in imported]
-        block = (ours or list(violation.blocks) or [""])[0]
-        crossings.append(Crossing(violation.rule, block, at, violation.message))
-    return replace(day, crossings=day.crossings + tuple(crossings))
 
 
 def _new_block(piece: Piece, sphere: Sphere, now: pendulum.DateTime) -> Block:

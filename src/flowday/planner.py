@@ -3,6 +3,7 @@ are enforced the same way from both. Domain + store, no UI."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -230,16 +231,11 @@ class Planner:
         if broken and not force:
             raise RefusedError(refusal_message(broken), broken)
         if broken:
-            day = self._record_crossings(day, broken, block.id)
+            day = with_crossings(day, broken, stamp(self.now()), {block.id})
             txn.put_day(day)
         txn.put_block(block, previous_date=previous.date if previous else None)
         warnings = [v for v in after if not v.is_hard]
         return ChangeResult(block=block, warnings=warnings, crossed=broken)
-
-    def _record_crossings(self, day: Day, broken: list[Violation], block_id: str) -> Day:
-        at = stamp(self.now())
-        crossings = tuple(Crossing(v.rule, block_id, at, v.message) for v in broken)
-        return replace(day, crossings=day.crossings + crossings)
 
     # --- the day's window -----------------------------------------------------------------
     def set_hours(
@@ -264,12 +260,7 @@ class Planner:
             broken = rules.new_hard_violations(before, after)
             if broken and not force:
                 raise RefusedError(refusal_message(broken), broken)
-            at = stamp(self.now())
-            crossings = tuple(
-                Crossing(v.rule, v.blocks[0] if len(v.blocks) == 1 else "", at, v.message)
-                for v in broken
-            )
-            txn.put_day(replace(moved, crossings=moved.crossings + crossings))
+            txn.put_day(with_crossings(moved, broken, stamp(self.now())))
         return ChangeResult(
             block=None, warnings=[v for v in after if not v.is_hard], crossed=broken
         )
@@ -518,6 +509,19 @@ class Planner:
                         txn.put_task(old_tasks[task_id])
                     else:
                         txn.delete_task(task_id)
+
+
+def with_crossings(
+    day: Day, broken: list[Violation], at: str, changed: Collection[str] = ()
+) -> Day:
+    """The day with hard rules crossed on purpose recorded, each on the changed block it
+    involves (else its first block; "" when the rule concerns the whole day)."""
+    crossings = []
+    for violation in broken:
+        ours = [b for b in violation.blocks if b in changed]
+        block = (ours or list(violation.blocks) or [""])[0]
+        crossings.append(Crossing(violation.rule, block, at, violation.message))
+    return replace(day, crossings=day.crossings + tuple(crossings))
 
 
 def refusal_message(broken: list[Violation]) -> str:
