@@ -878,17 +878,17 @@ def import_calendar(
                 imported.add(changed.id)
                 report.updated += 1
             tick()
+        added: list[Block] = []
         for piece, piece_sphere in changes.additions:
             try:
                 check_exists(piece.date, piece.start, piece.end, tz)
-                new = _new_block(piece, piece_sphere, now)
+                added.append(_new_block(piece, piece_sphere, now))
             except FlowdayError as exc:
                 report.skipped.append(Skipped(piece.uid, piece.title, str(exc)))
-            else:
-                txn.put_block(new)
-                imported.add(new.id)
-                report.added += 1
             tick()
+        txn.add_blocks(added)
+        imported.update(block.id for block in added)
+        report.added += len(added)
         for date in sorted(dates):
             day = txn.day(date)
             broken = rules.new_hard_violations(

@@ -436,6 +436,16 @@ class Transaction:
         if previous_date is not None and _month_key(previous_date) != _month_key(block.date):
             self.delete_block(block.id, previous_date)
 
+    def add_blocks(self, blocks: list[Block]) -> None:
+        """Insert blocks with fresh ids: one pass per month file, where ``put_block`` (an
+        upsert) scans the month once per block."""
+        by_path: dict[Path, list[dict[str, Any]]] = {}
+        for block in blocks:
+            by_path.setdefault(self.store.month_path(block.date), []).append(block.to_dict())
+        for path, records in by_path.items():
+            self._written.append(path)
+            self._shard(path).db.table("blocks").insert_multiple(records)
+
     def delete_block(self, block_id: str, date: pendulum.Date) -> bool:
         self._written.append(self.store.month_path(date))
         table = self._shard(self.store.month_path(date)).db.table("blocks")

@@ -196,3 +196,18 @@ def test_revert_of_a_move_within_the_month(planner: Planner, store: Store) -> No
     planner.revert(after, before)
     assert [b.id for b in store.blocks_on(new_date)] == [block_id]
     assert store.blocks_on(DATE) == []
+
+
+def test_add_blocks_inserts_many_in_one_transaction(planner: Planner, store: Store) -> None:
+    from flowday.domain.model import Block
+
+    now = planner.now()
+    blocks = [
+        Block.create(date=DATE.add(days=n), start=600, end=630, title=f"B{n}",
+                     sphere=Sphere.WORK, now=now)
+        for n in range(40)  # crosses into December: two month files
+    ]  # fmt: skip
+    with store.transaction() as txn:
+        txn.add_blocks(blocks)
+    stored = store.blocks_between(DATE, DATE.add(days=39))
+    assert [b.id for b in stored] == [b.id for b in blocks]
