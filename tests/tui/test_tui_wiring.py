@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pendulum
+from textual.widgets import Input
 
 from flowday.config import from_mapping
 from flowday.domain.clock import FixedClock
@@ -78,9 +79,12 @@ async def test_import_calendar_from_the_app(seeded: Planner, make_app, tmp_path:
     path.write_text(ICS.replace("\n", "\r\n"))
     app = make_app(seeded)
     async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.press("I", *str(tmp_path / "missing.ics"), "enter")
+        await pilot.press("I")
+        app.screen.query_one(Input).value = str(tmp_path / "missing.ics")  # typing is slow
+        await pilot.press("enter")
         assert "no such file" in str(app.screen.query_one("#import-error").render())
-        await pilot.press("ctrl+u", *str(path), "enter")
+        app.screen.query_one(Input).value = str(path)
+        await pilot.press("enter")
         await app.workers.wait_for_complete()
         await pilot.pause()
         tomorrow = seeded.store.blocks_on(TODAY.add(days=1))
