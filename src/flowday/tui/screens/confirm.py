@@ -6,7 +6,7 @@ from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Static
 
@@ -33,8 +33,12 @@ class ConfirmScreen(ModalScreen[bool]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label(literal(self.question), classes="dialog-title")
-            for violation in self.violations:
-                yield Static(literal(f"✖ {violation.rule}: {violation.message}"), classes="reason")
+            # many reasons scroll, so the buttons stay on screen at 80x24
+            with VerticalScroll(classes="reasons"):
+                for violation in self.violations:
+                    yield Static(
+                        literal(f"✖ {violation.rule}: {violation.message}"), classes="reason"
+                    )
             with Horizontal(classes="buttons"):
                 yield Button(f"{self.yes} (y)", variant="error", id="yes", compact=True)
                 yield Button("Cancel (n)", variant="primary", id="no", compact=True)

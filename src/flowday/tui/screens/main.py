@@ -40,6 +40,7 @@ from flowday.tui.widgets.timeline import Timeline
 POLL_SECONDS = 0.5  # external changes show within 2 s; a stat() per file is cheap
 REFLECTION_CHECK_SECONDS = 30  # the evening prompt needs minute precision at most
 STEP = ROW_MINUTES
+PREVIEW_ID = "preview"  # the block being typed; rule messages must not show this id
 
 
 def _b(key: str, action: str, description: str, tooltip: str, *, show: bool = True) -> Binding:
@@ -251,7 +252,7 @@ class MainScreen(Screen[None]):
         shown = f"→ {SPHERE_GLYPHS[sphere]} {title} {span} {sphere.value}"
         shown += " ~flexible" if flexible else ""
         verdict = self._verdict(day, Block(
-            id="preview", date=self.date, start=start, end=end, title=title, sphere=sphere,
+            id=PREVIEW_ID, date=self.date, start=start, end=end, title=title, sphere=sphere,
             flexible=flexible,
         ))  # fmt: skip
         return Content("").join([literal(shown), Content("  "), verdict])
@@ -262,10 +263,10 @@ class MainScreen(Screen[None]):
         after = self.planner.evaluate(day, [*blocks, block])
         broken = new_hard_violations(before, after)
         if broken:
-            return literal(f"✖ refused by {broken[0].rule}: {broken[0].message}", "bold $error")
+            return literal(f"✖ refused by {broken[0].rule}: {_unnamed(broken[0])}", "bold $error")
         warnings = [v for v in after if not v.is_hard and block.id in v.blocks]
         if warnings:
-            return literal(f"! {warnings[0].rule}: {warnings[0].message}", "$warning")
+            return literal(f"! {warnings[0].rule}: {_unnamed(warnings[0])}", "$warning")
         return literal("✔ allowed", "$success")
 
     @on(Input.Submitted, "#quick-input")
@@ -546,6 +547,11 @@ class MainScreen(Screen[None]):
     @on(OptionList.OptionSelected, "#inbox")
     def task_chosen(self) -> None:
         self.action_schedule_task()
+
+
+def _unnamed(violation: Violation) -> str:
+    """The rule's message without the id of the block that is only being previewed."""
+    return violation.message.replace(f" (id {PREVIEW_ID})", "")
 
 
 def _existing_file(text: str) -> Path:

@@ -22,7 +22,7 @@ from flowday.domain import insights
 from flowday.domain.insights import DayRecord, Recommendation
 from flowday.planner import Planner
 
-BAR_CELLS = 24
+BAR_CELLS = 20  # a day's row stays within 80 columns (76 inside padding and scrollbar)
 SPHERES = (("work", "█", "#4e8fd6"), ("personal", "▓", "#5fb36b"), ("break", "░", "#d6a84e"))
 
 
