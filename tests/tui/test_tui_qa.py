@@ -3,6 +3,10 @@ was seen on screen, kept so it stays fixed."""
 
 from __future__ import annotations
 
+import pytest
+from textual.color import Color
+from textual.fuzzy import Matcher
+from textual.geometry import Region
 from textual.widgets import Button, Static
 
 from flowday.domain.model import Sphere
@@ -10,6 +14,7 @@ from flowday.domain.timeparse import parse_clock
 from flowday.planner import Planner
 from flowday.tui.screens.confirm import ConfirmScreen
 from flowday.tui.screens.review import WeeklyReviewScreen
+from flowday.tui.widgets.day_header import DayHeader
 from flowday.tui.widgets.quick_add import QuickAddBar
 
 from .conftest import TODAY
@@ -64,3 +69,38 @@ async def test_weekly_review_rows_fit_80_columns(planner: Planner, make_app):
         lines = str(days.render()).split("\n")  # the last one is empty
         assert max(len(line) for line in lines) <= days.content_region.width
         assert days.size.height == len(lines)  # no row wrapped
+
+
+@pytest.mark.parametrize("theme", ["ansi-dark", "ansi-light", "flowday-dark"])
+async def test_no_color_keeps_text_readable_in_every_theme(
+    planner: Planner, make_app, monkeypatch: pytest.MonkeyPatch, theme: str
+):
+    """NO_COLOR with an ANSI theme from the picker drew the header, the hours and the side
+    panel black on black: Textual's monochrome filter turns "default" colours black."""
+    monkeypatch.setenv("NO_COLOR", "1")
+    add_work(planner, 9)
+    app = make_app(planner)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.theme = theme
+        await pilot.pause()
+        header = app.screen.query_one(DayHeader)
+        segments = list(header.render_lines(Region(0, 0, header.size.width, 1))[0])
+        for line_filter in app._filters:  # what reaches the terminal
+            segments = line_filter.apply(segments, Color(0, 0, 0))
+        for segment in segments:
+            style = segment.style
+            if segment.text.strip() and style is not None and style.color is not None:
+                # the terminal's own default colours are readable; one fixed colour on
+                # itself is not
+                assert style.color.is_default or style.color != style.bgcolor, segment.text
+
+
+async def test_the_palette_finds_actions_by_their_plain_words(planner: Planner, make_app):
+    """ctrl+p matches command titles only, and the titles were the footer's short words:
+    "delete", "move", "schedule", "lengthen", "previous day" and "help" found nothing."""
+    app = make_app(planner)
+    async with app.run_test(size=(80, 24)):
+        titles = [str(c.title) for c in app.get_system_commands(app.screen)]
+        for query in ["delete", "move later", "schedule", "lengthen", "previous day", "help",
+                      "undo", "work hours", "import calendar", "weekly review"]:  # fmt: skip
+            assert any(Matcher(query).match(title) > 0 for title in titles), query

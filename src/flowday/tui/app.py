@@ -17,6 +17,7 @@ import pendulum
 from rich.text import Text
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
+from textual.filter import Monochrome, NoColor
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
@@ -80,6 +81,15 @@ class FlowdayApp(App[None]):
     def get_theme_variable_defaults(self) -> dict[str, str]:
         return {**super().get_theme_variable_defaults(), **THEME_VARIABLE_DEFAULTS}
 
+    def watch_theme(self) -> None:
+        """Textual chooses its NO_COLOR filter once, for the theme at start-up; monochrome
+        turns an ANSI theme's "default" colours black on black, so follow the theme."""
+        if self.no_color:
+            wanted = NoColor if self.native_ansi_color else Monochrome
+            self._filters = [
+                wanted() if isinstance(f, NoColor | Monochrome) else f for f in self._filters
+            ]
+
     def get_default_screen(self) -> Screen:
         # the main screen is the first screen: no blank default screen drawn before it
         return MainScreen(self.planner, self.start_date)
@@ -101,13 +111,14 @@ class FlowdayApp(App[None]):
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
         if isinstance(screen, MainScreen):
+            # the palette matches titles only: the full wording ("Delete the selected
+            # block") is found by "delete" and "move", the footer's short word ("Del") is not
             for binding in MainScreen.BINDINGS:
                 assert isinstance(binding, Binding)
-                yield SystemCommand(
-                    binding.description if binding.action != "help" else "Keys",
-                    binding.tooltip,
-                    _runner(screen, binding.action),
-                )
+                title = binding.tooltip if binding.action != "help" else "Help: every key"
+                key = self.get_key_display(binding)
+                yield SystemCommand(title, f"{binding.description} · key {key}",
+                                    _runner(screen, binding.action))  # fmt: skip
 
     # --- leaving cleanly --------------------------------------------------------------------
     def _install_signal_handlers(self) -> None:

@@ -69,7 +69,7 @@ class MainScreen(Screen[None]):
         _b("m", "switch_mode", "Mode", "Switch the day's mode (shows what breaks first)"),
         _b("s", "schedule_task", "Sched", "Schedule the selected inbox task", show=False),
         _b("p", "plan_inbox", "Plan", "Plan the whole inbox into the day", show=False),
-        _b("H", "set_hours", "Hours", "Move the day's work window (integration days)", show=False),
+        _b("H", "set_hours", "Hours", "Set this day's work hours (its work window)", show=False),
         _b("I", "import_calendar", "Import", "Import an .ics calendar file", show=False),
         _b("r", "reflection", "Reflect", "End-of-day reflection", show=False),
         _b("w", "weekly_review", "Review", "Weekly review", show=False),
