@@ -16,6 +16,7 @@ from flowday.tui.screens.confirm import ConfirmScreen
 from flowday.tui.screens.review import WeeklyReviewScreen
 from flowday.tui.widgets.day_header import DayHeader
 from flowday.tui.widgets.quick_add import QuickAddBar
+from flowday.tui.widgets.timeline import GUTTER, Timeline
 
 from .conftest import TODAY
 
@@ -104,3 +105,19 @@ async def test_the_palette_finds_actions_by_their_plain_words(planner: Planner, 
         for query in ["delete", "move later", "schedule", "lengthen", "previous day", "help",
                       "undo", "work hours", "import calendar", "weekly review"]:  # fmt: skip
             assert any(Matcher(query).match(title) > 0 for title in titles), query
+
+
+async def test_clicking_a_block_selects_it(seeded: Planner, make_app):
+    """ "The mouse works too": a click on a block on the timeline did nothing."""
+    app = make_app(seeded)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        timeline = app.screen.query_one(Timeline)
+        lunch = next(b for b in timeline.blocks if b.title == "Lunch")
+        first, _ = timeline.layout_data.rows_of(lunch.id)
+        y = first + 1 - int(timeline.scroll_offset.y)  # line 0 holds the lane titles
+        assert 0 < y < timeline.size.height
+        await pilot.click(Timeline, offset=(GUTTER + 3, y))
+        assert timeline.selected_block == lunch
+        await pilot.click(Timeline, offset=(GUTTER + 3, 0))  # the lane titles: no change
+        assert timeline.selected_block == lunch

@@ -8,6 +8,7 @@ from typing import ClassVar
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
+from textual import events
 from textual.binding import Binding, BindingType
 from textual.geometry import Region, Size
 from textual.message import Message
@@ -146,6 +147,24 @@ class Timeline(ScrollView, can_focus=True):
         ids = [b.id for b in self.blocks]
         index = ids.index(self.selected_id) if self.selected_id in ids else -delta
         self.select(ids[max(0, min(len(ids) - 1, index + delta))])
+
+    def on_click(self, event: events.Click) -> None:
+        """The mouse works too: a click on a block selects it."""
+        offset = event.get_content_offset(self)
+        layout = self.layout_data
+        if offset is None or layout is None or offset.y == 0:  # line 0: the lane titles
+            return
+        index = offset.y - 1 + int(self.scroll_offset.y)
+        if not 0 <= index < len(layout.rows):
+            return
+        x = offset.x - GUTTER - 1
+        widths = self._lane_widths(layout, self.scrollable_content_region.width)
+        for cell, lane_width in zip(layout.rows[index].cells, widths, strict=True):
+            if 0 <= x < lane_width:
+                if cell.block is not None:
+                    self.select(cell.block.id)
+                return
+            x -= lane_width + 1  # the lane divider
 
     # --- painting -------------------------------------------------------------------------
     def _clear_caches(self) -> None:
