@@ -13,7 +13,7 @@ from flowday.cli.common import Context, print_json
 from flowday.domain import insights
 from flowday.domain.errors import InputError
 from flowday.domain.insights import PRESENT_CHOICES, PRESENT_LABELS, STRESS_CHOICES, STRESS_LABELS
-from flowday.domain.timeparse import fmt_duration
+from flowday.domain.timeparse import FIRST_YEAR, fmt_duration
 
 QUESTIONS: dict[str, str] = {
     "present": "When did you feel most present today?",
@@ -141,7 +141,9 @@ def stats_range(args: argparse.Namespace, context: Context) -> tuple[pendulum.Da
             raise InputError("use either --days or --from/--to, not both")
         if args.days < 1:
             raise InputError(f"--days must be 1 or more, not {args.days}")
-        return today.subtract(days=args.days - 1), today
+        # more days than the calendar holds: all of it, from 1900 (where dates start)
+        all_days = today.diff(pendulum.date(FIRST_YEAR, 1, 1)).in_days() + 1
+        return today.subtract(days=min(args.days, all_days) - 1), today
     last = context.date(args.last) if args.last else today
     if args.first:
         return context.date(args.first), last

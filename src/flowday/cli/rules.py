@@ -123,8 +123,10 @@ def run_mode(args: argparse.Namespace, context: Context) -> int:
             print(f" {mark} {name:<14} {planner.mode_named(name).description}")
         return 0
     proposal = planner.set_mode(date, args.name, fix=args.fix)
+    # after a fix, what matters is what is still broken, not what broke before it
+    remaining = planner.check(date)[1] if proposal.fixed else proposal.violations
     if args.json:
-        print_json(_proposal_json(proposal))
+        print_json({**_proposal_json(proposal), "violations": [v.to_dict() for v in remaining]})
         return 0
     if proposal.switched:
         print(f"{date.to_date_string()}: {proposal.previous} → {proposal.mode}")
@@ -133,9 +135,6 @@ def run_mode(args: argparse.Namespace, context: Context) -> int:
     if proposal.fixed:
         for old, new in proposal.moves:
             print(f"  moved '{old.title}' {old.span} → {new.span}  {old.id}")
-        remaining = planner.check(date)[1]
-    else:
-        remaining = proposal.violations
     if remaining:
         print("What breaks now:" if not proposal.fixed else "Still broken:")
         print("\n".join(violation_lines(remaining)))

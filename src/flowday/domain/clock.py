@@ -8,6 +8,8 @@ from typing import Protocol
 
 import pendulum
 
+from flowday.domain.errors import InputError
+
 
 class Clock(Protocol):
     def now(self) -> pendulum.DateTime: ...
@@ -35,7 +37,11 @@ def clock_from_env(tz: pendulum.Timezone | pendulum.FixedTimezone) -> Clock:
     """``FLOWDAY_NOW=2026-03-02T10:00`` pins "now" (read as local time in ``tz``)."""
     pinned = os.environ.get("FLOWDAY_NOW")
     if pinned:
-        at = pendulum.parse(pinned, tz=tz)
-        assert isinstance(at, pendulum.DateTime)
+        try:
+            at = pendulum.parse(pinned, tz=tz)
+        except ValueError:  # pendulum's ParserError too
+            at = None
+        if not isinstance(at, pendulum.DateTime):
+            raise InputError(f"FLOWDAY_NOW={pinned!r} is not a date and time like 2026-03-02T10:00")
         return FixedClock(at.in_timezone(tz))
     return SystemClock(tz)

@@ -83,9 +83,20 @@ def parse_iso_date(text: str) -> pendulum.Date:
         raise InputError(f"{text!r} is not a date: no such day in the calendar") from None
 
 
+FIRST_YEAR, LAST_YEAR = 1900, 2200
+
+
 def parse_date(text: str, today: pendulum.Date) -> pendulum.Date:
     """``YYYY-MM-DD``, ``today``, ``tomorrow``, ``yesterday`` or a weekday name (its next
-    occurrence, today included; ``mon``..``sun`` work too)."""
+    occurrence, today included; ``mon``..``sun`` work too). Years 1900-2200: a day far
+    outside cannot be laid out (its neighbours overflow the calendar)."""
+    date = _parse_date_word(text, today)
+    if not FIRST_YEAR <= date.year <= LAST_YEAR:
+        raise InputError(f"{text.strip()!r} is outside {FIRST_YEAR}-{LAST_YEAR}")
+    return date
+
+
+def _parse_date_word(text: str, today: pendulum.Date) -> pendulum.Date:
     word = text.strip().lower()
     if word == "today":
         return today
@@ -115,7 +126,7 @@ def parse_span(text: str) -> tuple[int, int]:
 
 def _resolve_span(first: str, second: str) -> tuple[int, int]:
     """A range like ``9-10pm`` means 21:00-22:00: the start borrows the end's am/pm;
-    ``9-5`` means 09:00-17:00."""
+    ``9-5`` means 09:00-17:00 (but ``10:00-9:00`` is backwards)."""
     end = parse_clock(second, allow_midnight_end=True)
     first_has_meridiem = re.search(r"(am|pm)$", first, re.IGNORECASE)
     second_meridiem = re.search(r"(am|pm)$", second, re.IGNORECASE)
@@ -125,7 +136,9 @@ def _resolve_span(first: str, second: str) -> tuple[int, int]:
             return borrowed, end
     start = parse_clock(first)
     twelve_hour = start < 13 * 60 and end < 12 * 60 and not (first_has_meridiem or second_meridiem)
-    if end < start and twelve_hour:
+    # "10:00-9:00" is a 24-hour clock written backwards, not the evening
+    shorthand = ":" not in first or ":" not in second
+    if end < start and twelve_hour and shorthand:
         # "9-5" and "11-1" mean the afternoon, as people say them
         return start, end + 12 * 60
     return start, end
