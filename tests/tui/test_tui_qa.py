@@ -3,6 +3,8 @@ was seen on screen, kept so it stays fixed."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from textual.color import Color
 from textual.fuzzy import Matcher
@@ -121,3 +123,16 @@ async def test_clicking_a_block_selects_it(seeded: Planner, make_app):
         assert timeline.selected_block == lunch
         await pilot.click(Timeline, offset=(GUTTER + 3, 0))  # the lane titles: no change
         assert timeline.selected_block == lunch
+
+
+async def test_day_notes_are_shown_literally(planner: Planner, make_app):
+    """An imported all-day event ("Holiday") becomes a day note, and the planner showed
+    the day's notes nowhere."""
+    with planner.store.transaction() as txn:
+        txn.put_day(replace(txn.day(TODAY), notes=("[link=x]Holiday", "\x1b]0;pwned\x07Trip")))
+    app = make_app(planner)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        shown = str(app.screen.query_one(DayHeader).render())
+        assert "[link=x]Holiday" in shown
+        assert "Trip" in shown and "\x1b" not in shown and "pwned\x07" not in shown

@@ -1,4 +1,4 @@
-"""The top line: date, the day's mode and its work window."""
+"""The top line: date, the day's mode, its work window and its all-day notes."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from textual.widgets import Static
 
 from flowday.domain.model import fmt_minutes
 from flowday.tui.bridge import DayView
+from flowday.tui.text import literal
 
 
 class DayHeader(Static):
@@ -22,6 +23,8 @@ class DayHeader(Static):
         ]
         if view.day.has_own_window:
             parts.append(Content.styled(" (moved)", "$accent"))
+        if view.day.notes:  # all-day notes, e.g. an imported holiday: data, shown literally
+            parts += [Content(" │ "), literal("✎ " + "; ".join(view.day.notes), "$accent")]
         content = Content("").join(parts)
         if content != getattr(self, "_shown", None):
             self._shown = content
