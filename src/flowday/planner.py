@@ -249,6 +249,8 @@ class Planner:
             raise InputError(
                 f"the work window {fmt_minutes(start)}-{fmt_minutes(end)} is not a time range"
             )
+        if start is not None and end is not None:
+            check_exists(date, start, end, self.config.timezone)  # not a time the clocks skip
         if (start, end) == (self.config.work_start, self.config.work_end):
             start = end = None  # the configured hours: follow settings if they change
         with self.store.transaction() as txn:

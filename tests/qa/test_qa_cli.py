@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import unicodedata
 
 import pytest
 
@@ -86,3 +87,24 @@ def test_a_garbled_flowday_now_is_a_one_line_error(cli) -> None:
     assert result.returncode == 2
     _one_line_error(result)
     assert "FLOWDAY_NOW" in result.stderr
+
+
+def test_list_keeps_the_id_column_aligned_after_wide_characters(cli) -> None:
+    cli("add", "Café ☕ 日本語 9:00-9:30 #work")
+    cli("add", "Plain title here 9:30-10:00 #work")
+    cli("add", "全角" * 40 + " 10:00-10:30 #work")  # longer than the 48-column cap
+    rows = cli("list").stdout.splitlines()[1:]
+    wide = ("W", "F")
+    ends = {sum(2 if unicodedata.east_asian_width(c) in wide else 1 for c in row) for row in rows}
+    assert len(ends) == 1, rows
+    assert "…" in rows[2]
+
+
+def test_work_hours_at_a_time_the_clocks_skip_are_refused(cli) -> None:
+    result = cli("hours", "2:30-10:00", "--date", "2026-03-29", "--force")
+    assert result.returncode == 2
+    _one_line_error(result)
+    assert "does not exist" in result.stderr
+    assert cli("list", "--date", "2026-03-29").stdout.startswith(
+        "Sun 29 Mar 2026 · balance · work 09:00-17:00"
+    )

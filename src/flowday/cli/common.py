@@ -7,6 +7,7 @@ import argparse
 import json
 import os
 import sys
+import unicodedata
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -110,16 +111,41 @@ def day_heading(day: Day, mode: str, window: tuple[int, int]) -> str:
     )
 
 
+def cells(text: str) -> int:
+    """Terminal columns ``text`` takes: wide (CJK, emoji) characters take two, combining
+    and zero-width ones none; ``len`` would misalign the id column after them."""
+    return sum(_char_cells(char) for char in text)
+
+
+def _char_cells(char: str) -> int:
+    if unicodedata.combining(char) or unicodedata.category(char) in ("Mn", "Me", "Cf"):
+        return 0
+    return 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
+
+
+def fit(text: str, width: int) -> str:
+    """``text`` cut to ``width`` columns (with ``…``) and padded to exactly ``width``."""
+    if cells(text) > width:
+        kept, used = [], 0
+        for char in text:
+            if used + _char_cells(char) > width - 1:
+                break
+            kept.append(char)
+            used += _char_cells(char)
+        text = "".join(kept) + "…"
+    return text + " " * (width - cells(text))
+
+
 def block_rows(blocks: list[Block]) -> list[str]:
     """Aligned, readable lines; ``~`` marks a flexible block."""
     if not blocks:
         return ["  (no blocks)"]
-    width = min(max(len(b.title) for b in blocks), 48)
+    width = min(max(cells(b.title) for b in blocks), 48)
     rows = []
     for block in blocks:
-        title = block.title if len(block.title) <= width else block.title[: width - 1] + "…"
         flex = "~" if block.flexible else " "
-        rows.append(f"  {block.span}  {block.sphere.value:<8} {flex} {title:<{width}}  {block.id}")
+        title = fit(block.title, width)
+        rows.append(f"  {block.span}  {block.sphere.value:<8} {flex} {title}  {block.id}")
     return rows
 
 
