@@ -14,6 +14,7 @@ from textual.widgets import Button, Static
 from flowday.domain.model import Sphere
 from flowday.domain.timeparse import parse_clock
 from flowday.planner import Planner
+from flowday.tui.screens import main as main_module
 from flowday.tui.screens.confirm import ConfirmScreen
 from flowday.tui.screens.review import WeeklyReviewScreen
 from flowday.tui.widgets.day_header import DayHeader
@@ -136,3 +137,19 @@ async def test_day_notes_are_shown_literally(planner: Planner, make_app):
         shown = str(app.screen.query_one(DayHeader).render())
         assert "[link=x]Holiday" in shown
         assert "Trip" in shown and "\x1b" not in shown and "pwned\x07" not in shown
+
+
+async def test_delete_of_a_block_gone_elsewhere_does_not_claim_it_deleted(
+    seeded: Planner, make_app, monkeypatch: pytest.MonkeyPatch
+):
+    """d on a block another terminal had just removed said both "no block with id ..."
+    and "Deleted 'Standup' (u undoes)"."""
+    monkeypatch.setattr(main_module, "POLL_SECONDS", 3600)  # the app has not noticed yet
+    app = make_app(seeded)
+    async with app.run_test(size=(100, 30)) as pilot:
+        standup = app.screen.query_one(Timeline).selected_block
+        seeded.remove_block(standup.id)  # "flowday rm" elsewhere
+        await pilot.press("d")
+        messages = [n.message for n in app._notifications]
+        assert any("no block with id" in m for m in messages)
+        assert not any(m.startswith("Deleted") for m in messages)

@@ -318,8 +318,12 @@ class MainScreen(Screen[None]):
         block = self._need_block()
         if block is None:
             return
-        self.change("delete", lambda force: self.planner.remove_block(block.id))
-        self.notify(f"Deleted '{block.title}' (u undoes)", markup=False)
+        self.change(
+            "delete",
+            lambda force: self.planner.remove_block(block.id),
+            # only once it is gone: a block removed elsewhere meanwhile is an error instead
+            after=lambda _: self.notify(f"Deleted '{block.title}' (u undoes)", markup=False),
+        )
 
     def _shift(self, label: str, start_delta: int, end_delta: int) -> None:
         block = self._need_block()
