@@ -9,7 +9,7 @@ import pytest
 from textual.color import Color
 from textual.fuzzy import Matcher
 from textual.geometry import Region
-from textual.widgets import Button, Static
+from textual.widgets import Button, DataTable, Static
 
 from flowday.domain.model import Sphere
 from flowday.domain.timeparse import parse_clock
@@ -153,3 +153,13 @@ async def test_delete_of_a_block_gone_elsewhere_does_not_claim_it_deleted(
         messages = [n.message for n in app._notifications]
         assert any("no block with id" in m for m in messages)
         assert not any(m.startswith("Deleted") for m in messages)
+
+
+async def test_help_fits_80_columns(planner: Planner, make_app):
+    """At 80x24 the ? table was wider than its dialog: the tab row read "...and the ru"."""
+    app = make_app(planner)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("question_mark")
+        await pilot.pause()
+        table = app.screen.query_one(DataTable)
+        assert table.virtual_size.width <= table.scrollable_content_region.width

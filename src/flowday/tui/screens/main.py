@@ -66,7 +66,7 @@ class MainScreen(Screen[None]):
         _b("right_square_bracket", "next_day", "Next day", "Go to the next day", show=False),
         _b("t", "today", "Today", "Go to today", show=False),
         _b("g", "goto_date", "Go to", "Go to a date", show=False),
-        _b("m", "switch_mode", "Mode", "Switch the day's mode (shows what breaks first)"),
+        _b("m", "switch_mode", "Mode", "Switch the day's mode (see what breaks first)"),
         _b("s", "schedule_task", "Sched", "Schedule the selected inbox task", show=False),
         _b("p", "plan_inbox", "Plan", "Plan the whole inbox into the day", show=False),
         _b("H", "set_hours", "Hours", "Set this day's work hours (its work window)", show=False),
@@ -529,7 +529,7 @@ class MainScreen(Screen[None]):
             keys = keymap.get(binding.id, binding.key).split(",")
             shown = " / ".join(self.app.get_key_display(Binding(k.strip(), "")) for k in keys)
             rows.append((shown, binding.description, binding.tooltip))
-        rows.append(("tab", "Focus", "Move between the timeline, the inbox and the rules"))
+        rows.append(("tab", "Focus", "Timeline → inbox → rules → timeline"))
         rows.append(("ctrl+p", "Palette", "Find any action, and the theme picker"))
         from flowday.tui.screens.help import HelpScreen
 
