@@ -108,3 +108,15 @@ def test_work_hours_at_a_time_the_clocks_skip_are_refused(cli) -> None:
     assert cli("list", "--date", "2026-03-29").stdout.startswith(
         "Sun 29 Mar 2026 · balance · work 09:00-17:00"
     )
+
+
+def test_list_shows_the_day_notes_an_import_made(cli, tmp_path) -> None:
+    calendar = tmp_path / "holiday.ics"
+    calendar.write_text(
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:qa\r\nBEGIN:VEVENT\r\nUID:h1\r\n"
+        "DTSTART;VALUE=DATE:20261126\r\nDTEND;VALUE=DATE:20261127\r\nSUMMARY:Holiday\r\n"
+        "END:VEVENT\r\nEND:VCALENDAR\r\n"
+    )
+    assert cli("import", str(calendar)).returncode == 0
+    lines = cli("list", "--date", "2026-11-26").stdout.splitlines()
+    assert lines[1:] == ["  ✎ Holiday", "  (no blocks)"]

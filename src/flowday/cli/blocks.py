@@ -88,6 +88,8 @@ def run_list(args: argparse.Namespace, context: Context) -> int:
     day = context.store.day(date)
     planner = context.planner
     print(day_heading(day, planner.mode_of(day), planner.window_of(day)))
+    for note in day.notes:  # all-day notes (an imported holiday): the day's context
+        print(f"  ✎ {note}")
     print("\n".join(block_rows(blocks)))
     return 0
 
