@@ -168,7 +168,9 @@ class Planner:
         if end is None:
             end = quick.end if quick.start == start and quick.end is not None else None
         if end is None:
-            end = start + (quick.duration or DEFAULT_BLOCK_MINUTES)
+            # --start alone moves what the text says: "Call 9:00-10:00 --start 11:00" is 11-12
+            length = quick.end - quick.start if quick.start is not None and quick.end else None
+            end = start + (length or quick.duration or DEFAULT_BLOCK_MINUTES)
             if end > MINUTES_PER_DAY:
                 raise InputError(
                     "the block would end after midnight (blocks cannot cross midnight)"
@@ -229,7 +231,8 @@ class Planner:
         after = self.evaluate(day, [*others, block])
         broken = rules.new_hard_violations(before, after)
         if broken and not force:
-            raise RefusedError(refusal_message(broken), broken)
+            hidden = block.id if previous is None else ""  # a refused add stores no id
+            raise RefusedError(refusal_message(broken, hidden), broken)
         if broken:
             day = with_crossings(day, broken, stamp(self.now()), {block.id})
             txn.put_day(day)
@@ -526,6 +529,7 @@ def with_crossings(
     return replace(day, crossings=day.crossings + tuple(crossings))
 
 
-def refusal_message(broken: list[Violation]) -> str:
+def refusal_message(broken: list[Violation], unstored_id: str = "") -> str:
     more = f" (and {len(broken) - 1} more)" if len(broken) > 1 else ""
-    return f"refused: {broken[0].message}{more}; use --force to cross the boundary anyway"
+    message = broken[0].unnamed(unstored_id) if unstored_id else broken[0].message
+    return f"refused: {message}{more}; use --force to cross the boundary anyway"

@@ -42,6 +42,7 @@ def test_add_prints_the_id_and_list_shows_the_block(cli) -> None:
             ("18:00", "19:00", "work"),
         ),
         (["Call 9-10", "--start", "14:00", "--end", "14:30"], ("14:00", "14:30", "work")),
+        (["Call 9:00-10:00", "--start", "11:00"], ("11:00", "12:00", "work")),  # keeps its hour
     ],
 )
 def test_quick_add_forms(cli, args: list[str], expected: tuple[str, str, str]) -> None:
@@ -96,6 +97,7 @@ def test_overlap_is_refused_with_exit_3_naming_the_other_block(cli) -> None:
     clash = cli("add", "Clash 9:10-9:30")
     assert clash.returncode == 3
     assert "Standup" in clash.stderr and first in clash.stderr
+    assert clash.stderr.count("(id ") == 1  # the refused block was never stored: no id for it
     assert len(blocks(cli)) == 1
     forced = cli("add", "Clash 9:10-9:30", "--force")
     assert forced.returncode == 0 and "crossed" in forced.stderr

@@ -155,7 +155,8 @@ def run_export(args: argparse.Namespace, context: Context) -> int:
         return 0
     calendars.write_file(Path(args.file), payload)
     span = f"{first.to_date_string()}..{last.to_date_string()}"
-    print(f"exported {events} events ({span}) to {args.file}")
+    noun = "event" if events == 1 else "events"
+    print(f"exported {events} {noun} ({span}) to {args.file}")
     return 0
 
 

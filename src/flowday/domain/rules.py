@@ -52,6 +52,11 @@ class Violation:
     def key(self) -> tuple[str, tuple[str, ...]]:
         return (self.rule, tuple(sorted(self.blocks)))
 
+    def unnamed(self, block_id: str) -> str:
+        """The message without ``(id X)`` for a block that is not stored (yet): a refused
+        add or a preview must not point people at an id that names nothing."""
+        return self.message.replace(f" (id {block_id})", "")
+
     def to_dict(self) -> dict[str, object]:
         return {
             "rule": self.rule,

@@ -263,10 +263,12 @@ class MainScreen(Screen[None]):
         after = self.planner.evaluate(day, [*blocks, block])
         broken = new_hard_violations(before, after)
         if broken:
-            return literal(f"✖ refused by {broken[0].rule}: {_unnamed(broken[0])}", "bold $error")
+            return literal(
+                f"✖ refused by {broken[0].rule}: {broken[0].unnamed(PREVIEW_ID)}", "bold $error"
+            )
         warnings = [v for v in after if not v.is_hard and block.id in v.blocks]
         if warnings:
-            return literal(f"! {warnings[0].rule}: {_unnamed(warnings[0])}", "$warning")
+            return literal(f"! {warnings[0].rule}: {warnings[0].unnamed(PREVIEW_ID)}", "$warning")
         return literal("✔ allowed", "$success")
 
     @on(Input.Submitted, "#quick-input")
@@ -551,11 +553,6 @@ class MainScreen(Screen[None]):
     @on(OptionList.OptionSelected, "#inbox")
     def task_chosen(self) -> None:
         self.action_schedule_task()
-
-
-def _unnamed(violation: Violation) -> str:
-    """The rule's message without the id of the block that is only being previewed."""
-    return violation.message.replace(f" (id {PREVIEW_ID})", "")
 
 
 def _existing_file(text: str) -> Path:
