@@ -20,7 +20,6 @@ import os
 import random
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -31,7 +30,8 @@ import pendulum
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from bench_store import DAY_PLAN, TODAY  # noqa: E402  (one generated history for every bench)
+from bench_store import DAY_PLAN, TODAY  # noqa: E402
+from bench_store import time_command as time_store_command  # noqa: E402  (one generated history for every bench)
 
 from flowday import reviews  # noqa: E402
 from flowday.config import from_mapping  # noqa: E402
@@ -83,16 +83,7 @@ def build_history(root: Path, years: int) -> tuple[int, int]:
 
 
 def time_command(data_dir: Path, cache: Path, *args: str) -> float:
-    env = {**os.environ, "FLOWDAY_DATA_DIR": str(data_dir), "FLOWDAY_NOW": "2026-11-25T10:00",
-           "FLOWDAY_TZ": "Europe/Berlin", "PYTHONPATH": str(ROOT / "src"),
-           "FLOWDAY_CACHE_DIR": str(cache)}  # fmt: skip
-    began = time.perf_counter()
-    result = subprocess.run([sys.executable, "-m", "flowday", *args], env=env,
-                            capture_output=True, text=True)  # fmt: skip
-    elapsed = time.perf_counter() - began
-    if result.returncode != 0:
-        raise SystemExit(f"flowday {' '.join(args)} failed: {result.stderr}")
-    return elapsed
+    return time_store_command(data_dir, *args, env_extra={"FLOWDAY_CACHE_DIR": str(cache)})
 
 
 def phases(data_dir: Path, cache: Path) -> dict[str, float]:

@@ -60,9 +60,11 @@ def build_history(root: Path, years: int) -> int:
     return count
 
 
-def time_command(data_dir: Path, *args: str) -> float:
+def time_command(data_dir: Path, *args: str, env_extra: dict[str, str] | None = None) -> float:
+    """Wall time of one real `flowday` run, as a user starts it."""
     env = {**os.environ, "FLOWDAY_DATA_DIR": str(data_dir), "FLOWDAY_NOW": "2026-11-25T10:00",
-           "FLOWDAY_TZ": "Europe/Berlin", "PYTHONPATH": str(ROOT / "src")}  # fmt: skip
+           "FLOWDAY_TZ": "Europe/Berlin", "PYTHONPATH": str(ROOT / "src"),
+           **(env_extra or {})}  # fmt: skip
     began = time.perf_counter()
     result = subprocess.run([sys.executable, "-m", "flowday", *args], env=env,
                             capture_output=True, text=True)  # fmt: skip

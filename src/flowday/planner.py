@@ -474,18 +474,6 @@ class Planner:
                     days[key] = day
         return Snapshot(blocks=blocks, days=days, tasks=self.store.tasks() if tasks else None)
 
-    def restore(self, snapshot: Snapshot) -> None:
-        """Deprecated for undo (it would drop blocks another process added meanwhile):
-        use :meth:`revert`. Puts the snapshotted days back exactly."""
-        with self.store.transaction() as txn:
-            for key, blocks in snapshot.blocks.items():
-                date = pendulum.parse(key).date()  # type: ignore[union-attr]
-                for block in txn.blocks_on(date):
-                    txn.delete_block(block.id, date)
-                for block in blocks:
-                    txn.put_block(block)
-                txn.put_day(snapshot.days[key])
-
     def revert(self, before: Snapshot, after: Snapshot) -> None:
         """Undo one change: put back what differs between ``before`` and ``after`` (both
         taken around the change) and leave everything else alone — so a block another
