@@ -53,6 +53,7 @@ from typing import Any
 import icalendar
 import pendulum
 import recurring_ical_events
+from icalendar.timezone import tzp
 
 from flowday.domain import rules
 from flowday.domain.errors import FlowdayError, InputError
@@ -209,6 +210,10 @@ def parse_calendar(raw: bytes, name: str = "calendar") -> icalendar.Calendar:
         )
     if len(re.findall(r"^BEGIN:", text, re.IGNORECASE | re.MULTILINE)) > MAX_EVENTS * 4:
         raise InputError(f"{name} holds more than {MAX_EVENTS} events; import a shorter period")
+    text = _without_unsafe_timezones(text)
+    # icalendar keeps the zones a file defines in one process-wide cache keyed by TZID: start
+    # every file afresh, so one file's (odd) definition never changes how the next is read
+    tzp.use_zoneinfo()
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -224,10 +229,84 @@ def parse_calendar(raw: bytes, name: str = "calendar") -> icalendar.Calendar:
     for extra in calendars[1:]:
         for component in extra.subcomponents:
             calendar.add_component(component)
-    events = [c for c in calendar.subcomponents if c.name == "VEVENT"]
+    # a broken file can nest an event inside another component; the expander would still
+    # find it, but the safety checks look at top-level events: lift every event to the top
+    events = calendar.walk("VEVENT")
+    for component in calendar.walk():
+        component.subcomponents = [c for c in component.subcomponents if c.name != "VEVENT"]
+    calendar.subcomponents.extend(events)
     if len(events) > MAX_EVENTS:
         raise InputError(f"{name} holds more than {MAX_EVENTS} events; import a shorter period")
     return calendar
+
+
+_FOLD = re.compile(r"\r?\n[ \t]")
+_ZONE_RULE_LISTS = ("BYMONTH", "BYDAY", "BYMONTHDAY", "BYYEARDAY", "BYWEEKNO", "BYSETPOS")
+MAX_ZONE_STEPS = 20_000  # estimated rule iterations for one VTIMEZONE (real ones: ~1,200)
+MAX_ZONE_OBSERVANCES = 500  # STANDARD/DAYLIGHT parts of one VTIMEZONE (full histories: ~200)
+
+
+def _without_unsafe_timezones(text: str) -> str:
+    """The text without VTIMEZONE definitions whose rules would take unbounded work.
+
+    A time zone definition changes its offset by repeat rules, and icalendar (through
+    dateutil) walks those rules from their start every time an event's offset is asked
+    for: a zone that "changes" every second since 1601 hangs the import and eats all
+    memory. Real zones change yearly. An unsafe definition is dropped: events naming a
+    zone the time zone database knows (``Europe/Berlin``, ``W. Europe Standard Time``)
+    still read right, and the others are skipped as having an unknown zone."""
+    if not re.search(r"^BEGIN:VTIMEZONE", text, re.IGNORECASE | re.MULTILINE):
+        return text
+    lines = re.split(r"\r?\n", _FOLD.sub("", text))
+    keep: list[str] = []
+    zone: list[str] | None = None
+    dropped = False
+    for line in lines:
+        upper = line[:16].upper()
+        if zone is None and upper.startswith("BEGIN:VTIMEZONE"):
+            zone = [line]
+        elif zone is not None:
+            zone.append(line)
+            if upper.startswith("END:VTIMEZONE"):
+                if _zone_is_safe(zone):
+                    keep.extend(zone)
+                else:
+                    dropped = True
+                zone = None
+        else:
+            keep.append(line)
+    if zone is not None:  # never closed: the parser says what is wrong with that
+        keep.extend(zone)
+    return "\r\n".join(keep) if dropped else text
+
+
+def _zone_is_safe(lines: list[str]) -> bool:
+    observances = 0
+    steps = 0
+    first_year = 1601
+    for line in lines:
+        name, _, value = line.partition(":")
+        key = name.split(";", 1)[0].strip().upper()
+        if key == "BEGIN" and value.strip().upper() in ("STANDARD", "DAYLIGHT"):
+            observances += 1
+            first_year = 1601
+        elif key == "DTSTART":
+            match = re.match(r"\s*(\d{4})", value)
+            first_year = int(match.group(1)) if match else 1601
+        elif key == "RDATE":
+            steps += value.count(",") + 1
+        elif key == "RRULE":
+            parts = dict(
+                (k.strip().upper(), v.strip())
+                for k, _, v in (p.partition("=") for p in value.split(";"))
+            )
+            if parts.get("FREQ", "").upper() != "YEARLY":
+                return False
+            if {"BYHOUR", "BYMINUTE", "BYSECOND"} & parts.keys():
+                return False
+            per_year = math.prod(len(parts[k].split(",")) for k in _ZONE_RULE_LISTS if k in parts)
+            steps += max(LAST_YEAR - min(max(first_year, 1), LAST_YEAR), 1) * per_year
+    return observances <= MAX_ZONE_OBSERVANCES and steps <= MAX_ZONE_STEPS
 
 
 def calendar_identity(calendar: icalendar.Calendar, path: Path) -> str:
@@ -435,6 +514,10 @@ def _prepare(
                 start = start.dt
                 if not isinstance(start, dt.date):
                     raise _Unsafe("its start is not a date or time")
+                if isinstance(start, dt.datetime) and start.tzinfo is None:
+                    zone_name = strip_controls(str(component["DTSTART"].params.get("TZID", "")))
+                    if zone_name:  # a zone neither the file nor the tz database defines
+                        raise _Unsafe(f"its time zone {zone_name[:60]!r} is unknown")
                 if not _year_ok(start):
                     raise _Unsafe(f"it is in {start.year} (outside {FIRST_YEAR}-{LAST_YEAR})")
                 if "RECURRENCE-ID" in component:

@@ -17,7 +17,15 @@ from flowday.domain.model import MINUTES_PER_DAY
 from flowday.domain.text import strip_controls
 from flowday.planner import Planner
 
-from .ics_samples import WriteIcs, d, google_calendar, outlook_calendar, vcalendar, vevent
+from .ics_samples import (
+    WriteIcs,
+    d,
+    google_calendar,
+    outlook_calendar,
+    spans,
+    vcalendar,
+    vevent,
+)
 
 BERLIN = pendulum.timezone("Europe/Berlin")
 
@@ -335,6 +343,106 @@ def test_events_without_uid_or_start(planner: Planner, write_ics: WriteIcs) -> N
     assert "no start" in reasons(report)["nostart"]
 
 
+# --- time zone definitions and odd nesting ----------------------------------------------------
+
+
+def custom_zone(tzid: str, offset: str, rule: str = "") -> str:
+    """A VTIMEZONE under a name the tz database does not know, with one fixed offset."""
+    return "\n".join(
+        ["BEGIN:VTIMEZONE", f"TZID:{tzid}", "BEGIN:STANDARD", "DTSTART:16010101T000000",
+         f"TZOFFSETFROM:{offset}", f"TZOFFSETTO:{offset}", *([rule] if rule else []),
+         "END:STANDARD", "END:VTIMEZONE"]
+    )  # fmt: skip
+
+
+def zone_ids(calendar: icalendar.Calendar) -> list[str]:
+    return [str(c["TZID"]) for c in calendar.walk("VTIMEZONE")]
+
+
+def test_a_time_zone_changing_every_second_is_dropped_and_its_events_skipped(
+    planner: Planner, write_ics: WriteIcs
+) -> None:
+    # dateutil walks a zone's rules from 1601 on every lookup: this one would never finish
+    zone = custom_zone("Custom/Fast", "+0100", "RRULE:FREQ=SECONDLY")
+    event = vevent(
+        "fast", "DTSTART;TZID=Custom/Fast:20261201T120000",
+        "DTEND;TZID=Custom/Fast:20261201T130000",
+    )  # fmt: skip
+    text = with_good_event(zone, event)
+    assert zone_ids(calendars.parse_calendar(text.encode())) == []
+    report = run(planner, write_ics(text))
+    assert "time zone 'Custom/Fast' is unknown" in reasons(report)["fast"]
+    assert [b.title for b in planner.store.blocks_on(d("2026-12-01"))] == ["Good"]
+
+
+def test_a_broken_definition_of_a_known_zone_falls_back_to_the_tz_database(
+    planner: Planner, write_ics: WriteIcs
+) -> None:
+    tz = "W. Europe Standard Time"
+    zone = custom_zone(tz, "+0500", "RRULE:FREQ=DAILY;INTERVAL=0")
+    event = vevent("meet", f'DTSTART;TZID="{tz}":20261201T100000',
+                   f'DTEND;TZID="{tz}":20261201T110000', summary="Planning")  # fmt: skip
+    text = vcalendar(zone, event)
+    assert zone_ids(calendars.parse_calendar(text.encode())) == []
+    run(planner, write_ics(text))
+    assert spans(planner, "2026-12-01") == [("10:00-11:00", "Planning", "work")]
+
+
+@pytest.mark.parametrize(
+    "rule",
+    [
+        "RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU",  # what every real zone says
+        "RRULE:FREQ=YEARLY;BYMONTH=4;BYMONTHDAY=8,9,10,11,12,13,14;BYDAY=SU",  # older style
+    ],
+)
+def test_real_world_zone_rules_are_kept(rule: str) -> None:
+    text = vcalendar(custom_zone("Custom/Real", "+0100", rule))
+    assert zone_ids(calendars.parse_calendar(text.encode())) == ["Custom/Real"]
+
+
+@pytest.mark.parametrize(
+    "rule",
+    [
+        "RRULE:FREQ=HOURLY",
+        "RRULE:FREQ=YEARLY;BYHOUR=1,2,3",
+        pytest.param(
+            "RRULE:FREQ=YEARLY;BYYEARDAY=" + ",".join(str(n) for n in range(1, 200)),
+            id="199-days-a-year",
+        ),
+    ],
+)
+def test_zone_rules_that_take_unbounded_work_are_dropped(rule: str) -> None:
+    text = vcalendar(custom_zone("Custom/Odd", "+0100", rule))
+    assert zone_ids(calendars.parse_calendar(text.encode())) == []
+
+
+def test_each_file_reads_its_own_zone_definitions(planner: Planner, write_ics: WriteIcs) -> None:
+    # icalendar caches zones by name for the whole process (the TUI imports many files)
+    def calendar_in(offset: str) -> str:
+        return vcalendar(custom_zone("Custom/Office", offset), vevent(
+            "office", "DTSTART;TZID=Custom/Office:20261201T100000",
+            "DTEND;TZID=Custom/Office:20261201T110000", summary="Office"))  # fmt: skip
+
+    run(planner, write_ics(calendar_in("+0500")))
+    assert [s[:2] for s in spans(planner, "2026-12-01")] == [("06:00-07:00", "Office")]
+    run(planner, write_ics(calendar_in("+0100")))  # the same calendar, its zone corrected
+    assert [s[:2] for s in spans(planner, "2026-12-01")] == [("10:00-11:00", "Office")]
+
+
+def test_an_event_nested_inside_another_is_checked_like_any_other(
+    planner: Planner, write_ics: WriteIcs
+) -> None:
+    inner = vevent("inner", "DTSTART:20261202T090000Z", "RRULE:FREQ=DAILY;INTERVAL=0")
+    outer = vevent("outer", "DTSTART:20261203T090000Z", "DTEND:20261203T100000Z", inner)
+    calendar = calendars.parse_calendar(with_good_event(outer).encode())
+    assert sorted(_uid for _uid in (str(c["UID"]) for c in calendar.subcomponents)) == [
+        "good", "inner", "outer",
+    ]  # fmt: skip
+    report = run(planner, write_ics(with_good_event(outer)))
+    assert "INTERVAL=0" in reasons(report)["inner"]
+    assert [b.title for b in planner.store.blocks_on(d("2026-12-03"))] == ["Meeting"]
+
+
 # --- fuzzing ----------------------------------------------------------------------------------
 
 SAMPLE_LINES = (google_calendar() + outlook_calendar()).splitlines()
@@ -344,6 +452,7 @@ NASTY = [
     "END:VEVENT", "END:VCALENDAR", "DURATION:P-1D", "RECURRENCE-ID:20261202", "\x00\x1b",
     "DTSTART;TZID=Mars/Olympus:20261201T090000", "RRULE:FREQ=HOURLY;COUNT=99999999",
     "RDATE:20261201T090000Z,20261202T090000Z", "STATUS:CANCELLED", "ATTENDEE;PARTSTAT=:x",
+    "RRULE:FREQ=YEARLY;BYHOUR=1,2,3", "BEGIN:VCALENDAR", "TZID:Europe/Berlin",
 ]  # fmt: skip
 
 
