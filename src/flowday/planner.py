@@ -231,8 +231,9 @@ class Planner:
         after = self.evaluate(day, [*others, block])
         broken = rules.new_hard_violations(before, after)
         if broken and not force:
-            hidden = block.id if previous is None else ""  # a refused add stores no id
-            raise RefusedError(refusal_message(broken, hidden), broken)
+            if previous is None:  # a refused add stores nothing: name no id that names nothing
+                broken = [replace(v, message=v.unnamed(block.id)) for v in broken]
+            raise RefusedError(refusal_message(broken), broken)
         if broken:
             day = with_crossings(day, broken, stamp(self.now()), {block.id})
             txn.put_day(day)
@@ -517,7 +518,6 @@ def with_crossings(
     return replace(day, crossings=day.crossings + tuple(crossings))
 
 
-def refusal_message(broken: list[Violation], unstored_id: str = "") -> str:
+def refusal_message(broken: list[Violation]) -> str:
     more = f" (and {len(broken) - 1} more)" if len(broken) > 1 else ""
-    message = broken[0].unnamed(unstored_id) if unstored_id else broken[0].message
-    return f"refused: {message}{more}; use --force to cross the boundary anyway"
+    return f"refused: {broken[0].message}{more}; use --force to cross the boundary anyway"

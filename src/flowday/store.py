@@ -3,6 +3,7 @@
 Layout of the data folder::
 
     .lock                one lock file; every read-modify-write holds it (fcntl.flock)
+    .journal.json        only while a change to several files is being written (see commit)
     tasks.json           the inbox (TinyDB)
     state.json           small app state, e.g. the theme chosen in the app (TinyDB)
     months/2026-11.json  one TinyDB file per month: tables ``blocks`` and ``days``
@@ -152,14 +153,20 @@ def _fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
+_META: dict[str, Any] = {"_meta": {"1": {"schema_version": SCHEMA_VERSION}}}
+_JOURNAL_NAMES = re.compile(r"^(tasks\.json|state\.json|months/\d{4}-\d{2}\.json)$")
+
+
+def _journal_name(root: Path, path: Path) -> str:
+    return path.relative_to(root).as_posix()
+
+
 class _ShardStorage(Storage):
     """TinyDB storage over one validated file, held in memory for one transaction."""
 
     def __init__(self, path: Path, data: dict[str, Any] | None) -> None:
         self.path = path
-        self.data = (
-            data if data is not None else {"_meta": {"1": {"schema_version": SCHEMA_VERSION}}}
-        )
+        self.data = data if data is not None else json.loads(json.dumps(_META))
         self.dirty = False
 
     def read(self) -> dict[str, Any]:
@@ -230,6 +237,10 @@ class Store:
     @property
     def state_path(self) -> Path:
         return self.root / "state.json"
+
+    @property
+    def journal_path(self) -> Path:
+        return self.root / ".journal.json"
 
     def data_files(self) -> list[Path]:
         files = sorted((self.root / "months").glob("*.json"))
@@ -322,6 +333,7 @@ class Store:
         """Hold the lock, read fresh under it, write every touched file atomically on exit.
         Nothing is written when the body raises."""
         with self._locked():
+            self._finish_interrupted_commit()
             txn = Transaction(self)
             yield txn
             txn.commit()
@@ -332,6 +344,14 @@ class Store:
         first kept as ``NAME.corrupt-<stamp>``, so the store can be used again."""
         problems: list[tuple[Path, str]] = []
         with self._locked():
+            try:
+                self._finish_interrupted_commit()
+            except StoreError as exc:
+                if repair and self.journal_path.exists() and "newer flowday" not in str(exc):
+                    kept = self._keep_aside(self.journal_path)
+                    problems.append((self.journal_path, f"kept as {kept.name}"))
+                else:
+                    problems.append((self.journal_path, str(exc)))
             for path in self.data_files():
                 try:
                     data = load_json_file(path)
@@ -345,17 +365,20 @@ class Store:
                         problems.append((path, str(exc)))
                         continue  # never set aside a newer store: upgrading is the fix
                     if repair:
-                        kept = path.with_name(
-                            f"{path.name}.corrupt-{time.strftime('%Y%m%dT%H%M%S')}"
-                        )
-                        os.replace(path, kept)
-                        _fsync_dir(path.parent)
+                        kept = self._keep_aside(path)
                         problems.append((path, f"kept as {kept.name}"))
                     else:
                         problems.append((path, str(exc)))
         return problems
 
     # internals
+    @staticmethod
+    def _keep_aside(path: Path) -> Path:
+        kept = path.with_name(f"{path.name}.corrupt-{time.strftime('%Y%m%dT%H%M%S')}")
+        os.replace(path, kept)
+        _fsync_dir(path.parent)
+        return kept
+
     @contextlib.contextmanager
     def _locked(self) -> Iterator[None]:
         try:
@@ -371,11 +394,48 @@ class Store:
             fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
             handle.close()
 
+    def _finish_interrupted_commit(self) -> None:
+        """Replay the journal a writer left behind (call holding the lock). It only exists
+        while a writer holds the lock, so one seen under the lock is from a writer that died
+        between files: every file it names is written again with its new contents."""
+        try:
+            raw = self.journal_path.read_bytes()
+        except FileNotFoundError:
+            return
+        except OSError as exc:
+            raise StoreError(f"cannot read {self.journal_path}: {exc.strerror or exc}") from None
+        try:
+            journal = json.loads(raw, parse_constant=_reject_constant, parse_float=_finite_float)
+            files = journal["files"]
+            version = journal["_meta"]["1"]["schema_version"]
+        except (ValueError, TypeError, KeyError, RecursionError):
+            files, version = None, None
+        if isinstance(version, int) and version > SCHEMA_VERSION:
+            raise StoreError(
+                f"{self.journal_path} was written by a newer flowday; upgrade flowday — "
+                "nothing was touched"
+            )
+        if not isinstance(files, dict) or not all(
+            _JOURNAL_NAMES.match(name)
+            and isinstance(data, dict)
+            and _parse_store_file(json.dumps(data).encode())[1] is None
+            for name, data in files.items()
+        ):
+            raise StoreError(
+                f"{self.journal_path} is damaged; it was left untouched — move it aside to "
+                "use the data folder (the last change before a crash may be half done)"
+            )
+        for name, data in files.items():
+            write_atomically(self.root / name, data)
+        self.journal_path.unlink()
+        _fsync_dir(self.root)
+
     def _clean_stale_temp_files(self) -> None:
         # Temp files only exist while a writer holds the lock; any seen under it are leftovers
         # of a process that died mid-write.
         try:
             with self._locked():
+                self._finish_interrupted_commit()
                 for folder in (self.root, self.root / "months"):
                     for leftover in folder.glob(f".*{_TEMP_MARK}*"):
                         with contextlib.suppress(OSError):
@@ -483,7 +543,16 @@ class Transaction:
         table.insert(merged)
 
     def commit(self) -> None:
-        # Moves write the destination month first: a crash between the two files can leave
-        # a duplicate, never a lost block.
-        for path in [*dict.fromkeys(self._written), *self._shards]:
+        order = [*dict.fromkeys([*self._written, *self._shards])]
+        dirty = [path for path in order if self._shards[path].storage.dirty]
+        if len(dirty) > 1:
+            # One file is replaced atomically; several are not. Write their new contents to
+            # the journal first: a crash between two files is finished from it by the next
+            # transaction (or start), so a move across months never leaves a duplicate.
+            files = {_journal_name(self.store.root, p): self._shards[p].storage.data for p in dirty}
+            write_atomically(self.store.journal_path, {**_META, "files": files})
+        for path in dirty:
             self._shards[path].storage.flush()
+        if len(dirty) > 1:
+            self.store.journal_path.unlink()
+            _fsync_dir(self.store.root)

@@ -102,6 +102,10 @@ def test_share_text_and_freebusy(cli: CliRunner, tmp_path: Path) -> None:
     assert len(week.stdout.splitlines()) == 7 and week.stdout.startswith("Wed 25 Nov:")
     (freebusy,) = icalendar.Calendar.from_ical((tmp_path / "fb.ics").read_bytes()).walk("VFREEBUSY")
     assert freebusy["FREEBUSY"].to_ical() == b"20261126T130000Z/20261126T140000Z"
+    piped = cli("share", "--week", "--ics", "-")  # stdout is the calendar alone
+    (freebusy,) = icalendar.Calendar.from_ical(piped.stdout).walk("VFREEBUSY")
+    assert freebusy["FREEBUSY"].to_ical() == b"20261126T130000Z/20261126T140000Z"
+    assert piped.stderr.startswith("Wed 25 Nov:") and len(piped.stderr.splitlines()) == 7
     both = cli("share", "--date", "2026-12-02", "--week")
     assert both.returncode == 2  # one or the other
 

@@ -16,6 +16,7 @@ from flowday.store import Store, load_json_file
 SRC = Path(__file__).resolve().parents[2] / "src"
 WRITER = Path(__file__).with_name("writer.py")
 KILLS = 100
+MOVE_KILLS = 40
 
 
 def start_writer(data_dir: Path, label: str, count: int) -> subprocess.Popen[str]:
@@ -55,6 +56,29 @@ def test_sigkill_at_random_moments_never_corrupts_or_loses(tmp_path: Path) -> No
     assert not [p for p in (data_dir / "months").iterdir() if p.name.startswith(".")]
     assert len(confirmed) >= KILLS
     print(f"{KILLS} kills, {len(confirmed)} confirmed edits, {len(torn_writes)} torn writes")
+
+
+def test_sigkill_during_moves_across_months_never_duplicates_or_loses(tmp_path: Path) -> None:
+    data_dir = tmp_path / "data"
+    rng = random.Random(20261126)
+    finished = 0  # kills that landed between the two month files (the journal finished them)
+    for _ in range(MOVE_KILLS):
+        writer = start_writer(data_dir, "mover", 10_000)
+        assert writer.stdout is not None
+        block_id = writer.stdout.readline().strip()
+        time.sleep(rng.uniform(0, 0.03))
+        writer.send_signal(signal.SIGKILL)
+        writer.communicate()
+        finished += (data_dir / ".journal.json").exists()
+        Store(data_dir)  # the next start finishes a move the kill interrupted
+        copies = [
+            doc["id"]
+            for path in (data_dir / "months").glob("*.json")
+            for doc in (load_json_file(path) or {}).get("blocks", {}).values()
+            if doc["id"] == block_id
+        ]
+        assert copies == [block_id], f"{len(copies)} copies of the moved block"
+    print(f"{MOVE_KILLS} kills during moves, {finished} finished from the journal")
 
 
 def test_two_processes_writing_at_once_lose_nothing(tmp_path: Path) -> None:

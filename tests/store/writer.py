@@ -1,5 +1,6 @@
 """A writer process for the crash and concurrency tests: adds blocks one transaction at a
-time and prints each id only after its transaction has committed ("confirmed")."""
+time and prints each id only after its transaction has committed ("confirmed"); as
+``mover``, moves one block between two months again and again."""
 
 from __future__ import annotations
 
@@ -21,6 +22,18 @@ def main() -> None:
     planner = Planner(
         Store(data_dir), config, FixedClock(pendulum.datetime(2026, 11, 25, tz="UTC"))
     )
+    if label == "mover":  # one block moved back and forth between two month files
+        block = planner.add_block(
+            pendulum.date(2026, 11, 10), title="Mover", start=600, end=660, sphere=Sphere.WORK,
+            force=True,
+        ).block  # fmt: skip
+        assert block is not None
+        print(block.id, flush=True)
+        for index in range(count):
+            month = 12 if index % 2 == 0 else 11
+            planner.edit_block(block.id, date=pendulum.date(2026, month, 10), force=True)
+            print(block.id, flush=True)
+        return
     for index in range(count):
         date = pendulum.date(2026, 11, 1 + index % 28)
         result = planner.add_block(

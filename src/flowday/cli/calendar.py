@@ -167,7 +167,9 @@ def run_share(args: argparse.Namespace, context: Context) -> int:
     dates = [first.add(days=n) for n in range(7 if args.week else 1)]
     if not 1900 <= dates[0].year <= 2200:
         raise InputError(f"{dates[0].to_date_string()} is outside 1900-2200")
-    print(calendars.share_text(context.planner, dates, details=args.details))
+    # with --ics -, stdout is the calendar alone (it is piped somewhere): the text goes aside
+    text_to = sys.stderr if args.ics == "-" else sys.stdout
+    print(calendars.share_text(context.planner, dates, details=args.details), file=text_to)
     if args.ics:
         payload = calendars.freebusy_calendar(context.planner, dates).to_ical()
         if args.ics == "-":

@@ -1,0 +1,143 @@
+"""Transactions over several files: a crash between two files is finished by the next
+writer (or the next start) from the journal, so a move across months never leaves a
+duplicate and a task scheduled from the inbox never exists twice."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pendulum
+import pytest
+
+import flowday.store as store_module
+from flowday.domain.model import Sphere
+from flowday.planner import Planner
+from flowday.store import Store, StoreError
+
+NOV = pendulum.date(2026, 11, 25)
+DEC = pendulum.date(2026, 12, 2)
+
+
+class Crash(BaseException):
+    """The process dying: nothing after it runs (BaseException: no handler catches it)."""
+
+
+@pytest.fixture
+def crash_after(monkeypatch: pytest.MonkeyPatch) -> Iterator[object]:
+    """``crash_after(n)``: the (n+1)-th atomic file write dies before it starts."""
+    real = store_module.write_atomically
+    written: list[str] = []
+
+    def arm(allowed: int) -> list[str]:
+        def write(path: Path, data: dict) -> None:
+            if len(written) >= allowed:
+                raise Crash
+            written.append(path.name)
+            real(path, data)
+
+        monkeypatch.setattr(store_module, "write_atomically", write)
+        return written
+
+    yield arm
+    monkeypatch.setattr(store_module, "write_atomically", real)
+
+
+def ids_in(store: Store, path: Path) -> list[str]:
+    data = json.loads(path.read_text())
+    return [r["id"] for r in data.get("blocks", {}).values()]
+
+
+def add_in_november(planner: Planner) -> str:
+    block = planner.add_block(NOV, title="Review", start=600, end=660, sphere=Sphere.WORK).block
+    assert block is not None
+    return block.id
+
+
+def test_a_crash_between_two_months_is_finished_at_the_next_start(
+    planner: Planner, store: Store, crash_after
+) -> None:
+    block_id = add_in_november(planner)
+    written = crash_after(2)  # the journal and December land; November never does
+    with pytest.raises(Crash):
+        planner.edit_block(block_id, date=DEC)
+    assert written == [".journal.json", "2026-12.json"]
+    assert block_id in ids_in(store, store.month_path(NOV))  # the half-done state on disk
+    assert store.journal_path.exists()
+
+    crash_after(10**6)  # a new process: writes work again
+    reopened = Store(store.root)  # e.g. the next `flowday list`
+    assert ids_in(reopened, reopened.month_path(NOV)) == []
+    assert [b.id for b in reopened.blocks_on(DEC)] == [block_id]
+    assert not reopened.journal_path.exists()
+
+
+def test_an_open_app_finishes_it_before_its_next_change(
+    planner: Planner, store: Store, crash_after
+) -> None:
+    block_id = add_in_november(planner)
+    crash_after(2)
+    with pytest.raises(Crash):
+        planner.edit_block(block_id, date=DEC)
+    crash_after(10**6)
+    # the same Store object (an app left open) makes its next change: it sees no duplicate
+    planner.add_block(NOV, title="Lunch", start=720, end=780, sphere=Sphere.BREAK)
+    assert [b.title for b in store.blocks_on(NOV)] == ["Lunch"]
+    assert [b.id for b in store.blocks_on(DEC)] == [block_id]
+
+
+def test_a_crash_before_the_journal_lands_changes_nothing(
+    planner: Planner, store: Store, crash_after
+) -> None:
+    block_id = add_in_november(planner)
+    crash_after(0)
+    with pytest.raises(Crash):
+        planner.edit_block(block_id, date=DEC)
+    assert not store.journal_path.exists()
+    reopened = Store(store.root)
+    assert [b.id for b in reopened.blocks_on(NOV)] == [block_id]
+    assert reopened.blocks_on(DEC) == []
+
+
+def test_scheduling_a_task_is_one_change_even_across_a_crash(
+    planner: Planner, store: Store, crash_after
+) -> None:
+    task = planner.add_task("Write report", sphere=Sphere.WORK, estimate=60)
+    written = crash_after(2)
+    with pytest.raises(Crash):
+        planner.schedule_task(task.id, NOV)
+    assert len(written) == 2 and written[0] == ".journal.json"
+    crash_after(10**6)
+    reopened = Store(store.root)
+    assert reopened.tasks() == []  # the task became a block: it is not in the inbox too
+    assert [b.title for b in reopened.blocks_on(NOV)] == ["Write report"]
+
+
+def test_one_file_changes_write_no_journal(planner: Planner, crash_after) -> None:
+    written = crash_after(10**6)
+    add_in_november(planner)
+    assert written == ["2026-11.json"]
+
+
+def test_a_damaged_journal_is_refused_and_left_alone(planner: Planner, store: Store) -> None:
+    block_id = add_in_november(planner)
+    store.journal_path.write_text('{"_meta": {"1": {"schema_version": 1}}, "files": {"../x": {}}}')
+    before = store.month_path(NOV).read_bytes()
+    with pytest.raises(StoreError, match=r"journal\.json is damaged"):
+        planner.edit_block(block_id, title="Renamed")
+    assert store.month_path(NOV).read_bytes() == before
+    assert store.journal_path.exists()
+
+
+def test_doctor_reports_a_damaged_journal_and_repair_keeps_it_aside(
+    planner: Planner, store: Store
+) -> None:
+    add_in_november(planner)
+    store.journal_path.write_text("{not json")
+    assert [p.name for p, _ in store.doctor()] == [".journal.json"]
+    assert store.journal_path.exists()
+    ((_, outcome),) = store.doctor(repair=True)
+    assert outcome.startswith("kept as .journal.json.corrupt-")
+    assert not store.journal_path.exists() and store.doctor() == []
+    planner.add_block(NOV, title="Lunch", start=720, end=780, sphere=Sphere.BREAK)  # usable
