@@ -26,7 +26,6 @@ import json
 import math
 import os
 import re
-import secrets
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -122,7 +121,7 @@ def write_atomically(path: Path, data: dict[str, Any]) -> None:
     """Temp file in the same folder, fsync, ``os.replace``, fsync the folder: a crash at
     any instant leaves either the old or the new file, never a mix."""
     payload = json.dumps(data, ensure_ascii=False, allow_nan=False, separators=(", ", ": "))
-    temp = path.with_name(f".{path.name}{_TEMP_MARK}{os.getpid()}-{secrets.token_hex(3)}")
+    temp = path.with_name(f".{path.name}{_TEMP_MARK}{os.getpid()}-{os.urandom(3).hex()}")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)

@@ -8,11 +8,16 @@ from typing import Any
 
 import pendulum
 
-from flowday import reviews
 from flowday.cli.common import Context, print_json
-from flowday.domain import insights
 from flowday.domain.errors import InputError
-from flowday.domain.insights import PRESENT_CHOICES, PRESENT_LABELS, STRESS_CHOICES, STRESS_LABELS
+from flowday.domain.questions import (
+    PRESENT_CHOICES,
+    PRESENT_LABELS,
+    RATINGS,
+    STRESS_CHOICES,
+    STRESS_LABELS,
+    parse_rating,
+)
 from flowday.domain.timeparse import FIRST_YEAR, fmt_duration
 
 QUESTIONS: dict[str, str] = {
@@ -37,7 +42,7 @@ def register(commands: argparse._SubParsersAction, shared: argparse.ArgumentPars
     reflect.add_argument("--date", help="the day to reflect on (default today)")
     reflect.add_argument("--present", choices=PRESENT_CHOICES, help="when you felt most present")
     reflect.add_argument("--stress", choices=STRESS_CHOICES, help="what stressed you")
-    for name in insights.RATINGS:
+    for name in RATINGS:
         reflect.add_argument(f"--{name}", metavar="N", help=f"{name}, 1-5")
     reflect.add_argument("--note", metavar="TEXT", help="a free note")
     reflect.set_defaults(handler=run_reflect)
@@ -84,7 +89,7 @@ def _ask(name: str, answers: dict[str, Any]) -> None:
             print(f"  choose 1-{len(choices)} or a name ({', '.join(choices)})", file=sys.stderr)
             continue
         try:
-            answers[name] = insights.parse_rating(name, line)
+            answers[name] = parse_rating(name, line)
             return
         except InputError as exc:
             print(f"  {exc}", file=sys.stderr)
@@ -103,13 +108,13 @@ def run_reflect(args: argparse.Namespace, context: Context) -> int:
     answers: dict[str, Any] = {
         "present": args.present,
         "stress": args.stress,
-        **{name: getattr(args, name) for name in insights.RATINGS},
+        **{name: getattr(args, name) for name in RATINGS},
         "note": args.note,
     }
     # flags first, so a bad flag is refused before any question is asked
-    for name in insights.RATINGS:
+    for name in RATINGS:
         if answers[name] is not None:
-            answers[name] = insights.parse_rating(name, answers[name])
+            answers[name] = parse_rating(name, answers[name])
     if date > context.planner.today():
         raise InputError(
             f"{date.to_date_string()} has not happened yet: reflect on today or an earlier day"
@@ -126,6 +131,8 @@ def run_reflect(args: argparse.Namespace, context: Context) -> int:
         )
         for name in missing:
             _ask(name, answers)
+    from flowday import reviews  # loaded only when used: every command starts faster
+
     reviews.save_reflection(context.planner, date, answers)
     print(f"saved the reflection on {date.to_date_string()}")
     return 0
@@ -147,6 +154,8 @@ def stats_range(args: argparse.Namespace, context: Context) -> tuple[pendulum.Da
     last = context.date(args.last) if args.last else today
     if args.first:
         return context.date(args.first), last
+    from flowday import reviews
+
     return min(reviews.history_start(context.planner), last), last
 
 
@@ -156,6 +165,8 @@ def _fmt(value: float | None) -> str:
 
 def run_stats(args: argparse.Namespace, context: Context) -> int:
     first, last = stats_range(args, context)
+    from flowday import reviews
+
     data = reviews.stats(context.planner, first, last)
     if args.json:
         print_json(data)
@@ -189,7 +200,7 @@ def stats_table(data: dict[str, Any]) -> list[str]:
         lines.append("date        mode         work  personal  break  crossed  E P M")
         for day in days:
             figures, answer = day["figures"], day["reflection"]
-            ratings = " ".join(str(answer[k]) for k in insights.RATINGS) if answer else "- - -"
+            ratings = " ".join(str(answer[k]) for k in RATINGS) if answer else "- - -"
             lines.append(
                 f"{day['date']}  {day['mode'][:11]:<11}  {fmt_duration(figures['work']):>5}  "
                 f"{fmt_duration(figures['personal']):>8}  {fmt_duration(figures['break']):>5}  "

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 
 from flowday.cli.common import Context, print_json, warn
-from flowday.themes import DEFAULT_THEME, load_catalog, user_themes_dir
 
 
 def register(commands: argparse._SubParsersAction, shared: argparse.ArgumentParser) -> None:
@@ -22,6 +21,8 @@ def register(commands: argparse._SubParsersAction, shared: argparse.ArgumentPars
 
 
 def run_themes(args: argparse.Namespace, context: Context) -> int:
+    from flowday.themes import DEFAULT_THEME, load_catalog, user_themes_dir  # only when used
+
     catalog = load_catalog()
     for message in catalog.warnings():
         warn(message)

@@ -22,24 +22,22 @@ import pendulum
 
 from flowday.domain.errors import InputError
 from flowday.domain.model import Day, fmt_minutes
+
+# the questions live in their own small module; insights.RATINGS etc. keep working
+from flowday.domain.questions import (  # noqa: F401
+    PRESENT_CHOICES,
+    PRESENT_LABELS,
+    RATING_MAX,
+    RATING_MIN,
+    RATINGS,
+    STRESS_CHOICES,
+    STRESS_LABELS,
+    check_rating,
+    parse_rating,
+)
 from flowday.domain.text import clean_text
 from flowday.domain.timeparse import parse_clock
 
-PRESENT_CHOICES: tuple[str, ...] = ("work", "people", "self", "nowhere")
-PRESENT_LABELS: dict[str, str] = {
-    "work": "at work",
-    "people": "with family and friends",
-    "self": "on my own",
-    "nowhere": "nowhere in particular",
-}
-STRESS_CHOICES: tuple[str, ...] = ("boundaries", "rules", "neither")
-STRESS_LABELS: dict[str, str] = {
-    "boundaries": "blurred boundaries",
-    "rules": "strict rules",
-    "neither": "neither",
-}
-RATINGS: tuple[str, ...] = ("energy", "peace", "meaning")
-RATING_MIN, RATING_MAX = 1, 5
 NOTE_LIMIT = 2000
 
 MIN_REFLECTED_DAYS = 5  # per mode, before any comparison is made
@@ -123,23 +121,6 @@ class Answers:
             "meaning": self.meaning,
             "note": self.note,
         }
-
-
-def check_rating(name: str, value: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise InputError(f"{name} must be a whole number {RATING_MIN}-{RATING_MAX}")
-    if not RATING_MIN <= value <= RATING_MAX:
-        raise InputError(f"{name} must be {RATING_MIN}-{RATING_MAX}, not {value}")
-    return value
-
-
-def parse_rating(name: str, value: Any) -> int:
-    if isinstance(value, int) and not isinstance(value, bool):
-        return check_rating(name, value)
-    text = str(value).strip()
-    if not text.lstrip("-").isdigit():
-        raise InputError(f"{name} must be a whole number {RATING_MIN}-{RATING_MAX}, not {text!r}")
-    return check_rating(name, int(text))
 
 
 # --- one day, as the insights see it ---------------------------------------------------
