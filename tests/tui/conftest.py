@@ -7,6 +7,7 @@ from collections.abc import Callable
 import pendulum
 import pytest
 
+from flowday.domain.clock import FixedClock
 from flowday.domain.model import Sphere
 from flowday.domain.timeparse import parse_clock
 from flowday.planner import Planner
@@ -21,6 +22,13 @@ DAY = [
     ("Code review", "14:00", "15:30", Sphere.WORK, False),
     ("Run", "18:00", "19:00", Sphere.PERSONAL, False),
 ]
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    """08:30 on TODAY: before the day's first block, so the planner opens on Standup (it
+    opens on the block under way or next; tests of that set their own clock)."""
+    return FixedClock(pendulum.datetime(2026, 11, 25, 8, 30, tz="Europe/Berlin"))
 
 
 @pytest.fixture

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import pendulum
+import pytest
 
+from flowday.domain.clock import FixedClock
 from flowday.domain.model import Block, Sphere
 from flowday.domain.timeparse import parse_clock
 from flowday.planner import Planner
@@ -35,6 +37,37 @@ async def test_opens_on_the_date_with_the_first_block_selected(seeded, make_app)
     async with app.run_test(size=(100, 30)):
         assert main(app).date == TODAY
         assert selected(app).title == "Standup"
+
+
+@pytest.mark.parametrize(
+    ("now", "expected"),
+    [("10:00", "Deep work"), ("16:10", "Run"), ("18:30", "Run"), ("21:00", "Run")],
+    ids=["under-way", "next", "under-way-evening", "all-done"],
+)
+async def test_today_opens_on_the_block_under_way_or_next_with_now_in_view(
+    seeded, make_app, now: str, expected: str
+):
+    hour, minute = map(int, now.split(":"))
+    seeded.clock = FixedClock(pendulum.datetime(2026, 11, 25, hour, minute, tz="Europe/Berlin"))
+    app = make_app(seeded)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert selected(app).title == expected
+        timeline = main(app).query_one(Timeline)
+        now_row = next(r.index for r in timeline.layout_data.rows if r.now)
+        top = timeline.scroll_offset.y
+        assert top < now_row < top + timeline.size.height  # the now-line is on screen
+
+
+async def test_another_day_opens_on_its_first_block(seeded, make_app):
+    tomorrow = TODAY.add(days=1)
+    seeded.add_block(tomorrow, title="Dentist", start=480, end=510, sphere=Sphere.PERSONAL)
+    seeded.add_block(tomorrow, title="Late call", start=1200, end=1230, sphere=Sphere.WORK,
+                     force=True)  # fmt: skip
+    seeded.clock = FixedClock(pendulum.datetime(2026, 11, 25, 22, 0, tz="Europe/Berlin"))
+    app = make_app(seeded, tomorrow)
+    async with app.run_test(size=(80, 24)):
+        assert selected(app).title == "Dentist"
 
 
 async def test_j_k_and_arrows_select_blocks(seeded, make_app):

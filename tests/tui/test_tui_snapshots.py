@@ -10,6 +10,7 @@ from dataclasses import replace
 import pendulum
 import pytest
 
+from flowday.domain.clock import FixedClock
 from flowday.domain.model import Block, Sphere, Task
 from flowday.planner import Planner
 from flowday.tui.app import FlowdayApp
@@ -29,6 +30,12 @@ TASKS = [
     ("task0002", "Call mum", Sphere.PERSONAL, 20),
 ]
 STAMP = "2026-11-25T08:00:00Z"
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    """10:00: Deep work is under way, so the planner opens with it selected."""
+    return FixedClock(pendulum.datetime(2026, 11, 25, 10, 0, tz="Europe/Berlin"))
 
 
 def seed(planner: Planner, *, integration: bool) -> None:

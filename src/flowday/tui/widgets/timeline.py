@@ -85,7 +85,7 @@ class Timeline(ScrollView, can_focus=True):
         self.blocks = sorted(blocks, key=lambda b: (b.start, b.end, b.id))
         ids = [b.id for b in self.blocks]
         if self.selected_id not in ids:
-            self.selected_id = self.blocks[0].id if self.blocks else None
+            self.selected_id = self._first_choice(layout)
         self.virtual_size = Size(self.scrollable_content_region.width, len(layout.rows) + 1)
         self._clear_caches()
         if reset_scroll or not self._opened:
@@ -93,6 +93,20 @@ class Timeline(ScrollView, can_focus=True):
             self.call_after_refresh(self._scroll_open)
         self.refresh()
         self.post_message(self.Selected(self, self.selected_block))
+
+    def _first_choice(self, layout: DayLayout) -> str | None:
+        """Today: the block under way or next (what matters now), else the last one.
+        Other days: the first block."""
+        if not self.blocks:
+            return None
+        now_row = next((r.index for r in layout.rows if r.now), None)
+        if now_row is None:
+            return self.blocks[0].id
+        for block in self.blocks:
+            rows = layout.rows_of(block.id)
+            if rows is not None and rows[1] > now_row:
+                return block.id
+        return self.blocks[-1].id
 
     @property
     def selected_block(self) -> Block | None:
@@ -122,8 +136,8 @@ class Timeline(ScrollView, can_focus=True):
         rows = self.layout_data.rows if self.layout_data else ()
         top = next((r.index for r in rows if r.wall >= FIRST_VISIBLE_WALL), 0)
         now_row = next((r.index for r in rows if r.now), None)
-        if now_row is not None:
-            top = max(0, now_row - 3)
+        if now_row is not None:  # a quarter of the screen of what came before, the rest ahead
+            top = max(0, now_row - max(3, self.size.height // 4))
         self.scroll_to(y=top, animate=False, immediate=True)
         self.scroll_to_selected()
 
