@@ -175,14 +175,25 @@ async def test_edit_form_shows_bad_times_inline(seeded, make_app):
 async def test_d_deletes_and_u_ctrl_r_undo_redo(seeded, make_app):
     app = make_app(seeded)
     async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.press("d")
-        assert "Standup" not in spans(seeded)
+        await pilot.press("j", "j", "d")  # Lunch
+        assert "Lunch" not in spans(seeded)
+        assert selected(app).title != "Lunch"
         await pilot.press("u")
-        assert spans(seeded)["Standup"] == "09:00-09:15"
+        assert spans(seeded)["Lunch"] == "12:00-12:45"
+        assert selected(app).title == "Lunch"  # what undo brought back is selected
         await pilot.press("ctrl+r")
-        assert "Standup" not in spans(seeded)
+        assert "Lunch" not in spans(seeded)
         await pilot.press("u")
-        assert "Standup" in spans(seeded)
+        assert "Lunch" in spans(seeded) and selected(app).title == "Lunch"
+
+
+async def test_undoing_a_move_selects_the_block_it_moved_back(seeded, make_app):
+    app = make_app(seeded)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press(*"jjjj", "J", *"kkkk")  # move Run, then select Standup again
+        assert selected(app).title == "Standup"
+        await pilot.press("u")
+        assert spans(seeded)["Run"] == "18:00-19:00" and selected(app).title == "Run"
 
 
 async def test_undo_covers_moves_and_adds(seeded, make_app):

@@ -355,14 +355,27 @@ class MainScreen(Screen[None]):
         self._shift("resize", 0, -STEP)
 
     def action_undo(self) -> None:
+        shown = list(self.query_one(Timeline).blocks)
         label = self.history.undo()
         self.notify(f"Undid {label}" if label else "Nothing to undo", markup=False)
         self.reload()
+        self._select_changed(shown)
 
     def action_redo(self) -> None:
+        shown = list(self.query_one(Timeline).blocks)
         label = self.history.redo()
         self.notify(f"Redid {label}" if label else "Nothing to redo", markup=False)
         self.reload()
+        self._select_changed(shown)
+
+    def _select_changed(self, shown: list[Block]) -> None:
+        """After undo/redo, select the block it brought back or changed (a deleted block
+        that undo restores is what the person wants to look at next)."""
+        timeline = self.query_one(Timeline)
+        before = {block.id: block for block in shown}
+        changed = [block for block in timeline.blocks if before.get(block.id) != block]
+        if changed:
+            timeline.select(changed[0].id)
 
     # --- dates ----------------------------------------------------------------------------
     def go_to(self, date: pendulum.Date) -> None:
