@@ -11,11 +11,23 @@ from pathlib import Path
 
 import pendulum
 import pytest
+from hypothesis import HealthCheck, settings
 
 from flowday.config import Config, from_mapping
 from flowday.domain.clock import FixedClock
 from flowday.planner import Planner
 from flowday.store import Store
+
+# The suite is CI's gate: the same examples on every run, and no clock in a verdict (machines
+# are noisy; speed is measured in bench/). `pytest --hypothesis-profile=explore` searches
+# afresh, with many more examples, when hunting for new failures.
+settings.register_profile(
+    "default", deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.register_profile(
+    "explore", deadline=None, max_examples=500, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.load_profile("default")
 
 SRC = Path(__file__).resolve().parents[1] / "src"
 TZ_NAME = "Europe/Berlin"
