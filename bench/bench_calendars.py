@@ -101,6 +101,16 @@ def cases() -> dict[str, tuple[bytes, tuple[str, ...]]]:
                 for i in range(20)
             ]
         ),
+        "time zone changing every second": vcalendar(
+            "BEGIN:VTIMEZONE\r\nTZID:W. Europe Standard Time\r\nBEGIN:STANDARD\r\n"
+            "DTSTART:16010101T030000\r\nTZOFFSETFROM:+0200\r\nTZOFFSETTO:+0100\r\n"
+            "RRULE:FREQ=SECONDLY\r\nEND:STANDARD\r\nEND:VTIMEZONE\r\n",
+            vevent(
+                "tz",
+                'DTSTART;TZID="W. Europe Standard Time":20261201T100000',
+                'DTEND;TZID="W. Europe Standard Time":20261201T110000',
+            ),
+        ),
         "never matches (30 Feb), DAILY": timed("f", "FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30"),
         "never matches (30 Feb), HOURLY": timed("h", "FREQ=HOURLY;BYMONTH=2;BYMONTHDAY=30"),
         "never matches (BYSETPOS=5)": timed("s", "FREQ=DAILY;BYSETPOS=5"),

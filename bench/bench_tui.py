@@ -51,9 +51,14 @@ Bare().run()
 
 
 def env_for(data: Path) -> dict[str, str]:
+    # The reflection prompt opens by itself over the history's unreflected yesterday: both
+    # stores must open on the main screen for the same first complete screen to be timed.
+    config = data.parent / "bench-config.toml"
+    config.write_text("[reflection]\nenabled = false\n", encoding="utf-8")
     return {
         **os.environ,
         "PYTHONPATH": str(ROOT / "src"),
+        "FLOWDAY_CONFIG": str(config),
         "FLOWDAY_DATA_DIR": str(data),
         "FLOWDAY_NOW": f"{TODAY.to_date_string()}T10:00",
         "FLOWDAY_TZ": "Europe/Berlin",

@@ -260,19 +260,23 @@ def _without_unsafe_timezones(text: str) -> str:
     lines = re.split(r"\r?\n", _FOLD.sub("", text))
     keep: list[str] = []
     zone: list[str] | None = None
+    depth = 0  # a zone nested in a zone is judged (and dropped) with the outer one
     dropped = False
     for line in lines:
         upper = line[:16].upper()
-        if zone is None and upper.startswith("BEGIN:VTIMEZONE"):
-            zone = [line]
+        if upper.startswith("BEGIN:VTIMEZONE"):
+            depth += 1
+            zone = [*(zone or []), line]
         elif zone is not None:
             zone.append(line)
             if upper.startswith("END:VTIMEZONE"):
-                if _zone_is_safe(zone):
-                    keep.extend(zone)
-                else:
-                    dropped = True
-                zone = None
+                depth -= 1
+                if depth == 0:
+                    if _zone_is_safe(zone):
+                        keep.extend(zone)
+                    else:
+                        dropped = True
+                    zone = None
         else:
             keep.append(line)
     if zone is not None:  # never closed: the parser says what is wrong with that

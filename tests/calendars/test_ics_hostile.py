@@ -416,6 +416,16 @@ def test_zone_rules_that_take_unbounded_work_are_dropped(rule: str) -> None:
     assert zone_ids(calendars.parse_calendar(text.encode())) == []
 
 
+def test_a_zone_hiding_its_rule_behind_a_nested_zone_is_still_judged_whole() -> None:
+    nested = "\n".join(
+        ["BEGIN:VTIMEZONE", "TZID:Custom/Outer", "BEGIN:VTIMEZONE", "TZID:Custom/Inner",
+         "END:VTIMEZONE", "BEGIN:STANDARD", "DTSTART:16010101T000000", "TZOFFSETFROM:+0100",
+         "TZOFFSETTO:+0100", "RRULE:FREQ=SECONDLY", "END:STANDARD", "END:VTIMEZONE"]
+    )  # fmt: skip
+    text = vcalendar(nested, custom_zone("Custom/Fine", "+0200"))
+    assert zone_ids(calendars.parse_calendar(text.encode())) == ["Custom/Fine"]
+
+
 def test_each_file_reads_its_own_zone_definitions(planner: Planner, write_ics: WriteIcs) -> None:
     # icalendar caches zones by name for the whole process (the TUI imports many files)
     def calendar_in(offset: str) -> str:
@@ -453,6 +463,7 @@ NASTY = [
     "DTSTART;TZID=Mars/Olympus:20261201T090000", "RRULE:FREQ=HOURLY;COUNT=99999999",
     "RDATE:20261201T090000Z,20261202T090000Z", "STATUS:CANCELLED", "ATTENDEE;PARTSTAT=:x",
     "RRULE:FREQ=YEARLY;BYHOUR=1,2,3", "BEGIN:VCALENDAR", "TZID:Europe/Berlin",
+    "BEGIN:VTIMEZONE", "END:VTIMEZONE", "BEGIN:STANDARD", "END:STANDARD",
 ]  # fmt: skip
 
 
