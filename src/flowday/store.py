@@ -426,8 +426,18 @@ class Store:
             )
         for name, data in files.items():
             write_atomically(self.root / name, data)
-        self.journal_path.unlink()
-        _fsync_dir(self.root)
+        self._drop_journal()
+
+    def _drop_journal(self) -> None:
+        # every file it names is written: a journal left behind would only be replayed,
+        # harmlessly, by the next writer
+        try:
+            self.journal_path.unlink(missing_ok=True)
+            _fsync_dir(self.root)
+        except OSError as exc:
+            raise StoreError(
+                f"cannot remove {self.journal_path}: {exc.strerror or exc}; the change was saved"
+            ) from None
 
     def _clean_stale_temp_files(self) -> None:
         # Temp files only exist while a writer holds the lock; any seen under it are leftovers
@@ -553,5 +563,4 @@ class Transaction:
         for path in dirty:
             self._shards[path].storage.flush()
         if len(dirty) > 1:
-            self.store.journal_path.unlink()
-            _fsync_dir(self.store.root)
+            self.store._drop_journal()
