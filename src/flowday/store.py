@@ -153,7 +153,7 @@ def _fsync_dir(folder: Path) -> None:
 
 
 _META: dict[str, Any] = {"_meta": {"1": {"schema_version": SCHEMA_VERSION}}}
-_JOURNAL_NAMES = re.compile(r"^(tasks\.json|state\.json|months/\d{4}-\d{2}\.json)$")
+_JOURNAL_NAMES = re.compile(r"tasks\.json|state\.json|months/\d{4}-\d{2}\.json")  # fullmatch
 
 
 def _journal_name(root: Path, path: Path) -> str:
@@ -215,7 +215,8 @@ class Store:
     """Blocks, days, tasks and app state, read without locks (files are replaced
     atomically) and written inside :meth:`transaction`."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, *, recover: bool = True) -> None:
+        """``recover=False`` (for ``doctor``) opens a folder whose journal is damaged."""
         self.root = Path(root)
         try:
             (self.root / "months").mkdir(parents=True, exist_ok=True)
@@ -223,7 +224,7 @@ class Store:
             raise StoreError(
                 f"cannot create data folder {self.root}: {exc.strerror or exc}"
             ) from None
-        self._clean_stale_temp_files()
+        self._clean_stale_temp_files(recover)
 
     # paths
     def month_path(self, date: pendulum.Date) -> Path:
@@ -368,6 +369,43 @@ class Store:
                         problems.append((path, f"kept as {kept.name}"))
                     else:
                         problems.append((path, str(exc)))
+            problems.extend(self._duplicated_blocks(repair))
+        return problems
+
+    def _duplicated_blocks(self, repair: bool) -> list[tuple[Path, str]]:
+        """Blocks stored in two months: what a move leaves when its journal was lost (kept
+        aside as damaged). ``repair`` keeps the most recently updated copy."""
+        copies: dict[str, list[tuple[str, Path]]] = {}
+        contents: dict[Path, dict[str, Any]] = {}
+        for path in sorted((self.root / "months").glob("*.json")):
+            try:
+                data = load_json_file(path)
+            except StoreError:
+                continue  # reported above
+            if data is None:
+                continue
+            contents[path] = data
+            for record in data.get("blocks", {}).values():
+                copies.setdefault(str(record.get("id")), []).append(
+                    (str(record.get("updated", "")), path)
+                )
+        problems: list[tuple[Path, str]] = []
+        for block_id, places in copies.items():
+            if len(places) < 2:
+                continue
+            _, keep = max(places)  # newest edit; on a tie, the later month
+            others = sorted({path for _, path in places} - {keep})
+            names = ", ".join(p.name for p in others)
+            if not repair:
+                problems.append((keep, f"block {block_id} is also stored in {names}"))
+                continue
+            for path in others:
+                table = contents[path].get("blocks", {})
+                for key in [k for k, r in table.items() if r.get("id") == block_id]:
+                    del table[key]
+                write_atomically(path, contents[path])
+            kept = f"kept as the one copy of block {block_id} (removed from {names})"
+            problems.append((keep, kept))
         return problems
 
     # internals
@@ -415,18 +453,40 @@ class Store:
                 "nothing was touched"
             )
         if not isinstance(files, dict) or not all(
-            _JOURNAL_NAMES.match(name)
-            and isinstance(data, dict)
-            and _parse_store_file(json.dumps(data).encode())[1] is None
+            isinstance(name, str)
+            and _JOURNAL_NAMES.fullmatch(name)
+            and self._replayable(name, data)
             for name, data in files.items()
         ):
             raise StoreError(
-                f"{self.journal_path} is damaged; it was left untouched — move it aside to "
-                "use the data folder (the last change before a crash may be half done)"
+                f"{self.journal_path} is damaged; it was left untouched — run 'flowday doctor "
+                "--repair' to keep it aside (doctor then finds what the interrupted change left)"
             )
+        for name in files:  # a newer or damaged file is never overwritten, not even from here
+            load_json_file(self.root / name)
         for name, data in files.items():
             write_atomically(self.root / name, data)
         self._drop_journal()
+
+    def _replayable(self, name: str, data: Any) -> bool:
+        """Whether a file's contents in the journal are a store file this flowday writes."""
+        if not isinstance(data, dict):
+            return False
+        parsed, problem = _parse_store_file(json.dumps(data).encode())
+        if (
+            problem
+            or parsed is None
+            or parsed["_meta"]["1"].get("schema_version") != SCHEMA_VERSION
+        ):
+            return False
+        parse = {"blocks": Block.from_dict, "days": Day.from_dict, "tasks": Task.from_dict}
+        try:
+            for table, records in parsed.items():
+                if table in parse and (name.startswith("months/") or table == "tasks"):
+                    _parse_all(self.root / name, parse[table], list(records.values()))
+        except StoreError:
+            return False
+        return True
 
     def _drop_journal(self) -> None:
         # every file it names is written: a journal left behind would only be replayed,
@@ -439,18 +499,22 @@ class Store:
                 f"cannot remove {self.journal_path}: {exc.strerror or exc}; the change was saved"
             ) from None
 
-    def _clean_stale_temp_files(self) -> None:
+    def _clean_stale_temp_files(self, recover: bool) -> None:
         # Temp files only exist while a writer holds the lock; any seen under it are leftovers
-        # of a process that died mid-write.
+        # of a process that died mid-write. A journal is finished first: until it is, the
+        # files may show a change half done (a block in two months), so reading is refused.
         try:
             with self._locked():
-                self._finish_interrupted_commit()
+                if recover:
+                    self._finish_interrupted_commit()
                 for folder in (self.root, self.root / "months"):
                     for leftover in folder.glob(f".*{_TEMP_MARK}*"):
                         with contextlib.suppress(OSError):
                             leftover.unlink()
         except StoreError:
-            pass  # no lock in a read-only folder: it can still be read
+            if recover and self.journal_path.exists():
+                raise
+            # no lock in a read-only folder: it can still be read
 
     def _all_months(self) -> list[pendulum.Date]:
         months = []

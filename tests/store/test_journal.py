@@ -141,3 +141,77 @@ def test_doctor_reports_a_damaged_journal_and_repair_keeps_it_aside(
     assert outcome.startswith("kept as .journal.json.corrupt-")
     assert not store.journal_path.exists() and store.doctor() == []
     planner.add_block(NOV, title="Lunch", start=720, end=780, sphere=Sphere.BREAK)  # usable
+
+
+def journal_naming(store: Store, name: str, data: dict) -> None:
+    journal = {"_meta": {"1": {"schema_version": 1}}, "files": {name: data}}
+    store.journal_path.write_text(json.dumps(journal))
+
+
+@pytest.mark.parametrize(
+    ("name", "data"),
+    [
+        ("months/2026-11.json", {"_meta": {"1": {"schema_version": 99}}}),  # newer
+        ("months/2026-11.json", {"_meta": {"1": {"schema_version": 1}}, "blocks": {"1": {}}}),
+        ("months/2026-11.json\n", {"_meta": {"1": {"schema_version": 1}}}),  # odd name
+        ("../elsewhere.json", {"_meta": {"1": {"schema_version": 1}}}),
+    ],
+    ids=["newer-schema", "bad-record", "name-with-newline", "outside-the-folder"],
+)
+def test_a_journal_that_would_write_a_bad_file_is_never_replayed(
+    planner: Planner, store: Store, name: str, data: dict
+) -> None:
+    add_in_november(planner)
+    before = store.month_path(NOV).read_bytes()
+    journal_naming(store, name, data)
+    with pytest.raises(StoreError, match="is damaged"):
+        Store(store.root)  # even a read (`flowday list`) refuses a half-done change
+    assert store.month_path(NOV).read_bytes() == before
+    assert sorted(p.name for p in (store.root / "months").iterdir()) == ["2026-11.json"]
+
+
+def test_a_journal_never_overwrites_a_newer_file(planner: Planner, store: Store) -> None:
+    add_in_november(planner)
+    newer = json.dumps({"_meta": {"1": {"schema_version": 99}}})
+    store.month_path(DEC).write_text(newer)
+    journal_naming(store, "months/2026-12.json", {"_meta": {"1": {"schema_version": 1}}})
+    with pytest.raises(StoreError, match="newer flowday"):
+        Store(store.root)
+    assert store.month_path(DEC).read_text() == newer
+
+
+def test_repair_after_a_lost_journal_keeps_the_newest_copy_of_a_moved_block(
+    planner: Planner, store: Store, crash_after
+) -> None:
+    block_id = add_in_november(planner)
+    crash_after(2)
+    with pytest.raises(Crash):
+        planner.edit_block(block_id, date=DEC, title="Review (moved)")
+    crash_after(10**6)
+    store.journal_path.write_text("{cut off")  # the journal is lost too: doctor's case
+    with pytest.raises(StoreError):
+        Store(store.root)
+    doctor = Store(store.root, recover=False)
+    found = doctor.doctor()
+    assert (store.journal_path, found[0][1]) == found[0] and "damaged" in found[0][1]
+    assert f"block {block_id} is also stored in 2026-11.json" in [p for _, p in found]
+    repaired = doctor.doctor(repair=True)
+    assert all(outcome.startswith("kept as") for _, outcome in repaired)
+    reopened = Store(store.root)
+    assert reopened.blocks_on(NOV) == []
+    assert [b.title for b in reopened.blocks_on(DEC)] == ["Review (moved)"]
+    assert reopened.doctor() == []
+
+
+def test_cli_refuses_a_damaged_journal_and_doctor_repairs_it(cli, tmp_path: Path) -> None:
+    assert cli("add", "Standup 9:00-9:15 #work").returncode == 0
+    journal = tmp_path / "cli-data" / ".journal.json"
+    journal.write_text("{cut off")
+    listed = cli("list")
+    assert listed.returncode == 4 and listed.stdout == ""
+    assert "journal.json is damaged" in listed.stderr and "doctor --repair" in listed.stderr
+    assert cli("doctor").returncode == 4
+    repaired = cli("doctor", "--repair")
+    assert repaired.returncode == 0, repaired.stdout + repaired.stderr
+    assert "kept as .journal.json.corrupt-" in repaired.stdout
+    assert "Standup" in cli("list").stdout

@@ -160,10 +160,11 @@ def register_doctor(commands: argparse._SubParsersAction, shared: argparse.Argum
 
 
 def run_doctor(args: argparse.Namespace, context: Context) -> int:
-    problems = context.store.doctor(repair=args.repair)
+    # opened without finishing a journal: doctor is what deals with a damaged one
+    problems = Store(context.data_path, recover=False).doctor(repair=args.repair)
     if not problems:
         print(f"all data files in {context.data_path} are readable")
         return 0
     for path, problem in problems:
         print(f"{path}: {problem}")
-    return 0 if args.repair and all("kept as" in p for _, p in problems) else 4
+    return 0 if args.repair and all(p.startswith("kept as") for _, p in problems) else 4
