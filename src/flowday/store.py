@@ -211,6 +211,25 @@ def _parse_all(path: Path, parse: Any, records: list[dict[str, Any]]) -> list[An
         ) from None
 
 
+def _checked_month(path: Path, data: dict[str, Any] | None) -> tuple[list[Block], list[Day]]:
+    """Every block and day of a month file, each record checked: one broken record makes the
+    whole file damaged (refused, never rewritten), wherever in the month it is."""
+    blocks = _parse_all(path, Block.from_dict, _records(data, "blocks"))
+    days = _parse_all(path, Day.from_dict, _records(data, "days"))
+    month = path.stem
+    for item in (*blocks, *days):
+        if _month_key(item.date) != month:
+            raise StoreError(
+                f"{path} holds a record dated {item.date.to_date_string()}, outside its month; "
+                "it was left untouched"
+            )
+    return blocks, days
+
+
+def _checked_tasks(path: Path, data: dict[str, Any] | None) -> list[Task]:
+    return _parse_all(path, Task.from_dict, _records(data, "tasks"))
+
+
 class Store:
     """Blocks, days, tasks and app state, read without locks (files are replaced
     atomically) and written inside :meth:`transaction`."""
@@ -249,41 +268,26 @@ class Store:
     # reads
     def blocks_on(self, date: pendulum.Date) -> list[Block]:
         path = self.month_path(date)
-        day = date.to_date_string()
-        records = [r for r in _records(load_json_file(path), "blocks") if r.get("date") == day]
-        return sorted(_parse_all(path, Block.from_dict, records), key=lambda b: (b.start, b.end))
+        blocks, _ = _checked_month(path, load_json_file(path))
+        return sorted((b for b in blocks if b.date == date), key=lambda b: (b.start, b.end))
 
     def blocks_between(self, first: pendulum.Date, last: pendulum.Date) -> list[Block]:
         blocks: list[Block] = []
-        low, high = first.to_date_string(), last.to_date_string()
         for path in self._month_paths(first, last):
-            records = [
-                r
-                for r in _records(load_json_file(path), "blocks")
-                if low <= str(r.get("date")) <= high
-            ]
-            blocks.extend(_parse_all(path, Block.from_dict, records))
+            month, _ = _checked_month(path, load_json_file(path))
+            blocks.extend(b for b in month if first <= b.date <= last)
         return sorted(blocks, key=lambda b: (b.date, b.start, b.end))
 
     def day(self, date: pendulum.Date) -> Day:
         path = self.month_path(date)
-        key = date.to_date_string()
-        for record in _records(load_json_file(path), "days"):
-            if record.get("date") == key:
-                return _parse_all(path, Day.from_dict, [record])[0]
-        return Day(date=date)
+        _, days = _checked_month(path, load_json_file(path))
+        return next((d for d in days if d.date == date), Day(date=date))
 
     def days_between(self, first: pendulum.Date, last: pendulum.Date) -> dict[str, Day]:
         days: dict[str, Day] = {}
-        low, high = first.to_date_string(), last.to_date_string()
         for path in self._month_paths(first, last):
-            records = [
-                r
-                for r in _records(load_json_file(path), "days")
-                if low <= str(r.get("date")) <= high
-            ]
-            for day in _parse_all(path, Day.from_dict, records):
-                days[day.date.to_date_string()] = day
+            _, month = _checked_month(path, load_json_file(path))
+            days.update((d.date.to_date_string(), d) for d in month if first <= d.date <= last)
         return days
 
     def find_block(self, block_id: str) -> Block | None:
@@ -302,8 +306,7 @@ class Store:
         return None
 
     def tasks(self) -> list[Task]:
-        records = _records(load_json_file(self.tasks_path), "tasks")
-        tasks = _parse_all(self.tasks_path, Task.from_dict, records)
+        tasks = _checked_tasks(self.tasks_path, load_json_file(self.tasks_path))
         return sorted(
             tasks, key=lambda t: (t.priority, t.due or pendulum.date(9999, 12, 31), t.created)
         )
@@ -356,10 +359,9 @@ class Store:
                 try:
                     data = load_json_file(path)
                     if path.parent.name == "months":
-                        _parse_all(path, Block.from_dict, _records(data, "blocks"))
-                        _parse_all(path, Day.from_dict, _records(data, "days"))
+                        _checked_month(path, data)
                     elif path == self.tasks_path:
-                        _parse_all(path, Task.from_dict, _records(data, "tasks"))
+                        _checked_tasks(path, data)
                 except StoreError as exc:
                     if "newer flowday" in str(exc):
                         problems.append((path, str(exc)))
@@ -545,7 +547,13 @@ class Transaction:
 
     def _shard(self, path: Path) -> _Shard:
         if path not in self._shards:
-            self._shards[path] = _Shard(path)
+            shard = _Shard(path)
+            # a file with a broken record is refused before anything is written to it
+            if path.parent.name == "months":
+                _checked_month(path, shard.storage.data)
+            elif path == self.store.tasks_path:
+                _checked_tasks(path, shard.storage.data)
+            self._shards[path] = shard
         return self._shards[path]
 
     # blocks

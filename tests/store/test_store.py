@@ -211,3 +211,29 @@ def test_add_blocks_inserts_many_in_one_transaction(planner: Planner, store: Sto
         txn.add_blocks(blocks)
     stored = store.blocks_between(DATE, DATE.add(days=39))
     assert [b.id for b in stored] == [b.id for b in blocks]
+
+
+@pytest.mark.parametrize(
+    "record",
+    [
+        {"date": "2026-11-26", "title": "no id, start or end"},
+        {"id": "nodate01", "start": "10:00", "end": "11:00", "title": "x", "sphere": "work"},
+        dict(id="wrongmon", date="2026-12-01", start="10:00", end="11:00", title="", sphere="work"),
+    ],
+    ids=["broken-record-on-another-day", "record-without-date", "record-in-the-wrong-month"],
+)
+def test_one_broken_record_makes_the_month_refused_for_reads_and_writes(
+    planner: Planner, store: Store, record: dict
+) -> None:
+    add(planner, 540, 600, "Standup")
+    path = store.month_path(DATE)
+    data = json.loads(path.read_text())
+    data["blocks"]["99"] = record
+    path.write_text(json.dumps(data))
+    before = path.read_bytes()
+    with pytest.raises(StoreError, match=r"2026-11\.json"):
+        store.blocks_on(DATE)  # even a day the broken record is not on
+    with pytest.raises(StoreError, match=r"2026-11\.json"):
+        add(planner, 660, 720, "Later", date=pendulum.date(2026, 11, 27))
+    assert path.read_bytes() == before  # refused, never rewritten
+    assert [p for p, _ in store.doctor()] == [path]
