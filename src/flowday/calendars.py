@@ -508,6 +508,14 @@ def _prepare(
     outside: set[str] = set()
     repeating: set[str] = set()
     total = 0
+    extras: set[int] = set()  # a UID given to several events: the first one counts
+    for uid, components in by_uid.items():
+        masters = [c for c in components if "RECURRENCE-ID" not in c]
+        for extra in masters[1:]:
+            reason = "another event in the file has the same UID; only the first is imported"
+            skipped.append(Skipped(uid, _title_of(extra), reason))
+            extras.add(id(extra))
+        by_uid[uid] = [c for c in components if id(c) not in extras]
     for uid, components in by_uid.items():
         try:
             steps = 0
@@ -564,10 +572,12 @@ def _prepare(
             f"the calendar's repeating events need about {total:,} steps to expand (the bound "
             f"is {MAX_TOTAL_STEPS:,}); export a shorter period from your calendar app"
         )
-    if bad or outside:
+    if bad or outside or extras:
         drop = bad | outside
         calendar.subcomponents = [
-            c for c in calendar.subcomponents if not (c.name == "VEVENT" and _uid_of(c) in drop)
+            c
+            for c in calendar.subcomponents
+            if not (c.name == "VEVENT" and (_uid_of(c) in drop or id(c) in extras))
         ]
     return repeating - bad
 

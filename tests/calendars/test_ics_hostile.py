@@ -426,6 +426,19 @@ def test_a_zone_hiding_its_rule_behind_a_nested_zone_is_still_judged_whole() -> 
     assert zone_ids(calendars.parse_calendar(text.encode())) == ["Custom/Fine"]
 
 
+def test_a_uid_shared_by_two_events_imports_the_first_and_says_so(
+    planner: Planner, write_ics: WriteIcs
+) -> None:
+    first = vevent("dup", "DTSTART:20261202T090000Z", "DTEND:20261202T100000Z", summary="A")
+    second = vevent("dup", "DTSTART:20261203T090000Z", "DTEND:20261203T100000Z", summary="B")
+    report = run(planner, write_ics(vcalendar(first, second)))
+    assert report.added == 1 and [s.title for s in report.skipped] == ["B"]
+    assert "same UID" in reasons(report)["dup"]
+    assert [b.title for b in planner.store.blocks_between(d("2026-12-01"), d("2026-12-31"))] == [
+        "A"
+    ]
+
+
 def test_each_file_reads_its_own_zone_definitions(planner: Planner, write_ics: WriteIcs) -> None:
     # icalendar caches zones by name for the whole process (the TUI imports many files)
     def calendar_in(offset: str) -> str:

@@ -175,3 +175,21 @@ def test_config_work_hours_decide_the_default_sphere(cli, tmp_path) -> None:
     config.write_text('work_hours = "10:00-18:30"\n')
     cli("add", "Evening 18:00-18:30", "--config", str(config))
     assert blocks(cli)[0]["sphere"] == "work"
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("add", "--work", "--personal", "Call 10:00-11:00"),
+        ("bogus",),
+        ("list", "--no-such-flag"),
+        ("reflect", "--present", "bogus"),
+        ("share", "--week", "--date", "2026-12-02"),
+    ],
+    ids=["exclusive-flags", "unknown-command", "unknown-flag", "bad-choice", "week-and-date"],
+)
+def test_bad_usage_is_one_line_and_exit_2(cli, args: tuple[str, ...]) -> None:
+    result = cli(*args)
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr.startswith("flowday: ") and result.stderr.count("\n") == 1, result.stderr
+    assert "--help" in result.stderr

@@ -14,6 +14,7 @@ import argparse
 import os
 import sys
 from collections.abc import Callable, Sequence
+from typing import NoReturn
 
 from flowday import __version__
 from flowday.cli import blocks, calendar, common, reflect, rules, tasks, themes
@@ -31,9 +32,17 @@ COMMAND_MODULES: list[Callable[[argparse._SubParsersAction, argparse.ArgumentPar
 ]
 
 
+class _Parser(argparse.ArgumentParser):
+    """Bad usage is one line, like every other error (the full usage is one --help away)."""
+
+    def error(self, message: str) -> NoReturn:
+        detail = " ".join(message.split())
+        self.exit(2, f"flowday: {detail} (see '{self.prog} --help')\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
     shared = common.shared_options()
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="flowday",
         description="A keyboard-driven daily planner for balance or integration days.",
         parents=[common.shared_options(suppress=False)],
