@@ -126,6 +126,8 @@ def from_mapping(
         try:
             timezone = pendulum.timezone(str(zone_name))
         except Exception:
+            if tz_env:  # the value came from the environment, not from the file
+                raise ConfigError(f"$FLOWDAY_TZ: unknown time zone {zone_name!r}") from None
             raise probe.error(f"unknown time zone {zone_name!r}", "timezone") from None
 
     work_start, work_end = probe.work_start, probe.work_end
@@ -156,7 +158,17 @@ def from_mapping(
     for table_name in ("keymap", "reflection", "modes"):
         if table_name in data and not isinstance(data[table_name], dict):
             raise probe.error(f"[{table_name}] must be a table", table_name)
-    keymap = {str(k): str(v) for k, v in data.get("keymap", {}).items()}
+    keymap = dict(data.get("keymap", {}))
+    for binding_id, keys in keymap.items():
+        if binding_id not in KEYMAP_IDS:
+            raise probe.error(
+                f"unknown binding id {binding_id!r} in [keymap] (the ? screen lists them)",
+                binding_id,
+            )
+        if not isinstance(keys, str) or not keys.strip():
+            raise probe.error(
+                f'keymap.{binding_id} must be keys in quotes, e.g. "n" or "n,ctrl+n"', binding_id
+            )
     reflection = dict(data.get("reflection", {}))
     _check_reflection(probe, reflection)
 
@@ -175,6 +187,15 @@ def from_mapping(
         lines=tuple(text.splitlines()),
     )
 
+
+# the planner's binding ids (its `?` screen shows them); a test keeps this list and the
+# planner's BINDINGS the same, without the CLI having to import Textual to check a config
+KEYMAP_IDS: tuple[str, ...] = (
+    "select_next", "select_previous", "add_block", "add_task", "edit_block", "delete_block",
+    "move_later", "move_earlier", "lengthen", "shorten", "undo", "redo", "previous_day",
+    "next_day", "today", "goto_date", "switch_mode", "schedule_task", "plan_inbox",
+    "set_hours", "import_calendar", "reflection", "weekly_review", "help", "quit",
+)  # fmt: skip
 
 _REFLECTION_CHECKS: dict[str, tuple[str, Any]] = {
     "enabled": ("true or false", lambda v: isinstance(v, bool)),

@@ -40,6 +40,9 @@ def test_full_config_loads(tmp_path: Path) -> None:
         ("[reflection]\nbalance_after = -5\n", 2, "balance_after"),
         ("[reflection]\nwhen = 3\n", 2, "unknown setting reflection.when"),
         ("work_hours = \n", 1, "line 1"),  # TOML syntax error
+        ('[keymap]\nbogus = "x"\n', 2, "unknown binding id 'bogus'"),
+        ("[keymap]\nquit = 5\n", 2, "keymap.quit must be keys in quotes"),
+        ('[keymap]\nmove_later = "n"\nundo = ""\n', 3, "keymap.undo must be keys"),
     ],
 )
 def test_mistakes_name_the_file_and_line(
@@ -51,3 +54,14 @@ def test_mistakes_name_the_file_and_line(
     message = str(caught.value)
     assert str(path) in message and f"line {line}" in message and fragment in message
     assert "\n" not in message
+
+
+def test_a_bad_zone_from_the_environment_is_not_blamed_on_the_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text('timezone = "Europe/Berlin"\n')
+    monkeypatch.setenv("FLOWDAY_TZ", "Mars/Base")
+    with pytest.raises(ConfigError) as raised:
+        load_config(path)
+    assert str(raised.value) == "$FLOWDAY_TZ: unknown time zone 'Mars/Base'"

@@ -182,6 +182,15 @@ async def test_a_damaged_file_from_elsewhere_is_reported_not_fatal(planner: Plan
         assert isinstance(app.screen, MainScreen)
 
 
+def test_the_configs_keymap_ids_are_the_planners_binding_ids() -> None:
+    from flowday.config import KEYMAP_IDS
+    from flowday.tui.screens.main import MainScreen
+    from flowday.tui.widgets.timeline import Timeline
+
+    bindings = [*MainScreen.BINDINGS, *Timeline.BINDINGS, *FlowdayApp.BINDINGS]
+    assert sorted(KEYMAP_IDS) == sorted(b.id for b in bindings if b.id)  # type: ignore[union-attr]
+
+
 def test_unknown_config_keymap_ids_do_not_break(planner: Planner) -> None:
     planner.config = replace(planner.config, keymap={"no_such_action": "z"})
     FlowdayApp(planner, TODAY)  # constructing is enough; set_keymap ignores unknown ids
