@@ -124,3 +124,13 @@ def test_many_conflicts_are_summarised(cli: CliRunner, write_ics: WriteIcs) -> N
     assert day_lines[-1].startswith("  2026-12-03  ... and ")
     assert "more (flowday check --date 2026-12-03)" in day_lines[-1]
     assert "... and 18 more crossings (recorded on their days)" in result.stderr
+
+
+def test_share_to_an_unwritable_path_fails_before_any_output(cli, tmp_path: Path) -> None:
+    result = cli("share", "--ics", str(tmp_path / "no" / "such" / "folder" / "fb.ics"))
+    assert result.returncode == 2 and result.stdout == "" and result.stderr.count("\n") == 1
+
+
+def test_export_with_an_empty_sphere_list_is_refused(cli) -> None:
+    result = cli("export", "-", "--sphere", ",")
+    assert result.returncode == 2 and result.stdout == "" and "--sphere" in result.stderr

@@ -215,3 +215,10 @@ def test_cli_refuses_a_damaged_journal_and_doctor_repairs_it(cli, tmp_path: Path
     assert repaired.returncode == 0, repaired.stdout + repaired.stderr
     assert "kept as .journal.json.corrupt-" in repaired.stdout
     assert "Standup" in cli("list").stdout
+
+
+def test_doctor_names_each_damaged_file_once(cli, tmp_path: Path) -> None:
+    assert cli("add", "Standup 9:00-9:15 #work").returncode == 0
+    (tmp_path / "cli-data" / "tasks.json").write_text("garbage")
+    found = cli("doctor")
+    assert found.returncode == 4 and found.stdout.count("tasks.json") == 1, found.stdout

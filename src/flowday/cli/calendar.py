@@ -146,6 +146,8 @@ def run_export(args: argparse.Namespace, context: Context) -> int:
     spheres = [
         Sphere.parse(name) for value in args.sphere for name in value.split(",") if name.strip()
     ]
+    if args.sphere and not spheres:
+        raise InputError("--sphere needs a sphere: work, personal or break (comma-separated)")
     calendar = calendars.export_calendar(context.planner, first, last, spheres=spheres)
     payload = calendar.to_ical()
     events = sum(1 for c in calendar.subcomponents if c.name == "VEVENT")
@@ -167,13 +169,13 @@ def run_share(args: argparse.Namespace, context: Context) -> int:
     dates = [first.add(days=n) for n in range(7 if args.week else 1)]
     if not 1900 <= dates[0].year <= 2200:
         raise InputError(f"{dates[0].to_date_string()} is outside 1900-2200")
-    # with --ics -, stdout is the calendar alone (it is piped somewhere): the text goes aside
-    text_to = sys.stderr if args.ics == "-" else sys.stdout
-    print(calendars.share_text(context.planner, dates, details=args.details), file=text_to)
-    if args.ics:
+    text = calendars.share_text(context.planner, dates, details=args.details)
+    if args.ics:  # the file first: a path that cannot be written fails before any output
         payload = calendars.freebusy_calendar(context.planner, dates).to_ical()
-        if args.ics == "-":
-            sys.stdout.buffer.write(payload)
-        else:
+        if args.ics != "-":
             calendars.write_file(Path(args.ics), payload)
+    # with --ics -, stdout is the calendar alone (it is piped somewhere): the text goes aside
+    print(text, file=sys.stderr if args.ics == "-" else sys.stdout)
+    if args.ics == "-":
+        sys.stdout.buffer.write(payload)
     return 0

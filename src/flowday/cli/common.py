@@ -166,5 +166,6 @@ def run_doctor(args: argparse.Namespace, context: Context) -> int:
         print(f"all data files in {context.data_path} are readable")
         return 0
     for path, problem in problems:
-        print(f"{path}: {problem}")
+        # store errors already name their file
+        print(problem if problem.startswith(str(path)) else f"{path}: {problem}")
     return 0 if args.repair and all(p.startswith("kept as") for _, p in problems) else 4
