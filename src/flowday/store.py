@@ -65,12 +65,25 @@ def _finite_float(text: str) -> float:
 
 def load_json_file(path: Path) -> dict[str, Any] | None:
     """Read and validate one store file; ``None`` when it does not exist yet."""
+    return _read_store_file(path)[1]
+
+
+FileIdentity = tuple[int, int, int]  # inode, mtime_ns, size of the bytes actually read
+
+
+def _read_store_file(path: Path) -> tuple[FileIdentity | None, dict[str, Any] | None]:
     try:
-        raw = path.read_bytes()
+        with open(path, "rb") as handle:
+            stat = os.fstat(handle.fileno())
+            raw = handle.read()
     except FileNotFoundError:
-        return None
+        return None, None
     except OSError as exc:
         raise StoreError(f"cannot read {path}: {exc.strerror or exc}") from None
+    return (stat.st_ino, stat.st_mtime_ns, stat.st_size), _validated(path, raw)
+
+
+def _validated(path: Path, raw: bytes) -> dict[str, Any]:
     data, problem = _parse_store_file(raw)
     if problem or data is None:
         raise StoreError(
@@ -237,6 +250,7 @@ class Store:
     def __init__(self, root: Path, *, recover: bool = True) -> None:
         """``recover=False`` (for ``doctor``) opens a folder whose journal is damaged."""
         self.root = Path(root)
+        self._months: dict[Path, tuple[FileIdentity, tuple[list[Block], list[Day]]]] = {}
         try:
             (self.root / "months").mkdir(parents=True, exist_ok=True)
         except OSError as exc:
@@ -266,27 +280,42 @@ class Store:
         return [p for p in (self.tasks_path, self.state_path) if p.exists()] + files
 
     # reads
+    def _month(self, path: Path) -> tuple[list[Block], list[Day]]:
+        """A month file's checked records, parsed once per version of the file: files are
+        only ever replaced (a new inode), so the identity of the bytes read is a safe key."""
+        cached = self._months.get(path)
+        if cached is not None:
+            try:
+                stat = path.stat()
+            except FileNotFoundError:
+                stat = None
+            if stat and cached[0] == (stat.st_ino, stat.st_mtime_ns, stat.st_size):
+                return cached[1]
+        identity, data = _read_store_file(path)
+        month = _checked_month(path, data)
+        if identity is not None:
+            self._months[path] = (identity, month)
+        return month
+
     def blocks_on(self, date: pendulum.Date) -> list[Block]:
-        path = self.month_path(date)
-        blocks, _ = _checked_month(path, load_json_file(path))
+        blocks, _ = self._month(self.month_path(date))
         return sorted((b for b in blocks if b.date == date), key=lambda b: (b.start, b.end))
 
     def blocks_between(self, first: pendulum.Date, last: pendulum.Date) -> list[Block]:
         blocks: list[Block] = []
         for path in self._month_paths(first, last):
-            month, _ = _checked_month(path, load_json_file(path))
+            month, _ = self._month(path)
             blocks.extend(b for b in month if first <= b.date <= last)
         return sorted(blocks, key=lambda b: (b.date, b.start, b.end))
 
     def day(self, date: pendulum.Date) -> Day:
-        path = self.month_path(date)
-        _, days = _checked_month(path, load_json_file(path))
+        _, days = self._month(self.month_path(date))
         return next((d for d in days if d.date == date), Day(date=date))
 
     def days_between(self, first: pendulum.Date, last: pendulum.Date) -> dict[str, Day]:
         days: dict[str, Day] = {}
         for path in self._month_paths(first, last):
-            _, month = _checked_month(path, load_json_file(path))
+            _, month = self._month(path)
             days.update((d.date.to_date_string(), d) for d in month if first <= d.date <= last)
         return days
 
