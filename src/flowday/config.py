@@ -162,7 +162,7 @@ def from_mapping(
     for binding_id, keys in keymap.items():
         if binding_id not in KEYMAP_IDS:
             raise probe.error(
-                f"unknown binding id {binding_id!r} in [keymap] (the ? screen lists them)",
+                f"unknown binding id {binding_id!r} in [keymap] (the README lists them)",
                 binding_id,
             )
         if not isinstance(keys, str) or not keys.strip():
@@ -188,7 +188,7 @@ def from_mapping(
     )
 
 
-# the planner's binding ids (its `?` screen shows them); a test keeps this list and the
+# the planner's binding ids (listed in the README); a test keeps this list and the
 # planner's BINDINGS the same, without the CLI having to import Textual to check a config
 KEYMAP_IDS: tuple[str, ...] = (
     "select_next", "select_previous", "add_block", "add_task", "edit_block", "delete_block",

@@ -4,8 +4,8 @@ are enforced the same way from both. Domain + store, no UI."""
 from __future__ import annotations
 
 from collections.abc import Collection
-from dataclasses import dataclass, field, replace
-from typing import Any
+from dataclasses import dataclass, field, fields, replace
+from typing import Any, TypeVar
 
 import pendulum
 
@@ -477,32 +477,68 @@ class Planner:
 
     def revert(self, before: Snapshot, after: Snapshot) -> None:
         """Undo one change: put back what differs between ``before`` and ``after`` (both
-        taken around the change) and leave everything else alone — so a block another
-        process added meanwhile survives an undo. Redo is ``revert(after, before)``."""
+        taken around the change), field by field, and leave everything else alone. What
+        another process did meanwhile survives an undo: a block it added, a field it
+        changed since, a block it deleted (not brought back). Redo is ``revert(after,
+        before)``."""
         old = {b.id: b for blocks in before.blocks.values() for b in blocks}
         new = {b.id: b for blocks in after.blocks.values() for b in blocks}
         with self.store.transaction() as txn:
             for block_id in old.keys() | new.keys():
-                if old.get(block_id) == new.get(block_id):
+                was, became = old.get(block_id), new.get(block_id)
+                if was == became:
                     continue
                 current = txn.find_block(block_id)
-                if block_id in old:
-                    txn.put_block(old[block_id], previous_date=current.date if current else None)
-                elif current is not None:
+                if was is not None and became is not None:  # changed: change it back
+                    if current is not None:
+                        restored = _undone(was, became, current)
+                        if restored != current:
+                            txn.put_block(restored, previous_date=current.date)
+                elif was is not None:  # removed by the change: bring it back
+                    if current is None:
+                        txn.put_block(was)
+                elif current is not None:  # added by the change: remove it
                     txn.delete_block(block_id, current.date)
             for key, day in before.days.items():
-                if day != after.days.get(key):
-                    txn.put_day(day)
+                changed_day = after.days.get(key)
+                if changed_day is not None and day != changed_day:
+                    current_day = txn.day(day.date)
+                    restored_day = _undone(day, changed_day, current_day)
+                    if restored_day != current_day:
+                        txn.put_day(restored_day)
             if before.tasks is not None and after.tasks is not None:
                 old_tasks = {t.id: t for t in before.tasks}
                 new_tasks = {t.id: t for t in after.tasks}
+                current_tasks = {t.id: t for t in txn.tasks()}
                 for task_id in old_tasks.keys() | new_tasks.keys():
-                    if old_tasks.get(task_id) == new_tasks.get(task_id):
+                    was_task, became_task = old_tasks.get(task_id), new_tasks.get(task_id)
+                    if was_task == became_task:
                         continue
-                    if task_id in old_tasks:
-                        txn.put_task(old_tasks[task_id])
-                    else:
+                    current_task = current_tasks.get(task_id)
+                    if was_task is not None and became_task is not None:
+                        if current_task is not None:
+                            txn.put_task(_undone(was_task, became_task, current_task))
+                    elif was_task is not None:
+                        if current_task is None:
+                            txn.put_task(was_task)
+                    elif current_task is not None:
                         txn.delete_task(task_id)
+
+
+_T = TypeVar("_T", Block, Day, Task)
+
+
+def _undone(was: _T, became: _T, current: _T) -> _T:
+    """``current`` with each field the change set (``was`` → ``became``) put back, unless
+    that field was changed again since (elsewhere): the later change wins."""
+    back = {
+        f.name: getattr(was, f.name)
+        for f in fields(was)
+        if f.name != "updated"
+        and getattr(was, f.name) != getattr(became, f.name)
+        and getattr(current, f.name) == getattr(became, f.name)
+    }
+    return replace(current, **back) if back else current
 
 
 def with_crossings(

@@ -173,6 +173,40 @@ def test_revert_undoes_one_change_and_keeps_other_writers_work(
     assert titles == {kept: "Renamed", changed: "Undo me", external: "Added by another process"}
 
 
+def test_undo_keeps_what_another_process_changed_since(planner: Planner, store: Store) -> None:
+    block_id = add(planner, 600, 660, "Solo")
+    before = planner.snapshot(DATE)
+    planner.edit_block(block_id, start=615, end=690)  # the planner moves and resizes it
+    after = planner.snapshot(DATE)
+    planner.edit_block(block_id, title="Renamed elsewhere", end=700)  # another terminal
+    planner.revert(before, after)  # undo the planner's change only
+    (block,) = store.blocks_on(DATE)
+    assert (block.start, block.end, block.title) == (600, 700, "Renamed elsewhere")
+    planner.revert(after, before)  # redo
+    (block,) = store.blocks_on(DATE)
+    assert (block.start, block.end, block.title) == (615, 700, "Renamed elsewhere")
+
+
+def test_undo_never_brings_back_a_block_deleted_elsewhere(planner: Planner, store: Store) -> None:
+    block_id = add(planner, 600, 660, "Solo")
+    before = planner.snapshot(DATE)
+    planner.edit_block(block_id, start=615, end=675)
+    after = planner.snapshot(DATE)
+    planner.remove_block(block_id)  # another terminal: flowday rm
+    planner.revert(before, after)
+    assert store.blocks_on(DATE) == []
+
+
+def test_undo_of_a_mode_switch_keeps_hours_set_elsewhere(planner: Planner, store: Store) -> None:
+    before = planner.snapshot(DATE)
+    planner.set_mode(DATE, "integration")
+    after = planner.snapshot(DATE)
+    planner.set_hours(DATE, 600, 1080)  # another terminal: flowday hours
+    planner.revert(before, after)
+    day = store.day(DATE)
+    assert day.mode != "integration" and (day.work_start, day.work_end) == (600, 1080)
+
+
 def test_revert_of_a_move_across_months(planner: Planner, store: Store) -> None:
     block_id = add(planner, 540, 600)
     new_date = pendulum.date(2027, 1, 4)

@@ -193,10 +193,9 @@ class MainScreen(Screen[None]):
             result = self.history.record(label, dates, lambda: attempt(False))
         except RefusedError as exc:
             broken: list[Violation] = list(exc.violations)
-            names = ", ".join(dict.fromkeys(v.rule for v in broken)) or "a rule"
-            reason = broken[0].message if broken else str(exc)
-            self.notify(f"Refused by {names}: {reason}", title="Refused", severity="error",
-                        markup=False)  # fmt: skip
+            if not broken:
+                self.notify(str(exc), title="Refused", severity="error", markup=False)
+                return
 
             def confirmed(yes: bool | None) -> None:
                 if not yes:
@@ -210,6 +209,8 @@ class MainScreen(Screen[None]):
 
             from flowday.tui.screens.confirm import ConfirmScreen
 
+            # the dialog names each rule and why; earlier toasts would cover those reasons
+            self.app.clear_notifications()
             self.app.push_screen(ConfirmScreen("Cross the boundary anyway?", broken), confirmed)
             return
         except FlowdayError as exc:
