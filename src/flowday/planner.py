@@ -162,9 +162,7 @@ class Planner:
         quick: QuickAdd = parse_quick_add(text)
         start = quick.start if start is None else start
         if start is None:
-            raise InputError(
-                "no start time: write one in the text (e.g. 'Standup 9:00-9:15') or pass --start"
-            )
+            raise InputError("no start time: write one in the text (e.g. 'Standup 9:00-9:15')")
         if end is None:
             end = quick.end if quick.start == start and quick.end is not None else None
         if end is None:
