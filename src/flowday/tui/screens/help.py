@@ -19,6 +19,12 @@ class HelpScreen(ModalScreen[None]):
     AUTO_FOCUS = "#help-table"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q,question_mark", "dismiss(None)", "Close", id="help_close"),
+        # the planner's own movement keys work here too (the table alone knows arrows)
+        Binding("j", "step(1)", "Down", show=False),
+        Binding("k", "step(-1)", "Up", show=False),
+        # the table's own home/end scroll sideways: first and last row are what people want
+        Binding("home,g", "edge(False)", "First", show=False, priority=True),
+        Binding("end,G", "edge(True)", "Last", show=False, priority=True),
     ]
 
     def __init__(self, rows: list[tuple[str, str, str]]) -> None:
@@ -37,3 +43,11 @@ class HelpScreen(ModalScreen[None]):
         table.add_columns("key", "action", "what it does")
         for key, name, tooltip in self.rows:
             table.add_row(Text(plain(key)), Text(plain(name)), Text(plain(tooltip)))
+
+    def action_step(self, rows: int) -> None:
+        table = self.query_one(DataTable)
+        table.move_cursor(row=max(0, min(table.row_count - 1, table.cursor_row + rows)))
+
+    def action_edge(self, last: bool) -> None:
+        table = self.query_one(DataTable)
+        table.move_cursor(row=table.row_count - 1 if last else 0)
