@@ -165,7 +165,11 @@ def _fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
-_META: dict[str, Any] = {"_meta": {"1": {"schema_version": SCHEMA_VERSION}}}
+def _new_file() -> dict[str, Any]:
+    """What every store file (and the journal) starts as: its schema version."""
+    return {"_meta": {"1": {"schema_version": SCHEMA_VERSION}}}
+
+
 _JOURNAL_NAMES = re.compile(r"tasks\.json|state\.json|months/\d{4}-\d{2}\.json")  # fullmatch
 
 
@@ -178,7 +182,7 @@ class _ShardStorage(Storage):
 
     def __init__(self, path: Path, data: dict[str, Any] | None) -> None:
         self.path = path
-        self.data = data if data is not None else json.loads(json.dumps(_META))
+        self.data = data if data is not None else _new_file()
         self.dirty = False
 
     def read(self) -> dict[str, Any]:
@@ -384,10 +388,13 @@ class Store:
                     problems.append((self.journal_path, f"kept as {kept.name}"))
                 else:
                     problems.append((self.journal_path, str(exc)))
+            months: dict[Path, dict[str, Any]] = {}  # every month file that parses
             for path in self.data_files():
                 try:
                     data = load_json_file(path)
                     if path.parent.name == "months":
+                        if data is not None:
+                            months[path] = data
                         _checked_month(path, data)
                     elif path == self.tasks_path:
                         _checked_tasks(path, data)
@@ -397,25 +404,21 @@ class Store:
                         continue  # never set aside a newer store: upgrading is the fix
                     if repair:
                         kept = self._keep_aside(path)
+                        months.pop(path, None)
                         problems.append((path, f"kept as {kept.name}"))
                     else:
                         problems.append((path, str(exc)))
-            problems.extend(self._duplicated_blocks(repair))
+            problems.extend(self._duplicated_blocks(months, repair))
         return problems
 
-    def _duplicated_blocks(self, repair: bool) -> list[tuple[Path, str]]:
+    @staticmethod
+    def _duplicated_blocks(
+        contents: dict[Path, dict[str, Any]], repair: bool
+    ) -> list[tuple[Path, str]]:
         """Blocks stored in two months: what a move leaves when its journal was lost (kept
         aside as damaged). ``repair`` keeps the most recently updated copy."""
         copies: dict[str, list[tuple[str, Path]]] = {}
-        contents: dict[Path, dict[str, Any]] = {}
-        for path in sorted((self.root / "months").glob("*.json")):
-            try:
-                data = load_json_file(path)
-            except StoreError:
-                continue  # reported above
-            if data is None:
-                continue
-            contents[path] = data
+        for path, data in contents.items():
             for record in data.get("blocks", {}).values():
                 copies.setdefault(str(record.get("id")), []).append(
                     (str(record.get("updated", "")), path)
@@ -484,9 +487,7 @@ class Store:
                 "nothing was touched"
             )
         if not isinstance(files, dict) or not all(
-            isinstance(name, str)
-            and _JOURNAL_NAMES.fullmatch(name)
-            and self._replayable(name, data)
+            _JOURNAL_NAMES.fullmatch(name) and self._replayable(name, data)
             for name, data in files.items()
         ):
             raise StoreError(
@@ -500,24 +501,18 @@ class Store:
         self._drop_journal()
 
     def _replayable(self, name: str, data: Any) -> bool:
-        """Whether a file's contents in the journal are a store file this flowday writes."""
-        if not isinstance(data, dict):
-            return False
-        parsed, problem = _parse_store_file(json.dumps(data).encode())
-        if (
-            problem
-            or parsed is None
-            or parsed["_meta"]["1"].get("schema_version") != SCHEMA_VERSION
-        ):
-            return False
-        parse = {"blocks": Block.from_dict, "days": Day.from_dict, "tasks": Task.from_dict}
+        """Whether a file's contents in the journal pass the checks any data file gets, and
+        were written at this flowday's schema."""
+        path = self.root / name
         try:
-            for table, records in parsed.items():
-                if table in parse and (name.startswith("months/") or table == "tasks"):
-                    _parse_all(self.root / name, parse[table], list(records.values()))
+            checked = _validated(path, json.dumps(data).encode())
+            if name.startswith("months/"):
+                _checked_month(path, checked)
+            elif name == "tasks.json":
+                _checked_tasks(path, checked)
         except StoreError:
             return False
-        return True
+        return checked["_meta"]["1"]["schema_version"] == SCHEMA_VERSION
 
     def _drop_journal(self) -> None:
         # every file it names is written: a journal left behind would only be replayed,
@@ -660,7 +655,7 @@ class Transaction:
             # the journal first: a crash between two files is finished from it by the next
             # transaction (or start), so a move across months never leaves a duplicate.
             files = {_journal_name(self.store.root, p): self._shards[p].storage.data for p in dirty}
-            write_atomically(self.store.journal_path, {**_META, "files": files})
+            write_atomically(self.store.journal_path, {**_new_file(), "files": files})
         for path in dirty:
             self._shards[path].storage.flush()
         if len(dirty) > 1:
