@@ -33,12 +33,12 @@ sys.path.insert(0, str(ROOT / "src"))
 from bench_store import DAY_PLAN, TODAY  # noqa: E402
 from bench_store import time_command as time_store_command  # noqa: E402  (one generated history for every bench)
 
-from flowday import reviews  # noqa: E402
+from flowday.application import reviews  # noqa: E402
+from flowday.application.planner import Planner  # noqa: E402
 from flowday.config import from_mapping  # noqa: E402
 from flowday.domain import insights  # noqa: E402
 from flowday.domain.clock import FixedClock  # noqa: E402
 from flowday.domain.model import Block, Crossing, Day  # noqa: E402
-from flowday.planner import Planner  # noqa: E402
 from flowday.store import SCHEMA_VERSION, Store, write_atomically  # noqa: E402
 
 TARGET_SECONDS = 1.0

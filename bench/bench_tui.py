@@ -185,10 +185,10 @@ def seed_day(data: Path) -> None:
     """Short breaks two hours apart: j always has a next block, J/K never collide."""
     import pendulum
 
+    from flowday.application.planner import Planner
     from flowday.config import from_mapping
     from flowday.domain.clock import FixedClock
     from flowday.domain.model import Sphere
-    from flowday.planner import Planner
     from flowday.store import Store
 
     now = pendulum.datetime(TODAY.year, TODAY.month, TODAY.day, 10, tz="Europe/Berlin")

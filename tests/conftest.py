@@ -13,9 +13,9 @@ import pendulum
 import pytest
 from hypothesis import HealthCheck, settings
 
+from flowday.application.planner import Planner
 from flowday.config import Config, from_mapping
 from flowday.domain.clock import FixedClock
-from flowday.planner import Planner
 from flowday.store import Store
 
 # The suite is CI's gate: the same examples on every run, and no clock in a verdict (machines

@@ -38,7 +38,13 @@ def test_domain_is_pure(path: Path) -> None:
     for name in imported_modules(path):
         assert top(name) not in {"textual", "tinydb", "rich"}, f"{path.name} imports {name}"
         assert not name.startswith(
-            ("flowday.store", "flowday.cli", "flowday.tui", "flowday.planner")
+            (
+                "flowday.store",
+                "flowday.cli",
+                "flowday.tui",
+                "flowday.application",
+                "flowday.calendars",
+            )
         ), f"{path.name} imports {name}"
 
 

@@ -55,6 +55,7 @@ import pendulum
 import recurring_ical_events
 from icalendar.timezone import tzp
 
+from flowday.application.planner import Planner, with_crossings
 from flowday.domain import rules
 from flowday.domain.errors import FlowdayError, InputError
 from flowday.domain.model import (
@@ -68,7 +69,6 @@ from flowday.domain.model import (
 from flowday.domain.rules import Violation
 from flowday.domain.text import clean_text, strip_controls
 from flowday.domain.timeparse import Zone, check_exists, instant
-from flowday.planner import Planner, with_crossings
 from flowday.store import Transaction
 
 # --- bounds ---------------------------------------------------------------------------------

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pendulum
 
+from flowday.application.planner import Planner
 from flowday.domain.model import Block
-from flowday.planner import Planner
 
 WriteIcs = Callable[..., Path]  # the write_ics fixture: (text, name=...) -> path
 

@@ -9,10 +9,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from flowday import calendars
+from flowday.application.planner import Planner
 from flowday.config import from_mapping
 from flowday.domain.clock import FixedClock
 from flowday.domain.model import MINUTES_PER_DAY, Block, Sphere
-from flowday.planner import Planner
 from flowday.store import Store
 
 from .ics_samples import WriteIcs, d, google_calendar, vcalendar, vevent

@@ -12,10 +12,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from flowday import calendars
+from flowday.application.planner import Planner
 from flowday.domain.errors import InputError
 from flowday.domain.model import MINUTES_PER_DAY
 from flowday.domain.text import strip_controls
-from flowday.planner import Planner
 
 from .ics_samples import (
     WriteIcs,

@@ -13,8 +13,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from flowday import calendars
+from flowday.application.planner import Planner
 from flowday.domain.model import Sphere
-from flowday.planner import Planner
 
 from .ics_samples import (
     WriteIcs,

@@ -9,8 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from flowday import calendars
+from flowday.application.planner import Planner
 from flowday.domain.model import Block, Sphere
-from flowday.planner import Planner
 
 from .ics_samples import d
 

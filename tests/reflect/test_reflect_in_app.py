@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pendulum
 
+from flowday.application.planner import Planner
 from flowday.domain.model import Sphere
-from flowday.planner import Planner
 from flowday.tui.app import FlowdayApp
 from flowday.tui.screens.reflection import ReflectionScreen
 from flowday.tui.screens.review import WeeklyReviewScreen

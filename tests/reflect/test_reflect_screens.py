@@ -7,11 +7,11 @@ from textual.app import App
 from textual.screen import Screen
 from textual.widgets import Static
 
-from flowday import reviews
+from flowday.application import reviews
+from flowday.application.planner import Planner
 from flowday.config import from_mapping
 from flowday.domain.clock import FixedClock
 from flowday.domain.model import Sphere
-from flowday.planner import Planner
 from flowday.store import Store
 from flowday.tui.screens.reflection import Choice, ReflectionScreen
 from flowday.tui.screens.review import WeeklyReviewScreen

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from textual.app import App
 
-from flowday import reviews
-from flowday.planner import Planner
+from flowday.application import reviews
+from flowday.application.planner import Planner
 from flowday.tui.screens.reflection import ReflectionScreen
 from flowday.tui.screens.review import WeeklyReviewScreen
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 import pendulum
 import pytest
 
-from flowday import reviews
+from flowday.application import reviews
+from flowday.application.planner import Planner
 from flowday.config import from_mapping
 from flowday.domain.clock import FixedClock
 from flowday.domain.errors import InputError
 from flowday.domain.model import Block, Crossing, Day, Sphere
-from flowday.planner import Planner
 from flowday.store import Store
 
 from .reflect_histories import HIGH, LOW, START, answers, write_history

@@ -11,11 +11,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from flowday.application.planner import Planner
 from flowday.config import from_mapping
 from flowday.domain.clock import FixedClock
 from flowday.domain.errors import InputError, RefusedError
 from flowday.domain.model import Sphere
-from flowday.planner import Planner
 from flowday.store import Store
 
 WED = pendulum.date(2026, 11, 25)  # the fixture's today (10:00)

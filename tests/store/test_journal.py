@@ -12,8 +12,8 @@ import pendulum
 import pytest
 
 import flowday.store as store_module
+from flowday.application.planner import Planner
 from flowday.domain.model import Sphere
-from flowday.planner import Planner
 from flowday.store import Store, StoreError
 
 NOV = pendulum.date(2026, 11, 25)

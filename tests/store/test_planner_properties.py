@@ -10,11 +10,11 @@ import pendulum
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from flowday.application.planner import Planner
 from flowday.config import from_mapping
 from flowday.domain.clock import FixedClock
 from flowday.domain.errors import FlowdayError
 from flowday.domain.timeparse import real_minutes
-from flowday.planner import Planner
 from flowday.store import Store
 
 CONFIG = from_mapping({"timezone": "Europe/Berlin"})

@@ -8,8 +8,8 @@ from pathlib import Path
 import pendulum
 import pytest
 
+from flowday.application.planner import Planner
 from flowday.domain.model import Sphere
-from flowday.planner import Planner
 from flowday.store import SCHEMA_VERSION, Store, StoreError, load_json_file
 
 DATE = pendulum.date(2026, 11, 25)

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pendulum
 
+from flowday.application.planner import Planner
 from flowday.config import from_mapping
 from flowday.domain.clock import FixedClock
 from flowday.domain.model import Sphere
-from flowday.planner import Planner
 from flowday.store import Store
 
 

@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
+from flowday.application.planner import Planner
 from flowday.config import Config
 from flowday.domain.clock import FixedClock
-from flowday.planner import Planner
 from flowday.store import Store, StoreError
 from flowday.themes import DEFAULT_THEME, load_catalog
 from flowday.tui.app import FlowdayApp

@@ -9,8 +9,8 @@ import pendulum
 import pytest
 from textual.widgets._toast import Toast
 
+from flowday.application.planner import Planner
 from flowday.domain.model import Block, Sphere
-from flowday.planner import Planner
 from flowday.store import Store
 from flowday.tui.app import FlowdayApp
 from flowday.tui.screens.edit import EditBlockScreen

@@ -10,9 +10,9 @@ from dataclasses import replace
 import pendulum
 import pytest
 
+from flowday.application.planner import Planner
 from flowday.domain.clock import FixedClock
 from flowday.domain.model import Block, Sphere, Task
-from flowday.planner import Planner
 from flowday.tui.app import FlowdayApp
 
 TODAY = pendulum.date(2026, 11, 25)

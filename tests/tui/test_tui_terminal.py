@@ -21,9 +21,9 @@ from pathlib import Path
 
 import pytest
 
+from flowday.application.planner import Planner
 from flowday.config import from_mapping
 from flowday.domain.clock import FixedClock
-from flowday.planner import Planner
 from flowday.store import Store
 
 SRC = Path(__file__).resolve().parents[2] / "src"

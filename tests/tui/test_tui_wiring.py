@@ -8,10 +8,10 @@ from pathlib import Path
 import pendulum
 from textual.widgets import Input
 
+from flowday.application.planner import Planner
 from flowday.config import from_mapping
 from flowday.domain.clock import FixedClock
 from flowday.domain.model import Sphere
-from flowday.planner import Planner
 from flowday.tui.app import FlowdayApp
 from flowday.tui.screens.main import MainScreen
 from flowday.tui.screens.reflection import ReflectionScreen

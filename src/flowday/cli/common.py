@@ -15,12 +15,12 @@ from typing import Any
 
 import pendulum
 
+from flowday.application.planner import Planner
 from flowday.config import Config, load_config
 from flowday.domain.clock import Clock, clock_from_env
 from flowday.domain.model import Block, Day
 from flowday.domain.rules import Violation
 from flowday.domain.timeparse import parse_date
-from flowday.planner import Planner
 from flowday.store import Store
 
 

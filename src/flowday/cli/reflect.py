@@ -131,7 +131,7 @@ def run_reflect(args: argparse.Namespace, context: Context) -> int:
         )
         for name in missing:
             _ask(name, answers)
-    from flowday import reviews  # loaded only when used: every command starts faster
+    from flowday.application import reviews  # loaded only when used: every command starts faster
 
     reviews.save_reflection(context.planner, date, answers)
     print(f"saved the reflection on {date.to_date_string()}")
@@ -154,7 +154,7 @@ def stats_range(args: argparse.Namespace, context: Context) -> tuple[pendulum.Da
     last = context.date(args.last) if args.last else today
     if args.first:
         return context.date(args.first), last
-    from flowday import reviews
+    from flowday.application import reviews
 
     return min(reviews.history_start(context.planner), last), last
 
@@ -165,7 +165,7 @@ def _fmt(value: float | None) -> str:
 
 def run_stats(args: argparse.Namespace, context: Context) -> int:
     first, last = stats_range(args, context)
-    from flowday import reviews
+    from flowday.application import reviews
 
     data = reviews.stats(context.planner, first, last)
     if args.json:

@@ -21,7 +21,7 @@ from textual.filter import Monochrome, NoColor
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
-from flowday.planner import Planner
+from flowday.application.planner import Planner
 from flowday.tui.screens.main import MainScreen
 from flowday.tui.text import plain
 from flowday.tui.theming import install_themes

@@ -1,8 +1,8 @@
 """The main screen: the day's timeline, the side panel and the quick-add line.
 
-Widgets post messages up; this screen calls the planner (through :mod:`flowday.tui.bridge`
-and :class:`History`, so every change can be undone) and then calls the widgets' methods
-down to redraw.
+Widgets post messages up; this screen calls the planner (through
+:mod:`flowday.application.day_screen` and :class:`History`, so every change can be undone)
+and then calls the widgets' methods down to redraw.
 """
 
 from __future__ import annotations
@@ -21,15 +21,15 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Input, OptionList
 
+from flowday.application import day_screen
+from flowday.application.day_screen import DayScreen
+from flowday.application.history import Entry, History
+from flowday.application.planner import Planner
+from flowday.application.reviews import ReflectionPrompts
 from flowday.domain.errors import FlowdayError, InputError, RefusedError
 from flowday.domain.model import MINUTES_PER_DAY, Block, Day, Sphere, fmt_minutes
 from flowday.domain.rules import Violation, new_hard_violations
 from flowday.domain.timeparse import parse_quick_add, parse_span
-from flowday.planner import Planner
-from flowday.reviews import ReflectionPrompts
-from flowday.tui import bridge
-from flowday.tui.bridge import DayView
-from flowday.tui.history import Entry, History
 from flowday.tui.layout import ROW_MINUTES, SPHERE_GLYPHS, build_layout
 from flowday.tui.text import literal
 from flowday.tui.widgets.day_header import DayHeader
@@ -81,7 +81,7 @@ class MainScreen(Screen[None]):
         self.planner = planner
         self.date = date
         self.history = History(planner)
-        self.view: DayView | None = None
+        self.view: DayScreen | None = None
         self._signature: tuple[float, ...] = ()
         self._now_slot = -1
 
@@ -122,7 +122,7 @@ class MainScreen(Screen[None]):
     def reload(self, *, reset_scroll: bool = False) -> None:
         """Read the day afresh and redraw everything (selection kept by block id)."""
         self._signature = self.planner.store.mtime_signature(self.date)
-        view = bridge.load_view(self.planner, self.date)
+        view = day_screen.load_day_screen(self.planner, self.date)
         self.view = view
         self._now_slot = self._slot(view.now)
         layout = build_layout(

@@ -13,7 +13,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from flowday.planner import Planner
+from flowday.application.planner import Planner
 from flowday.tui.text import literal
 
 ModeChoice = tuple[str, bool]  # (mode, apply the fix)

@@ -20,10 +20,10 @@ from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Input, Static
 
-from flowday import reviews
+from flowday.application import reviews
+from flowday.application.planner import Planner
 from flowday.domain import insights
 from flowday.domain.errors import FlowdayError, InputError
-from flowday.planner import Planner
 
 QUESTIONS: dict[str, str] = {
     "present": "When did I feel most present?",

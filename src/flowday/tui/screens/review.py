@@ -17,10 +17,10 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from flowday import reviews
+from flowday.application import reviews
+from flowday.application.planner import Planner
 from flowday.domain import insights
 from flowday.domain.insights import DayRecord, Recommendation
-from flowday.planner import Planner
 
 BAR_CELLS = 20  # a day's row stays within 80 columns (76 inside padding and scrollbar)
 SPHERES = (("work", "█", "#4e8fd6"), ("personal", "▓", "#5fb36b"), ("break", "░", "#d6a84e"))

@@ -5,13 +5,13 @@ from __future__ import annotations
 from textual.content import Content
 from textual.widgets import Static
 
+from flowday.application.day_screen import DayScreen
 from flowday.domain.model import fmt_minutes
-from flowday.tui.bridge import DayView
 from flowday.tui.text import literal
 
 
 class DayHeader(Static):
-    def show(self, view: DayView) -> None:
+    def show(self, view: DayScreen) -> None:
         start, end = view.window
         shape = "woven" if view.woven else "fenced"
         parts = [

@@ -20,12 +20,12 @@ from typing import Any
 import pendulum
 
 from flowday import __version__
+from flowday.application.planner import Planner
 from flowday.domain import figures, insights
 from flowday.domain.errors import InputError
 from flowday.domain.figures import day_figures
 from flowday.domain.insights import Answers, DayRecord
 from flowday.domain.model import Block, Day, Sphere, fmt_minutes, stamp
-from flowday.planner import Planner
 
 
 def min_reflected_days(planner: Planner) -> int:

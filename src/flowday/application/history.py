@@ -14,7 +14,7 @@ from typing import TypeVar
 
 import pendulum
 
-from flowday.planner import Planner, Snapshot
+from flowday.application.planner import Planner, Snapshot
 
 T = TypeVar("T")
 LIMIT = 200

@@ -1,4 +1,5 @@
-"""What the main screen reads from the planner for one date, in one place. No Textual here."""
+"""What the planner screen shows for one date, read from the planner in one place (shared
+by any front end; no Textual here)."""
 
 from __future__ import annotations
 
@@ -6,14 +7,14 @@ from dataclasses import dataclass
 
 import pendulum
 
+from flowday.application.planner import Planner
 from flowday.domain.figures import day_figures
 from flowday.domain.model import Block, Day, Task
 from flowday.domain.rules import Violation
-from flowday.planner import Planner
 
 
 @dataclass(frozen=True)
-class DayView:
+class DayScreen:
     """Everything the main screen shows for one date, read once per refresh."""
 
     date: pendulum.Date
@@ -30,12 +31,12 @@ class DayView:
     woven: bool  # one interleaved lane (integration-like) rather than fenced lanes
 
 
-def load_view(planner: Planner, date: pendulum.Date) -> DayView:
+def load_day_screen(planner: Planner, date: pendulum.Date) -> DayScreen:
     day, violations = planner.check(date)
     blocks = planner.store.blocks_on(date)
     now = planner.now()
     mode = planner.mode_of(day)
-    return DayView(
+    return DayScreen(
         date=date,
         day=day,
         mode=mode,
