@@ -40,9 +40,7 @@ import contextlib
 import datetime as dt
 import hashlib
 import math
-import os
 import re
-import secrets
 import warnings
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
@@ -55,6 +53,7 @@ import pendulum
 import recurring_ical_events
 from icalendar.timezone import tzp
 
+from flowday import safe_write
 from flowday.application.planner import Planner, with_crossings
 from flowday.domain import rules
 from flowday.domain.errors import FlowdayError, InputError
@@ -1303,18 +1302,10 @@ def _note_events(day: Day, now: dt.datetime) -> Iterator[icalendar.Event]:
 
 
 def write_file(path: Path, payload: bytes) -> None:
-    """Temp file beside the target, then ``os.replace``: never a half-written calendar."""
-    path = Path(path)
-    temp = path.with_name(f".{path.name}.tmp-{os.getpid()}-{secrets.token_hex(3)}")
+    """Through the one safe write: never a half-written calendar at the person's path."""
     try:
-        with open(temp, "xb") as handle:
-            handle.write(payload)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temp, path)
+        safe_write.write_atomically(Path(path), payload, permissions=0o666)
     except OSError as exc:
-        with contextlib.suppress(OSError):
-            temp.unlink()
         raise InputError(f"cannot write {_shown(path)}: {exc.strerror or exc}") from None
 
 

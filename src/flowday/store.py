@@ -35,11 +35,11 @@ import pendulum
 from tinydb import Query, TinyDB
 from tinydb.storages import Storage
 
+from flowday import safe_write
 from flowday.domain.errors import FlowdayError
 from flowday.domain.model import Block, Day, Task
 
 SCHEMA_VERSION = 1
-_TEMP_MARK = ".tmp-"
 _MONTH_FILE = re.compile(r"^(\d{4})-(\d{2})\.json$")
 
 
@@ -131,38 +131,16 @@ def _parse_store_file(raw: bytes) -> tuple[dict[str, Any] | None, str | None]:
 
 
 def write_atomically(path: Path, data: dict[str, Any]) -> None:
-    """Temp file in the same folder, fsync, ``os.replace``, fsync the folder: a crash at
-    any instant leaves either the old or the new file, never a mix."""
+    """A store file written with :func:`flowday.safe_write.write_atomically`: a crash at any
+    instant leaves either the old or the new file, never a mix."""
     payload = json.dumps(data, ensure_ascii=False, allow_nan=False, separators=(", ", ": "))
-    temp = path.with_name(f".{path.name}{_TEMP_MARK}{os.getpid()}-{os.urandom(3).hex()}")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                handle.write(payload)
-                handle.flush()
-                os.fsync(handle.fileno())
-        except BaseException:
-            with contextlib.suppress(OSError):
-                temp.unlink()
-            raise
-        os.replace(temp, path)
-        _fsync_dir(path.parent)
+        safe_write.write_atomically(path, payload.encode("utf-8"))
     except OSError as exc:
-        with contextlib.suppress(OSError):
-            temp.unlink()
         raise StoreError(
             f"cannot write {path}: {exc.strerror or exc}; nothing was changed"
         ) from None
-
-
-def _fsync_dir(folder: Path) -> None:
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def _new_file() -> dict[str, Any]:
@@ -447,7 +425,7 @@ class Store:
     def _keep_aside(path: Path) -> Path:
         kept = path.with_name(f"{path.name}.corrupt-{time.strftime('%Y%m%dT%H%M%S')}")
         os.replace(path, kept)
-        _fsync_dir(path.parent)
+        safe_write.fsync_folder(path.parent)
         return kept
 
     @contextlib.contextmanager
@@ -519,7 +497,7 @@ class Store:
         # harmlessly, by the next writer
         try:
             self.journal_path.unlink(missing_ok=True)
-            _fsync_dir(self.root)
+            safe_write.fsync_folder(self.root)
         except OSError as exc:
             raise StoreError(
                 f"cannot remove {self.journal_path}: {exc.strerror or exc}; the change was saved"
@@ -534,7 +512,7 @@ class Store:
                 if recover:
                     self._finish_interrupted_commit()
                 for folder in (self.root, self.root / "months"):
-                    for leftover in folder.glob(f".*{_TEMP_MARK}*"):
+                    for leftover in folder.glob(f".*{safe_write.TEMP_MARK}*"):
                         with contextlib.suppress(OSError):
                             leftover.unlink()
         except StoreError:

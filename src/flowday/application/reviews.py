@@ -19,7 +19,7 @@ from typing import Any
 
 import pendulum
 
-from flowday import __version__
+from flowday import __version__, safe_write
 from flowday.application.planner import Planner
 from flowday.domain import figures, insights
 from flowday.domain.errors import InputError
@@ -200,16 +200,14 @@ class MonthCache:
             return None
 
     def _save(self, month: pendulum.Date, key: list[Any], records: list[DayRecord]) -> None:
-        target = self._file(month)
-        temp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
         payload = {"key": key, "records": [_record_to_json(r) for r in records]}
-        try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            temp.write_text(json.dumps(payload, separators=(",", ":")), "utf-8")
-            os.replace(temp, target)
-        except OSError:
-            with contextlib.suppress(OSError):
-                temp.unlink()
+        # A cache: a failed write only costs speed next time (two processes refreshing at
+        # once each replace the file whole, with their own temp names).
+        with contextlib.suppress(OSError):
+            self.folder.mkdir(parents=True, exist_ok=True)
+            safe_write.write_atomically(
+                self._file(month), json.dumps(payload, separators=(",", ":")).encode("utf-8")
+            )
 
 
 def cache_folder(data_root: Path) -> Path:
