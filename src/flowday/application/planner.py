@@ -3,7 +3,7 @@ are enforced the same way from both. Domain + store, no UI."""
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field, fields, replace
 from typing import Any, TypeVar
 
@@ -44,6 +44,52 @@ class ChangeResult:
     block: Block | None = None
     warnings: list[Violation] = field(default_factory=list)
     crossed: list[Violation] = field(default_factory=list)
+
+
+PREVIEW_ID = "preview"  # the id of a block being typed, never stored
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What the day's rules say of one change: the hard rules it newly breaks (refused
+    unless forced, then recorded as crossings) and everything broken once it is made."""
+
+    broken: list[Violation] = field(default_factory=list)
+    violations: list[Violation] = field(default_factory=list)
+
+    @property
+    def allowed(self) -> bool:
+        return not self.broken
+
+    @property
+    def warnings(self) -> list[Violation]:
+        return [v for v in self.violations if not v.is_hard]
+
+    def unnamed(self, block_id: str) -> Verdict:
+        """The verdict on a block that is not stored (a refused add, a preview): its
+        messages must not point people at an id that names nothing."""
+        return Verdict(
+            broken=[replace(v, message=v.unnamed(block_id)) for v in self.broken],
+            violations=[replace(v, message=v.unnamed(block_id)) for v in self.violations],
+        )
+
+
+@dataclass(frozen=True)
+class BlockPreview:
+    """What adding quick-add ``text`` would store, and the verdict the add would get."""
+
+    block: Block
+    verdict: Verdict
+
+    @property
+    def refusal(self) -> Violation | None:
+        return self.verdict.broken[0] if self.verdict.broken else None
+
+    @property
+    def warning(self) -> Violation | None:
+        """The first warning about the block itself (others were on the day already)."""
+        ours = [v for v in self.verdict.warnings if self.block.id in v.blocks]
+        return ours[0] if ours else None
 
 
 @dataclass(frozen=True)
@@ -140,6 +186,48 @@ class Planner:
         day = self.store.day(date)
         return day, self.evaluate(day, self.store.blocks_on(date))
 
+    # --- the one judge of changes ---------------------------------------------------------
+    def judge(
+        self,
+        day: Day,
+        before: Sequence[Block],
+        after: Sequence[Block],
+        *,
+        changed_day: Day | None = None,
+    ) -> Verdict:
+        """Is this change allowed? ``before``/``after``: the day's blocks around it;
+        ``changed_day``: the day's own settings after it (a new work window), if they
+        change. Every change path asks here: add, edit, move, hours, a mode switch's fix,
+        scheduling, import, and the quick-add preview (which only shows the verdict)."""
+        existing = self.evaluate(day, list(before))
+        violations = self.evaluate(changed_day or day, list(after))
+        return Verdict(rules.new_hard_violations(existing, violations), violations)
+
+    def _settle(
+        self, day: Day, verdict: Verdict, *, force: bool, changed: Collection[str] = ()
+    ) -> Day:
+        """Carry out a verdict: refuse (the caller writes nothing) unless forced; forced,
+        the day with the crossed rules recorded on it, for the caller to store."""
+        if verdict.broken and not force:
+            raise RefusedError(refusal_message(verdict.broken), verdict.broken)
+        if verdict.broken:
+            return with_crossings(day, verdict.broken, stamp(self.now()), changed)
+        return day
+
+    def preview_block(self, date: pendulum.Date, text: str) -> BlockPreview:
+        """The block quick-add ``text`` would add on ``date`` and the verdict that add
+        would get, computed the way :meth:`add_block` computes it. Writes nothing; bad
+        text raises the same :class:`InputError` the add would."""
+        day = self.store.day(date)
+        title, start, end, sphere, flexible = self.parse_block_text(text, day=day)
+        check_exists(date, start, end, self.config.timezone)
+        block = Block(
+            id=PREVIEW_ID, date=date, start=start, end=end, title=title, sphere=sphere,
+            flexible=flexible,
+        )  # fmt: skip
+        blocks = self.store.blocks_on(date)
+        return BlockPreview(block, self.judge(day, blocks, [*blocks, block]).unnamed(block.id))
+
     # --- blocks ---------------------------------------------------------------------------
     def default_sphere(self, day: Day, start: int, end: int) -> Sphere:
         """Work when at least half the block lies inside the work window, else personal."""
@@ -223,21 +311,15 @@ class Planner:
         """Store ``block`` (new, or replacing ``previous``) if the day's rules allow it."""
         day = txn.day(block.date)
         others = [b for b in txn.blocks_on(block.date) if b.id != block.id]
-        before = self.evaluate(
-            day, [*others, previous] if previous and previous.date == block.date else others
-        )
-        after = self.evaluate(day, [*others, block])
-        broken = rules.new_hard_violations(before, after)
-        if broken and not force:
-            if previous is None:  # a refused add stores nothing: name no id that names nothing
-                broken = [replace(v, message=v.unnamed(block.id)) for v in broken]
-            raise RefusedError(refusal_message(broken), broken)
-        if broken:
-            day = with_crossings(day, broken, stamp(self.now()), {block.id})
-            txn.put_day(day)
+        before = [*others, previous] if previous and previous.date == block.date else others
+        verdict = self.judge(day, before, [*others, block])
+        if previous is None and verdict.broken and not force:
+            verdict = verdict.unnamed(block.id)  # refused: name no id that names nothing
+        settled = self._settle(day, verdict, force=force, changed={block.id})
+        if settled != day:
+            txn.put_day(settled)
         txn.put_block(block, previous_date=previous.date if previous else None)
-        warnings = [v for v in after if not v.is_hard]
-        return ChangeResult(block=block, warnings=warnings, crossed=broken)
+        return ChangeResult(block=block, warnings=verdict.warnings, crossed=verdict.broken)
 
     # --- the day's window -----------------------------------------------------------------
     def set_hours(
@@ -258,16 +340,10 @@ class Planner:
         with self.store.transaction() as txn:
             day = txn.day(date)
             blocks = txn.blocks_on(date)
-            before = self.evaluate(day, blocks)
             moved = replace(day, work_start=start, work_end=end)
-            after = self.evaluate(moved, blocks)
-            broken = rules.new_hard_violations(before, after)
-            if broken and not force:
-                raise RefusedError(refusal_message(broken), broken)
-            txn.put_day(with_crossings(moved, broken, stamp(self.now())))
-        return ChangeResult(
-            block=None, warnings=[v for v in after if not v.is_hard], crossed=broken
-        )
+            verdict = self.judge(day, blocks, blocks, changed_day=moved)
+            txn.put_day(self._settle(moved, verdict, force=force))
+        return ChangeResult(block=None, warnings=verdict.warnings, crossed=verdict.broken)
 
     # --- modes ----------------------------------------------------------------------------
     def _require_mode(self, mode: str) -> str:
@@ -300,8 +376,16 @@ class Planner:
                     ),
                 )
                 txn.put_day(day)
-            if fix:
-                for _, new in proposal.moves:
+            if fix and proposal.moves:
+                blocks = txn.blocks_on(date)
+                moved = {new.id: new for _, new in proposal.moves}
+                # the fix may only mend: a move that broke something new is refused whole
+                self._settle(
+                    day,
+                    self.judge(day, blocks, [moved.get(b.id, b) for b in blocks]),
+                    force=False,
+                )
+                for new in moved.values():
                     txn.put_block(new)
         return replace(proposal, switched=switched, fixed=fix)
 
@@ -343,6 +427,8 @@ class Planner:
             for request, block in (outcome.placed if outcome else [])
             if (block.start, block.end) != (request.template.start, request.template.end)
         ]
+        moves, held = self._judged_moves(day, blocks, moves)
+        stuck.update(held)
         final = [b for b in blocks if b.id not in {old.id for old, _ in moves}]
         final += [new for _, new in moves]
         by_id = {b.id: b for b in blocks}
@@ -365,6 +451,28 @@ class Planner:
                     continue
                 listed.add(block_id)
         return moves, unfixable
+
+    def _judged_moves(
+        self, day: Day, blocks: list[Block], moves: list[tuple[Block, Block]]
+    ) -> tuple[list[tuple[Block, Block]], dict[str, str]]:
+        """The fix's moves the judge allows. A move that mends one rule by breaking another
+        (an overlap moved outside the work window, past its limit) is not made: the block
+        stays, with the reason."""
+        held: dict[str, str] = {}
+        while moves:
+            moved = {new.id: new for _, new in moves}
+            verdict = self.judge(day, blocks, [moved.get(b.id, b) for b in blocks])
+            if verdict.allowed:
+                break
+            for violation in verdict.broken:
+                culprits = [i for i in violation.blocks if i in moved] or list(moved)
+                for block_id in culprits:
+                    held.setdefault(
+                        block_id,
+                        f"moving it would break {violation.rule}: {violation.message}",
+                    )
+            moves = [(old, new) for old, new in moves if new.id not in held]
+        return moves, held
 
     def _real_minutes(self, block: Block) -> int:
         from flowday.domain.timeparse import real_minutes
@@ -404,6 +512,13 @@ class Planner:
                 requests,
                 earliest=earliest,
                 latest=mode.planning_end,
+            )
+            blocks = txn.blocks_on(date)
+            # the scheduler only offers allowed slots; the judge has the last word all the same
+            self._settle(
+                day,
+                self.judge(day, blocks, [*blocks, *(block for _, block in outcome.placed)]),
+                force=False,
             )
             by_template = {id(r.template): t for r, t in zip(requests, inbox, strict=True)}
             placed = [(by_template[id(r.template)], b) for r, b in outcome.placed]
@@ -482,21 +597,13 @@ class Planner:
         old = {b.id: b for blocks in before.blocks.values() for b in blocks}
         new = {b.id: b for blocks in after.blocks.values() for b in blocks}
         with self.store.transaction() as txn:
-            for block_id in old.keys() | new.keys():
-                was, became = old.get(block_id), new.get(block_id)
-                if was == became:
-                    continue
-                current = txn.find_block(block_id)
-                if was is not None and became is not None:  # changed: change it back
-                    if current is not None:
-                        restored = _undone(was, became, current)
-                        if restored != current:
-                            txn.put_block(restored, previous_date=current.date)
-                elif was is not None:  # removed by the change: bring it back
-                    if current is None:
-                        txn.put_block(was)
-                elif current is not None:  # added by the change: remove it
-                    txn.delete_block(block_id, current.date)
+            _revert_records(
+                old, new, txn.find_block,
+                put=lambda block, current: txn.put_block(
+                    block, previous_date=current.date if current else None
+                ),
+                delete=lambda current: txn.delete_block(current.id, current.date),
+            )  # fmt: skip
             for key, day in before.days.items():
                 changed_day = after.days.get(key)
                 if changed_day is not None and day != changed_day:
@@ -505,25 +612,46 @@ class Planner:
                     if restored_day != current_day:
                         txn.put_day(restored_day)
             if before.tasks is not None and after.tasks is not None:
-                old_tasks = {t.id: t for t in before.tasks}
-                new_tasks = {t.id: t for t in after.tasks}
                 current_tasks = {t.id: t for t in txn.tasks()}
-                for task_id in old_tasks.keys() | new_tasks.keys():
-                    was_task, became_task = old_tasks.get(task_id), new_tasks.get(task_id)
-                    if was_task == became_task:
-                        continue
-                    current_task = current_tasks.get(task_id)
-                    if was_task is not None and became_task is not None:
-                        if current_task is not None:
-                            txn.put_task(_undone(was_task, became_task, current_task))
-                    elif was_task is not None:
-                        if current_task is None:
-                            txn.put_task(was_task)
-                    elif current_task is not None:
-                        txn.delete_task(task_id)
+                _revert_records(
+                    {t.id: t for t in before.tasks},
+                    {t.id: t for t in after.tasks},
+                    current_tasks.get,
+                    put=lambda task, current: txn.put_task(task),
+                    delete=lambda current: txn.delete_task(current.id),
+                )
 
 
 _T = TypeVar("_T", Block, Day, Task)
+_R = TypeVar("_R", Block, Task)
+
+
+def _revert_records(
+    old: dict[str, _R],
+    new: dict[str, _R],
+    find: Callable[[str], _R | None],
+    *,
+    put: Callable[[_R, _R | None], object],
+    delete: Callable[[_R], object],
+) -> None:
+    """Put back what a change did to records (blocks or tasks), as they are now (``find``):
+    a changed record gets its changed fields back, an added one goes, a removed one comes
+    back unless another process removed it since (then it is gone for good)."""
+    for record_id in old.keys() | new.keys():
+        was, became = old.get(record_id), new.get(record_id)
+        if was == became:
+            continue
+        current = find(record_id)
+        if was is not None and became is not None:  # changed: change it back
+            if current is not None:
+                restored = _undone(was, became, current)
+                if restored != current:
+                    put(restored, current)
+        elif was is not None:  # removed by the change: bring it back
+            if current is None:
+                put(was, None)
+        elif current is not None:  # added by the change: remove it
+            delete(current)
 
 
 def _undone(was: _T, became: _T, current: _T) -> _T:

@@ -24,11 +24,11 @@ from textual.widgets import Footer, Input, OptionList
 from flowday.application import day_screen
 from flowday.application.day_screen import DayScreen
 from flowday.application.history import Entry, History
-from flowday.application.planner import Planner
+from flowday.application.planner import BlockPreview, Planner
 from flowday.application.reviews import ReflectionPrompts
 from flowday.domain.errors import FlowdayError, InputError, RefusedError
-from flowday.domain.model import MINUTES_PER_DAY, Block, Day, Sphere, fmt_minutes
-from flowday.domain.rules import Violation, new_hard_violations
+from flowday.domain.model import MINUTES_PER_DAY, Block, Sphere, fmt_minutes
+from flowday.domain.rules import Violation
 from flowday.domain.timeparse import parse_quick_add, parse_span
 from flowday.tui.layout import ROW_MINUTES, SPHERE_GLYPHS, build_layout
 from flowday.tui.text import literal
@@ -40,7 +40,6 @@ from flowday.tui.widgets.timeline import Timeline
 POLL_SECONDS = 0.5  # external changes show within 2 s; a stat() per file is cheap
 REFLECTION_CHECK_SECONDS = 30  # the evening prompt needs minute precision at most
 STEP = ROW_MINUTES
-PREVIEW_ID = "preview"  # the block being typed; rule messages must not show this id
 
 
 def _b(key: str, action: str, description: str, tooltip: str, *, show: bool = True) -> Binding:
@@ -247,29 +246,21 @@ class MainScreen(Screen[None]):
                 return literal("✖ a task has no time yet: leave the time out, or add a block")
             sphere = quick.sphere or Sphere.WORK
             return literal(f"→ task {SPHERE_GLYPHS[sphere]} {quick.title} · {sphere.value}")
-        day = self.planner.store.day(self.date)
-        title, start, end, sphere, flexible = self.planner.parse_block_text(text, day=day)
-        span = f"{fmt_minutes(start)}-{fmt_minutes(end)}"
-        shown = f"→ {SPHERE_GLYPHS[sphere]} {title} {span} {sphere.value}"
-        shown += " ~flexible" if flexible else ""
-        verdict = self._verdict(day, Block(
-            id=PREVIEW_ID, date=self.date, start=start, end=end, title=title, sphere=sphere,
-            flexible=flexible,
-        ))  # fmt: skip
-        return Content("").join([literal(shown), Content("  "), verdict])
+        preview = self.planner.preview_block(self.date, text)
+        block = preview.block
+        shown = f"→ {SPHERE_GLYPHS[block.sphere]} {block.title} "
+        shown += f"{fmt_minutes(block.start)}-{fmt_minutes(block.end)} {block.sphere.value}"
+        shown += " ~flexible" if block.flexible else ""
+        return Content("").join([literal(shown), Content("  "), self._verdict(preview)])
 
-    def _verdict(self, day: Day, block: Block) -> Content:
-        blocks = self.planner.store.blocks_on(self.date)
-        before = self.planner.evaluate(day, blocks)
-        after = self.planner.evaluate(day, [*blocks, block])
-        broken = new_hard_violations(before, after)
-        if broken:
-            return literal(
-                f"✖ refused by {broken[0].rule}: {broken[0].unnamed(PREVIEW_ID)}", "bold $error"
-            )
-        warnings = [v for v in after if not v.is_hard and block.id in v.blocks]
-        if warnings:
-            return literal(f"! {warnings[0].rule}: {warnings[0].unnamed(PREVIEW_ID)}", "$warning")
+    @staticmethod
+    def _verdict(preview: BlockPreview) -> Content:
+        """The planner's verdict on the block being typed, only rendered here."""
+        if preview.refusal is not None:
+            refusal = preview.refusal
+            return literal(f"✖ refused by {refusal.rule}: {refusal.message}", "bold $error")
+        if preview.warning is not None:
+            return literal(f"! {preview.warning.rule}: {preview.warning.message}", "$warning")
         return literal("✔ allowed", "$success")
 
     @on(Input.Submitted, "#quick-input")
