@@ -111,3 +111,15 @@ def test_everyday_commands_do_not_load_calendar_libraries(tmp_path: Path) -> Non
         result = subprocess.run([sys.executable, "-c", probe, *args], capture_output=True,
                                 text=True, env=env, timeout=60)  # fmt: skip
         assert result.stdout.strip().endswith("[]"), (args, result.stdout, result.stderr)
+
+
+def test_import_contracts_hold(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The contracts in pyproject.toml ([tool.importlinter]) cover lazy imports too, which
+    # the AST checks above also see, and indirect ones (a chain through another module).
+    from importlinter.cli import lint_imports
+
+    monkeypatch.chdir(SRC.parent)
+    exit_code = lint_imports(no_cache=True, no_logo=True)
+    assert exit_code == 0, capsys.readouterr().out
