@@ -27,7 +27,7 @@ import math
 import os
 import re
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -197,7 +197,7 @@ def _records(data: dict[str, Any] | None, table: str) -> list[dict[str, Any]]:
     return list(data.get(table, {}).values())
 
 
-def _parse_all(path: Path, parse: Any, records: list[dict[str, Any]]) -> list[Any]:
+def _parse_all(path: Path, parse: Any, records: Sequence[Mapping[str, Any]]) -> list[Any]:
     try:
         return [parse(record) for record in records]
     except (KeyError, ValueError, TypeError, FlowdayError) as exc:

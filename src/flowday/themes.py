@@ -81,12 +81,15 @@ class ThemeCatalog:
         return [message for name, message in self.broken.items() if name not in skip]
 
 
+ThemeOrigin = Literal["--theme", "config", "app", "default"]
+
+
 @dataclass(frozen=True)
 class ThemeChoice:
     """The theme a run uses, where the choice came from, and what went wrong on the way."""
 
     name: str
-    origin: Literal["--theme", "config", "app", "default"]
+    origin: ThemeOrigin
     warnings: list[str]
 
 
@@ -239,7 +242,8 @@ def choose_theme(
         (stored, "app"),
     ]
     default = DEFAULT_THEME if DEFAULT_THEME in available else FALLBACK_THEME
-    chosen, origin, problem = default, "default", None
+    origin: ThemeOrigin = "default"
+    chosen, problem = default, None
     for name, from_ in candidates:
         if not name:
             continue

@@ -14,7 +14,7 @@ import argparse
 import os
 import sys
 from collections.abc import Callable, Sequence
-from typing import NoReturn
+from typing import NoReturn, cast
 
 from flowday import __version__
 from flowday.cli import blocks, calendar, common, reflect, rules, tasks, themes
@@ -50,7 +50,12 @@ def build_parser() -> argparse.ArgumentParser:
         "flowday opens the planner on today.",
     )
     parser.add_argument("--version", action="version", version=f"flowday {__version__}")
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    # Typed as plain parsers: the shared options are one, and every command's parser is
+    # still a _Parser at run time (argparse makes subparsers of the parent's class).
+    commands = cast(
+        "argparse._SubParsersAction[argparse.ArgumentParser]",
+        parser.add_subparsers(dest="command", metavar="COMMAND"),
+    )
     tui = commands.add_parser("tui", parents=[shared], help="open the planner (the default)")
     tui.add_argument("--date", help="day to open (YYYY-MM-DD, today, tomorrow, a weekday)")
     tui.set_defaults(handler=run_tui)

@@ -44,7 +44,7 @@ def run_themes(args: argparse.Namespace, context: Context) -> int:
         return 0
     width = max((len(spec.name) for spec in specs), default=0)
     for spec in specs:
-        source = spec.source
+        source: str = spec.source
         if spec.name in catalog.shadowed:
             source = "user, replaces shipped"
         mark = " (default)" if spec.name == DEFAULT_THEME else ""
