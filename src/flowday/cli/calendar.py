@@ -13,6 +13,7 @@ from flowday.cli.common import Context, warn
 from flowday.domain.errors import InputError
 from flowday.domain.model import Sphere
 from flowday.domain.text import strip_controls
+from flowday.domain.timeparse import FIRST_YEAR, LAST_YEAR
 
 if TYPE_CHECKING:  # icalendar costs ~40 ms to import: only the calendar commands pay it
     from flowday.calendars.importing import Progress
@@ -166,8 +167,8 @@ def run_share(args: argparse.Namespace, context: Context) -> int:
 
     first = context.date(args.date)
     dates = [first.add(days=n) for n in range(7 if args.week else 1)]
-    if not 1900 <= dates[0].year <= 2200:
-        raise InputError(f"{dates[0].to_date_string()} is outside 1900-2200")
+    if not FIRST_YEAR <= dates[0].year <= LAST_YEAR:
+        raise InputError(f"{dates[0].to_date_string()} is outside {FIRST_YEAR}-{LAST_YEAR}")
     text = share_text(context.planner, dates, details=args.details)
     if args.ics:  # the file first: a path that cannot be written fails before any output
         payload = freebusy_calendar(context.planner, dates).to_ical()
