@@ -8,8 +8,8 @@ import pendulum
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from flowday import calendars
 from flowday.application.planner import Planner
+from flowday.calendars import exporting, importing
 from flowday.config import from_mapping
 from flowday.domain.clock import FixedClock
 from flowday.domain.model import MINUTES_PER_DAY, Block, Sphere
@@ -19,7 +19,7 @@ from .ics_samples import WriteIcs, d, google_calendar, vcalendar, vevent
 
 
 def export(planner: Planner, first: str, last: str, **kwargs: object) -> icalendar.Calendar:
-    calendar = calendars.export_calendar(planner, d(first), d(last), **kwargs)  # type: ignore[arg-type]
+    calendar = exporting.export_calendar(planner, d(first), d(last), **kwargs)  # type: ignore[arg-type]
     return icalendar.Calendar.from_ical(calendar.to_ical())  # what another app would read
 
 
@@ -73,7 +73,7 @@ def test_uids_are_stable_across_exports(planner: Planner) -> None:
 def test_imported_blocks_keep_their_original_uid_and_recurrence_id(
     planner: Planner, write_ics: WriteIcs
 ) -> None:
-    calendars.import_calendar(
+    importing.import_calendar(
         planner, write_ics(google_calendar()), first=d("2026-11-26"), last=d("2026-11-26")
     )
     exported = {
@@ -108,17 +108,17 @@ def test_round_trip_into_a_fresh_store_loses_nothing(
     )  # fmt: skip
     planner.add_block(d("2026-11-25"), title="Late", start=1380, end=1440, sphere=Sphere.PERSONAL)
     night = vevent("night", "DTSTART:20261126T210000Z", "DTEND:20261127T010000Z", summary="Train")
-    calendars.import_calendar(
+    importing.import_calendar(
         planner, write_ics(google_calendar()), first=d("2026-11-23"), last=d("2026-11-29")
     )
-    calendars.import_calendar(
+    importing.import_calendar(
         planner, write_ics(vcalendar(night), "n.ics"), first=d("2026-11-23"), last=d("2026-11-29")
     )
     path = write_ics(
-        calendars.export_calendar(planner, d("2026-10-01"), d("2026-11-30")).to_ical(), "out.ics"
+        exporting.export_calendar(planner, d("2026-10-01"), d("2026-11-30")).to_ical(), "out.ics"
     )
     other = fresh_planner(tmp_path / "other", planner)  # type: ignore[operator]
-    calendars.import_calendar(other, path, first=d("2026-10-01"), last=d("2026-11-30"))
+    importing.import_calendar(other, path, first=d("2026-10-01"), last=d("2026-11-30"))
     assert essence(other, "2026-10-01", "2026-11-30") == essence(
         planner, "2026-10-01", "2026-11-30"
     )
@@ -131,7 +131,7 @@ def test_round_trip_into_a_fresh_store_loses_nothing(
 
     # and importing our own export back into the first store changes nothing
     before = planner.store.blocks_between(d("2026-10-01"), d("2026-11-30"))
-    report = calendars.import_calendar(planner, path, first=d("2026-10-01"), last=d("2026-11-30"))
+    report = importing.import_calendar(planner, path, first=d("2026-10-01"), last=d("2026-11-30"))
     assert (report.added, report.updated, report.removed) == (0, 0, 0)
     assert planner.store.blocks_between(d("2026-10-01"), d("2026-11-30")) == before
     assert all_notes(planner, "2026-11-26", "2026-11-26") == {"2026-11-26": ["Team offsite day"]}
@@ -171,11 +171,11 @@ def test_property_export_then_import_gives_the_same_blocks(
         source.add_block(
             date, title=title, start=start, end=end, sphere=sphere, flexible=flexible, force=True
         )
-    payload = calendars.export_calendar(source, d("2026-10-22"), d("2026-10-28")).to_ical()
+    payload = exporting.export_calendar(source, d("2026-10-22"), d("2026-10-28")).to_ical()
     path = root / "out.ics"
     path.write_bytes(payload)
     target = Planner(Store(root / "b"), config, clock)
-    calendars.import_calendar(target, path, first=d("2026-10-22"), last=d("2026-10-28"))
+    importing.import_calendar(target, path, first=d("2026-10-22"), last=d("2026-10-28"))
     assert essence(target, "2026-10-22", "2026-10-28") == essence(
         source, "2026-10-22", "2026-10-28"
     )
@@ -199,8 +199,8 @@ def test_notes_round_trip_and_keep_their_uids(
         ),
         vevent("remind", "DTSTART:20261202T090000Z", summary="Call the bank"),
     )
-    calendars.import_calendar(planner, write_ics(text), first=d("2026-12-01"), last=d("2026-12-03"))
-    exported = calendars.export_calendar(planner, d("2026-12-01"), d("2026-12-03")).to_ical()
+    importing.import_calendar(planner, write_ics(text), first=d("2026-12-01"), last=d("2026-12-03"))
+    exported = exporting.export_calendar(planner, d("2026-12-01"), d("2026-12-03")).to_ical()
     uids = {
         (str(e["UID"]), e.get("RECURRENCE-ID") and e["RECURRENCE-ID"].dt.isoformat())
         for e in icalendar.Calendar.from_ical(exported).walk("VEVENT")
@@ -208,12 +208,12 @@ def test_notes_round_trip_and_keep_their_uids(
     assert uids == {("bday", "2026-12-02"), ("remind", None)}
     path = write_ics(exported, "notes.ics")
     other = fresh_planner(tmp_path / "other", planner)  # type: ignore[operator]
-    calendars.import_calendar(other, path, first=d("2026-12-01"), last=d("2026-12-03"))
+    importing.import_calendar(other, path, first=d("2026-12-01"), last=d("2026-12-03"))
     assert all_notes(other, "2026-12-01", "2026-12-03") == all_notes(
         planner, "2026-12-01", "2026-12-03"
     )
     # and back into the first store: nothing doubles
-    calendars.import_calendar(planner, path, first=d("2026-12-01"), last=d("2026-12-03"))
+    importing.import_calendar(planner, path, first=d("2026-12-01"), last=d("2026-12-03"))
     assert all_notes(planner, "2026-12-01", "2026-12-03") == {
         "2026-12-02": ["10:00 Call the bank", "Mum's birthday"]
     }

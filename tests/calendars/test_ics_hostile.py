@@ -11,8 +11,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from flowday import calendars
 from flowday.application.planner import Planner
+from flowday.calendars import bounds, expansion, importing, reading
 from flowday.domain.errors import InputError
 from flowday.domain.model import MINUTES_PER_DAY
 from flowday.domain.text import strip_controls
@@ -31,7 +31,7 @@ BERLIN = pendulum.timezone("Europe/Berlin")
 
 
 def run(planner: Planner, path: Path, first: str = "2026-12-01", last: str = "2026-12-31"):
-    return calendars.import_calendar(planner, path, first=d(first), last=d(last))
+    return importing.import_calendar(planner, path, first=d(first), last=d(last))
 
 
 def nothing_written(planner: Planner) -> bool:
@@ -46,7 +46,7 @@ def with_good_event(*bad: str) -> str:
     return vcalendar(good, *bad)
 
 
-def reasons(report: calendars.ImportReport | calendars.Expansion) -> dict[str, str]:
+def reasons(report: importing.ImportReport | expansion.Expansion) -> dict[str, str]:
     return {s.uid: s.reason for s in report.skipped}
 
 
@@ -81,9 +81,9 @@ def test_missing_file_and_folder(planner: Planner, tmp_path: Path) -> None:
 
 def test_huge_file_is_refused_before_parsing(planner: Planner, write_ics: WriteIcs) -> None:
     event = vevent("x", "DTSTART:20261201T090000Z", "DTEND:20261201T100000Z")
-    copies = calendars.MAX_FILE_BYTES // len(event) + 10
+    copies = reading.MAX_FILE_BYTES // len(event) + 10
     huge = vcalendar(*[event.replace("UID:x", f"UID:x{i}") for i in range(copies)])
-    assert len(huge) > calendars.MAX_FILE_BYTES
+    assert len(huge) > reading.MAX_FILE_BYTES
     with pytest.raises(InputError, match="larger than 1 MB"):
         run(planner, write_ics(huge))
     assert nothing_written(planner)
@@ -92,7 +92,7 @@ def test_huge_file_is_refused_before_parsing(planner: Planner, write_ics: WriteI
 def test_too_many_events_is_refused(
     planner: Planner, write_ics: WriteIcs, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(calendars, "MAX_EVENTS", 10)
+    monkeypatch.setattr(reading, "MAX_EVENTS", 10)
     events = [vevent(f"e{i}", f"DTSTART:202612{i + 1:02d}T090000Z") for i in range(11)]
     with pytest.raises(InputError, match="more than 10 events"):
         run(planner, write_ics(vcalendar(*events)))
@@ -170,8 +170,8 @@ def test_a_rule_from_long_ago_that_repeats_often_is_skipped(
 )
 def test_a_rule_that_never_matches_is_skipped(rule: str) -> None:
     text = vcalendar(vevent("never", "DTSTART:20261201T090000Z", f"RRULE:{rule}"))
-    result = calendars.expand(
-        calendars.parse_calendar(text.encode()), d("2026-12-01"), d("2026-12-31"), BERLIN
+    result = expansion.expand(
+        reading.parse_calendar(text.encode()), d("2026-12-01"), d("2026-12-31"), BERLIN
     )
     assert result.pieces == [] and result.notes == []
     assert "never matches" in reasons(result)["never"]  # type: ignore[arg-type]
@@ -182,8 +182,8 @@ def test_rare_but_real_rules_still_expand() -> None:
         vevent("leap", "DTSTART;VALUE=DATE:20240229", "RRULE:FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=29"),
         vevent("fifth", "DTSTART:20261102T090000Z", "RRULE:FREQ=MONTHLY;BYDAY=5MO"),
     )
-    result = calendars.expand(
-        calendars.parse_calendar(text.encode()), d("2028-02-01"), d("2028-05-31"), BERLIN
+    result = expansion.expand(
+        reading.parse_calendar(text.encode()), d("2028-02-01"), d("2028-05-31"), BERLIN
     )
     assert result.skipped == []
     dates = sorted(n.date.to_date_string() for n in result.notes + result.pieces)
@@ -192,8 +192,8 @@ def test_rare_but_real_rules_still_expand() -> None:
 
 def test_repeat_rules_end_with_the_range() -> None:
     text = vcalendar(vevent("daily", "DTSTART:20261201T090000Z", "RRULE:FREQ=DAILY"))
-    calendar = calendars.parse_calendar(text.encode())
-    calendars.expand(calendar, d("2026-12-01"), d("2026-12-31"), BERLIN)
+    calendar = reading.parse_calendar(text.encode())
+    expansion.expand(calendar, d("2026-12-01"), d("2026-12-31"), BERLIN)
     (event,) = calendar.walk("VEVENT")
     assert event["RRULE"]["UNTIL"][0] <= pendulum.datetime(2027, 1, 2, tz="UTC")
 
@@ -202,7 +202,7 @@ def test_too_many_blocks_in_the_range_is_refused(planner: Planner, write_ics: Wr
     hourly = vevent(
         "hourly", "DTSTART:20260101T000000Z", "DTEND:20260101T003000Z", "RRULE:FREQ=HOURLY"
     )
-    with pytest.raises(InputError, match=f"more than {calendars.MAX_BLOCKS} events"):
+    with pytest.raises(InputError, match=f"more than {expansion.MAX_BLOCKS} events"):
         run(planner, write_ics(vcalendar(hourly)), "2026-01-01", "2026-12-31")
     assert nothing_written(planner)
 
@@ -210,10 +210,10 @@ def test_too_many_blocks_in_the_range_is_refused(planner: Planner, write_ics: Wr
 def test_too_many_blocks_on_one_day_is_refused(planner: Planner, write_ics: WriteIcs) -> None:
     crowd = [
         vevent(f"c{i}", "DTSTART:20261203T090000Z", "DTEND:20261203T100000Z")
-        for i in range(calendars.MAX_PER_DAY + 1)
+        for i in range(expansion.MAX_PER_DAY + 1)
     ]
     with pytest.raises(
-        InputError, match=f"{calendars.MAX_PER_DAY + 1} events on 2026-12-03 .at most"
+        InputError, match=f"{expansion.MAX_PER_DAY + 1} events on 2026-12-03 .at most"
     ):
         run(planner, write_ics(vcalendar(*crowd)))
     assert nothing_written(planner)
@@ -222,7 +222,7 @@ def test_too_many_blocks_on_one_day_is_refused(planner: Planner, write_ics: Writ
 def test_the_whole_file_has_an_expansion_budget(
     planner: Planner, write_ics: WriteIcs, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(calendars, "MAX_TOTAL_STEPS", 20_000)
+    monkeypatch.setattr(bounds, "MAX_TOTAL_STEPS", 20_000)
     series = [
         vevent(
             f"s{i}",
@@ -240,14 +240,14 @@ def test_the_whole_file_has_an_expansion_budget(
 def test_a_series_the_expander_fails_on_is_skipped_alone(
     planner: Planner, write_ics: WriteIcs, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    real = calendars.recurring_ical_events.of
+    real = expansion.recurring_ical_events.of
 
     def fragile(calendar: icalendar.Calendar) -> object:
         if any(str(e.get("UID")) == "boom" for e in calendar.walk("VEVENT")):
             raise ValueError("library bug")
         return real(calendar)
 
-    monkeypatch.setattr(calendars.recurring_ical_events, "of", fragile)
+    monkeypatch.setattr(expansion.recurring_ical_events, "of", fragile)
     events = [
         vevent(f"ok{i}", f"DTSTART:202612{i + 1:02d}T090000Z", "DTEND:20261231T235900Z")
         for i in range(9)
@@ -369,7 +369,7 @@ def test_a_time_zone_changing_every_second_is_dropped_and_its_events_skipped(
         "DTEND;TZID=Custom/Fast:20261201T130000",
     )  # fmt: skip
     text = with_good_event(zone, event)
-    assert zone_ids(calendars.parse_calendar(text.encode())) == []
+    assert zone_ids(reading.parse_calendar(text.encode())) == []
     report = run(planner, write_ics(text))
     assert "time zone 'Custom/Fast' is unknown" in reasons(report)["fast"]
     assert [b.title for b in planner.store.blocks_on(d("2026-12-01"))] == ["Good"]
@@ -383,7 +383,7 @@ def test_a_broken_definition_of_a_known_zone_falls_back_to_the_tz_database(
     event = vevent("meet", f'DTSTART;TZID="{tz}":20261201T100000',
                    f'DTEND;TZID="{tz}":20261201T110000', summary="Planning")  # fmt: skip
     text = vcalendar(zone, event)
-    assert zone_ids(calendars.parse_calendar(text.encode())) == []
+    assert zone_ids(reading.parse_calendar(text.encode())) == []
     run(planner, write_ics(text))
     assert spans(planner, "2026-12-01") == [("10:00-11:00", "Planning", "work")]
 
@@ -397,7 +397,7 @@ def test_a_broken_definition_of_a_known_zone_falls_back_to_the_tz_database(
 )
 def test_real_world_zone_rules_are_kept(rule: str) -> None:
     text = vcalendar(custom_zone("Custom/Real", "+0100", rule))
-    assert zone_ids(calendars.parse_calendar(text.encode())) == ["Custom/Real"]
+    assert zone_ids(reading.parse_calendar(text.encode())) == ["Custom/Real"]
 
 
 @pytest.mark.parametrize(
@@ -413,7 +413,7 @@ def test_real_world_zone_rules_are_kept(rule: str) -> None:
 )
 def test_zone_rules_that_take_unbounded_work_are_dropped(rule: str) -> None:
     text = vcalendar(custom_zone("Custom/Odd", "+0100", rule))
-    assert zone_ids(calendars.parse_calendar(text.encode())) == []
+    assert zone_ids(reading.parse_calendar(text.encode())) == []
 
 
 def test_a_zone_hiding_its_rule_behind_a_nested_zone_is_still_judged_whole() -> None:
@@ -423,7 +423,7 @@ def test_a_zone_hiding_its_rule_behind_a_nested_zone_is_still_judged_whole() -> 
          "TZOFFSETTO:+0100", "RRULE:FREQ=SECONDLY", "END:STANDARD", "END:VTIMEZONE"]
     )  # fmt: skip
     text = vcalendar(nested, custom_zone("Custom/Fine", "+0200"))
-    assert zone_ids(calendars.parse_calendar(text.encode())) == ["Custom/Fine"]
+    assert zone_ids(reading.parse_calendar(text.encode())) == ["Custom/Fine"]
 
 
 def test_a_uid_shared_by_two_events_imports_the_first_and_says_so(
@@ -457,7 +457,7 @@ def test_an_event_nested_inside_another_is_checked_like_any_other(
 ) -> None:
     inner = vevent("inner", "DTSTART:20261202T090000Z", "RRULE:FREQ=DAILY;INTERVAL=0")
     outer = vevent("outer", "DTSTART:20261203T090000Z", "DTEND:20261203T100000Z", inner)
-    calendar = calendars.parse_calendar(with_good_event(outer).encode())
+    calendar = reading.parse_calendar(with_good_event(outer).encode())
     assert sorted(_uid for _uid in (str(c["UID"]) for c in calendar.subcomponents)) == [
         "good", "inner", "outer",
     ]  # fmt: skip
@@ -501,12 +501,12 @@ def mangled_calendars(draw: st.DrawFn) -> bytes:
 @given(raw=mangled_calendars())
 def test_property_mangled_calendars_give_an_error_or_valid_bounded_blocks(raw: bytes) -> None:
     try:
-        calendar = calendars.parse_calendar(raw)
-        result = calendars.expand(calendar, d("2026-11-20"), d("2026-12-20"), BERLIN)
+        calendar = reading.parse_calendar(raw)
+        result = expansion.expand(calendar, d("2026-11-20"), d("2026-12-20"), BERLIN)
     except InputError as exc:
         assert str(exc) and "\n" not in str(exc)
         return
-    assert len(result.pieces) + len(result.notes) <= calendars.MAX_BLOCKS
+    assert len(result.pieces) + len(result.notes) <= expansion.MAX_BLOCKS
     for piece in result.pieces:
         assert 0 <= piece.start < piece.end <= MINUTES_PER_DAY
         assert d("2026-11-20") <= piece.date <= d("2026-12-20")

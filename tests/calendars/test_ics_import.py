@@ -12,8 +12,8 @@ import recurring_ical_events
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from flowday import calendars
 from flowday.application.planner import Planner
+from flowday.calendars import expansion, importing, reading
 from flowday.domain.model import Sphere
 
 from .ics_samples import (
@@ -29,7 +29,7 @@ from .ics_samples import (
 
 
 def run(planner: Planner, path: Path, first: str, last: str, **kwargs: object):
-    return calendars.import_calendar(planner, path, first=d(first), last=d(last), **kwargs)  # type: ignore[arg-type]
+    return importing.import_calendar(planner, path, first=d(first), last=d(last), **kwargs)  # type: ignore[arg-type]
 
 
 # --- real-world shapes ------------------------------------------------------------------------
@@ -358,7 +358,7 @@ def who(status: str, address: str) -> str:
 def test_declined_invitations(
     entries: list[str], me: set[str], owner: str | None, declined: bool
 ) -> None:
-    assert calendars.is_declined(attendees(*entries), me, owner) is declined
+    assert expansion.is_declined(attendees(*entries), me, owner) is declined
 
 
 def test_me_option_skips_what_i_declined(planner: Planner, write_ics: WriteIcs) -> None:
@@ -438,7 +438,7 @@ def test_property_old_series_expand_exactly_as_the_library_does(
     first = d("2026-11-01").add(days=first_offset)
     last = first.add(days=20)
     tz = pendulum.timezone("Europe/Berlin")
-    ours = calendars.expand(calendars.parse_calendar(text.encode()), first, last, tz)
+    ours = expansion.expand(reading.parse_calendar(text.encode()), first, last, tz)
     low = pendulum.datetime(first.year, first.month, first.day, tz=tz).subtract(days=1)
     high = pendulum.datetime(last.year, last.month, last.day, tz=tz).add(days=2)
     reference = recurring_ical_events.of(icalendar.Calendar.from_ical(text)).between(low, high)
@@ -462,8 +462,8 @@ def test_a_big_calendar_of_old_weekly_meetings_is_cheap() -> None:
         )
         for i in range(200)
     ]
-    calendar = calendars.parse_calendar(vcalendar(*series).encode())
-    result = calendars.expand(
+    calendar = reading.parse_calendar(vcalendar(*series).encode())
+    result = expansion.expand(
         calendar, d("2026-12-01"), d("2026-12-04"), pendulum.timezone("Europe/Berlin")
     )
     assert result.skipped == []  # from 1990 unmoved: ~385,000 steps, over the file's budget

@@ -8,8 +8,9 @@ import icalendar
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from flowday import calendars
 from flowday.application.planner import Planner
+from flowday.calendars import sharing
+from flowday.domain.availability import MIN_FREE, SHARE_HOURS, day_availability
 from flowday.domain.model import Block, Sphere
 
 from .ics_samples import d
@@ -28,7 +29,7 @@ def plan_a_day(planner: Planner) -> None:
 
 def test_plain_text_availability(planner: Planner) -> None:
     plan_a_day(planner)
-    assert calendars.share_text(planner, [d("2026-12-02")]) == (
+    assert sharing.share_text(planner, [d("2026-12-02")]) == (
         "Wed 2 Dec: free 08:00-09:00, busy 09:00-12:00 (work), busy 12:00-12:45 (break), "
         "busy 12:45-17:00 (work), free 17:00-18:30, busy 18:30-19:30 (personal), "
         "free 19:30-21:00"
@@ -37,9 +38,9 @@ def test_plain_text_availability(planner: Planner) -> None:
 
 def test_titles_stay_private_unless_asked(planner: Planner) -> None:
     plan_a_day(planner)
-    plain = calendars.share_text(planner, [d("2026-12-02")])
+    plain = sharing.share_text(planner, [d("2026-12-02")])
     assert "therapist" not in plain and "Standup" not in plain
-    detailed = calendars.share_text(planner, [d("2026-12-02")], details=True)
+    detailed = sharing.share_text(planner, [d("2026-12-02")], details=True)
     assert "busy 18:30-19:30 (personal: Dr. Who, therapist)" in detailed
     assert "busy 09:00-09:15 (work: Standup)" in detailed
 
@@ -49,7 +50,7 @@ def test_short_gaps_are_not_offered_and_empty_days_are_free(planner: Planner) ->
     planner.add_block(
         d("2026-12-03"), title="B", start=610, end=660, sphere=Sphere.PERSONAL, force=True
     )
-    text = calendars.share_text(planner, [d("2026-12-03"), d("2026-12-05")])
+    text = sharing.share_text(planner, [d("2026-12-03"), d("2026-12-05")])
     assert text.splitlines() == [
         "Thu 3 Dec: free 08:00-09:00, busy 09:00-10:00 (work), busy 10:10-11:00 (personal), "
         "free 11:00-21:00",
@@ -59,7 +60,7 @@ def test_short_gaps_are_not_offered_and_empty_days_are_free(planner: Planner) ->
 
 def test_freebusy_ics_has_busy_periods_in_utc_and_no_titles(planner: Planner) -> None:
     plan_a_day(planner)
-    payload = calendars.freebusy_calendar(planner, [d("2026-12-02"), d("2026-12-03")]).to_ical()
+    payload = sharing.freebusy_calendar(planner, [d("2026-12-02"), d("2026-12-03")]).to_ical()
     assert b"therapist" not in payload and b"Standup" not in payload
     (freebusy,) = icalendar.Calendar.from_ical(payload).walk("VFREEBUSY")
     periods = [tuple(prop.dt) for prop in freebusy.get("FREEBUSY")]
@@ -90,21 +91,21 @@ def test_property_free_is_exactly_the_long_gaps_between_busy(
         Block(f"b{i}", d("2026-12-02"), start, min(1440, start + length), f"T{i}", sphere)
         for i, (start, length, sphere) in enumerate(spans)
     ]
-    stretches = calendars.day_availability(blocks, details=details)
+    stretches = day_availability(blocks, details=details)
     busy_minutes = {m for b in blocks for m in range(b.start, b.end)}
     free = [s for s in stretches if not s.busy]
     for stretch in free:
-        assert calendars.SHARE_HOURS[0] <= stretch.start < stretch.end <= calendars.SHARE_HOURS[1]
-        assert stretch.end - stretch.start >= calendars.MIN_FREE
+        assert SHARE_HOURS[0] <= stretch.start < stretch.end <= SHARE_HOURS[1]
+        assert stretch.end - stretch.start >= MIN_FREE
         assert not busy_minutes & set(range(stretch.start, stretch.end))
     # every free minute inside the hours belongs to a free stretch, unless its gap is short
     free_minutes = {m for s in free for m in range(s.start, s.end)}
     gap: list[int] = []
-    for minute in [*range(*calendars.SHARE_HOURS), None]:
+    for minute in [*range(*SHARE_HOURS), None]:
         if minute is not None and minute not in busy_minutes:
             gap.append(minute)
             continue
-        if len(gap) >= calendars.MIN_FREE:
+        if len(gap) >= MIN_FREE:
             assert set(gap) <= free_minutes
         gap = []
     # busy covers every block, and says nothing it should not

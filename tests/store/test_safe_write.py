@@ -32,7 +32,7 @@ def test_a_failed_write_leaves_the_old_file_and_no_temp_file(
 def test_the_calendar_export_goes_through_it(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from flowday.calendars import write_file
+    from flowday.calendars.exporting import write_file
     from flowday.domain.errors import InputError
 
     target = tmp_path / "out.ics"

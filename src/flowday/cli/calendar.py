@@ -13,9 +13,10 @@ from flowday.cli.common import Context, warn
 from flowday.domain.errors import InputError
 from flowday.domain.model import Sphere
 from flowday.domain.text import strip_controls
+from flowday.domain.timeparse import FIRST_YEAR, LAST_YEAR
 
 if TYPE_CHECKING:  # icalendar costs ~40 ms to import: only the calendar commands pay it
-    from flowday import calendars
+    from flowday.calendars.importing import Progress
 
 PROGRESS_FROM = 100  # changes; smaller imports finish before progress would help
 SHOWN_CROSSINGS = 10  # a busy import can cross hundreds of rules: the rest are counted
@@ -82,17 +83,15 @@ def _range_options(parser: argparse.ArgumentParser) -> None:
 
 
 def _range(args: argparse.Namespace, context: Context) -> tuple[pendulum.Date, pendulum.Date]:
-    from flowday import calendars
+    from flowday.calendars.bounds import DEFAULT_RANGE_DAYS, check_range
 
     first = context.date(args.first) if args.first else context.date(None)
-    last = (
-        context.date(args.last) if args.last else first.add(days=calendars.DEFAULT_RANGE_DAYS - 1)
-    )
-    calendars.check_range(first, last)
+    last = context.date(args.last) if args.last else first.add(days=DEFAULT_RANGE_DAYS - 1)
+    check_range(first, last)
     return first, last
 
 
-def _progress_printer() -> calendars.Progress:
+def _progress_printer() -> Progress:
     tty = sys.stderr.isatty()
     shown = {"last": -1}
 
@@ -111,11 +110,11 @@ def _progress_printer() -> calendars.Progress:
 
 
 def run_import(args: argparse.Namespace, context: Context) -> int:
-    from flowday import calendars
+    from flowday.calendars.importing import import_calendar
 
     sphere = Sphere.parse(args.sphere) if args.sphere else None
     first, last = _range(args, context)
-    report = calendars.import_calendar(
+    report = import_calendar(
         context.planner, Path(args.file), sphere=sphere, first=first, last=last,
         me=args.me, progress=_progress_printer(),
     )  # fmt: skip
@@ -140,7 +139,7 @@ def run_import(args: argparse.Namespace, context: Context) -> int:
 
 
 def run_export(args: argparse.Namespace, context: Context) -> int:
-    from flowday import calendars
+    from flowday.calendars.exporting import export_calendar, write_file
 
     first, last = _range(args, context)
     spheres = [
@@ -148,14 +147,14 @@ def run_export(args: argparse.Namespace, context: Context) -> int:
     ]
     if args.sphere and not spheres:
         raise InputError("--sphere needs a sphere: work, personal or break (comma-separated)")
-    calendar = calendars.export_calendar(context.planner, first, last, spheres=spheres)
+    calendar = export_calendar(context.planner, first, last, spheres=spheres)
     payload = calendar.to_ical()
     events = sum(1 for c in calendar.subcomponents if c.name == "VEVENT")
     if args.file == "-":
         sys.stdout.buffer.write(payload)
         sys.stdout.flush()
         return 0
-    calendars.write_file(Path(args.file), payload)
+    write_file(Path(args.file), payload)
     span = f"{first.to_date_string()}..{last.to_date_string()}"
     noun = "event" if events == 1 else "events"
     print(f"exported {events} {noun} ({span}) to {args.file}")
@@ -163,17 +162,18 @@ def run_export(args: argparse.Namespace, context: Context) -> int:
 
 
 def run_share(args: argparse.Namespace, context: Context) -> int:
-    from flowday import calendars
+    from flowday.calendars.exporting import write_file
+    from flowday.calendars.sharing import freebusy_calendar, share_text
 
     first = context.date(args.date)
     dates = [first.add(days=n) for n in range(7 if args.week else 1)]
-    if not 1900 <= dates[0].year <= 2200:
-        raise InputError(f"{dates[0].to_date_string()} is outside 1900-2200")
-    text = calendars.share_text(context.planner, dates, details=args.details)
+    if not FIRST_YEAR <= dates[0].year <= LAST_YEAR:
+        raise InputError(f"{dates[0].to_date_string()} is outside {FIRST_YEAR}-{LAST_YEAR}")
+    text = share_text(context.planner, dates, details=args.details)
     if args.ics:  # the file first: a path that cannot be written fails before any output
-        payload = calendars.freebusy_calendar(context.planner, dates).to_ical()
+        payload = freebusy_calendar(context.planner, dates).to_ical()
         if args.ics != "-":
-            calendars.write_file(Path(args.ics), payload)
+            write_file(Path(args.ics), payload)
     # with --ics -, stdout is the calendar alone (it is piped somewhere): the text goes aside
     print(text, file=sys.stderr if args.ics == "-" else sys.stdout)
     if args.ics == "-":

@@ -20,7 +20,7 @@ class SystemClock:
     tz: pendulum.Timezone | pendulum.FixedTimezone
 
     def now(self) -> pendulum.DateTime:
-        return pendulum.now(self.tz)
+        return pendulum.DateTime.now(self.tz)  # = pendulum.now, whose hints refuse a FixedTimezone
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flowday.domain import intervals
 from flowday.domain.model import MINUTES_PER_DAY, Day, Sphere
 from flowday.domain.rules import DayContext, DayView, count_switches
 
@@ -46,12 +47,9 @@ def day_figures(ctx: DayContext, day: Day) -> DayFigures:
     work = view.work
     outside = sum(view.outside(b, ctx.work_start, ctx.work_end) for b in work)
     span = view.length(work[0].start, max(b.end for b in work)) if work else 0
-    # longest stretch with no work: gaps between merged work stretches, midnight to midnight
-    longest, reached = 0, 0
-    for block in work:
-        longest = max(longest, view.length(reached, block.start))
-        reached = max(reached, block.end)
-    longest = max(longest, view.length(reached, MINUTES_PER_DAY))
+    # longest stretch with no work, midnight to midnight (in real minutes: DST days)
+    off = intervals.gaps(((b.start, b.end) for b in work), 0, MINUTES_PER_DAY)
+    longest = max((view.length(start, end) for start, end in off), default=0)
     return DayFigures(
         work=totals[Sphere.WORK],
         personal=totals[Sphere.PERSONAL],

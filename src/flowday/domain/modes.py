@@ -61,7 +61,7 @@ def _uses(*entries: str | tuple[str, dict[str, int]]) -> tuple[RuleUse, ...]:
     uses = [SHARED]
     for entry in entries:
         rule_id, params = (entry, {}) if isinstance(entry, str) else entry
-        uses.append(RULES[rule_id].use(**params))
+        uses.append(RULES[rule_id].use(None, **params))
     return tuple(uses)
 
 

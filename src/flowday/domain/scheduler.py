@@ -15,9 +15,10 @@ the request's length) plus a coarse grid, so one placement costs tens of evaluat
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
+from flowday.domain import intervals
 from flowday.domain.errors import InputError
 from flowday.domain.model import MINUTES_PER_DAY, Block, fmt_minutes
 from flowday.domain.rules import (
@@ -110,19 +111,6 @@ def _fit(ctx: DayContext, start: int, minutes: int) -> int | None:
     return None
 
 
-def _free_gaps(blocks: Iterable[Block], earliest: int, latest: int) -> list[tuple[int, int]]:
-    gaps, reached = [], earliest
-    for block in sorted(blocks, key=lambda b: (b.start, b.end)):
-        if block.start > reached:
-            gaps.append((reached, min(block.start, latest)))
-        reached = max(reached, block.end)
-        if reached >= latest:
-            break
-    if reached < latest:
-        gaps.append((reached, latest))
-    return [(a, b) for a, b in gaps if b > a]
-
-
 def _points(ctx: DayContext) -> set[int]:
     """Where a rule's verdict may change: block edges (and each buffer after them), the
     work window, and every time-of-day parameter of the mode."""
@@ -150,7 +138,9 @@ def _candidates(
     if prefer is not None:
         points.add(prefer)
     found: dict[int, int] = {}
-    for gap_start, gap_end in _free_gaps(ctx.blocks, earliest, latest):
+    for gap_start, gap_end in intervals.gaps(
+        ((b.start, b.end) for b in ctx.blocks), earliest, latest
+    ):
         if gap_end - gap_start < minutes // 2:  # even a DST day cannot make it fit
             continue
         starts = {gap_start, *range(-(-gap_start // GRID) * GRID, gap_end, GRID)}

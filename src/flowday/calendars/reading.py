@@ -1,0 +1,176 @@
+"""Reading a calendar file: bounded in size and events, with unsafe time zones dropped.
+
+A file over 1 MB or with more than 20,000 events is refused before anything is parsed
+further. A VTIMEZONE whose rules would take unbounded work is dropped (see
+:func:`_without_unsafe_timezones`). Which calendar a file is (so that re-imports remove
+only inside it) and who owns it (for declined invitations) are read here too.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import warnings
+from pathlib import Path
+
+import icalendar
+from icalendar.timezone import tzp
+
+from flowday.calendars.values import text_of
+from flowday.domain.errors import InputError
+from flowday.domain.text import clean_text, strip_controls
+from flowday.domain.timeparse import LAST_YEAR
+
+# icalendar parses ~1 MB/s on a small machine: 1 MB keeps any accepted file near 2 seconds
+# and still holds a year or more of a busy work calendar (a meeting is ~300 bytes, and a
+# repeating meeting is written once).
+MAX_FILE_BYTES = 1024 * 1024
+MAX_EVENTS = 20_000  # VEVENT components in one file
+
+
+def read_calendar(path: Path) -> icalendar.Calendar:
+    """The file as one calendar, or an :class:`InputError` saying in one line why not."""
+    try:
+        with open(path, "rb") as handle:  # read at most one byte past the bound
+            raw = handle.read(MAX_FILE_BYTES + 1)
+    except IsADirectoryError:
+        raise InputError(f"{shown(path)} is a folder, not a calendar file") from None
+    except OSError as exc:
+        raise InputError(f"cannot read {shown(path)}: {exc.strerror or exc}") from None
+    if len(raw) > MAX_FILE_BYTES:
+        raise InputError(
+            f"{shown(path)} is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB; export a shorter "
+            "period from your calendar app and import that"
+        )
+    return parse_calendar(raw, shown(path))
+
+
+def shown(path: Path | str) -> str:
+    """A file name as printed: names are data too (a name can hold escape sequences)."""
+    return strip_controls(str(path))
+
+
+def parse_calendar(raw: bytes, name: str = "calendar") -> icalendar.Calendar:
+    text = raw.decode("utf-8-sig", errors="replace")
+    if not re.match(r"\s*BEGIN:VCALENDAR", text[:4096], re.IGNORECASE):
+        raise InputError(
+            f"{name} is not an iCalendar file (it does not start with BEGIN:VCALENDAR)"
+        )
+    if len(re.findall(r"^BEGIN:", text, re.IGNORECASE | re.MULTILINE)) > MAX_EVENTS * 4:
+        raise InputError(f"{name} holds more than {MAX_EVENTS} events; import a shorter period")
+    text = _without_unsafe_timezones(text)
+    # icalendar keeps the zones a file defines in one process-wide cache keyed by TZID: start
+    # every file afresh, so one file's (odd) definition never changes how the next is read
+    tzp.use_zoneinfo()
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            calendars = icalendar.Calendar.from_ical(text, multiple=True)
+    except Exception as exc:  # the parser's own errors, and its bugs on odd input
+        first_line = (str(exc).splitlines() or [type(exc).__name__])[0]
+        raise InputError(f"{name} is not a readable iCalendar file: {first_line[:120]}") from None
+    if not calendars:
+        raise InputError(
+            f"{name} is not a readable iCalendar file: no complete calendar (cut off?)"
+        )
+    calendar = calendars[0]
+    for extra in calendars[1:]:
+        for component in extra.subcomponents:
+            calendar.add_component(component)
+    # a broken file can nest an event inside another component; the expander would still
+    # find it, but the safety checks look at top-level events: lift every event to the top
+    events = calendar.walk("VEVENT")
+    for component in calendar.walk():
+        component.subcomponents = [c for c in component.subcomponents if c.name != "VEVENT"]
+    calendar.subcomponents.extend(events)
+    if len(events) > MAX_EVENTS:
+        raise InputError(f"{name} holds more than {MAX_EVENTS} events; import a shorter period")
+    return calendar
+
+
+_FOLD = re.compile(r"\r?\n[ \t]")
+_ZONE_RULE_LISTS = ("BYMONTH", "BYDAY", "BYMONTHDAY", "BYYEARDAY", "BYWEEKNO", "BYSETPOS")
+MAX_ZONE_STEPS = 20_000  # estimated rule iterations for one VTIMEZONE (real ones: ~1,200)
+MAX_ZONE_OBSERVANCES = 500  # STANDARD/DAYLIGHT parts of one VTIMEZONE (full histories: ~200)
+
+
+def _without_unsafe_timezones(text: str) -> str:
+    """The text without VTIMEZONE definitions whose rules would take unbounded work.
+
+    A time zone definition changes its offset by repeat rules, and icalendar (through
+    dateutil) walks those rules from their start every time an event's offset is asked
+    for: a zone that "changes" every second since 1601 hangs the import and eats all
+    memory. Real zones change yearly. An unsafe definition is dropped: events naming a
+    zone the time zone database knows (``Europe/Berlin``, ``W. Europe Standard Time``)
+    still read right, and the others are skipped as having an unknown zone."""
+    if not re.search(r"^BEGIN:VTIMEZONE", text, re.IGNORECASE | re.MULTILINE):
+        return text
+    lines = re.split(r"\r?\n", _FOLD.sub("", text))
+    keep: list[str] = []
+    zone: list[str] | None = None
+    depth = 0  # a zone nested in a zone is judged (and dropped) with the outer one
+    dropped = False
+    for line in lines:
+        upper = line[:16].upper()
+        if upper.startswith("BEGIN:VTIMEZONE"):
+            depth += 1
+            zone = [*(zone or []), line]
+        elif zone is not None:
+            zone.append(line)
+            if upper.startswith("END:VTIMEZONE"):
+                depth -= 1
+                if depth == 0:
+                    if _zone_is_safe(zone):
+                        keep.extend(zone)
+                    else:
+                        dropped = True
+                    zone = None
+        else:
+            keep.append(line)
+    if zone is not None:  # never closed: the parser says what is wrong with that
+        keep.extend(zone)
+    return "\r\n".join(keep) if dropped else text
+
+
+def _zone_is_safe(lines: list[str]) -> bool:
+    observances = 0
+    steps = 0
+    first_year = 1601
+    for line in lines:
+        name, _, value = line.partition(":")
+        key = name.split(";", 1)[0].strip().upper()
+        if key == "BEGIN" and value.strip().upper() in ("STANDARD", "DAYLIGHT"):
+            observances += 1
+            first_year = 1601
+        elif key == "DTSTART":
+            match = re.match(r"\s*(\d{4})", value)
+            first_year = int(match.group(1)) if match else 1601
+        elif key == "RDATE":
+            steps += value.count(",") + 1
+        elif key == "RRULE":
+            parts = dict(
+                (k.strip().upper(), v.strip())
+                for k, _, v in (p.partition("=") for p in value.split(";"))
+            )
+            if parts.get("FREQ", "").upper() != "YEARLY":
+                return False
+            if {"BYHOUR", "BYMINUTE", "BYSECOND"} & parts.keys():
+                return False
+            per_year = math.prod(len(parts[k].split(",")) for k in _ZONE_RULE_LISTS if k in parts)
+            steps += max(LAST_YEAR - min(max(first_year, 1), LAST_YEAR), 1) * per_year
+    return observances <= MAX_ZONE_OBSERVANCES and steps <= MAX_ZONE_STEPS
+
+
+def calendar_identity(calendar: icalendar.Calendar, path: Path) -> str:
+    """What makes "the same calendar" across exports, so removals stay inside it."""
+    for key, label in (("X-WR-RELCALID", "relcalid"), ("X-WR-CALNAME", "name")):
+        value = clean_text(text_of(calendar, key), limit=200)
+        if value:
+            return f"{label}:{value}"
+    return f"file:{path.name}"
+
+
+def calendar_owner(calendar: icalendar.Calendar) -> str | None:
+    """Google names a person's main calendar after their address: that is its owner."""
+    name = text_of(calendar, "X-WR-CALNAME").strip().lower()
+    return name if re.fullmatch(r"[^@\s]+@[^@\s]+", name) else None
