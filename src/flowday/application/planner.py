@@ -203,15 +203,17 @@ class Planner:
         violations = self.evaluate(changed_day or day, list(after))
         return Verdict(rules.new_hard_violations(existing, violations), violations)
 
-    def _settle(
+    def settle(
         self, day: Day, verdict: Verdict, *, force: bool, changed: Collection[str] = ()
     ) -> Day:
-        """Carry out a verdict: refuse (the caller writes nothing) unless forced; forced,
-        the day with the crossed rules recorded on it, for the caller to store."""
+        """Carry out a verdict: refuse (the caller writes nothing) unless forced; forced
+        (a person's "cross anyway", or an import, which is never refused), the day with the
+        crossed rules recorded on it, each on the ``changed`` block it involves, for the
+        caller to store."""
         if verdict.broken and not force:
             raise RefusedError(refusal_message(verdict.broken), verdict.broken)
         if verdict.broken:
-            return with_crossings(day, verdict.broken, stamp(self.now()), changed)
+            return _with_crossings(day, verdict.broken, stamp(self.now()), changed)
         return day
 
     def preview_block(self, date: pendulum.Date, text: str) -> BlockPreview:
@@ -315,7 +317,7 @@ class Planner:
         verdict = self.judge(day, before, [*others, block])
         if previous is None and verdict.broken and not force:
             verdict = verdict.unnamed(block.id)  # refused: name no id that names nothing
-        settled = self._settle(day, verdict, force=force, changed={block.id})
+        settled = self.settle(day, verdict, force=force, changed={block.id})
         if settled != day:
             txn.put_day(settled)
         txn.put_block(block, previous_date=previous.date if previous else None)
@@ -342,7 +344,7 @@ class Planner:
             blocks = txn.blocks_on(date)
             moved = replace(day, work_start=start, work_end=end)
             verdict = self.judge(day, blocks, blocks, changed_day=moved)
-            txn.put_day(self._settle(moved, verdict, force=force))
+            txn.put_day(self.settle(moved, verdict, force=force))
         return ChangeResult(block=None, warnings=verdict.warnings, crossed=verdict.broken)
 
     # --- modes ----------------------------------------------------------------------------
@@ -380,7 +382,7 @@ class Planner:
                 blocks = txn.blocks_on(date)
                 moved = {new.id: new for _, new in proposal.moves}
                 # the fix may only mend: a move that broke something new is refused whole
-                self._settle(
+                self.settle(
                     day,
                     self.judge(day, blocks, [moved.get(b.id, b) for b in blocks]),
                     force=False,
@@ -515,7 +517,7 @@ class Planner:
             )
             blocks = txn.blocks_on(date)
             # the scheduler only offers allowed slots; the judge has the last word all the same
-            self._settle(
+            self.settle(
                 day,
                 self.judge(day, blocks, [*blocks, *(block for _, block in outcome.placed)]),
                 force=False,
@@ -667,7 +669,7 @@ def _undone(was: _T, became: _T, current: _T) -> _T:
     return replace(current, **back) if back else current
 
 
-def with_crossings(
+def _with_crossings(
     day: Day, broken: list[Violation], at: str, changed: Collection[str] = ()
 ) -> Day:
     """The day with hard rules crossed on purpose recorded, each on the changed block it

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pendulum
 
-from flowday.application.planner import Planner, with_crossings
+from flowday.application.planner import Planner
 from flowday.calendars.bounds import DEFAULT_RANGE_DAYS, Skipped, check_range
 from flowday.calendars.expansion import Note, Piece, expand
 from flowday.calendars.reading import calendar_identity, read_calendar, shown
@@ -29,7 +29,6 @@ from flowday.calendars.sources import (
     SOURCE_PREFIX,
     source_uid,
 )
-from flowday.domain import rules
 from flowday.domain.errors import FlowdayError
 from flowday.domain.model import Block, Day, Sphere, stamp
 from flowday.domain.rules import Violation
@@ -128,7 +127,7 @@ def import_calendar(
     dates |= {p.date for p, _ in changes.additions}
     with planner.store.transaction() as txn:
         crossed = _apply_recording_crossings(
-            planner, txn, dates, lambda: _apply(txn, changes, report, now, tz, tick), now
+            planner, txn, dates, lambda: _apply(txn, changes, report, now, tz, tick)
         )
         report.crossed.extend(crossed)
         report.unchanged = changes.unchanged
@@ -196,21 +195,20 @@ def _apply_recording_crossings(
     txn: Transaction,
     dates: set[pendulum.Date],
     apply: Callable[[], set[str]],
-    now: pendulum.DateTime,
 ) -> list[Violation]:
-    """The import's rules check: evaluate ``dates`` before, ``apply`` the changes, evaluate
-    after, and record the hard rules newly broken as crossings on the blocks ``apply``
-    made (the planner's own check, forced: imports are never refused). Returns those
-    violations. (To be replaced by the planner's ``judge``: keep it this one function.)"""
-    before = {date: planner.evaluate(txn.day(date), txn.blocks_on(date)) for date in dates}
+    """``apply`` the changes, then ask the planner's judge about each touched day as a
+    whole (before the import vs after it) and record the hard rules newly broken as
+    crossings on the blocks ``apply`` made: imports are never refused. Returns those."""
+    before = {date: txn.blocks_on(date) for date in dates}
     imported = apply()
     crossed: list[Violation] = []
     for date in sorted(dates):
         day = txn.day(date)
-        broken = rules.new_hard_violations(before[date], planner.evaluate(day, txn.blocks_on(date)))
-        if broken:
-            txn.put_day(with_crossings(day, broken, stamp(now), imported))
-            crossed.extend(broken)
+        verdict = planner.judge(day, before[date], txn.blocks_on(date))
+        settled = planner.settle(day, verdict, force=True, changed=imported)
+        if settled != day:
+            txn.put_day(settled)
+        crossed.extend(verdict.broken)
     return crossed
 
 
