@@ -30,11 +30,7 @@ from flowday.domain.model import Block, Day, Sphere, fmt_minutes, stamp
 
 def min_reflected_days(planner: Planner) -> int:
     """``[reflection] min_days`` in the config, else 5."""
-    raw = planner.config.reflection.get("min_days", insights.MIN_REFLECTED_DAYS)
-    try:
-        return max(2, int(raw))
-    except (TypeError, ValueError):
-        return insights.MIN_REFLECTED_DAYS
+    return planner.config.reflection.min_days
 
 
 def _check_past(planner: Planner, date: pendulum.Date) -> None:

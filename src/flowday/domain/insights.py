@@ -35,21 +35,17 @@ from flowday.domain.questions import (  # noqa: F401
     check_rating,
     parse_rating,
 )
+from flowday.domain.settings import MIN_REFLECTED_DAYS, ReflectionSettings
 from flowday.domain.text import clean_text
-from flowday.domain.timeparse import parse_clock
 
 NOTE_LIMIT = 2000
 
-MIN_REFLECTED_DAYS = 5  # per mode, before any comparison is made
 MIN_PRACTICAL_DIFFERENCE = 0.25  # points on the 1-5 scale
 LATE_WORK_FROM = 21 * 60  # a work block ending after this is "late work"
 NO_OFF_TIME_BELOW = 8 * 60  # no unbroken stretch this long without work: "no off-time"
 MANY_CROSSINGS = 2  # forced crossings on one balance day that count as "many"
 PATTERN_MIN_DAYS = 3  # a pattern needs at least this many days ...
 PATTERN_MIN_SHARE = 1 / 3  # ... and this share of the mode's days
-
-DEFAULT_BALANCE_AFTER = 15  # minutes after the work window ends
-DEFAULT_INTEGRATION_AT = 20 * 60 + 30
 
 # Two-sided 5 % critical values of Student's t by degrees of freedom (1..30), then a few
 # larger steps; between steps the smaller df's (larger, more cautious) value is used.
@@ -449,19 +445,12 @@ def recommend(
 # --- when to ask ------------------------------------------------------------------------
 
 
-def reflection_enabled(settings: Mapping[str, Any]) -> bool:
-    return bool(settings.get("enabled", True))
-
-
-def prompt_minute(mode: str, window: tuple[int, int], settings: Mapping[str, Any]) -> int:
+def prompt_minute(mode: str, window: tuple[int, int], settings: ReflectionSettings) -> int:
     """Wall-clock minute at which the evening prompt is due: on an integration day at
     ``integration_at`` (default 20:30), on any other day ``balance_after`` minutes
     (default 15) after the work window ends; never later than 23:59."""
-    if mode == "integration":
-        raw = settings.get("integration_at")
-        at = parse_clock(str(raw)) if raw is not None else DEFAULT_INTEGRATION_AT
-    else:
-        at = window[1] + int(settings.get("balance_after", DEFAULT_BALANCE_AFTER))
+    on_integration = mode == "integration"
+    at = settings.integration_at if on_integration else window[1] + settings.balance_after
     return min(at, 24 * 60 - 1)
 
 
@@ -470,11 +459,11 @@ def reflection_due(
     day: Day,
     mode: str,
     window: tuple[int, int],
-    config: Mapping[str, Any],
+    config: ReflectionSettings,
 ) -> bool:
     """Whether the end-of-day prompt should open for ``day`` at ``now`` (local time).
     ``config`` is the ``[reflection]`` table. The caller opens it at most once per day."""
-    if not reflection_enabled(config) or now.date() != day.date:
+    if not config.enabled or now.date() != day.date:
         return False
     if day.reflection is not None or day.reflection_skipped:
         return False
@@ -482,10 +471,10 @@ def reflection_due(
 
 
 def needs_yesterday_prompt(
-    today: pendulum.Date, yesterday: Day, *, had_blocks: bool, config: Mapping[str, Any]
+    today: pendulum.Date, yesterday: Day, *, had_blocks: bool, config: ReflectionSettings
 ) -> bool:
     """At launch: ask about yesterday when it was planned but neither reflected nor skipped."""
-    if not reflection_enabled(config) or yesterday.date != today.subtract(days=1):
+    if not config.enabled or yesterday.date != today.subtract(days=1):
         return False
     if yesterday.reflection is not None or yesterday.reflection_skipped:
         return False
