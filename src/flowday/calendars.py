@@ -61,6 +61,7 @@ from flowday.domain.model import (
     MINUTES_PER_DAY,
     Block,
     Day,
+    ImportedNote,
     Sphere,
     fmt_minutes,
     stamp,
@@ -1088,9 +1089,6 @@ def _same(block: Block, piece: Piece, sphere: Sphere) -> bool:
     ) and block.flexible == piece.flexible  # fmt: skip
 
 
-NOTES_KEY = "ics_notes"  # Day.extra: {source: note text} for notes made by imports
-
-
 def _sync_notes(
     txn: Transaction,
     notes: list[Note],
@@ -1105,12 +1103,10 @@ def _sync_notes(
         wanted[note.date][note.source] = note.text
     touched: set[pendulum.Date] = set()
     stored = txn.store.days_between(first, last)
-    dates = set(wanted) | {
-        d.date for d in stored.values() if isinstance(d.extra.get(NOTES_KEY), dict)
-    }
+    dates = set(wanted) | {d.date for d in stored.values() if d.imported_notes}
     for date in sorted(dates):
         day = txn.day(date)
-        mapping = dict(day.extra.get(NOTES_KEY) or {})
+        mapping = {n.source: n.text for n in day.imported_notes}
         texts = list(day.notes)
         changed = False
         for source, text in list(mapping.items()):
@@ -1132,10 +1128,8 @@ def _sync_notes(
             mapping[source] = text
             changed = True
         if changed:
-            extra = {**day.extra, NOTES_KEY: mapping}
-            if not mapping:
-                extra.pop(NOTES_KEY)
-            txn.put_day(replace(day, notes=tuple(texts), extra=extra))
+            imported = tuple(ImportedNote(source, text) for source, text in mapping.items())
+            txn.put_day(replace(day, notes=tuple(texts), imported_notes=imported))
             touched.add(date)
     return touched
 
@@ -1270,10 +1264,7 @@ def _to_datetime(moment: pendulum.DateTime) -> dt.datetime:
 
 
 def _note_events(day: Day, now: dt.datetime) -> Iterator[icalendar.Event]:
-    mapping = day.extra.get(NOTES_KEY) or {}
-    by_text = (
-        {text: source for source, text in mapping.items()} if isinstance(mapping, dict) else {}
-    )
+    by_text = {n.text: n.source for n in day.imported_notes}
     seen: set[tuple[str, str | None]] = set()
     for text in day.notes:
         source = by_text.get(text, "")

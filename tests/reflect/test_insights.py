@@ -13,7 +13,7 @@ from flowday.domain.insights import Answers, DayRecord, compare, recommend, summ
 from flowday.domain.model import Day
 from flowday.domain.settings import ReflectionSettings
 
-from .reflect_histories import HIGH, LOW, START, answers, records
+from .reflect_histories import HIGH, LOW, START, answers, records, reflection
 
 
 # --- answers ---------------------------------------------------------------------------
@@ -50,7 +50,7 @@ def test_summarize_averages_and_counts_by_mode() -> None:
         "integration", [(3, 3, 3)], start=START.add(days=10)
     )
     days[0] = DayRecord(days[0].date, "balance", days[0].figures,
-                        {**answers(4, 5, 3, stress="rules"), "mode": "balance"})  # fmt: skip
+                        reflection((4, 5, 3), "balance", stress="rules"))  # fmt: skip
     got = summarize(days)
     assert list(got) == ["balance", "integration"]
     balance = got["balance"].to_dict()
@@ -219,7 +219,11 @@ def test_reflection_due(
 def test_not_due_once_answered_or_skipped_or_on_another_day() -> None:
     window = (9 * 60, 17 * 60)
     assert not insights.reflection_due(
-        at(23, 0), Day(date=TODAY, reflection={"energy": 3}), "balance", window, DEFAULTS
+        at(23, 0),
+        Day(date=TODAY, reflection=reflection((3, 3, 3), "balance")),
+        "balance",
+        window,
+        DEFAULTS,
     )
     assert not insights.reflection_due(
         at(23, 0), Day(date=TODAY, reflection_skipped=True), "balance", window, DEFAULTS
@@ -241,5 +245,5 @@ def test_needs_yesterday_prompt() -> None:
     )
     skipped = Day(date=yesterday.date, reflection_skipped=True)
     assert not insights.needs_yesterday_prompt(TODAY, skipped, had_blocks=True, config=DEFAULTS)
-    done = Day(date=yesterday.date, reflection={"energy": 2})
+    done = Day(date=yesterday.date, reflection=reflection((2, 2, 2), "balance"))
     assert not insights.needs_yesterday_prompt(TODAY, done, had_blocks=True, config=DEFAULTS)
