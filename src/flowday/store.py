@@ -17,6 +17,10 @@ not parse to the expected shape, are refused with a one-line error naming the fi
 never written; ``flowday doctor --repair`` keeps such a file as ``NAME.corrupt-<stamp>``
 before starting that file afresh. Files from an older flowday are read in the current shape
 (:func:`_migrated`) and written in it by the next change to them.
+
+TinyDB's part: the tables of the files a transaction touches, in memory (search, upsert,
+remove by document id); reads outside a transaction parse the JSON themselves and check
+every record. Its ``{table: {doc_id: record}}`` layout is the file format.
 """
 
 from __future__ import annotations
