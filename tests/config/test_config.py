@@ -1,8 +1,12 @@
 from __future__ import annotations
 
+import re
+import tomllib
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from flowday.config import ConfigError, key_lines, load_config
 from flowday.domain.settings import ReflectionSettings
@@ -151,3 +155,59 @@ def test_key_lines_reads_keys_as_toml_does() -> None:
     assert lines[("table",)] == 4 and lines[("table", "x", "y")] == 5
     assert lines[("table", "x", "y", 1)] == 6
     assert lines[("items", "name")] == 8
+
+
+# Documents built with traps for a line search: the same key names in every table, comments
+# and strings (one-line and multi-line) that hold key names, inline tables and arrays.
+KEYS = ["end", "minutes", "work_hours", "severity", "x-y", '"q.z"']
+VALUES = [
+    "1",
+    '"end = 1 # minutes"',
+    "'work_hours = \"x\"'",
+    '"""\nend = 2\n[modes.a]\n"""',
+    "'''\nminutes = 3\n'''",
+    '{ end = 1, minutes = "x" }',
+    "[\n  1, # end = 1\n  2,\n]",
+]
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["", "[modes.a]", "[modes.b]", '[modes."c d".rules]', "[week]"]),
+            st.lists(
+                st.tuples(st.sampled_from(KEYS), st.sampled_from(VALUES), st.booleans()),
+                max_size=4,
+                unique_by=lambda entry: entry[0],
+            ),
+        ),
+        max_size=4,
+        unique_by=lambda table: table[0],
+    )
+)
+def test_key_lines_finds_every_key_where_toml_sets_it(
+    tables: list[tuple[str, list[tuple[str, str, bool]]]],
+) -> None:
+    tables.sort(key=lambda table: table[0] != "")  # keys outside a table come first
+    lines: list[str] = []
+    expected: dict[tuple[str | int, ...], int] = {}
+    for header, entries in tables:
+        path: tuple[str | int, ...] = ()
+        if header:
+            lines.append(header)
+            path = tuple(_header_path(header))
+            expected[path] = len(lines)
+        for key, value, commented in entries:
+            if commented:
+                lines.append(f"# {KEYS[0]} = {value.splitlines()[0]}")
+            expected[(*path, key.strip('"'))] = len(lines) + 1
+            lines.extend(f"{key} = {value}".split("\n"))
+    text = "\n".join(lines) + "\n"
+    tomllib.loads(text)  # the documents are real TOML
+    found = key_lines(text)
+    assert {p: found.get(p) for p in expected} == expected
+
+
+def _header_path(header: str) -> list[str]:
+    inside = header.strip("[]")
+    return [part.strip('"') for part in re.findall(r'"[^"]*"|[^.]+', inside)]
