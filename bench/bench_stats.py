@@ -38,7 +38,7 @@ from flowday.application.planner import Planner  # noqa: E402
 from flowday.config import from_mapping  # noqa: E402
 from flowday.domain import insights  # noqa: E402
 from flowday.domain.clock import FixedClock  # noqa: E402
-from flowday.domain.model import Block, Crossing, Day  # noqa: E402
+from flowday.domain.model import Block, Crossing, Day, Reflection  # noqa: E402
 from flowday.store import SCHEMA_VERSION, Store, write_atomically  # noqa: E402
 
 TARGET_SECONDS = 1.0
@@ -63,12 +63,12 @@ def build_history(root: Path, years: int) -> tuple[int, int]:
             reflection = None
             if rng.random() < 0.66:
                 reflected += 1
-                reflection = {
+                reflection = Reflection.from_dict({
                     "present": rng.choice(insights.PRESENT_CHOICES),
                     "stress": rng.choice(insights.STRESS_CHOICES),
                     **{name: rng.randint(1, 5) for name in insights.RATINGS},
                     "note": "", "at": "2026-01-01T20:00:00Z", "mode": mode,
-                }  # fmt: skip
+                })  # fmt: skip
             crossings = tuple(
                 Crossing("work-window", "", "2026-01-01T20:00:00Z")
                 for _ in range(rng.randint(0, 1))

@@ -6,16 +6,25 @@ line naming the file and, where TOML can tell, the line.
 
 from __future__ import annotations
 
+import contextlib
 import os
+import re
 import tomllib
-from collections.abc import Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 import pendulum
 
+# not pendulum.local_timezone: type checkers take that name for the module it shadows
+from pendulum.tz.local_timezone import get_local_timezone
+
 from flowday.domain.errors import FlowdayError
+from flowday.domain.modes import BUILTIN_MODES, ModeError, build_modes
+from flowday.domain.rules import RULES, SHARED, Severity
+from flowday.domain.settings import ModeSettings, ReflectionSettings, RuleSetting
 from flowday.domain.timeparse import WEEKDAYS, Zone, parse_clock, parse_span
 
 
@@ -25,21 +34,24 @@ class ConfigError(FlowdayError):
     exit_code = 2
 
 
+KeyPath = tuple[str | int, ...]  # a key in the file: ("modes", "deep", "rules"); ints index arrays
+
+
 @dataclass(frozen=True)
 class Config:
-    timezone: Zone = field(default_factory=pendulum.local_timezone)
+    timezone: Zone = field(default_factory=get_local_timezone)
     work_start: int = 9 * 60
     work_end: int = 17 * 60
     working_days: frozenset[int] = frozenset(range(5))  # Monday=0 .. Sunday=6
     week_modes: tuple[str, ...] = ("balance",) * 7  # mode per weekday, Monday first
     theme: str | None = None
     keymap: dict[str, str] = field(default_factory=dict)
-    reflection: dict[str, Any] = field(default_factory=dict)
-    modes: dict[str, Any] = field(
-        default_factory=dict
-    )  # raw [modes.*] tables, for the rules engine
+    reflection: ReflectionSettings = field(default_factory=ReflectionSettings)
+    modes: Mapping[str, ModeSettings] = field(
+        default_factory=lambda: MappingProxyType({})
+    )  # the [modes.*] tables, in the file's order; domain.modes composes them
     source: Path | None = None
-    lines: tuple[str, ...] = ()  # the file's text, so later checks can name the line
+    key_lines: Mapping[KeyPath, int] = field(default_factory=dict)  # where each key is set
 
     def mode_for(self, date: pendulum.Date) -> str:
         return self.week_modes[date.weekday()]
@@ -47,28 +59,18 @@ class Config:
     def is_working_day(self, date: pendulum.Date) -> bool:
         return date.weekday() in self.working_days
 
-    def line_of(self, needle: str, after: Sequence[str] = ()) -> int | None:
-        """The first line holding ``needle`` at or after the lines holding each of ``after``
-        in turn (e.g. a parameter inside one rule of one mode); else its first line."""
-        start = 0
-        for marker in after:
-            found = next(
-                (i for i in range(start, len(self.lines)) if marker in self.lines[i]), None
-            )
-            if found is None:
-                start = 0
-                break
-            start = found
-        for number in range(start, len(self.lines)):
-            if needle in self.lines[number]:
-                return number + 1
-        return self.line_of(needle) if start else None
+    def line_of(self, path: KeyPath) -> int | None:
+        """The line setting the key at ``path``, else the line of its nearest enclosing
+        table or key (a key that is missing is blamed on where it should have been)."""
+        for length in range(len(path), 0, -1):
+            line = self.key_lines.get(path[:length])
+            if line is not None:
+                return line
+        return None
 
-    def error(
-        self, message: str, needle: str | None = None, after: Sequence[str] = ()
-    ) -> ConfigError:
+    def error(self, message: str, path: KeyPath = ()) -> ConfigError:
         where = str(self.source) if self.source else "config"
-        line = self.line_of(needle, after) if needle else None
+        line = self.line_of(path)
         return ConfigError(f"{where}{f', line {line}' if line else ''}: {message}")
 
 
@@ -115,62 +117,79 @@ def from_mapping(
     text: str = "",
     tz_env: str | None = None,
 ) -> Config:
-    probe = Config(source=source, lines=tuple(text.splitlines()))
+    probe = Config(source=source, key_lines=key_lines(text))
     for key in data:
         if key not in _KNOWN_KEYS:
-            raise probe.error(f"unknown setting {key!r}", key)
+            raise probe.error(f"unknown setting {key!r}", (key,))
 
     zone_name = tz_env or data.get("timezone")
-    timezone: Zone = pendulum.local_timezone()
+    timezone: Zone = get_local_timezone()
     if zone_name:
         try:
             timezone = pendulum.timezone(str(zone_name))
         except Exception:
             if tz_env:  # the value came from the environment, not from the file
                 raise ConfigError(f"$FLOWDAY_TZ: unknown time zone {zone_name!r}") from None
-            raise probe.error(f"unknown time zone {zone_name!r}", "timezone") from None
+            raise probe.error(f"unknown time zone {zone_name!r}", ("timezone",)) from None
 
     work_start, work_end = probe.work_start, probe.work_end
     if "work_hours" in data:
         try:
             work_start, work_end = parse_span(str(data["work_hours"]))
         except FlowdayError as exc:
-            raise probe.error(f"work_hours: {exc}", "work_hours") from None
+            raise probe.error(f"work_hours: {exc}", ("work_hours",)) from None
 
     working_days = probe.working_days
     if "working_days" in data:
+        days = _as_list(probe, data["working_days"], "working_days")
         working_days = frozenset(
-            _weekday_index(probe, d) for d in _as_list(probe, data["working_days"], "working_days")
+            _weekday_index(probe, d, ("working_days", i)) for i, d in enumerate(days)
         )
 
     week = list(probe.week_modes)
+    week_keys: dict[int, str] = {}  # weekday → the key that set it, to name its line
     if "week" in data:
         table = data["week"]
         if not isinstance(table, dict):
             raise probe.error(
-                '[week] must map weekdays to modes, e.g. friday = "integration"', "week"
+                '[week] must map weekdays to modes, e.g. friday = "integration"', ("week",)
             )
         for day_name, mode in table.items():
             if not isinstance(mode, str):
-                raise probe.error(f"week.{day_name} must be a mode name", day_name)
-            week[_weekday_index(probe, day_name)] = mode
+                raise probe.error(f"week.{day_name} must be a mode name", ("week", day_name))
+            index = _weekday_index(probe, day_name, ("week", day_name))
+            week[index] = mode
+            week_keys[index] = day_name
 
     for table_name in ("keymap", "reflection", "modes"):
         if table_name in data and not isinstance(data[table_name], dict):
-            raise probe.error(f"[{table_name}] must be a table", table_name)
+            raise probe.error(f"[{table_name}] must be a table", (table_name,))
     keymap = dict(data.get("keymap", {}))
     for binding_id, keys in keymap.items():
         if binding_id not in KEYMAP_IDS:
             raise probe.error(
                 f"unknown binding id {binding_id!r} in [keymap] (the README lists them)",
-                binding_id,
+                ("keymap", binding_id),
             )
         if not isinstance(keys, str) or not keys.strip():
             raise probe.error(
-                f'keymap.{binding_id} must be keys in quotes, e.g. "n" or "n,ctrl+n"', binding_id
+                f'keymap.{binding_id} must be keys in quotes, e.g. "n" or "n,ctrl+n"',
+                ("keymap", binding_id),
             )
-    reflection = dict(data.get("reflection", {}))
-    _check_reflection(probe, reflection)
+    reflection = _reflection_settings(probe, data.get("reflection", {}))
+
+    modes = _mode_settings(probe, data.get("modes", {}))
+    try:
+        mode_table = build_modes(modes)  # composing them is the last check they get
+    except ModeError as exc:
+        raise probe.error(str(exc), exc.path) from None
+    for index, mode_name in enumerate(week):
+        if mode_name not in mode_table:
+            raise probe.error(
+                f"week.{WEEKDAYS[index]}: unknown mode {mode_name!r} "
+                f"(modes: {', '.join(mode_table)})",
+                ("week", week_keys.get(index, WEEKDAYS[index])),
+            )
 
     theme = data.get("theme")
     return Config(
@@ -182,9 +201,9 @@ def from_mapping(
         theme=str(theme) if theme is not None else None,
         keymap=keymap,
         reflection=reflection,
-        modes=dict(data.get("modes", {})),
+        modes=modes,
         source=source,
-        lines=tuple(text.splitlines()),
+        key_lines=probe.key_lines,
     )
 
 
@@ -215,25 +234,341 @@ def _is_clock(text: str) -> bool:
     return True
 
 
-def _check_reflection(probe: Config, reflection: dict[str, Any]) -> None:
-    for key, value in reflection.items():
+def _reflection_settings(probe: Config, table: dict[str, Any]) -> ReflectionSettings:
+    for key, value in table.items():
         if key not in _REFLECTION_CHECKS:
-            raise probe.error(f"unknown setting reflection.{key}", key)
+            raise probe.error(f"unknown setting reflection.{key}", ("reflection", key))
         expected, valid = _REFLECTION_CHECKS[key]
         if not valid(value):
-            raise probe.error(f"reflection.{key} must be {expected}, not {value!r}", key)
+            raise probe.error(
+                f"reflection.{key} must be {expected}, not {value!r}", ("reflection", key)
+            )
+    default = ReflectionSettings()
+    at = table.get("integration_at")
+    return ReflectionSettings(
+        enabled=table.get("enabled", default.enabled),
+        balance_after=table.get("balance_after", default.balance_after),
+        integration_at=default.integration_at if at is None else parse_clock(at),
+        min_days=table.get("min_days", default.min_days),
+    )
+
+
+_MODE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$")
+_MODE_KEYS = ("description", "extends", "planning_hours", "rules")
+
+
+def _mode_settings(probe: Config, tables: dict[str, Any]) -> Mapping[str, ModeSettings]:
+    """Each ``[modes.NAME]`` table, checked on its own (how they compose is
+    :func:`flowday.domain.modes.build_modes`' business)."""
+    known = set(tables) | set(BUILTIN_MODES)
+    modes: dict[str, ModeSettings] = {}
+    for name, table in tables.items():
+        if not _MODE_NAME.match(str(name)):
+            raise probe.error(
+                f"modes.{name}: a mode name uses letters, digits, '-' and '_' (at most 40)",
+                ("modes", name),
+            )
+        modes[name] = _one_mode(probe, name, table, known)
+    return MappingProxyType(modes)
+
+
+def _one_mode(probe: Config, name: str, table: Any, known: set[str]) -> ModeSettings:
+    where = ("modes", name)
+    if not isinstance(table, dict):
+        raise probe.error(f"modes.{name} must be a table ([modes.{name}])", where)
+    for key in table:
+        if key not in _MODE_KEYS:
+            raise probe.error(
+                f"modes.{name}: unknown setting {key!r} (use {', '.join(_MODE_KEYS)})",
+                (*where, key),
+            )
+
+    extends = table.get("extends")
+    if "extends" in table and (not isinstance(extends, str) or extends not in known):
+        raise probe.error(f"modes.{name}: extends names no mode ({extends!r})", (*where, "extends"))
+
+    description = table.get("description")
+    if "description" in table and not isinstance(description, str):
+        raise probe.error(f"modes.{name}: description must be text", (*where, "description"))
+
+    planning: tuple[int, int] | None = None
+    if "planning_hours" in table:
+        try:
+            planning = parse_span(str(table["planning_hours"]))
+        except FlowdayError as exc:
+            raise probe.error(
+                f"modes.{name}.planning_hours: {exc}", (*where, "planning_hours")
+            ) from None
+
+    rules_table = table.get("rules", {})
+    if not isinstance(rules_table, dict):
+        raise probe.error(
+            f"modes.{name}.rules must be a table ([modes.{name}.rules])", (*where, "rules")
+        )
+    rules = tuple(
+        _rule_setting(probe, name, rule_id, value) for rule_id, value in rules_table.items()
+    )
+    return ModeSettings(name, description, extends, planning, rules)
+
+
+def _rule_setting(probe: Config, mode: str, rule_id: str, value: Any) -> RuleSetting:
+    where = ("modes", mode, "rules", rule_id)
+    if rule_id not in RULES:
+        raise probe.error(
+            f"modes.{mode}: unknown rule {rule_id!r} (rules: {', '.join(RULES)})", where
+        )
+    if value is False:
+        if rule_id == SHARED.rule:
+            raise probe.error(f"modes.{mode}: no-overlap is part of every mode", where)
+        return RuleSetting(rule_id, enabled=False)
+    if value is True:
+        value = {}
+    if not isinstance(value, dict):
+        raise probe.error(
+            f"modes.{mode}.rules.{rule_id}: use true, false or a table of parameters "
+            "(e.g. { minutes = 30 })",
+            where,
+        )
+    known = {p.name: p for p in RULES[rule_id].params}
+    severity: Severity | None = None
+    params: dict[str, int] = {}
+    for key, item in value.items():
+        if key == "severity":
+            if item not in ("error", "warning"):
+                raise probe.error(
+                    f'modes.{mode}.rules.{rule_id}.severity must be "error" or "warning"',
+                    (*where, key),
+                )
+            severity = Severity(item)
+            if rule_id == SHARED.rule and severity is not Severity.ERROR:
+                raise probe.error(
+                    f"modes.{mode}.rules.no-overlap: blocks never overlap (always an error)",
+                    (*where, key),
+                )
+            continue
+        if key not in known:
+            takes = ", ".join(["severity", *known]) if known else "severity only"
+            raise probe.error(
+                f"modes.{mode}.rules.{rule_id}: unknown parameter {key!r} ({rule_id} takes "
+                f"{takes})",
+                (*where, key),
+            )
+        try:
+            params[key] = known[key].parse(item)
+        except ValueError as exc:
+            raise probe.error(
+                f"modes.{mode}.rules.{rule_id}.{key}: {item!r} is not {exc}", (*where, key)
+            ) from None
+    return RuleSetting(rule_id, True, severity, MappingProxyType(params))
 
 
 def _as_list(probe: Config, value: Any, key: str) -> list[Any]:
     if not isinstance(value, list):
-        raise probe.error(f"{key} must be a list", key)
+        raise probe.error(f"{key} must be a list", (key,))
     return value
 
 
-def _weekday_index(probe: Config, name: Any) -> int:
+def _weekday_index(probe: Config, name: Any, path: KeyPath) -> int:
     word = str(name).strip().lower()
     if len(word) >= 3:
         for index, day in enumerate(WEEKDAYS):
             if day.startswith(word):
                 return index
-    raise probe.error(f"{name!r} is not a weekday", str(name))
+    raise probe.error(f"{name!r} is not a weekday", path)
+
+
+# --- which line sets which key ----------------------------------------------------------
+
+
+class _StopScan(Exception):
+    """Text the scanner does not follow: it keeps the keys found so far."""
+
+
+_BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
+_ESCAPES = {"b": "\b", "t": "\t", "n": "\n", "f": "\f", "r": "\r", '"': '"', "\\": "\\"}
+
+
+def key_lines(text: str) -> dict[KeyPath, int]:
+    """The line (1-based) that sets each key of a TOML document, by its full path. Keys are
+    read as TOML reads them, so a key's name in a comment or inside a string never counts,
+    and ``end`` under ``[modes.a.rules]`` is not ``end`` under ``[modes.b.rules]``. Table
+    headers, dotted keys (``a.b = 1``), inline tables and array items (by index) are all
+    found; a table made only implicitly gets the line of its first key.
+
+    The text has already parsed as TOML; should the scanner still meet something it does
+    not follow, it keeps what it found (a message then names a less precise line)."""
+    scanner = _KeyScanner(text)
+    with contextlib.suppress(_StopScan, ValueError, IndexError):
+        scanner.document()
+    return {**scanner.implicit, **scanner.explicit}
+
+
+class _KeyScanner:
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.pos = 0
+        self.line = 1
+        self.explicit: dict[KeyPath, int] = {}
+        self.implicit: dict[KeyPath, int] = {}  # parents of dotted keys and of table headers
+
+    # characters
+    def at(self, offset: int = 0) -> str:
+        index = self.pos + offset
+        return self.text[index] if index < len(self.text) else ""
+
+    def starts(self, prefix: str) -> bool:
+        return self.text.startswith(prefix, self.pos)
+
+    def advance(self, count: int = 1) -> None:
+        self.line += self.text.count("\n", self.pos, self.pos + count)
+        self.pos += count
+
+    def skip_blanks(self, *, newlines: bool) -> None:
+        """Spaces and comments (and line ends, where the grammar allows them)."""
+        while self.pos < len(self.text):
+            char = self.at()
+            if char in " \t\r" or (newlines and char == "\n"):
+                self.advance()
+            elif char == "#":
+                end = self.text.find("\n", self.pos)
+                self.advance((len(self.text) if end < 0 else end) - self.pos)
+            else:
+                return
+
+    def expect(self, char: str) -> None:
+        if self.at() != char:
+            raise _StopScan
+        self.advance()
+
+    def mark(self, path: KeyPath, line: int) -> None:
+        self.explicit.setdefault(path, line)
+        for length in range(1, len(path)):
+            self.implicit.setdefault(path[:length], line)
+
+    # the grammar
+    def document(self) -> None:
+        table: KeyPath = ()
+        while True:
+            self.skip_blanks(newlines=True)
+            if self.pos >= len(self.text):
+                return
+            line = self.line
+            if self.at() == "[":
+                double = self.starts("[[")  # an array of tables: its items share one path
+                self.advance(2 if double else 1)
+                table = self.key()
+                self.expect("]")
+                if double:
+                    self.expect("]")
+                self.mark(table, line)
+            else:
+                path = (*table, *self.key())
+                self.expect("=")
+                self.mark(path, line)
+                self.value(path)
+            self.skip_blanks(newlines=False)
+            if self.pos < len(self.text):
+                self.expect("\n")
+
+    def key(self) -> KeyPath:
+        """A dotted key, each part bare, "quoted" or 'literal'; the blanks after it too."""
+        parts: list[str | int] = []
+        while True:
+            self.skip_blanks(newlines=False)
+            if self.at() == '"':
+                parts.append(self.basic_string())
+            elif self.at() == "'":
+                end = self.text.index("'", self.pos + 1)
+                parts.append(self.text[self.pos + 1 : end])
+                self.advance(end + 1 - self.pos)
+            else:
+                match = _BARE_KEY.match(self.text, self.pos)
+                if not match:
+                    raise _StopScan
+                parts.append(match[0])
+                self.advance(len(match[0]))
+            self.skip_blanks(newlines=False)
+            if self.at() != ".":
+                return tuple(parts)
+            self.advance()
+
+    def basic_string(self) -> str:
+        """A one-line "..." string, its escapes decoded (a quoted key is compared by them)."""
+        self.advance()
+        chars: list[str] = []
+        while self.at() != '"':
+            char = self.at()
+            if char in ("", "\n"):
+                raise _StopScan
+            if char == "\\":
+                code = self.at(1)
+                if code in ("u", "U"):
+                    width = 4 if code == "u" else 8
+                    chars.append(chr(int(self.text[self.pos + 2 : self.pos + 2 + width], 16)))
+                    self.advance(2 + width)
+                    continue
+                chars.append(_ESCAPES.get(code, code))
+                self.advance(2)
+                continue
+            chars.append(char)
+            self.advance()
+        self.advance()
+        return "".join(chars)
+
+    def value(self, path: KeyPath) -> None:
+        self.skip_blanks(newlines=False)
+        char = self.at()
+        if self.starts('"""') or self.starts("'''"):
+            self.multiline_string(self.text[self.pos : self.pos + 3])
+        elif char == '"':
+            self.basic_string()
+        elif char == "'":
+            end = self.text.index("'", self.pos + 1)
+            self.advance(end + 1 - self.pos)
+        elif char == "{":
+            self.advance()
+            while True:
+                self.skip_blanks(newlines=True)
+                if self.at() == "}":
+                    self.advance()
+                    return
+                line = self.line
+                inner = (*path, *self.key())
+                self.expect("=")
+                self.mark(inner, line)
+                self.value(inner)
+                self.skip_blanks(newlines=True)
+                if self.at() == ",":
+                    self.advance()
+        elif char == "[":
+            self.advance()
+            index = 0
+            while True:
+                self.skip_blanks(newlines=True)
+                if self.at() == "]":
+                    self.advance()
+                    return
+                self.mark((*path, index), self.line)
+                self.value((*path, index))
+                index += 1
+                self.skip_blanks(newlines=True)
+                if self.at() == ",":
+                    self.advance()
+        else:  # a number, boolean or date: up to what ends a value
+            start = self.pos
+            while self.at() not in ("", ",", "]", "}", "\n", "#"):
+                self.advance()
+            if self.pos == start:
+                raise _StopScan
+
+    def multiline_string(self, quotes: str) -> None:
+        self.advance(3)
+        while not self.starts(quotes):
+            if self.pos >= len(self.text):
+                raise _StopScan
+            # in a basic string a backslash escapes the next character (maybe a quote)
+            self.advance(2 if quotes == '"""' and self.at() == "\\" else 1)
+        self.advance(3)
+        for _ in range(2):  # up to two quotes right before the closing three are content
+            if self.at() == quotes[0]:
+                self.advance()

@@ -15,7 +15,12 @@ touches one month file, whatever the history.
 Every file carries ``_meta.schema_version``. Files from a newer flowday, or files that do
 not parse to the expected shape, are refused with a one-line error naming the file and are
 never written; ``flowday doctor --repair`` keeps such a file as ``NAME.corrupt-<stamp>``
-before starting that file afresh.
+before starting that file afresh. Files from an older flowday are read in the current shape
+(:func:`_migrated`) and written in it by the next change to them.
+
+TinyDB's part: the tables of the files a transaction touches, in memory (search, upsert,
+remove by document id); reads outside a transaction parse the JSON themselves and check
+every record. Its ``{table: {doc_id: record}}`` layout is the file format.
 """
 
 from __future__ import annotations
@@ -39,7 +44,7 @@ from flowday import safe_write
 from flowday.domain.errors import FlowdayError
 from flowday.domain.model import Block, Day, Task
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: a day's imported notes are a field (imported_notes), not ics_notes
 _MONTH_FILE = re.compile(r"^(\d{4})-(\d{2})\.json$")
 
 
@@ -98,7 +103,33 @@ def _validated(path: Path, raw: bytes) -> dict[str, Any]:
             f"{path} was written by a newer flowday (schema {version}, this one reads up to "
             f"{SCHEMA_VERSION}); upgrade flowday — the file was not touched"
         )
+    return _migrated(data, version)
+
+
+# --- older files ------------------------------------------------------------------------
+
+
+def _migrated(data: dict[str, Any], version: int) -> dict[str, Any]:
+    """A file written at an older schema, in this one's shape (in place: ``data`` was just
+    parsed). Every read goes through :func:`_validated`, so this is the one place that knows
+    old shapes; the file itself is rewritten in the new shape on its next write, and a file
+    that is only read stays as it is (an older flowday can still read it)."""
+    if version < 2:
+        for record in data.get("days", {}).values():
+            _day_from_schema_1(record)
+    data["_meta"]["1"]["schema_version"] = SCHEMA_VERSION
     return data
+
+
+def _day_from_schema_1(record: dict[str, Any]) -> None:
+    # Schema 1 kept the sources of imported notes among the unknown fields, as
+    # "ics_notes": {source: text}; anything else under that name stays as it was kept.
+    notes = record.get("ics_notes")
+    if isinstance(notes, dict) and "imported_notes" not in record:
+        del record["ics_notes"]
+        record["imported_notes"] = [
+            {"source": str(source), "text": str(text)} for source, text in notes.items()
+        ]
 
 
 def _parse_store_file(raw: bytes) -> tuple[dict[str, Any] | None, str | None]:
@@ -179,7 +210,7 @@ class _ShardStorage(Storage):
 class _Shard:
     def __init__(self, path: Path) -> None:
         self.storage = _ShardStorage(path, load_json_file(path))
-        self.db = TinyDB(storage=lambda: self.storage)  # type: ignore[arg-type]
+        self.db = TinyDB(storage=lambda: self.storage)
 
 
 # --- the repository ---------------------------------------------------------------------
@@ -464,23 +495,27 @@ class Store:
                 f"{self.journal_path} was written by a newer flowday; upgrade flowday — "
                 "nothing was touched"
             )
-        if not isinstance(files, dict) or not all(
-            _JOURNAL_NAMES.fullmatch(name) and self._replayable(name, data)
-            for name, data in files.items()
-        ):
+        replay: dict[str, dict[str, Any]] = {}  # each file's checked contents
+        for name, data in files.items() if isinstance(files, dict) else ():
+            checked = self._replayable(name, data) if _JOURNAL_NAMES.fullmatch(name) else None
+            if checked is None:
+                break
+            replay[name] = checked
+        if not isinstance(files, dict) or len(replay) != len(files):
             raise StoreError(
                 f"{self.journal_path} is damaged; it was left untouched — run 'flowday doctor "
                 "--repair' to keep it aside (doctor then finds what the interrupted change left)"
             )
-        for name in files:  # a newer or damaged file is never overwritten, not even from here
+        for name in replay:  # a newer or damaged file is never overwritten, not even from here
             load_json_file(self.root / name)
-        for name, data in files.items():
-            write_atomically(self.root / name, data)
+        for name, contents in replay.items():
+            write_atomically(self.root / name, contents)
         self._drop_journal()
 
-    def _replayable(self, name: str, data: Any) -> bool:
-        """Whether a file's contents in the journal pass the checks any data file gets, and
-        were written at this flowday's schema."""
+    def _replayable(self, name: str, data: Any) -> dict[str, Any] | None:
+        """A file's contents in the journal as they will be written: checked like any data
+        file, and in this flowday's shape (a journal an older flowday left is migrated like
+        its files); None when they fail a check."""
         path = self.root / name
         try:
             checked = _validated(path, json.dumps(data).encode())
@@ -489,8 +524,8 @@ class Store:
             elif name == "tasks.json":
                 _checked_tasks(path, checked)
         except StoreError:
-            return False
-        return checked["_meta"]["1"]["schema_version"] == SCHEMA_VERSION
+            return None
+        return checked
 
     def _drop_journal(self) -> None:
         # every file it names is written: a journal left behind would only be replayed,

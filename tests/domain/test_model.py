@@ -1,12 +1,25 @@
 from __future__ import annotations
 
+import datetime as dt
+from typing import Any
+
 import pendulum
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from flowday.domain.errors import InputError
-from flowday.domain.model import Block, Crossing, Day, ModeSwitch, Sphere, Task
+from flowday.domain.model import (
+    Block,
+    Crossing,
+    Day,
+    ImportedNote,
+    ModeSwitch,
+    Reflection,
+    Sphere,
+    Task,
+)
+from flowday.domain.questions import PRESENT_CHOICES, STRESS_CHOICES, Answers
 from flowday.domain.text import TITLE_LIMIT, clean_title
 
 DATE = pendulum.date(2026, 11, 25)
@@ -82,7 +95,10 @@ def test_task_and_day_round_trip() -> None:
         date=DATE, mode="integration", work_start=600, work_end=1110,
         crossings=(Crossing("work-window", "abc", "t", "m"),),
         mode_switches=(ModeSwitch("balance", "integration", "t"),),
-        reflection={"energy": 4}, notes=("Holiday",), extra={"future_field": [1, 2]},
+        reflection=Reflection(Answers("work", "rules", 4, 3, 2, "n"), "t", "balance", {"work": 60}),
+        notes=("Holiday", "Sprint review"),
+        imported_notes=(ImportedNote("ics:abc@example.com", "Sprint review"),),
+        extra={"future_field": [1, 2]},
     )  # fmt: skip
     again = Day.from_dict(day.to_dict())
     assert again == day
@@ -94,3 +110,59 @@ def test_task_validates_estimate_and_priority() -> None:
         Task.create(title="x", sphere=Sphere.WORK, estimate=0, now=NOW)
     with pytest.raises(InputError):
         Task.create(title="x", sphere=Sphere.WORK, priority=5, now=NOW)
+
+
+texts = st.text(max_size=20)
+answers = st.builds(
+    Answers,
+    present=st.sampled_from(PRESENT_CHOICES),
+    stress=st.sampled_from(STRESS_CHOICES),
+    energy=st.integers(1, 5),
+    peace=st.integers(1, 5),
+    meaning=st.integers(1, 5),
+    note=texts,
+)
+reflections = st.builds(
+    Reflection,
+    answers=answers,
+    at=texts,
+    mode=texts,
+    figures=st.dictionaries(texts, st.integers(0, 24 * 60), max_size=4),
+)
+window = st.integers(0, 24 * 60 - 1)
+
+
+@given(
+    date=st.dates(min_value=DATE.subtract(years=5), max_value=DATE.add(years=5)),
+    mode=st.none() | texts,
+    start=st.none() | window,
+    reflection=st.none() | reflections,
+    skipped=st.booleans(),
+    notes=st.lists(texts, max_size=3).map(tuple),
+    imported=st.lists(st.builds(ImportedNote, texts, texts), max_size=3).map(tuple),
+    extra=st.dictionaries(
+        texts.filter(lambda k: k not in Day.__dataclass_fields__), st.integers() | texts, max_size=2
+    ),
+)
+def test_day_round_trips_through_its_dict(
+    date: dt.date,
+    mode: str | None,
+    start: int | None,
+    reflection: Reflection | None,
+    skipped: bool,
+    notes: tuple[str, ...],
+    imported: tuple[ImportedNote, ...],
+    extra: dict[str, Any],
+) -> None:
+    day = Day(
+        date=pendulum.date(date.year, date.month, date.day),
+        mode=mode,
+        work_start=start,
+        work_end=None if start is None else start + 1,
+        reflection=reflection,
+        reflection_skipped=skipped,
+        notes=notes,
+        imported_notes=imported,
+        extra=extra,
+    )
+    assert Day.from_dict(day.to_dict()) == day

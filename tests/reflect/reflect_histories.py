@@ -8,7 +8,7 @@ from typing import Any
 import pendulum
 
 from flowday.domain.insights import DayRecord
-from flowday.domain.model import Block, Day, Sphere
+from flowday.domain.model import Block, Day, Reflection, Sphere
 from flowday.store import Store
 
 START = pendulum.date(2026, 9, 1)  # well before NOW (2026-11-25) in tests/conftest.py
@@ -29,6 +29,12 @@ def answers(energy: int, peace: int, meaning: int, **extra: Any) -> dict[str, An
     }
 
 
+def reflection(ratings: tuple[int, int, int], mode: str, **extra: Any) -> Reflection:
+    """A stored reflection with these energy, peace and meaning ratings (and other answers
+    as in :func:`answers`)."""
+    return Reflection.from_dict({**answers(*ratings, **extra), "mode": mode})
+
+
 def records(
     mode: str,
     ratings: Sequence[tuple[int, int, int] | None],
@@ -43,7 +49,7 @@ def records(
             date=start.add(days=i),
             mode=mode,
             figures={**QUIET, **(figures or {})},
-            reflection=None if r is None else {**answers(*r), "mode": mode},
+            reflection=None if r is None else reflection(r, mode),
             last_work_end=last_work_end,
         )
         for i, r in enumerate(ratings)
@@ -56,8 +62,8 @@ def write_history(store: Store, plan: Sequence[tuple[str, tuple[int, int, int] |
         for offset, (mode, rating) in enumerate(plan):
             date = START.add(days=offset)
             txn.put_block(Block(f"b{offset:07d}", date, 9 * 60, 17 * 60, "Work", Sphere.WORK))
-            reflection = None if rating is None else {**answers(*rating), "mode": mode}
-            txn.put_day(Day(date=date, mode=mode, reflection=reflection))
+            stored = None if rating is None else reflection(rating, mode)
+            txn.put_day(Day(date=date, mode=mode, reflection=stored))
 
 
 # Ratings with real spread, so the t-test has something to weigh.

@@ -11,8 +11,9 @@ from flowday.domain import insights
 from flowday.domain.errors import InputError
 from flowday.domain.insights import Answers, DayRecord, compare, recommend, summarize, t_critical
 from flowday.domain.model import Day
+from flowday.domain.settings import ReflectionSettings
 
-from .reflect_histories import HIGH, LOW, START, answers, records
+from .reflect_histories import HIGH, LOW, START, answers, records, reflection
 
 
 # --- answers ---------------------------------------------------------------------------
@@ -49,7 +50,7 @@ def test_summarize_averages_and_counts_by_mode() -> None:
         "integration", [(3, 3, 3)], start=START.add(days=10)
     )
     days[0] = DayRecord(days[0].date, "balance", days[0].figures,
-                        {**answers(4, 5, 3, stress="rules"), "mode": "balance"})  # fmt: skip
+                        reflection((4, 5, 3), "balance", stress="rules"))  # fmt: skip
     got = summarize(days)
     assert list(got) == ["balance", "integration"]
     balance = got["balance"].to_dict()
@@ -186,6 +187,7 @@ def test_patterns_need_enough_days() -> None:
 
 # --- when to ask -----------------------------------------------------------------------
 TODAY = pendulum.date(2026, 11, 25)
+DEFAULTS = ReflectionSettings()
 
 
 def at(hour: int, minute: int) -> pendulum.DateTime:
@@ -195,19 +197,21 @@ def at(hour: int, minute: int) -> pendulum.DateTime:
 @pytest.mark.parametrize(
     ("mode", "now", "settings", "due"),
     [
-        ("balance", at(17, 14), {}, False),
-        ("balance", at(17, 15), {}, True),
-        ("balance", at(17, 59), {"balance_after": 60}, False),
-        ("balance", at(18, 0), {"balance_after": 60}, True),
-        ("integration", at(20, 29), {}, False),
-        ("integration", at(20, 30), {}, True),
-        ("integration", at(21, 59), {"integration_at": "22:00"}, False),
-        ("integration", at(22, 0), {"integration_at": "22:00"}, True),
-        ("balance", at(23, 0), {"enabled": False}, False),
-        ("deep", at(17, 15), {}, True),  # own modes follow the work window
+        ("balance", at(17, 14), DEFAULTS, False),
+        ("balance", at(17, 15), DEFAULTS, True),
+        ("balance", at(17, 59), ReflectionSettings(balance_after=60), False),
+        ("balance", at(18, 0), ReflectionSettings(balance_after=60), True),
+        ("integration", at(20, 29), DEFAULTS, False),
+        ("integration", at(20, 30), DEFAULTS, True),
+        ("integration", at(21, 59), ReflectionSettings(integration_at=22 * 60), False),
+        ("integration", at(22, 0), ReflectionSettings(integration_at=22 * 60), True),
+        ("balance", at(23, 0), ReflectionSettings(enabled=False), False),
+        ("deep", at(17, 15), DEFAULTS, True),  # own modes follow the work window
     ],
 )
-def test_reflection_due(mode: str, now: pendulum.DateTime, settings: dict, due: bool) -> None:
+def test_reflection_due(
+    mode: str, now: pendulum.DateTime, settings: ReflectionSettings, due: bool
+) -> None:
     day = Day(date=TODAY)
     assert insights.reflection_due(now, day, mode, (9 * 60, 17 * 60), settings) is due
 
@@ -215,27 +219,31 @@ def test_reflection_due(mode: str, now: pendulum.DateTime, settings: dict, due: 
 def test_not_due_once_answered_or_skipped_or_on_another_day() -> None:
     window = (9 * 60, 17 * 60)
     assert not insights.reflection_due(
-        at(23, 0), Day(date=TODAY, reflection={"energy": 3}), "balance", window, {}
+        at(23, 0),
+        Day(date=TODAY, reflection=reflection((3, 3, 3), "balance")),
+        "balance",
+        window,
+        DEFAULTS,
     )
     assert not insights.reflection_due(
-        at(23, 0), Day(date=TODAY, reflection_skipped=True), "balance", window, {}
+        at(23, 0), Day(date=TODAY, reflection_skipped=True), "balance", window, DEFAULTS
     )
-    assert not insights.reflection_due(at(23, 0), Day(date=START), "balance", window, {})
+    assert not insights.reflection_due(at(23, 0), Day(date=START), "balance", window, DEFAULTS)
 
 
 def test_late_window_caps_at_end_of_day() -> None:
     day = Day(date=TODAY)
-    assert insights.reflection_due(at(23, 59), day, "balance", (14 * 60, 24 * 60), {})
+    assert insights.reflection_due(at(23, 59), day, "balance", (14 * 60, 24 * 60), DEFAULTS)
 
 
 def test_needs_yesterday_prompt() -> None:
     yesterday = Day(date=TODAY.subtract(days=1))
-    assert insights.needs_yesterday_prompt(TODAY, yesterday, had_blocks=True, config={})
-    assert not insights.needs_yesterday_prompt(TODAY, yesterday, had_blocks=False, config={})
+    assert insights.needs_yesterday_prompt(TODAY, yesterday, had_blocks=True, config=DEFAULTS)
+    assert not insights.needs_yesterday_prompt(TODAY, yesterday, had_blocks=False, config=DEFAULTS)
     assert not insights.needs_yesterday_prompt(
-        TODAY, yesterday, had_blocks=True, config={"enabled": False}
+        TODAY, yesterday, had_blocks=True, config=ReflectionSettings(enabled=False)
     )
     skipped = Day(date=yesterday.date, reflection_skipped=True)
-    assert not insights.needs_yesterday_prompt(TODAY, skipped, had_blocks=True, config={})
-    done = Day(date=yesterday.date, reflection={"energy": 2})
-    assert not insights.needs_yesterday_prompt(TODAY, done, had_blocks=True, config={})
+    assert not insights.needs_yesterday_prompt(TODAY, skipped, had_blocks=True, config=DEFAULTS)
+    done = Day(date=yesterday.date, reflection=reflection((2, 2, 2), "balance"))
+    assert not insights.needs_yesterday_prompt(TODAY, done, had_blocks=True, config=DEFAULTS)

@@ -34,7 +34,6 @@ async def test_r_reflects_on_the_day_and_w_reviews_its_week(planner: Planner) ->
         assert not isinstance(app.screen, WeeklyReviewScreen)
     reflection = planner.store.day(TODAY).reflection
     assert reflection is not None
-    assert (reflection["present"], reflection["stress"], reflection["energy"]) == (
-        "work", "neither", 5,
-    )  # fmt: skip
-    assert reflection["figures"]["work"] == 15
+    answers = reflection.answers
+    assert (answers.present, answers.stress, answers.energy) == ("work", "neither", 5)
+    assert reflection.figures["work"] == 15

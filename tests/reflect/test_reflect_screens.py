@@ -11,6 +11,7 @@ from flowday.application import reviews
 from flowday.application.planner import Planner
 from flowday.config import from_mapping
 from flowday.domain.clock import FixedClock
+from flowday.domain.insights import Answers
 from flowday.domain.model import Sphere
 from flowday.store import Store
 from flowday.tui.screens.reflection import Choice, ReflectionScreen
@@ -47,9 +48,7 @@ async def test_digits_pick_tab_moves_enter_saves(planner: Planner) -> None:
     assert app.results == ["saved"]
     reflection = planner.store.day(TODAY).reflection
     assert reflection is not None
-    assert [reflection[k] for k in ("present", "stress", "energy", "peace", "meaning", "note")] == [
-        "self", "boundaries", 4, 2, 5, "calm",
-    ]  # fmt: skip
+    assert reflection.answers == Answers("self", "boundaries", 4, 2, 5, "calm")
 
 
 async def test_escape_cancels_without_saving(planner: Planner) -> None:
@@ -85,7 +84,8 @@ async def test_an_earlier_answer_is_shown_for_editing(planner: Planner) -> None:
         await pilot.pause()
     assert app.results == ["saved"]
     reflection = planner.store.day(TODAY).reflection
-    assert reflection is not None and reflection["energy"] == 5 and reflection["peace"] == 2
+    assert reflection is not None
+    assert (reflection.answers.energy, reflection.answers.peace) == (5, 2)
 
 
 async def test_skip_is_remembered(planner: Planner) -> None:

@@ -10,10 +10,11 @@ from flowday.application.planner import Planner
 from flowday.config import from_mapping
 from flowday.domain.clock import FixedClock
 from flowday.domain.errors import InputError
+from flowday.domain.insights import Answers
 from flowday.domain.model import Block, Crossing, Day, Sphere
 from flowday.store import Store
 
-from .reflect_histories import HIGH, LOW, START, answers, write_history
+from .reflect_histories import HIGH, LOW, START, answers, reflection, write_history
 
 TODAY = pendulum.date(2026, 11, 25)  # NOW in tests/conftest.py
 
@@ -26,13 +27,11 @@ def test_save_reflection_stores_answers_mode_and_figures(planner: Planner) -> No
     day = planner.store.day(TODAY)
     assert day.reflection_skipped is False
     assert day.reflection is not None
-    assert {k: day.reflection[k] for k in ("present", "energy", "peace", "meaning", "note")} == {
-        "present": "people", "energy": 4, "peace": 3, "meaning": 5, "note": "good",
-    }  # fmt: skip
-    assert day.reflection["mode"] == "balance"
-    assert day.reflection["at"] == "2026-11-25T09:00:00Z"
-    assert day.reflection["figures"]["work"] == 180
-    assert day.reflection["figures"]["break"] == 60
+    assert day.reflection.answers == Answers("people", "neither", 4, 3, 5, "good")
+    assert day.reflection.mode == "balance"
+    assert day.reflection.at == "2026-11-25T09:00:00Z"
+    assert day.reflection.figures["work"] == 180
+    assert day.reflection.figures["break"] == 60
 
 
 def test_bad_answers_and_future_days_write_nothing(planner: Planner) -> None:
@@ -129,7 +128,7 @@ def test_stats_json_shape(planner: Planner) -> None:
 def test_reflected_mode_wins_over_todays_mode_map(store: Store, planner: Planner) -> None:
     date = START
     with store.transaction() as txn:
-        txn.put_day(Day(date=date, reflection={**answers(3, 3, 3), "mode": "integration"}))
+        txn.put_day(Day(date=date, reflection=reflection((3, 3, 3), "integration")))
     (day,) = reviews.stats(planner, date, date)["days"]
     assert day["mode"] == "integration"  # the config map says balance; the person lived this
 

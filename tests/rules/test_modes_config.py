@@ -17,7 +17,7 @@ from .days import block, day
 
 def modes_from(text: str) -> dict:
     config = from_mapping(tomllib.loads(text), source=Path("config.toml"), text=text)
-    return build_modes(config)
+    return build_modes(config.modes)
 
 
 def error_of(text: str) -> str:

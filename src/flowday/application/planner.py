@@ -132,7 +132,7 @@ class Planner:
         self.store = store
         self.config = config
         self.clock = clock
-        self.mode_table: dict[str, Mode] = build_modes(config)  # bad config: ConfigError
+        self.mode_table: dict[str, Mode] = build_modes(config.modes)  # checked by the config
 
     # --- time -----------------------------------------------------------------------------
     def now(self) -> pendulum.DateTime:

@@ -25,16 +25,12 @@ from flowday.domain import figures, insights
 from flowday.domain.errors import InputError
 from flowday.domain.figures import day_figures
 from flowday.domain.insights import Answers, DayRecord
-from flowday.domain.model import Block, Day, Sphere, fmt_minutes, stamp
+from flowday.domain.model import Block, Day, Reflection, Sphere, fmt_minutes, stamp
 
 
 def min_reflected_days(planner: Planner) -> int:
     """``[reflection] min_days`` in the config, else 5."""
-    raw = planner.config.reflection.get("min_days", insights.MIN_REFLECTED_DAYS)
-    try:
-        return max(2, int(raw))
-    except (TypeError, ValueError):
-        return insights.MIN_REFLECTED_DAYS
+    return planner.config.reflection.min_days
 
 
 def _check_past(planner: Planner, date: pendulum.Date) -> None:
@@ -54,12 +50,9 @@ def save_reflection(
     with planner.store.transaction() as txn:
         day = txn.day(date)
         ctx = planner.context(day, txn.blocks_on(date))
-        reflection = {
-            **answers.to_dict(),
-            "at": stamp(planner.now()),
-            "mode": ctx.mode,
-            "figures": day_figures(ctx, day).to_dict(),
-        }
+        reflection = Reflection(
+            answers, stamp(planner.now()), ctx.mode, day_figures(ctx, day).to_dict()
+        )
         day = replace(day, reflection=reflection, reflection_skipped=False)
         txn.put_day(day)
     return day
@@ -105,11 +98,10 @@ def yesterday_to_reflect(planner: Planner) -> pendulum.Date | None:
 # --- the review -------------------------------------------------------------------------
 
 
-def _answers_only(reflection: Mapping[str, Any] | None) -> dict[str, Any] | None:
+def _answers_only(reflection: Reflection | None) -> dict[str, Any] | None:
     if reflection is None:
         return None
-    keys = ("present", "stress", *insights.RATINGS, "note", "at")
-    return {k: reflection.get(k) for k in keys}
+    return {**reflection.answers.to_dict(), "at": reflection.at}
 
 
 def records_between(planner: Planner, first: pendulum.Date, last: pendulum.Date) -> list[DayRecord]:
@@ -139,7 +131,7 @@ def compute_records(planner: Planner, first: pendulum.Date, last: pendulum.Date)
         day = days.get(key) or Day(date=blocks[0].date)
         ctx = planner.context(day, blocks)
         reflection = day.reflection
-        mode = str(reflection.get("mode") or ctx.mode) if reflection else ctx.mode
+        mode = (reflection.mode or ctx.mode) if reflection else ctx.mode
         work_ends = [b.end for b in blocks if b.sphere is Sphere.WORK]
         records.append(
             DayRecord(
@@ -164,7 +156,7 @@ class MonthCache:
     (this module and ``domain/figures.py``). Anything unreadable is recomputed; a cache
     that cannot be written is skipped silently."""
 
-    VERSION = 1
+    VERSION = 2  # 2: reflections as stored by Reflection.to_dict
 
     def __init__(self, planner: Planner) -> None:
         self.planner = planner
@@ -196,7 +188,7 @@ class MonthCache:
             if data.get("key") != key:
                 return None
             return [_record_from_json(item) for item in data["records"]]
-        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        except (OSError, ValueError, KeyError, TypeError, AttributeError, InputError):
             return None
 
     def _save(self, month: pendulum.Date, key: list[Any], records: list[DayRecord]) -> None:
@@ -243,7 +235,7 @@ def _record_to_json(record: DayRecord) -> dict[str, Any]:
         "date": record.date.to_date_string(),
         "mode": record.mode,
         "figures": dict(record.figures),
-        "reflection": record.reflection,
+        "reflection": None if record.reflection is None else record.reflection.to_dict(),
         "last_work_end": record.last_work_end,
     }
 
@@ -254,7 +246,7 @@ def _record_from_json(data: dict[str, Any]) -> DayRecord:
         date=pendulum.date(year, month, day),
         mode=str(data["mode"]),
         figures={str(k): int(v) for k, v in data["figures"].items()},
-        reflection=data["reflection"],
+        reflection=None if data["reflection"] is None else Reflection.from_dict(data["reflection"]),
         last_work_end=data["last_work_end"],
     )
 

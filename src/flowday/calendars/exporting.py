@@ -22,7 +22,6 @@ from flowday.calendars.bounds import check_range
 from flowday.calendars.reading import shown
 from flowday.calendars.sources import (
     FLOWDAY_UID_SUFFIX,
-    NOTES_KEY,
     source_recurrence,
     source_uid,
 )
@@ -144,10 +143,7 @@ def _to_datetime(moment: pendulum.DateTime) -> dt.datetime:
 
 
 def _note_events(day: Day, now: dt.datetime) -> Iterator[icalendar.Event]:
-    mapping = day.extra.get(NOTES_KEY) or {}
-    by_text = (
-        {text: source for source, text in mapping.items()} if isinstance(mapping, dict) else {}
-    )
+    by_text = {n.text: n.source for n in day.imported_notes}
     seen: set[tuple[str, str | None]] = set()
     for text in day.notes:
         source = by_text.get(text, "")

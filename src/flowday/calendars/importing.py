@@ -25,12 +25,11 @@ from flowday.calendars.expansion import Note, Piece, expand
 from flowday.calendars.reading import calendar_identity, read_calendar, shown
 from flowday.calendars.sources import (
     FLOWDAY_UID_SUFFIX,
-    NOTES_KEY,
     SOURCE_PREFIX,
     source_uid,
 )
 from flowday.domain.errors import FlowdayError
-from flowday.domain.model import Block, Day, Sphere, stamp
+from flowday.domain.model import Block, Day, ImportedNote, Sphere, stamp
 from flowday.domain.rules import Violation
 from flowday.domain.timeparse import Zone, check_exists
 from flowday.store import Transaction
@@ -310,12 +309,10 @@ def _sync_notes(
         wanted[note.date][note.source] = note.text
     touched: set[pendulum.Date] = set()
     stored = txn.store.days_between(first, last)
-    dates = set(wanted) | {
-        d.date for d in stored.values() if isinstance(d.extra.get(NOTES_KEY), dict)
-    }
+    dates = set(wanted) | {d.date for d in stored.values() if d.imported_notes}
     for date in sorted(dates):
         day = txn.day(date)
-        mapping = dict(day.extra.get(NOTES_KEY) or {})
+        mapping = {n.source: n.text for n in day.imported_notes}
         texts = list(day.notes)
         changed = False
         for source, text in list(mapping.items()):
@@ -337,10 +334,8 @@ def _sync_notes(
             mapping[source] = text
             changed = True
         if changed:
-            extra = {**day.extra, NOTES_KEY: mapping}
-            if not mapping:
-                extra.pop(NOTES_KEY)
-            txn.put_day(replace(day, notes=tuple(texts), extra=extra))
+            imported = tuple(ImportedNote(source, text) for source, text in mapping.items())
+            txn.put_day(replace(day, notes=tuple(texts), imported_notes=imported))
             touched.add(date)
     return touched
 

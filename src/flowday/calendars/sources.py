@@ -2,7 +2,7 @@
 
 Each block remembers its event: ``source="ics:<UID>"``, or ``"ics:<UID>:<RECURRENCE-ID>"``
 for one occurrence of a repeating event (the id in UTC, e.g. ``20261202T080000Z``).
-Notes made by imports remember theirs in ``Day.extra[NOTES_KEY]`` ({source: text}).
+Notes made by imports remember theirs in ``Day.imported_notes`` (source, text).
 Events flowday exported itself carry the UID ``<block id>@flowday``.
 """
 
@@ -13,7 +13,6 @@ import re
 
 SOURCE_PREFIX = "ics:"
 FLOWDAY_UID_SUFFIX = "@flowday"
-NOTES_KEY = "ics_notes"  # Day.extra: {source: note text} for notes made by imports
 _RID = re.compile(r":(\d{8}(?:T\d{6}Z?)?)$")
 
 

@@ -20,11 +20,12 @@ from typing import Any
 
 import pendulum
 
-from flowday.domain.errors import InputError
-from flowday.domain.model import Day, fmt_minutes
+from flowday.domain.model import Day, Reflection, fmt_minutes
 
-# the questions live in their own small module; insights.RATINGS etc. keep working
+# the questions (and the Answers to them) live in their own small module;
+# insights.RATINGS, insights.Answers etc. keep working
 from flowday.domain.questions import (  # noqa: F401
+    NOTE_LIMIT,
     PRESENT_CHOICES,
     PRESENT_LABELS,
     RATING_MAX,
@@ -32,24 +33,18 @@ from flowday.domain.questions import (  # noqa: F401
     RATINGS,
     STRESS_CHOICES,
     STRESS_LABELS,
+    Answers,
     check_rating,
     parse_rating,
 )
-from flowday.domain.text import clean_text
-from flowday.domain.timeparse import parse_clock
+from flowday.domain.settings import MIN_REFLECTED_DAYS, ReflectionSettings
 
-NOTE_LIMIT = 2000
-
-MIN_REFLECTED_DAYS = 5  # per mode, before any comparison is made
 MIN_PRACTICAL_DIFFERENCE = 0.25  # points on the 1-5 scale
 LATE_WORK_FROM = 21 * 60  # a work block ending after this is "late work"
 NO_OFF_TIME_BELOW = 8 * 60  # no unbroken stretch this long without work: "no off-time"
 MANY_CROSSINGS = 2  # forced crossings on one balance day that count as "many"
 PATTERN_MIN_DAYS = 3  # a pattern needs at least this many days ...
 PATTERN_MIN_SHARE = 1 / 3  # ... and this share of the mode's days
-
-DEFAULT_BALANCE_AFTER = 15  # minutes after the work window ends
-DEFAULT_INTEGRATION_AT = 20 * 60 + 30
 
 # Two-sided 5 % critical values of Student's t by degrees of freedom (1..30), then a few
 # larger steps; between steps the smaller df's (larger, more cautious) value is used.
@@ -72,57 +67,6 @@ def t_critical(df: int) -> float:
     return next(v for steps, v in sorted(_T_CRITICAL.items(), reverse=True) if df >= steps)
 
 
-# --- the answers -----------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class Answers:
-    """One evening's answers, validated."""
-
-    present: str
-    stress: str
-    energy: int
-    peace: int
-    meaning: int
-    note: str = ""
-
-    def __post_init__(self) -> None:
-        if self.present not in PRESENT_CHOICES:
-            raise InputError(
-                f"present must be one of {', '.join(PRESENT_CHOICES)}, not {self.present!r}"
-            )
-        if self.stress not in STRESS_CHOICES:
-            raise InputError(
-                f"stress must be one of {', '.join(STRESS_CHOICES)}, not {self.stress!r}"
-            )
-        for name in RATINGS:
-            check_rating(name, getattr(self, name))
-
-    @classmethod
-    def from_mapping(cls, data: Mapping[str, Any]) -> Answers:
-        """Build from loose input (flags, a form); every problem is one clear line."""
-        missing = [k for k in ("present", "stress", *RATINGS) if data.get(k) in (None, "")]
-        if missing:
-            raise InputError(f"no answer for {', '.join(missing)}")
-        ratings = {name: parse_rating(name, data[name]) for name in RATINGS}
-        return cls(
-            present=str(data["present"]).strip().lower(),
-            stress=str(data["stress"]).strip().lower(),
-            note=clean_text(str(data.get("note") or ""), limit=NOTE_LIMIT),
-            **ratings,
-        )
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "present": self.present,
-            "stress": self.stress,
-            "energy": self.energy,
-            "peace": self.peace,
-            "meaning": self.meaning,
-            "note": self.note,
-        }
-
-
 # --- one day, as the insights see it ---------------------------------------------------
 
 
@@ -133,25 +77,23 @@ class DayRecord:
     date: pendulum.Date
     mode: str
     figures: Mapping[str, int]
-    reflection: Mapping[str, Any] | None = None
+    reflection: Reflection | None = None
     last_work_end: int | None = None  # wall-clock minutes; None on a day without work
 
     @property
     def reflected(self) -> bool:
-        return self.reflection is not None and all(
-            isinstance(self.reflection.get(name), int) for name in RATINGS
-        )
+        return self.reflection is not None
 
     @property
     def score(self) -> float | None:
         """Mean of energy, peace and meaning; None when the day was not reflected."""
-        if not self.reflected:
+        if self.reflection is None:
             return None
-        assert self.reflection is not None
-        return sum(int(self.reflection[name]) for name in RATINGS) / len(RATINGS)
+        answers = self.reflection.answers
+        return sum(answers.rating(name) for name in RATINGS) / len(RATINGS)
 
     def rating(self, name: str) -> int | None:
-        return int(self.reflection[name]) if self.reflected and self.reflection else None
+        return self.reflection.answers.rating(name) if self.reflection else None
 
     @property
     def always_on(self) -> bool:
@@ -221,10 +163,8 @@ def summarize(records: Iterable[DayRecord]) -> dict[str, ModeSummary]:
         present = dict.fromkeys(PRESENT_CHOICES, 0)
         for record in reflected:
             assert record.reflection is not None
-            if record.reflection.get("stress") in stress:
-                stress[record.reflection["stress"]] += 1
-            if record.reflection.get("present") in present:
-                present[record.reflection["present"]] += 1
+            stress[record.reflection.answers.stress] += 1
+            present[record.reflection.answers.present] += 1
         summaries[mode] = ModeSummary(
             mode=mode,
             days=len(days),
@@ -335,7 +275,7 @@ def find_patterns(records: Iterable[DayRecord]) -> list[Pattern]:
     if _shows(len(rigid), len(balance)):
         crossings = sum(r.figures.get("crossings", 0) for r in rigid)
         rules_stress = sum(
-            1 for r in rigid if r.reflected and r.reflection and r.reflection["stress"] == "rules"
+            1 for r in rigid if r.reflection and r.reflection.answers.stress == "rules"
         )
         stress_note = (
             f" On {rules_stress} of them you named strict rules as what stressed you."
@@ -427,7 +367,7 @@ def recommend(
     scores = {
         m: [r.score for r in items if r.mode == m and r.score is not None] for m in (first, second)
     }
-    result = compare(first, scores[first], second, scores[second])  # type: ignore[arg-type]
+    result = compare(first, scores[first], second, scores[second])
     better, worse = summaries[result.better], summaries[result.worse]
     evidence = _evidence(better, worse)
     if not result.clear:
@@ -449,19 +389,12 @@ def recommend(
 # --- when to ask ------------------------------------------------------------------------
 
 
-def reflection_enabled(settings: Mapping[str, Any]) -> bool:
-    return bool(settings.get("enabled", True))
-
-
-def prompt_minute(mode: str, window: tuple[int, int], settings: Mapping[str, Any]) -> int:
+def prompt_minute(mode: str, window: tuple[int, int], settings: ReflectionSettings) -> int:
     """Wall-clock minute at which the evening prompt is due: on an integration day at
     ``integration_at`` (default 20:30), on any other day ``balance_after`` minutes
     (default 15) after the work window ends; never later than 23:59."""
-    if mode == "integration":
-        raw = settings.get("integration_at")
-        at = parse_clock(str(raw)) if raw is not None else DEFAULT_INTEGRATION_AT
-    else:
-        at = window[1] + int(settings.get("balance_after", DEFAULT_BALANCE_AFTER))
+    on_integration = mode == "integration"
+    at = settings.integration_at if on_integration else window[1] + settings.balance_after
     return min(at, 24 * 60 - 1)
 
 
@@ -470,11 +403,11 @@ def reflection_due(
     day: Day,
     mode: str,
     window: tuple[int, int],
-    config: Mapping[str, Any],
+    config: ReflectionSettings,
 ) -> bool:
     """Whether the end-of-day prompt should open for ``day`` at ``now`` (local time).
     ``config`` is the ``[reflection]`` table. The caller opens it at most once per day."""
-    if not reflection_enabled(config) or now.date() != day.date:
+    if not config.enabled or now.date() != day.date:
         return False
     if day.reflection is not None or day.reflection_skipped:
         return False
@@ -482,10 +415,10 @@ def reflection_due(
 
 
 def needs_yesterday_prompt(
-    today: pendulum.Date, yesterday: Day, *, had_blocks: bool, config: Mapping[str, Any]
+    today: pendulum.Date, yesterday: Day, *, had_blocks: bool, config: ReflectionSettings
 ) -> bool:
     """At launch: ask about yesterday when it was planned but neither reflected nor skipped."""
-    if not reflection_enabled(config) or yesterday.date != today.subtract(days=1):
+    if not config.enabled or yesterday.date != today.subtract(days=1):
         return False
     if yesterday.reflection is not None or yesterday.reflection_skipped:
         return False

@@ -8,6 +8,7 @@ what people type and read; real durations (which differ on DST days) come from
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any
@@ -15,6 +16,7 @@ from typing import Any
 import pendulum
 
 from flowday.domain.errors import InputError
+from flowday.domain.questions import Answers
 from flowday.domain.text import clean_text, clean_title
 
 MINUTES_PER_DAY = 24 * 60
@@ -272,6 +274,59 @@ class ModeSwitch:
 
 
 @dataclass(frozen=True, slots=True)
+class ImportedNote:
+    """A day note made by a calendar import: which event (``ics:<uid>...``) it came from,
+    so a later import of that calendar can change or remove it."""
+
+    source: str
+    text: str
+
+    def to_dict(self) -> dict[str, str]:
+        return {"source": self.source, "text": self.text}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> ImportedNote:
+        return cls(source=str(data["source"]), text=str(data["text"]))
+
+
+@dataclass(frozen=True, slots=True)
+class Reflection:
+    """An evening's answers, stored with the day as it was then: the mode it had and its
+    figures (``domain.figures`` names → minutes and counts), so the history keeps meaning
+    what it meant when the weekly mode map changes later."""
+
+    answers: Answers
+    at: str = ""  # UTC stamp of the answer
+    mode: str = ""  # "" only in records that never had one: the day's mode stands in
+    figures: Mapping[str, int] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        # one flat object: the answers beside what they were given about
+        return {**self.answers.to_dict(), "at": self.at, "mode": self.mode,
+                "figures": dict(self.figures)}  # fmt: skip
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Reflection:
+        """A stored reflection; answers out of range are refused like any bad record."""
+        figures = data.get("figures") or {}
+        if not isinstance(figures, dict):
+            raise ValueError("reflection figures are not an object")
+        return cls(
+            answers=Answers(
+                present=str(data["present"]),
+                stress=str(data["stress"]),
+                energy=data["energy"],
+                peace=data["peace"],
+                meaning=data["meaning"],
+                note=str(data.get("note") or ""),
+            ),
+            at=str(data.get("at") or ""),
+            mode=str(data.get("mode") or ""),
+            figures={str(name): int(value) for name, value in figures.items()},
+        )
+
+
+@dataclass(frozen=True, slots=True)
 class Day:
     """Per-day settings and history. Fields left ``None`` fall back to the configuration
     (the weekly mode map and the default work window)."""
@@ -282,9 +337,10 @@ class Day:
     work_end: int | None = None
     crossings: tuple[Crossing, ...] = ()
     mode_switches: tuple[ModeSwitch, ...] = ()
-    reflection: dict[str, Any] | None = None
+    reflection: Reflection | None = None
     reflection_skipped: bool = False
-    notes: tuple[str, ...] = ()  # all-day notes, e.g. imported all-day events
+    notes: tuple[str, ...] = ()  # all-day notes, e.g. imported all-day events, in order
+    imported_notes: tuple[ImportedNote, ...] = ()  # which of the notes imports made
     extra: dict[str, Any] = field(default_factory=dict)  # fields from later versions, kept as-is
 
     @property
@@ -301,18 +357,20 @@ class Day:
                 "work_end": None if self.work_end is None else fmt_minutes(self.work_end),
                 "crossings": [c.to_dict() for c in self.crossings],
                 "mode_switches": [s.to_dict() for s in self.mode_switches],
-                "reflection": self.reflection,
+                "reflection": None if self.reflection is None else self.reflection.to_dict(),
                 "reflection_skipped": self.reflection_skipped,
                 "notes": list(self.notes),
+                "imported_notes": [n.to_dict() for n in self.imported_notes],
             }
         )
         return data
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Day:
+        """A day record in the store's current shape (the store migrates older files)."""
         known = {
             "date", "mode", "work_start", "work_end", "crossings", "mode_switches",
-            "reflection", "reflection_skipped", "notes",
+            "reflection", "reflection_skipped", "notes", "imported_notes",
         }  # fmt: skip
         ws, we = data.get("work_start"), data.get("work_end")
         reflection = data.get("reflection")
@@ -327,9 +385,10 @@ class Day:
             else timeparse.parse_clock(str(we), allow_midnight_end=True),
             crossings=tuple(Crossing.from_dict(c) for c in data.get("crossings", [])),
             mode_switches=tuple(ModeSwitch.from_dict(s) for s in data.get("mode_switches", [])),
-            reflection=reflection,
+            reflection=None if reflection is None else Reflection.from_dict(reflection),
             reflection_skipped=bool(data.get("reflection_skipped", False)),
             notes=tuple(str(n) for n in data.get("notes", [])),
+            imported_notes=tuple(ImportedNote.from_dict(n) for n in data.get("imported_notes", [])),
             extra={k: v for k, v in data.items() if k not in known},
         )
 

@@ -13,24 +13,21 @@
     min-block = true                       # add one with its defaults
     max-stretch = { minutes = "2h", severity = "error" }  # and make it hard
 
-``no-overlap`` is part of every mode. Any mistake is a :class:`ConfigError` naming the line.
+``no-overlap`` is part of every mode. :mod:`flowday.config` parses these tables into
+:class:`~flowday.domain.settings.ModeSettings`; any mistake is a ``ConfigError`` naming the line.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
-from typing import Any, Protocol
 
 from flowday.domain.errors import FlowdayError
 from flowday.domain.model import fmt_minutes
-from flowday.domain.rules import RULES, SHARED, RuleUse, Severity
-from flowday.domain.timeparse import parse_span
+from flowday.domain.rules import RULES, SHARED, RuleUse
+from flowday.domain.settings import ModeSettings
 
 DEFAULT_PLANNING = (7 * 60, 22 * 60)
-_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$")
-_MODE_KEYS = ("description", "extends", "planning_hours", "rules")
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,171 +89,79 @@ INTEGRATION = Mode(
 BUILTIN_MODES: dict[str, Mode] = {BALANCE.name: BALANCE, INTEGRATION.name: INTEGRATION}
 
 
-class ConfigLike(Protocol):
-    """What :func:`build_modes` needs from :class:`flowday.config.Config` (the domain does
-    not import the config module)."""
+class ModeError(FlowdayError):
+    """A mode cannot be composed from its settings; ``path`` is the config key to blame
+    (the config module turns it into a line of the file)."""
 
-    modes: dict[str, Any]
-    week_modes: tuple[str, ...]
+    exit_code = 2
 
-    def error(self, message: str, needle: str | None = None, after: Sequence[str] = ()) -> Any: ...
+    def __init__(self, message: str, path: tuple[str, ...]) -> None:
+        super().__init__(message)
+        self.path = path
 
 
-def build_modes(config: ConfigLike) -> dict[str, Mode]:
-    """The built-in modes, tuned and extended by the config's ``[modes.*]`` tables; checks
-    that every mode named in ``[week]`` exists."""
-    tables: Mapping[str, Any] = config.modes or {}
+def build_modes(settings: Mapping[str, ModeSettings]) -> dict[str, Mode]:
+    """The built-in modes, tuned and extended by the config's ``[modes.*]`` tables (already
+    parsed and checked one by one by :mod:`flowday.config`). What only shows once modes are
+    composed (an ``extends`` circle, an inherited evening that ends before it starts) is a
+    :class:`ModeError`."""
     modes = dict(BUILTIN_MODES)
     resolving: list[str] = []
 
     def build(name: str) -> Mode:
         if name in resolving:
             chain = " → ".join([*resolving, name])
-            raise config.error(f"modes.{name}: 'extends' goes round in a circle ({chain})",
-                               "extends", (f"modes.{name}",))  # fmt: skip
-        if name not in tables:
+            raise ModeError(f"modes.{name}: 'extends' goes round in a circle ({chain})",
+                            ("modes", name, "extends"))  # fmt: skip
+        if name not in settings:
             return modes[name]
         resolving.append(name)
         try:
-            mode = _build_one(config, name, tables[name], build)
+            mode = _build_one(settings[name], build)
         finally:
             resolving.pop()
         modes[name] = mode
         return mode
 
     built: set[str] = set()
-    for name in tables:
-        if not _NAME.match(str(name)):
-            raise config.error(
-                f"modes.{name}: a mode name uses letters, digits, '-' and '_' (at most 40)",
-                str(name),
-            )
+    for name in settings:
         if name not in built:
             build(name)
             built.add(name)
-
-    for day_index, mode_name in enumerate(config.week_modes):
-        if mode_name not in modes:
-            from flowday.domain.timeparse import WEEKDAYS
-
-            raise config.error(
-                f"week.{WEEKDAYS[day_index]}: unknown mode {mode_name!r} "
-                f"(modes: {', '.join(modes)})",
-                f'"{mode_name}"',
-                ("week",),
-            )
     return modes
 
 
-def _build_one(config: ConfigLike, name: str, table: Any, build: Any) -> Mode:
-    where = (f"modes.{name}",)
-
-    def fail(message: str, needle: str, *after: str) -> FlowdayError:
-        error: FlowdayError = config.error(message, needle, (*where, *after))
-        return error
-
-    if not isinstance(table, dict):
-        raise fail(f"modes.{name} must be a table ([modes.{name}])", f"modes.{name}")
-    for key in table:
-        if key not in _MODE_KEYS:
-            raise fail(f"modes.{name}: unknown setting {key!r} (use {', '.join(_MODE_KEYS)})", key)
-
+def _build_one(settings: ModeSettings, build: Callable[[str], Mode]) -> Mode:
+    name = settings.name
     base: Mode | None = None
-    if "extends" in table:
-        parent = table["extends"]
-        if not isinstance(parent, str) or (
-            parent not in config.modes and parent not in BUILTIN_MODES
-        ):
-            raise fail(f"modes.{name}: extends names no mode ({parent!r})", "extends")
+    if settings.extends is not None:
         # a built-in tuned under its own name extends the original
-        same = parent == name and name in BUILTIN_MODES
-        base = BUILTIN_MODES[parent] if same else build(parent)
+        same = settings.extends == name and name in BUILTIN_MODES
+        base = BUILTIN_MODES[name] if same else build(settings.extends)
     elif name in BUILTIN_MODES:
         base = BUILTIN_MODES[name]  # tuning a built-in mode keeps its rules
 
-    description = table.get("description", base.description if base else f"Your mode {name}.")
-    if not isinstance(description, str):
-        raise fail(f"modes.{name}: description must be text", "description")
-
-    planning = (base.planning_start, base.planning_end) if base else DEFAULT_PLANNING
-    if "planning_hours" in table:
-        try:
-            planning = parse_span(str(table["planning_hours"]))
-        except FlowdayError as exc:
-            raise fail(f"modes.{name}.planning_hours: {exc}", "planning_hours") from None
+    description = settings.description
+    if description is None:
+        description = base.description if base else f"Your mode {name}."
+    planning = settings.planning
+    if planning is None:
+        planning = (base.planning_start, base.planning_end) if base else DEFAULT_PLANNING
 
     uses: dict[str, RuleUse] = {u.rule: u for u in (base.rules if base else (SHARED,))}
-    rules_table = table.get("rules", {})
-    if not isinstance(rules_table, dict):
-        raise fail(f"modes.{name}.rules must be a table ([modes.{name}.rules])", "rules")
-    for rule_id, value in rules_table.items():
-        if rule_id not in RULES:
-            raise fail(
-                f"modes.{name}: unknown rule {rule_id!r} (rules: {', '.join(RULES)})", rule_id
-            )
-        if value is False:
-            if rule_id == SHARED.rule:
-                raise fail(f"modes.{name}: no-overlap is part of every mode", rule_id)
-            uses.pop(rule_id, None)
+    for setting in settings.rules:
+        if not setting.enabled:
+            uses.pop(setting.rule, None)
             continue
-        if value is True:
-            value = {}
-        if not isinstance(value, dict):
-            raise fail(
-                f"modes.{name}.rules.{rule_id}: use true, false or a table of parameters "
-                "(e.g. { minutes = 30 })",
-                rule_id,
+        use = uses.get(setting.rule) or RULES[setting.rule].use()
+        params = {**use.params, **setting.params}
+        if setting.rule == "plan-evening" and params["end"] <= params["start"]:
+            raise ModeError(
+                f"modes.{name}.rules.plan-evening: the evening must end after it starts "
+                f"({fmt_minutes(params['start'])}-{fmt_minutes(params['end'])})",
+                ("modes", name, "rules", "plan-evening", "end"),
             )
-        uses[rule_id] = _rule_use(config, name, rule_id, value, uses.get(rule_id), fail)
+        uses[setting.rule] = replace(use, severity=setting.severity or use.severity, params=params)
 
     ordered = tuple(sorted(uses.values(), key=lambda u: list(RULES).index(u.rule)))
     return Mode(name, description, ordered, *planning)
-
-
-def _rule_use(
-    config: ConfigLike,
-    mode: str,
-    rule_id: str,
-    table: dict[str, Any],
-    current: RuleUse | None,
-    fail: Any,
-) -> RuleUse:
-    rule = RULES[rule_id]
-    use = current or rule.use()
-    params = dict(use.params)
-    severity = use.severity
-    known = {p.name: p for p in rule.params}
-    for key, value in table.items():
-        if key == "severity":
-            if value not in ("error", "warning"):
-                raise fail(
-                    f"modes.{mode}.rules.{rule_id}.severity must be \"error\" or \"warning\"",
-                    "severity", rule_id,
-                )  # fmt: skip
-            severity = Severity(value)
-            if rule_id == SHARED.rule and severity is not Severity.ERROR:
-                raise fail(
-                    f"modes.{mode}.rules.no-overlap: blocks never overlap (always an error)",
-                    "severity", rule_id,
-                )  # fmt: skip
-            continue
-        if key not in known:
-            takes = ", ".join(["severity", *known]) if known else "severity only"
-            raise fail(
-                f"modes.{mode}.rules.{rule_id}: unknown parameter {key!r} ({rule_id} takes "
-                f"{takes})",
-                key, rule_id,
-            )  # fmt: skip
-        try:
-            params[key] = known[key].parse(value)
-        except ValueError as exc:
-            raise fail(
-                f"modes.{mode}.rules.{rule_id}.{key}: {value!r} is not {exc}", key, rule_id
-            ) from None
-    if rule_id == "plan-evening" and params["end"] <= params["start"]:
-        raise fail(
-            f"modes.{mode}.rules.plan-evening: the evening must end after it starts "
-            f"({fmt_minutes(params['start'])}-{fmt_minutes(params['end'])})",
-            "end", rule_id,
-        )  # fmt: skip
-    return replace(use, severity=severity, params=params)

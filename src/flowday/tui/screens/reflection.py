@@ -118,7 +118,7 @@ class ReflectionScreen(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         day = self.planner.store.day(self.date)
-        earlier = day.reflection or {}
+        earlier = day.reflection.to_dict() if day.reflection else {}
         mode = str(earlier.get("mode") or self.planner.mode_of(day))
         with VerticalScroll(id="reflection-dialog"):
             yield Static(

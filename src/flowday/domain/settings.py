@@ -1,0 +1,48 @@
+"""The settings the domain reads, typed: ``[reflection]`` and each ``[modes.NAME]`` table.
+
+:mod:`flowday.config` parses and checks ``config.toml`` once and builds these (the domain
+does not import the config module); everything after that only reads their fields.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+
+from flowday.domain.rules import Severity
+
+DEFAULT_BALANCE_AFTER = 15  # minutes after the work window ends
+DEFAULT_INTEGRATION_AT = 20 * 60 + 30
+MIN_REFLECTED_DAYS = 5  # per mode, before any comparison is made
+
+
+@dataclass(frozen=True, slots=True)
+class ReflectionSettings:
+    """``[reflection]``: when the evening prompt opens, and when modes are compared."""
+
+    enabled: bool = True  # False: the prompt never opens by itself
+    balance_after: int = DEFAULT_BALANCE_AFTER  # minutes after the window, non-integration days
+    integration_at: int = DEFAULT_INTEGRATION_AT  # wall-clock minute, on integration days
+    min_days: int = MIN_REFLECTED_DAYS  # reflected days per mode before comparing (>= 2)
+
+
+@dataclass(frozen=True, slots=True)
+class RuleSetting:
+    """One entry of ``[modes.NAME.rules]``, its values parsed (minutes, times, counts)."""
+
+    rule: str
+    enabled: bool = True  # ``rule = false`` drops the rule from the mode
+    severity: Severity | None = None  # None: the severity the mode already gives it
+    params: Mapping[str, int] = field(default_factory=lambda: MappingProxyType({}))
+
+
+@dataclass(frozen=True, slots=True)
+class ModeSettings:
+    """One ``[modes.NAME]`` table; None means "not set" (inherited or the default)."""
+
+    name: str
+    description: str | None = None
+    extends: str | None = None
+    planning: tuple[int, int] | None = None  # planning_hours as wall-clock minutes
+    rules: tuple[RuleSetting, ...] = ()  # in the file's order
