@@ -21,7 +21,7 @@ import pendulum
 
 from flowday import __version__, safe_write
 from flowday.application.planner import Planner
-from flowday.domain import figures, insights
+from flowday.domain import figures, insights, questions
 from flowday.domain.errors import InputError
 from flowday.domain.figures import day_figures
 from flowday.domain.insights import Answers, DayRecord
@@ -108,7 +108,7 @@ def yesterday_to_reflect(planner: Planner) -> pendulum.Date | None:
 def _answers_only(reflection: Mapping[str, Any] | None) -> dict[str, Any] | None:
     if reflection is None:
         return None
-    keys = ("present", "stress", *insights.RATINGS, "note", "at")
+    keys = ("present", "stress", *questions.RATINGS, "note", "at")
     return {k: reflection.get(k) for k in keys}
 
 

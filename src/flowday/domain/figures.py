@@ -20,10 +20,6 @@ class DayFigures:
     work_span: int = 0  # first work start → last work end
     longest_off: int = 0  # longest stretch of the calendar day with no work
 
-    @property
-    def brk(self) -> int:
-        return self.break_
-
     def to_dict(self) -> dict[str, int]:
         return {
             "work": self.work,

@@ -22,16 +22,10 @@ import pendulum
 
 from flowday.domain.errors import InputError
 from flowday.domain.model import Day, fmt_minutes
-
-# the questions live in their own small module; insights.RATINGS etc. keep working
-from flowday.domain.questions import (  # noqa: F401
+from flowday.domain.questions import (
     PRESENT_CHOICES,
-    PRESENT_LABELS,
-    RATING_MAX,
-    RATING_MIN,
     RATINGS,
     STRESS_CHOICES,
-    STRESS_LABELS,
     check_rating,
     parse_rating,
 )
@@ -374,10 +368,6 @@ class Recommendation:
             "status": self.status,
             "patterns": [p.to_dict() for p in self.patterns],
         }
-
-
-def _days(count: int) -> str:
-    return f"{count} day" if count == 1 else f"{count} days"
 
 
 def _evidence(better: ModeSummary, worse: ModeSummary) -> str:

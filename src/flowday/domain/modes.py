@@ -44,18 +44,6 @@ class Mode:
     def use(self, rule_id: str) -> RuleUse | None:
         return next((u for u in self.rules if u.rule == rule_id), None)
 
-    def describe_rules(self) -> list[str]:
-        """One line per rule: ``id (error): summary [param=value, ...]``."""
-        lines = []
-        for use in self.rules:
-            rule = RULES[use.rule]
-            shown = ", ".join(f"{p.name}={p.show(use.params[p.name])}" for p in rule.params)
-            lines.append(
-                f"{use.rule} ({use.severity.value}): {rule.summary}"
-                + (f" [{shown}]" if shown else "")
-            )
-        return lines
-
 
 def _uses(*entries: str | tuple[str, dict[str, int]]) -> tuple[RuleUse, ...]:
     uses = [SHARED]

@@ -182,7 +182,6 @@ class Param:
     name: str
     kind: ParamKind
     default: int  # minutes / time of day in minutes / count
-    help: str
 
     def parse(self, value: Any) -> int:
         """A config value → int, or :class:`ValueError` saying what is expected."""
@@ -210,11 +209,6 @@ class Param:
             ParamKind.CLOCK: 'a time of day like "21:00"',
             ParamKind.COUNT: "a whole number (0 or more)",
         }[self.kind]
-
-    def show(self, value: int) -> str:
-        if self.kind is ParamKind.CLOCK:
-            return f'"{fmt_minutes(value)}"'
-        return str(value)
 
 
 Check = Callable[[DayView, RuleUse], Iterator[Violation]]
@@ -504,51 +498,51 @@ RULES: dict[str, Rule] = {
             "transition-buffer", _W,
             "a buffer between the last work block and the first personal block after it",
             check_transition_buffer,
-            (Param("minutes", _MIN, 15, "the shortest buffer"),),
+            (Param("minutes", _MIN, 15),),
             mendable=True,  # a personal block placed later may become "the first after work"
         ),
         Rule(
             "plan-evening", _W, "a planned day has personal time in the evening",
             check_plan_evening,
             (
-                Param("start", _CLOCK, 17 * 60, "when the evening starts"),
-                Param("end", _CLOCK, 22 * 60, "when it ends"),
+                Param("start", _CLOCK, 17 * 60),
+                Param("end", _CLOCK, 22 * 60),
             ),
             mendable=True,
         ),
         Rule(
             "work-outside-limit", _E, "at most this much work outside the day's window",
             check_work_outside_limit,
-            (Param("minutes", _MIN, 30, "work allowed outside the window"),),
+            (Param("minutes", _MIN, 30),),
         ),
         Rule(
             "max-work", _E, "at most this much work in the day", check_max_work,
-            (Param("minutes", _MIN, 8 * 60, "work allowed in a day"),),
+            (Param("minutes", _MIN, 8 * 60),),
         ),
         Rule(
             "protected-off-time", _E, "no work in the protected off-time",
             check_protected_off_time,
             (
-                Param("start", _CLOCK, 21 * 60, "off-time starts (evening)"),
-                Param("end", _CLOCK, 7 * 60, "off-time ends (morning)"),
+                Param("start", _CLOCK, 21 * 60),
+                Param("end", _CLOCK, 7 * 60),  # in the morning: off-time wraps midnight
             ),
         ),
         Rule(
             "max-stretch", _W, "no work stretch longer than this without a break",
             check_max_stretch,
             (
-                Param("minutes", _MIN, 3 * 60, "the longest stretch"),
-                Param("break", _MIN, 10, "the shortest gap that counts as a break"),
+                Param("minutes", _MIN, 3 * 60),
+                Param("break", _MIN, 10),  # the shortest gap that counts as a break
             ),
         ),
         Rule(
             "max-switches", _W, "at most this many switches between work and personal",
             check_max_switches,
-            (Param("switches", _COUNT, 8, "switches allowed in a day"),),
+            (Param("switches", _COUNT, 8),),
         ),
         Rule(
             "min-block", _W, "no block shorter than this", check_min_block,
-            (Param("minutes", _MIN, 10, "the shortest block"),),
+            (Param("minutes", _MIN, 10),),
         ),
     )
 }  # fmt: skip

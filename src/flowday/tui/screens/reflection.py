@@ -22,7 +22,7 @@ from textual.widgets import Input, Static
 
 from flowday.application import reviews
 from flowday.application.planner import Planner
-from flowday.domain import insights
+from flowday.domain import insights, questions
 from flowday.domain.errors import FlowdayError, InputError
 
 QUESTIONS: dict[str, str] = {
@@ -127,19 +127,19 @@ class ReflectionScreen(ModalScreen[str | None]):
             )
             yield Static(QUESTIONS["present"], classes="question")
             yield Choice(
-                insights.PRESENT_CHOICES,
-                [insights.PRESENT_LABELS[c] for c in insights.PRESENT_CHOICES],
+                questions.PRESENT_CHOICES,
+                [questions.PRESENT_LABELS[c] for c in questions.PRESENT_CHOICES],
                 picked=earlier.get("present"),
                 id="present",
             )
             yield Static(QUESTIONS["stress"], classes="question")
             yield Choice(
-                insights.STRESS_CHOICES,
-                [insights.STRESS_LABELS[c] for c in insights.STRESS_CHOICES],
+                questions.STRESS_CHOICES,
+                [questions.STRESS_LABELS[c] for c in questions.STRESS_CHOICES],
                 picked=earlier.get("stress"),
                 id="stress",
             )
-            for name in insights.RATINGS:
+            for name in questions.RATINGS:
                 yield Static(QUESTIONS[name], classes="question")
                 yield Choice(range(1, 6), RATING_LABELS, picked=earlier.get(name), id=name)
             yield Static("A note", classes="question")
