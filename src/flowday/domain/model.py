@@ -119,16 +119,8 @@ class Block:
         )
 
     @property
-    def wall_minutes(self) -> int:
-        """Length on the wall clock (equal to the real length except across a DST change)."""
-        return self.end - self.start
-
-    @property
     def span(self) -> str:
         return f"{fmt_minutes(self.start)}-{fmt_minutes(self.end)}"
-
-    def overlaps(self, other: Block) -> bool:
-        return self.date == other.date and self.start < other.end and other.start < self.end
 
     def changed(self, now: pendulum.DateTime, **changes: Any) -> Block:
         if "title" in changes:

@@ -194,13 +194,6 @@ class QuickAdd:
     sphere: Sphere | None = None
     flexible: bool = False
 
-    def resolved_end(self) -> int | None:
-        if self.end is not None:
-            return self.end
-        if self.start is None:
-            return None
-        return self.start + (self.duration or DEFAULT_BLOCK_MINUTES)
-
 
 def parse_quick_add(text: str) -> QuickAdd:
     """``"Standup 9:00-9:15 #work"``, ``"Dentist 12:30 45m #personal"``,
@@ -252,13 +245,3 @@ def parse_quick_add(text: str) -> QuickAdd:
     if not title.strip():
         raise InputError("title is empty")
     return QuickAdd(title, start, end, duration, sphere, flexible)
-
-
-def format_quick_add(
-    title: str, start: int, end: int, sphere: Sphere, flexible: bool = False
-) -> str:
-    """The quick-add line that parses back to the same block."""
-    parts = [title, f"{fmt_minutes(start)}-{fmt_minutes(end)}", f"#{sphere.value}"]
-    if flexible:
-        parts.append("#flex")
-    return " ".join(parts)

@@ -216,15 +216,6 @@ class Timeline(ScrollView, can_focus=True):
             return Strip.blank(width)
         return self._row_strip(layout.rows[index], layout, width)
 
-    def row_text(self, index: int) -> str:
-        """The painted text of one row of the day (for tests and screen readers' logs)."""
-        layout = self.layout_data
-        if layout is None or not 0 <= index < len(layout.rows):
-            return ""
-        return self._row_strip(
-            layout.rows[index], layout, self.scrollable_content_region.width
-        ).text
-
     def _lane_widths(self, layout: DayLayout, width: int) -> list[int]:
         room = max(4, width - GUTTER - 1)
         if len(layout.lanes) == 1:
