@@ -16,7 +16,8 @@ from typing import Any
 import pendulum
 
 from flowday.domain.errors import FlowdayError
-from flowday.domain.timeparse import WEEKDAYS, Zone, parse_clock, parse_span
+from flowday.domain.timeparse import WEEKDAYS, Zone, parse_span
+from flowday.domain.wallclock import parse_clock
 
 
 class ConfigError(FlowdayError):

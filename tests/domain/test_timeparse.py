@@ -6,19 +6,19 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from flowday.domain.errors import InputError
-from flowday.domain.model import Sphere, fmt_minutes
+from flowday.domain.model import Sphere
 from flowday.domain.timeparse import (
     DEFAULT_BLOCK_MINUTES,
     QuickAdd,
     day_length,
     instant,
-    parse_clock,
     parse_date,
     parse_duration,
     parse_quick_add,
     parse_span,
     real_minutes,
 )
+from flowday.domain.wallclock import fmt_minutes, parse_clock
 
 BERLIN = pendulum.timezone("Europe/Berlin")
 SPRING_FORWARD = pendulum.date(2026, 3, 29)

@@ -8,7 +8,7 @@ import pytest
 from flowday.application.planner import Planner
 from flowday.domain.clock import FixedClock
 from flowday.domain.model import Block, Sphere
-from flowday.domain.timeparse import parse_clock
+from flowday.domain.wallclock import parse_clock
 from flowday.tui.screens.confirm import ConfirmScreen
 from flowday.tui.screens.edit import EditBlockScreen
 from flowday.tui.screens.help import HelpScreen

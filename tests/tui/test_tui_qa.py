@@ -13,7 +13,7 @@ from textual.widgets import Button, DataTable, Static
 
 from flowday.application.planner import Planner
 from flowday.domain.model import Sphere
-from flowday.domain.timeparse import parse_clock
+from flowday.domain.wallclock import parse_clock
 from flowday.tui.screens import main as main_module
 from flowday.tui.screens.confirm import ConfirmScreen
 from flowday.tui.screens.review import WeeklyReviewScreen

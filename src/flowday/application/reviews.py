@@ -25,7 +25,8 @@ from flowday.domain import figures, insights, questions
 from flowday.domain.errors import InputError
 from flowday.domain.figures import day_figures
 from flowday.domain.insights import Answers, DayRecord
-from flowday.domain.model import Block, Day, Sphere, fmt_minutes, stamp
+from flowday.domain.model import Block, Day, Sphere, stamp
+from flowday.domain.wallclock import fmt_minutes
 
 
 def min_reflected_days(planner: Planner) -> int:

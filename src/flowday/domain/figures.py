@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flowday.domain.model import MINUTES_PER_DAY, Day, Sphere
+from flowday.domain.model import Day, Sphere
 from flowday.domain.rules import DayContext, DayView, count_switches
+from flowday.domain.wallclock import MINUTES_PER_DAY
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,7 +21,7 @@ from typing import Any
 import pendulum
 
 from flowday.domain.errors import InputError
-from flowday.domain.model import Day, fmt_minutes
+from flowday.domain.model import Day
 from flowday.domain.questions import (
     PRESENT_CHOICES,
     RATINGS,
@@ -30,7 +30,7 @@ from flowday.domain.questions import (
     parse_rating,
 )
 from flowday.domain.text import clean_text
-from flowday.domain.timeparse import parse_clock
+from flowday.domain.wallclock import fmt_minutes, parse_clock
 
 NOTE_LIMIT = 2000
 

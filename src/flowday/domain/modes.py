@@ -24,9 +24,9 @@ from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
 from flowday.domain.errors import FlowdayError
-from flowday.domain.model import fmt_minutes
 from flowday.domain.rules import RULES, SHARED, RuleUse, Severity
-from flowday.domain.timeparse import parse_span
+from flowday.domain.timeparse import WEEKDAYS, parse_span
+from flowday.domain.wallclock import fmt_minutes
 
 DEFAULT_PLANNING = (7 * 60, 22 * 60)
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$")
@@ -125,8 +125,6 @@ def build_modes(config: ConfigLike) -> dict[str, Mode]:
 
     for day_index, mode_name in enumerate(config.week_modes):
         if mode_name not in modes:
-            from flowday.domain.timeparse import WEEKDAYS
-
             raise config.error(
                 f"week.{WEEKDAYS[day_index]}: unknown mode {mode_name!r} "
                 f"(modes: {', '.join(modes)})",

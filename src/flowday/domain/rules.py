@@ -21,15 +21,9 @@ from typing import Any
 import pendulum
 
 from flowday.domain.errors import InputError
-from flowday.domain.model import MINUTES_PER_DAY, Block, Sphere, fmt_minutes
-from flowday.domain.timeparse import (
-    WEEKDAYS,
-    Zone,
-    fmt_duration,
-    instant,
-    parse_clock,
-    parse_duration,
-)
+from flowday.domain.model import Block, Sphere
+from flowday.domain.timeparse import WEEKDAYS, Zone, fmt_duration, instant, parse_duration
+from flowday.domain.wallclock import MINUTES_PER_DAY, fmt_minutes, parse_clock
 
 
 class Severity(StrEnum):
@@ -79,7 +73,8 @@ class RuleUse:
 class DayContext:
     """Everything a rule may look at: one day, its mode and window, its blocks.
 
-    ``rules`` is the mode's composition; ``None`` means the built-in mode named ``mode``.
+    ``rules`` is the mode's composition (``Mode.rules``, from :mod:`flowday.domain.modes`);
+    ``None`` means only the rule every mode shares.
     ``default_start``/``default_end`` are the configured working hours (``None``: the same
     as the day's window), so a rule can tell whether the day's window was moved.
     """
@@ -551,12 +546,9 @@ SHARED = RULES["no-overlap"].use()  # every mode has it, first
 
 
 def mode_rules(ctx: DayContext) -> tuple[RuleUse, ...]:
-    if ctx.rules is not None:
-        return ctx.rules
-    from flowday.domain.modes import BUILTIN_MODES  # modes compose rules: import late
-
-    mode = BUILTIN_MODES.get(ctx.mode)
-    return mode.rules if mode else (SHARED,)
+    """The context's composition; without one, only the rule every mode shares (modes
+    compose rules, so this module does not look modes up)."""
+    return ctx.rules if ctx.rules is not None else (SHARED,)
 
 
 def evaluate(ctx: DayContext) -> list[Violation]:

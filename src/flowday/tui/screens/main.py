@@ -27,9 +27,10 @@ from flowday.application.history import Entry, History
 from flowday.application.planner import Planner
 from flowday.application.reviews import ReflectionPrompts
 from flowday.domain.errors import FlowdayError, InputError, RefusedError
-from flowday.domain.model import MINUTES_PER_DAY, Block, Day, Sphere, fmt_minutes
+from flowday.domain.model import Block, Day, Sphere
 from flowday.domain.rules import Violation, new_hard_violations
 from flowday.domain.timeparse import parse_quick_add, parse_span
+from flowday.domain.wallclock import MINUTES_PER_DAY, fmt_minutes
 from flowday.tui.layout import ROW_MINUTES, SPHERE_GLYPHS, build_layout
 from flowday.tui.text import literal
 from flowday.tui.widgets.day_header import DayHeader
@@ -534,11 +535,10 @@ class MainScreen(Screen[None]):
         self._push_optional("flowday.tui.screens.review", "WeeklyReviewScreen", "weekly review")
 
     def action_help(self) -> None:
-        from flowday.tui.app import FlowdayApp
-
         keymap = self.planner.config.keymap
         rows = []
-        for binding in [*Timeline.BINDINGS, *MainScreen.BINDINGS, *FlowdayApp.BINDINGS]:
+        # the app's own keys (quit) through self.app: the app imports this screen, not back
+        for binding in [*Timeline.BINDINGS, *MainScreen.BINDINGS, *self.app.BINDINGS]:
             assert isinstance(binding, Binding)
             if binding.id is None:
                 continue
