@@ -14,7 +14,6 @@ from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
-from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import ModalScreen
 from textual.widget import Widget
@@ -45,11 +44,6 @@ class Choice(Widget, can_focus=True):
 
     picked: reactive[int | None] = reactive(None)
 
-    class Picked(Message):
-        def __init__(self, choice: Choice) -> None:
-            super().__init__()
-            self.choice = choice
-
     def __init__(
         self,
         values: Sequence[str | int],
@@ -61,7 +55,8 @@ class Choice(Widget, can_focus=True):
         super().__init__(id=id)
         self.values = list(values)
         self.labels = list(labels)
-        self.set_reactive(Choice.picked, self.values.index(picked) if picked in values else None)
+        index = self.values.index(picked) if picked is not None and picked in self.values else None
+        self.set_reactive(Choice.picked, index)
 
     @property
     def value(self) -> str | int | None:
@@ -84,9 +79,6 @@ class Choice(Widget, can_focus=True):
             text.append(piece, style="reverse bold" if chosen else "")
             used += len(piece)
         return text
-
-    def watch_picked(self) -> None:
-        self.post_message(self.Picked(self))
 
     def on_key(self, event: events.Key) -> None:
         if event.character and event.character.isdigit():

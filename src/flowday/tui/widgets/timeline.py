@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import ClassVar
 
 from rich.cells import cell_len, set_cell_size
@@ -11,7 +10,6 @@ from rich.style import Style
 from textual import events
 from textual.binding import Binding, BindingType
 from textual.geometry import Region, Size
-from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
@@ -65,13 +63,6 @@ class Timeline(ScrollView, can_focus=True):
         "timeline--lane-title",
     }
 
-    @dataclass
-    class Selected(Message):
-        """The selection moved to another block (or to none)."""
-
-        timeline: Timeline
-        block: Block | None
-
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.layout_data: DayLayout | None = None
@@ -92,7 +83,6 @@ class Timeline(ScrollView, can_focus=True):
             self._opened = True
             self.call_after_refresh(self._scroll_open)
         self.refresh()
-        self.post_message(self.Selected(self, self.selected_block))
 
     def _first_choice(self, layout: DayLayout) -> str | None:
         """Today: the block under way or next (what matters now), else the last one.
@@ -119,7 +109,6 @@ class Timeline(ScrollView, can_focus=True):
         self._clear_caches()
         self.refresh()
         self.scroll_to_selected()
-        self.post_message(self.Selected(self, self.selected_block))
 
     def scroll_to_selected(self) -> None:
         if self.layout_data is None or self.selected_id is None:
