@@ -71,7 +71,8 @@ class Timeline(ScrollView, can_focus=True):
         self._opened = False
 
     # --- called by the screen ------------------------------------------------------------
-    def show(self, layout: DayLayout, blocks: list[Block], *, reset_scroll: bool) -> None:
+    def show(self, layout: DayLayout, blocks: list[Block]) -> None:
+        """Draw another layout (of the same day or another); the first one opens at the start."""
         self.layout_data = layout
         self.blocks = sorted(blocks, key=lambda b: (b.start, b.end, b.id))
         ids = [b.id for b in self.blocks]
@@ -79,10 +80,14 @@ class Timeline(ScrollView, can_focus=True):
             self.selected_id = self._first_choice(layout)
         self.virtual_size = Size(self.scrollable_content_region.width, len(layout.rows) + 1)
         self._clear_caches()
-        if reset_scroll or not self._opened:
-            self._opened = True
-            self.call_after_refresh(self._scroll_open)
+        if not self._opened:
+            self.open_at_start()
         self.refresh()
+
+    def open_at_start(self) -> None:
+        """Scroll to where a day opens (06:00, or the now-line today) once it is laid out."""
+        self._opened = True
+        self.call_after_refresh(self._scroll_open)
 
     def _first_choice(self, layout: DayLayout) -> str | None:
         """Today: the block under way or next (what matters now), else the last one.
