@@ -84,8 +84,10 @@ class ConfigLike(Protocol):
     """What :func:`build_modes` needs from :class:`flowday.config.Config` (the domain does
     not import the config module)."""
 
-    modes: dict[str, Any]
-    week_modes: tuple[str, ...]
+    @property
+    def modes(self) -> dict[str, Any]: ...  # read-only: Config is a frozen dataclass
+    @property
+    def week_modes(self) -> tuple[str, ...]: ...
 
     def error(self, message: str, needle: str | None = None, after: Sequence[str] = ()) -> Any: ...
 

@@ -218,7 +218,7 @@ class Rule:
     params: tuple[Param, ...] = ()
     mendable: bool = False  # adding a block can clear it (the scheduler's stopping bound)
 
-    def use(self, severity: Severity | None = None, **params: int) -> RuleUse:
+    def use(self, severity: Severity | None = None, /, **params: int) -> RuleUse:
         values = {p.name: p.default for p in self.params}
         unknown = set(params) - set(values)
         if unknown:
