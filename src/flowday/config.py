@@ -28,7 +28,9 @@ class ConfigError(FlowdayError):
 
 @dataclass(frozen=True)
 class Config:
-    timezone: Zone = field(default_factory=pendulum.local_timezone)
+    # pendulum.tz's function, the same as pendulum.local_timezone: mypy can take that name
+    # for the submodule pendulum.tz.local_timezone, depending on the order it reads modules
+    timezone: Zone = field(default_factory=pendulum.tz.local_timezone)
     work_start: int = 9 * 60
     work_end: int = 17 * 60
     working_days: frozenset[int] = frozenset(range(5))  # Monday=0 .. Sunday=6
@@ -122,7 +124,7 @@ def from_mapping(
             raise probe.error(f"unknown setting {key!r}", key)
 
     zone_name = tz_env or data.get("timezone")
-    timezone: Zone = pendulum.local_timezone()
+    timezone: Zone = pendulum.tz.local_timezone()
     if zone_name:
         try:
             timezone = pendulum.timezone(str(zone_name))
