@@ -36,7 +36,7 @@ from bench_store import time_command as time_store_command  # noqa: E402  (one g
 from flowday.application import reviews  # noqa: E402
 from flowday.application.planner import Planner  # noqa: E402
 from flowday.config import from_mapping  # noqa: E402
-from flowday.domain import insights  # noqa: E402
+from flowday.domain import questions  # noqa: E402
 from flowday.domain.clock import FixedClock  # noqa: E402
 from flowday.domain.model import Block, Crossing, Day, Reflection  # noqa: E402
 from flowday.store import SCHEMA_VERSION, Store, write_atomically  # noqa: E402
@@ -64,9 +64,9 @@ def build_history(root: Path, years: int) -> tuple[int, int]:
             if rng.random() < 0.66:
                 reflected += 1
                 reflection = Reflection.from_dict({
-                    "present": rng.choice(insights.PRESENT_CHOICES),
-                    "stress": rng.choice(insights.STRESS_CHOICES),
-                    **{name: rng.randint(1, 5) for name in insights.RATINGS},
+                    "present": rng.choice(questions.PRESENT_CHOICES),
+                    "stress": rng.choice(questions.STRESS_CHOICES),
+                    **{name: rng.randint(1, 5) for name in questions.RATINGS},
                     "note": "", "at": "2026-01-01T20:00:00Z", "mode": mode,
                 })  # fmt: skip
             crossings = tuple(

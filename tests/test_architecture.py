@@ -78,6 +78,75 @@ NON_TUI_COMMANDS = [
 ]
 
 
+def _runtime_imports(tree: ast.Module) -> list[ast.Import | ast.ImportFrom]:
+    """Every import statement that runs, at module level or inside a function (a lazy
+    import still ties the two modules together); ``if TYPE_CHECKING:`` blocks do not run."""
+    found: list[ast.Import | ast.ImportFrom] = []
+    pending: list[ast.AST] = [tree]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
+            pending.extend(node.orelse)
+            continue
+        if isinstance(node, ast.Import | ast.ImportFrom):
+            found.append(node)
+        pending.extend(ast.iter_child_nodes(node))
+    return found
+
+
+def flowday_import_graph() -> dict[str, set[str]]:
+    """Module → the flowday modules it imports (``from pkg import mod`` counts as ``mod``)."""
+    paths: dict[str, Path] = {}
+    for path in modules_under(PACKAGE):
+        parts = path.relative_to(SRC).with_suffix("").parts
+        paths[".".join(parts[:-1] if parts[-1] == "__init__" else parts)] = path
+    graph: dict[str, set[str]] = {}
+    for name, path in paths.items():
+        package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+        targets: set[str] = set()
+        for node in _runtime_imports(ast.parse(path.read_text("utf-8"))):
+            if isinstance(node, ast.Import):
+                targets.update(alias.name for alias in node.names)
+                continue
+            base = node.module or ""
+            if node.level:
+                anchor = package.split(".")[: len(package.split(".")) - node.level + 1]
+                base = ".".join([*anchor, *([node.module] if node.module else [])])
+            for alias in node.names:
+                targets.add(f"{base}.{alias.name}" if f"{base}.{alias.name}" in paths else base)
+        graph[name] = {t for t in targets if t in paths and t != name}
+    return graph
+
+
+def test_flowday_has_no_import_cycles() -> None:
+    graph = flowday_import_graph()
+    assert "flowday.domain.model" in graph and "flowday.tui.app" in graph  # the walk found them
+    done: set[str] = set()
+
+    def visit(name: str, path: list[str]) -> None:
+        if name in path:
+            cycle = " → ".join([*path[path.index(name) :], name])
+            raise AssertionError(f"import cycle: {cycle}")
+        if name in done:
+            return
+        for target in sorted(graph[name]):
+            visit(target, [*path, name])
+        done.add(name)
+
+    for name in sorted(graph):
+        visit(name, [])
+
+
+def test_the_cycle_check_sees_lazy_imports_not_type_checking_ones() -> None:
+    tree = ast.parse(
+        "from typing import TYPE_CHECKING\n"
+        "if TYPE_CHECKING:\n    import skipped\n"
+        "def f():\n    import lazy\n"
+    )
+    names = {alias.name for node in _runtime_imports(tree) for alias in node.names}
+    assert names == {"TYPE_CHECKING", "lazy"}
+
+
 def test_non_tui_commands_never_import_textual(tmp_path: Path) -> None:
     from flowday.cli import build_parser
 

@@ -22,3 +22,14 @@ def test_ruff_clean() -> None:
         text=True,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_mypy_clean() -> None:
+    # Settings in pyproject.toml ([tool.mypy]); a subprocess keeps mypy's memory (and its
+    # cache of the standard library) out of the test process.
+    if importlib.util.find_spec("mypy") is None:
+        pytest.fail("mypy is not installed: install the test extra (pip install -e '.[test]')")
+    result = subprocess.run(
+        [sys.executable, "-m", "mypy"], cwd=ROOT, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stdout + result.stderr

@@ -25,7 +25,8 @@ from flowday.domain.errors import FlowdayError
 from flowday.domain.modes import BUILTIN_MODES, ModeError, build_modes
 from flowday.domain.rules import RULES, SHARED, Severity
 from flowday.domain.settings import ModeSettings, ReflectionSettings, RuleSetting
-from flowday.domain.timeparse import WEEKDAYS, Zone, parse_clock, parse_span
+from flowday.domain.timeparse import WEEKDAYS, Zone, parse_span
+from flowday.domain.wallclock import parse_clock
 
 
 class ConfigError(FlowdayError):

@@ -12,7 +12,8 @@ from flowday.application.planner import Planner
 from flowday.calendars import exporting, importing
 from flowday.config import from_mapping
 from flowday.domain.clock import FixedClock
-from flowday.domain.model import MINUTES_PER_DAY, Block, Sphere
+from flowday.domain.model import Block, Sphere
+from flowday.domain.wallclock import MINUTES_PER_DAY
 from flowday.store import Store
 
 from .ics_samples import WriteIcs, d, google_calendar, vcalendar, vevent

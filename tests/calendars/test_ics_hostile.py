@@ -14,8 +14,8 @@ from hypothesis import strategies as st
 from flowday.application.planner import Planner
 from flowday.calendars import bounds, expansion, importing, reading
 from flowday.domain.errors import InputError
-from flowday.domain.model import MINUTES_PER_DAY
 from flowday.domain.text import strip_controls
+from flowday.domain.wallclock import MINUTES_PER_DAY
 
 from .ics_samples import (
     WriteIcs,

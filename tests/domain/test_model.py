@@ -81,11 +81,6 @@ def test_block_round_trips_through_dict() -> None:
     assert block.to_dict()["start"] == "09:00"
 
 
-def test_overlap_is_half_open() -> None:
-    assert not make(540, 600).overlaps(make(600, 660))
-    assert make(540, 601).overlaps(make(600, 660))
-
-
 def test_task_and_day_round_trip() -> None:
     task = Task.create(
         title="Report", sphere=Sphere.WORK, estimate=90, priority=1, due=DATE, now=NOW

@@ -9,8 +9,9 @@ from hypothesis import strategies as st
 
 from flowday.domain import insights
 from flowday.domain.errors import InputError
-from flowday.domain.insights import Answers, DayRecord, compare, recommend, summarize, t_critical
+from flowday.domain.insights import DayRecord, compare, recommend, summarize, t_critical
 from flowday.domain.model import Day
+from flowday.domain.questions import Answers
 from flowday.domain.settings import ReflectionSettings
 
 from .reflect_histories import HIGH, LOW, START, answers, records, reflection

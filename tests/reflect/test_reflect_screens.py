@@ -11,8 +11,8 @@ from flowday.application import reviews
 from flowday.application.planner import Planner
 from flowday.config import from_mapping
 from flowday.domain.clock import FixedClock
-from flowday.domain.insights import Answers
 from flowday.domain.model import Sphere
+from flowday.domain.questions import Answers
 from flowday.store import Store
 from flowday.tui.screens.reflection import Choice, ReflectionScreen
 from flowday.tui.screens.review import WeeklyReviewScreen

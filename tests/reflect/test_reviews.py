@@ -10,8 +10,8 @@ from flowday.application.planner import Planner
 from flowday.config import from_mapping
 from flowday.domain.clock import FixedClock
 from flowday.domain.errors import InputError
-from flowday.domain.insights import Answers
 from flowday.domain.model import Block, Crossing, Day, Sphere
+from flowday.domain.questions import Answers
 from flowday.store import Store
 
 from .reflect_histories import HIGH, LOW, START, answers, reflection, write_history

@@ -18,8 +18,8 @@ import pytest
 from flowday.application.planner import Planner
 from flowday.config import Config
 from flowday.domain.clock import FixedClock
-from flowday.domain.insights import Answers
 from flowday.domain.model import Day, ImportedNote, Sphere
+from flowday.domain.questions import Answers
 from flowday.domain.timeparse import parse_iso_date
 from flowday.store import SCHEMA_VERSION, Store
 

@@ -10,7 +10,7 @@ from rich.color import Color as RichColor
 
 from flowday.application.planner import Planner
 from flowday.domain.model import Sphere
-from flowday.domain.timeparse import parse_clock
+from flowday.domain.wallclock import parse_clock
 from flowday.themes import shipped_themes_dir
 from flowday.tui.app import FlowdayApp
 from flowday.tui.widgets.timeline import Timeline

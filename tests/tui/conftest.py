@@ -10,7 +10,7 @@ import pytest
 from flowday.application.planner import Planner
 from flowday.domain.clock import FixedClock
 from flowday.domain.model import Sphere
-from flowday.domain.timeparse import parse_clock
+from flowday.domain.wallclock import parse_clock
 from flowday.tui.app import FlowdayApp
 
 TODAY = pendulum.date(2026, 11, 25)  # conftest.NOW's date: a Wednesday, balance by default

@@ -8,7 +8,7 @@ import pytest
 from flowday.application.planner import Planner
 from flowday.domain.clock import FixedClock
 from flowday.domain.model import Block, Sphere
-from flowday.domain.timeparse import parse_clock
+from flowday.domain.wallclock import parse_clock
 from flowday.tui.screens.confirm import ConfirmScreen
 from flowday.tui.screens.edit import EditBlockScreen
 from flowday.tui.screens.help import HelpScreen
@@ -283,7 +283,7 @@ async def test_s_schedules_the_inbox_task_p_plans_the_rest_u_undoes(seeded, make
         await pilot.press("tab", "s")  # the first inbox task: Write report (1h, work)
         assert [t.title for t in seeded.store.tasks()] == ["Call mum"]
         placed = {b.title: b for b in seeded.store.blocks_on(TODAY)}["Write report"]
-        assert placed.sphere is Sphere.WORK and placed.wall_minutes == 60 and placed.flexible
+        assert placed.sphere is Sphere.WORK and placed.end - placed.start == 60 and placed.flexible
         assert selected(app).title == "Write report"
         await pilot.press("p")
         assert seeded.store.tasks() == []

@@ -13,7 +13,7 @@ from textual.widgets import Button, DataTable, Static
 
 from flowday.application.planner import Planner
 from flowday.domain.model import Sphere
-from flowday.domain.timeparse import parse_clock
+from flowday.domain.wallclock import parse_clock
 from flowday.tui.screens import main as main_module
 from flowday.tui.screens.confirm import ConfirmScreen
 from flowday.tui.screens.review import WeeklyReviewScreen
@@ -89,7 +89,7 @@ async def test_no_color_keeps_text_readable_in_every_theme(
         await pilot.pause()
         header = app.screen.query_one(DayHeader)
         segments = list(header.render_lines(Region(0, 0, header.size.width, 1))[0])
-        for line_filter in app._filters:  # what reaches the terminal
+        for line_filter in app.get_line_filters():  # what reaches the terminal
             segments = line_filter.apply(segments, Color(0, 0, 0))
         for segment in segments:
             style = segment.style

@@ -46,9 +46,12 @@ def put_raw(store: Store, title: str, start: int) -> None:
 
 
 def timeline_text(app: FlowdayApp) -> str:
+    """The painted text of every row of the day."""
     timeline = app.screen.query_one(Timeline)
-    rows = len(timeline.layout_data.rows)
-    return "\n".join(timeline.row_text(index) for index in range(rows))
+    layout = timeline.layout_data
+    assert layout is not None
+    width = timeline.scrollable_content_region.width
+    return "\n".join(timeline._row_strip(row, layout, width).text for row in layout.rows)
 
 
 def toast_texts(app: FlowdayApp) -> list[str]:

@@ -1,5 +1,5 @@
-"""The app's links to the other parts: the work-hours and calendar-import commands, and
-the reflection prompt that opens by itself."""
+"""The app's links to the other parts: the main screen's reactive date and day, the
+work-hours and calendar-import commands, and the reflection prompt that opens by itself."""
 
 from __future__ import annotations
 
@@ -15,12 +15,47 @@ from flowday.domain.model import Sphere
 from flowday.tui.app import FlowdayApp
 from flowday.tui.screens.main import MainScreen
 from flowday.tui.screens.reflection import ReflectionScreen
+from flowday.tui.widgets.day_header import DayHeader
+from flowday.tui.widgets.timeline import Timeline
 
 from .conftest import TODAY
 
 
 def main(app: FlowdayApp) -> MainScreen:
     return app.main
+
+
+async def test_setting_the_date_reads_and_redraws_that_date(seeded: Planner, make_app) -> None:
+    """The date is the one way to another day: data, header and timeline all follow it."""
+    app = make_app(seeded)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = main(app)
+        assert screen.day is not None and screen.day.date == TODAY and screen.day.blocks
+        screen.date = TODAY.add(days=1)
+        await pilot.pause()
+        assert screen.day.date == TODAY.add(days=1) and screen.day.blocks == []
+        assert screen.query_one(Timeline).blocks == []
+        assert "Thu 26 Nov 2026" in str(screen.query_one(DayHeader).render())
+        screen.date = TODAY
+        await pilot.pause()
+        assert [b.id for b in screen.query_one(Timeline).blocks] == [
+            b.id
+            for b in sorted(seeded.store.blocks_on(TODAY), key=lambda b: (b.start, b.end, b.id))
+        ]
+
+
+async def test_every_read_of_the_day_redraws(seeded: Planner, make_app) -> None:
+    """A change written by someone else shows once the screen reads the day again."""
+    app = make_app(seeded)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = main(app)
+        before = len(screen.query_one(Timeline).blocks)
+        seeded.add_block(TODAY, title="Walk", start=21 * 60, end=21 * 60 + 30,
+                         sphere=Sphere.PERSONAL)  # fmt: skip
+        screen.reload()
+        await pilot.pause()
+        assert screen.day is not None and "Walk" in {b.title for b in screen.day.blocks}
+        assert len(screen.query_one(Timeline).blocks) == before + 1
 
 
 async def test_hours_on_an_integration_day_move_the_window(seeded: Planner, make_app) -> None:

@@ -14,17 +14,7 @@ from flowday.domain import rules, scheduler
 from flowday.domain.clock import Clock
 from flowday.domain.errors import InputError, NotFoundError, RefusedError
 from flowday.domain.figures import DayFigures, day_figures
-from flowday.domain.model import (
-    MINUTES_PER_DAY,
-    Block,
-    Crossing,
-    Day,
-    ModeSwitch,
-    Sphere,
-    Task,
-    fmt_minutes,
-    stamp,
-)
+from flowday.domain.model import Block, Crossing, Day, ModeSwitch, Sphere, Task, stamp
 from flowday.domain.modes import Mode, build_modes
 from flowday.domain.rules import SHARED, DayContext, Violation
 from flowday.domain.timeparse import (
@@ -33,6 +23,7 @@ from flowday.domain.timeparse import (
     check_exists,
     parse_quick_add,
 )
+from flowday.domain.wallclock import MINUTES_PER_DAY, fmt_minutes
 from flowday.store import Store, Transaction
 
 

@@ -24,8 +24,10 @@ from flowday.application.planner import Planner
 from flowday.domain import figures, insights
 from flowday.domain.errors import InputError
 from flowday.domain.figures import day_figures
-from flowday.domain.insights import Answers, DayRecord
-from flowday.domain.model import Block, Day, Reflection, Sphere, fmt_minutes, stamp
+from flowday.domain.insights import DayRecord
+from flowday.domain.model import Block, Day, Reflection, Sphere, stamp
+from flowday.domain.questions import Answers
+from flowday.domain.wallclock import fmt_minutes
 
 
 def min_reflected_days(planner: Planner) -> int:

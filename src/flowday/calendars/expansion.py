@@ -41,9 +41,10 @@ from flowday.calendars.values import (
     values,
 )
 from flowday.domain.errors import FlowdayError, InputError
-from flowday.domain.model import MINUTES_PER_DAY, Sphere, fmt_minutes
+from flowday.domain.model import Sphere
 from flowday.domain.text import clean_text
 from flowday.domain.timeparse import Zone, instant
+from flowday.domain.wallclock import MINUTES_PER_DAY, fmt_minutes
 
 MAX_BLOCKS = 2_000  # blocks + notes one import may produce
 MAX_PER_DAY = 32  # blocks on one day (one every half hour for 16 hours)

@@ -27,8 +27,9 @@ from flowday.calendars.sources import (
 )
 from flowday.calendars.values import text_of, to_utc
 from flowday.domain.errors import InputError
-from flowday.domain.model import MINUTES_PER_DAY, Block, Day, Sphere
+from flowday.domain.model import Block, Day, Sphere
 from flowday.domain.timeparse import instant
+from flowday.domain.wallclock import MINUTES_PER_DAY
 
 
 def new_calendar() -> icalendar.Calendar:

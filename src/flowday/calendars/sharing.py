@@ -13,8 +13,8 @@ from flowday.calendars.exporting import new_calendar
 from flowday.calendars.values import to_utc
 from flowday.domain import intervals
 from flowday.domain.availability import day_availability
-from flowday.domain.model import MINUTES_PER_DAY
 from flowday.domain.timeparse import instant
+from flowday.domain.wallclock import MINUTES_PER_DAY
 
 
 def share_text(planner: Planner, dates: list[pendulum.Date], *, details: bool = False) -> str:

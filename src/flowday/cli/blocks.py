@@ -7,7 +7,7 @@ import argparse
 from flowday.cli.common import Context, block_rows, day_heading, print_json, report
 from flowday.domain.errors import InputError
 from flowday.domain.model import Sphere
-from flowday.domain.timeparse import parse_clock
+from flowday.domain.wallclock import parse_clock
 
 
 def register(commands: argparse._SubParsersAction, shared: argparse.ArgumentParser) -> None:

@@ -103,7 +103,7 @@ def report(warnings: list[Violation], crossed: list[Violation]) -> None:
 
 
 def day_heading(day: Day, mode: str, window: tuple[int, int]) -> str:
-    from flowday.domain.model import fmt_minutes
+    from flowday.domain.wallclock import fmt_minutes
 
     return (
         f"{day.date.format('ddd D MMM YYYY')} · {mode} · "

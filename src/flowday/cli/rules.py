@@ -9,9 +9,9 @@ from itertools import groupby
 from flowday.application.planner import ModeProposal
 from flowday.cli.common import Context, day_heading, print_json, report
 from flowday.domain.errors import InputError
-from flowday.domain.model import fmt_minutes
 from flowday.domain.rules import Violation
 from flowday.domain.timeparse import parse_span
+from flowday.domain.wallclock import fmt_minutes
 
 
 def register(commands: argparse._SubParsersAction, shared: argparse.ArgumentParser) -> None:

@@ -8,8 +8,9 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from flowday.domain import intervals
-from flowday.domain.model import Block, fmt_minutes
+from flowday.domain.model import Block
 from flowday.domain.text import strip_controls
+from flowday.domain.wallclock import fmt_minutes
 
 SHARE_HOURS = (8 * 60, 21 * 60)  # the part of the day offered as "free"
 MIN_FREE = 15  # gaps shorter than this are not worth offering

@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flowday.domain import intervals
-from flowday.domain.model import MINUTES_PER_DAY, Day, Sphere
+from flowday.domain.model import Day, Sphere
 from flowday.domain.rules import DayContext, DayView, count_switches
+from flowday.domain.wallclock import MINUTES_PER_DAY
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,10 +21,6 @@ class DayFigures:
     mode_switches: int = 0
     work_span: int = 0  # first work start → last work end
     longest_off: int = 0  # longest stretch of the calendar day with no work
-
-    @property
-    def brk(self) -> int:
-        return self.break_
 
     def to_dict(self) -> dict[str, int]:
         return {

@@ -20,24 +20,14 @@ from typing import Any
 
 import pendulum
 
-from flowday.domain.model import Day, Reflection, fmt_minutes
-
-# the questions (and the Answers to them) live in their own small module;
-# insights.RATINGS, insights.Answers etc. keep working
-from flowday.domain.questions import (  # noqa: F401
-    NOTE_LIMIT,
+from flowday.domain.model import Day, Reflection
+from flowday.domain.questions import (
     PRESENT_CHOICES,
-    PRESENT_LABELS,
-    RATING_MAX,
-    RATING_MIN,
     RATINGS,
     STRESS_CHOICES,
-    STRESS_LABELS,
-    Answers,
-    check_rating,
-    parse_rating,
 )
 from flowday.domain.settings import MIN_REFLECTED_DAYS, ReflectionSettings
+from flowday.domain.wallclock import fmt_minutes
 
 MIN_PRACTICAL_DIFFERENCE = 0.25  # points on the 1-5 scale
 LATE_WORK_FROM = 21 * 60  # a work block ending after this is "late work"
@@ -314,10 +304,6 @@ class Recommendation:
             "status": self.status,
             "patterns": [p.to_dict() for p in self.patterns],
         }
-
-
-def _days(count: int) -> str:
-    return f"{count} day" if count == 1 else f"{count} days"
 
 
 def _evidence(better: ModeSummary, worse: ModeSummary) -> str:

@@ -2,7 +2,8 @@
 
 Times of day are *wall-clock minutes* since local midnight (0..1440), because that is
 what people type and read; real durations (which differ on DST days) come from
-:mod:`flowday.domain.timeparse`, which knows the time zone.
+:mod:`flowday.domain.timeparse`, which knows the time zone. Minutes are formatted and
+parsed by the leaf :mod:`flowday.domain.wallclock`, which the parsers share.
 """
 
 from __future__ import annotations
@@ -18,8 +19,8 @@ import pendulum
 from flowday.domain.errors import InputError
 from flowday.domain.questions import Answers
 from flowday.domain.text import clean_text, clean_title
+from flowday.domain.wallclock import MINUTES_PER_DAY, fmt_minutes, parse_clock, parse_iso_date
 
-MINUTES_PER_DAY = 24 * 60
 ID_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"  # no 0/o, 1/l/i: ids get typed by hand
 ID_LENGTH = 8
 
@@ -53,11 +54,6 @@ def new_id() -> str:
             if byte < _UNBIASED_BELOW
         )
     return "".join(letters[:ID_LENGTH])
-
-
-def fmt_minutes(minutes: int) -> str:
-    """Wall-clock minutes as ``HH:MM``; 1440 is ``24:00`` (midnight at the end of the day)."""
-    return f"{minutes // 60:02d}:{minutes % 60:02d}"
 
 
 def stamp(now: pendulum.DateTime) -> str:
@@ -121,16 +117,8 @@ class Block:
         )
 
     @property
-    def wall_minutes(self) -> int:
-        """Length on the wall clock (equal to the real length except across a DST change)."""
-        return self.end - self.start
-
-    @property
     def span(self) -> str:
         return f"{fmt_minutes(self.start)}-{fmt_minutes(self.end)}"
-
-    def overlaps(self, other: Block) -> bool:
-        return self.date == other.date and self.start < other.end and other.start < self.end
 
     def changed(self, now: pendulum.DateTime, **changes: Any) -> Block:
         if "title" in changes:
@@ -158,9 +146,9 @@ class Block:
     def from_dict(cls, data: dict[str, Any]) -> Block:
         return cls(
             id=str(data["id"]),
-            date=timeparse.parse_iso_date(str(data["date"])),
-            start=timeparse.parse_clock(str(data["start"])),
-            end=timeparse.parse_clock(str(data["end"]), allow_midnight_end=True),
+            date=parse_iso_date(str(data["date"])),
+            start=parse_clock(str(data["start"])),
+            end=parse_clock(str(data["end"]), allow_midnight_end=True),
             title=str(data["title"]),
             sphere=Sphere(data["sphere"]),
             flexible=bool(data.get("flexible", False)),
@@ -230,7 +218,7 @@ class Task:
             sphere=Sphere(data["sphere"]),
             estimate=int(data.get("estimate", 30)),
             priority=int(data.get("priority", 2)),
-            due=timeparse.parse_iso_date(str(due)) if due else None,
+            due=parse_iso_date(str(due)) if due else None,
             created=str(data.get("created", "")),
         )
 
@@ -377,12 +365,10 @@ class Day:
         if reflection is not None and not isinstance(reflection, dict):
             raise ValueError("reflection is not an object")
         return cls(
-            date=timeparse.parse_iso_date(str(data["date"])),
+            date=parse_iso_date(str(data["date"])),
             mode=None if data.get("mode") is None else str(data["mode"]),
-            work_start=None if ws is None else timeparse.parse_clock(str(ws)),
-            work_end=None
-            if we is None
-            else timeparse.parse_clock(str(we), allow_midnight_end=True),
+            work_start=None if ws is None else parse_clock(str(ws)),
+            work_end=None if we is None else parse_clock(str(we), allow_midnight_end=True),
             crossings=tuple(Crossing.from_dict(c) for c in data.get("crossings", [])),
             mode_switches=tuple(ModeSwitch.from_dict(s) for s in data.get("mode_switches", [])),
             reflection=None if reflection is None else Reflection.from_dict(reflection),
@@ -391,8 +377,3 @@ class Day:
             imported_notes=tuple(ImportedNote.from_dict(n) for n in data.get("imported_notes", [])),
             extra={k: v for k, v in data.items() if k not in known},
         )
-
-
-# At the bottom: timeparse imports this module's names; the parsers above look it up at call
-# time (an import inside from_dict would cost more than the parse on 50,000 records).
-from flowday.domain import timeparse  # noqa: E402

@@ -23,9 +23,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 
 from flowday.domain.errors import FlowdayError
-from flowday.domain.model import fmt_minutes
 from flowday.domain.rules import RULES, SHARED, RuleUse
 from flowday.domain.settings import ModeSettings
+from flowday.domain.wallclock import fmt_minutes
 
 DEFAULT_PLANNING = (7 * 60, 22 * 60)
 
@@ -40,18 +40,6 @@ class Mode:
 
     def use(self, rule_id: str) -> RuleUse | None:
         return next((u for u in self.rules if u.rule == rule_id), None)
-
-    def describe_rules(self) -> list[str]:
-        """One line per rule: ``id (error): summary [param=value, ...]``."""
-        lines = []
-        for use in self.rules:
-            rule = RULES[use.rule]
-            shown = ", ".join(f"{p.name}={p.show(use.params[p.name])}" for p in rule.params)
-            lines.append(
-                f"{use.rule} ({use.severity.value}): {rule.summary}"
-                + (f" [{shown}]" if shown else "")
-            )
-        return lines
 
 
 def _uses(*entries: str | tuple[str, dict[str, int]]) -> tuple[RuleUse, ...]:

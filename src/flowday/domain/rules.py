@@ -21,15 +21,9 @@ from typing import Any
 import pendulum
 
 from flowday.domain.errors import InputError
-from flowday.domain.model import MINUTES_PER_DAY, Block, Sphere, fmt_minutes
-from flowday.domain.timeparse import (
-    WEEKDAYS,
-    Zone,
-    fmt_duration,
-    instant,
-    parse_clock,
-    parse_duration,
-)
+from flowday.domain.model import Block, Sphere
+from flowday.domain.timeparse import WEEKDAYS, Zone, fmt_duration, instant, parse_duration
+from flowday.domain.wallclock import MINUTES_PER_DAY, fmt_minutes, parse_clock
 
 
 class Severity(StrEnum):
@@ -79,7 +73,8 @@ class RuleUse:
 class DayContext:
     """Everything a rule may look at: one day, its mode and window, its blocks.
 
-    ``rules`` is the mode's composition; ``None`` means the built-in mode named ``mode``.
+    ``rules`` is the mode's composition (``Mode.rules``, from :mod:`flowday.domain.modes`);
+    ``None`` means only the rule every mode shares.
     ``default_start``/``default_end`` are the configured working hours (``None``: the same
     as the day's window), so a rule can tell whether the day's window was moved.
     """
@@ -182,7 +177,6 @@ class Param:
     name: str
     kind: ParamKind
     default: int  # minutes / time of day in minutes / count
-    help: str
 
     def parse(self, value: Any) -> int:
         """A config value → int, or :class:`ValueError` saying what is expected."""
@@ -211,11 +205,6 @@ class Param:
             ParamKind.COUNT: "a whole number (0 or more)",
         }[self.kind]
 
-    def show(self, value: int) -> str:
-        if self.kind is ParamKind.CLOCK:
-            return f'"{fmt_minutes(value)}"'
-        return str(value)
-
 
 Check = Callable[[DayView, RuleUse], Iterator[Violation]]
 
@@ -229,7 +218,7 @@ class Rule:
     params: tuple[Param, ...] = ()
     mendable: bool = False  # adding a block can clear it (the scheduler's stopping bound)
 
-    def use(self, severity: Severity | None = None, **params: int) -> RuleUse:
+    def use(self, severity: Severity | None = None, /, **params: int) -> RuleUse:
         values = {p.name: p.default for p in self.params}
         unknown = set(params) - set(values)
         if unknown:
@@ -504,51 +493,51 @@ RULES: dict[str, Rule] = {
             "transition-buffer", _W,
             "a buffer between the last work block and the first personal block after it",
             check_transition_buffer,
-            (Param("minutes", _MIN, 15, "the shortest buffer"),),
+            (Param("minutes", _MIN, 15),),
             mendable=True,  # a personal block placed later may become "the first after work"
         ),
         Rule(
             "plan-evening", _W, "a planned day has personal time in the evening",
             check_plan_evening,
             (
-                Param("start", _CLOCK, 17 * 60, "when the evening starts"),
-                Param("end", _CLOCK, 22 * 60, "when it ends"),
+                Param("start", _CLOCK, 17 * 60),
+                Param("end", _CLOCK, 22 * 60),
             ),
             mendable=True,
         ),
         Rule(
             "work-outside-limit", _E, "at most this much work outside the day's window",
             check_work_outside_limit,
-            (Param("minutes", _MIN, 30, "work allowed outside the window"),),
+            (Param("minutes", _MIN, 30),),
         ),
         Rule(
             "max-work", _E, "at most this much work in the day", check_max_work,
-            (Param("minutes", _MIN, 8 * 60, "work allowed in a day"),),
+            (Param("minutes", _MIN, 8 * 60),),
         ),
         Rule(
             "protected-off-time", _E, "no work in the protected off-time",
             check_protected_off_time,
             (
-                Param("start", _CLOCK, 21 * 60, "off-time starts (evening)"),
-                Param("end", _CLOCK, 7 * 60, "off-time ends (morning)"),
+                Param("start", _CLOCK, 21 * 60),
+                Param("end", _CLOCK, 7 * 60),  # in the morning: off-time wraps midnight
             ),
         ),
         Rule(
             "max-stretch", _W, "no work stretch longer than this without a break",
             check_max_stretch,
             (
-                Param("minutes", _MIN, 3 * 60, "the longest stretch"),
-                Param("break", _MIN, 10, "the shortest gap that counts as a break"),
+                Param("minutes", _MIN, 3 * 60),
+                Param("break", _MIN, 10),  # the shortest gap that counts as a break
             ),
         ),
         Rule(
             "max-switches", _W, "at most this many switches between work and personal",
             check_max_switches,
-            (Param("switches", _COUNT, 8, "switches allowed in a day"),),
+            (Param("switches", _COUNT, 8),),
         ),
         Rule(
             "min-block", _W, "no block shorter than this", check_min_block,
-            (Param("minutes", _MIN, 10, "the shortest block"),),
+            (Param("minutes", _MIN, 10),),
         ),
     )
 }  # fmt: skip
@@ -557,12 +546,9 @@ SHARED = RULES["no-overlap"].use()  # every mode has it, first
 
 
 def mode_rules(ctx: DayContext) -> tuple[RuleUse, ...]:
-    if ctx.rules is not None:
-        return ctx.rules
-    from flowday.domain.modes import BUILTIN_MODES  # modes compose rules: import late
-
-    mode = BUILTIN_MODES.get(ctx.mode)
-    return mode.rules if mode else (SHARED,)
+    """The context's composition; without one, only the rule every mode shares (modes
+    compose rules, so this module does not look modes up)."""
+    return ctx.rules if ctx.rules is not None else (SHARED,)
 
 
 def evaluate(ctx: DayContext) -> list[Violation]:

@@ -20,7 +20,7 @@ from dataclasses import dataclass, replace
 
 from flowday.domain import intervals
 from flowday.domain.errors import InputError
-from flowday.domain.model import MINUTES_PER_DAY, Block, fmt_minutes
+from flowday.domain.model import Block
 from flowday.domain.rules import (
     RULES,
     SHARED,
@@ -34,6 +34,7 @@ from flowday.domain.rules import (
     real_clock,
 )
 from flowday.domain.timeparse import check_exists, fmt_duration
+from flowday.domain.wallclock import MINUTES_PER_DAY, fmt_minutes
 
 GRID = 15  # minutes between grid candidates
 FINE = 5  # resolution when measuring how much room was missing

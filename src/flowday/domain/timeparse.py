@@ -5,20 +5,19 @@ Every parser raises :class:`InputError` with a message fit to print as one line.
 
 from __future__ import annotations
 
-import functools
 import re
 from dataclasses import dataclass
 
 import pendulum
 
 from flowday.domain.errors import InputError
-from flowday.domain.model import MINUTES_PER_DAY, Sphere, fmt_minutes
+from flowday.domain.model import Sphere
+from flowday.domain.wallclock import MINUTES_PER_DAY, fmt_minutes, parse_clock, parse_iso_date
 
 Zone = pendulum.Timezone | pendulum.FixedTimezone
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
-_CLOCK = re.compile(r"^(\d{1,2})(?::(\d{2}))?\s*(am|pm)?$", re.IGNORECASE)
 _DURATION = re.compile(r"^(?:(\d+)h(?:(\d{1,2})m?)?|(\d+)m(?:in)?)$", re.IGNORECASE)
 _TIME_TOKEN = r"\d{1,2}(?::\d{2})?(?:am|pm)?"
 _SPAN = re.compile(rf"^({_TIME_TOKEN})-({_TIME_TOKEN})$", re.IGNORECASE)
@@ -27,29 +26,6 @@ _TAG = re.compile(r"^#([a-z]+)$", re.IGNORECASE)
 
 FLEX_TAGS = ("flex", "flexible")
 DEFAULT_BLOCK_MINUTES = 30
-
-
-@functools.lru_cache(maxsize=4096)  # stored records repeat the same few times and dates
-def parse_clock(text: str, *, allow_midnight_end: bool = False) -> int:
-    """``9``, ``9:05``, ``09:05``, ``7am``, ``7:45pm``, ``24:00`` (end only) → minutes."""
-    match = _CLOCK.match(text.strip())
-    if not match:
-        raise InputError(f"{text!r} is not a time (use HH:MM, e.g. 09:30 or 7:45pm)")
-    hour, minute = int(match[1]), int(match[2] or 0)
-    meridiem = (match[3] or "").lower()
-    if minute > 59:
-        raise InputError(f"{text!r} is not a time: minutes must be 00-59")
-    if meridiem:
-        if not 1 <= hour <= 12:
-            raise InputError(f"{text!r} is not a time: with am/pm the hour must be 1-12")
-        hour = hour % 12 + (12 if meridiem == "pm" else 0)
-    if hour == 24 and minute == 0:
-        if allow_midnight_end:
-            return MINUTES_PER_DAY
-        raise InputError(f"{text!r} can only end a block (24:00 is midnight at the day's end)")
-    if hour > 23:
-        raise InputError(f"{text!r} is not a time: hours must be 00-23 (or 24:00 as an end)")
-    return hour * 60 + minute
 
 
 def parse_duration(text: str) -> int:
@@ -70,17 +46,6 @@ def fmt_duration(minutes: int) -> str:
     if not hours:
         return f"{rest}m"
     return f"{hours}h{rest:02d}" if rest else f"{hours}h"
-
-
-@functools.lru_cache(maxsize=8192)
-def parse_iso_date(text: str) -> pendulum.Date:
-    match = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", text.strip())
-    if not match:
-        raise InputError(f"{text!r} is not a date (use YYYY-MM-DD, today, tomorrow or a weekday)")
-    try:
-        return pendulum.date(int(match[1]), int(match[2]), int(match[3]))
-    except ValueError:
-        raise InputError(f"{text!r} is not a date: no such day in the calendar") from None
 
 
 FIRST_YEAR, LAST_YEAR = 1900, 2200
@@ -194,13 +159,6 @@ class QuickAdd:
     sphere: Sphere | None = None
     flexible: bool = False
 
-    def resolved_end(self) -> int | None:
-        if self.end is not None:
-            return self.end
-        if self.start is None:
-            return None
-        return self.start + (self.duration or DEFAULT_BLOCK_MINUTES)
-
 
 def parse_quick_add(text: str) -> QuickAdd:
     """``"Standup 9:00-9:15 #work"``, ``"Dentist 12:30 45m #personal"``,
@@ -252,13 +210,3 @@ def parse_quick_add(text: str) -> QuickAdd:
     if not title.strip():
         raise InputError("title is empty")
     return QuickAdd(title, start, end, duration, sphere, flexible)
-
-
-def format_quick_add(
-    title: str, start: int, end: int, sphere: Sphere, flexible: bool = False
-) -> str:
-    """The quick-add line that parses back to the same block."""
-    parts = [title, f"{fmt_minutes(start)}-{fmt_minutes(end)}", f"#{sphere.value}"]
-    if flexible:
-        parts.append("#flex")
-    return " ".join(parts)

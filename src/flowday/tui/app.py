@@ -9,19 +9,20 @@ import signal
 import sys
 import threading
 import traceback
-from collections.abc import Iterable
-from pathlib import Path
+from collections.abc import Callable, Coroutine, Iterable
+from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, ClassVar
 
 import pendulum
 from rich.text import Text
-from textual.app import App, SystemCommand
+from textual.app import SystemCommand
 from textual.binding import Binding, BindingType
 from textual.filter import Monochrome, NoColor
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from flowday.application.planner import Planner
+from flowday.tui.compat import CompatApp
 from flowday.tui.screens.main import MainScreen
 from flowday.tui.text import plain
 from flowday.tui.theming import install_themes
@@ -43,13 +44,13 @@ CRASH_LOG = "flowday-crash.log"
 EXIT_GRACE_SECONDS = 5.0
 
 
-class FlowdayApp(App[None]):
+class FlowdayApp(CompatApp):
     """``FlowdayApp(planner, date)``: the planner is built (with its clock) by the caller."""
 
     TITLE = "flowday"
     # the main screen is the default screen, whose own CSS_PATH Textual does not load:
     # its styles come in with the app's
-    CSS_PATH: ClassVar[list[str]] = ["app.tcss", "screens/main.tcss"]
+    CSS_PATH: ClassVar[list[str | PurePath]] = ["app.tcss", "screens/main.tcss"]
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "quit", "Quit", id="quit", tooltip="Quit flowday (everything is saved)"),
     ]
@@ -85,10 +86,7 @@ class FlowdayApp(App[None]):
         """Textual chooses its NO_COLOR filter once, for the theme at start-up; monochrome
         turns an ANSI theme's "default" colours black on black, so follow the theme."""
         if self.no_color:
-            wanted = NoColor if self.native_ansi_color else Monochrome
-            self._filters = [
-                wanted() if isinstance(f, NoColor | Monochrome) else f for f in self._filters
-            ]
+            self.swap_no_color_filter(NoColor if self.native_ansi_color else Monochrome)
 
     def get_default_screen(self) -> Screen:
         # the main screen is the first screen: no blank default screen drawn before it
@@ -140,16 +138,15 @@ class FlowdayApp(App[None]):
             watchdog.daemon = True
             watchdog.start()
 
-    def _fatal_error(self) -> None:
-        # Textual's default prints a full traceback with locals (titles included) over the
-        # terminal; a person gets one line, the details go to a log file.
-        error = sys.exc_info()[1] or self._exception
+    def report_fatal_error(self, error: BaseException | None) -> None:
+        """Textual's default prints a full traceback with locals (titles included) over the
+        terminal; a person gets one line, the details go to a log file."""
         self.crash = error
         self.bell()
         self.panic(Text(f"flowday: unexpected error: {type(error).__name__}: {error}"[:300]))
 
 
-def _runner(screen: MainScreen, action: str):
+def _runner(screen: MainScreen, action: str) -> Callable[[], Coroutine[None, None, None]]:
     async def run() -> None:
         await screen.run_action(action)
 

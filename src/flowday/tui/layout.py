@@ -12,9 +12,10 @@ from enum import StrEnum
 
 import pendulum
 
-from flowday.domain.model import Block, Sphere, fmt_minutes
+from flowday.domain.model import Block, Sphere
 from flowday.domain.rules import Violation
 from flowday.domain.timeparse import Zone, day_length, instant
+from flowday.domain.wallclock import fmt_minutes
 
 ROW_MINUTES = 15
 DEFAULT_BUFFER_MINUTES = 15

@@ -11,9 +11,9 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 
 from flowday.domain.errors import FlowdayError, InputError
-from flowday.domain.model import Block, Sphere, fmt_minutes
+from flowday.domain.model import Block, Sphere
 from flowday.domain.text import clean_title
-from flowday.domain.timeparse import parse_clock
+from flowday.domain.wallclock import fmt_minutes, parse_clock
 from flowday.tui.text import literal
 
 

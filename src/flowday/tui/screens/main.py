@@ -1,8 +1,10 @@
 """The main screen: the day's timeline, the side panel and the quick-add line.
 
-Widgets post messages up; this screen calls the planner (through
-:mod:`flowday.application.day_screen` and :class:`History`, so every change can be undone)
-and then calls the widgets' methods down to redraw.
+Widgets post messages up; this screen calls the planner (through :class:`History`, so
+every change can be undone). What it shows is two reactive attributes, painted one way:
+setting :attr:`MainScreen.date` reads that date; reading a date (after a change, or when
+another process wrote) sets :attr:`MainScreen.day`, whose watcher calls the widgets'
+methods down to redraw.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.content import Content
+from textual.reactive import var
 from textual.screen import Screen
 from textual.widgets import Footer, Input, OptionList
 
@@ -27,9 +30,10 @@ from flowday.application.history import Entry, History
 from flowday.application.planner import BlockPreview, Planner
 from flowday.application.reviews import ReflectionPrompts
 from flowday.domain.errors import FlowdayError, InputError, RefusedError
-from flowday.domain.model import MINUTES_PER_DAY, Block, Sphere, fmt_minutes
+from flowday.domain.model import Block, Sphere
 from flowday.domain.rules import Violation
 from flowday.domain.timeparse import parse_quick_add, parse_span
+from flowday.domain.wallclock import MINUTES_PER_DAY, fmt_minutes
 from flowday.tui.layout import ROW_MINUTES, SPHERE_GLYPHS, build_layout
 from flowday.tui.text import literal
 from flowday.tui.widgets.day_header import DayHeader
@@ -75,12 +79,19 @@ class MainScreen(Screen[None]):
         _b("question_mark", "help", "Help", "Show every key"),
     ]
 
+    # always_update: asking for the shown date again (t on today) re-reads and reopens it;
+    # the default is a placeholder, __init__ sets the real date
+    date: var[pendulum.Date] = var(pendulum.date(1970, 1, 1), init=False, always_update=True)
+    """The date shown; setting it reads that date and opens it at its start."""
+    # always_update: every read repaints, even when nothing changed (as reload always did)
+    day: var[DayScreen | None] = var(None, init=False, always_update=True)
+    """What is shown for :attr:`date`, as read last (None until the first read)."""
+
     def __init__(self, planner: Planner, date: pendulum.Date) -> None:
         super().__init__()
         self.planner = planner
-        self.date = date
+        self.set_reactive(MainScreen.date, date)  # no watcher: nothing is composed yet
         self.history = History(planner)
-        self.view: DayScreen | None = None
         self._signature: tuple[float, ...] = ()
         self._now_slot = -1
 
@@ -94,7 +105,7 @@ class MainScreen(Screen[None]):
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        self.reload(reset_scroll=True)
+        self.reload()  # the timeline opens at the start on its first show
         self.query_one(Timeline).focus()
         self.set_interval(POLL_SECONDS, self.poll_store)
         self.prompts = ReflectionPrompts(self.planner)
@@ -117,12 +128,21 @@ class MainScreen(Screen[None]):
 
             self.app.push_screen(ReflectionScreen(self.planner, date), lambda _: self.reload())
 
-    # --- reading --------------------------------------------------------------------------
-    def reload(self, *, reset_scroll: bool = False) -> None:
-        """Read the day afresh and redraw everything (selection kept by block id)."""
+    # --- reading: date → day → widgets ----------------------------------------------------
+    def reload(self) -> None:
+        """Read :attr:`date` afresh; :meth:`watch_day` redraws."""
         self._signature = self.planner.store.mtime_signature(self.date)
-        view = day_screen.load_day_screen(self.planner, self.date)
-        self.view = view
+        self.day = day_screen.load_day_screen(self.planner, self.date)
+
+    def watch_date(self) -> None:
+        """Another date (or the same asked for again) is read and opened at its start."""
+        self.reload()
+        self.query_one(Timeline).open_at_start()
+
+    def watch_day(self, view: DayScreen | None) -> None:
+        """Redraw everything from what was read (the selection is kept by block id)."""
+        if view is None:
+            return
         self._now_slot = self._slot(view.now)
         layout = build_layout(
             date=view.date,
@@ -137,7 +157,7 @@ class MainScreen(Screen[None]):
         self.query_one(DayHeader).show(view)
         timeline = self.query_one(Timeline)
         timeline.set_class(view.woven, "-woven")
-        timeline.show(layout, view.blocks, reset_scroll=reset_scroll)
+        timeline.show(layout, view.blocks)
         self.query_one(SidePanel).show(view.tasks, view.violations, view.figures)
 
     def poll_store(self) -> None:
@@ -370,23 +390,19 @@ class MainScreen(Screen[None]):
             timeline.select(changed[0].id)
 
     # --- dates ----------------------------------------------------------------------------
-    def go_to(self, date: pendulum.Date) -> None:
-        self.date = date
-        self.reload(reset_scroll=True)
-
     def action_previous_day(self) -> None:
-        self.go_to(self.date.subtract(days=1))
+        self.date = self.date.subtract(days=1)
 
     def action_next_day(self) -> None:
-        self.go_to(self.date.add(days=1))
+        self.date = self.date.add(days=1)
 
     def action_today(self) -> None:
-        self.go_to(self.planner.today())
+        self.date = self.planner.today()
 
     def action_goto_date(self) -> None:
         def chosen(date: pendulum.Date | None) -> None:
             if date is not None:
-                self.go_to(date)
+                self.date = date
 
         from flowday.tui.screens.goto import GoToDateScreen
 
@@ -394,7 +410,7 @@ class MainScreen(Screen[None]):
 
     # --- modes ----------------------------------------------------------------------------
     def action_switch_mode(self) -> None:
-        current = self.view.mode if self.view else ""
+        current = self.day.mode if self.day else ""
 
         def chosen(choice: tuple[str, bool] | None) -> None:
             if not choice or (choice[0] == current and not choice[1]):
@@ -423,7 +439,7 @@ class MainScreen(Screen[None]):
 
     def action_set_hours(self) -> None:
         """A day's own work window: integration moves it freely; balance asks to cross."""
-        window = self.view.window if self.view else None
+        window = self.day.window if self.day else None
 
         def chosen(span: tuple[int, int] | None) -> None:
             if span is None:
@@ -525,11 +541,10 @@ class MainScreen(Screen[None]):
         self._push_optional("flowday.tui.screens.review", "WeeklyReviewScreen", "weekly review")
 
     def action_help(self) -> None:
-        from flowday.tui.app import FlowdayApp
-
         keymap = self.planner.config.keymap
         rows = []
-        for binding in [*Timeline.BINDINGS, *MainScreen.BINDINGS, *FlowdayApp.BINDINGS]:
+        # the app's own keys (quit) through self.app: the app imports this screen, not back
+        for binding in [*Timeline.BINDINGS, *MainScreen.BINDINGS, *self.app.BINDINGS]:
             assert isinstance(binding, Binding)
             if binding.id is None:
                 continue
@@ -546,9 +561,9 @@ class MainScreen(Screen[None]):
     @on(OptionList.OptionSelected, "#rules")
     def violation_chosen(self, event: OptionList.OptionSelected) -> None:
         """Selecting a violation jumps to (selects) the block it names."""
-        if self.view is None or not event.option.id:
+        if self.day is None or not event.option.id:
             return
-        violation = self.view.violations[int(event.option.id[1:])]
+        violation = self.day.violations[int(event.option.id[1:])]
         if violation.blocks:
             timeline = self.query_one(Timeline)
             timeline.select(violation.blocks[0])

@@ -14,7 +14,6 @@ from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
-from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import ModalScreen
 from textual.widget import Widget
@@ -22,7 +21,7 @@ from textual.widgets import Input, Static
 
 from flowday.application import reviews
 from flowday.application.planner import Planner
-from flowday.domain import insights
+from flowday.domain import questions
 from flowday.domain.errors import FlowdayError, InputError
 
 QUESTIONS: dict[str, str] = {
@@ -45,11 +44,6 @@ class Choice(Widget, can_focus=True):
 
     picked: reactive[int | None] = reactive(None)
 
-    class Picked(Message):
-        def __init__(self, choice: Choice) -> None:
-            super().__init__()
-            self.choice = choice
-
     def __init__(
         self,
         values: Sequence[str | int],
@@ -61,7 +55,8 @@ class Choice(Widget, can_focus=True):
         super().__init__(id=id)
         self.values = list(values)
         self.labels = list(labels)
-        self.set_reactive(Choice.picked, self.values.index(picked) if picked in values else None)
+        index = self.values.index(picked) if picked is not None and picked in self.values else None
+        self.set_reactive(Choice.picked, index)
 
     @property
     def value(self) -> str | int | None:
@@ -84,9 +79,6 @@ class Choice(Widget, can_focus=True):
             text.append(piece, style="reverse bold" if chosen else "")
             used += len(piece)
         return text
-
-    def watch_picked(self) -> None:
-        self.post_message(self.Picked(self))
 
     def on_key(self, event: events.Key) -> None:
         if event.character and event.character.isdigit():
@@ -127,19 +119,19 @@ class ReflectionScreen(ModalScreen[str | None]):
             )
             yield Static(QUESTIONS["present"], classes="question")
             yield Choice(
-                insights.PRESENT_CHOICES,
-                [insights.PRESENT_LABELS[c] for c in insights.PRESENT_CHOICES],
+                questions.PRESENT_CHOICES,
+                [questions.PRESENT_LABELS[c] for c in questions.PRESENT_CHOICES],
                 picked=earlier.get("present"),
                 id="present",
             )
             yield Static(QUESTIONS["stress"], classes="question")
             yield Choice(
-                insights.STRESS_CHOICES,
-                [insights.STRESS_LABELS[c] for c in insights.STRESS_CHOICES],
+                questions.STRESS_CHOICES,
+                [questions.STRESS_LABELS[c] for c in questions.STRESS_CHOICES],
                 picked=earlier.get("stress"),
                 id="stress",
             )
-            for name in insights.RATINGS:
+            for name in questions.RATINGS:
                 yield Static(QUESTIONS[name], classes="question")
                 yield Choice(range(1, 6), RATING_LABELS, picked=earlier.get(name), id=name)
             yield Static("A note", classes="question")
@@ -147,7 +139,7 @@ class ReflectionScreen(ModalScreen[str | None]):
                 value=str(earlier.get("note", "")),
                 placeholder="A note (optional)",
                 id="reflection-note",
-                max_length=insights.NOTE_LIMIT,
+                max_length=questions.NOTE_LIMIT,
             )
             yield Static("", id="reflection-error")
             yield Static(

@@ -19,7 +19,7 @@ from textual.widgets import Footer, Static
 
 from flowday.application import reviews
 from flowday.application.planner import Planner
-from flowday.domain import insights
+from flowday.domain import insights, questions
 from flowday.domain.insights import DayRecord, Recommendation
 
 BAR_CELLS = 20  # a day's row stays within 80 columns (76 inside padding and scrollbar)
@@ -136,7 +136,7 @@ class WeeklyReviewScreen(Screen[None]):
             text.append(f"{crossings:>5}", style="bold red" if crossings else "")
             text.append(f" {record.figures.get('switches', 0):>2}  ")
             if record.reflected:
-                text.append(" ".join(str(record.rating(n)) for n in insights.RATINGS))
+                text.append(" ".join(str(record.rating(n)) for n in questions.RATINGS))
             else:
                 text.append("- - -", style="dim")
             text.append("\n")
@@ -150,7 +150,7 @@ class WeeklyReviewScreen(Screen[None]):
         for mode, summary in summaries.items():
             averages = " · ".join(
                 f"{name} {value:.1f}"
-                for name in insights.RATINGS
+                for name in questions.RATINGS
                 if (value := getattr(summary, name)) is not None
             )
             stress = ", ".join(f"{k} {v}" for k, v in summary.stress.items() if v)

@@ -6,7 +6,7 @@ from textual.content import Content
 from textual.widgets import Static
 
 from flowday.application.day_screen import DayScreen
-from flowday.domain.model import fmt_minutes
+from flowday.domain.wallclock import fmt_minutes
 from flowday.tui.text import literal
 
 

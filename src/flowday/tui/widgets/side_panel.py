@@ -75,8 +75,8 @@ class SidePanel(Vertical):
         lines = []
         for key, label in FIGURE_LABELS:
             value = figures.get(key, 0)
-            shown = fmt_duration(value) if key in MINUTE_FIGURES and value else str(value)
-            lines.append(f"{label:<15}{shown:>6}")
+            text = fmt_duration(value) if key in MINUTE_FIGURES and value else str(value)
+            lines.append(f"{label:<15}{text:>6}")
         self.query_one("#figures", Static).update(literal("\n".join(lines)))
 
     @staticmethod

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import ClassVar
 
 from rich.cells import cell_len, set_cell_size
@@ -11,7 +10,6 @@ from rich.style import Style
 from textual import events
 from textual.binding import Binding, BindingType
 from textual.geometry import Region, Size
-from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
@@ -65,13 +63,6 @@ class Timeline(ScrollView, can_focus=True):
         "timeline--lane-title",
     }
 
-    @dataclass
-    class Selected(Message):
-        """The selection moved to another block (or to none)."""
-
-        timeline: Timeline
-        block: Block | None
-
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.layout_data: DayLayout | None = None
@@ -80,7 +71,8 @@ class Timeline(ScrollView, can_focus=True):
         self._opened = False
 
     # --- called by the screen ------------------------------------------------------------
-    def show(self, layout: DayLayout, blocks: list[Block], *, reset_scroll: bool) -> None:
+    def show(self, layout: DayLayout, blocks: list[Block]) -> None:
+        """Draw another layout (of the same day or another); the first one opens at the start."""
         self.layout_data = layout
         self.blocks = sorted(blocks, key=lambda b: (b.start, b.end, b.id))
         ids = [b.id for b in self.blocks]
@@ -88,11 +80,14 @@ class Timeline(ScrollView, can_focus=True):
             self.selected_id = self._first_choice(layout)
         self.virtual_size = Size(self.scrollable_content_region.width, len(layout.rows) + 1)
         self._clear_caches()
-        if reset_scroll or not self._opened:
-            self._opened = True
-            self.call_after_refresh(self._scroll_open)
+        if not self._opened:
+            self.open_at_start()
         self.refresh()
-        self.post_message(self.Selected(self, self.selected_block))
+
+    def open_at_start(self) -> None:
+        """Scroll to where a day opens (06:00, or the now-line today) once it is laid out."""
+        self._opened = True
+        self.call_after_refresh(self._scroll_open)
 
     def _first_choice(self, layout: DayLayout) -> str | None:
         """Today: the block under way or next (what matters now), else the last one.
@@ -119,7 +114,6 @@ class Timeline(ScrollView, can_focus=True):
         self._clear_caches()
         self.refresh()
         self.scroll_to_selected()
-        self.post_message(self.Selected(self, self.selected_block))
 
     def scroll_to_selected(self) -> None:
         if self.layout_data is None or self.selected_id is None:
@@ -215,15 +209,6 @@ class Timeline(ScrollView, can_focus=True):
         if not 0 <= index < len(layout.rows):
             return Strip.blank(width)
         return self._row_strip(layout.rows[index], layout, width)
-
-    def row_text(self, index: int) -> str:
-        """The painted text of one row of the day (for tests and screen readers' logs)."""
-        layout = self.layout_data
-        if layout is None or not 0 <= index < len(layout.rows):
-            return ""
-        return self._row_strip(
-            layout.rows[index], layout, self.scrollable_content_region.width
-        ).text
 
     def _lane_widths(self, layout: DayLayout, width: int) -> list[int]:
         room = max(4, width - GUTTER - 1)

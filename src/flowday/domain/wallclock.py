@@ -1,0 +1,60 @@
+"""Wall-clock minutes, the model's unit for a time of day: the day's length, formatting,
+and the two parsers a stored record needs (clock times and ISO dates).
+
+A leaf (it imports only the errors and pendulum) so that :mod:`flowday.domain.model` can
+parse its records with plain module-level imports and :mod:`flowday.domain.timeparse` can
+build on both without an import cycle.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+
+import pendulum
+
+from flowday.domain.errors import InputError
+
+MINUTES_PER_DAY = 24 * 60
+
+_CLOCK = re.compile(r"^(\d{1,2})(?::(\d{2}))?\s*(am|pm)?$", re.IGNORECASE)
+_ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+
+
+def fmt_minutes(minutes: int) -> str:
+    """Wall-clock minutes as ``HH:MM``; 1440 is ``24:00`` (midnight at the end of the day)."""
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+@functools.lru_cache(maxsize=4096)  # stored records repeat the same few times and dates
+def parse_clock(text: str, *, allow_midnight_end: bool = False) -> int:
+    """``9``, ``9:05``, ``09:05``, ``7am``, ``7:45pm``, ``24:00`` (end only) → minutes."""
+    match = _CLOCK.match(text.strip())
+    if not match:
+        raise InputError(f"{text!r} is not a time (use HH:MM, e.g. 09:30 or 7:45pm)")
+    hour, minute = int(match[1]), int(match[2] or 0)
+    meridiem = (match[3] or "").lower()
+    if minute > 59:
+        raise InputError(f"{text!r} is not a time: minutes must be 00-59")
+    if meridiem:
+        if not 1 <= hour <= 12:
+            raise InputError(f"{text!r} is not a time: with am/pm the hour must be 1-12")
+        hour = hour % 12 + (12 if meridiem == "pm" else 0)
+    if hour == 24 and minute == 0:
+        if allow_midnight_end:
+            return MINUTES_PER_DAY
+        raise InputError(f"{text!r} can only end a block (24:00 is midnight at the day's end)")
+    if hour > 23:
+        raise InputError(f"{text!r} is not a time: hours must be 00-23 (or 24:00 as an end)")
+    return hour * 60 + minute
+
+
+@functools.lru_cache(maxsize=8192)
+def parse_iso_date(text: str) -> pendulum.Date:
+    match = _ISO_DATE.fullmatch(text.strip())
+    if not match:
+        raise InputError(f"{text!r} is not a date (use YYYY-MM-DD, today, tomorrow or a weekday)")
+    try:
+        return pendulum.date(int(match[1]), int(match[2]), int(match[3]))
+    except ValueError:
+        raise InputError(f"{text!r} is not a date: no such day in the calendar") from None
