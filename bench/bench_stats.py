@@ -8,7 +8,7 @@ month files in the store's format. Then times, interleaved in the same run:
   - `flowday list` (baseline: process start plus one day),
   - `flowday stats --json` over the whole history (the figure that must stay < 1 s),
 `stats` is timed twice over: warm (the usual case: month summaries cached in the user
-cache folder, see reviews.MonthCache) and cold (cache emptied before each run: the first
+cache folder, see stats_cache.MonthCache) and cold (cache emptied before each run: the first
 run ever, or after a settings change). In-process, it also shows where a cold run spends
 its time. Prints medians, the target check and the ratios against `list`.
 """

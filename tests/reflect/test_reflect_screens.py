@@ -7,7 +7,7 @@ from textual.app import App
 from textual.screen import Screen
 from textual.widgets import Static
 
-from flowday.application import reviews
+from flowday.application import reflection_prompts, reviews
 from flowday.application.planner import Planner
 from flowday.config import from_mapping
 from flowday.domain.clock import FixedClock
@@ -96,7 +96,7 @@ async def test_skip_is_remembered(planner: Planner) -> None:
         await pilot.pause()
     assert app.results == ["skipped"]
     assert planner.store.day(YESTERDAY).reflection_skipped
-    assert reviews.ReflectionPrompts(planner).at_launch() is None  # not asked again
+    assert reflection_prompts.ReflectionPrompts(planner).at_launch() is None  # not asked again
 
 
 class Prompting(App[None]):
@@ -105,7 +105,7 @@ class Prompting(App[None]):
     def __init__(self, planner: Planner) -> None:
         super().__init__()
         self.planner = planner
-        self.prompts = reviews.ReflectionPrompts(planner)
+        self.prompts = reflection_prompts.ReflectionPrompts(planner)
         self.opened: list[pendulum.Date] = []
 
     def on_mount(self) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pendulum
 import pytest
 
-from flowday.application import reviews
+from flowday.application import reflection_prompts, reviews
 from flowday.application.planner import Planner
 from flowday.config import from_mapping
 from flowday.domain.clock import FixedClock
@@ -54,24 +54,25 @@ def planner_at(store: Store, hour: int, minute: int, **reflection: object) -> Pl
 
 
 def test_reflection_due_now_follows_the_window(store: Store) -> None:
-    assert not reviews.reflection_due_now(planner_at(store, 17, 14))
-    assert reviews.reflection_due_now(planner_at(store, 17, 15))
-    assert not reviews.reflection_due_now(planner_at(store, 17, 15, enabled=False))
+    assert not reflection_prompts.reflection_due_now(planner_at(store, 17, 14))
+    assert reflection_prompts.reflection_due_now(planner_at(store, 17, 15))
+    assert not reflection_prompts.reflection_due_now(planner_at(store, 17, 15, enabled=False))
     with store.transaction() as txn:
         txn.put_day(Day(date=TODAY, work_start=10 * 60, work_end=19 * 60))
-    assert not reviews.reflection_due_now(planner_at(store, 19, 14))
-    assert reviews.reflection_due_now(planner_at(store, 19, 15))
+    assert not reflection_prompts.reflection_due_now(planner_at(store, 19, 14))
+    assert reflection_prompts.reflection_due_now(planner_at(store, 19, 15))
     reviews.skip_reflection(planner_at(store, 19, 15), TODAY)
-    assert not reviews.reflection_due_now(planner_at(store, 23, 0))
+    assert not reflection_prompts.reflection_due_now(planner_at(store, 23, 0))
 
 
 def test_yesterday_to_reflect(planner: Planner) -> None:
     yesterday = TODAY.subtract(days=1)
-    assert reviews.yesterday_to_reflect(planner) is None  # nothing planned: nothing to ask
+    # nothing planned: nothing to ask
+    assert reflection_prompts.yesterday_to_reflect(planner) is None
     planner.add_block(yesterday, title="Work", start=9 * 60, end=17 * 60, sphere=Sphere.WORK)
-    assert reviews.yesterday_to_reflect(planner) == yesterday
+    assert reflection_prompts.yesterday_to_reflect(planner) == yesterday
     reviews.skip_reflection(planner, yesterday)
-    assert reviews.yesterday_to_reflect(planner) is None
+    assert reflection_prompts.yesterday_to_reflect(planner) is None
 
 
 # --- stats on generated histories ------------------------------------------------------

@@ -28,7 +28,7 @@ from flowday.application import day_screen
 from flowday.application.day_screen import DayScreen
 from flowday.application.history import Entry, History
 from flowday.application.planner import BlockPreview, Planner
-from flowday.application.reviews import ReflectionPrompts
+from flowday.application.reflection_prompts import ReflectionPrompts
 from flowday.domain.errors import FlowdayError, InputError, RefusedError
 from flowday.domain.model import Block, Sphere
 from flowday.domain.rules import Violation
