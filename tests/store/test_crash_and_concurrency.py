@@ -8,6 +8,7 @@ other not (a half-done move) - and each test asserts it was reached."""
 
 from __future__ import annotations
 
+import itertools
 import os
 import random
 import signal
@@ -23,6 +24,7 @@ WRITER = Path(__file__).with_name("writer.py")
 ADD_STEPS = 3  # an add: fsync the temp file, rename it over the month, fsync the folder
 MOVE_STEPS = 11  # journal (3 steps), two month files (3 each), drop the journal (2)
 RANDOM_KILLS = 10
+CONCURRENT_ADDS = 100  # each: enough to overlap (asserted), few enough to be quick
 
 
 def start_writer(data_dir: Path, label: str, count: int, kill_at: int = 0) -> subprocess.Popen[str]:
@@ -118,9 +120,37 @@ def test_sigkill_at_random_moments_never_corrupts_or_loses(tmp_path: Path) -> No
 def test_two_processes_writing_at_once_lose_nothing(tmp_path: Path) -> None:
     data_dir = tmp_path / "data"
     Store(data_dir)
-    writers = [start_writer(data_dir, label, 200) for label in ("alpha", "beta")]
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(SRC), str(SRC.parent)]),
+           "WRITER_SIDE_BY_SIDE": "1"}  # fmt: skip
+    command = [sys.executable, str(WRITER), str(data_dir)]
+    writers = [
+        subprocess.Popen(
+            [*command, label, str(CONCURRENT_ADDS)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            env=env,
+        )
+        for label in ("alpha", "beta")
+    ]
+    for writer in writers:  # both loaded and waiting: then both go at once
+        assert writer.stdout is not None and writer.stdout.readline() == "ready\n"
+    for writer in writers:
+        assert writer.stdin is not None
+        writer.stdin.write("go\n")
+        writer.stdin.flush()
     outputs = [w.communicate(timeout=120)[0].split() for w in writers]
     assert [w.returncode for w in writers] == [0, 0]
-    assert len(outputs[0]) == len(outputs[1]) == 200
+    assert len(outputs[0]) == len(outputs[1]) == CONCURRENT_ADDS
     assert set(all_ids(data_dir)) == set(outputs[0]) | set(outputs[1])
-    assert len(all_ids(data_dir)) == 400
+    assert len(all_ids(data_dir)) == 2 * CONCURRENT_ADDS
+    # the writes really were concurrent: in the order they were stored (TinyDB ids count
+    # up), the two writers take turns rather than one finishing before the other began
+    data = load_json_file(data_dir / "months" / "2026-11.json")
+    assert data is not None
+    order = [
+        doc["title"].split()[0]
+        for _, doc in sorted(data["blocks"].items(), key=lambda d: int(d[0]))
+    ]
+    turns = sum(1 for before, after in itertools.pairwise(order) if before != after)
+    assert turns >= 10, order

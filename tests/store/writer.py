@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import signal
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -80,6 +81,12 @@ def main() -> None:
         return
     if kill_at:
         kill_before_step(kill_at)
+    # two writers side by side: they start at the same moment, and each leaves a gap after
+    # a transaction, so that they take turns at the lock however the scheduler runs them
+    side_by_side = bool(os.environ.get("WRITER_SIDE_BY_SIDE"))
+    if side_by_side:
+        print("ready", flush=True)
+        sys.stdin.readline()
     for index in range(count):
         date = pendulum.date(2026, 11, 1 + index % 28)
         result = planner.add_block(
@@ -88,6 +95,8 @@ def main() -> None:
         )  # fmt: skip
         assert result.block is not None
         print(result.block.id, flush=True)
+        if side_by_side:
+            time.sleep(0.001)
 
 
 if __name__ == "__main__":
