@@ -39,6 +39,8 @@ def test_ctrl_c_at_a_question_exits_130_and_saves_nothing(tmp_path: Path) -> Non
     process = subprocess.Popen(
         [sys.executable, "-m", "flowday", "reflect"], stdin=subprocess.PIPE,
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=flowday_env(data),
+        # as in a terminal: a pytest-xdist worker ignores SIGINT, and a child inherits that
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )  # fmt: skip
     assert process.stderr is not None
     # the first question is printed before flowday waits on stdin: it is waiting now
