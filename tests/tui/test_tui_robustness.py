@@ -90,11 +90,14 @@ async def test_titles_render_literally_in_the_inbox_and_rules(planner: Planner) 
 
 
 async def test_notifications_show_titles_literally_and_never_crash(
-    planner: Planner, wait_for: WaitFor
+    planner: Planner, wait_for: WaitFor, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     for index, title in enumerate(CORPUS):
         put_raw(planner.store, title, 18 * 60 + index * 30)
     app = FlowdayApp(planner, TODAY)
+    # the toasts stay until read: on a loaded machine the first would expire (5 s) before
+    # the last is shown
+    monkeypatch.setattr(app, "NOTIFICATION_TIMEOUT", 600)
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
         app.screen.query_one(Timeline).select("raw01080")
         for _ in CORPUS:
