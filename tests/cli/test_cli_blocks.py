@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
 import unicodedata
+from pathlib import Path
 
 import pytest
 
@@ -159,6 +161,14 @@ def test_global_options_before_or_after_the_command(cli, tmp_path) -> None:
     listed = json.loads(cli("list", "--json", "--data-dir", str(other)).stdout)
     assert [b["title"] for b in listed] == ["A", "B"]
     assert blocks(cli) == []
+
+
+def test_without_data_dir_or_its_variable_the_user_data_folder_is_used(cli) -> None:
+    # the isolated environment points XDG_DATA_HOME at a temp home; platformdirs follows it
+    assert cli("add", "A 9-10", env={"FLOWDAY_DATA_DIR": None}).returncode == 0
+    folder = Path(os.environ["XDG_DATA_HOME"]) / "flowday"
+    assert [path.name for path in (folder / "months").iterdir()] == ["2026-11.json"]
+    assert not cli.data_dir.exists()
 
 
 def test_bad_config_is_a_clear_error(cli, tmp_path) -> None:
