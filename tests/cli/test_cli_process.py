@@ -64,3 +64,12 @@ def test_a_reader_that_leaves_the_pipe_is_not_an_error(tmp_path: Path) -> None:
     process.stdout.close()
     _, errors = process.communicate(timeout=60)
     assert process.returncode == 0 and errors == b""
+
+
+def test_the_in_process_runner_never_opens_the_planner(cli: CliRunner) -> None:
+    # the TUI would take over pytest's terminal: `cli` stops there (with the date already
+    # checked), the pty tests in tests/tui/test_tui_terminal.py run the real one
+    for args in (["tui"], []):
+        with pytest.raises(AssertionError, match="cannot run inside pytest's process"):
+            cli(*args)
+    assert cli("tui", "--date", "someday").returncode == 2
