@@ -37,6 +37,15 @@ settings.register_profile(
 )
 settings.load_profile("default")
 
+
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
+    """``-n auto`` (in addopts): two workers per core, at most 8. The planner's tests mostly
+    wait (Textual's pilot waits for the app to go idle after every key), so one worker per
+    core leaves the cores half idle: measured on 2 cores, 78 s with 4 workers, 90 s with 2."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return min(2 * (cores or 1), 8)
+
+
 SRC = Path(__file__).resolve().parents[1] / "src"
 TZ_NAME = "Europe/Berlin"
 # A Wednesday; tests never read the real date.
