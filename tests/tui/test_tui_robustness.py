@@ -192,6 +192,8 @@ async def test_a_damaged_file_from_elsewhere_is_reported_not_fatal(
     planner.add_block(TODAY, title="Mine", start=600, end=630, sphere=Sphere.WORK)
     app = FlowdayApp(planner, TODAY)
     async with app.run_test(size=(100, 30)) as pilot:
+        # launched first (the launch reads the day too): from here on only the poll reads it
+        await pilot.pause()
         path = planner.store.month_path(TODAY)
         path.write_text("{not json", encoding="utf-8")
         await wait_for(pilot, lambda: any("damaged" in n.message for n in app._notifications))
