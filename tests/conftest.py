@@ -3,11 +3,16 @@ developer's own config, data or time zone into tests."""
 
 from __future__ import annotations
 
+import contextlib
+import io
 import os
 import subprocess
 import sys
-from collections.abc import Callable
+import time
+from collections.abc import Awaitable, Callable, Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from unittest import mock
 
 import pendulum
 import pytest
@@ -17,6 +22,9 @@ from flowday.application.planner import Planner
 from flowday.config import Config, from_mapping
 from flowday.domain.clock import FixedClock
 from flowday.store import Store
+
+if TYPE_CHECKING:
+    from textual.pilot import Pilot
 
 # The suite is CI's gate: the same examples on every run, and no clock in a verdict (machines
 # are noisy; speed is measured in bench/). `pytest --hypothesis-profile=explore` searches
@@ -28,6 +36,15 @@ settings.register_profile(
     "explore", deadline=None, max_examples=500, suppress_health_check=[HealthCheck.too_slow]
 )
 settings.load_profile("default")
+
+
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
+    """``-n auto`` (in addopts): two workers per core, at most 8. The planner's tests mostly
+    wait (Textual's pilot waits for the app to go idle after every key), so one worker per
+    core leaves the cores half idle: measured on 2 cores, 78 s with 4 workers, 90 s with 2."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return min(2 * (cores or 1), 8)
+
 
 SRC = Path(__file__).resolve().parents[1] / "src"
 TZ_NAME = "Europe/Berlin"
@@ -68,27 +85,110 @@ def planner(store: Store, config: Config, clock: FixedClock) -> Planner:
 
 
 CliRunner = Callable[..., subprocess.CompletedProcess[str]]
+CLI_NOW = "2026-11-25T10:00"
+
+
+def _cli_env(data: Path, now: str, env: Mapping[str, str | None] | None) -> dict[str, str | None]:
+    """What a run sees on top of the isolated environment; ``None`` removes a variable."""
+    return {"FLOWDAY_DATA_DIR": str(data), "FLOWDAY_NOW": now, "FLOWDAY_TZ": TZ_NAME, **(env or {})}
+
+
+def _text_stream() -> io.TextIOWrapper:
+    # a text stream with a .buffer, like a pipe: `export -` writes bytes to sys.stdout.buffer;
+    # isatty() is False, as it is on a pipe
+    return io.TextIOWrapper(io.BytesIO(), encoding="utf-8", write_through=True)
+
+
+def _captured(stream: io.TextIOWrapper) -> str:
+    # decoded as subprocess.run(text=True) does: universal newlines (\r\n and \r become \n)
+    stream.flush()
+    raw = stream.buffer.getvalue()  # type: ignore[attr-defined]
+    return raw.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _refuse_tui(*args: object, **kwargs: object) -> int:
+    raise AssertionError("the TUI cannot run inside pytest's process: use the cli_process fixture")
+
+
+def run_in_process(
+    argv: list[str], env: Mapping[str, str | None], input: str | None
+) -> subprocess.CompletedProcess[str]:
+    """``flowday ARGV`` in this process, as ``python -m flowday`` would run it: environment
+    set and restored, stdin/stdout/stderr replaced, ``SystemExit`` turned into the status.
+    An uncaught exception propagates (the test fails with its traceback)."""
+    import flowday.cli
+
+    real_run_tui = flowday.cli.run_tui
+
+    def run_tui(args: Any, context: Any) -> int:
+        # the real checks (a bad --date is a one-line error), but never the real terminal app
+        import flowday.tui.app
+
+        with mock.patch.object(flowday.tui.app, "run_app", _refuse_tui):
+            return real_run_tui(args, context)
+
+    stdout, stderr = _text_stream(), _text_stream()
+    saved_env = dict(os.environ)
+    os.environ.update({k: v for k, v in env.items() if v is not None})
+    for name in [k for k, v in env.items() if v is None]:
+        os.environ.pop(name, None)
+    try:
+        with (
+            mock.patch.object(flowday.cli, "run_tui", run_tui),
+            mock.patch.object(sys, "stdin", io.StringIO(input or "")),  # no input: end of file
+            contextlib.redirect_stdout(stdout),
+            contextlib.redirect_stderr(stderr),
+        ):
+            try:
+                code = flowday.cli.main(argv)
+            except SystemExit as exc:  # argparse (--help, bad usage) exits
+                if exc.code is None or isinstance(exc.code, int):
+                    code = exc.code or 0
+                else:  # SystemExit("message"): Python prints it and exits 1
+                    print(exc.code, file=sys.stderr)
+                    code = 1
+    finally:
+        os.environ.clear()
+        os.environ.update(saved_env)
+    return subprocess.CompletedProcess(argv, code, _captured(stdout), _captured(stderr))
 
 
 @pytest.fixture
 def cli(tmp_path: Path) -> CliRunner:
-    """Run ``flowday`` in a subprocess against a fresh data folder with a pinned clock."""
+    """Run ``flowday`` in this process against a fresh data folder with a pinned clock (a
+    subprocess per call cost the suite minutes; ``cli_process`` is for what needs one)."""
     data = tmp_path / "cli-data"
 
     def run(
         *args: str,
-        env: dict[str, str] | None = None,
+        env: Mapping[str, str | None] | None = None,
         input: str | None = None,
-        now: str = "2026-11-25T10:00",
+        now: str = CLI_NOW,
     ) -> subprocess.CompletedProcess[str]:
-        full_env = {
-            **os.environ,
-            "PYTHONPATH": str(SRC),
-            "FLOWDAY_DATA_DIR": str(data),
-            "FLOWDAY_NOW": now,
-            "FLOWDAY_TZ": TZ_NAME,
-            **(env or {}),
-        }
+        return run_in_process(list(args), _cli_env(data, now, env), input)
+
+    run.data_dir = data  # type: ignore[attr-defined]
+    return run
+
+
+@pytest.fixture
+def cli_process(tmp_path: Path) -> CliRunner:
+    """``python -m flowday`` in a subprocess, the same folder and clock as ``cli``: only for
+    what needs a real process (the entry point, exit statuses from the top, the TUI)."""
+    data = tmp_path / "cli-data"
+
+    def run(
+        *args: str,
+        env: Mapping[str, str | None] | None = None,
+        input: str | None = None,
+        now: str = CLI_NOW,
+    ) -> subprocess.CompletedProcess[str]:
+        full_env = {**os.environ, "PYTHONPATH": str(SRC)}
+        for name, value in _cli_env(data, now, env).items():
+            if value is None:
+                full_env.pop(name, None)
+            else:
+                full_env[name] = value
         return subprocess.run(
             [sys.executable, "-m", "flowday", *args],
             capture_output=True, text=True, env=full_env, input=input, timeout=60,
@@ -96,3 +196,26 @@ def cli(tmp_path: Path) -> CliRunner:
 
     run.data_dir = data  # type: ignore[attr-defined]
     return run
+
+
+WaitFor = Callable[..., Awaitable[None]]
+
+
+async def wait_until(
+    pilot: Pilot[Any], predicate: Callable[[], object], timeout: float = 10.0
+) -> None:
+    """Let the app run until ``predicate()`` holds (a worker finished, a poll came round).
+    A fixed pause is too short on a loaded machine and wasted on an idle one; the timeout
+    only stops a test that would otherwise hang, it is not a speed requirement."""
+    deadline = time.monotonic() + timeout
+    await pilot.pause()
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"not true after {timeout} s: {predicate.__qualname__}")
+        await pilot.pause(0.02)
+
+
+@pytest.fixture
+def wait_for() -> WaitFor:
+    """:func:`wait_until` for tests in any folder (a fixture needs no import path)."""
+    return wait_until

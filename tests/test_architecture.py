@@ -4,6 +4,7 @@ only store.py touches TinyDB, and non-TUI commands never load Textual."""
 from __future__ import annotations
 
 import ast
+import json
 import os
 import subprocess
 import sys
@@ -74,8 +75,37 @@ NON_TUI_COMMANDS = [
     ["task", "add", "Report 1h"],
     ["task", "list"],
     ["doctor"],
+    ["themes"],
+    ["themes", "--json"],
     ["--help"],
 ]
+
+# Runs each command given as a JSON list of argv lists in one fresh interpreter and prints,
+# after each, the watched top-level packages loaded so far (one process instead of one per
+# command: a command that loads one shows it right after it ran, before the next starts).
+PROBE = """
+import json, sys
+from flowday.cli import main
+watched = set(sys.argv[2].split(","))
+for args in json.loads(sys.argv[1]):
+    try:
+        main(args)
+    except SystemExit:
+        pass
+    loaded = sorted({m.split(".")[0] for m in sys.modules} & watched)
+    print("PROBE", json.dumps([args, loaded]), file=sys.__stdout__, flush=True)
+"""
+
+
+def loaded_after_each(
+    commands: list[list[str]], watched: set[str], env: dict[str, str]
+) -> list[tuple[list[str], list[str]]]:
+    args = [json.dumps(commands), ",".join(sorted(watched))]
+    result = subprocess.run([sys.executable, "-c", PROBE, *args], capture_output=True,
+                            text=True, env=env, timeout=120)  # fmt: skip
+    rows = [json.loads(line[6:]) for line in result.stdout.splitlines() if line.startswith("PROBE")]
+    assert [row[0] for row in rows] == commands, (result.stdout[-500:], result.stderr[-2000:])
+    return [(row[0], row[1]) for row in rows]
 
 
 def _runtime_imports(tree: ast.Module) -> list[ast.Import | ast.ImportFrom]:
@@ -151,35 +181,29 @@ def test_non_tui_commands_never_import_textual(tmp_path: Path) -> None:
     from flowday.cli import build_parser
 
     subcommands = build_parser()._subparsers._group_actions[0].choices  # type: ignore[union-attr]
-    probe = (
-        "import sys, runpy\n"
-        "sys.argv = ['flowday', *sys.argv[1:]]\n"
-        "from flowday.cli import main\n"
-        "try:\n    code = main(sys.argv[1:])\nexcept SystemExit as e:\n    code = e.code\n"
-        "print('TEXTUAL' if any(m == 'textual' or m.startswith('textual.') for m in sys.modules)"
-        " else 'CLEAN')\n"
-    )
     env = {**os.environ, "PYTHONPATH": str(SRC), "FLOWDAY_DATA_DIR": str(tmp_path),
            "FLOWDAY_NOW": "2026-11-25T10:00", "FLOWDAY_TZ": "Europe/Berlin"}  # fmt: skip
     commands = [*NON_TUI_COMMANDS, *([name, "--help"] for name in subcommands if name != "tui")]
-    for args in commands:
-        result = subprocess.run([sys.executable, "-c", probe, *args], capture_output=True,
-                                text=True, env=env, timeout=60)  # fmt: skip
-        assert result.stdout.strip().endswith("CLEAN"), (args, result.stdout[-300:], result.stderr)
+    assert len(commands) > len(NON_TUI_COMMANDS) + 10  # every command's --help is probed
+    for args, loaded in loaded_after_each(commands, {"textual"}, env):
+        assert loaded == [], args
 
 
 def test_everyday_commands_do_not_load_calendar_libraries(tmp_path: Path) -> None:
     # icalendar costs tens of milliseconds at start-up: only import/export/share pay it
-    probe = (
-        "import sys\nfrom flowday.cli import main\nmain(sys.argv[1:])\n"
-        "print(sorted(m for m in sys.modules if m.split('.')[0] in "
-        "{'icalendar', 'recurring_ical_events', 'textual'}))\n"
-    )
     env = {**os.environ, "PYTHONPATH": str(SRC), "FLOWDAY_DATA_DIR": str(tmp_path)}
-    for args in (["list"], ["add", "Standup 9:00-9:15", "--force"], ["check"]):
-        result = subprocess.run([sys.executable, "-c", probe, *args], capture_output=True,
-                                text=True, env=env, timeout=60)  # fmt: skip
-        assert result.stdout.strip().endswith("[]"), (args, result.stdout, result.stderr)
+    commands = [["list"], ["add", "Standup 9:00-9:15", "--force"], ["check"]]
+    watched = {"icalendar", "recurring_ical_events", "textual"}
+    for args, loaded in loaded_after_each(commands, watched, env):
+        assert loaded == [], args
+
+
+def test_the_probe_sees_a_package_a_command_loads(tmp_path: Path) -> None:
+    # the probes above pass when nothing is loaded: this one shows they would notice
+    env = {**os.environ, "PYTHONPATH": str(SRC), "FLOWDAY_DATA_DIR": str(tmp_path)}
+    target = str(tmp_path / "out.ics")
+    [(_, loaded)] = loaded_after_each([["export", target]], {"icalendar"}, env)
+    assert loaded == ["icalendar"]
 
 
 def test_import_contracts_hold(

@@ -134,3 +134,19 @@ def test_share_to_an_unwritable_path_fails_before_any_output(cli, tmp_path: Path
 def test_export_with_an_empty_sphere_list_is_refused(cli) -> None:
     result = cli("export", "-", "--sphere", ",")
     assert result.returncode == 2 and result.stdout == "" and "--sphere" in result.stderr
+
+
+# --- regressions found by trying the command line as the README and issues describe it
+# (were in tests/qa)
+
+
+def test_list_shows_the_day_notes_an_import_made(cli, tmp_path) -> None:
+    calendar = tmp_path / "holiday.ics"
+    calendar.write_text(
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:qa\r\nBEGIN:VEVENT\r\nUID:h1\r\n"
+        "DTSTART;VALUE=DATE:20261126\r\nDTEND;VALUE=DATE:20261127\r\nSUMMARY:Holiday\r\n"
+        "END:VEVENT\r\nEND:VCALENDAR\r\n"
+    )
+    assert cli("import", str(calendar)).returncode == 0
+    lines = cli("list", "--date", "2026-11-26").stdout.splitlines()
+    assert lines[1:] == ["  ✎ Holiday", "  (no blocks)"]

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import unicodedata
+from pathlib import Path
 
 import pytest
 
@@ -160,6 +163,14 @@ def test_global_options_before_or_after_the_command(cli, tmp_path) -> None:
     assert blocks(cli) == []
 
 
+def test_without_data_dir_or_its_variable_the_user_data_folder_is_used(cli) -> None:
+    # the isolated environment points XDG_DATA_HOME at a temp home; platformdirs follows it
+    assert cli("add", "A 9-10", env={"FLOWDAY_DATA_DIR": None}).returncode == 0
+    folder = Path(os.environ["XDG_DATA_HOME"]) / "flowday"
+    assert [path.name for path in (folder / "months").iterdir()] == ["2026-11.json"]
+    assert not cli.data_dir.exists()
+
+
 def test_bad_config_is_a_clear_error(cli, tmp_path) -> None:
     config = tmp_path / "config.toml"
     config.write_text('timezone = "Europe/Berlin"\nwork_hours = "9-25"\n')
@@ -193,3 +204,57 @@ def test_bad_usage_is_one_line_and_exit_2(cli, args: tuple[str, ...]) -> None:
     assert result.returncode == 2 and result.stdout == ""
     assert result.stderr.startswith("flowday: ") and result.stderr.count("\n") == 1, result.stderr
     assert "--help" in result.stderr
+
+
+# --- regressions found by trying the command line as the README and issues describe it
+# (were in tests/qa)
+
+
+def _one_line_error(result) -> None:  # type: ignore[no-untyped-def]
+    assert "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+
+
+def test_cli_add_backwards_range_exits_2_and_writes_nothing(cli) -> None:
+    result = cli("add", "Oops 10:00-9:00 #work", "--force")
+    assert result.returncode == 2
+    _one_line_error(result)
+    assert json.loads(cli("list", "--json").stdout) == []
+
+
+@pytest.mark.parametrize("date", ["0001-01-01", "9999-12-31", "1899-12-31", "2201-01-01"])
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["add", "X 9:00-10:00 #work", "--force"],
+        ["list"],
+        ["check"],
+        ["mode", "integration"],
+        ["plan", "--dry-run"],
+        ["share"],
+        ["tui"],
+    ],
+)
+def test_dates_outside_1900_2200_are_one_line_errors(cli, command: list[str], date: str) -> None:
+    result = cli(*command, "--date", date)
+    assert result.returncode == 2, result.stderr
+    _one_line_error(result)
+    assert "1900-2200" in result.stderr
+
+
+def test_a_garbled_flowday_now_is_a_one_line_error(cli) -> None:
+    result = cli("list", now="garbage")
+    assert result.returncode == 2
+    _one_line_error(result)
+    assert "FLOWDAY_NOW" in result.stderr
+
+
+def test_list_keeps_the_id_column_aligned_after_wide_characters(cli) -> None:
+    cli("add", "Café ☕ 日本語 9:00-9:30 #work")
+    cli("add", "Plain title here 9:30-10:00 #work")
+    cli("add", "全角" * 40 + " 10:00-10:30 #work")  # longer than the 48-column cap
+    rows = cli("list").stdout.splitlines()[1:]
+    wide = ("W", "F")
+    ends = {sum(2 if unicodedata.east_asian_width(c) in wide else 1 for c in row) for row in rows}
+    assert len(ends) == 1, rows
+    assert "…" in rows[2]

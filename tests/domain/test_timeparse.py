@@ -208,3 +208,18 @@ def test_real_length_is_positive_on_any_day(day: pendulum.Date, span: tuple[int,
     except InputError:
         return  # a time in a spring-forward gap: refused, never shifted
     assert 0 < minutes <= span[1] - span[0] + 60
+
+
+# --- regressions found by trying the README's examples (were in tests/qa)
+
+
+@pytest.mark.parametrize("span", ["10:00-9:00", "11:30-10:15", "09:00-05:00"])
+def test_a_backwards_24_hour_range_is_refused_not_read_as_the_evening(span: str) -> None:
+    # "9-5" is the afternoon as people say it; "10:00-9:00" is a 24-hour clock typo
+    with pytest.raises(InputError, match="is not after start"):
+        parse_span(span)
+
+
+def test_the_afternoon_shorthand_still_works() -> None:
+    assert parse_span("9-5") == (9 * 60, 17 * 60)
+    assert parse_span("9-5:30") == (9 * 60, 17 * 60 + 30)

@@ -1,4 +1,4 @@
-"""``flowday reflect`` and ``flowday stats`` in a subprocess: flags, questions, exits, JSON."""
+"""``flowday reflect`` and ``flowday stats``: flags, questions, exits, JSON."""
 
 from __future__ import annotations
 
@@ -110,3 +110,26 @@ def test_stats_human_table(cli) -> None:
 def test_stats_bad_ranges(cli, args: list, message: str) -> None:
     result = cli("stats", *args)
     assert result.returncode == 2 and message in result.stderr
+
+
+# --- regressions found by trying the command line as the README and issues describe it
+# (were in tests/qa)
+
+
+def _one_line_error(result) -> None:  # type: ignore[no-untyped-def]
+    assert "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+
+
+def test_stats_over_years_out_of_range_is_an_error_not_a_traceback(cli) -> None:
+    result = cli("stats", "--from", "0001-01-01", "--to", "9999-12-31")
+    assert result.returncode == 2
+    _one_line_error(result)
+
+
+def test_stats_days_larger_than_history_covers_everything(cli) -> None:
+    cli("add", "A 9:00-10:00 #work")
+    result = cli("stats", "--days", "1000000", "--json")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["from"] == "1900-01-01" and [d["date"] for d in data["days"]] == ["2026-11-25"]

@@ -137,3 +137,35 @@ def test_a_custom_mode_from_config(cli, tmp_path) -> None:
     added = cli("add", "Children 15:30-16:30 #personal", "--config", str(config))
     assert added.returncode == 0, added.stderr
     assert "school-run" in cli("mode", "--config", str(config)).stdout
+
+
+# --- regressions found by trying the command line as the README and issues describe it
+# (were in tests/qa)
+
+
+def _one_line_error(result) -> None:  # type: ignore[no-untyped-def]
+    assert "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+
+
+def test_mode_fix_json_lists_what_is_still_broken_after_the_fix(cli) -> None:
+    cli("add", "Fix 18:00-18:30 #work #flex", "--force")
+    cli("add", "Emails 20:00-20:30 #work", "--force")  # fixed: 1h outside before the fix
+    result = cli("mode", "integration", "--fix", "--json")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert [m["to"] for m in data["moves"]] == ["16:30-17:00"]
+    # the 30 minutes outside the window are gone: nothing is broken any more
+    check = json.loads(cli("check", "--json").stdout)
+    assert data["violations"] == check["violations"]
+    assert not any(v["rule"] == "work-outside-limit" for v in data["violations"])
+
+
+def test_work_hours_at_a_time_the_clocks_skip_are_refused(cli) -> None:
+    result = cli("hours", "2:30-10:00", "--date", "2026-03-29", "--force")
+    assert result.returncode == 2
+    _one_line_error(result)
+    assert "does not exist" in result.stderr
+    assert cli("list", "--date", "2026-03-29").stdout.startswith(
+        "Sun 29 Mar 2026 · balance · work 09:00-17:00"
+    )

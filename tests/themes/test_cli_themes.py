@@ -3,18 +3,14 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 from collections.abc import Callable
-from pathlib import Path
 
 from flowday.themes import DEFAULT_THEME, user_themes_dir
 
 from .conftest import ThemeWriter
 
 CliRunner = Callable[..., subprocess.CompletedProcess[str]]
-SRC = Path(__file__).resolve().parents[2] / "src"
 
 
 def test_lists_shipped_themes_and_marks_the_default(cli: CliRunner, shipped_names) -> None:
@@ -51,14 +47,5 @@ def test_user_themes_appear_and_broken_ones_warn(
     assert "user, replaces shipped" in text
 
 
-def test_themes_command_does_not_import_textual(cli: CliRunner) -> None:
-    probe = (
-        "import sys; from flowday.cli import main; main(['themes']); "
-        "print('TEXTUAL' if 'textual' in sys.modules else 'CLEAN')"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", probe],
-        capture_output=True, text=True, timeout=60,
-        env={**os.environ, "PYTHONPATH": str(SRC)},
-    )  # fmt: skip
-    assert result.stdout.strip().endswith("CLEAN"), result.stderr
+# that `flowday themes` never imports Textual is probed with every other command in
+# tests/test_architecture.py (one interpreter for all of them)

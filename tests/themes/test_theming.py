@@ -3,11 +3,12 @@ made in the app remembered, and a bad theme a warning rather than a crash."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from typing import Any
 
 import pytest
+from textual.command import CommandList
 
 from flowday.application.planner import Planner
 from flowday.config import Config
@@ -21,6 +22,15 @@ from .conftest import ThemeWriter
 Notes = list[tuple[str, dict[str, Any]]]
 AppAndNotes = tuple[FlowdayApp, Notes]
 MakeApp = Callable[..., AppAndNotes]
+WaitFor = Callable[..., Awaitable[None]]  # the wait_for fixture (tests/conftest.py)
+
+
+def top_command(app: FlowdayApp) -> str:
+    """The palette's first hit ("" while its worker is still searching)."""
+    found = app.screen.query(CommandList)
+    if not found or not found.first().option_count:
+        return ""
+    return str(found.first().get_option_at_index(0).prompt)
 
 
 @pytest.fixture
@@ -55,7 +65,7 @@ async def test_every_shipped_theme_is_registered_and_the_default_applied(
 
 
 async def test_picking_a_theme_in_the_palette_is_remembered(
-    make_app: MakeApp, store: Store
+    make_app: MakeApp, store: Store, wait_for: WaitFor
 ) -> None:
     app, _ = make_app(config_theme="flowday-light")
     async with app.run_test() as pilot:
@@ -64,7 +74,7 @@ async def test_picking_a_theme_in_the_palette_is_remembered(
         app.action_change_theme()  # the command palette's theme picker
         await pilot.pause()
         await pilot.press(*"high-contrast")
-        await pilot.pause(0.3)  # the palette searches in a worker
+        await wait_for(pilot, lambda: top_command(app).endswith("flowday-high-contrast"))
         await pilot.press("enter")
         await pilot.pause()
         assert app.theme == "flowday-high-contrast"
