@@ -3,6 +3,13 @@ developer's own config, data or time zone into tests."""
 
 from __future__ import annotations
 
+import sys
+
+# Cache compiled bytecode even where PYTHONDONTWRITEBYTECODE is set (this sandbox sets it):
+# otherwise every xdist worker and every flowday subprocess a test starts compiles the
+# package and pytest rewrites the tests afresh, several seconds of a run on two cores.
+sys.dont_write_bytecode = False
+
 import contextlib
 import io
 import os
