@@ -226,3 +226,25 @@ async def wait_until(
 def wait_for() -> WaitFor:
     """:func:`wait_until` for tests in any folder (a fixture needs no import path)."""
     return wait_until
+
+
+Paste = Callable[..., Awaitable[None]]
+
+
+async def paste_text(pilot: Pilot[Any], text: str) -> None:
+    """Put ``text`` into the focused input as one paste, the way a terminal delivers pasted
+    text. Where the text is only the means of a test, this replaces typing it key by key:
+    each key is a wait for the app to go idle, and typing is tested on its own (the live
+    preview test types every key)."""
+    from textual import events
+
+    focused = pilot.app.focused
+    assert focused is not None, "nothing has focus to paste into"
+    focused.post_message(events.Paste(text))
+    await pilot.pause()
+
+
+@pytest.fixture
+def paste() -> Paste:
+    """:func:`paste_text` for tests in any folder."""
+    return paste_text

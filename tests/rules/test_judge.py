@@ -4,7 +4,6 @@ gets (same refusal, same warnings), on a corpus of days and texts; and the chang
 
 from __future__ import annotations
 
-import tempfile
 from pathlib import Path
 
 import pendulum
@@ -105,12 +104,21 @@ CORPUS = [
 ]
 
 
+@pytest.fixture(scope="module")
+def shared_planner(tmp_path_factory: pytest.TempPathFactory) -> Planner:
+    # One seeded store for every example: each real add is removed again right away
+    return seeded_planner(tmp_path_factory.mktemp("judge"))
+
+
 @settings(max_examples=60)
 @given(text=st.one_of(st.sampled_from(CORPUS), texts), date=st.sampled_from(DAYS))
-def test_the_preview_and_the_real_add_give_the_same_verdict(text: str, date: pendulum.Date) -> None:
-    with tempfile.TemporaryDirectory() as folder:
-        planner = seeded_planner(Path(folder))
-        assert outcome_of_preview(planner, date, text) == outcome_of_add(planner, date, text)
+def test_the_preview_and_the_real_add_give_the_same_verdict(
+    shared_planner: Planner, text: str, date: pendulum.Date
+) -> None:
+    before = shared_planner.store.blocks_on(date)
+    preview = outcome_of_preview(shared_planner, date, text)
+    assert preview == outcome_of_add(shared_planner, date, text)
+    assert shared_planner.store.blocks_on(date) == before
 
 
 def test_the_corpus_reaches_every_kind_of_verdict(tmp_path: Path) -> None:

@@ -135,10 +135,12 @@ async def test_a_adds_with_live_preview(seeded, make_app):
         assert selected(app).title == "Emails"
 
 
-async def test_malformed_quick_add_shows_error_and_keeps_text(seeded, make_app):
+async def test_malformed_quick_add_shows_error_and_keeps_text(seeded, make_app, paste):
     app = make_app(seeded)
     async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.press("a", *"Broken 25:99 #work", "enter")
+        await pilot.press("a")
+        await paste(pilot, "Broken 25:99 #work")
+        await pilot.press("enter")
         bar = main(app).query_one(QuickAddBar)
         assert bar.display
         assert bar.query_one("#quick-input").value == "Broken 25:99 #work"
@@ -148,10 +150,12 @@ async def test_malformed_quick_add_shows_error_and_keeps_text(seeded, make_app):
         assert not bar.display
 
 
-async def test_A_adds_an_inbox_task(seeded, make_app):
+async def test_A_adds_an_inbox_task(seeded, make_app, paste):
     app = make_app(seeded)
     async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.press("A", *"Book flights 45m #personal", "enter")
+        await pilot.press("A")
+        await paste(pilot, "Book flights 45m #personal")
+        await pilot.press("enter")
         titles = [t.title for t in seeded.store.tasks()]
         assert "Book flights" in titles
 
@@ -199,11 +203,13 @@ async def test_undoing_a_move_selects_the_block_it_moved_back(seeded, make_app):
         assert spans(seeded)["Run"] == "18:00-19:00" and selected(app).title == "Run"
 
 
-async def test_undo_covers_moves_and_adds(seeded, make_app):
+async def test_undo_covers_moves_and_adds(seeded, make_app, paste):
     app = make_app(seeded)
     before = spans(seeded)
     async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.press("J", "J", "plus", "a", *"Tea 16:00 15m #break", "enter")
+        await pilot.press("J", "J", "plus", "a")
+        await paste(pilot, "Tea 16:00 15m #break")
+        await pilot.press("enter")
         assert spans(seeded) != before
         await pilot.press("u", "u", "u", "u")
         assert spans(seeded) == before
@@ -250,10 +256,12 @@ async def test_m_escape_changes_nothing(seeded, make_app):
         assert seeded.store.day(TODAY).mode is None
 
 
-async def test_refusal_then_forced_crossing_via_confirm(seeded, make_app):
+async def test_refusal_then_forced_crossing_via_confirm(seeded, make_app, paste):
     app = make_app(seeded)
     async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.press("a", *"Clash 9:00-9:30 #work", "enter")
+        await pilot.press("a")
+        await paste(pilot, "Clash 9:00-9:30 #work")
+        await pilot.press("enter")
         assert isinstance(app.screen, ConfirmScreen)
         assert "Clash" not in spans(seeded)  # refused: nothing changed yet
         assert [v.rule for v in app.screen.violations] == ["no-overlap"]  # the dialog says why

@@ -46,13 +46,13 @@ async def test_confirm_buttons_stay_on_screen_with_many_reasons(planner: Planner
             assert dialog.region.contains_region(button.region), button.id
 
 
-async def test_quick_add_verdict_does_not_name_an_internal_id(planner: Planner, make_app):
+async def test_quick_add_verdict_does_not_name_an_internal_id(planner: Planner, make_app, paste):
     """The live verdict said "... and 'Clash' 09:00-09:30 (id preview) overlap"."""
     add_work(planner, 9)
     app = make_app(planner)
     async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.press("a", *"Clash 9:00-9:30 #work")
-        await pilot.pause()
+        await pilot.press("a")
+        await paste(pilot, "Clash 9:00-9:30 #work")
         preview = app.screen.query_one("#quick-preview", Static)
         shown = str(preview.render())
         assert "refused by no-overlap" in shown

@@ -21,6 +21,7 @@ from flowday.tui.widgets.timeline import Timeline
 
 TODAY = pendulum.date(2026, 11, 25)
 WaitFor = Callable[..., Awaitable[None]]  # the wait_for fixture (tests/conftest.py)
+Paste = Callable[..., Awaitable[None]]  # the paste fixture (tests/conftest.py)
 CORPUS = [
     "[bold]x",
     "[link=http://e]y",
@@ -179,11 +180,13 @@ async def test_an_open_edit_form_survives_an_external_change(
     assert titles == {"Mine, renamed", "Theirs"}
 
 
-async def test_undo_keeps_what_another_process_added(planner: Planner) -> None:
+async def test_undo_keeps_what_another_process_added(planner: Planner, paste: Paste) -> None:
     other = Planner(Store(planner.store.root), planner.config, planner.clock)
     app = FlowdayApp(planner, TODAY)
     async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.press("a", *"Mine 10:00-10:30 #work", "enter")
+        await pilot.press("a")
+        await paste(pilot, "Mine 10:00-10:30 #work")
+        await pilot.press("enter")
         other.add_block(TODAY, title="Theirs", start=700, end=730, sphere=Sphere.WORK)
         await pilot.press("u")
     assert [b.title for b in planner.store.blocks_on(TODAY)] == ["Theirs"]
