@@ -53,6 +53,23 @@ def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
     return min(2 * (cores or 1), 8)
 
 
+# Tests that spend seconds in a subprocess of their own (mypy, a wheel build, SIGKILLed
+# writers, import probes) or in many hypothesis examples: queued first, so a parallel run
+# overlaps them with the rest instead of ending on one of them.
+LONG_FIRST = (
+    "tests/test_lint.py",
+    "tests/themes/test_wheel.py",
+    "tests/store/test_crash_and_concurrency.py",
+    "tests/test_architecture.py",
+    "tests/calendars/test_ics_export.py::test_property",
+    "tests/calendars/test_ics_hostile.py::test_property",
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    items.sort(key=lambda item: not item.nodeid.startswith(LONG_FIRST))  # stable sort
+
+
 SRC = Path(__file__).resolve().parents[1] / "src"
 TZ_NAME = "Europe/Berlin"
 # A Wednesday; tests never read the real date.
