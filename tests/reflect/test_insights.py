@@ -6,7 +6,6 @@ import pendulum
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from scipy import stats
 
 from flowday.domain import insights
 from flowday.domain.errors import InputError
@@ -71,6 +70,8 @@ def test_own_modes_follow_the_two_known_ones() -> None:
 # --- the statistics --------------------------------------------------------------------
 def students_t(df: int) -> float:
     """The two-sided 5 % critical value, computed (not copied from a table)."""
+    from scipy import stats  # here: importing it costs every test worker over a second
+
     return float(stats.t.ppf(0.975, df))
 
 
