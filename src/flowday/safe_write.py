@@ -1,12 +1,19 @@
 """The one way flowday writes a file: a temp file beside the target, fsync, ``os.replace``,
 fsync the folder. A crash at any instant leaves the old file or the new one, never a mix,
 and two processes writing the same path at once each replace it whole (unique temp names).
-Stdlib only: the store, the calendar export and the stats cache all use it."""
+Stdlib only: the store, the calendar export and the stats cache all use it.
+
+Paths a person names can be anything: :func:`regular_target` (before a write) and
+:func:`read_regular` (a bounded read that never blocks) are the one check that a path is a
+regular file, so a rename never turns a device, a named pipe or a symbolic link into a
+plain file and a read never waits on a pipe or reads ``/dev/zero`` forever."""
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
+import stat
 from pathlib import Path
 
 TEMP_MARK = ".tmp-"  # in every temp file's name, so leftovers of a killed writer can be found
@@ -43,5 +50,106 @@ def fsync_folder(folder: Path) -> None:
     fd = os.open(folder, os.O_RDONLY)
     try:
         os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+class NotRegularFileError(OSError):
+    """A path that is not a regular file where one is needed; ``strerror`` says what it is
+    in words ("not a regular file (a named pipe)") and ``kind`` names the kind alone."""
+
+    def __init__(self, reason: str, kind: str) -> None:
+        super().__init__(errno.EINVAL, reason)
+        self.kind = kind
+
+
+def kind_of(mode: int) -> str:
+    """What a file that is not a regular file is, in words, from its ``st_mode``."""
+    kinds = (
+        (stat.S_ISDIR, "a folder"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+        (stat.S_ISFIFO, "a named pipe"),
+        (stat.S_ISSOCK, "a socket"),
+        (stat.S_ISLNK, "a symbolic link"),
+    )
+    return next((name for test, name in kinds if test(mode)), "not a plain file")
+
+
+def _not_regular(mode: int, prefix: str = "") -> NotRegularFileError:
+    kind = kind_of(mode)
+    return NotRegularFileError(f"{prefix}not a regular file ({kind})", kind)
+
+
+def regular_target(path: Path) -> Path:
+    """The path :func:`write_atomically` should replace so that a regular file is all it
+    ever replaces, or :class:`NotRegularFileError` (an ``OSError``) saying why not.
+
+    Missing or a regular file: ``path`` itself. A symbolic link to a regular file: the
+    file it resolves to, so the new contents land there and the link stays (a calendar
+    kept in a dotfiles folder and linked from home keeps working). A dangling or looping
+    link is refused, rather than creating a file wherever it happens to point. Devices,
+    named pipes, sockets and folders are refused: replacing one would swap it for a plain
+    file (``/dev/full`` as root). Checked before the write, not under a lock: the paths are
+    a person's own files, and a race here only replaces a file, never writes into one."""
+    path = Path(path)
+    try:
+        mode = os.lstat(path).st_mode
+    except FileNotFoundError:
+        return path
+    if stat.S_ISREG(mode):
+        return path
+    if not stat.S_ISLNK(mode):
+        raise _not_regular(mode)
+    try:
+        resolved = Path(os.path.realpath(path, strict=True))
+    except FileNotFoundError:
+        pointee = os.path.realpath(path)
+        raise NotRegularFileError(
+            f"a symbolic link to {pointee}, which does not exist", "a dangling symbolic link"
+        ) from None
+    except OSError as exc:
+        if exc.errno != errno.ELOOP:
+            raise
+        raise NotRegularFileError(
+            "a symbolic link that loops back on itself", "a looping symbolic link"
+        ) from None
+    mode = os.stat(resolved).st_mode
+    if not stat.S_ISREG(mode):
+        raise _not_regular(mode, f"a symbolic link to {resolved}, ")
+    return resolved
+
+
+def read_regular(path: Path, limit: int) -> bytes:
+    """At most ``limit`` bytes of the regular file at ``path`` (symbolic links followed), or
+    ``OSError`` (:class:`NotRegularFileError` for anything else). Opened without blocking
+    and checked on the open descriptor: a named pipe with no writer would block ``open``
+    and ``read`` forever, and ``/dev/zero`` never ends."""
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError as exc:
+        # a socket cannot be opened at all (ENXIO): name what it is instead of "No such device"
+        if exc.errno in (errno.ENXIO, errno.EOPNOTSUPP):
+            try:
+                mode = os.stat(path).st_mode
+            except OSError:
+                raise exc from None
+            if not stat.S_ISREG(mode):
+                raise _not_regular(mode) from None
+        raise
+    try:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            raise _not_regular(mode)
+        chunks: list[bytes] = []
+        left = limit
+        while left > 0:
+            chunk = os.read(fd, min(left, 1024 * 1024))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            left -= len(chunk)
+        return b"".join(chunks)
     finally:
         os.close(fd)

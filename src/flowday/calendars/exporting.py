@@ -172,8 +172,15 @@ def _note_events(day: Day, now: dt.datetime) -> Iterator[icalendar.Event]:
 
 
 def write_file(path: Path, payload: bytes) -> None:
-    """Through the one safe write: never a half-written calendar at the person's path."""
+    """Through the one safe write: never a half-written calendar at the person's path, and
+    only ever a regular file replaced (a symbolic link is written through, a device or a
+    named pipe refused: see :func:`flowday.safe_write.regular_target`)."""
     try:
-        safe_write.write_atomically(Path(path), payload, permissions=0o666)
+        target = safe_write.regular_target(Path(path))
+    except OSError as exc:
+        reason = shown(exc.strerror or str(exc))  # a link's target is a name too
+        raise InputError(f"cannot write {shown(path)}: {reason}; nothing was written") from None
+    try:
+        safe_write.write_atomically(target, payload, permissions=0o666)
     except OSError as exc:
         raise InputError(f"cannot write {shown(path)}: {exc.strerror or exc}") from None

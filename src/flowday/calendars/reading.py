@@ -1,6 +1,7 @@
 """Reading a calendar file: bounded in size and events, with unsafe time zones dropped.
 
-A file over 1 MB or with more than 20,000 events is refused before anything is parsed
+Only a regular file is read (a named pipe or a device is refused without waiting on it), and
+a file over 1 MB or with more than 20,000 events is refused before anything is parsed
 further. A VTIMEZONE whose rules would take unbounded work is dropped (see
 :func:`_without_unsafe_timezones`). Which calendar a file is (so that re-imports remove
 only inside it) and who owns it (for declined invitations) are read here too.
@@ -16,6 +17,7 @@ from pathlib import Path
 import icalendar
 from icalendar.timezone import tzp
 
+from flowday import safe_write
 from flowday.calendars.values import text_of
 from flowday.domain.errors import InputError
 from flowday.domain.text import clean_text, strip_controls
@@ -30,11 +32,12 @@ MAX_EVENTS = 20_000  # VEVENT components in one file
 
 def read_calendar(path: Path) -> icalendar.Calendar:
     """The file as one calendar, or an :class:`InputError` saying in one line why not."""
-    try:
-        with open(path, "rb") as handle:  # read at most one byte past the bound
-            raw = handle.read(MAX_FILE_BYTES + 1)
-    except IsADirectoryError:
-        raise InputError(f"{shown(path)} is a folder, not a calendar file") from None
+    try:  # regular files only, read at most one byte past the bound: a pipe never blocks
+        raw = safe_write.read_regular(path, MAX_FILE_BYTES + 1)
+    except (IsADirectoryError, safe_write.NotRegularFileError) as exc:
+        if isinstance(exc, IsADirectoryError) or exc.kind == "a folder":
+            raise InputError(f"{shown(path)} is a folder, not a calendar file") from None
+        raise InputError(f"cannot read {shown(path)}: {exc.strerror}") from None
     except OSError as exc:
         raise InputError(f"cannot read {shown(path)}: {exc.strerror or exc}") from None
     if len(raw) > MAX_FILE_BYTES:
