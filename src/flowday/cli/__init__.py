@@ -19,6 +19,7 @@ from typing import NoReturn, cast
 from flowday import __version__
 from flowday.cli import blocks, calendar, common, reflect, rules, tasks, themes
 from flowday.domain.errors import FlowdayError
+from flowday.domain.text import shown
 
 # Each command module adds its subcommands; order here is the order in --help.
 COMMAND_MODULES: list[Callable[[argparse._SubParsersAction, argparse.ArgumentParser], None]] = [
@@ -36,7 +37,8 @@ class _Parser(argparse.ArgumentParser):
     """Bad usage is one line, like every other error (the full usage is one --help away)."""
 
     def error(self, message: str) -> NoReturn:
-        detail = " ".join(message.split())
+        # the message quotes the arguments, which may be pasted text: shown safely too
+        detail = shown(" ".join(message.split()))
         self.exit(2, f"flowday: {detail} (see '{self.prog} --help')\n")
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from flowday.cli.common import Context, block_rows, day_heading, print_json, report
+from flowday.cli.common import Context, block_rows, day_heading, out, print_json, report
 from flowday.domain.errors import InputError
 from flowday.domain.model import Sphere
 from flowday.domain.wallclock import parse_clock
@@ -74,7 +74,7 @@ def run_add(args: argparse.Namespace, context: Context) -> int:
         date, title=title, start=start, end=end, sphere=sphere, flexible=flexible, force=args.force
     )
     assert result.block is not None
-    print(result.block.id)
+    out(result.block.id)
     report(result.warnings, result.crossed)
     return 0
 
@@ -87,10 +87,10 @@ def run_list(args: argparse.Namespace, context: Context) -> int:
         return 0
     day = context.store.day(date)
     planner = context.planner
-    print(day_heading(day, planner.mode_of(day), planner.window_of(day)))
+    out(day_heading(day, planner.mode_of(day), planner.window_of(day)))
     for note in day.notes:  # all-day notes (an imported holiday): the day's context
-        print(f"  ✎ {note}")
-    print("\n".join(block_rows(blocks)))
+        out(f"  ✎ {note}")
+    out("\n".join(block_rows(blocks)))
     return 0
 
 
@@ -108,12 +108,12 @@ def run_edit(args: argparse.Namespace, context: Context) -> int:
     assert result.block is not None
     block = result.block
     when = f"{block.date.to_date_string()} {block.span}"
-    print(f"{block.id}  {when}  {block.sphere.value}  {block.title}")
+    out(f"{block.id}  {when}  {block.sphere.value}  {block.title}")
     report(result.warnings, result.crossed)
     return 0
 
 
 def run_rm(args: argparse.Namespace, context: Context) -> int:
     block = context.planner.remove_block(args.id)
-    print(f"removed {block.id}  {block.date.to_date_string()} {block.span}  {block.title}")
+    out(f"removed {block.id}  {block.date.to_date_string()} {block.span}  {block.title}")
     return 0

@@ -9,10 +9,9 @@ from typing import TYPE_CHECKING
 
 import pendulum
 
-from flowday.cli.common import Context, warn
+from flowday.cli.common import Context, out, warn
 from flowday.domain.errors import InputError
 from flowday.domain.model import Sphere
-from flowday.domain.text import strip_controls
 from flowday.domain.timeparse import FIRST_YEAR, LAST_YEAR
 
 if TYPE_CHECKING:  # icalendar costs ~40 ms to import: only the calendar commands pay it
@@ -101,10 +100,11 @@ def _progress_printer() -> Progress:
         percent = done * 100 // total
         if tty:
             end = "\n" if done == total else ""
+            # only our own words and numbers here, and the \r is the point: printed directly
             print(f"\rflowday: importing {done}/{total}", end=end, file=sys.stderr, flush=True)
         elif percent // 25 > shown["last"] or done == total:
             shown["last"] = percent // 25
-            print(f"flowday: importing {done}/{total} ({percent}%)", file=sys.stderr)
+            out(f"flowday: importing {done}/{total} ({percent}%)", err=True)
 
     return show
 
@@ -118,23 +118,23 @@ def run_import(args: argparse.Namespace, context: Context) -> int:
         context.planner, Path(args.file), sphere=sphere, first=first, last=last,
         me=args.me, progress=_progress_printer(),
     )  # fmt: skip
-    print(report.summary())
+    out(report.summary())
     for skipped in report.skipped:
-        warn(f"skipped '{skipped.title}' (UID {strip_controls(skipped.uid)}): {skipped.reason}")
+        warn(f"skipped '{skipped.title}' (UID {skipped.uid}): {skipped.reason}")
     for violation in report.crossed[:SHOWN_CROSSINGS]:
-        print(f"flowday: crossed ({violation.rule}): {violation.message}", file=sys.stderr)
+        out(f"flowday: crossed ({violation.rule}): {violation.message}", err=True)
     if len(report.crossed) > SHOWN_CROSSINGS:
         more = len(report.crossed) - SHOWN_CROSSINGS
-        print(f"flowday: ... and {more} more crossings (recorded on their days)", file=sys.stderr)
+        out(f"flowday: ... and {more} more crossings (recorded on their days)", err=True)
     if report.conflicts:
-        print("conflicts after the import:")
+        out("conflicts after the import:")
         for date, violations in report.conflicts.items():
             for violation in violations[:SHOWN_PER_DAY]:
                 rule = violation.rule
-                print(f"  {date}  {violation.severity.value}  {violation.message} [{rule}]")
+                out(f"  {date}  {violation.severity.value}  {violation.message} [{rule}]")
             if len(violations) > SHOWN_PER_DAY:
                 more = len(violations) - SHOWN_PER_DAY
-                print(f"  {date}  ... and {more} more (flowday check --date {date})")
+                out(f"  {date}  ... and {more} more (flowday check --date {date})")
     return 0
 
 
@@ -157,7 +157,7 @@ def run_export(args: argparse.Namespace, context: Context) -> int:
     write_file(Path(args.file), payload)
     span = f"{first.to_date_string()}..{last.to_date_string()}"
     noun = "event" if events == 1 else "events"
-    print(f"exported {events} {noun} ({span}) to {args.file}")
+    out(f"exported {events} {noun} ({span}) to {args.file}")
     return 0
 
 
@@ -175,7 +175,7 @@ def run_share(args: argparse.Namespace, context: Context) -> int:
         if args.ics != "-":
             write_file(Path(args.ics), payload)
     # with --ics -, stdout is the calendar alone (it is piped somewhere): the text goes aside
-    print(text, file=sys.stderr if args.ics == "-" else sys.stdout)
+    out(text, err=args.ics == "-")
     if args.ics == "-":
         sys.stdout.buffer.write(payload)
     return 0

@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import sys
 import unicodedata
 from dataclasses import dataclass
@@ -20,6 +21,7 @@ from flowday.config import Config, load_config
 from flowday.domain.clock import Clock, clock_from_env
 from flowday.domain.model import Block, Day
 from flowday.domain.rules import Violation
+from flowday.domain.text import CONTROL, shown
 from flowday.domain.timeparse import parse_date
 from flowday.store import Store
 
@@ -83,21 +85,36 @@ class Context:
         return today if text is None else parse_date(text, today)
 
 
+def out(text: str = "", *, err: bool = False) -> None:
+    """Every human-readable line goes out here: stored titles, config and theme values and
+    the errors naming them are outside text, and a control sequence in them must not reach
+    the terminal (the planner shows them through the same :func:`shown`)."""
+    print(shown(text), file=sys.stderr if err else sys.stdout)
+
+
 def error(message: str) -> None:
-    print(f"flowday: {message}", file=sys.stderr)
+    out(f"flowday: {message}", err=True)
 
 
 def warn(message: str) -> None:
-    print(f"flowday: warning: {message}", file=sys.stderr)
+    out(f"flowday: warning: {message}", err=True)
+
+
+def _json_escape(match: re.Match[str]) -> str:
+    char = match.group()
+    # below U+0020 json.dumps has escaped every one inside a string: what is left is our indent
+    return char if char < " " else f"\\u{ord(char):04x}"
 
 
 def print_json(data: Any) -> None:
-    print(json.dumps(data, ensure_ascii=False, indent=2))
+    # DEL, C1 controls and bidi marks would stay raw with ensure_ascii=False (kept so other
+    # text stays readable): escaped as \uXXXX too, the same JSON value
+    print(CONTROL.sub(_json_escape, json.dumps(data, ensure_ascii=False, indent=2)))
 
 
 def report(warnings: list[Violation], crossed: list[Violation]) -> None:
     for violation in crossed:
-        print(f"flowday: crossed ({violation.rule}): {violation.message}", file=sys.stderr)
+        out(f"flowday: crossed ({violation.rule}): {violation.message}", err=True)
     for violation in warnings:
         warn(f"{violation.message} [{violation.rule}]")
 
@@ -140,11 +157,12 @@ def block_rows(blocks: list[Block]) -> list[str]:
     """Aligned, readable lines; ``~`` marks a flexible block."""
     if not blocks:
         return ["  (no blocks)"]
-    width = min(max(cells(b.title) for b in blocks), 48)
+    titles = [shown(b.title) for b in blocks]  # measured as they will show
+    width = min(max(cells(title) for title in titles), 48)
     rows = []
-    for block in blocks:
+    for block, title in zip(blocks, titles, strict=True):
         flex = "~" if block.flexible else " "
-        title = fit(block.title, width)
+        title = fit(title, width)
         rows.append(f"  {block.span}  {block.sphere.value:<8} {flex} {title}  {block.id}")
     return rows
 
@@ -163,9 +181,9 @@ def run_doctor(args: argparse.Namespace, context: Context) -> int:
     # opened without finishing a journal: doctor is what deals with a damaged one
     problems = Store(context.data_path, recover=False).doctor(repair=args.repair)
     if not problems:
-        print(f"all data files in {context.data_path} are readable")
+        out(f"all data files in {context.data_path} are readable")
         return 0
     for path, problem in problems:
         # store errors already name their file
-        print(problem if problem.startswith(str(path)) else f"{path}: {problem}")
+        out(problem if problem.startswith(str(path)) else f"{path}: {problem}")
     return 0 if args.repair and all(p.startswith("kept as") for _, p in problems) else 4

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from typing import Any
 
 import pendulum
 
-from flowday.cli.common import Context, print_json
+from flowday.cli.common import Context, out, print_json
 from flowday.domain.errors import InputError
 from flowday.domain.questions import (
     PRESENT_CHOICES,
@@ -69,9 +68,9 @@ def _ask(name: str, answers: dict[str, Any]) -> None:
     if name in ("present", "stress"):
         choices = PRESENT_CHOICES if name == "present" else STRESS_CHOICES
         labels = PRESENT_LABELS if name == "present" else STRESS_LABELS
-        print(QUESTIONS[name], file=sys.stderr)
+        out(QUESTIONS[name], err=True)
         for number, choice in enumerate(choices, start=1):
-            print(f"  {number}) {labels[choice]}", file=sys.stderr)
+            out(f"  {number}) {labels[choice]}", err=True)
     for _ in range(MAX_TRIES):
         prompt = "> " if choices else f"{QUESTIONS[name]}: "
         try:
@@ -86,13 +85,13 @@ def _ask(name: str, answers: dict[str, Any]) -> None:
             if picked:
                 answers[name] = picked
                 return
-            print(f"  choose 1-{len(choices)} or a name ({', '.join(choices)})", file=sys.stderr)
+            out(f"  choose 1-{len(choices)} or a name ({', '.join(choices)})", err=True)
             continue
         try:
             answers[name] = parse_rating(name, line)
             return
         except InputError as exc:
-            print(f"  {exc}", file=sys.stderr)
+            out(f"  {exc}", err=True)
     raise InputError(f"no valid answer for {name}; nothing was saved")
 
 
@@ -125,16 +124,16 @@ def run_reflect(args: argparse.Namespace, context: Context) -> int:
         if answers["note"] is None:
             missing.append("note")
         day = context.store.day(date)
-        print(
+        out(
             f"Reflecting on {date.format('dddd D MMMM YYYY')} ({context.planner.mode_of(day)} day)",
-            file=sys.stderr,
+            err=True,
         )
         for name in missing:
             _ask(name, answers)
     from flowday.application import reviews  # loaded only when used: every command starts faster
 
     reviews.save_reflection(context.planner, date, answers)
-    print(f"saved the reflection on {date.to_date_string()}")
+    out(f"saved the reflection on {date.to_date_string()}")
     return 0
 
 
@@ -172,7 +171,7 @@ def run_stats(args: argparse.Namespace, context: Context) -> int:
         print_json(data)
         return 0
     for line in stats_table(data):
-        print(line)
+        out(line)
     return 0
 
 

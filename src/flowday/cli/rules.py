@@ -7,7 +7,7 @@ import argparse
 from itertools import groupby
 
 from flowday.application.planner import ModeProposal
-from flowday.cli.common import Context, day_heading, print_json, report
+from flowday.cli.common import Context, day_heading, out, print_json, report
 from flowday.domain.errors import InputError
 from flowday.domain.rules import Violation
 from flowday.domain.timeparse import parse_span
@@ -79,11 +79,11 @@ def run_check(args: argparse.Namespace, context: Context) -> int:
             }
         )
         return 1 if failed else 0
-    print(day_heading(day, mode, planner.window_of(day)))
+    out(day_heading(day, mode, planner.window_of(day)))
     if not violations:
-        print("  no rule is broken")
+        out("  no rule is broken")
     for violation in violations:
-        print(f"  {violation.severity.value:<7}  {violation.rule:<24} {violation.message}")
+        out(f"  {violation.severity.value:<7}  {violation.rule:<24} {violation.message}")
     return 1 if failed else 0
 
 
@@ -117,10 +117,10 @@ def run_mode(args: argparse.Namespace, context: Context) -> int:
         if args.json:
             print_json({"date": date.to_date_string(), "mode": current, "modes": planner.modes()})
             return 0
-        print(f"{date.to_date_string()}: {current}")
+        out(f"{date.to_date_string()}: {current}")
         for name in planner.modes():
             mark = "*" if name == current else " "
-            print(f" {mark} {name:<14} {planner.mode_named(name).description}")
+            out(f" {mark} {name:<14} {planner.mode_named(name).description}")
         return 0
     proposal = planner.set_mode(date, args.name, fix=args.fix)
     # after a fix, what matters is what is still broken, not what broke before it
@@ -129,26 +129,26 @@ def run_mode(args: argparse.Namespace, context: Context) -> int:
         print_json({**_proposal_json(proposal), "violations": [v.to_dict() for v in remaining]})
         return 0
     if proposal.switched:
-        print(f"{date.to_date_string()}: {proposal.previous} → {proposal.mode}")
+        out(f"{date.to_date_string()}: {proposal.previous} → {proposal.mode}")
     else:
-        print(f"{date.to_date_string()}: already {proposal.mode}")
+        out(f"{date.to_date_string()}: already {proposal.mode}")
     if proposal.fixed:
         for old, new in proposal.moves:
-            print(f"  moved '{old.title}' {old.span} → {new.span}  {old.id}")
+            out(f"  moved '{old.title}' {old.span} → {new.span}  {old.id}")
     if remaining:
-        print("What breaks now:" if not proposal.fixed else "Still broken:")
-        print("\n".join(violation_lines(remaining)))
+        out("What breaks now:" if not proposal.fixed else "Still broken:")
+        out("\n".join(violation_lines(remaining)))
     else:
-        print("Nothing breaks.")
+        out("Nothing breaks.")
     if proposal.unfixable:
-        print("Cannot fix:")
+        out("Cannot fix:")
         for block, reason in proposal.unfixable:
-            print(f"  '{block.title}' {block.span} ({block.id}): {reason}")
+            out(f"  '{block.title}' {block.span} ({block.id}): {reason}")
     if not proposal.fixed and proposal.moves:
-        print(f"'flowday mode {proposal.mode} --fix' would move {len(proposal.moves)} flexible "
+        out(f"'flowday mode {proposal.mode} --fix' would move {len(proposal.moves)} flexible "
               "block(s):")  # fmt: skip
         for old, new in proposal.moves:
-            print(f"  '{old.title}' {old.span} → {new.span}")
+            out(f"  '{old.title}' {old.span} → {new.span}")
     return 0
 
 
@@ -161,7 +161,7 @@ def run_hours(args: argparse.Namespace, context: Context) -> int:
     result = context.planner.set_hours(date, start, end, force=args.force)
     day = context.store.day(date)
     window = context.planner.window_of(day)
-    print(f"{date.to_date_string()}: work window {fmt_minutes(window[0])}-{fmt_minutes(window[1])}")
+    out(f"{date.to_date_string()}: work window {fmt_minutes(window[0])}-{fmt_minutes(window[1])}")
     report(result.warnings, result.crossed)
     return 0
 
@@ -185,12 +185,12 @@ def run_plan(args: argparse.Namespace, context: Context) -> int:
         )
         return 0
     if not result.placed and not result.unplaced:
-        print("inbox is empty: nothing to plan")
+        out("inbox is empty: nothing to plan")
         return 0
     for task, block in result.placed:
-        print(f"  placed  {block.span}  {block.sphere.value:<8} {task.title}  {block.id}")
+        out(f"  placed  {block.span}  {block.sphere.value:<8} {task.title}  {block.id}")
     for task, reason in result.unplaced:
-        print(f"  cannot place '{task.title}' ({task.id}): {reason}")
+        out(f"  cannot place '{task.title}' ({task.id}): {reason}")
     if result.dry_run:
-        print("(dry run: nothing was stored)")
+        out("(dry run: nothing was stored)")
     return 0

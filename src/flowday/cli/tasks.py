@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import argparse
 
-from flowday.cli.common import Context, print_json
+from flowday.cli.common import Context, out, print_json
 from flowday.domain.model import Sphere
+from flowday.domain.text import shown
 from flowday.domain.timeparse import fmt_duration, parse_duration
 
 
@@ -40,7 +41,7 @@ def run_task_add(args: argparse.Namespace, context: Context) -> int:
         priority=args.priority,
         due=context.date(args.due) if args.due else None,
     )
-    print(task.id)
+    out(task.id)
     return 0
 
 
@@ -50,19 +51,20 @@ def run_task_list(args: argparse.Namespace, context: Context) -> int:
         print_json([t.to_dict() for t in tasks])
         return 0
     if not tasks:
-        print("inbox is empty")
+        out("inbox is empty")
         return 0
-    width = min(max(len(t.title) for t in tasks), 48)
-    for t in tasks:
+    titles = [shown(t.title) for t in tasks]  # measured as they will show
+    width = min(max(len(title) for title in titles), 48)
+    for t, title in zip(tasks, titles, strict=True):
         due = f"due {t.due.to_date_string()}" if t.due else ""
-        print(
+        out(
             f"  p{t.priority}  {fmt_duration(t.estimate):>5}  {t.sphere.value:<8} "
-            f"{t.title[:width]:<{width}}  {t.id}  {due}".rstrip()
+            f"{title[:width]:<{width}}  {t.id}  {due}".rstrip()
         )
     return 0
 
 
 def run_task_rm(args: argparse.Namespace, context: Context) -> int:
     task = context.planner.remove_task(args.id)
-    print(f"removed {task.id}  {task.title}")
+    out(f"removed {task.id}  {task.title}")
     return 0

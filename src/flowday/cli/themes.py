@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import argparse
 
-from flowday.cli.common import Context, print_json, warn
+from flowday.cli.common import Context, out, print_json, warn
+from flowday.domain.text import shown
 
 
 def register(commands: argparse._SubParsersAction, shared: argparse.ArgumentParser) -> None:
@@ -42,13 +43,14 @@ def run_themes(args: argparse.Namespace, context: Context) -> int:
             ]
         )
         return 0
-    width = max((len(spec.name) for spec in specs), default=0)
+    # a user theme's name comes from its file: measured as it will show
+    width = max((len(shown(spec.name)) for spec in specs), default=0)
     for spec in specs:
         source: str = spec.source
         if spec.name in catalog.shadowed:
             source = "user, replaces shipped"
         mark = " (default)" if spec.name == DEFAULT_THEME else ""
-        print(f"  {spec.name:<{width}}  {source + mark:<22}  {spec.description}".rstrip())
-    print(f"your own themes: {user_themes_dir()}")
-    print("Textual's built-in themes (nord, gruvbox, ...) can be chosen by name too.")
+        out(f"  {shown(spec.name):<{width}}  {source + mark:<22}  {spec.description}".rstrip())
+    out(f"your own themes: {user_themes_dir()}")
+    out("Textual's built-in themes (nord, gruvbox, ...) can be chosen by name too.")
     return 0

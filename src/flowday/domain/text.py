@@ -10,13 +10,23 @@ TITLE_LIMIT = 200
 
 # C0 controls, DEL, C1 controls, and the bidi embedding/override/isolate marks that can
 # make a title display as something other than what it is.
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069]")
+CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069]")
 _SPACES = re.compile(r"\s+")
 
 
 def strip_controls(text: str) -> str:
     # whitespace controls become spaces so "a\tb" stays two words
-    return _CONTROL.sub("", re.sub("[\t\n\r\x0b\x0c]", " ", text))
+    return CONTROL.sub("", re.sub("[\t\n\r\x0b\x0c]", " ", text))
+
+
+def shown(text: str) -> str:
+    """``text`` from outside flowday's code (a stored title, a config value, a file name, an
+    error naming them) as it may reach a terminal, in the planner and the CLI alike: each
+    line with its controls removed, so an ESC or OSC sequence in a hand-edited or synced
+    file shows as its printable rest and never acts; the line breaks stay (the lines of a
+    message are ours). Removed, not replaced by a marker: the planner stores typed text the
+    same way, so a title reads the same whichever way it came in."""
+    return "\n".join(strip_controls(line) for line in text.split("\n"))
 
 
 def clean_text(text: str, *, limit: int) -> str:

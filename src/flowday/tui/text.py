@@ -4,13 +4,11 @@ from __future__ import annotations
 
 from textual.content import Content
 
-from flowday.domain.text import strip_controls
+from flowday.domain.text import shown
 
-
-def plain(text: str) -> str:
-    """Text with terminal controls removed (a title from a hand-edited file may hold some);
-    line breaks we put there ourselves survive."""
-    return "\n".join(strip_controls(line) for line in text.split("\n"))
+# Text with terminal controls removed (a title from a hand-edited file may hold some); line
+# breaks we put there ourselves survive. The CLI's output uses the same helper.
+plain = shown
 
 
 def literal(text: str, style: str = "") -> Content:
