@@ -437,6 +437,13 @@ class Store:
             self._months[path] = (identity, month)
         return month
 
+    def month_bytes(self, month: pendulum.Date) -> bytes | None:
+        """A month file's bytes as stored (None: no such month), read as safely as any data
+        file: for a cache keyed on them. Raises ``StoreError`` for a link, FIFO, device or
+        oversized file."""
+        read = _read_regular(self.month_path(month))
+        return read[1] if read else None
+
     def blocks_on(self, date: pendulum.Date) -> list[Block]:
         blocks, _ = self._month(self.month_path(date))
         return sorted((b for b in blocks if b.date == date), key=lambda b: (b.start, b.end))
