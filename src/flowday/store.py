@@ -16,7 +16,9 @@ Every file carries ``_meta.schema_version``. Files from a newer flowday, or file
 not parse to the expected shape, are refused with a one-line error naming the file and are
 never written; ``flowday doctor --repair`` keeps such a file as ``NAME.corrupt-<stamp>``
 before starting that file afresh. Files from an older flowday are read in the current shape
-(:func:`_migrated`) and written in it by the next change to them.
+(:func:`_migrated`) and written in it by the next change to them. Every data file is opened
+without following a link or blocking, must be a regular file of at most ``MAX_FILE_BYTES``,
+and is never renamed over when it is not one (:func:`_read_regular`).
 
 TinyDB's part: the tables of the files a transaction touches, in memory (search, upsert,
 remove by document id); reads outside a transaction parse the JSON themselves and check
