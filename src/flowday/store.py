@@ -16,7 +16,9 @@ Every file carries ``_meta.schema_version``. Files from a newer flowday, or file
 not parse to the expected shape, are refused with a one-line error naming the file and are
 never written; ``flowday doctor --repair`` keeps such a file as ``NAME.corrupt-<stamp>``
 before starting that file afresh. Files from an older flowday are read in the current shape
-(:func:`_migrated`) and written in it by the next change to them.
+(:func:`_migrated`) and written in it by the next change to them. Every data file is opened
+without following a link or blocking, must be a regular file of at most ``MAX_FILE_BYTES``,
+and is never renamed over when it is not one (:func:`_read_regular`).
 
 TinyDB's part: the tables of the files a transaction touches, in memory (search, upsert,
 remove by document id); reads outside a transaction parse the JSON themselves and check
@@ -26,11 +28,14 @@ every record. Its ``{table: {doc_id: record}}`` layout is the file format.
 from __future__ import annotations
 
 import contextlib
+import errno
 import fcntl
+import hashlib
 import json
 import math
 import os
 import re
+import stat
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
@@ -46,6 +51,9 @@ from flowday.domain.model import Block, Day, Task
 
 SCHEMA_VERSION = 2  # 2: a day's imported notes are a field (imported_notes), not ics_notes
 _MONTH_FILE = re.compile(r"^(\d{4})-(\d{2})\.json$")
+# Far above any real file (a busy month is a few hundred KB): a bigger one is refused before
+# it is parsed, so a runaway or hostile file cannot make every command slow or run out of memory.
+MAX_FILE_BYTES = 32 * 1024 * 1024
 
 
 class StoreError(FlowdayError):
@@ -76,16 +84,94 @@ def load_json_file(path: Path) -> dict[str, Any] | None:
 FileIdentity = tuple[int, int, int]  # inode, mtime_ns, size of the bytes actually read
 
 
-def _read_store_file(path: Path) -> tuple[FileIdentity | None, dict[str, Any] | None]:
+def _month_of(name: str) -> pendulum.Date | None:
+    """The month a ``months/`` file name stands for; None for any other name (``2026-13.json``
+    looks like a month but is not one: such files are not flowday's and are left alone)."""
+    match = _MONTH_FILE.match(name)
+    if not match or not 1 <= int(match[2]) <= 12 or int(match[1]) < 1:
+        return None
+    return pendulum.date(int(match[1]), int(match[2]), 1)
+
+
+def _kind(mode: int) -> str:
+    kinds = [
+        (stat.S_ISLNK, "a symbolic link"),
+        (stat.S_ISFIFO, "a FIFO"),
+        (stat.S_ISDIR, "a directory"),
+        (stat.S_ISSOCK, "a socket"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+    ]
+    return next((kind for test, kind in kinds if test(mode)), "not a plain file")
+
+
+def _not_regular(path: Path, mode: int) -> StoreError:
+    if stat.S_ISLNK(mode):
+        # flowday saves by renaming a new file over the old one, which would replace the link
+        return StoreError(
+            f"{path} is not a regular file (a symbolic link); flowday saves by renaming over "
+            "its files, which would replace the link, so it leaves it alone: put the file "
+            "itself there or run 'flowday doctor'"
+        )
+    return StoreError(
+        f"{path} is not a regular file ({_kind(mode)}); flowday leaves it alone: move it "
+        "away or run 'flowday doctor'"
+    )
+
+
+def _too_big(path: Path) -> StoreError:
+    return StoreError(
+        f"{path} is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB, far more than flowday "
+        "ever writes; it was left untouched — run 'flowday doctor --repair' to keep it aside"
+    )
+
+
+def _read_regular(path: Path) -> tuple[os.stat_result, bytes] | None:
+    """A data file's bytes; None when it does not exist. Opened without following a link and
+    without blocking (a FIFO would wait forever for a writer), checked to be a regular file,
+    and read only up to the size limit (/dev/zero would never end)."""
+    flags = os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | os.O_NOFOLLOW | os.O_CLOEXEC
     try:
-        with open(path, "rb") as handle:
-            stat = os.fstat(handle.fileno())
-            raw = handle.read()
+        fd = os.open(path, flags)
     except FileNotFoundError:
-        return None, None
+        return None
+    except OSError as exc:
+        if exc.errno == errno.ELOOP and path.is_symlink():  # O_NOFOLLOW met a link
+            raise _not_regular(path, stat.S_IFLNK) from None
+        raise StoreError(f"cannot read {path}: {exc.strerror or exc}") from None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise _not_regular(path, info.st_mode)
+        if info.st_size > MAX_FILE_BYTES:
+            raise _too_big(path)
+        chunks: list[bytes] = []
+        left = MAX_FILE_BYTES + 1  # one byte more tells a file that grew past the limit
+        while left > 0:
+            chunk = os.read(fd, min(left, 1024 * 1024))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            left -= len(chunk)
+        if left <= 0:
+            raise _too_big(path)
     except OSError as exc:
         raise StoreError(f"cannot read {path}: {exc.strerror or exc}") from None
-    return (stat.st_ino, stat.st_mtime_ns, stat.st_size), _validated(path, raw)
+    finally:
+        os.close(fd)
+    return info, b"".join(chunks)
+
+
+def _digest(raw: bytes | None) -> str | None:
+    return None if raw is None else hashlib.sha256(raw).hexdigest()
+
+
+def _read_store_file(path: Path) -> tuple[FileIdentity | None, dict[str, Any] | None]:
+    read = _read_regular(path)
+    if read is None:
+        return None, None
+    info, raw = read
+    return (info.st_ino, info.st_mtime_ns, info.st_size), _validated(path, raw)
 
 
 def _validated(path: Path, raw: bytes) -> dict[str, Any]:
@@ -161,13 +247,34 @@ def _parse_store_file(raw: bytes) -> tuple[dict[str, Any] | None, str | None]:
     return data, None
 
 
+def _payload(data: dict[str, Any]) -> bytes:
+    text = json.dumps(data, ensure_ascii=False, allow_nan=False, separators=(", ", ": "))
+    return text.encode("utf-8")
+
+
+def _check_replaceable(path: Path) -> None:
+    """Refuse to rename over anything but a regular file: the rename would replace a link
+    (not the file it points to), and a FIFO or device is not flowday's to replace."""
+    try:
+        mode = os.lstat(path).st_mode
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise StoreError(
+            f"cannot write {path}: {exc.strerror or exc}; nothing was changed"
+        ) from None
+    if not stat.S_ISREG(mode):
+        raise _not_regular(path, mode)
+
+
 def write_atomically(path: Path, data: dict[str, Any]) -> None:
     """A store file written with :func:`flowday.safe_write.write_atomically`: a crash at any
     instant leaves either the old or the new file, never a mix."""
-    payload = json.dumps(data, ensure_ascii=False, allow_nan=False, separators=(", ", ": "))
+    payload = _payload(data)
+    _check_replaceable(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        safe_write.write_atomically(path, payload.encode("utf-8"))
+        safe_write.write_atomically(path, payload)
     except OSError as exc:
         raise StoreError(
             f"cannot write {path}: {exc.strerror or exc}; nothing was changed"
@@ -184,6 +291,21 @@ _JOURNAL_NAMES = re.compile(r"tasks\.json|state\.json|months/\d{4}-\d{2}\.json")
 
 def _journal_name(root: Path, path: Path) -> str:
     return path.relative_to(root).as_posix()
+
+
+def _well_formed_targets(targets: Any, files: dict[str, Any]) -> bool:
+    """``{name: [digest before or null, digest after]}`` for exactly the journal's files."""
+    return (
+        isinstance(targets, dict)
+        and targets.keys() == files.keys()
+        and all(
+            isinstance(pair, list)
+            and len(pair) == 2
+            and all(d is None or isinstance(d, str) for d in pair)
+            and pair[1] is not None
+            for pair in targets.values()
+        )
+    )
 
 
 class _ShardStorage(Storage):
@@ -209,7 +331,10 @@ class _ShardStorage(Storage):
 
 class _Shard:
     def __init__(self, path: Path) -> None:
-        self.storage = _ShardStorage(path, load_json_file(path))
+        read = _read_regular(path)
+        self.storage = _ShardStorage(path, _validated(path, read[1]) if read else None)
+        # what the journal records this file as replacing (None: it does not exist yet)
+        self.replaces = _digest(read[1] if read else None)
         self.db = TinyDB(storage=lambda: self.storage)
 
 
@@ -289,8 +414,12 @@ class Store:
         return self.root / ".journal.json"
 
     def data_files(self) -> list[Path]:
-        files = sorted((self.root / "months").glob("*.json"))
-        return [p for p in (self.tasks_path, self.state_path) if p.exists()] + files
+        # lexists: a dangling link or a FIFO is listed too, so doctor reports it
+        files = [p for p in self._month_files() if _month_of(p.name)]
+        return [p for p in (self.tasks_path, self.state_path) if os.path.lexists(p)] + files
+
+    def _month_files(self) -> list[Path]:
+        return sorted((self.root / "months").glob("*.json"))
 
     # reads
     def _month(self, path: Path) -> tuple[list[Block], list[Day]]:
@@ -309,6 +438,13 @@ class Store:
         if identity is not None:
             self._months[path] = (identity, month)
         return month
+
+    def month_bytes(self, month: pendulum.Date) -> bytes | None:
+        """A month file's bytes as stored (None: no such month), read as safely as any data
+        file: for a cache keyed on them. Raises ``StoreError`` for a link, FIFO, device or
+        oversized file."""
+        read = _read_regular(self.month_path(month))
+        return read[1] if read else None
 
     def blocks_on(self, date: pendulum.Date) -> list[Block]:
         blocks, _ = self._month(self.month_path(date))
@@ -335,14 +471,16 @@ class Store:
     def find_block(self, block_id: str) -> Block | None:
         """Newest months first; a cheap text probe skips files that cannot hold the id."""
         needle = json.dumps(block_id).encode()
-        for path in sorted((self.root / "months").glob("*.json"), reverse=True):
+        for path in reversed(self.data_files()):
+            if path.parent.name != "months":
+                continue
             try:
-                raw = path.read_bytes()
-            except OSError:
+                read = _read_regular(path)
+            except StoreError:
+                continue  # not readable as a file: reading that month says why
+            if read is None or needle not in read[1]:
                 continue
-            if needle not in raw:
-                continue
-            for record in _records(load_json_file(path), "blocks"):
+            for record in _records(_validated(path, read[1]), "blocks"):
                 if record.get("id") == block_id:
                     return _parse_all(path, Block.from_dict, [record])[0]
         return None
@@ -392,11 +530,24 @@ class Store:
             try:
                 self._finish_interrupted_commit()
             except StoreError as exc:
-                if repair and self.journal_path.exists() and "newer flowday" not in str(exc):
+                if (
+                    repair
+                    and os.path.lexists(self.journal_path)
+                    and "newer flowday" not in str(exc)
+                ):
                     kept = self._keep_aside(self.journal_path)
                     problems.append((self.journal_path, f"kept as {kept.name}"))
                 else:
                     problems.append((self.journal_path, str(exc)))
+            for path in self._month_files():
+                if not _month_of(path.name):  # repair leaves it too: it is not flowday's
+                    problems.append(
+                        (
+                            path,
+                            "not a flowday file (months are named YYYY-MM.json, "
+                            "MM 01-12); flowday leaves it alone",
+                        )
+                    )
             months: dict[Path, dict[str, Any]] = {}  # every month file that parses
             for path in self.data_files():
                 try:
@@ -478,18 +629,19 @@ class Store:
         """Replay the journal a writer left behind (call holding the lock). It only exists
         while a writer holds the lock, so one seen under the lock is from a writer that died
         between files: every file it names is written again with its new contents."""
-        try:
-            raw = self.journal_path.read_bytes()
-        except FileNotFoundError:
+        read = _read_regular(self.journal_path)
+        if read is None:
             return
-        except OSError as exc:
-            raise StoreError(f"cannot read {self.journal_path}: {exc.strerror or exc}") from None
         try:
-            journal = json.loads(raw, parse_constant=_reject_constant, parse_float=_finite_float)
+            journal = json.loads(
+                read[1], parse_constant=_reject_constant, parse_float=_finite_float
+            )
             files = journal["files"]
             version = journal["_meta"]["1"]["schema_version"]
-        except (ValueError, TypeError, KeyError, RecursionError):
-            files, version = None, None
+            # absent in a journal an older flowday left (replayed as before: see _bound)
+            targets = journal.get("targets")
+        except (ValueError, TypeError, KeyError, RecursionError, AttributeError):
+            files, version, targets = None, None, None
         if isinstance(version, int) and version > SCHEMA_VERSION:
             raise StoreError(
                 f"{self.journal_path} was written by a newer flowday; upgrade flowday — "
@@ -501,13 +653,25 @@ class Store:
             if checked is None:
                 break
             replay[name] = checked
-        if not isinstance(files, dict) or len(replay) != len(files):
+        if (
+            not isinstance(files, dict)
+            or len(replay) != len(files)
+            or not (targets is None or _well_formed_targets(targets, files))
+        ):
             raise StoreError(
                 f"{self.journal_path} is damaged; it was left untouched — run 'flowday doctor "
                 "--repair' to keep it aside (doctor then finds what the interrupted change left)"
             )
         for name in replay:  # a newer or damaged file is never overwritten, not even from here
-            load_json_file(self.root / name)
+            read = _read_regular(self.root / name)
+            if read is not None:
+                _validated(self.root / name, read[1])
+            if targets is not None and _digest(read[1] if read else None) not in targets[name]:
+                raise StoreError(
+                    f"{self.journal_path} was not written against the current {name} (a "
+                    "journal restored from a backup?); nothing was replayed — run 'flowday "
+                    "doctor --repair' to keep it aside"
+                )
         for name, contents in replay.items():
             write_atomically(self.root / name, contents)
         self._drop_journal()
@@ -551,24 +715,20 @@ class Store:
                         with contextlib.suppress(OSError):
                             leftover.unlink()
         except StoreError:
-            if recover and self.journal_path.exists():
+            if recover and os.path.lexists(self.journal_path):
                 raise
             # no lock in a read-only folder: it can still be read
 
     def _all_months(self) -> list[pendulum.Date]:
-        months = []
-        for path in (self.root / "months").glob("*.json"):
-            match = _MONTH_FILE.match(path.name)
-            if match:
-                months.append(pendulum.date(int(match[1]), int(match[2]), 1))
-        return sorted(months)
+        months = [_month_of(path.name) for path in self._month_files()]
+        return sorted(month for month in months if month is not None)
 
     def _month_paths(self, first: pendulum.Date, last: pendulum.Date) -> list[Path]:
         paths = []
         cursor = first.start_of("month")
         while cursor <= last:
             path = self.month_path(cursor)
-            if path.exists():
+            if os.path.lexists(path):  # a link or FIFO there is refused when read, not skipped
                 paths.append(path)
             cursor = cursor.add(months=1)
         return paths
@@ -668,7 +828,17 @@ class Transaction:
             # the journal first: a crash between two files is finished from it by the next
             # transaction (or start), so a move across months never leaves a duplicate.
             files = {_journal_name(self.store.root, p): self._shards[p].storage.data for p in dirty}
-            write_atomically(self.store.journal_path, {**_new_file(), "files": files})
+            # Bound to its targets: each file's digest now (null: none yet) and after, so a
+            # replay only ever finishes this change, never one restored from a backup.
+            targets = {
+                _journal_name(self.store.root, p): [
+                    self._shards[p].replaces,
+                    _digest(_payload(self._shards[p].storage.data)),
+                ]
+                for p in dirty
+            }
+            journal = {**_new_file(), "files": files, "targets": targets}
+            write_atomically(self.store.journal_path, journal)
         for path in dirty:
             self._shards[path].storage.flush()
         if len(dirty) > 1:

@@ -222,3 +222,81 @@ def test_doctor_names_each_damaged_file_once(cli, tmp_path: Path) -> None:
     (tmp_path / "cli-data" / "tasks.json").write_text("garbage")
     found = cli("doctor")
     assert found.returncode == 4 and found.stdout.count("tasks.json") == 1, found.stdout
+
+
+def crash_leaving_a_journal(planner: Planner, block_id: str, crash_after) -> None:
+    """A move to December killed right after its journal landed."""
+    crash_after(1)
+    with pytest.raises(Crash):
+        planner.edit_block(block_id, date=DEC)
+    crash_after(10**6)
+
+
+def test_a_stale_journal_restored_from_a_backup_is_refused_and_changes_nothing(
+    planner: Planner, store: Store, crash_after
+) -> None:
+    block_id = add_in_november(planner)
+    crash_leaving_a_journal(planner, block_id, crash_after)
+    backup = store.journal_path.read_bytes()  # e.g. a backup taken at that moment
+    Store(store.root)  # the next start finishes the move
+    planner.add_block(NOV, title="Lunch", start=720, end=780, sphere=Sphere.BREAK)
+    before = {p.name: p.read_bytes() for p in (store.month_path(NOV), store.month_path(DEC))}
+    store.journal_path.write_bytes(backup)  # ...restored later, over newer months
+    with pytest.raises(StoreError, match=r"journal\.json was not written against") as refused:
+        Store(store.root)
+    assert len(str(refused.value).splitlines()) == 1
+    after = {p.name: p.read_bytes() for p in (store.month_path(NOV), store.month_path(DEC))}
+    assert after == before and store.journal_path.read_bytes() == backup
+    doctor = Store(store.root, recover=False)
+    ((_, outcome),) = doctor.doctor(repair=True)
+    assert outcome.startswith("kept as .journal.json.corrupt-")
+    reopened = Store(store.root)
+    assert [b.title for b in reopened.blocks_on(NOV)] == ["Lunch"]
+    assert [b.id for b in reopened.blocks_on(DEC)] == [block_id]
+
+
+def test_a_journal_whose_new_file_appeared_meanwhile_is_refused(
+    planner: Planner, store: Store, crash_after
+) -> None:
+    block_id = add_in_november(planner)
+    crash_leaving_a_journal(planner, block_id, crash_after)  # December did not exist
+    december = json.dumps({"_meta": {"1": {"schema_version": 2}}})
+    store.month_path(DEC).write_text(december)
+    with pytest.raises(StoreError, match="not written against"):
+        Store(store.root)
+    assert store.month_path(DEC).read_text() == december
+
+
+def test_a_journal_from_the_previous_flowday_without_digests_is_still_replayed(
+    planner: Planner, store: Store, crash_after
+) -> None:
+    # an upgrade right after a crash: the older flowday's journal only names new contents
+    block_id = add_in_november(planner)
+    crash_leaving_a_journal(planner, block_id, crash_after)
+    journal = json.loads(store.journal_path.read_text())
+    assert set(journal.pop("targets")) == {"months/2026-11.json", "months/2026-12.json"}
+    store.journal_path.write_text(json.dumps(journal))
+    reopened = Store(store.root)
+    assert reopened.blocks_on(NOV) == []
+    assert [b.id for b in reopened.blocks_on(DEC)] == [block_id]
+
+
+@pytest.mark.parametrize(
+    "targets",
+    [[], {"months/2026-11.json": [None, None]}, {"months/2026-11.json": "x"}],
+    ids=["not-an-object", "no-new-digest", "not-a-pair"],
+)
+def test_a_journal_with_malformed_digests_is_damaged(
+    planner: Planner, store: Store, targets: object
+) -> None:
+    add_in_november(planner)
+    before = store.month_path(NOV).read_bytes()
+    journal = {
+        "_meta": {"1": {"schema_version": 2}},
+        "files": {"months/2026-11.json": {"_meta": {"1": {"schema_version": 2}}}},
+        "targets": targets,
+    }
+    store.journal_path.write_text(json.dumps(journal))
+    with pytest.raises(StoreError, match="is damaged"):
+        Store(store.root)
+    assert store.month_path(NOV).read_bytes() == before

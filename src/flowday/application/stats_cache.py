@@ -20,6 +20,7 @@ from flowday.domain import figures
 from flowday.domain.errors import InputError
 from flowday.domain.insights import DayRecord
 from flowday.domain.model import Reflection
+from flowday.store import StoreError
 
 ComputeRecords = Callable[[Planner, pendulum.Date, pendulum.Date], list[DayRecord]]
 
@@ -44,13 +45,12 @@ class MonthCache:
         self.settings = _settings_fingerprint(planner, compute)
 
     def month(self, month: pendulum.Date) -> list[DayRecord]:
-        path = self.planner.store.month_path(month)
-        try:
-            content = path.read_bytes()
-        except FileNotFoundError:
-            return []
-        except OSError:  # let the store report it, with its own message
+        try:  # never a plain read: a FIFO there would block, /dev/zero never end
+            content = self.planner.store.month_bytes(month)
+        except StoreError:  # let the store report it, with its own message
             return self.compute(self.planner, month, month.end_of("month"))
+        if content is None:
+            return []
         key = [self.VERSION, self.settings, len(content), hashlib.sha1(content).hexdigest()]
         cached = self._load(month, key)
         if cached is not None:
