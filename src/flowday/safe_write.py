@@ -120,15 +120,22 @@ def regular_target(path: Path) -> Path:
     return resolved
 
 
-def read_regular(path: Path, limit: int) -> bytes:
-    """At most ``limit`` bytes of the regular file at ``path`` (symbolic links followed), or
-    ``OSError`` (:class:`NotRegularFileError` for anything else). Opened without blocking
-    and checked on the open descriptor: a named pipe with no writer would block ``open``
-    and ``read`` forever, and ``/dev/zero`` never ends."""
+def read_regular(
+    path: Path, limit: int, *, follow_links: bool = True
+) -> tuple[os.stat_result, bytes]:
+    """The open file's ``fstat`` and at most ``limit`` bytes of the regular file at ``path``,
+    or ``OSError`` (:class:`NotRegularFileError` for anything else; ``FileNotFoundError``
+    when it is missing). Opened without blocking and checked on the open descriptor: a
+    named pipe with no writer would block ``open`` and ``read`` forever, and ``/dev/zero``
+    never ends. ``follow_links=False`` refuses a symbolic link (the store, which saves by
+    renaming over its files, would replace the link)."""
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+    flags |= os.O_CLOEXEC | (0 if follow_links else os.O_NOFOLLOW)
     try:
         fd = os.open(path, flags)
     except OSError as exc:
+        if exc.errno == errno.ELOOP and not follow_links and os.path.islink(path):
+            raise _not_regular(stat.S_IFLNK) from None
         # a socket cannot be opened at all (ENXIO): name what it is instead of "No such device"
         if exc.errno in (errno.ENXIO, errno.EOPNOTSUPP):
             try:
@@ -139,9 +146,9 @@ def read_regular(path: Path, limit: int) -> bytes:
                 raise _not_regular(mode) from None
         raise
     try:
-        mode = os.fstat(fd).st_mode
-        if not stat.S_ISREG(mode):
-            raise _not_regular(mode)
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise _not_regular(info.st_mode)
         chunks: list[bytes] = []
         left = limit
         while left > 0:
@@ -150,6 +157,6 @@ def read_regular(path: Path, limit: int) -> bytes:
                 break
             chunks.append(chunk)
             left -= len(chunk)
-        return b"".join(chunks)
+        return info, b"".join(chunks)
     finally:
         os.close(fd)

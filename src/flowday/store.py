@@ -28,7 +28,6 @@ every record. Its ``{table: {doc_id: record}}`` layout is the file format.
 from __future__ import annotations
 
 import contextlib
-import errno
 import fcntl
 import hashlib
 import json
@@ -93,20 +92,8 @@ def _month_of(name: str) -> pendulum.Date | None:
     return pendulum.date(int(match[1]), int(match[2]), 1)
 
 
-def _kind(mode: int) -> str:
-    kinds = [
-        (stat.S_ISLNK, "a symbolic link"),
-        (stat.S_ISFIFO, "a FIFO"),
-        (stat.S_ISDIR, "a directory"),
-        (stat.S_ISSOCK, "a socket"),
-        (stat.S_ISCHR, "a character device"),
-        (stat.S_ISBLK, "a block device"),
-    ]
-    return next((kind for test, kind in kinds if test(mode)), "not a plain file")
-
-
-def _not_regular(path: Path, mode: int) -> StoreError:
-    if stat.S_ISLNK(mode):
+def _not_regular(path: Path, kind: str) -> StoreError:
+    if kind == "a symbolic link":
         # flowday saves by renaming a new file over the old one, which would replace the link
         return StoreError(
             f"{path} is not a regular file (a symbolic link); flowday saves by renaming over "
@@ -114,7 +101,7 @@ def _not_regular(path: Path, mode: int) -> StoreError:
             "itself there or run 'flowday doctor'"
         )
     return StoreError(
-        f"{path} is not a regular file ({_kind(mode)}); flowday leaves it alone: move it "
+        f"{path} is not a regular file ({kind}); flowday leaves it alone: move it "
         "away or run 'flowday doctor'"
     )
 
@@ -127,39 +114,20 @@ def _too_big(path: Path) -> StoreError:
 
 
 def _read_regular(path: Path) -> tuple[os.stat_result, bytes] | None:
-    """A data file's bytes; None when it does not exist. Opened without following a link and
-    without blocking (a FIFO would wait forever for a writer), checked to be a regular file,
-    and read only up to the size limit (/dev/zero would never end)."""
-    flags = os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | os.O_NOFOLLOW | os.O_CLOEXEC
+    """A data file's ``fstat`` and bytes; None when it does not exist. Through the one
+    bounded, non-blocking read (:func:`flowday.safe_write.read_regular`), without following
+    a link, and never more than the size limit (one byte more tells a file past it)."""
     try:
-        fd = os.open(path, flags)
+        info, raw = safe_write.read_regular(path, MAX_FILE_BYTES + 1, follow_links=False)
     except FileNotFoundError:
         return None
-    except OSError as exc:
-        if exc.errno == errno.ELOOP and path.is_symlink():  # O_NOFOLLOW met a link
-            raise _not_regular(path, stat.S_IFLNK) from None
-        raise StoreError(f"cannot read {path}: {exc.strerror or exc}") from None
-    try:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode):
-            raise _not_regular(path, info.st_mode)
-        if info.st_size > MAX_FILE_BYTES:
-            raise _too_big(path)
-        chunks: list[bytes] = []
-        left = MAX_FILE_BYTES + 1  # one byte more tells a file that grew past the limit
-        while left > 0:
-            chunk = os.read(fd, min(left, 1024 * 1024))
-            if not chunk:
-                break
-            chunks.append(chunk)
-            left -= len(chunk)
-        if left <= 0:
-            raise _too_big(path)
+    except safe_write.NotRegularFileError as exc:
+        raise _not_regular(path, exc.kind) from None
     except OSError as exc:
         raise StoreError(f"cannot read {path}: {exc.strerror or exc}") from None
-    finally:
-        os.close(fd)
-    return info, b"".join(chunks)
+    if info.st_size > MAX_FILE_BYTES or len(raw) > MAX_FILE_BYTES:
+        raise _too_big(path)
+    return info, raw
 
 
 def _digest(raw: bytes | None) -> str | None:
@@ -264,7 +232,7 @@ def _check_replaceable(path: Path) -> None:
             f"cannot write {path}: {exc.strerror or exc}; nothing was changed"
         ) from None
     if not stat.S_ISREG(mode):
-        raise _not_regular(path, mode)
+        raise _not_regular(path, safe_write.kind_of(mode))
 
 
 def write_atomically(path: Path, data: dict[str, Any]) -> None:

@@ -72,8 +72,8 @@ MAKERS: dict[str, Callable[[Path, Path], None]] = {
     "dangling-link": _dangling_link,
 }
 KIND = {
-    "fifo": "a FIFO",
-    "directory": "a directory",
+    "fifo": "a named pipe",
+    "directory": "a folder",
     "link-to-a-file": "a symbolic link",
     "dangling-link": "a symbolic link",
 }
@@ -125,7 +125,7 @@ def test_doctor_reports_a_non_regular_file_and_repair_moves_it_aside(
 def test_tasks_and_state_that_are_fifos_are_refused(store: Store, name: str) -> None:
     os.mkfifo(store.root / name)
     read = store.tasks if name == "tasks.json" else store.state
-    with pytest.raises(StoreError, match=rf"{name} is not a regular file \(a FIFO\)"):
+    with pytest.raises(StoreError, match=rf"{name} is not a regular file \(a named pipe\)"):
         read()
     with pytest.raises(StoreError, match="not a regular file"), store.transaction() as txn:
         txn.set_state(theme="dark") if name == "state.json" else txn.tasks()
@@ -134,7 +134,7 @@ def test_tasks_and_state_that_are_fifos_are_refused(store: Store, name: str) -> 
 
 def test_a_journal_that_is_a_fifo_is_refused_and_doctor_keeps_it_aside(store: Store) -> None:
     os.mkfifo(store.journal_path)
-    with pytest.raises(StoreError, match=r"journal\.json is not a regular file \(a FIFO\)"):
+    with pytest.raises(StoreError, match=r"journal\.json is not a regular file \(a named pipe\)"):
         Store(store.root)
     doctor = Store(store.root, recover=False)
     assert [p.name for p, _ in doctor.doctor()] == [".journal.json"]

@@ -33,7 +33,7 @@ MAX_EVENTS = 20_000  # VEVENT components in one file
 def read_calendar(path: Path) -> icalendar.Calendar:
     """The file as one calendar, or an :class:`InputError` saying in one line why not."""
     try:  # regular files only, read at most one byte past the bound: a pipe never blocks
-        raw = safe_write.read_regular(path, MAX_FILE_BYTES + 1)
+        _, raw = safe_write.read_regular(path, MAX_FILE_BYTES + 1)
     except (IsADirectoryError, safe_write.NotRegularFileError) as exc:
         if isinstance(exc, IsADirectoryError) or exc.kind == "a folder":
             raise InputError(f"{shown(path)} is a folder, not a calendar file") from None
