@@ -14,7 +14,7 @@ from textual.pilot import Pilot
 from flowday.application.planner import Planner
 from flowday.store import Store, StoreError
 from flowday.tui.app import FlowdayApp
-from flowday.tui.screens.main import MainScreen
+from flowday.tui.screens.main import POLL_SECONDS, MainScreen
 from flowday.tui.screens.reflection import ReflectionScreen
 from flowday.tui.screens.review import WeeklyReviewScreen
 from flowday.tui.widgets.quick_add import QuickAddBar
@@ -258,3 +258,20 @@ async def test_dialogs_over_a_day_damaged_meanwhile_say_so_and_the_planner_goes_
         assert isinstance(app.screen, MainScreen)
         await pilot.press("g", *"2026-12-01", "enter")  # a month that reads
         assert app.main.day is not None and app.main.day.date == DECEMBER
+
+
+async def test_a_folder_that_cannot_be_looked_at_is_said_once_by_the_poll(
+    seeded: Planner, make_app: Any, monkeypatch: pytest.MonkeyPatch, wait_for: WaitFor
+) -> None:
+    app = make_app(seeded)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+
+        def unreadable(self: Store, *dates: pendulum.Date) -> tuple[float, ...]:
+            raise PermissionError(13, "Permission denied", str(self.root / "months"))
+
+        monkeypatch.setattr(Store, "mtime_signature", unreadable)
+        await wait_for(pilot, lambda: any("Permission denied" in m for m in errors(app)))
+        await pilot.pause(3 * POLL_SECONDS)
+        assert_survived(app, "Permission denied")
+        assert len([m for m in errors(app) if "Permission denied" in m]) == 1
