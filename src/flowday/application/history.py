@@ -50,15 +50,15 @@ class History:
     def undo(self) -> str | None:
         if not self.done:
             return None
-        entry = self.done.pop()
-        self.planner.revert(entry.before, entry.after)
-        self.undone.append(entry)
+        entry = self.done[-1]
+        self.planner.revert(entry.before, entry.after)  # raises → still there to undo
+        self.undone.append(self.done.pop())
         return entry.label
 
     def redo(self) -> str | None:
         if not self.undone:
             return None
-        entry = self.undone.pop()
-        self.planner.revert(entry.after, entry.before)
-        self.done.append(entry)
+        entry = self.undone[-1]
+        self.planner.revert(entry.after, entry.before)  # raises → still there to redo
+        self.done.append(self.undone.pop())
         return entry.label

@@ -29,11 +29,13 @@ from flowday.application.day_screen import DayScreen
 from flowday.application.history import Entry, History
 from flowday.application.planner import BlockPreview, Planner
 from flowday.application.reflection_prompts import ReflectionPrompts
-from flowday.domain.errors import FlowdayError, InputError, RefusedError
+from flowday.domain.errors import InputError, RefusedError
 from flowday.domain.model import Block, Sphere
 from flowday.domain.rules import Violation
 from flowday.domain.timeparse import parse_quick_add, parse_span
 from flowday.domain.wallclock import MINUTES_PER_DAY, fmt_minutes
+from flowday.tui import failures
+from flowday.tui.failures import FAILURES, reports_failures
 from flowday.tui.layout import ROW_MINUTES, SPHERE_GLYPHS, build_layout
 from flowday.tui.text import literal
 from flowday.tui.widgets.day_header import DayHeader
@@ -94,6 +96,7 @@ class MainScreen(Screen[None]):
         self.history = History(planner)
         self._signature: tuple[float, ...] = ()
         self._now_slot = -1
+        self._poll_failure: str | None = None
 
     # --- layout ---------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -116,13 +119,10 @@ class MainScreen(Screen[None]):
         if self.app.screen is self:  # never on top of a dialog or a half-typed edit
             self.offer_reflection(self.prompts.due)
 
+    @reports_failures
     def offer_reflection(self, which: Callable[[], pendulum.Date | None]) -> None:
         """Open the reflection by itself: yesterday at launch, today in the evening."""
-        try:
-            date = which()
-        except FlowdayError as exc:
-            self.notify(str(exc), severity="error", markup=False)
-            return
+        date = which()
         if date is not None:
             from flowday.tui.screens.reflection import ReflectionScreen
 
@@ -130,13 +130,32 @@ class MainScreen(Screen[None]):
 
     # --- reading: date → day → widgets ----------------------------------------------------
     def reload(self) -> None:
-        """Read :attr:`date` afresh; :meth:`watch_day` redraws."""
-        self._signature = self.planner.store.mtime_signature(self.date)
-        self.day = day_screen.load_day_screen(self.planner, self.date)
+        """Read :attr:`date` afresh; :meth:`watch_day` redraws. A read that fails is
+        reported in one line and what is shown stays."""
+        self._read()
 
-    def watch_date(self) -> None:
-        """Another date (or the same asked for again) is read and opened at its start."""
-        self.reload()
+    def _read(self) -> bool:
+        """:meth:`reload`, saying whether the read worked."""
+        # taken before reading: a file that cannot be read is retried when it changes (or
+        # the next slot comes), not on every poll
+        self._now_slot = self._slot(self.planner.now())
+        try:
+            self._signature = self.planner.store.mtime_signature(self.date)
+            self.day = day_screen.load_day_screen(self.planner, self.date)
+        except FAILURES as exc:
+            failures.report(self, exc, f"cannot read {self.date.format('ddd D MMM YYYY')}")
+            return False
+        return True
+
+    def watch_date(self, date: pendulum.Date) -> None:
+        """Another date (or the same asked for again) is read and opened at its start; a
+        date that cannot be read is not opened: the person stays where they were, told why."""
+        signature = self._signature
+        if not self._read():
+            if self.day is not None and self.day.date != date:
+                self.set_reactive(MainScreen.date, self.day.date)
+                self._signature = signature
+            return
         self.query_one(Timeline).open_at_start()
 
     def watch_day(self, view: DayScreen | None) -> None:
@@ -164,10 +183,14 @@ class MainScreen(Screen[None]):
         """Pick up changes made by another process (e.g. ``flowday add`` elsewhere)."""
         try:
             signature = self.planner.store.mtime_signature(self.date)
-            if signature != self._signature or self._slot(self.planner.now()) != self._now_slot:
-                self.reload()
-        except FlowdayError as exc:  # e.g. a damaged file written by someone else
-            self.notify(str(exc), severity="error", markup=False)
+        except FAILURES as exc:  # e.g. the folder made unreadable: said once, not each poll
+            if str(exc) != self._poll_failure:
+                failures.report(self, exc)
+            self._poll_failure = str(exc)
+            return
+        self._poll_failure = None
+        if signature != self._signature or self._slot(self.planner.now()) != self._now_slot:
+            self.reload()  # e.g. a damaged file written by someone else: reported, not fatal
 
     def _slot(self, now: pendulum.DateTime) -> int:
         return now.hour * 4 + now.minute // STEP
@@ -221,8 +244,8 @@ class MainScreen(Screen[None]):
                     return
                 try:
                     forced = self.history.record(label, dates, lambda: attempt(True))
-                except FlowdayError as again:
-                    self.notify(str(again), severity="error", markup=False)
+                except FAILURES as again:
+                    failures.report(self, again)
                     return
                 done(forced, True)
 
@@ -232,8 +255,8 @@ class MainScreen(Screen[None]):
             self.app.clear_notifications()
             self.app.push_screen(ConfirmScreen("Cross the boundary anyway?", broken), confirmed)
             return
-        except FlowdayError as exc:
-            self.notify(str(exc), severity="error", markup=False)
+        except FAILURES as exc:
+            failures.report(self, exc)
             return
         done(result, False)
 
@@ -256,7 +279,7 @@ class MainScreen(Screen[None]):
             return
         try:
             bar.show_preview(self._preview(bar.kind, event.value))
-        except FlowdayError as exc:
+        except FAILURES as exc:
             bar.show_preview(literal(f"✖ {exc}"), error=True)
 
     def _preview(self, kind: str, text: str) -> Content:
@@ -284,6 +307,7 @@ class MainScreen(Screen[None]):
         return literal("✔ allowed", "$success")
 
     @on(Input.Submitted, "#quick-input")
+    @reports_failures  # the store's failures; what was typed stays in the bar to retry
     def quick_submitted(self, event: Input.Submitted) -> None:
         bar = self.query_one(QuickAddBar)
         text = event.value
@@ -296,7 +320,7 @@ class MainScreen(Screen[None]):
                 return
             day = self.planner.store.day(self.date)
             title, start, end, sphere, flexible = self.planner.parse_block_text(text, day=day)
-        except FlowdayError as exc:
+        except InputError as exc:
             bar.show_preview(literal(f"✖ {exc}"), error=True)  # the text stays for fixing
             return
 
@@ -368,14 +392,22 @@ class MainScreen(Screen[None]):
 
     def action_undo(self) -> None:
         shown = list(self.query_one(Timeline).blocks)
-        label = self.history.undo()
+        try:
+            label = self.history.undo()
+        except FAILURES as exc:  # History keeps the change to undo: u can be pressed again
+            failures.report(self, exc, "cannot undo")
+            return
         self.notify(f"Undid {label}" if label else "Nothing to undo", markup=False)
         self.reload()
         self._select_changed(shown)
 
     def action_redo(self) -> None:
         shown = list(self.query_one(Timeline).blocks)
-        label = self.history.redo()
+        try:
+            label = self.history.redo()
+        except FAILURES as exc:  # History keeps the change to redo
+            failures.report(self, exc, "cannot redo")
+            return
         self.notify(f"Redid {label}" if label else "Nothing to redo", markup=False)
         self.reload()
         self._select_changed(shown)
@@ -486,8 +518,8 @@ class MainScreen(Screen[None]):
             before = self.planner.snapshot(*dates)
             report = calendars.import_calendar(self.planner, path, progress=progress)
             after = self.planner.snapshot(*dates)
-        except FlowdayError as exc:
-            self.app.call_from_thread(self.notify, str(exc), severity="error", markup=False)
+        except FAILURES as exc:
+            self.app.call_from_thread(failures.report, self, exc)
             return
         self.app.call_from_thread(self.history.push, Entry("calendar import", before, after))
         summary = report.summary()
@@ -527,6 +559,7 @@ class MainScreen(Screen[None]):
             self.query_one(Timeline).select(placed[-1][1].id)
 
     # --- other screens --------------------------------------------------------------------
+    @reports_failures  # a screen reads its day as it is built: a failure opens nothing
     def _push_optional(self, module: str, name: str, what: str) -> None:
         if importlib.util.find_spec(module) is None:
             self.notify(f"The {what} is not part of this build yet", severity="warning")

@@ -14,6 +14,7 @@ from textual.widgets import Button, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from flowday.application.planner import Planner
+from flowday.tui.failures import FAILURES, one_line
 from flowday.tui.text import literal
 
 ModeChoice = tuple[str, bool]  # (mode, apply the fix)
@@ -80,7 +81,11 @@ class ModeScreen(ModalScreen[ModeChoice | None]):
         mode = self.chosen
         if mode is None:
             return
-        proposal = self.planner.propose_mode(self.date, mode)
+        try:
+            proposal = self.planner.propose_mode(self.date, mode)
+        except FAILURES as exc:  # the dialog stays; switching reports its own failure
+            self.query_one("#mode-preview", Static).update(literal(one_line(exc, "✖ no preview")))
+            return
         lines = [f"In {mode}:"]
         hard = [v for v in proposal.violations if v.is_hard]
         soft = [v for v in proposal.violations if not v.is_hard]

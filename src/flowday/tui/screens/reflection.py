@@ -22,7 +22,7 @@ from textual.widgets import Input, Static
 from flowday.application import reviews
 from flowday.application.planner import Planner
 from flowday.domain import questions
-from flowday.domain.errors import FlowdayError, InputError
+from flowday.tui.failures import FAILURES, one_line
 
 QUESTIONS: dict[str, str] = {
     "present": "When did I feel most present?",
@@ -107,11 +107,14 @@ class ReflectionScreen(ModalScreen[str | None]):
         super().__init__()
         self.planner = planner
         self.date = date
+        # read here, not in compose: a day that cannot be read is reported by whoever
+        # opens the dialog, and nothing opens
+        day = planner.store.day(date)
+        self.earlier = day.reflection.to_dict() if day.reflection else {}
+        self.mode = str(self.earlier.get("mode") or planner.mode_of(day))
 
     def compose(self) -> ComposeResult:
-        day = self.planner.store.day(self.date)
-        earlier = day.reflection.to_dict() if day.reflection else {}
-        mode = str(earlier.get("mode") or self.planner.mode_of(day))
+        earlier, mode = self.earlier, self.mode
         with VerticalScroll(id="reflection-dialog"):
             yield Static(
                 Text(f"Reflect on {self.date.format('dddd D MMMM')} · {mode} day"),
@@ -174,16 +177,16 @@ class ReflectionScreen(ModalScreen[str | None]):
             return
         try:
             reviews.save_reflection(self.planner, self.date, answers)
-        except (InputError, FlowdayError) as exc:
-            self.show_error(str(exc))
+        except FAILURES as exc:  # shown in the dialog (bad answers or the store); answers stay
+            self.show_error(one_line(exc))
             return
         self.dismiss("saved")
 
     def action_skip(self) -> None:
         try:
             reviews.skip_reflection(self.planner, self.date)
-        except FlowdayError as exc:
-            self.show_error(str(exc))
+        except FAILURES as exc:
+            self.show_error(one_line(exc))
             return
         self.dismiss("skipped")
 

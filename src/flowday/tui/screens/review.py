@@ -21,6 +21,7 @@ from flowday.application import reviews
 from flowday.application.planner import Planner
 from flowday.domain import insights, questions
 from flowday.domain.insights import DayRecord, Recommendation
+from flowday.tui.failures import FAILURES, one_line, report
 
 BAR_CELLS = 20  # a day's row stays within 80 columns (76 inside padding and scrollbar)
 SPHERES = (("work", "█", "#4e8fd6"), ("personal", "▓", "#5fb36b"), ("break", "░", "#d6a84e"))
@@ -68,11 +69,22 @@ class WeeklyReviewScreen(Screen[None]):
         self.run_worker(self.load_recommendation, thread=True, exclusive=True)
 
     def load_recommendation(self) -> None:
-        history = reviews.records_between(
-            self.planner, reviews.history_start(self.planner), self.planner.today()
-        )
+        try:
+            history = reviews.records_between(
+                self.planner, reviews.history_start(self.planner), self.planner.today()
+            )
+        except FAILURES as exc:  # an error in a worker would end the app
+            self.app.call_from_thread(self.show_no_recommendation, exc)
+            return
         found = insights.recommend(history, min_days=reviews.min_reflected_days(self.planner))
         self.app.call_from_thread(self.show_recommendation, found)
+
+    def show_no_recommendation(self, error: Exception) -> None:
+        report(self, error, "no recommendation")
+        if self.is_attached:
+            self.query_one("#review-recommendation", Static).update(
+                Text(one_line(error, "No recommendation"), style="dim")
+            )
 
     def show_recommendation(self, recommendation: Recommendation) -> None:
         self.recommendation = recommendation
@@ -90,8 +102,14 @@ class WeeklyReviewScreen(Screen[None]):
         except ColorParseError:
             return fallback
 
-    def show_week(self) -> None:
-        records = reviews.records_between(self.planner, self.monday, self.sunday)
+    def show_week(self) -> bool:
+        """Draw the week of :attr:`monday`; a week that cannot be read is reported and
+        what is shown stays (returns whether it was drawn)."""
+        try:
+            records = reviews.records_between(self.planner, self.monday, self.sunday)
+        except FAILURES as exc:
+            report(self, exc, f"cannot read the week of {self.monday.format('D MMM YYYY')}")
+            return False
         by_date = {r.date: r for r in records}
         cell = minutes_per_cell(records)
         title = Text(
@@ -105,6 +123,7 @@ class WeeklyReviewScreen(Screen[None]):
             self.query_one("#review-recommendation", Static).update(
                 Text("Reading all your days…", style="dim")
             )
+        return True
 
     def day_rows(self, by_date: dict[pendulum.Date, DayRecord], cell: int) -> Text:
         text = Text()
@@ -164,13 +183,18 @@ class WeeklyReviewScreen(Screen[None]):
 
     # --- actions --------------------------------------------------------------------------
     def action_week(self, delta: int) -> None:
-        self.monday = self.monday.add(weeks=delta)
-        self.sunday = self.monday.add(days=6)
-        self.show_week()
+        self.go_to_week(self.monday.add(weeks=delta))
 
     def action_this_week(self) -> None:
-        self.monday, self.sunday = reviews.week_of(self.planner.today())
-        self.show_week()
+        self.go_to_week(reviews.week_of(self.planner.today())[0])
+
+    def go_to_week(self, monday: pendulum.Date) -> None:
+        """A week that cannot be read is not opened: the one shown stays, as on the main
+        screen's date moves."""
+        shown = self.monday, self.sunday
+        self.monday, self.sunday = monday, monday.add(days=6)
+        if not self.show_week():
+            self.monday, self.sunday = shown
 
     def action_close(self) -> None:
         self.dismiss(None)
