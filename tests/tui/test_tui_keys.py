@@ -116,7 +116,7 @@ async def test_plus_minus_resize(seeded, make_app):
         assert "Standup" in spans(seeded)
 
 
-async def test_a_adds_with_live_preview(seeded, make_app):
+async def test_a_adds_with_live_preview(seeded, make_app, paste):
     app = make_app(seeded)
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.press("a")
@@ -126,7 +126,7 @@ async def test_a_adds_with_live_preview(seeded, make_app):
         preview = str(bar.query_one("#quick-preview").render())
         assert "14:30-15:00" in preview and "refused by no-overlap" in preview
         await pilot.press("ctrl+u")
-        await pilot.press(*"Emails 16:00 30m #work")
+        await paste(pilot, "Emails 16:00 30m #work")  # the first text was typed key by key
         preview = str(bar.query_one("#quick-preview").render())
         assert "Emails 16:00-16:30 work" in preview and "allowed" in preview
         await pilot.press("enter")
@@ -160,12 +160,16 @@ async def test_A_adds_an_inbox_task(seeded, make_app, paste):
         assert "Book flights" in titles
 
 
-async def test_e_edits_in_a_form(seeded, make_app):
+async def test_e_edits_in_a_form(seeded, make_app, paste):
     app = make_app(seeded)
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.press("e")
         assert isinstance(app.screen, EditBlockScreen)
-        await pilot.press("ctrl+u", *"Team standup", "tab", "ctrl+u", *"9:05", "enter")
+        await pilot.press("ctrl+u")
+        await paste(pilot, "Team standup")
+        await pilot.press("tab", "ctrl+u")
+        await paste(pilot, "9:05")
+        await pilot.press("enter")
         assert spans(seeded)["Team standup"] == "09:05-09:15"
 
 
@@ -215,7 +219,7 @@ async def test_undo_covers_moves_and_adds(seeded, make_app, paste):
         assert spans(seeded) == before
 
 
-async def test_brackets_t_and_g_change_the_date(seeded, make_app):
+async def test_brackets_t_and_g_change_the_date(seeded, make_app, paste):
     app = make_app(seeded)
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.press("right_square_bracket")
@@ -224,9 +228,13 @@ async def test_brackets_t_and_g_change_the_date(seeded, make_app):
         assert main(app).date == TODAY.subtract(days=1)
         await pilot.press("t")
         assert main(app).date == TODAY
-        await pilot.press("g", *"2026-12-24", "enter")
+        await pilot.press("g")
+        await paste(pilot, "2026-12-24")
+        await pilot.press("enter")
         assert main(app).date == pendulum.date(2026, 12, 24)
-        await pilot.press("g", *"someday", "enter")
+        await pilot.press("g")
+        await paste(pilot, "someday")
+        await pilot.press("enter")
         assert "not a date" in str(app.screen.query_one("#goto-error").render())
         await pilot.press("escape")
         assert main(app).date == pendulum.date(2026, 12, 24)

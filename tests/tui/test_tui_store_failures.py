@@ -213,14 +213,16 @@ async def test_moves_into_a_damaged_month_stay_on_the_day_and_say_why(
 
 
 async def test_a_launch_on_a_damaged_month_says_so_and_other_days_open(
-    seeded: Planner, make_app: Any
+    seeded: Planner, make_app: Any, paste: Paste
 ) -> None:
     damage(seeded, TODAY)
     app = make_app(seeded)
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
         assert_survived(app, "cannot read Wed 25 Nov 2026")
-        await pilot.press("g", *"2026-12-01", "enter")
+        await pilot.press("g")
+        await paste(pilot, "2026-12-01")
+        await pilot.press("enter")
         assert app.main.day is not None and app.main.day.date == DECEMBER
 
 
@@ -240,7 +242,7 @@ async def test_the_weekly_review_of_a_damaged_week_says_so_and_closes(
 
 
 async def test_dialogs_over_a_day_damaged_meanwhile_say_so_and_the_planner_goes_on(
-    seeded: Planner, make_app: Any, wait_for: WaitFor
+    seeded: Planner, make_app: Any, wait_for: WaitFor, paste: Paste
 ) -> None:
     app = make_app(seeded)
     async with app.run_test(size=(100, 30)) as pilot:
@@ -256,7 +258,9 @@ async def test_dialogs_over_a_day_damaged_meanwhile_say_so_and_the_planner_goes_
         await pilot.press("r")  # the reflection reads the day before it opens
         assert_survived(app, "damaged")
         assert isinstance(app.screen, MainScreen)
-        await pilot.press("g", *"2026-12-01", "enter")  # a month that reads
+        await pilot.press("g")
+        await paste(pilot, "2026-12-01")  # a month that reads
+        await pilot.press("enter")
         assert app.main.day is not None and app.main.day.date == DECEMBER
 
 
