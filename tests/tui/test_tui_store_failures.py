@@ -117,22 +117,31 @@ WRITES = {
 }
 
 
-@pytest.mark.parametrize("action", list(WRITES))
 async def test_a_write_that_fails_is_reported_and_the_planner_goes_on(
-    seeded: Planner, make_app: Any, paste: Paste, monkeypatch: pytest.MonkeyPatch, action: str
+    seeded: Planner, make_app: Any, paste: Paste, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # every writing action in one run of the planner (each start costs the suite CPU),
+    # each from the same selection, and nothing stored after any of them
     before = seeded.snapshot(TODAY)
     app = make_app(seeded)
     async with app.run_test(size=(100, 30)) as pilot:
-        fail_writes(monkeypatch)
-        await WRITES[action](pilot, paste)
-        assert_survived(app, "No space left on device")
-        assert seeded.snapshot(TODAY) == before
-        monkeypatch.undo()
-        while not isinstance(app.screen, MainScreen):  # a dialog left open to try again
-            await pilot.press("escape")
-        app.main.query_one(QuickAddBar).action_close()
-        app.main.query_one(Timeline).focus()
+        first = app.main.query_one(Timeline).selected_block
+        assert first is not None
+        for action, write in WRITES.items():
+            app.main.query_one(Timeline).select(first.id)
+            app.clear_notifications()  # each action must say it failed itself
+            fail_writes(monkeypatch)
+            await write(pilot, paste)
+            try:
+                assert_survived(app, "No space left on device")
+            except AssertionError as failure:
+                raise AssertionError(f"{action}: {failure}") from None
+            assert seeded.snapshot(TODAY) == before, action
+            monkeypatch.undo()
+            while not isinstance(app.screen, MainScreen):  # a dialog left open to try again
+                await pilot.press("escape")
+            app.main.query_one(QuickAddBar).action_close()
+            app.main.query_one(Timeline).focus()
         block = app.main.query_one(Timeline).selected_block
         assert block is not None
         await pilot.press("J")  # the next change works
