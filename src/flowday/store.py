@@ -301,8 +301,9 @@ class _Shard:
     def __init__(self, path: Path) -> None:
         read = _read_regular(path)
         self.storage = _ShardStorage(path, _validated(path, read[1]) if read else None)
-        # what the journal records this file as replacing (None: it does not exist yet)
-        self.replaces = _digest(read[1] if read else None)
+        # the bytes this transaction would replace (None: no file yet); digested only when a
+        # change to several files needs a journal, not on every save
+        self.original = read[1] if read else None
         self.db = TinyDB(storage=lambda: self.storage)
 
 
@@ -800,7 +801,7 @@ class Transaction:
             # replay only ever finishes this change, never one restored from a backup.
             targets = {
                 _journal_name(self.store.root, p): [
-                    self._shards[p].replaces,
+                    _digest(self._shards[p].original),
                     _digest(_payload(self._shards[p].storage.data)),
                 ]
                 for p in dirty
