@@ -22,9 +22,9 @@ from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from flowday.application.planner import Planner
+from flowday.domain.text import shown
 from flowday.tui.compat import CompatApp
 from flowday.tui.screens.main import MainScreen
-from flowday.tui.text import plain
 from flowday.tui.theming import install_themes
 
 if TYPE_CHECKING:
@@ -76,7 +76,7 @@ class FlowdayApp(CompatApp):
         """Notifications often quote titles: terminal controls go, and markup is off unless
         a caller asks for it with text it wrote itself."""
         super().notify(
-            plain(message), title=plain(title), severity=severity, timeout=timeout, markup=markup
+            shown(message), title=shown(title), severity=severity, timeout=timeout, markup=markup
         )
 
     def get_theme_variable_defaults(self) -> dict[str, str]:

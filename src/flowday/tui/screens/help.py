@@ -11,7 +11,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Label
 
-from flowday.tui.text import plain
+from flowday.domain.text import shown
 
 
 class HelpScreen(ModalScreen[None]):
@@ -42,7 +42,7 @@ class HelpScreen(ModalScreen[None]):
         table = self.query_one(DataTable)
         table.add_columns("key", "action", "what it does")
         for key, name, tooltip in self.rows:
-            table.add_row(Text(plain(key)), Text(plain(name)), Text(plain(tooltip)))
+            table.add_row(Text(shown(key)), Text(shown(name)), Text(shown(tooltip)))
 
     def action_step(self, rows: int) -> None:
         table = self.query_one(DataTable)
