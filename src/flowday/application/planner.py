@@ -369,16 +369,8 @@ class Planner:
                     ),
                 )
                 txn.put_day(day)
-            if fix and proposal.moves:
-                blocks = txn.blocks_on(date)
-                moved = {new.id: new for _, new in proposal.moves}
-                # the fix may only mend: a move that broke something new is refused whole
-                self.settle(
-                    day,
-                    self.judge(day, blocks, [moved.get(b.id, b) for b in blocks]),
-                    force=False,
-                )
-                for new in moved.values():
+            if fix:  # the moves are the judge's already (_judged_moves), in this transaction
+                for _, new in proposal.moves:
                     txn.put_block(new)
         return replace(proposal, switched=switched, fixed=fix)
 
@@ -500,13 +492,13 @@ class Planner:
                 now = self.now()
                 earliest = max(earliest, -(-(now.hour * 60 + now.minute) // 5) * 5)
             requests = [self._request(t, date) for t in inbox]
+            blocks = txn.blocks_on(date)
             outcome = scheduler.place(
-                self.context(day, txn.blocks_on(date)),
+                self.context(day, blocks),
                 requests,
                 earliest=earliest,
                 latest=mode.planning_end,
             )
-            blocks = txn.blocks_on(date)
             # the scheduler only offers allowed slots; the judge has the last word all the same
             self.settle(
                 day,
