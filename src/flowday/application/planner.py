@@ -14,9 +14,10 @@ from flowday.domain import rules, scheduler
 from flowday.domain.clock import Clock
 from flowday.domain.errors import InputError, NotFoundError, RefusedError
 from flowday.domain.figures import DayFigures, day_figures
-from flowday.domain.model import Block, Crossing, Day, ModeSwitch, Sphere, Task, stamp
+from flowday.domain.model import Block, Crossing, Day, ModeSwitch, Sphere, Task, new_id, stamp
 from flowday.domain.modes import Mode, build_modes
 from flowday.domain.rules import SHARED, DayContext, Violation
+from flowday.domain.text import clean_title
 from flowday.domain.timeparse import (
     DEFAULT_BLOCK_MINUTES,
     QuickAdd,
@@ -107,6 +108,26 @@ class PlanResult:
     placed: list[tuple[Task, Block]] = field(default_factory=list)
     unplaced: list[tuple[Task, str]] = field(default_factory=list)
     dry_run: bool = False
+
+
+@dataclass(frozen=True)
+class _PlanInputs:
+    """What a plan is worked out from: the inbox, the day and its blocks as read."""
+
+    tasks: list[Task]
+    day: Day
+    blocks: list[Block]
+
+
+@dataclass(frozen=True)
+class PlanDraft:
+    """A plan worked out without the lock, and what it was worked out from, so that
+    :meth:`Planner.commit_plan` can tell whether it still holds."""
+
+    date: pendulum.Date
+    inputs: _PlanInputs
+    task_ids: list[str] | None
+    result: PlanResult
 
 
 @dataclass(frozen=True)
@@ -466,64 +487,125 @@ class Planner:
 
     # --- auto-scheduling ------------------------------------------------------------------
     def plan(
-        self, date: pendulum.Date, *, dry_run: bool = False, task_ids: list[str] | None = None
+        self,
+        date: pendulum.Date,
+        *,
+        dry_run: bool = False,
+        task_ids: list[str] | None = None,
+        cancelled: Callable[[], bool] | None = None,
     ) -> PlanResult:
         """Place inbox tasks (highest priority first, then soonest due) into the earliest
-        slots the day's mode allows; placed tasks leave the inbox as flexible blocks."""
-        today = self.today()
-        if date < today:
-            raise InputError(f"{date.to_date_string()} is in the past: plan today or later")
-        with self.store.transaction() as txn:
-            inbox = txn.tasks()
-            if task_ids is not None:
-                wanted = [t.strip() for t in task_ids]
-                known = {t.id for t in inbox}
-                for task_id in wanted:
-                    if task_id not in known:
-                        raise NotFoundError(f"no task with id {task_id!r}")
-                inbox = [t for t in inbox if t.id in wanted]
-            order = {t.id: index for index, t in enumerate(inbox)}
-            far = pendulum.date(9999, 12, 31)
-            inbox.sort(key=lambda t: (t.priority, t.due or far, t.created, order[t.id]))
-            day = txn.day(date)
-            mode = self.mode_named(self.mode_of(day))
-            earliest = mode.planning_start
-            if date == today:  # not in the past: from now, on the next 5 minutes
-                now = self.now()
-                earliest = max(earliest, -(-(now.hour * 60 + now.minute) // 5) * 5)
-            requests = [self._request(t, date) for t in inbox]
-            blocks = txn.blocks_on(date)
-            outcome = scheduler.place(
-                self.context(day, blocks),
-                requests,
-                earliest=earliest,
-                latest=mode.planning_end,
-            )
-            # the scheduler only offers allowed slots; the judge has the last word all the same
-            self.settle(
-                day,
-                self.judge(day, blocks, [*blocks, *(block for _, block in outcome.placed)]),
-                force=False,
-            )
-            by_template = {id(r.template): t for r, t in zip(requests, inbox, strict=True)}
-            placed = [(by_template[id(r.template)], b) for r, b in outcome.placed]
-            unplaced = [(by_template[id(r.template)], why) for r, why in outcome.unplaced]
-            if not dry_run:
-                for task, block in placed:
-                    txn.put_block(block)
-                    txn.delete_task(task.id)
-        return PlanResult(date, placed, unplaced, dry_run)
+        slots the day's mode allows; placed tasks leave the inbox as flexible blocks.
+
+        The placing is worked out without the store's lock (:meth:`draft_plan`) and only
+        stored under it (:meth:`commit_plan`), so a big inbox never keeps another process
+        (an ``add`` to another month, the planner) waiting. ``cancelled`` stops the work
+        between tasks (:class:`scheduler.Cancelled`); nothing is stored then."""
+        draft = self.draft_plan(date, task_ids=task_ids, cancelled=cancelled)
+        if dry_run:
+            return replace(draft.result, dry_run=True)
+        return self.commit_plan(draft, cancelled=cancelled)
 
     def schedule_task(self, task_id: str, date: pendulum.Date) -> PlanResult:
         """The same engine for one task ("schedule this task" in the planner)."""
         return self.plan(date, task_ids=[task_id])
 
-    def _request(self, task: Task, date: pendulum.Date) -> scheduler.Request:
-        template = Block.create(
-            date=date, start=0, end=min(task.estimate, MINUTES_PER_DAY), title=task.title,
-            sphere=task.sphere, flexible=True, now=self.now(),
-        )  # fmt: skip
-        return scheduler.Request(template, task.estimate)
+    def draft_plan(
+        self,
+        date: pendulum.Date,
+        *,
+        task_ids: list[str] | None = None,
+        cancelled: Callable[[], bool] | None = None,
+    ) -> PlanDraft:
+        """The plan for ``date`` as the store is now, read without the lock; writes nothing."""
+        today = self.today()
+        if date < today:
+            raise InputError(f"{date.to_date_string()} is in the past: plan today or later")
+        inputs = _PlanInputs(self.store.tasks(), self.store.day(date), self.store.blocks_on(date))
+        return self._drafted(date, inputs, task_ids, cancelled)
+
+    def commit_plan(
+        self, draft: PlanDraft, *, cancelled: Callable[[], bool] | None = None
+    ) -> PlanResult:
+        """Store ``draft`` under the lock if the inbox and the day are still what it was
+        worked out from. If another process changed them meanwhile, the plan is worked out
+        again (its write is never lost): twice without the lock, then under it."""
+        for _ in range(2):
+            with self.store.transaction() as txn:
+                if self._plan_inputs(txn, draft.date) == draft.inputs:
+                    return self._store_plan(txn, draft)
+            draft = self._drafted(
+                draft.date, self._plan_inputs(self.store, draft.date), draft.task_ids, cancelled
+            )
+        with self.store.transaction() as txn:  # the inbox or day keeps changing: hold them
+            inputs = self._plan_inputs(txn, draft.date)
+            return self._store_plan(txn, self._drafted(draft.date, inputs, draft.task_ids, None))
+
+    @staticmethod
+    def _plan_inputs(source: Store | Transaction, date: pendulum.Date) -> _PlanInputs:
+        return _PlanInputs(source.tasks(), source.day(date), source.blocks_on(date))
+
+    def _drafted(
+        self,
+        date: pendulum.Date,
+        inputs: _PlanInputs,
+        task_ids: list[str] | None,
+        cancelled: Callable[[], bool] | None,
+    ) -> PlanDraft:
+        inbox = list(inputs.tasks)
+        if task_ids is not None:
+            wanted = [t.strip() for t in task_ids]
+            known = {t.id for t in inbox}
+            for task_id in wanted:
+                if task_id not in known:
+                    raise NotFoundError(f"no task with id {task_id!r}")
+            inbox = [t for t in inbox if t.id in wanted]
+        order = {t.id: index for index, t in enumerate(inbox)}
+        far = pendulum.date(9999, 12, 31)
+        inbox.sort(key=lambda t: (t.priority, t.due or far, t.created, order[t.id]))
+        day, blocks = inputs.day, list(inputs.blocks)
+        mode = self.mode_named(self.mode_of(day))
+        earliest = mode.planning_start
+        if date == self.today():  # not in the past: from now, on the next 5 minutes
+            now = self.now()
+            earliest = max(earliest, -(-(now.hour * 60 + now.minute) // 5) * 5)
+        requests = self._requests(inbox, date)
+        outcome = scheduler.place(
+            self.context(day, blocks),
+            requests,
+            earliest=earliest,
+            latest=mode.planning_end,
+            cancelled=cancelled,
+        )
+        by_template = {id(r.template): t for r, t in zip(requests, inbox, strict=True)}
+        placed = [(by_template[id(r.template)], b) for r, b in outcome.placed]
+        unplaced = [(by_template[id(r.template)], why) for r, why in outcome.unplaced]
+        return PlanDraft(date, inputs, task_ids, PlanResult(date, placed, unplaced))
+
+    def _store_plan(self, txn: Transaction, draft: PlanDraft) -> PlanResult:
+        inputs, placed = draft.inputs, draft.result.placed
+        # the scheduler only offers allowed slots; the judge has the last word all the same
+        self.settle(
+            inputs.day,
+            self.judge(inputs.day, inputs.blocks, [*inputs.blocks, *(b for _, b in placed)]),
+            force=False,
+        )
+        for task, block in placed:
+            txn.put_block(block)
+            txn.delete_task(task.id)
+        return draft.result
+
+    def _requests(self, tasks: list[Task], date: pendulum.Date) -> list[scheduler.Request]:
+        # one template stamped once (formatting the time 1,000 times showed in a profile)
+        base = Block.create(date=date, start=0, end=1, title="task", sphere=Sphere.WORK,
+                            flexible=True, now=self.now())  # fmt: skip
+        requests = []
+        for task in tasks:
+            end = min(task.estimate, MINUTES_PER_DAY)
+            title = clean_title(task.title)
+            template = replace(base, id=new_id(), end=end, title=title, sphere=task.sphere)
+            requests.append(scheduler.Request(template, task.estimate))
+        return requests
 
     # --- tasks ----------------------------------------------------------------------------
     def add_task(
