@@ -521,8 +521,7 @@ class Planner:
         today = self.today()
         if date < today:
             raise InputError(f"{date.to_date_string()} is in the past: plan today or later")
-        inputs = _PlanInputs(self.store.tasks(), self.store.day(date), self.store.blocks_on(date))
-        return self._drafted(date, inputs, task_ids, cancelled)
+        return self._drafted(date, self._plan_inputs(self.store, date), task_ids, cancelled)
 
     def commit_plan(
         self, draft: PlanDraft, *, cancelled: Callable[[], bool] | None = None
@@ -543,7 +542,9 @@ class Planner:
 
     @staticmethod
     def _plan_inputs(source: Store | Transaction, date: pendulum.Date) -> _PlanInputs:
-        return _PlanInputs(source.tasks(), source.day(date), source.blocks_on(date))
+        # in planning order (stable: ties keep the file's order), the same from both sources
+        tasks = sorted(source.tasks(), key=_planning_order)
+        return _PlanInputs(tasks, source.day(date), source.blocks_on(date))
 
     def _drafted(
         self,
@@ -560,9 +561,6 @@ class Planner:
                 if task_id not in known:
                     raise NotFoundError(f"no task with id {task_id!r}")
             inbox = [t for t in inbox if t.id in wanted]
-        order = {t.id: index for index, t in enumerate(inbox)}
-        far = pendulum.date(9999, 12, 31)
-        inbox.sort(key=lambda t: (t.priority, t.due or far, t.created, order[t.id]))
         day, blocks = inputs.day, list(inputs.blocks)
         mode = self.mode_named(self.mode_of(day))
         earliest = mode.planning_start
@@ -590,9 +588,9 @@ class Planner:
             self.judge(inputs.day, inputs.blocks, [*inputs.blocks, *(b for _, b in placed)]),
             force=False,
         )
-        for task, block in placed:
-            txn.put_block(block)
-            txn.delete_task(task.id)
+        if placed:  # in one pass each (one upsert per block rewrites the month every time)
+            txn.add_blocks([block for _, block in placed])
+            txn.delete_tasks({task.id for task, _ in placed})
         return draft.result
 
     def _requests(self, tasks: list[Task], date: pendulum.Date) -> list[scheduler.Request]:
@@ -732,6 +730,12 @@ def _undone(was: _T, became: _T, current: _T) -> _T:
         and getattr(current, f.name) == getattr(became, f.name)
     }
     return replace(current, **back) if back else current
+
+
+def _planning_order(task: Task) -> tuple[int, pendulum.Date, str]:
+    """Highest priority first, then soonest due, then oldest (a stable sort keeps the
+    file's order among equals)."""
+    return (task.priority, task.due or pendulum.date(9999, 12, 31), task.created)
 
 
 def _with_crossings(

@@ -27,6 +27,7 @@ from flowday.domain.rules import (
     SHARED,
     DayContext,
     ParamKind,
+    Severity,
     Violation,
     _identity,
     evaluate,
@@ -110,8 +111,8 @@ class _State:
     place leaves the day as it was, so the next one of its shape costs a look-up (a big
     inbox is mostly tasks that no longer fit, each asking the same questions)."""
 
-    __slots__ = ("blocking", "ctx", "earliest", "floor", "gaps", "latest", "points", "spans",
-                 "verdict")  # fmt: skip
+    __slots__ = ("ctx", "earliest", "fits", "floor", "gaps", "hard_ctx", "hard_verdict", "latest",
+                 "points", "reasons", "spans", "verdict")  # fmt: skip
 
     def __init__(self, ctx: DayContext, earliest: int, latest: int) -> None:
         self.ctx = ctx
@@ -123,10 +124,24 @@ class _State:
         self.points = sorted(_points(ctx))
         self.gaps = intervals.gaps(((b.start, b.end) for b in ctx.blocks), earliest, latest)
         self.spans: dict[Shape, tuple[int, int] | None] = {}  # the best span of a shape
-        self.blocking: dict[Shape, tuple[int, int, str] | None] = {}  # where a rule stood
+        self.reasons: dict[Shape, str] = {}  # why a shape found no place
+        self.fits: dict[Shape, bool] = {}  # whether a shape has a place at all
+        # where only the hard rules matter (does it fit? what stands in the way?), only
+        # they are evaluated: what a change newly breaks is the same without the others
+        hard = tuple(use for use in mode_rules(ctx) if use.severity is Severity.ERROR)
+        self.hard_ctx = DayContext(
+            ctx.date, ctx.mode, ctx.work_start, ctx.work_end, ctx.blocks, ctx.tz,
+            ctx.working_day, hard, ctx.default_start, ctx.default_end,
+        )  # fmt: skip
+        self.hard_verdict = [v for v in self.verdict if v.is_hard]
 
     def after(self, block: Block) -> list[Violation]:
         return evaluate(self.ctx.with_blocks((*self.ctx.blocks, block)))
+
+    def newly_broken(self, block: Block) -> list[Violation]:
+        """The hard violations adding ``block`` would add or worsen."""
+        after = evaluate(self.hard_ctx.with_blocks((*self.ctx.blocks, block)))
+        return new_hard_violations(self.hard_verdict, after)
 
 
 def _at(template: Block, ctx: DayContext, start: int, end: int) -> Block:
@@ -226,27 +241,24 @@ def _best_span(state: _State, request: Request) -> tuple[int, int] | None:
     return None if best is None else (best[1], best[2])
 
 
+def _fits(state: _State, request: Request) -> bool:
+    """Whether ``request`` has any place (the hard rules alone decide that)."""
+    shape = _shape(request)
+    if shape in state.spans:
+        return state.spans[shape] is not None
+    if shape not in state.fits:
+        state.fits[shape] = any(
+            not state.newly_broken(_at(request.template, state.ctx, start, end))
+            for start, end in _candidates(state, request.minutes, request.prefer)
+        )
+    return state.fits[shape]
+
+
 def _blocking_rule(state: _State, request: Request) -> Violation | None:
     """The hard rule that most often stood in the way of the full-length candidates. When
     no free slot is long enough, ask what else would stand in the way if one were (a
     nine-hour work task is too long for the work window, not just for today's gaps);
-    ``None`` when only room is missing. Found once per shape; the message (which names the
-    request's title) is then made again for each request, from the same candidate."""
-    shape = _shape(request)
-    if shape not in state.blocking:
-        found = _first_blocking(state, request)
-        state.blocking[shape] = None if found is None else (*found[0], found[1].rule)
-        return None if found is None else found[1]
-    where = state.blocking[shape]
-    if where is None:
-        return None
-    start, end, rule = where
-    after = state.after(_at(request.template, state.ctx, start, end))
-    return next(v for v in new_hard_violations(state.verdict, after) if v.rule == rule)
-
-
-def _first_blocking(state: _State, request: Request) -> tuple[tuple[int, int], Violation] | None:
-    """The most common blocking rule's first violation, and the candidate it was found at."""
+    ``None`` when only room is missing."""
     ctx = state.ctx
     earliest, latest = state.earliest, state.latest
     starts = _candidates(state, request.minutes, request.prefer)
@@ -255,21 +267,36 @@ def _first_blocking(state: _State, request: Request) -> tuple[tuple[int, int], V
         ends = ((start, _fit(ctx, start, request.minutes)) for start in grid)
         starts = [(start, end) for start, end in ends if end is not None]
     seen: Counter[str] = Counter()
-    first: dict[str, tuple[tuple[int, int], Violation]] = {}
+    first: dict[str, Violation] = {}
     for start, end in starts:
-        after = state.after(_at(request.template, ctx, start, end))
-        broken = [v for v in new_hard_violations(state.verdict, after) if v.rule != SHARED.rule]
+        block = _at(request.template, ctx, start, end)
+        broken = [v for v in state.newly_broken(block) if v.rule != SHARED.rule]
         if not broken:
             return None  # this one only lacked room
         for violation in broken:
             seen[violation.rule] += 1
-            first.setdefault(violation.rule, ((start, end), violation))
+            first.setdefault(violation.rule, violation)
     if not seen:
         return None
     return first[seen.most_common(1)[0][0]]
 
 
+# Stands for the request's title while its reason is worked out once per shape: control
+# characters never survive in a title (domain.text), so this never meets a real one.
+_TITLE = "\x00title\x00"
+
+
 def _reason(state: _State, request: Request) -> str:
+    """Why ``request`` found no place. Rules name the request's block only by its title,
+    so the reason is worked out once per shape and the title put in."""
+    shape = _shape(request)
+    if shape not in state.reasons:
+        stand_in = replace(request, template=replace(request.template, title=_TITLE))
+        state.reasons[shape] = _explained(state, stand_in)
+    return state.reasons[shape].replace(_TITLE, request.template.title)
+
+
+def _explained(state: _State, request: Request) -> str:
     needed = request.minutes
     window = f"{fmt_minutes(state.earliest)}-{fmt_minutes(state.latest)}"
     blocking = _blocking_rule(state, request)
@@ -279,7 +306,7 @@ def _reason(state: _State, request: Request) -> str:
     while low <= high:
         middle = (low + high) // 2
         trial = replace(request, minutes=middle * FINE)
-        if _best(state, trial) is not None:
+        if _fits(state, trial):
             longest, low = middle * FINE, middle + 1
         else:
             high = middle - 1
