@@ -3,6 +3,7 @@ switching with and without the fix, auto-scheduling, and the article's scenarios
 
 from __future__ import annotations
 
+import fcntl
 import tempfile
 from pathlib import Path
 
@@ -237,6 +238,37 @@ def test_schedule_task_places_one_task(planner: Planner) -> None:
     result = planner.schedule_task(second.id, THU)
     assert [t.id for t, _ in result.placed] == [second.id]
     assert [t.id for t in planner.store.tasks()] == [first.id]
+
+
+def test_plan_is_worked_out_without_the_lock_and_never_loses_another_write(
+    planner: Planner,
+) -> None:
+    for title in ("Report 1h", "Review 1h"):
+        planner.add_task(title, priority=1)
+    lock = planner.store.root / ".lock"
+    held_while_planning = []
+
+    def cancelled() -> bool:  # asked between tasks, while the plan is being worked out
+        with lock.open("a+b") as handle:
+            try:
+                fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+                fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+            except BlockingIOError:
+                held_while_planning.append(True)
+        return False
+
+    draft = planner.draft_plan(THU, cancelled=cancelled)
+    assert [b.span for _, b in draft.result.placed] == ["09:00-10:00", "10:00-11:00"]
+    # meanwhile another process takes the first slot and adds a task
+    other = Planner(Store(planner.store.root), planner.config, planner.clock)
+    meeting = add(other, THU, "09:00-10:00", "work", "Meeting")
+    late = other.add_task("Late 30m", priority=1)
+    result = planner.commit_plan(draft, cancelled=cancelled)
+    assert held_while_planning == []
+    stored = planner.store.blocks_on(THU)
+    assert meeting in stored  # the other write is kept, and the plan was worked out again
+    assert [b.span for b in stored] == ["09:00-10:00", "10:00-11:00", "11:00-12:00", "12:00-12:30"]
+    assert {t.id for t, _ in result.placed} >= {late.id} and planner.store.tasks() == []
 
 
 def test_planning_the_past_is_refused(planner: Planner) -> None:

@@ -376,23 +376,32 @@ class Planner:
         """Switch the day's mode (recorded in its history); with ``fix``, move flexible
         blocks to where the new mode allows them. Fixed blocks never move."""
         mode = self._require_mode(mode)
-        with self.store.transaction() as txn:
-            day = txn.day(date)
-            proposal = self._proposal(day, txn.blocks_on(date), mode)
-            switched = mode != proposal.previous
-            if switched:
-                day = replace(
-                    day,
-                    mode=mode,
-                    mode_switches=(
-                        *day.mode_switches,
-                        ModeSwitch(proposal.previous, mode, stamp(self.now())),
-                    ),
-                )
-                txn.put_day(day)
-            if fix:  # the moves are the judge's already (_judged_moves), in this transaction
-                for _, new in proposal.moves:
-                    txn.put_block(new)
+        # the fix is worked out without the lock and stored under it if the day is still
+        # what it was worked out from; else once more, then under the lock
+        seen = (self.store.day(date), self.store.blocks_on(date))
+        for attempt in range(3):
+            proposal = self._proposal(*seen, mode) if attempt < 2 else None
+            with self.store.transaction() as txn:
+                current = (txn.day(date), txn.blocks_on(date))
+                if proposal is None:
+                    proposal = self._proposal(*current, mode)
+                elif current != seen:
+                    seen = current
+                    continue
+                return self._switch(txn, current[0], proposal, fix=fix)
+        raise AssertionError("unreachable: the last attempt runs under the lock")
+
+    def _switch(
+        self, txn: Transaction, day: Day, proposal: ModeProposal, *, fix: bool
+    ) -> ModeProposal:
+        switched = proposal.mode != proposal.previous
+        if switched:
+            switch = ModeSwitch(proposal.previous, proposal.mode, stamp(self.now()))
+            day = replace(day, mode=proposal.mode, mode_switches=(*day.mode_switches, switch))
+            txn.put_day(day)
+        if fix:  # the moves are the judge's already (_judged_moves), on this very day
+            for _, new in proposal.moves:
+                txn.put_block(new)
         return replace(proposal, switched=switched, fixed=fix)
 
     def _proposal(self, day: Day, blocks: list[Block], mode: str) -> ModeProposal:

@@ -111,8 +111,8 @@ class _State:
     place leaves the day as it was, so the next one of its shape costs a look-up (a big
     inbox is mostly tasks that no longer fit, each asking the same questions)."""
 
-    __slots__ = ("ctx", "earliest", "fits", "floor", "gaps", "hard_ctx", "hard_verdict", "latest",
-                 "points", "reasons", "spans", "verdict")  # fmt: skip
+    __slots__ = ("alone_ctx", "ctx", "earliest", "fits", "floor", "gaps", "hard_ctx",
+                 "hard_verdict", "latest", "points", "reasons", "spans", "verdict")  # fmt: skip
 
     def __init__(self, ctx: DayContext, earliest: int, latest: int) -> None:
         self.ctx = ctx
@@ -134,9 +134,21 @@ class _State:
             ctx.working_day, hard, ctx.default_start, ctx.default_end,
         )  # fmt: skip
         self.hard_verdict = [v for v in self.verdict if v.is_hard]
+        # the hard rules that judge a block by itself: one that flags the block alone flags
+        # it on the day too (its violation names only the new block), so that candidate is
+        # out without evaluating the whole day
+        alone = tuple(use for use in hard if RULES[use.rule].alone)
+        self.alone_ctx = self.hard_ctx if not alone else DayContext(
+            ctx.date, ctx.mode, ctx.work_start, ctx.work_end, (), ctx.tz,
+            ctx.working_day, alone, ctx.default_start, ctx.default_end,
+        )  # fmt: skip
 
     def after(self, block: Block) -> list[Violation]:
         return evaluate(self.ctx.with_blocks((*self.ctx.blocks, block)))
+
+    def allowed_alone(self, block: Block) -> bool:
+        """False when a hard rule that reads the block alone already refuses it."""
+        return not self.alone_ctx.rules or not evaluate(self.alone_ctx.with_blocks((block,)))
 
     def newly_broken(self, block: Block) -> list[Violation]:
         """The hard violations adding ``block`` would add or worsen."""
@@ -230,7 +242,10 @@ def _best(state: _State, request: Request) -> Block | None:
 def _best_span(state: _State, request: Request) -> tuple[int, int] | None:
     best: tuple[int, int, int] | None = None  # soft violations, start, end
     for start, end in _candidates(state, request.minutes, request.prefer):
-        after = state.after(_at(request.template, state.ctx, start, end))
+        block = _at(request.template, state.ctx, start, end)
+        if not state.allowed_alone(block):
+            continue
+        after = state.after(block)
         if new_hard_violations(state.verdict, after):
             continue
         soft = sum(1 for v in after if not v.is_hard)
@@ -247,9 +262,12 @@ def _fits(state: _State, request: Request) -> bool:
     if shape in state.spans:
         return state.spans[shape] is not None
     if shape not in state.fits:
-        state.fits[shape] = any(
-            not state.newly_broken(_at(request.template, state.ctx, start, end))
+        blocks = (
+            _at(request.template, state.ctx, start, end)
             for start, end in _candidates(state, request.minutes, request.prefer)
+        )
+        state.fits[shape] = any(
+            state.allowed_alone(block) and not state.newly_broken(block) for block in blocks
         )
     return state.fits[shape]
 
