@@ -129,6 +129,8 @@ def load_config(explicit: str | os.PathLike[str] | None = None) -> Config:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: {exc}") from None
+    except RecursionError:  # tomllib recurses once per nesting level
+        raise ConfigError(f"{path}: values nested too deeply to be a config") from None
     return from_mapping(data, source=path, text=text, tz_env=os.environ.get("FLOWDAY_TZ"))
 
 

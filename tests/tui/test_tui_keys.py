@@ -304,7 +304,9 @@ async def test_s_schedules_the_inbox_task_p_plans_the_rest_u_undoes(seeded, make
         placed = {b.title: b for b in seeded.store.blocks_on(TODAY)}["Write report"]
         assert placed.sphere is Sphere.WORK and placed.end - placed.start == 60 and placed.flexible
         assert selected(app).title == "Write report"
-        await pilot.press("p")
+        await pilot.press("p")  # worked out in a worker, then stored
+        await app.workers.wait_for_complete()
+        await pilot.pause()
         assert seeded.store.tasks() == []
         assert "Call mum" in spans(seeded)
         await pilot.press("u")

@@ -169,8 +169,5 @@ def _output_failed(stdout: Any, cause: OSError) -> int:
     if isinstance(cause, BrokenPipeError):
         return 0  # e.g. `flowday list | head -1`: the reader left; say nothing
     with contextlib.suppress(OSError):  # stderr may be full too: then the status alone
-        common.error(
-            f"cannot write the output: {cause.strerror or cause} "
-            "(anything the command changed is saved)"
-        )
+        common.error(f"cannot write the output: {cause.strerror or cause}")
     return 5

@@ -106,7 +106,8 @@ def out(text: str = "", *, err: bool = False) -> None:
 
 
 def error(message: str) -> None:
-    out(f"flowday: {message}", err=True)
+    # one line whatever it names: a line break in a path or a value shows as \n
+    out("flowday: " + message.replace("\n", "\\n"), err=True)
 
 
 def warn(message: str) -> None:
