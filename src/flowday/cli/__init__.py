@@ -119,7 +119,10 @@ def _not_text(argv: Sequence[str]) -> str | None:
         try:
             arg.encode("utf-8")
         except UnicodeEncodeError:
-            return arg.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+            try:  # the bytes Python could not decode, each shown as U+FFFD
+                return arg.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+            except UnicodeEncodeError:  # a surrogate no bytes make (main called directly)
+                return arg.encode("utf-8", "replace").decode("utf-8")
     return None
 
 
