@@ -184,7 +184,7 @@ def test_every_command_survives_hostile_argv_environment_and_config(
     hostile_cli(data.draw(argvs(command)), data.draw(ENVIRONMENTS), data.draw(configs()))
 
 
-@pytest.mark.parametrize("value", ["99999999999999999999999", "\x1b[2J 25:99 \udcff"])
+@pytest.mark.parametrize("value", ["99999999999999999999999", "\x1b[2J 25:99"])
 def test_every_command_with_every_option_hostile(
     hostile_cli: Callable[..., None], value: str
 ) -> None:

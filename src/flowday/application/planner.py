@@ -584,19 +584,17 @@ class Planner:
             latest=mode.planning_end,
             cancelled=cancelled,
         )
+        # the scheduler only offers allowed slots; the judge has the last word all the same
+        after = [*blocks, *(block for _, block in outcome.placed)]
+        self.settle(day, self.judge(day, blocks, after), force=False)
         by_template = {id(r.template): t for r, t in zip(requests, inbox, strict=True)}
         placed = [(by_template[id(r.template)], b) for r, b in outcome.placed]
         unplaced = [(by_template[id(r.template)], why) for r, why in outcome.unplaced]
         return PlanDraft(date, inputs, task_ids, PlanResult(date, placed, unplaced))
 
     def _store_plan(self, txn: Transaction, draft: PlanDraft) -> PlanResult:
-        inputs, placed = draft.inputs, draft.result.placed
-        # the scheduler only offers allowed slots; the judge has the last word all the same
-        self.settle(
-            inputs.day,
-            self.judge(inputs.day, inputs.blocks, [*inputs.blocks, *(b for _, b in placed)]),
-            force=False,
-        )
+        # judged in _drafted, against these very inputs (checked unchanged under the lock)
+        placed = draft.result.placed
         if placed:  # in one pass each (one upsert per block rewrites the month every time)
             txn.add_blocks([block for _, block in placed])
             txn.delete_tasks({task.id for task, _ in placed})

@@ -10,6 +10,12 @@ rule stood in the way and how much room was missing.
 Candidates are not every minute of the day but the points where a rule's verdict can change
 (free-slot edges, window and evening edges, buffers after blocks, each also shifted back by
 the request's length) plus a coarse grid, so one placement costs tens of evaluations.
+
+A big inbox is mostly tasks that no longer fit: between two placements the day stands still,
+so each answer (where a request of this sphere and length goes, whether it fits at all, why
+not) is worked out once per shape of request (:class:`_State`), and a candidate a hard rule
+refuses on the block alone is dropped before the whole day is evaluated. 1,000 tasks on a
+200-block day: 65 s before, a fraction of a second now (``bench/bench_plan.py``).
 """
 
 from __future__ import annotations
@@ -138,7 +144,7 @@ class _State:
         # it on the day too (its violation names only the new block), so that candidate is
         # out without evaluating the whole day
         alone = tuple(use for use in hard if RULES[use.rule].alone)
-        self.alone_ctx = self.hard_ctx if not alone else DayContext(
+        self.alone_ctx = None if not alone else DayContext(
             ctx.date, ctx.mode, ctx.work_start, ctx.work_end, (), ctx.tz,
             ctx.working_day, alone, ctx.default_start, ctx.default_end,
         )  # fmt: skip
@@ -148,7 +154,7 @@ class _State:
 
     def allowed_alone(self, block: Block) -> bool:
         """False when a hard rule that reads the block alone already refuses it."""
-        return not self.alone_ctx.rules or not evaluate(self.alone_ctx.with_blocks((block,)))
+        return self.alone_ctx is None or not evaluate(self.alone_ctx.with_blocks((block,)))
 
     def newly_broken(self, block: Block) -> list[Violation]:
         """The hard violations adding ``block`` would add or worsen."""
