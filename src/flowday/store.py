@@ -291,11 +291,6 @@ class _ShardStorage(Storage):
         self.data = data
         self.dirty = True
 
-    def flush(self) -> None:
-        if self.dirty:
-            write_atomically(self.path, self.data)
-            self.dirty = False
-
 
 class _Shard:
     def __init__(self, path: Path) -> None:
@@ -631,18 +626,29 @@ class Store:
                 f"{self.journal_path} is damaged; it was left untouched — run 'flowday doctor "
                 "--repair' to keep it aside (doctor then finds what the interrupted change left)"
             )
+        pending: list[str] = []  # the files the interrupted change had not yet replaced
         for name in replay:  # a newer or damaged file is never overwritten, not even from here
             read = _read_regular(self.root / name)
             if read is not None:
                 _validated(self.root / name, read[1])
-            if targets is not None and _digest(read[1] if read else None) not in targets[name]:
+            digest = _digest(read[1] if read else None)
+            if targets is not None and digest not in targets[name]:
                 raise StoreError(
                     f"{self.journal_path} was not written against the current {name} (a "
                     "journal restored from a backup?); nothing was replayed — run 'flowday "
                     "doctor --repair' to keep it aside"
                 )
-        for name, contents in replay.items():
-            write_atomically(self.root / name, contents)
+            if targets is None or digest != targets[name][1]:
+                pending.append(name)
+        for name in pending:  # each checked above to be a regular file or none
+            try:
+                safe_write.write_atomically(self.root / name, _payload(replay[name]))
+            except OSError as exc:
+                raise StoreError(
+                    f"cannot finish a change interrupted earlier: cannot write "
+                    f"{self.root / name}: {exc.strerror or exc}; {self.journal_path.name} "
+                    "keeps it for the next command"
+                ) from None
         self._drop_journal()
 
     def _replayable(self, name: str, data: Any) -> dict[str, Any] | None:
@@ -664,8 +670,7 @@ class Store:
         # every file it names is written: a journal left behind would only be replayed,
         # harmlessly, by the next writer
         try:
-            self.journal_path.unlink(missing_ok=True)
-            safe_write.fsync_folder(self.root)
+            safe_write.remove(self.journal_path)
         except OSError as exc:
             raise StoreError(
                 f"cannot remove {self.journal_path}: {exc.strerror or exc}; the change was saved"
@@ -792,23 +797,99 @@ class Transaction:
     def commit(self) -> None:
         order = [*dict.fromkeys([*self._written, *self._shards])]
         dirty = [path for path in order if self._shards[path].storage.dirty]
+        if not dirty:
+            return
+        changes = [
+            (path, _payload(self._shards[path].storage.data), self._shards[path].original)
+            for path in dirty
+        ]
+        journal = None
         if len(dirty) > 1:
-            # One file is replaced atomically; several are not. Write their new contents to
-            # the journal first: a crash between two files is finished from it by the next
+            # One file is replaced atomically; several are not. The journal holds their new
+            # contents: a crash between two files is finished from it by the next
             # transaction (or start), so a move across months never leaves a duplicate.
-            files = {_journal_name(self.store.root, p): self._shards[p].storage.data for p in dirty}
             # Bound to its targets: each file's digest now (null: none yet) and after, so a
             # replay only ever finishes this change, never one restored from a backup.
-            targets = {
-                _journal_name(self.store.root, p): [
-                    _digest(self._shards[p].original),
-                    _digest(_payload(self._shards[p].storage.data)),
-                ]
-                for p in dirty
+            root = self.store.root
+            journal = {
+                **_new_file(),
+                "files": {_journal_name(root, p): self._shards[p].storage.data for p in dirty},
+                "targets": {
+                    _journal_name(root, path): [_digest(original), _digest(payload)]
+                    for path, payload, original in changes
+                },
             }
-            journal = {**_new_file(), "files": files, "targets": targets}
-            write_atomically(self.store.journal_path, journal)
+        _write_whole(self.store.journal_path, changes, journal)
         for path in dirty:
-            self._shards[path].storage.flush()
-        if len(dirty) > 1:
-            self.store._drop_journal()
+            self._shards[path].storage.dirty = False
+
+
+def _write_whole(
+    journal_path: Path,
+    changes: Sequence[tuple[Path, bytes, bytes | None]],
+    journal: dict[str, Any] | None,
+) -> None:
+    """Write ``(path, new bytes, bytes it replaces or None)`` as one change: whole, or not at
+    all and ``StoreError`` saying so. Everything that needs disk space (each file's new
+    contents in a temp file, then the journal) is written before any file is replaced, so a
+    full disk (``ENOSPC``, ``EDQUOT``) refuses the change with nothing replaced; a failure
+    after that (``EIO`` in a rename or a sync) puts back every file already replaced and
+    removes the journal, so a refused change is never finished later from it. Only a crash
+    leaves a journal behind, and the next transaction finishes that change."""
+    for path, _, _ in changes:
+        _check_replaceable(path)
+    prepared: list[safe_write.PreparedFile] = []
+    placed: list[tuple[Path, bytes | None]] = []
+    journal_written = False
+    step = changes[0][0]  # the file the failing step was writing, for the message
+    try:
+        for path, payload, _ in changes:
+            step = path
+            path.parent.mkdir(parents=True, exist_ok=True)
+            prepared.append(safe_write.prepare(path, payload))
+        if journal is not None:
+            step, journal_written = journal_path, True
+            safe_write.write_atomically(journal_path, _payload(journal))
+        for ready, (path, _, original) in zip(prepared, changes, strict=True):
+            step = path
+            ready.put_in_place()
+            placed.append((path, original))
+        for folder in dict.fromkeys(path.parent for path, _, _ in changes):
+            step = folder
+            safe_write.fsync_folder(folder)
+    except OSError as exc:
+        problem = f"cannot write {step}: {exc.strerror or exc}"
+        if _undone(placed, journal_path if journal_written else None):
+            raise StoreError(f"{problem}; nothing was changed") from None
+        if journal_written:
+            raise StoreError(
+                f"{problem}; the change is half written and could not be undone: the next "
+                f"flowday command finishes it from {journal_path.name}"
+            ) from None
+        raise StoreError(
+            f"{problem}; the new contents are in place but may not survive a power cut"
+        ) from None
+    finally:
+        for ready in prepared[len(placed) :]:  # not in place (a failure or a crash)
+            ready.discard()
+    if journal is not None:
+        # The change is whole. A journal that cannot be removed is harmless: the next
+        # transaction finds every file already written and only removes it.
+        with contextlib.suppress(OSError):
+            safe_write.remove(journal_path)
+
+
+def _undone(placed: Sequence[tuple[Path, bytes | None]], journal_path: Path | None) -> bool:
+    """Put back the files a failed change replaced, then remove its journal; False when
+    that fails too (the journal, if any, then still finishes the change)."""
+    try:
+        for path, original in reversed(placed):
+            if original is None:
+                safe_write.remove(path)
+            else:
+                safe_write.write_atomically(path, original)
+        if journal_path is not None:
+            safe_write.remove(journal_path)
+    except OSError:
+        return False
+    return True
