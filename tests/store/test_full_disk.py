@@ -54,6 +54,8 @@ class FailingOS:
                 failing = k == self.fail_at
             if failing:
                 raise OSError(self.code, os.strerror(self.code))
+            if name == "fsync":
+                return None  # what is tested is the order of the steps, not durability: fast
             return real(*args, **kwargs)
 
         return call
@@ -182,3 +184,34 @@ def test_a_change_that_cannot_be_undone_either_says_the_next_command_finishes_it
     assert "the next flowday command finishes it from .journal.json" in str(refused)
     Store(root)  # the next command, the device working again
     assert files(root) == after and not (root / ".journal.json").exists()
+
+
+def test_a_crash_log_goes_where_there_is_room_or_says_where_it_could_not(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import tempfile
+
+    from flowday.tui.app import write_crash_log
+
+    data, cache, temp = tmp_path / "data", tmp_path / "cache", tmp_path / "tmp"
+    monkeypatch.setenv("FLOWDAY_CACHE_DIR", str(cache))
+    monkeypatch.setattr(tempfile, "tempdir", str(temp))
+    try:
+        raise RuntimeError("boom")
+    except RuntimeError as exc:
+        error = exc
+    # the data folder's disk is full (its write fails): the log goes to the cache dir
+    monkeypatch.setattr(safe_write, "os", FailingOS(2))  # call 2: writing the first log
+    where = write_crash_log(data, error)
+    assert where.startswith(f"details in {cache / 'flowday-crash.log'} (could not write ")
+    assert f"{data / 'flowday-crash.log'} (No space left on device)" in where
+    assert "RuntimeError: boom" in (cache / "flowday-crash.log").read_text()
+    assert not data.exists() or list(data.iterdir()) == []  # no empty log left behind
+    # no room anywhere: one line names each place and why
+    monkeypatch.setattr(safe_write, "os", FailingOS(1, then=NEED_SPACE))
+    (cache / "flowday-crash.log").unlink()
+    where = write_crash_log(data, error)
+    monkeypatch.setattr(safe_write, "os", os)
+    assert where.startswith("the details could not be written: ") and "\n" not in where
+    assert where.count("(No space left on device)") == 3 and str(temp) in where
+    assert [p for p in tmp_path.rglob("*") if p.is_file()] == []

@@ -7,6 +7,7 @@ import asyncio
 import os
 import signal
 import sys
+import tempfile
 import threading
 import traceback
 from collections.abc import Callable, Coroutine, Iterable
@@ -21,6 +22,7 @@ from textual.filter import Monochrome, NoColor
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
+from flowday import safe_write
 from flowday.application.planner import Planner
 from flowday.domain.text import shown
 from flowday.tui.compat import CompatApp
@@ -153,23 +155,40 @@ def _runner(screen: MainScreen, action: str) -> Callable[[], Coroutine[None, Non
     return run
 
 
-def write_crash_log(folder: Path, error: BaseException) -> Path | None:
-    path = folder / CRASH_LOG
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        path.write_text("".join(traceback.format_exception(error)), encoding="utf-8")
-    except OSError:
-        return None
-    return path
+def crash_log_places(data_path: Path) -> list[Path]:
+    """Where a crash's details go: the first of these with room. The data folder first
+    (beside what a person backs up), then the cache dir and the temp dir, which often sit
+    on another disk when the data's is full."""
+    from flowday.application.stats_cache import cache_root
+
+    # the temp dir is shared: a name per user
+    fallback = Path(tempfile.gettempdir()) / f"flowday-{os.getuid()}-{CRASH_LOG}"
+    return [data_path / CRASH_LOG, cache_root() / CRASH_LOG, fallback]
+
+
+def write_crash_log(data_path: Path, error: BaseException) -> str:
+    """Write the crash's traceback and return the one line that says where it went or, when
+    no place had room, where it could not be written. Through the one safe write: a
+    failed write leaves no empty log behind."""
+    details = "".join(traceback.format_exception(error)).encode("utf-8", "replace")
+    failed: list[str] = []
+    for path in crash_log_places(data_path):
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            safe_write.write_atomically(path, details)
+        except OSError as exc:
+            failed.append(f"{path} ({exc.strerror or exc})")
+            continue
+        return f"details in {path}" + (f" (could not write {'; '.join(failed)})" if failed else "")
+    return f"the details could not be written: {'; '.join(failed)}"
 
 
 def run_app(context: Context, *, date: pendulum.Date, theme: str | None = None) -> int:
     app = FlowdayApp(context.planner, date, theme=theme)
     app.run()
     if app.crash is not None:
-        log = write_crash_log(context.data_path, app.crash)
-        where = f"; details in {log}" if log else ""
-        print(f"flowday: your data is safe (every change is saved as it is made){where}",
+        where = write_crash_log(context.data_path, app.crash)
+        print(f"flowday: your data is safe (every change is saved as it is made); {where}",
               file=sys.stderr)  # fmt: skip
         return 1
     return app.return_code or 0
