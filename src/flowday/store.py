@@ -106,6 +106,13 @@ def _not_regular(path: Path, kind: str) -> StoreError:
     )
 
 
+def _not_a_lock(path: Path, mode: int) -> StoreError:
+    return StoreError(
+        f"{path} is not a regular file ({safe_write.kind_of(mode)}); flowday cannot lock its "
+        "data folder with it, so nothing was changed: move it away (flowday makes a new one)"
+    )
+
+
 def _too_big(path: Path) -> StoreError:
     return StoreError(
         f"{path} is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB, far more than flowday "
@@ -576,18 +583,34 @@ class Store:
 
     @contextlib.contextmanager
     def _locked(self) -> Iterator[None]:
+        fd = self._open_lock()
         try:
-            handle = open(self.root / ".lock", "a+b")  # noqa: SIM115 - held across the yield
-        except OSError as exc:
-            raise StoreError(
-                f"cannot open lock file in {self.root}: {exc.strerror or exc}"
-            ) from None
-        try:
-            fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+            fcntl.flock(fd, fcntl.LOCK_EX)
             yield
         finally:
-            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
-            handle.close()
+            fcntl.flock(fd, fcntl.LOCK_UN)
+            os.close(fd)
+
+    def _open_lock(self) -> int:
+        """The lock file, opened without blocking or following a link: a named pipe there
+        would block a plain open forever, and a link could create a file anywhere."""
+        path = self.root / ".lock"
+        flags = os.O_RDWR | os.O_CREAT | os.O_NONBLOCK | os.O_NOFOLLOW | os.O_CLOEXEC
+        try:
+            fd = os.open(path, flags, 0o600)
+        except OSError as exc:
+            try:
+                mode = os.lstat(path).st_mode
+            except OSError:
+                mode = stat.S_IFREG
+            if not stat.S_ISREG(mode):
+                raise _not_a_lock(path, mode) from None
+            raise StoreError(f"cannot open lock file {path}: {exc.strerror or exc}") from None
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            os.close(fd)
+            raise _not_a_lock(path, mode)
+        return fd
 
     def _finish_interrupted_commit(self) -> None:
         """Replay the journal a writer left behind (call holding the lock). It only exists
