@@ -30,29 +30,35 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import hashlib
+import itertools
 import json
 import math
 import os
 import re
 import stat
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import pendulum
 from tinydb import Query, TinyDB
 from tinydb.storages import Storage
+from tinydb.table import Document
 
 from flowday import safe_write
 from flowday.domain.errors import FlowdayError
 from flowday.domain.model import Block, Day, Task
+from flowday.domain.records import Fields
 
 SCHEMA_VERSION = 2  # 2: a day's imported notes are a field (imported_notes), not ics_notes
 _MONTH_FILE = re.compile(r"^(\d{4})-(\d{2})\.json$")
 # Far above any real file (a busy month is a few hundred KB): a bigger one is refused before
 # it is parsed, so a runaway or hostile file cannot make every command slow or run out of memory.
 MAX_FILE_BYTES = 32 * 1024 * 1024
+# Levels of objects and lists in a data file: flowday writes 6 at most (file, table, record,
+# reflection, figures...); the rest is room for fields of later versions, kept as they are.
+MAX_NESTING = 32
 
 
 class StoreError(FlowdayError):
@@ -73,6 +79,53 @@ def _finite_float(text: str) -> float:
     if not math.isfinite(value):
         raise ValueError(f"{text} is out of range")
     return value
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    data = dict(pairs)
+    if len(data) != len(pairs):  # json.loads would keep the last silently: a record lost
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise ValueError(f"the key {key[:40]!r} appears twice in one object")
+            seen.add(key)
+    return data
+
+
+def _deeper_than(value: Any, levels: int) -> bool:
+    """Whether ``value`` nests more than ``levels`` objects and lists deep (level by level,
+    no recursion: the check must not fail on what it checks)."""
+    level = [value]
+    for _ in range(levels):
+        dicts = [v for v in level if type(v) is dict]
+        lists = [v for v in level if type(v) is list]
+        children = itertools.chain(
+            itertools.chain.from_iterable(map(dict.values, dicts)),
+            itertools.chain.from_iterable(lists),
+        )
+        level = [v for v in children if type(v) is dict or type(v) is list]
+        if not level:
+            return False
+    return True
+
+
+def _loads(text: str | bytes, levels: int = MAX_NESTING) -> Any:
+    """JSON as a data file must be: a key twice in one object, NaN, Infinity, an
+    overflowing number or more than ``levels`` of nesting are refused (``ValueError``), the
+    last one with the same answer at any depth (never a ``RecursionError``)."""
+    too_deep = ValueError(f"it nests deeper than {levels} levels")
+    try:
+        data = json.loads(
+            text,
+            parse_constant=_reject_constant,
+            parse_float=_finite_float,
+            object_pairs_hook=_unique_keys,
+        )
+    except RecursionError:
+        raise too_deep from None
+    if _deeper_than(data, levels):
+        raise too_deep
+    return data
 
 
 def load_json_file(path: Path) -> dict[str, Any] | None:
@@ -205,9 +258,12 @@ def _parse_store_file(raw: bytes) -> tuple[dict[str, Any] | None, str | None]:
     except UnicodeDecodeError:
         return None, "it is not UTF-8 text"
     try:
-        data = json.loads(text, parse_constant=_reject_constant, parse_float=_finite_float)
-    except (ValueError, RecursionError) as exc:
-        return None, f"not valid JSON: {str(exc).splitlines()[0][:80]}"
+        data = _loads(text)
+    except ValueError as exc:
+        reason = str(exc).splitlines()[0][:80]
+        if isinstance(exc, json.JSONDecodeError):
+            reason = f"not valid JSON: {reason}"
+        return None, reason
     if not isinstance(data, dict):
         return None, "expected a JSON object at the top"
     for table, docs in data.items():
@@ -324,20 +380,38 @@ def _records(data: dict[str, Any] | None, table: str) -> list[dict[str, Any]]:
     return list(data.get(table, {}).values())
 
 
-def _parse_all(path: Path, parse: Any, records: Sequence[Mapping[str, Any]]) -> list[Any]:
-    try:
-        return [parse(record) for record in records]
-    except (KeyError, ValueError, TypeError, FlowdayError) as exc:
-        raise StoreError(
-            f"{path} holds a record flowday cannot read ({exc}); it was left untouched"
-        ) from None
+Numbered = Iterable[tuple[str | int, Mapping[str, Any]]]  # (document id, record)
+
+
+def _numbered(data: dict[str, Any] | None, table: str) -> Numbered:
+    return data.get(table, {}).items() if data else ()
+
+
+def _documents(documents: Iterable[Document]) -> Numbered:
+    return ((document.doc_id, document) for document in documents)
+
+
+def _parse_all(path: Path, table: str, parse: Any, records: Numbered) -> list[Any]:
+    """Each record parsed by the model (which checks every field's type, never converting:
+    :mod:`flowday.domain.records`); the first bad one refuses the file, named with the
+    record and the field."""
+    parsed = []
+    for doc_id, record in records:
+        try:
+            parsed.append(parse(record))
+        except (KeyError, ValueError, TypeError, FlowdayError) as exc:
+            raise StoreError(
+                f"{path} holds a record flowday cannot read ({table} #{doc_id}: {exc}); it "
+                "was left untouched — fix it by hand or run 'flowday doctor --repair'"
+            ) from None
+    return parsed
 
 
 def _checked_month(path: Path, data: dict[str, Any] | None) -> tuple[list[Block], list[Day]]:
     """Every block and day of a month file, each record checked: one broken record makes the
     whole file damaged (refused, never rewritten), wherever in the month it is."""
-    blocks = _parse_all(path, Block.from_dict, _records(data, "blocks"))
-    days = _parse_all(path, Day.from_dict, _records(data, "days"))
+    blocks = _parse_all(path, "blocks", Block.from_dict, _numbered(data, "blocks"))
+    days = _parse_all(path, "days", Day.from_dict, _numbered(data, "days"))
     month = path.stem
     for item in (*blocks, *days):
         if _month_key(item.date) != month:
@@ -349,7 +423,37 @@ def _checked_month(path: Path, data: dict[str, Any] | None) -> tuple[list[Block]
 
 
 def _checked_tasks(path: Path, data: dict[str, Any] | None) -> list[Task]:
-    return _parse_all(path, Task.from_dict, _records(data, "tasks"))
+    return _parse_all(path, "tasks", Task.from_dict, _numbered(data, "tasks"))
+
+
+def _state_record(record: Mapping[str, Any]) -> dict[str, Any]:
+    """The app state's one record with the type of each field flowday reads checked: the
+    theme picked in the app, and per imported calendar the UIDs it made (what a later
+    import of it may remove). Other fields are kept as they are."""
+    fields = Fields(record)
+    fields.optional_text("theme")
+    fields.optional_text("theme_config")
+    calendars = fields.record("calendars")
+    for identity, entry in calendars.data.items() if calendars else ():
+        calendar = Fields(entry, f"calendars[{identity!r}]")
+        calendar.texts("uids")
+        calendar.text("imported", "")
+    return dict(record)
+
+
+def _checked_state(path: Path, data: dict[str, Any] | None) -> dict[str, Any]:
+    records = _parse_all(path, "state", _state_record, _numbered(data, "state"))
+    return records[0] if records else {}
+
+
+def _checked(path: Path, root: Path, data: dict[str, Any] | None) -> None:
+    """Every record of a data file checked, whichever file it is."""
+    if path.parent.name == "months":
+        _checked_month(path, data)
+    elif path == root / "tasks.json":
+        _checked_tasks(path, data)
+    elif path == root / "state.json":
+        _checked_state(path, data)
 
 
 class Store:
@@ -451,9 +555,9 @@ class Store:
                 continue  # not readable as a file: reading that month says why
             if read is None or needle not in read[1]:
                 continue
-            for record in _records(_validated(path, read[1]), "blocks"):
+            for doc_id, record in _numbered(_validated(path, read[1]), "blocks"):
                 if record.get("id") == block_id:
-                    return _parse_all(path, Block.from_dict, [record])[0]
+                    return _parse_all(path, "blocks", Block.from_dict, [(doc_id, record)])[0]
         return None
 
     def tasks(self) -> list[Task]:
@@ -463,8 +567,7 @@ class Store:
         )
 
     def state(self) -> dict[str, Any]:
-        records = _records(load_json_file(self.state_path), "state")
-        return dict(records[0]) if records else {}
+        return _checked_state(self.state_path, load_json_file(self.state_path))
 
     def first_month(self) -> pendulum.Date | None:
         months = self._all_months()
@@ -523,12 +626,9 @@ class Store:
             for path in self.data_files():
                 try:
                     data = load_json_file(path)
-                    if path.parent.name == "months":
-                        if data is not None:
-                            months[path] = data
-                        _checked_month(path, data)
-                    elif path == self.tasks_path:
-                        _checked_tasks(path, data)
+                    if path.parent.name == "months" and data is not None:
+                        months[path] = data
+                    _checked(path, self.root, data)
                 except StoreError as exc:
                     if "newer flowday" in str(exc):
                         problems.append((path, str(exc)))
@@ -620,9 +720,7 @@ class Store:
         if read is None:
             return
         try:
-            journal = json.loads(
-                read[1], parse_constant=_reject_constant, parse_float=_finite_float
-            )
+            journal = _loads(read[1], MAX_NESTING + 2)  # files within files
             files = journal["files"]
             version = journal["_meta"]["1"]["schema_version"]
             # absent in a journal an older flowday left (replayed as before: see _bound)
@@ -681,10 +779,7 @@ class Store:
         path = self.root / name
         try:
             checked = _validated(path, json.dumps(data).encode())
-            if name.startswith("months/"):
-                _checked_month(path, checked)
-            elif name == "tasks.json":
-                _checked_tasks(path, checked)
+            _checked(path, self.root, checked)
         except StoreError:
             return None
         return checked
@@ -743,10 +838,7 @@ class Transaction:
         if path not in self._shards:
             shard = _Shard(path)
             # a file with a broken record is refused before anything is written to it
-            if path.parent.name == "months":
-                _checked_month(path, shard.storage.data)
-            elif path == self.store.tasks_path:
-                _checked_tasks(path, shard.storage.data)
+            _checked(path, self.store.root, shard.storage.data)
             self._shards[path] = shard
         return self._shards[path]
 
@@ -754,7 +846,8 @@ class Transaction:
     def blocks_on(self, date: pendulum.Date) -> list[Block]:
         path = self.store.month_path(date)
         records = self._shard(path).db.table("blocks").search(Record.date == date.to_date_string())
-        return sorted(_parse_all(path, Block.from_dict, records), key=lambda b: (b.start, b.end))
+        blocks = _parse_all(path, "blocks", Block.from_dict, _documents(records))
+        return sorted(blocks, key=lambda b: (b.start, b.end))
 
     def find_block(self, block_id: str) -> Block | None:
         found = self.store.find_block(block_id)  # locate without the lock; confirm under it
@@ -762,7 +855,9 @@ class Transaction:
             return None
         path = self.store.month_path(found.date)
         records = self._shard(path).db.table("blocks").search(Record.id == block_id)
-        return _parse_all(path, Block.from_dict, records)[0] if records else None
+        if not records:
+            return None
+        return _parse_all(path, "blocks", Block.from_dict, _documents(records[:1]))[0]
 
     def put_block(self, block: Block, *, previous_date: pendulum.Date | None = None) -> None:
         path = self.store.month_path(block.date)
@@ -790,7 +885,9 @@ class Transaction:
     def day(self, date: pendulum.Date) -> Day:
         path = self.store.month_path(date)
         records = self._shard(path).db.table("days").search(Record.date == date.to_date_string())
-        return _parse_all(path, Day.from_dict, records)[0] if records else Day(date=date)
+        if not records:
+            return Day(date=date)
+        return _parse_all(path, "days", Day.from_dict, _documents(records[:1]))[0]
 
     def put_day(self, day: Day) -> None:
         table = self._shard(self.store.month_path(day.date)).db.table("days")
@@ -799,7 +896,7 @@ class Transaction:
     # tasks
     def tasks(self) -> list[Task]:
         records = self._shard(self.store.tasks_path).db.table("tasks").all()
-        return _parse_all(self.store.tasks_path, Task.from_dict, records)
+        return _parse_all(self.store.tasks_path, "tasks", Task.from_dict, _documents(records))
 
     def put_task(self, task: Task) -> None:
         table = self._shard(self.store.tasks_path).db.table("tasks")
