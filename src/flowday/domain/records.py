@@ -98,21 +98,24 @@ class Fields:
         return value
 
     def date(self, field: str, default: Any = _REQUIRED) -> pendulum.Date:
-        return self._parsed(field, parse_iso_date, self.text(field, default))
+        value = self.text(field, default)
+        try:
+            return parse_iso_date(value)
+        except InputError as exc:
+            raise self.unreadable(field, exc) from None
 
     def optional_date(self, field: str) -> pendulum.Date | None:
-        value = self.optional_text(field)
-        return None if value is None else self._parsed(field, parse_iso_date, value)
+        return None if self.optional_text(field) is None else self.date(field)
 
     def clock(self, field: str, *, end: bool = False) -> int:
         value = self.text(field)
-        return self._parsed(field, lambda t: parse_clock(t, allow_midnight_end=end), value)
+        try:
+            return parse_clock(value, allow_midnight_end=end)
+        except InputError as exc:
+            raise self.unreadable(field, exc) from None
 
     def optional_clock(self, field: str, *, end: bool = False) -> int | None:
-        value = self.optional_text(field)
-        if value is None:
-            return None
-        return self._parsed(field, lambda t: parse_clock(t, allow_midnight_end=end), value)
+        return None if self.optional_text(field) is None else self.clock(field, end=end)
 
     def texts(self, field: str) -> tuple[str, ...]:
         """A list of texts (absent: none)."""
@@ -143,8 +146,5 @@ class Fields:
         inner = Fields(value, self.name(field))
         return {key: inner.whole(key) for key in value}
 
-    def _parsed(self, field: str, parse: Any, text: str) -> Any:
-        try:
-            return parse(text)
-        except InputError as exc:
-            raise RecordError(f"field {self.name(field)!r}: {exc}") from None
+    def unreadable(self, field: str, problem: Exception) -> RecordError:
+        return RecordError(f"field {self.name(field)!r}: {problem}")
