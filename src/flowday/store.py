@@ -13,12 +13,18 @@ file for ten years of history makes every edit slow. Opening a day or saving an 
 touches one month file, whatever the history.
 
 Every file carries ``_meta.schema_version``. Files from a newer flowday, or files that do
-not parse to the expected shape, are refused with a one-line error naming the file and are
-never written; ``flowday doctor --repair`` keeps such a file as ``NAME.corrupt-<stamp>``
-before starting that file afresh. Files from an older flowday are read in the current shape
-(:func:`_migrated`) and written in it by the next change to them. Every data file is opened
-without following a link or blocking, must be a regular file of at most ``MAX_FILE_BYTES``,
-and is never renamed over when it is not one (:func:`_read_regular`).
+not parse to the expected shape (every field's type is checked: :mod:`flowday.domain.records`;
+a key twice in one object or nesting past ``MAX_NESTING`` is damage too), are refused with a
+one-line error naming the file and are never written; ``flowday doctor --repair`` keeps
+such a file as ``NAME.corrupt-<stamp>`` before starting that file afresh. Files from an
+older flowday are read in the current shape (:func:`_migrated`) and written in it by the
+next change to them. Every data file is opened without following a link or blocking, must
+be a regular file of at most ``MAX_FILE_BYTES``, and is never renamed over when it is not
+one (:func:`_read_regular`).
+
+A change is written whole or not at all (:func:`_write_whole`): everything that needs disk
+space is written before any file is replaced, and a failure after that puts back what was
+replaced, so a refused change leaves nothing that applies it later.
 
 TinyDB's part: the tables of the files a transaction touches, in memory (search, upsert,
 remove by document id); reads outside a transaction parse the JSON themselves and check
