@@ -1,7 +1,10 @@
 """The one way flowday writes a file: a temp file beside the target, fsync, ``os.replace``,
 fsync the folder. A crash at any instant leaves the old file or the new one, never a mix,
 and two processes writing the same path at once each replace it whole (unique temp names).
-Stdlib only: the store, the calendar export and the stats cache all use it.
+Stdlib only: the store, the calendar export and the stats cache all use it. The store's
+changes to several files use its two halves, :func:`prepare` (the part that needs disk
+space) and :meth:`PreparedFile.put_in_place` (the rename), so a full disk refuses a change
+before any file is replaced.
 
 Paths a person names can be anything: :func:`regular_target` (before a write) and
 :func:`read_regular` (a bounded read that never blocks) are the one check that a path is a
