@@ -344,24 +344,41 @@ def context(date: pendulum.Date, tz: pendulum.Timezone, block: Block) -> DayCont
 def round_trip(day: MidnightDay) -> None:
     """Export a block ending at 24:00 the evening before and one at the day's first minute
     (as ``flowday export`` writes them), read the file back as ``flowday import`` does:
-    each block comes back as it was, DTEND after DTSTART."""
-    key, eve = day.zone.key, day.date.subtract(days=1)
-    tz = pendulum.timezone(key)
+    each block comes back as it was, DTEND after DTSTART. An event from that evening to two
+    hours into the day comes back split at the day's first instant."""
+    zone, eve = day.zone, day.date.subtract(days=1)
+    tz = pendulum.timezone(zone.key)
+    start = zone.day_start(day.date)
+    first = -(-(start + zone.offset_at(start) - wall(day.date, 0)) // 60)  # a whole minute
     blocks: list[Block] = []
+    crossing: tuple[int, int] | None = None  # UTC seconds
+    expected: list[tuple[str, dt.date, int, int]] = []
     if day_exists(eve, tz):
-        blocks.append(Block("evening", eve, late_start(day.zone, eve), 1440, "Late", Sphere.WORK))
+        late = late_start(zone, eve)
+        blocks.append(Block("evening", eve, late, 1440, "Late", Sphere.WORK))
     if day_exists(day.date, tz):
-        first = instant(day.date, 0, tz, exact=False)
-        start = first.hour * 60 + first.minute + (first.second > 0)
-        blocks.append(Block("morning", day.date, start, start + 30, "Early", Sphere.PERSONAL))
-    planner = stub_planner(key, blocks)
-    text = export_calendar(planner, eve, day.date).to_ical()  # type: ignore[arg-type]
-    calendar = icalendar.Calendar.from_ical(text)
+        blocks.append(Block("morning", day.date, first, first + 30, "Early", Sphere.PERSONAL))
+        if day_exists(eve, tz):  # to 02:00 after the first minute: a time that comes once
+            crossing = (
+                zone.first_at_or_after(wall(eve, late)),
+                zone.first_at_or_after(wall(day.date, first + 120)),
+            )
+            end = -(-(crossing[1] + zone.offset_at(crossing[1]) - wall(day.date, 0)) // 60)
+            expected += [("crossing", eve, late, 1440), ("crossing", day.date, first, end)]
+    expected += [(b.id, b.date, b.start, b.end) for b in blocks]
+    calendar = export_calendar(stub_planner(zone.key, blocks), eve, day.date)  # type: ignore[arg-type]
+    if crossing is not None:
+        event = icalendar.Event()
+        event.add("UID", "crossing")
+        event.add("DTSTART", dt.datetime.fromtimestamp(crossing[0], dt.UTC))
+        event.add("DTEND", dt.datetime.fromtimestamp(crossing[1], dt.UTC))
+        calendar.add_component(event)
+    calendar = icalendar.Calendar.from_ical(calendar.to_ical())
     for event in calendar.walk("VEVENT"):
-        assert event.decoded("DTEND") > event.decoded("DTSTART"), (key, event)
+        assert event.decoded("DTEND") > event.decoded("DTSTART"), (zone.key, event)
     pieces = expand(calendar, eve, day.date, tz).pieces
     got = sorted((p.uid.removesuffix("@flowday"), p.date, p.start, p.end) for p in pieces)
-    assert got == sorted((b.id, b.date, b.start, b.end) for b in blocks), (key, day.date)
+    assert got == sorted(expected), (zone.key, day.date)
 
 
 def stub_planner(key: str, blocks: list[Block]) -> types.SimpleNamespace:

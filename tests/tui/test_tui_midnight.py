@@ -49,17 +49,6 @@ async def test_midnight_dst_and_a_skipped_day_open_and_step(tmp_path, paste: Pas
         assert main.date == SANTIAGO_SPRING
         rows = timeline.layout_data.rows
         assert len(rows) == 92 and rows[0].label == "01:00"
-        await pilot.press("a")
-        await paste(pilot, "Coffee 0:30-1:30 #personal")
-        bar = main.query_one(QuickAddBar)
-        assert "does not exist" in str(bar.query_one("#quick-preview").render())
-        await pilot.press("ctrl+u")
-        await paste(pilot, "Coffee 1:00-1:30 #personal")
-        await pilot.press("enter")
-        assert [b.span for b in planner.store.blocks_on(SANTIAGO_SPRING)] == ["01:00-01:30"]
-        assert timeline.layout_data.rows_of(timeline.selected_id or "") == (0, 2)
-        await pilot.press("left_square_bracket", "left_square_bracket")
-        assert main.date == SANTIAGO_EVE.subtract(days=1)
 
         # the person lands in Samoa: the same planner, another zone
         planner.config = replace(config, timezone=pendulum.timezone("Pacific/Apia"))
@@ -72,10 +61,11 @@ async def test_midnight_dst_and_a_skipped_day_open_and_step(tmp_path, paste: Pas
         assert timeline.layout_data.skipped
         assert "skipped" in str(main.query_one(DayHeader).render())
         assert SKIPPED_DAY in timeline.render_line(1).text and SKIPPED_DAY in shown(app)
-        await pilot.press("j", "k", "end", "home", "pagedown")  # nothing to move through
+        await pilot.press("j", "end")  # nothing to select or scroll to
         await pilot.press("a")
         await paste(pilot, "Walk 9:00-10:00")
         await pilot.press("enter")
+        bar = main.query_one(QuickAddBar)
         assert "does not exist in Pacific/Apia" in str(bar.query_one("#quick-preview").render())
         assert planner.store.blocks_on(APIA_SKIPPED) == []
         await pilot.press("escape", "right_square_bracket")
