@@ -11,6 +11,7 @@ from flowday.application.planner import Planner
 from flowday.domain.figures import day_figures
 from flowday.domain.model import Block, Day, Task
 from flowday.domain.rules import Violation
+from flowday.domain.timeparse import day_exists
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,7 @@ class DayScreen:
     is_today: bool
     buffer_minutes: int  # the mode's transition buffer (0: none)
     woven: bool  # one interleaved lane (integration-like) rather than fenced lanes
+    skipped: bool = False  # the clocks skip the whole day in the zone: nothing can be on it
 
 
 def load_day_screen(planner: Planner, date: pendulum.Date) -> DayScreen:
@@ -49,6 +51,7 @@ def load_day_screen(planner: Planner, date: pendulum.Date) -> DayScreen:
         is_today=now.date() == date,
         buffer_minutes=buffer_minutes(planner, mode),
         woven=is_woven(planner, mode),
+        skipped=not day_exists(date, planner.config.timezone),
     )
 
 

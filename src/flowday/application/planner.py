@@ -22,6 +22,7 @@ from flowday.domain.timeparse import (
     QuickAdd,
     check_exists,
     parse_quick_add,
+    require_day,
 )
 from flowday.domain.wallclock import MINUTES_PER_DAY, fmt_minutes
 from flowday.store import Store, Transaction
@@ -355,6 +356,7 @@ class Planner:
         """Switch the day's mode (recorded in its history); with ``fix``, move flexible
         blocks to where the new mode allows them. Fixed blocks never move."""
         mode = self._require_mode(mode)
+        require_day(date, self.config.timezone)
         with self.store.transaction() as txn:
             day = txn.day(date)
             proposal = self._proposal(day, txn.blocks_on(date), mode)
@@ -473,6 +475,7 @@ class Planner:
         today = self.today()
         if date < today:
             raise InputError(f"{date.to_date_string()} is in the past: plan today or later")
+        require_day(date, self.config.timezone)
         with self.store.transaction() as txn:
             inbox = txn.tasks()
             if task_ids is not None:
