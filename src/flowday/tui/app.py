@@ -11,10 +11,12 @@ import threading
 import traceback
 from collections.abc import Callable, Coroutine, Iterable
 from pathlib import Path, PurePath
+from time import monotonic
 from typing import TYPE_CHECKING, ClassVar
 
 import pendulum
 from rich.text import Text
+from textual import events
 from textual.app import SystemCommand
 from textual.binding import Binding, BindingType
 from textual.filter import Monochrome, NoColor
@@ -63,6 +65,12 @@ class FlowdayApp(CompatApp):
         self.start_date = date or planner.today()
         self.cli_theme = theme  # --theme NAME, for this run only
         self.crash: BaseException | None = None
+        self.last_key_at = monotonic()
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key):
+            self.last_key_at = monotonic()  # prompts wait until the person pauses
+        await super().on_event(event)
 
     def notify(
         self,

@@ -1,0 +1,68 @@
+"""Keys act on what has focus: on the inbox, d/e/J/K/+/- manage tasks (u undoes each);
+on the Rules panel they touch nothing; dialogs with edits ask before escape drops them."""
+
+from __future__ import annotations
+
+from flowday.application.planner import Planner
+from flowday.tui.screens.confirm import ConfirmScreen
+from flowday.tui.screens.edit import EditBlockScreen, EditTaskScreen
+from flowday.tui.screens.main import MainScreen
+from flowday.tui.widgets.side_panel import SidePanel
+
+from .conftest import TODAY
+
+
+def inbox(planner: Planner) -> list[tuple[str, int, int]]:
+    return sorted((t.title, t.priority, t.estimate) for t in planner.store.tasks())
+
+
+def listed(app) -> list[str]:
+    options = app.main.query_one("#inbox")
+    return [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+
+
+async def test_inbox_keys_act_on_tasks_and_never_on_the_timeline(seeded: Planner, make_app):
+    blocks = seeded.store.blocks_on(TODAY)
+    app = make_app(seeded)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = app.main
+        await pilot.press("tab")
+        assert screen.focused is screen.query_one("#inbox")
+        await pilot.press("j", "K")  # "Call mum" up to p1: first in the list, cursor on it
+        assert inbox(seeded) == [("Call mum", 1, 20), ("Write report", 2, 60)]
+        assert listed(app)[0].startswith("● Call mum") and "p1" in listed(app)[0]
+        mum = next(t for t in seeded.store.tasks() if t.title == "Call mum")
+        assert screen.query_one(SidePanel).selected_task_id() == mum.id
+        await pilot.press("K")  # already p1: said, nothing changed
+        assert inbox(seeded)[0] == ("Call mum", 1, 20)
+        await pilot.press("plus", "plus", "minus")
+        assert inbox(seeded)[0] == ("Call mum", 1, 35)
+        await pilot.press("d")  # the task under the cursor, not the selected block
+        assert inbox(seeded) == [("Write report", 2, 60)]
+        await pilot.press("u", "u", "u", "u")  # delete, -, +, + undone in turn
+        assert inbox(seeded) == [("Call mum", 1, 20), ("Write report", 2, 60)]
+        await pilot.press("j", "e")  # "Write report" (second now)
+        dialog = app.screen
+        assert isinstance(dialog, EditTaskScreen)
+        dialog.query_one("#task-title").value = "Write the report"
+        dialog.query_one("#task-due").value = "2026-12-01"
+        await pilot.press("escape")  # edits in it: asked first
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("n")
+        assert app.screen is dialog
+        await pilot.press("enter")
+        await pilot.pause()
+        task = next(t for t in seeded.store.tasks() if t.title == "Write the report")
+        assert task.due is not None and task.due.to_date_string() == "2026-12-01"
+        await pilot.press("u")
+        assert inbox(seeded) == [("Call mum", 1, 20), ("Write report", 2, 60)]
+        await pilot.press("tab")  # the Rules panel: block and task keys touch nothing
+        assert screen.focused is screen.query_one("#rules")
+        await pilot.press("d", "e", "J")
+        assert isinstance(app.screen, MainScreen)
+        assert inbox(seeded) == [("Call mum", 1, 20), ("Write report", 2, 60)]
+        await pilot.press("tab", "e")  # the timeline again: e edits the block
+        assert isinstance(app.screen, EditBlockScreen)
+        await pilot.press("escape")  # nothing changed: closes at once
+        assert app.screen is screen
+    assert seeded.store.blocks_on(TODAY) == blocks
