@@ -160,7 +160,7 @@ async def test_the_evening_reflection_waits_for_idle_and_is_offered_not_forced(s
         idle(app)
         screen.check_reflection_due()
         await pilot.pause()
-        assert offers(app) == ["Time to reflect on today: press r (it stays optional)"]
+        assert offers(app) == ["Time to reflect on today: press r to answer"]
         assert app.screen is screen  # offered, nothing opened
         await pilot.press("r")
         assert isinstance(app.screen, ReflectionScreen) and app.screen.date == TODAY
@@ -192,7 +192,7 @@ async def test_yesterday_is_offered_at_launch_and_a_skip_is_remembered(store) ->
         idle(app)
         main(app).check_reflection_due()
         await pilot.pause()
-        assert offers(app) == ["Time to reflect on Tuesday 24 November: press r (it stays optional)"]
+        assert offers(app) == ["Time to reflect on Tuesday 24 November: press r to answer"]
         await pilot.press("r")  # the offer's day, though today is shown
         assert isinstance(app.screen, ReflectionScreen) and app.screen.date == yesterday
         await pilot.press("ctrl+n")  # skip

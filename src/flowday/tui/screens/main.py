@@ -155,7 +155,7 @@ class MainScreen(Screen[None]):
             return False
         self.offered = (date, monotonic())
         what = "today" if date == self.planner.today() else date.format("dddd D MMMM")
-        self.notify(f"Time to reflect on {what}: press r (it stays optional)",
+        self.notify(f"Time to reflect on {what}: press r to answer",
                     title="Reflection", timeout=OFFER_SECONDS, markup=False)  # fmt: skip
         return True
 
