@@ -3,6 +3,8 @@ on the Rules panel they touch nothing; dialogs with edits ask before escape drop
 
 from __future__ import annotations
 
+from textual.widgets._toast import Toast, ToastRack
+
 from flowday.application.planner import Planner
 from flowday.tui.screens.confirm import ConfirmScreen
 from flowday.tui.screens.edit import EditBlockScreen, EditTaskScreen
@@ -66,3 +68,23 @@ async def test_inbox_keys_act_on_tasks_and_never_on_the_timeline(seeded: Planner
         await pilot.press("escape")  # nothing changed: closes at once
         assert app.screen is screen
     assert seeded.store.blocks_on(TODAY) == blocks
+
+
+async def test_toasts_coalesce_and_stay_off_the_quick_add_line(seeded: Planner, make_app):
+    app = make_app(seeded)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await pilot.press("j", "j", "j", "j")  # Run, 18:00-19:00: free to move
+        await pilot.press("J", "J", "J", "J", "J")  # five moves, then five undos
+        await pilot.press("u", "u", "u", "u", "u")
+        await pilot.press("u")  # nothing left to undo
+        await pilot.press("u")  # the same message again: replaces, never stacks
+        await pilot.pause()
+        toasts = [n.message for n in app._notifications]
+        assert toasts == ["Undid move", "Nothing to undo"]
+        await pilot.press("a", *"Gym 25:00")
+        await pilot.pause()
+        rack = app.screen.get_child_by_type(ToastRack)  # a system widget: queries skip it
+        quick = app.screen.query_one("#quick")
+        shown = [toast.region for toast in rack.query(Toast)]
+        assert len(shown) == 2 and all(r.height for r in shown)
+        assert max(r.bottom for r in shown) <= quick.region.y  # the bar stays readable

@@ -43,6 +43,7 @@ THEME_VARIABLE_DEFAULTS = {
     "flowday-now": "#e0a526",
 }
 CRASH_LOG = "flowday-crash.log"
+MAX_TOASTS = 2  # five undos once stacked five toasts over the day
 EXIT_GRACE_SECONDS = 5.0
 
 
@@ -82,10 +83,12 @@ class FlowdayApp(CompatApp):
         markup: bool = False,
     ) -> None:
         """Notifications often quote titles: terminal controls go, and markup is off unless
-        a caller asks for it with text it wrote itself."""
-        super().notify(
-            shown(message), title=shown(title), severity=severity, timeout=timeout, markup=markup
-        )
+        a caller asks for it with text it wrote itself. A repeated message replaces its
+        earlier copy, and at most :data:`MAX_TOASTS` stay stacked over the timeline."""
+        message, title = shown(message), shown(title)
+        self.withdraw_notifications(lambda n, _: (n.message, n.title) == (message, title))
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
+        self.withdraw_notifications(lambda _, newer: newer >= MAX_TOASTS)
 
     def get_theme_variable_defaults(self) -> dict[str, str]:
         return {**super().get_theme_variable_defaults(), **THEME_VARIABLE_DEFAULTS}

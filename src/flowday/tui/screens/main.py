@@ -64,14 +64,10 @@ class MainScreen(Screen[None]):
         # these act on what has focus: the timeline's block, or the inbox's task
         _b("e", "edit_block", "Edit", "Edit the selected block or inbox task"),
         _b("d", "delete_block", "Del", "Delete the selected block or inbox task"),
-        _b("J", "move_later", "Later", "Move 15 min later · inbox: priority down",
-           show=False),
-        _b("K", "move_earlier", "Earlier", "Move 15 min earlier · inbox: priority up",
-           show=False),
-        _b("plus", "lengthen", "Longer", "Lengthen 15 min · inbox: estimate +15m",
-           show=False),
-        _b("minus", "shorten", "Shorter", "Shorten 15 min · inbox: estimate -15m",
-           show=False),
+        _b("J", "move_later", "Later", "Move 15 min later · inbox: priority down", show=False),
+        _b("K", "move_earlier", "Earlier", "Move 15 min earlier · inbox: priority up", show=False),
+        _b("plus", "lengthen", "Longer", "Lengthen 15 min · inbox: estimate +15m", show=False),
+        _b("minus", "shorten", "Shorter", "Shorten 15 min · inbox: estimate -15m", show=False),
         _b("u", "undo", "Undo", "Undo the last change"),
         _b("ctrl+r", "redo", "Redo", "Redo what was undone", show=False),
         _b("left_square_bracket", "previous_day", "Prev day", "Go to the previous day", show=False),
@@ -327,13 +323,16 @@ class MainScreen(Screen[None]):
 
     # --- quick add ------------------------------------------------------------------------
     def action_add_block(self) -> None:
+        self.add_class("-adding")  # toasts move above the line (main.tcss)
         self.query_one(QuickAddBar).open("block")
 
     def action_add_task(self) -> None:
+        self.add_class("-adding")
         self.query_one(QuickAddBar).open("task")
 
     @on(QuickAddBar.Closed)
     def quick_closed(self) -> None:
+        self.remove_class("-adding")
         self.query_one(Timeline).focus()
 
     @on(Input.Changed, "#quick-input")
