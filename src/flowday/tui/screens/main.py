@@ -702,9 +702,9 @@ class MainScreen(Screen[None]):
                 continue
             keys = keymap.get(binding.id, binding.key).split(",")
             shown = " / ".join(self.app.get_key_display(Binding(k.strip(), "")) for k in keys)
-            rows.append((shown, binding.description, binding.tooltip))
-        rows.append(("tab", "Focus", "Timeline → inbox → rules → timeline"))
-        rows.append(("ctrl+p", "Palette", "Find any action, and the theme picker"))
+            rows.append((shown, binding.description, binding.tooltip, binding.id))
+        rows.append(("tab", "Focus", "Timeline → inbox → rules → timeline", "focus"))
+        rows.append(("ctrl+p", "Palette", "Find any action, and the theme picker", "palette"))
         from flowday.tui.screens.help import HelpScreen
 
         self.app.push_screen(HelpScreen(rows))
