@@ -6,6 +6,7 @@ from __future__ import annotations
 from textual.widgets._toast import Toast, ToastRack
 
 from flowday.application.planner import Planner
+from flowday.domain.model import Sphere
 from flowday.tui.screens.confirm import ConfirmScreen
 from flowday.tui.screens.edit import EditBlockScreen, EditTaskScreen
 from flowday.tui.screens.main import MainScreen
@@ -88,3 +89,22 @@ async def test_toasts_coalesce_and_stay_off_the_quick_add_line(seeded: Planner, 
         shown = [toast.region for toast in rack.query(Toast)]
         assert len(shown) == 2 and all(r.height for r in shown)
         assert max(r.bottom for r in shown) <= quick.region.y  # the bar stays readable
+
+
+async def test_switch_and_fix_says_what_is_true_after_the_fix(planner: Planner, make_app):
+    """The toast once counted the rules broken *before* the fix ("2 rules broken — see
+    Rules") while Rules and `flowday check` showed none afterwards."""
+    planner.set_mode(TODAY, "integration")
+    planner.add_block(TODAY, title="Emails", start=19 * 60, end=19 * 60 + 30,
+                      sphere=Sphere.WORK, flexible=True)  # fmt: skip
+    app = make_app(planner)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("m")  # balance is offered first (the other mode)
+        await pilot.press("f")
+        await pilot.pause()
+        assert planner.store.day(TODAY).mode == "balance"
+        moved = planner.store.blocks_on(TODAY)[0]
+        assert moved.start < 17 * 60  # into the work window
+        hard = [v for v in planner.check(TODAY)[1] if v.is_hard]
+        toasts = [n.message for n in app._notifications]
+        assert toasts[-1] == "Mode is now balance; moved 1 block" and not hard

@@ -579,8 +579,6 @@ class Planner:
             updated = replace(current, **{k: v for k, v in changes.items() if v is not None})
             if title is not None:
                 updated = replace(updated, title=clean_title(title))
-                if not updated.title:
-                    raise InputError("a task needs a title")
             if clear_due:
                 updated = replace(updated, due=None)
             if updated != current:

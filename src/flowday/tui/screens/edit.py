@@ -184,8 +184,6 @@ class EditTaskScreen(GuardedDialog[dict[str, Any]]):
     def changes(self) -> dict[str, Any]:
         task = self.inbox_task
         title = clean_title(self.query_one("#task-title", Input).value)
-        if not title:
-            raise InputError("a task needs a title")
         estimate = parse_duration(self.query_one("#task-estimate", Input).value)
         due_text = self.query_one("#task-due", Input).value.strip()
         due = parse_date(due_text, self.today) if due_text else None

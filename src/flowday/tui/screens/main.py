@@ -34,6 +34,7 @@ from flowday.application.reflection_prompts import ReflectionPrompts
 from flowday.domain.errors import InputError, RefusedError
 from flowday.domain.model import Block, Sphere, Task
 from flowday.domain.rules import Violation
+from flowday.domain.text import counted
 from flowday.domain.timeparse import parse_quick_add, parse_span
 from flowday.domain.wallclock import MINUTES_PER_DAY, fmt_minutes
 from flowday.tui import failures
@@ -562,12 +563,14 @@ class MainScreen(Screen[None]):
             mode, fix = choice
 
             def switched(proposal: Any) -> None:
-                broken = [v for v in proposal.violations if v.is_hard]
+                # the day as it now is (read again after the change), not the proposal's
+                # forecast: what the toast says is what Rules and `flowday check` show
+                broken = [v for v in (self.day.violations if self.day else []) if v.is_hard]
                 message = f"Mode is now {mode}"
                 if fix and proposal.moves:
-                    message += f"; moved {len(proposal.moves)} block(s)"
+                    message += f"; moved {counted(len(proposal.moves), 'block')}"
                 if broken:
-                    message += f"; {len(broken)} rule(s) broken — see Rules"
+                    message += f"; {counted(len(broken), 'rule')} broken — see Rules"
                 self.notify(message, severity="warning" if broken else "information",
                             markup=False)  # fmt: skip
 
@@ -636,7 +639,7 @@ class MainScreen(Screen[None]):
         self.app.call_from_thread(self.history.push, Entry("calendar import", before, after))
         summary = report.summary()
         if report.crossed:
-            summary += f"\n{len(report.crossed)} rule(s) crossed — see Rules"
+            summary += f"\n{counted(len(report.crossed), 'rule')} crossed — see Rules"
         self.app.call_from_thread(
             self.notify,
             summary,
@@ -663,7 +666,7 @@ class MainScreen(Screen[None]):
 
     def _report_plan(self, result: Any) -> None:
         placed, unplaced = list(result.placed), list(result.unplaced)
-        message = f"Placed {len(placed)} task(s)"
+        message = f"Placed {counted(len(placed), 'task', zero='no')}"
         for task, why in unplaced[:3]:
             message += f"\nnot placed: {task.title}: {why}"
         self.notify(message, severity="warning" if unplaced else "information", markup=False)
