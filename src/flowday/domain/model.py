@@ -227,6 +227,13 @@ class Task:
         )
 
 
+def in_plan_order(tasks: list[Task]) -> list[Task]:
+    """The inbox as ``plan`` takes it and the planner lists it: highest priority first,
+    then the soonest due, then the oldest (ties keep their stored order)."""
+    far = pendulum.date(9999, 12, 31)
+    return sorted(tasks, key=lambda t: (t.priority, t.due or far, t.created))
+
+
 @dataclass(frozen=True, slots=True)
 class Crossing:
     """A hard rule crossed on purpose (``--force``): part of the day's story, never hidden."""

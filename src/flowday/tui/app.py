@@ -12,10 +12,12 @@ import threading
 import traceback
 from collections.abc import Callable, Coroutine, Iterable
 from pathlib import Path, PurePath
+from time import monotonic
 from typing import TYPE_CHECKING, ClassVar
 
 import pendulum
 from rich.text import Text
+from textual import events
 from textual.app import SystemCommand
 from textual.binding import Binding, BindingType
 from textual.filter import Monochrome, NoColor
@@ -43,6 +45,7 @@ THEME_VARIABLE_DEFAULTS = {
     "flowday-now": "#e0a526",
 }
 CRASH_LOG = "flowday-crash.log"
+MAX_TOASTS = 2  # five undos once stacked five toasts over the day
 EXIT_GRACE_SECONDS = 5.0
 
 
@@ -65,6 +68,12 @@ class FlowdayApp(CompatApp):
         self.start_date = date or planner.today()
         self.cli_theme = theme  # --theme NAME, for this run only
         self.crash: BaseException | None = None
+        self.last_key_at = monotonic()
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key):
+            self.last_key_at = monotonic()  # prompts wait until the person pauses
+        await super().on_event(event)
 
     def notify(
         self,
@@ -76,10 +85,12 @@ class FlowdayApp(CompatApp):
         markup: bool = False,
     ) -> None:
         """Notifications often quote titles: terminal controls go, and markup is off unless
-        a caller asks for it with text it wrote itself."""
-        super().notify(
-            shown(message), title=shown(title), severity=severity, timeout=timeout, markup=markup
-        )
+        a caller asks for it with text it wrote itself. A repeated message replaces its
+        earlier copy, and at most :data:`MAX_TOASTS` stay stacked over the timeline."""
+        message, title = shown(message), shown(title)
+        self.withdraw_notifications(lambda n, _: (n.message, n.title) == (message, title))
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
+        self.withdraw_notifications(lambda _, newer: newer >= MAX_TOASTS)
 
     def get_theme_variable_defaults(self) -> dict[str, str]:
         return {**super().get_theme_variable_defaults(), **THEME_VARIABLE_DEFAULTS}
