@@ -14,7 +14,17 @@ from flowday.domain import rules, scheduler
 from flowday.domain.clock import Clock
 from flowday.domain.errors import InputError, NotFoundError, RefusedError
 from flowday.domain.figures import DayFigures, day_figures
-from flowday.domain.model import Block, Crossing, Day, ModeSwitch, Sphere, Task, new_id, stamp
+from flowday.domain.model import (
+    Block,
+    Crossing,
+    Day,
+    ModeSwitch,
+    Sphere,
+    Task,
+    in_plan_order,
+    new_id,
+    stamp,
+)  # fmt: skip
 from flowday.domain.modes import Mode, build_modes
 from flowday.domain.rules import SHARED, DayContext, Violation
 from flowday.domain.text import clean_title
@@ -23,6 +33,7 @@ from flowday.domain.timeparse import (
     QuickAdd,
     check_exists,
     parse_quick_add,
+    require_day,
 )
 from flowday.domain.wallclock import MINUTES_PER_DAY, fmt_minutes
 from flowday.store import Store, Transaction
@@ -378,6 +389,7 @@ class Planner:
         mode = self._require_mode(mode)
         # the fix is worked out without the lock and stored under it if the day is still
         # what it was worked out from; else once more, then under the lock
+        require_day(date, self.config.timezone)
         seen = (self.store.day(date), self.store.blocks_on(date))
         for attempt in range(3):
             proposal = self._proposal(*seen, mode) if attempt < 2 else None
@@ -530,6 +542,7 @@ class Planner:
         today = self.today()
         if date < today:
             raise InputError(f"{date.to_date_string()} is in the past: plan today or later")
+        require_day(date, self.config.timezone)
         return self._drafted(date, self._plan_inputs(self.store, date), task_ids, cancelled)
 
     def commit_plan(
@@ -552,7 +565,7 @@ class Planner:
     @staticmethod
     def _plan_inputs(source: Store | Transaction, date: pendulum.Date) -> _PlanInputs:
         # in planning order (stable: ties keep the file's order), the same from both sources
-        tasks = sorted(source.tasks(), key=_planning_order)
+        tasks = in_plan_order(source.tasks())
         return _PlanInputs(tasks, source.day(date), source.blocks_on(date))
 
     def _drafted(
@@ -637,13 +650,44 @@ class Planner:
             txn.put_task(task)
         return task
 
+    def edit_task(
+        self,
+        task_id: str,
+        *,
+        title: str | None = None,
+        sphere: Sphere | None = None,
+        estimate: int | None = None,
+        priority: int | None = None,
+        due: pendulum.Date | None = None,
+        clear_due: bool = False,
+    ) -> Task:
+        """Change an inbox task's fields (None leaves a field as it is)."""
+        with self.store.transaction() as txn:
+            current = self._require_task(txn, task_id)
+            changes: dict[str, Any] = {
+                "sphere": sphere, "estimate": estimate, "priority": priority,
+                "due": due,
+            }  # fmt: skip
+            updated = replace(current, **{k: v for k, v in changes.items() if v is not None})
+            if title is not None:
+                updated = replace(updated, title=clean_title(title))
+            if clear_due:
+                updated = replace(updated, due=None)
+            if updated != current:
+                txn.put_task(updated)
+            return updated
+
+    def _require_task(self, txn: Transaction, task_id: str) -> Task:
+        for task in txn.tasks():
+            if task.id == task_id.strip():
+                return task
+        raise NotFoundError(f"no task with id {task_id!r}")
+
     def remove_task(self, task_id: str) -> Task:
         with self.store.transaction() as txn:
-            for task in txn.tasks():
-                if task.id == task_id.strip():
-                    txn.delete_task(task.id)
-                    return task
-        raise NotFoundError(f"no task with id {task_id!r}")
+            task = self._require_task(txn, task_id)
+            txn.delete_task(task.id)
+            return task
 
     # --- undo support ---------------------------------------------------------------------
     def snapshot(self, *dates: pendulum.Date, tasks: bool = True) -> Snapshot:
@@ -737,12 +781,6 @@ def _undone(was: _T, became: _T, current: _T) -> _T:
         and getattr(current, f.name) == getattr(became, f.name)
     }
     return replace(current, **back) if back else current
-
-
-def _planning_order(task: Task) -> tuple[int, pendulum.Date, str]:
-    """Highest priority first, then soonest due, then oldest (a stable sort keeps the
-    file's order among equals)."""
-    return (task.priority, task.due or pendulum.date(9999, 12, 31), task.created)
 
 
 def _with_crossings(
