@@ -184,6 +184,22 @@ def test_every_command_survives_hostile_argv_environment_and_config(
     hostile_cli(data.draw(argvs(command)), data.draw(ENVIRONMENTS), data.draw(configs()))
 
 
+# what the fuzzing found, kept as fixed cases: each failed before its fix
+FOUND = [
+    (["list"], {}, "x = " + "[" * 2000 + "]" * 2000),  # tomllib's RecursionError
+    (["list", "--config", "a\nb"], {}, None),  # a line break in a path: two lines
+    (["add", "\ud800", ""], {}, None),  # a surrogate no bytes make: UnicodeEncodeError
+    (["add", "\udcff\udcfe Bad 9:00-10:00"], {}, None),  # bytes not UTF-8: stored? printed?
+    (["list", "--config", "/dev/zero"], {}, None),  # read until memory runs out
+    (["list"], {"TZ": "A" * 300, "FLOWDAY_TZ": None}, None),  # ENAMETOOLONG opening the zone
+]
+
+
+def test_what_the_fuzzing_found(hostile_cli: Callable[..., None]) -> None:
+    for argv, env, config in FOUND:
+        hostile_cli(argv, env, config)
+
+
 @pytest.mark.parametrize("value", ["99999999999999999999999", "\x1b[2J 25:99"])
 def test_every_command_with_every_option_hostile(
     hostile_cli: Callable[..., None], value: str
