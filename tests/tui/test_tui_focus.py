@@ -71,8 +71,11 @@ async def test_inbox_keys_act_on_tasks_and_never_on_the_timeline(seeded: Planner
     assert seeded.store.blocks_on(TODAY) == blocks
 
 
-async def test_toasts_coalesce_and_stay_off_the_quick_add_line(seeded: Planner, make_app):
+async def test_toasts_coalesce_and_stay_off_the_quick_add_line(
+    seeded: Planner, make_app, monkeypatch
+):
     app = make_app(seeded)
+    monkeypatch.setattr(app, "NOTIFICATION_TIMEOUT", 600)  # a loaded machine: none expires
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
         await pilot.press("j", "j", "j", "j")  # Run, 18:00-19:00: free to move
         await pilot.press("J", "J", "J", "J", "J")  # five moves, then five undos
