@@ -458,6 +458,12 @@ class Store:
         read = _read_regular(self.month_path(month))
         return read[1] if read else None
 
+    def routines_bytes(self) -> bytes | None:
+        """``routines.json`` as stored (None: no routines yet), read like a month's bytes:
+        for a cache of figures, which occurrences change."""
+        read = _read_regular(self.routines_path)
+        return read[1] if read else None
+
     def blocks_on(self, date: pendulum.Date) -> list[Block]:
         blocks, days = self._month(self.month_path(date))
         found = [b for b in blocks if b.date == date]
@@ -521,7 +527,7 @@ class Store:
         occurrence = parse_occurrence_id(block_id)
         if occurrence is not None:
             routine = next((r for r in self.routines() if r.id == occurrence[0]), None)
-            if routine is not None and occurrence[1] not in routine.edited:
+            if routine is not None and occurrence[1].to_date_string() not in routine.edited:
                 # never stored (only an edit stores one): made on its date, or not there
                 return next((b for b in self.blocks_on(occurrence[1]) if b.id == block_id), None)
         return self._find_stored_block(block_id)
@@ -856,9 +862,10 @@ class Transaction:
             return
         routine_id, date = occurrence
         routine = next((r for r in self.routines() if r.id == routine_id), None)
-        if routine is None or date in getattr(routine, exception):
+        key = date.to_date_string()
+        if routine is None or key in getattr(routine, exception):
             return
-        self.put_routine(replace(routine, **{exception: getattr(routine, exception) | {date}}))
+        self.put_routine(replace(routine, **{exception: getattr(routine, exception) | {key}}))
 
     def add_blocks(self, blocks: list[Block]) -> None:
         """Insert blocks with fresh ids: one pass per month file, where ``put_block`` (an

@@ -150,9 +150,15 @@ def test_occurrences_keep_wall_clock_times_and_ids_name_routine_and_date() -> No
 
 def test_exceptions_and_the_end_date_take_dates_out() -> None:
     skip, edit = START.add(days=1), START.add(days=2)
-    routine = _routine(skipped=frozenset({skip}), edited=frozenset({edit}), until=START.add(days=4))
+    routine = _routine(
+        skipped=frozenset({skip.to_date_string()}),
+        edited=frozenset({edit.to_date_string()}),
+        until=START.add(days=4),
+    )
     assert routine.dates(START, START.add(days=10)) == [START, START.add(days=3), START.add(days=4)]
     assert routine.rule_dates(START, START.add(days=10))[1:3] == [skip, edit]
     assert Routine.from_dict(routine.to_dict()) == routine
     with pytest.raises(ValueError):
         _routine(until=START.subtract(days=1))
+    with pytest.raises(ValueError):
+        Routine.from_dict({**routine.to_dict(), "skipped": ["2026-13-01"]})

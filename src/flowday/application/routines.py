@@ -125,8 +125,8 @@ def edit_routine(
             # its later exceptions: a skip stays skipped, a hand edit stays the block it is
             new = replace(
                 old.changed(now, first=first, **changes), id=new_id(), created=stamp(now),
-                skipped=frozenset(d for d in old.skipped if d >= first),
-                edited=frozenset(d for d in old.edited if d >= first),
+                skipped=frozenset(d for d in old.skipped if d >= first.to_date_string()),
+                edited=frozenset(d for d in old.edited if d >= first.to_date_string()),
             )  # fmt: skip
             olds, news = [old], [ended, new]
         check_exists(new.first, new.start, new.end, planner.config.timezone)

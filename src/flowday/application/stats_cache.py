@@ -32,7 +32,8 @@ class MonthCache:
     Reading and checking ten years of month files and building every block costs seconds;
     past months rarely change. A month's entry is used only while its key still matches:
     a hash of the month file's bytes (cheap next to parsing them), the settings figures depend on
-    (time zone, work window, working days, weekly modes) and the code that computes them
+    (time zone, work window, working days, weekly modes), the routines (their occurrences
+    are blocks of the months they touch) and the code that computes them
     (``compute``'s module, this one and ``domain/figures.py``). Anything unreadable is
     recomputed; a cache that cannot be written is skipped silently."""
 
@@ -50,7 +51,9 @@ class MonthCache:
         except StoreError:  # let the store report it, with its own message
             return self.compute(self.planner, month, month.end_of("month"))
         if content is None:
-            return []
+            if not self.planner.store.routines():
+                return []
+            content = b""  # nothing stored that month, but routines may occur in it
         key = [self.VERSION, self.settings, len(content), hashlib.sha1(content).hexdigest()]
         cached = self._load(month, key)
         if cached is not None:
@@ -105,6 +108,8 @@ def _settings_fingerprint(planner: Planner, compute: ComputeRecords) -> str:
         sorted(config.working_days),
         list(config.week_modes),
         hashlib.sha256(code).hexdigest(),
+        # routines' occurrences are blocks of every month they touch
+        hashlib.sha256(planner.store.routines_bytes() or b"").hexdigest(),
     ]
     return hashlib.sha256(json.dumps(parts).encode()).hexdigest()[:24]
 

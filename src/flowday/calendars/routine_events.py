@@ -22,6 +22,7 @@ from flowday.calendars.sources import FLOWDAY_UID_SUFFIX
 from flowday.domain.model import Block, Sphere
 from flowday.domain.routines import Routine, occurrence_id
 from flowday.domain.timeparse import Zone, instant
+from flowday.domain.wallclock import parse_iso_date
 
 ToDatetime = Callable[[pendulum.DateTime], dt.datetime]  # exporting's: TZID + VTIMEZONE
 
@@ -49,18 +50,20 @@ def routine_events(
         rule_dates = routine.rule_dates(first, last)
         if not rule_dates:
             continue
-        hidden = [
-            d for d in rule_dates
-            if not occurrences.shown_on(routine, d, days)
-        ]  # fmt: skip
-        series = _series(routine, rule_dates[0], last, hidden, tz, now, to_datetime)
-        events.append(series)
-        for date in sorted(routine.edited):
+        hidden = [d for d in rule_dates if not occurrences.shown_on(routine, d, days)]
+        overrides, overridden = [], set()
+        for date in map(parse_iso_date, sorted(routine.edited)):
             block = stored.get(occurrence_id(routine.id, date))
             if block is None or date < rule_dates[0] or date in hidden:
                 continue
-            events.append(_override(routine, date, block, tz, now, to_datetime))
+            overrides.append(_override(routine, date, block, tz, now, to_datetime))
             covered.add(block.id)
+            overridden.add(date)
+        # an edited date without its override (the block is elsewhere, or gone) is excluded
+        excepted = map(parse_iso_date, routine.skipped | routine.edited)
+        excluded = {*excepted, *hidden} - overridden
+        events.append(_series(routine, rule_dates[0], last, excluded, tz, now, to_datetime))
+        events.extend(overrides)
     return events, covered
 
 
@@ -68,7 +71,7 @@ def _series(
     routine: Routine,
     start: pendulum.Date,
     last: pendulum.Date,
-    hidden: list[pendulum.Date],
+    excluded: set[pendulum.Date],
     tz: Zone,
     now: dt.datetime,
     to_dt: ToDatetime,
@@ -87,8 +90,7 @@ def _series(
         rule["UNTIL"] = [instant(until, routine.start, tz).in_timezone("UTC").naive()
                          .replace(tzinfo=dt.UTC)]  # fmt: skip
     event.add("RRULE", rule)
-    excluded = sorted({*routine.skipped, *routine.edited, *hidden})
-    for date in excluded:
+    for date in sorted(excluded):
         if date >= start:
             event.add("EXDATE", to_dt(instant(date, routine.start, tz)))
     event.add("SUMMARY", routine.title)

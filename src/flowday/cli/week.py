@@ -130,7 +130,7 @@ def run_month(args: argparse.Namespace, context: Context) -> int:
     out(f"{'Day':<6}  {'Mode':<12} {'Work':>6}  {'Cross':>6}  {'Score':>5}")
     for summary in days:
         out(month_line(summary))
-    out("Cross: crossings recorded (+N! rules broken now); Score: the evening's reflection")
+    out("Cross: crossings recorded (+N!: rules broken now) · Score: the reflection's")
     return 0
 
 

@@ -11,6 +11,7 @@ time of day on every date, DST days included.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -22,6 +23,8 @@ from flowday.domain.recurrence import Repeat
 from flowday.domain.text import clean_text, clean_title
 from flowday.domain.wallclock import fmt_minutes, parse_clock, parse_iso_date
 
+_DATE = r"\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])"
+_ISO_DATES = re.compile(rf"{_DATE}(?:,{_DATE})*")
 OCCURRENCE_MARK = "@"  # never in a stored block's own id (ids use ID_ALPHABET)
 
 
@@ -58,8 +61,9 @@ class Routine:
     until: pendulum.Date | None = None
     flexible: bool = False
     modes: tuple[str, ...] = ()
-    skipped: frozenset[pendulum.Date] = frozenset()
-    edited: frozenset[pendulum.Date] = frozenset()
+    # exceptions as ISO dates: a routine's years of skips are checked, never parsed, on read
+    skipped: frozenset[str] = frozenset()
+    edited: frozenset[str] = frozenset()
     removed: bool = False  # `routine rm`: ended (until set), kept for its past occurrences
     created: str = ""
     updated: str = ""
@@ -87,7 +91,8 @@ class Routine:
     def occurs_on(self, date: pendulum.Date) -> bool:
         """Does the routine make a block on ``date``: a rule date neither skipped nor
         edited by hand? O(1)."""
-        return date not in self.skipped and date not in self.edited and self.in_rule(date)
+        key = date.to_date_string()
+        return key not in self.skipped and key not in self.edited and self.in_rule(date)
 
     def occurrence(self, date: pendulum.Date) -> Block:
         return Block(
@@ -99,8 +104,8 @@ class Routine:
     def dates(self, first: pendulum.Date, last: pendulum.Date) -> list[pendulum.Date]:
         """The dates it makes a block on from ``first`` to ``last`` (each checked
         directly: the cost is the range asked about, never the routine's age)."""
-        return [d for d in self.rule_dates(first, last) if d not in self.skipped
-                and d not in self.edited]  # fmt: skip
+        excepted = self.skipped | self.edited
+        return [d for d in self.rule_dates(first, last) if d.to_date_string() not in excepted]
 
     def rule_dates(self, first: pendulum.Date, last: pendulum.Date) -> list[pendulum.Date]:
         """The rule's dates from ``first`` to ``last``, exceptions aside."""
@@ -138,8 +143,8 @@ class Routine:
             "first": self.first.to_date_string(),
             "until": None if self.until is None else self.until.to_date_string(),
             "modes": list(self.modes),
-            "skipped": sorted(d.to_date_string() for d in self.skipped),
-            "edited": sorted(d.to_date_string() for d in self.edited),
+            "skipped": sorted(self.skipped),
+            "edited": sorted(self.edited),
             "removed": self.removed,
             "created": self.created,
             "updated": self.updated,
@@ -161,9 +166,20 @@ class Routine:
             first=parse_iso_date(str(data["first"])),
             until=None if until is None else parse_iso_date(str(until)),
             modes=tuple(str(m) for m in data.get("modes", [])),
-            skipped=frozenset(parse_iso_date(str(d)) for d in data.get("skipped", [])),
-            edited=frozenset(parse_iso_date(str(d)) for d in data.get("edited", [])),
+            skipped=_iso_dates(data.get("skipped", [])),
+            edited=_iso_dates(data.get("edited", [])),
             removed=bool(data.get("removed", False)),
             created=str(data.get("created", "")),
             updated=str(data.get("updated", "")),
         )
+
+
+def _iso_dates(values: object) -> frozenset[str]:
+    """Stored exception dates, checked by shape in one pass of a regular expression (not a
+    calendar parse each: ten years of them cost next to nothing to read)."""
+    dates = values if isinstance(values, list) else None
+    if dates is None or not all(isinstance(v, str) for v in dates):
+        raise ValueError("exception dates are not a list of YYYY-MM-DD")
+    if dates and not _ISO_DATES.fullmatch(",".join(dates)):
+        raise ValueError("exception dates are not a list of YYYY-MM-DD")
+    return frozenset(dates)
