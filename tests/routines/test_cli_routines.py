@@ -31,6 +31,11 @@ def test_routine_commands_and_every_reader_seeing_occurrences(cli: CliRunner) ->
     assert check.returncode == 0 and "plan-evening" in check.stdout  # the day, judged
     share = cli("share").stdout
     assert "09:00" in share and "09:15" in share
+    stats = json.loads(cli("stats", "--json", "--from", "2026-11-25", "--to", "2026-11-25").stdout)
+    assert stats["days"][0]["figures"]["work"] == 15
+    cli("task", "add", "Write 1h #work")
+    planned = json.loads(cli("plan", "--json", "--dry-run", "--date", "2026-11-26").stdout)
+    assert planned["placed"][0]["block"]["start"] == "09:15"  # after the standup
     week = cli("week", "--date", "2026-11-25")
     assert week.stdout.count("↻ Standup") == 3  # from Wednesday on
     assert all(len(line) <= 80 for line in week.stdout.splitlines())

@@ -48,6 +48,20 @@ def test_every_reader_sees_occurrences_and_only_on_their_days(planner: Planner) 
         planner.add_block(fri, title="Call", start=9 * 60, end=10 * 60, sphere=Sphere.WORK)
 
 
+def test_dst_days_keep_wall_clock_times_and_a_skipped_time_moves_past_the_gap(
+    planner: Planner,
+) -> None:
+    early = use.add_routine(planner, "Bake 2:30-3:00 #personal", "weekends").routine
+    late = use.add_routine(planner, "Read 21:00-22:00 #personal", "weekends").routine
+    assert early is not None and late is not None
+    spring, autumn = pendulum.date(2027, 3, 28), pendulum.date(2027, 10, 31)  # Berlin, Sundays
+    assert spans(planner, spring) == [("03:30-04:00", "Bake", early.id),
+                                      ("21:00-22:00", "Read", late.id)]  # fmt: skip
+    assert spans(planner, autumn) == [("02:30-03:00", "Bake", early.id),
+                                      ("21:00-22:00", "Read", late.id)]  # fmt: skip
+    assert spans(planner, spring.subtract(days=1))[0][0] == "02:30-03:00"
+
+
 def test_a_skipped_occurrence_never_comes_back(planner: Planner) -> None:
     routine = use.add_routine(planner, "Gym 18:00-19:00 #personal", "day").routine
     assert routine is not None

@@ -79,8 +79,10 @@ def _at_wall_clock(block: Block, tz: Zone) -> Block:
         check_exists(block.date, block.start, block.end, tz)
         return block
     except InputError:
-        start, end = _existing(block.date, block.start, tz), _existing(block.date, block.end, tz)
-        return replace(block, start=start, end=max(end, min(start + 1, MINUTES_PER_DAY)))
+        start = _existing(block.date, block.start, tz)
+        # a start moved past the gap keeps its length; an end in the gap moves past it
+        end = max(_existing(block.date, block.end, tz), start + block.end - block.start)
+        return replace(block, start=start, end=min(end, MINUTES_PER_DAY))
 
 
 def _existing(date: pendulum.Date, minute: int, tz: Zone) -> int:
