@@ -19,20 +19,24 @@ CliRunner = Any  # the `cli` fixture (tests/conftest.py)
 
 
 def test_routine_commands_and_every_reader_seeing_occurrences(cli: CliRunner) -> None:
+    cli("add", "Tea 16:00-16:15 #break")
+    stats_args = ("stats", "--json", "--from", "2026-11-25", "--to", "2026-11-25")
+    assert json.loads(cli(*stats_args).stdout)["days"][0]["figures"]["work"] == 0  # cached now
     added = cli("routine", "add", "Standup 9:00-9:15 #work", "--every", "weekdays")
     assert added.returncode == 0, added.stderr
     routine = added.stdout.strip()
     listed = cli("list").stdout
     assert "↻ Standup" in listed and f"{routine}@2026-11-25" in listed
     blocks = json.loads(cli("list", "--json").stdout)
+    assert "routine" not in blocks[1]  # other blocks keep their shape
     assert blocks[0]["routine"] == routine and blocks[0]["id"] == f"{routine}@2026-11-25"
     assert cli("list", "--date", "2026-11-28").stdout.endswith("(no blocks)\n")  # Saturday
     check = cli("check")
     assert check.returncode == 0 and "plan-evening" in check.stdout  # the day, judged
     share = cli("share").stdout
     assert "09:00" in share and "09:15" in share
-    stats = json.loads(cli("stats", "--json", "--from", "2026-11-25", "--to", "2026-11-25").stdout)
-    assert stats["days"][0]["figures"]["work"] == 15
+    stats = json.loads(cli(*stats_args).stdout)
+    assert stats["days"][0]["figures"]["work"] == 15  # the cache knows routines changed
     cli("task", "add", "Write 1h #work")
     planned = json.loads(cli("plan", "--json", "--dry-run", "--date", "2026-11-26").stdout)
     assert planned["placed"][0]["block"]["start"] == "09:15"  # after the standup
