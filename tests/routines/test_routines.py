@@ -190,3 +190,34 @@ def test_this_and_following_never_touches_the_past_nor_hand_edits(
             assert now_shown == [(s, t) for s, t, _ in shown], date
         elif date >= today.add(days=later):
             assert now_shown == [], date
+
+
+class Crash(BaseException):
+    """The process dying between two files (BaseException: no handler catches it)."""
+
+
+def test_a_skip_is_one_change_with_its_routine_even_across_a_crash(
+    planner: Planner, store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import flowday.store as store_module
+
+    routine = use.add_routine(planner, "Lunch 12:00-13:00 #break", "day").routine
+    assert routine is not None
+    thu = WED.add(days=1)
+    planner.edit_block(f"{routine.id}@{thu}", start=12 * 60 + 30, end=13 * 60 + 30)
+    real, written = store_module.write_atomically, []
+
+    def dies_after_two(path: Path, data: dict) -> None:
+        if len(written) == 2:
+            raise Crash
+        written.append(path.name)
+        real(path, data)
+
+    monkeypatch.setattr(store_module, "write_atomically", dies_after_two)
+    with pytest.raises(Crash):  # the stored occurrence goes and its date is skipped
+        planner.remove_block(f"{routine.id}@{thu}")
+    assert written[0] == ".journal.json" and len(written) == 2
+    monkeypatch.setattr(store_module, "write_atomically", real)
+    reopened = Planner(Store(store.root), planner.config, planner.clock)  # the next start
+    assert spans(reopened, thu) == []
+    assert thu.to_date_string() in reopened.store.routines()[0].skipped
