@@ -149,7 +149,7 @@ def test_days_off_hide_work_routines_and_refuse_planned_work(planner: Planner) -
         set_days_off(planner, WED, WED)
 
 
-@settings(max_examples=8, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=5, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     skip=st.integers(1, 20), edit=st.integers(1, 20), cut=st.integers(1, 25),
     later=st.integers(0, 6), spec=st.sampled_from(["day", "weekdays", "mon,thu", "2 weeks on fri"]),
