@@ -85,6 +85,15 @@ def test_days_off_week_and_month(cli: CliRunner) -> None:
     assert len(json.loads(cli("month", "--json").stdout)["days"]) == 30
     assert cli("off", "--clear", "2026-11-26").returncode == 0
     assert "Standup" in cli("list", "--date", "2026-11-26").stdout
+    holidays = cli.data_dir.parent / "holidays.ics"
+    holidays.write_text(
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//EN\r\nBEGIN:VEVENT\r\nUID:xmas@t\r\n"
+        "DTSTAMP:20261101T000000Z\r\nDTSTART;VALUE=DATE:20261225\r\n"
+        "DTEND;VALUE=DATE:20261226\r\nSUMMARY:Christmas Day\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+    )
+    assert cli("import", str(holidays)).returncode == 0
+    assert "(1 changed)" in cli("off", "2026-12-01", "2026-12-31", "--imported").stdout
+    assert "day off: Christmas Day" in cli("list", "--date", "2026-12-25").stdout
     switched = cli("mode", "integration", "--week", "--date", "2026-11-25")
     assert switched.stdout.count("balance → integration") == 7
     assert all(d["mode"] == "integration" for d in json.loads(cli("week", "--json").stdout)["days"])

@@ -129,11 +129,14 @@ def set_days_off(
     *,
     note: str = "",
     clear: bool = False,
+    imported: bool = False,
     force: bool = False,
 ) -> DaysOffResult:
     """Mark ``first``..``last`` as days off (``no-work-on-days-off`` applies there in every
-    mode that has it), or ``clear`` them. Work already planned on them is judged like any
-    change: refused unless ``force``, then the crossing is recorded on the day."""
+    mode that has it), or ``clear`` them; ``imported``: only the days holding an all-day
+    event a calendar import brought (a holiday calendar), each noted with that event. Work
+    already planned on them is judged like any change: refused unless ``force``, then the
+    crossing is recorded on the day."""
     if last < first:
         raise InputError(f"{last.to_date_string()} is before {first.to_date_string()}")
     if (last - first).days >= MAX_DAYS_OFF:
@@ -145,7 +148,11 @@ def set_days_off(
         date = first
         while date <= last:
             day = txn.day(date)
-            new = replace(day, off=not clear, off_note="" if clear else note)
+            if imported and not day.imported_notes:
+                date = date.add(days=1)
+                continue
+            why = day.imported_notes[0].text if imported and not note else note
+            new = replace(day, off=not clear, off_note="" if clear else clean_text(why, limit=200))
             if new != day:
                 before = txn.blocks_on(date)
                 txn.put_day(new)  # read back: a day off hides its work routines' occurrences

@@ -59,6 +59,10 @@ def register(commands: argparse._SubParsersAction, shared: argparse.ArgumentPars
     off.add_argument("last", metavar="TO", nargs="?", help="last day off (default FROM)")
     off.add_argument("--note", default="", help="why, e.g. 'Holiday in Lisbon'")
     off.add_argument("--clear", action="store_true", help="make them ordinary days again")
+    off.add_argument(
+        "--imported", action="store_true",
+        help="only days with an imported all-day event (a holiday calendar); noted with it",
+    )  # fmt: skip
     off.add_argument("--force", action="store_true", help="even with work planned (recorded)")
     off.set_defaults(handler=run_off)
 
@@ -157,8 +161,9 @@ def run_off(args: argparse.Namespace, context: Context) -> int:
     first = context.date(args.first)
     last = context.date(args.last) if args.last else first
     result = set_days_off(
-        context.planner, first, last, note=args.note, clear=args.clear, force=args.force
-    )
+        context.planner, first, last, note=args.note, clear=args.clear,
+        imported=args.imported, force=args.force,
+    )  # fmt: skip
     what = "ordinary days again" if args.clear else "days off"
     span = first.to_date_string() + (f" to {last.to_date_string()}" if last != first else "")
     out(f"{span}: {what} ({len(result.days)} changed)")

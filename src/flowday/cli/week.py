@@ -57,11 +57,7 @@ def day_line(summary: DaySummary) -> str:
         f"work {_hours(figures['work'])} · personal {_hours(figures['personal'])} · "
         f"break {_hours(figures['break'])}"
     )
-    head = f"{summary.date.format('ddd DD MMM')}  {fit(summary.mode, 12)} {window}  {spheres}"
-    if summary.day.off:
-        note = f": {summary.day.off_note}" if summary.day.off_note else ""
-        head += f"  · day off{note}"
-    return head
+    return f"{summary.date.format('ddd DD MMM')}  {fit(summary.mode, 12)} {window}  {spheres}"
 
 
 def block_line(summary: DaySummary, index: int) -> str:
@@ -87,9 +83,12 @@ def run_week(args: argparse.Namespace, context: Context) -> int:
     out(f"Week of {monday.format('ddd D MMM YYYY')}  (■ work ● personal ◌ break ~ flexible "
         "↻ routine)")  # fmt: skip
     for summary in days:
-        out(day_line(summary))
+        out(fit(day_line(summary), 80).rstrip())
+        if summary.day.off:
+            note = f": {summary.day.off_note}" if summary.day.off_note else ""
+            out(fit(f"    day off{note}", 80).rstrip())
         for note in summary.day.notes:
-            out(f"    ✎ {note}")
+            out(fit(f"    ✎ {note}", 80).rstrip())
         for index in range(len(summary.blocks)):
             out(block_line(summary, index))
     return 0
