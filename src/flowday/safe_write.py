@@ -1,7 +1,10 @@
 """The one way flowday writes a file: a temp file beside the target, fsync, ``os.replace``,
 fsync the folder. A crash at any instant leaves the old file or the new one, never a mix,
 and two processes writing the same path at once each replace it whole (unique temp names).
-Stdlib only: the store, the calendar export and the stats cache all use it.
+Stdlib only: the store, the calendar export and the stats cache all use it. The store's
+changes to several files use its two halves, :func:`prepare` (the part that needs disk
+space) and :meth:`PreparedFile.put_in_place` (the rename), so a full disk refuses a change
+before any file is replaced.
 
 Paths a person names can be anything: :func:`regular_target` (before a write) and
 :func:`read_regular` (a bounded read that never blocks) are the one check that a path is a
@@ -24,25 +27,65 @@ def temp_path_for(path: Path) -> Path:
     return path.with_name(f".{path.name}{TEMP_MARK}{os.getpid()}-{os.urandom(4).hex()}")
 
 
-def write_atomically(path: Path, payload: bytes, *, permissions: int = 0o600) -> None:
-    """Replace ``path`` with ``payload`` atomically and durably. Raises ``OSError`` (callers
-    turn it into their own one-line error); on failure the target is untouched and no temp
-    file is left behind. The folder must exist. ``permissions`` is for a new file, before
-    the umask."""
+class PreparedFile:
+    """New contents written and synced beside their target, not yet in its place: the part
+    of a write that needs disk space, done before anything a reader sees has changed. A
+    change to several files prepares them all first, so a full disk refuses it whole."""
+
+    def __init__(self, path: Path, temp: Path) -> None:
+        self.path = path
+        self.temp = temp
+
+    def put_in_place(self) -> None:
+        """The rename: needs no space; durable once the folder is synced (``fsync_folder``)."""
+        os.replace(self.temp, self.path)
+
+    def discard(self) -> None:
+        with contextlib.suppress(OSError):
+            os.unlink(self.temp)
+
+
+def prepare(path: Path, payload: bytes, *, permissions: int = 0o600) -> PreparedFile:
+    """Write and fsync ``payload`` to a temp file beside ``path`` (see :class:`PreparedFile`).
+    Raises ``OSError`` (a full disk: ``ENOSPC``, ``EDQUOT``; ``EIO``) with no temp file left."""
     path = Path(path)
     temp = temp_path_for(path)
+    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, permissions)
     try:
-        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, permissions)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(payload)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temp, path)
+        try:
+            view = memoryview(payload)
+            while view:  # os.write may write less than asked
+                view = view[os.write(fd, view) :]
+            os.fsync(fd)
+        finally:
+            os.close(fd)
     except BaseException:
         with contextlib.suppress(OSError):
-            temp.unlink()
+            os.unlink(temp)
         raise
-    fsync_folder(path.parent)
+    return PreparedFile(path, temp)
+
+
+def write_atomically(path: Path, payload: bytes, *, permissions: int = 0o600) -> None:
+    """Replace ``path`` with ``payload`` atomically and durably. Raises ``OSError`` (callers
+    turn it into their own one-line error); a failure before the rename leaves the target
+    untouched and no temp file behind (one syncing the folder after it leaves the new file
+    in place, not yet durable). The folder must exist. ``permissions`` is for a new file,
+    before the umask."""
+    prepared = prepare(path, payload, permissions=permissions)
+    try:
+        prepared.put_in_place()
+    except BaseException:
+        prepared.discard()
+        raise
+    fsync_folder(Path(path).parent)
+
+
+def remove(path: Path) -> None:
+    """Remove ``path`` (gone already: fine) and make that durable."""
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(path)
+    fsync_folder(Path(path).parent)
 
 
 def fsync_folder(folder: Path) -> None:

@@ -15,12 +15,18 @@ file for ten years of history makes every edit slow. Opening a day or saving an 
 touches one month file, whatever the history.
 
 Every file carries ``_meta.schema_version``. Files from a newer flowday, or files that do
-not parse to the expected shape, are refused with a one-line error naming the file and are
-never written; ``flowday doctor --repair`` keeps such a file as ``NAME.corrupt-<stamp>``
-before starting that file afresh. Files from an older flowday are read in the current shape
-(:func:`_migrated`) and written in it by the next change to them. Every data file is opened
-without following a link or blocking, must be a regular file of at most ``MAX_FILE_BYTES``,
-and is never renamed over when it is not one (:func:`_read_regular`).
+not parse to the expected shape (every field's type is checked: :mod:`flowday.domain.records`;
+a key twice in one object or nesting past ``MAX_NESTING`` is damage too), are refused with a
+one-line error naming the file and are never written; ``flowday doctor --repair`` keeps
+such a file as ``NAME.corrupt-<stamp>`` before starting that file afresh. Files from an
+older flowday are read in the current shape (:func:`_migrated`) and written in it by the
+next change to them. Every data file is opened without following a link or blocking, must
+be a regular file of at most ``MAX_FILE_BYTES``, and is never renamed over when it is not
+one (:func:`_read_regular`).
+
+A change is written whole or not at all (:func:`_write_whole`): everything that needs disk
+space is written before any file is replaced, and a failure after that puts back what was
+replaced, so a refused change leaves nothing that applies it later.
 
 TinyDB's part: the tables of the files a transaction touches, in memory (search, upsert,
 remove by document id); reads outside a transaction parse the JSON themselves and check
@@ -40,13 +46,14 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import hashlib
+import itertools
 import json
 import math
 import os
 import re
 import stat
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any, Protocol
@@ -54,10 +61,12 @@ from typing import Any, Protocol
 import pendulum
 from tinydb import Query, TinyDB
 from tinydb.storages import Storage
+from tinydb.table import Document
 
 from flowday import safe_write
 from flowday.domain.errors import FlowdayError
 from flowday.domain.model import Block, Day, Task
+from flowday.domain.records import Fields
 from flowday.domain.routines import Routine, parse_occurrence_id
 
 SCHEMA_VERSION = 2  # 2: a day's imported notes are a field (imported_notes), not ics_notes
@@ -65,6 +74,9 @@ _MONTH_FILE = re.compile(r"^(\d{4})-(\d{2})\.json$")
 # Far above any real file (a busy month is a few hundred KB): a bigger one is refused before
 # it is parsed, so a runaway or hostile file cannot make every command slow or run out of memory.
 MAX_FILE_BYTES = 32 * 1024 * 1024
+# Levels of objects and lists in a data file: flowday writes 6 at most (file, table, record,
+# reflection, figures...); the rest is room for fields of later versions, kept as they are.
+MAX_NESTING = 32
 
 
 class StoreError(FlowdayError):
@@ -85,6 +97,53 @@ def _finite_float(text: str) -> float:
     if not math.isfinite(value):
         raise ValueError(f"{text} is out of range")
     return value
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    data = dict(pairs)
+    if len(data) != len(pairs):  # json.loads would keep the last silently: a record lost
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise ValueError(f"the key {key[:40]!r} appears twice in one object")
+            seen.add(key)
+    return data
+
+
+def _deeper_than(value: Any, levels: int) -> bool:
+    """Whether ``value`` nests more than ``levels`` objects and lists deep (level by level,
+    no recursion: the check must not fail on what it checks)."""
+    level = [value]
+    for _ in range(levels):
+        dicts = [v for v in level if type(v) is dict]
+        lists = [v for v in level if type(v) is list]
+        children = itertools.chain(
+            itertools.chain.from_iterable(map(dict.values, dicts)),
+            itertools.chain.from_iterable(lists),
+        )
+        level = [v for v in children if type(v) is dict or type(v) is list]
+        if not level:
+            return False
+    return True
+
+
+def _loads(text: str | bytes, levels: int = MAX_NESTING) -> Any:
+    """JSON as a data file must be: a key twice in one object, NaN, Infinity, an
+    overflowing number or more than ``levels`` of nesting are refused (``ValueError``), the
+    last one with the same answer at any depth (never a ``RecursionError``)."""
+    too_deep = ValueError(f"it nests deeper than {levels} levels")
+    try:
+        data = json.loads(
+            text,
+            parse_constant=_reject_constant,
+            parse_float=_finite_float,
+            object_pairs_hook=_unique_keys,
+        )
+    except RecursionError:
+        raise too_deep from None
+    if _deeper_than(data, levels):
+        raise too_deep
+    return data
 
 
 def load_json_file(path: Path) -> dict[str, Any] | None:
@@ -115,6 +174,13 @@ def _not_regular(path: Path, kind: str) -> StoreError:
     return StoreError(
         f"{path} is not a regular file ({kind}); flowday leaves it alone: move it "
         "away or run 'flowday doctor'"
+    )
+
+
+def _not_a_lock(path: Path, mode: int) -> StoreError:
+    return StoreError(
+        f"{path} is not a regular file ({safe_write.kind_of(mode)}); flowday cannot lock its "
+        "data folder with it, so nothing was changed: move it away (flowday makes a new one)"
     )
 
 
@@ -210,9 +276,12 @@ def _parse_store_file(raw: bytes) -> tuple[dict[str, Any] | None, str | None]:
     except UnicodeDecodeError:
         return None, "it is not UTF-8 text"
     try:
-        data = json.loads(text, parse_constant=_reject_constant, parse_float=_finite_float)
-    except (ValueError, RecursionError) as exc:
-        return None, f"not valid JSON: {str(exc).splitlines()[0][:80]}"
+        data = _loads(text)
+    except ValueError as exc:
+        reason = str(exc).splitlines()[0][:80]
+        if isinstance(exc, json.JSONDecodeError):
+            reason = f"not valid JSON: {reason}"
+        return None, reason
     if not isinstance(data, dict):
         return None, "expected a JSON object at the top"
     for table, docs in data.items():
@@ -305,11 +374,6 @@ class _ShardStorage(Storage):
         self.data = data
         self.dirty = True
 
-    def flush(self) -> None:
-        if self.dirty:
-            write_atomically(self.path, self.data)
-            self.dirty = False
-
 
 class _Shard:
     def __init__(self, path: Path) -> None:
@@ -336,20 +400,38 @@ def _records(data: dict[str, Any] | None, table: str) -> list[dict[str, Any]]:
     return list(data.get(table, {}).values())
 
 
-def _parse_all(path: Path, parse: Any, records: Sequence[Mapping[str, Any]]) -> list[Any]:
-    try:
-        return [parse(record) for record in records]
-    except (KeyError, ValueError, TypeError, FlowdayError) as exc:
-        raise StoreError(
-            f"{path} holds a record flowday cannot read ({exc}); it was left untouched"
-        ) from None
+Numbered = Iterable[tuple[str | int, Mapping[str, Any]]]  # (document id, record)
+
+
+def _numbered(data: dict[str, Any] | None, table: str) -> Numbered:
+    return data.get(table, {}).items() if data else ()
+
+
+def _documents(documents: Iterable[Document]) -> Numbered:
+    return ((document.doc_id, document) for document in documents)
+
+
+def _parse_all(path: Path, table: str, parse: Any, records: Numbered) -> list[Any]:
+    """Each record parsed by the model (which checks every field's type, never converting:
+    :mod:`flowday.domain.records`); the first bad one refuses the file, named with the
+    record and the field."""
+    parsed = []
+    for doc_id, record in records:
+        try:
+            parsed.append(parse(record))
+        except (KeyError, ValueError, TypeError, FlowdayError) as exc:
+            raise StoreError(
+                f"{path} holds a record flowday cannot read ({table} #{doc_id}: {exc}); it "
+                "was left untouched — fix it by hand or run 'flowday doctor --repair'"
+            ) from None
+    return parsed
 
 
 def _checked_month(path: Path, data: dict[str, Any] | None) -> tuple[list[Block], list[Day]]:
     """Every block and day of a month file, each record checked: one broken record makes the
     whole file damaged (refused, never rewritten), wherever in the month it is."""
-    blocks = _parse_all(path, Block.from_dict, _records(data, "blocks"))
-    days = _parse_all(path, Day.from_dict, _records(data, "days"))
+    blocks = _parse_all(path, "blocks", Block.from_dict, _numbered(data, "blocks"))
+    days = _parse_all(path, "days", Day.from_dict, _numbered(data, "days"))
     month = path.stem
     for item in (*blocks, *days):
         if _month_key(item.date) != month:
@@ -361,11 +443,43 @@ def _checked_month(path: Path, data: dict[str, Any] | None) -> tuple[list[Block]
 
 
 def _checked_tasks(path: Path, data: dict[str, Any] | None) -> list[Task]:
-    return _parse_all(path, Task.from_dict, _records(data, "tasks"))
+    return _parse_all(path, "tasks", Task.from_dict, _numbered(data, "tasks"))
+
+
+def _state_record(record: Mapping[str, Any]) -> dict[str, Any]:
+    """The app state's one record with the type of each field flowday reads checked: the
+    theme picked in the app, and per imported calendar the UIDs it made (what a later
+    import of it may remove). Other fields are kept as they are."""
+    fields = Fields(record)
+    fields.optional_text("theme")
+    fields.optional_text("theme_config")
+    calendars = fields.record("calendars")
+    for identity, entry in calendars.data.items() if calendars else ():
+        calendar = Fields(entry, f"calendars[{identity!r}]")
+        calendar.texts("uids")
+        calendar.text("imported", "")
+    return dict(record)
+
+
+def _checked_state(path: Path, data: dict[str, Any] | None) -> dict[str, Any]:
+    records = _parse_all(path, "state", _state_record, _numbered(data, "state"))
+    return records[0] if records else {}
+
+
+def _checked(path: Path, root: Path, data: dict[str, Any] | None) -> None:
+    """Every record of a data file checked, whichever file it is."""
+    if path.parent.name == "months":
+        _checked_month(path, data)
+    elif path == root / "tasks.json":
+        _checked_tasks(path, data)
+    elif path == root / "state.json":
+        _checked_state(path, data)
+    elif path == root / "routines.json":
+        _checked_routines(path, data)
 
 
 def _checked_routines(path: Path, data: dict[str, Any] | None) -> list[Routine]:
-    return _parse_all(path, Routine.from_dict, _records(data, "routines"))
+    return _parse_all(path, "routines", Routine.from_dict, _numbered(data, "routines"))
 
 
 class Occurrences(Protocol):
@@ -484,15 +598,6 @@ class Store:
             blocks = self.occurrences.visible(first, last, blocks, days, routines)
         return sorted(blocks, key=lambda b: (b.date, b.start, b.end))
 
-    def stored_blocks_between(self, first: pendulum.Date, last: pendulum.Date) -> list[Block]:
-        """The blocks stored in the range, without routine occurrences made on read (an
-        export writes each routine once, as a repeating event)."""
-        blocks: list[Block] = []
-        for path in self._month_paths(first, last):
-            month, _ = self._month(path)
-            blocks.extend(b for b in month if first <= b.date <= last)
-        return sorted(blocks, key=lambda b: (b.date, b.start, b.end))
-
     def routines(self) -> list[Routine]:
         """Every routine (ended ones too: their past occurrences stay), parsed once per
         version of the file, like a month."""
@@ -543,9 +648,9 @@ class Store:
                 continue  # not readable as a file: reading that month says why
             if read is None or needle not in read[1]:
                 continue
-            for record in _records(_validated(path, read[1]), "blocks"):
+            for doc_id, record in _numbered(_validated(path, read[1]), "blocks"):
                 if record.get("id") == block_id:
-                    return _parse_all(path, Block.from_dict, [record])[0]
+                    return _parse_all(path, "blocks", Block.from_dict, [(doc_id, record)])[0]
         return None
 
     def tasks(self) -> list[Task]:
@@ -555,8 +660,7 @@ class Store:
         )
 
     def state(self) -> dict[str, Any]:
-        records = _records(load_json_file(self.state_path), "state")
-        return dict(records[0]) if records else {}
+        return _checked_state(self.state_path, load_json_file(self.state_path))
 
     def first_month(self) -> pendulum.Date | None:
         months = self._all_months()
@@ -615,14 +719,9 @@ class Store:
             for path in self.data_files():
                 try:
                     data = load_json_file(path)
-                    if path.parent.name == "months":
-                        if data is not None:
-                            months[path] = data
-                        _checked_month(path, data)
-                    elif path == self.tasks_path:
-                        _checked_tasks(path, data)
-                    elif path == self.routines_path:
-                        _checked_routines(path, data)
+                    if path.parent.name == "months" and data is not None:
+                        months[path] = data
+                    _checked(path, self.root, data)
                 except StoreError as exc:
                     if "newer flowday" in str(exc):
                         problems.append((path, str(exc)))
@@ -677,18 +776,34 @@ class Store:
 
     @contextlib.contextmanager
     def _locked(self) -> Iterator[None]:
+        fd = self._open_lock()
         try:
-            handle = open(self.root / ".lock", "a+b")  # noqa: SIM115 - held across the yield
-        except OSError as exc:
-            raise StoreError(
-                f"cannot open lock file in {self.root}: {exc.strerror or exc}"
-            ) from None
-        try:
-            fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+            fcntl.flock(fd, fcntl.LOCK_EX)
             yield
         finally:
-            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
-            handle.close()
+            fcntl.flock(fd, fcntl.LOCK_UN)
+            os.close(fd)
+
+    def _open_lock(self) -> int:
+        """The lock file, opened without blocking or following a link: a named pipe there
+        would block a plain open forever, and a link could create a file anywhere."""
+        path = self.root / ".lock"
+        flags = os.O_RDWR | os.O_CREAT | os.O_NONBLOCK | os.O_NOFOLLOW | os.O_CLOEXEC
+        try:
+            fd = os.open(path, flags, 0o600)
+        except OSError as exc:
+            try:
+                mode = os.lstat(path).st_mode
+            except OSError:
+                mode = stat.S_IFREG
+            if not stat.S_ISREG(mode):
+                raise _not_a_lock(path, mode) from None
+            raise StoreError(f"cannot open lock file {path}: {exc.strerror or exc}") from None
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            os.close(fd)
+            raise _not_a_lock(path, mode)
+        return fd
 
     def _finish_interrupted_commit(self) -> None:
         """Replay the journal a writer left behind (call holding the lock). It only exists
@@ -698,9 +813,7 @@ class Store:
         if read is None:
             return
         try:
-            journal = json.loads(
-                read[1], parse_constant=_reject_constant, parse_float=_finite_float
-            )
+            journal = _loads(read[1], MAX_NESTING + 2)  # files within files
             files = journal["files"]
             version = journal["_meta"]["1"]["schema_version"]
             # absent in a journal an older flowday left (replayed as before: see _bound)
@@ -727,18 +840,29 @@ class Store:
                 f"{self.journal_path} is damaged; it was left untouched — run 'flowday doctor "
                 "--repair' to keep it aside (doctor then finds what the interrupted change left)"
             )
+        pending: list[str] = []  # the files the interrupted change had not yet replaced
         for name in replay:  # a newer or damaged file is never overwritten, not even from here
             read = _read_regular(self.root / name)
             if read is not None:
                 _validated(self.root / name, read[1])
-            if targets is not None and _digest(read[1] if read else None) not in targets[name]:
+            digest = _digest(read[1] if read else None)
+            if targets is not None and digest not in targets[name]:
                 raise StoreError(
                     f"{self.journal_path} was not written against the current {name} (a "
                     "journal restored from a backup?); nothing was replayed — run 'flowday "
                     "doctor --repair' to keep it aside"
                 )
-        for name, contents in replay.items():
-            write_atomically(self.root / name, contents)
+            if targets is None or digest != targets[name][1]:
+                pending.append(name)
+        for name in pending:  # each checked above to be a regular file or none
+            try:
+                safe_write.write_atomically(self.root / name, _payload(replay[name]))
+            except OSError as exc:
+                raise StoreError(
+                    f"cannot finish a change interrupted earlier: cannot write "
+                    f"{self.root / name}: {exc.strerror or exc}; {self.journal_path.name} "
+                    "keeps it for the next command"
+                ) from None
         self._drop_journal()
 
     def _replayable(self, name: str, data: Any) -> dict[str, Any] | None:
@@ -748,12 +872,7 @@ class Store:
         path = self.root / name
         try:
             checked = _validated(path, json.dumps(data).encode())
-            if name.startswith("months/"):
-                _checked_month(path, checked)
-            elif name == "tasks.json":
-                _checked_tasks(path, checked)
-            elif name == "routines.json":
-                _checked_routines(path, checked)
+            _checked(path, self.root, checked)
         except StoreError:
             return None
         return checked
@@ -762,8 +881,7 @@ class Store:
         # every file it names is written: a journal left behind would only be replayed,
         # harmlessly, by the next writer
         try:
-            self.journal_path.unlink(missing_ok=True)
-            safe_write.fsync_folder(self.root)
+            safe_write.remove(self.journal_path)
         except OSError as exc:
             raise StoreError(
                 f"cannot remove {self.journal_path}: {exc.strerror or exc}; the change was saved"
@@ -814,12 +932,7 @@ class Transaction:
         if path not in self._shards:
             shard = _Shard(path)
             # a file with a broken record is refused before anything is written to it
-            if path.parent.name == "months":
-                _checked_month(path, shard.storage.data)
-            elif path == self.store.tasks_path:
-                _checked_tasks(path, shard.storage.data)
-            elif path == self.store.routines_path:
-                _checked_routines(path, shard.storage.data)
+            _checked(path, self.store.root, shard.storage.data)
             self._shards[path] = shard
         return self._shards[path]
 
@@ -827,7 +940,7 @@ class Transaction:
     def blocks_on(self, date: pendulum.Date) -> list[Block]:
         path = self.store.month_path(date)
         records = self._shard(path).db.table("blocks").search(Record.date == date.to_date_string())
-        found = _parse_all(path, Block.from_dict, records)
+        found = _parse_all(path, "blocks", Block.from_dict, _documents(records))
         routines = self.routines()
         if routines and self.store.occurrences is not None:
             day = {date.to_date_string(): self.day(date)}
@@ -841,7 +954,7 @@ class Transaction:
         path = self.store.month_path(found.date)
         records = self._shard(path).db.table("blocks").search(Record.id == block_id)
         if records:
-            return _parse_all(path, Block.from_dict, records)[0]
+            return _parse_all(path, "blocks", Block.from_dict, _documents(records[:1]))[0]
         if found.routine:  # an occurrence not edited by hand: made on its date
             return next((b for b in self.blocks_on(found.date) if b.id == block_id), None)
         return None
@@ -893,7 +1006,7 @@ class Transaction:
         if self._routines is None:
             path = self.store.routines_path
             records = self._shard(path).db.table("routines").all()
-            self._routines = _parse_all(path, Routine.from_dict, records)
+            self._routines = _parse_all(path, "routines", Routine.from_dict, _documents(records))
         return self._routines
 
     def put_routine(self, routine: Routine) -> None:
@@ -912,7 +1025,9 @@ class Transaction:
     def day(self, date: pendulum.Date) -> Day:
         path = self.store.month_path(date)
         records = self._shard(path).db.table("days").search(Record.date == date.to_date_string())
-        return _parse_all(path, Day.from_dict, records)[0] if records else Day(date=date)
+        if not records:
+            return Day(date=date)
+        return _parse_all(path, "days", Day.from_dict, _documents(records[:1]))[0]
 
     def put_day(self, day: Day) -> None:
         table = self._shard(self.store.month_path(day.date)).db.table("days")
@@ -921,7 +1036,7 @@ class Transaction:
     # tasks
     def tasks(self) -> list[Task]:
         records = self._shard(self.store.tasks_path).db.table("tasks").all()
-        return _parse_all(self.store.tasks_path, Task.from_dict, records)
+        return _parse_all(self.store.tasks_path, "tasks", Task.from_dict, _documents(records))
 
     def put_task(self, task: Task) -> None:
         table = self._shard(self.store.tasks_path).db.table("tasks")
@@ -942,23 +1057,99 @@ class Transaction:
     def commit(self) -> None:
         order = [*dict.fromkeys([*self._written, *self._shards])]
         dirty = [path for path in order if self._shards[path].storage.dirty]
+        if not dirty:
+            return
+        changes = [
+            (path, _payload(self._shards[path].storage.data), self._shards[path].original)
+            for path in dirty
+        ]
+        journal = None
         if len(dirty) > 1:
-            # One file is replaced atomically; several are not. Write their new contents to
-            # the journal first: a crash between two files is finished from it by the next
+            # One file is replaced atomically; several are not. The journal holds their new
+            # contents: a crash between two files is finished from it by the next
             # transaction (or start), so a move across months never leaves a duplicate.
-            files = {_journal_name(self.store.root, p): self._shards[p].storage.data for p in dirty}
             # Bound to its targets: each file's digest now (null: none yet) and after, so a
             # replay only ever finishes this change, never one restored from a backup.
-            targets = {
-                _journal_name(self.store.root, p): [
-                    _digest(self._shards[p].original),
-                    _digest(_payload(self._shards[p].storage.data)),
-                ]
-                for p in dirty
+            root = self.store.root
+            journal = {
+                **_new_file(),
+                "files": {_journal_name(root, p): self._shards[p].storage.data for p in dirty},
+                "targets": {
+                    _journal_name(root, path): [_digest(original), _digest(payload)]
+                    for path, payload, original in changes
+                },
             }
-            journal = {**_new_file(), "files": files, "targets": targets}
-            write_atomically(self.store.journal_path, journal)
+        _write_whole(self.store.journal_path, changes, journal)
         for path in dirty:
-            self._shards[path].storage.flush()
-        if len(dirty) > 1:
-            self.store._drop_journal()
+            self._shards[path].storage.dirty = False
+
+
+def _write_whole(
+    journal_path: Path,
+    changes: Sequence[tuple[Path, bytes, bytes | None]],
+    journal: dict[str, Any] | None,
+) -> None:
+    """Write ``(path, new bytes, bytes it replaces or None)`` as one change: whole, or not at
+    all and ``StoreError`` saying so. Everything that needs disk space (each file's new
+    contents in a temp file, then the journal) is written before any file is replaced, so a
+    full disk (``ENOSPC``, ``EDQUOT``) refuses the change with nothing replaced; a failure
+    after that (``EIO`` in a rename or a sync) puts back every file already replaced and
+    removes the journal, so a refused change is never finished later from it. Only a crash
+    leaves a journal behind, and the next transaction finishes that change."""
+    for path, _, _ in changes:
+        _check_replaceable(path)
+    prepared: list[safe_write.PreparedFile] = []
+    placed: list[tuple[Path, bytes | None]] = []
+    journal_written = False
+    step = changes[0][0]  # the file the failing step was writing, for the message
+    try:
+        for path, payload, _ in changes:
+            step = path
+            path.parent.mkdir(parents=True, exist_ok=True)
+            prepared.append(safe_write.prepare(path, payload))
+        if journal is not None:
+            step, journal_written = journal_path, True
+            safe_write.write_atomically(journal_path, _payload(journal))
+        for ready, (path, _, original) in zip(prepared, changes, strict=True):
+            step = path
+            ready.put_in_place()
+            placed.append((path, original))
+        for folder in dict.fromkeys(path.parent for path, _, _ in changes):
+            step = folder
+            safe_write.fsync_folder(folder)
+    except OSError as exc:
+        problem = f"cannot write {step}: {exc.strerror or exc}"
+        if _undone(placed, journal_path if journal_written else None):
+            raise StoreError(f"{problem}; nothing was changed") from None
+        if journal_written:
+            raise StoreError(
+                f"{problem}; the change is half written and could not be undone: the next "
+                f"flowday command finishes it from {journal_path.name}"
+            ) from None
+        raise StoreError(
+            f"{problem}; the new contents are in place but may not survive a power cut"
+        ) from None
+    finally:
+        for ready in prepared[len(placed) :]:  # not in place (a failure or a crash)
+            ready.discard()
+    if journal is not None:
+        # The change is whole. A journal that cannot be removed is harmless: the next
+        # transaction finds every file already written and only removes it.
+        with contextlib.suppress(OSError):
+            safe_write.remove(journal_path)
+
+
+def _undone(placed: Sequence[tuple[Path, bytes | None]], journal_path: Path | None) -> bool:
+    """Put back the files a failed change replaced, then remove its journal; False when
+    that fails too (the journal, if any, then still finishes the change)."""
+    try:
+        for path, original in reversed(placed):
+            if original is None:
+                safe_write.remove(path)
+            else:
+                safe_write.write_atomically(path, original)
+        if journal_path is not None:
+            safe_write.remove(journal_path)
+    except OSError:
+        return False
+    return True

@@ -150,6 +150,18 @@ def test_tasks(cli) -> None:
     assert [t["title"] for t in tasks] == ["Call mum", "Write report"]  # priority first
     assert tasks[1]["estimate"] == 90 and tasks[0]["due"] == "2026-11-27"
     assert "Write report" in cli("task", "list").stdout
+    edited = cli("task", "edit", task_id, "--title", "Write the report", "--priority", "1",
+                 "--estimate", "45m", "--due", "2026-12-01")  # fmt: skip
+    assert edited.returncode == 0 and "Write the report" in edited.stdout
+    task = next(t for t in json.loads(cli("task", "list", "--json").stdout) if t["id"] == task_id)
+    assert (task["title"], task["priority"], task["estimate"], task["due"]) == (
+        "Write the report", 1, 45, "2026-12-01")  # fmt: skip
+    assert cli("task", "edit", task_id, "--no-due").returncode == 0
+    bad = cli("task", "edit", task_id, "--title", " ")
+    assert bad.returncode != 0 and bad.stderr.count("\n") == 1 and "title" in bad.stderr
+    assert cli("task", "edit", "nosuchid", "--priority", "3").returncode != 0
+    task = next(t for t in json.loads(cli("task", "list", "--json").stdout) if t["id"] == task_id)
+    assert (task["title"], task["due"]) == ("Write the report", None)
     assert cli("task", "rm", task_id).returncode == 0
     assert [t["title"] for t in json.loads(cli("task", "list", "--json").stdout)] == ["Call mum"]
 

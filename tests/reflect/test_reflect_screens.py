@@ -14,6 +14,7 @@ from flowday.domain.clock import FixedClock
 from flowday.domain.model import Sphere
 from flowday.domain.questions import Answers
 from flowday.store import Store
+from flowday.tui.screens.confirm import ConfirmScreen
 from flowday.tui.screens.reflection import Choice, ReflectionScreen
 from flowday.tui.screens.review import WeeklyReviewScreen
 
@@ -51,13 +52,27 @@ async def test_digits_pick_tab_moves_enter_saves(planner: Planner) -> None:
     assert reflection.answers == Answers("self", "boundaries", 4, 2, 5, "calm")
 
 
-async def test_escape_cancels_without_saving(planner: Planner) -> None:
+async def test_escape_asks_before_throwing_answers_away(planner: Planner) -> None:
     app = Host(lambda: ReflectionScreen(planner, TODAY))
     async with app.run_test(size=(90, 40)) as pilot:
         await pilot.press("1", "tab", "1", "tab", "3", "escape")
         await pilot.pause()
-    assert app.results == [None]
+        assert isinstance(app.screen, ConfirmScreen)  # answers in it: asked first
+        await pilot.press("n")  # keep editing: the answers are all still there
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ReflectionScreen)
+        assert screen.answers()["stress"] is not None and screen.answers()["energy"] == 3
+        assert app.results == []
+        await pilot.press("escape", "y")  # discard: closed, nothing saved
+        await pilot.pause()
+        assert app.results == [None]
     assert not planner.store.month_path(TODAY).exists()
+    untouched = Host(lambda: ReflectionScreen(planner, TODAY))
+    async with untouched.run_test(size=(90, 40)) as pilot:
+        await pilot.press("escape")  # nothing answered: closes at once
+        await pilot.pause()
+    assert untouched.results == [None]
 
 
 async def test_enter_with_missing_answers_says_what_is_left(planner: Planner) -> None:

@@ -3,6 +3,7 @@ and following" edits, removal, modes, the judge, and days off."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pendulum
@@ -199,25 +200,25 @@ class Crash(BaseException):
 def test_a_skip_is_one_change_with_its_routine_even_across_a_crash(
     planner: Planner, store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import flowday.store as store_module
+    from flowday import safe_write
 
     routine = use.add_routine(planner, "Lunch 12:00-13:00 #break", "day").routine
     assert routine is not None
     thu = WED.add(days=1)
     planner.edit_block(f"{routine.id}@{thu}", start=12 * 60 + 30, end=13 * 60 + 30)
-    real, written = store_module.write_atomically, []
+    real, landed = os.replace, []
 
-    def dies_after_two(path: Path, data: dict) -> None:
-        if len(written) == 2:
+    def dies_after_two(source: str | Path, destination: str | Path) -> None:
+        if len(landed) == 2:  # the journal and one of the two files are in place
             raise Crash
-        written.append(path.name)
-        real(path, data)
+        landed.append(Path(destination).name)
+        real(source, destination)
 
-    monkeypatch.setattr(store_module, "write_atomically", dies_after_two)
+    monkeypatch.setattr(safe_write.os, "replace", dies_after_two)
     with pytest.raises(Crash):  # the stored occurrence goes and its date is skipped
         planner.remove_block(f"{routine.id}@{thu}")
-    assert written[0] == ".journal.json" and len(written) == 2
-    monkeypatch.setattr(store_module, "write_atomically", real)
+    assert landed[0] == ".journal.json" and len(landed) == 2
+    monkeypatch.setattr(safe_write.os, "replace", real)
     reopened = Planner(Store(store.root), planner.config, planner.clock)  # the next start
     assert spans(reopened, thu) == []
     assert thu.to_date_string() in reopened.store.routines()[0].skipped

@@ -22,7 +22,9 @@ from flowday.store import Store, load_json_file
 SRC = Path(__file__).resolve().parents[2] / "src"
 WRITER = Path(__file__).with_name("writer.py")
 ADD_STEPS = 3  # an add: fsync the temp file, rename it over the month, fsync the folder
-MOVE_STEPS = 11  # journal (3 steps), two month files (3 each), drop the journal (2)
+# both month files prepared (an fsync each), the journal (3), both renames, the folder's fsync,
+# dropping the journal (2)
+MOVE_STEPS = 10
 RANDOM_KILLS = 10
 CONCURRENT_ADDS = 100  # each: enough to overlap (asserted), few enough to be quick
 

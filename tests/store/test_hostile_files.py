@@ -240,3 +240,21 @@ def test_a_month_linked_to_dev_zero_is_refused_not_read(tmp_path: Path) -> None:
         assert (
             "2026-11.json is not a regular file (a symbolic link)" in result.stdout + result.stderr
         )
+
+
+@pytest.mark.parametrize("kind", sorted(MAKERS))
+def test_a_lock_file_that_is_not_a_regular_file_is_refused_never_waited_on(
+    cli, tmp_path: Path, kind: str
+) -> None:
+    cli.data_dir.mkdir()
+    lock = cli.data_dir / ".lock"
+    MAKERS[kind](lock, tmp_path)
+    before = what_is(lock)
+    for args in (["add", "Standup 9:00-9:15"], ["doctor"]):
+        result = cli(*args)  # a FIFO opened for writing without O_NONBLOCK never returns
+        assert result.returncode == 4, (args, result.stdout, result.stderr)
+        (line,) = (result.stderr + result.stdout).strip().splitlines()
+        assert f".lock is not a regular file ({KIND[kind]})" in line, line
+        assert "nothing was changed" in line and what_is(lock) == before
+    assert cli("list").returncode == 0  # reads take no lock
+    assert not (tmp_path / "gone.json").exists()  # a dangling link created nothing

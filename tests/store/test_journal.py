@@ -5,13 +5,14 @@ duplicate and a task scheduled from the inbox never exists twice."""
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import pendulum
 import pytest
 
-import flowday.store as store_module
+from flowday import safe_write
 from flowday.application.planner import Planner
 from flowday.domain.model import Sphere
 from flowday.store import Store, StoreError
@@ -26,22 +27,24 @@ class Crash(BaseException):
 
 @pytest.fixture
 def crash_after(monkeypatch: pytest.MonkeyPatch) -> Iterator[object]:
-    """``crash_after(n)``: the (n+1)-th atomic file write dies before it starts."""
-    real = store_module.write_atomically
-    written: list[str] = []
+    """``crash_after(n)``: the process dies just before the (n+1)-th file lands (its rename
+    into place: the journal's, then each file's). A temp file prepared before it is left
+    behind, as a real crash leaves it."""
+    real = os.replace
+    landed: list[str] = []
 
     def arm(allowed: int) -> list[str]:
-        def write(path: Path, data: dict) -> None:
-            if len(written) >= allowed:
+        def rename(source: str | Path, destination: str | Path) -> None:
+            if len(landed) >= allowed:
                 raise Crash
-            written.append(path.name)
-            real(path, data)
+            landed.append(Path(destination).name)
+            real(source, destination)
 
-        monkeypatch.setattr(store_module, "write_atomically", write)
-        return written
+        monkeypatch.setattr(safe_write.os, "replace", rename)
+        return landed
 
     yield arm
-    monkeypatch.setattr(store_module, "write_atomically", real)
+    monkeypatch.setattr(safe_write.os, "replace", real)
 
 
 def ids_in(store: Store, path: Path) -> list[str]:

@@ -50,7 +50,7 @@ def kill_before_step(kill_at: int) -> None:
 
     os.fsync = hooked("fsync", os.fsync)
     os.replace = hooked("replace", os.replace)
-    Path.unlink = hooked("unlink", Path.unlink)  # type: ignore[method-assign]
+    os.unlink = hooked("unlink", os.unlink)  # Path.unlink calls it too
 
 
 def main() -> None:

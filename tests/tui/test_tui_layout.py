@@ -29,7 +29,8 @@ def by_time(layout: DayLayout) -> dict[str, Row]:
 def layout_for(date: pendulum.Date, blocks: list[Block], **kwargs: Any) -> DayLayout:
     options = {"violations": [], "window": (540, 1020), "woven_lane": False, "now": None}
     options.update(kwargs)
-    return build_layout(date=date, tz=BERLIN, blocks=blocks, **options)
+    options.setdefault("tz", BERLIN)
+    return build_layout(date=date, blocks=blocks, **options)
 
 
 @pytest.mark.parametrize(
@@ -122,3 +123,21 @@ def test_now_line_only_on_today() -> None:
     rows = layout_for(date, [], now=now).rows
     assert [r.label for r in rows if r.now] == ["  :15"]
     assert not any(r.now for r in layout_for(date.add(days=1), [], now=now).rows)
+
+
+def test_days_whose_midnight_does_not_exist() -> None:
+    """Santiago's spring-forward day starts at 01:00 (a block stored at 00:00 by another
+    zone's planner sits on its first row); Apia's 2011-12-30 has no rows at all, even with a
+    block a hand-edited file put there, and says it is skipped."""
+    santiago = pendulum.timezone("America/Santiago")
+    spring = pendulum.date(2022, 9, 11)
+    stray = block("Stray", 0, 2 * 60, Sphere.PERSONAL, spring)
+    layout = layout_for(spring, [stray], tz=santiago)
+    assert len(layout.rows) == 92 and layout.rows[0].label == "01:00"
+    assert layout.rows_of("stray") == (0, 4) and not layout.skipped
+    eve = layout_for(spring.subtract(days=1), [], tz=santiago)
+    assert len(eve.rows) == 96 and eve.rows[-1].label == "  :45"
+    skipped = pendulum.date(2011, 12, 30)
+    apia = pendulum.timezone("Pacific/Apia")
+    empty = layout_for(skipped, [block("Ghost", 540, 600, Sphere.WORK, skipped)], tz=apia)
+    assert empty.skipped and empty.rows == () and empty.rows_of("ghost") is None

@@ -9,7 +9,7 @@ import pytest
 from textual.color import Color
 from textual.fuzzy import Matcher
 from textual.geometry import Region
-from textual.widgets import Button, DataTable, Static
+from textual.widgets import Button, Static
 
 from flowday.application.planner import Planner
 from flowday.domain.model import Sphere
@@ -155,11 +155,22 @@ async def test_delete_of_a_block_gone_elsewhere_does_not_claim_it_deleted(
         assert not any(m.startswith("Deleted") for m in messages)
 
 
-async def test_help_fits_80_columns(planner: Planner, make_app):
-    """At 80x24 the ? table was wider than its dialog: the tab row read "...and the ru"."""
+async def test_help_fits_80x24_and_every_line_is_reachable(planner: Planner, make_app):
+    """At 80x24 the ? table was wider than its dialog ("...and the ru") and its last rows
+    could not be reached; now every group, the glyph legend and the quick-add syntax are."""
     app = make_app(planner)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("question_mark")
         await pilot.pause()
-        table = app.screen.query_one(DataTable)
-        assert table.virtual_size.width <= table.scrollable_content_region.width
+        body = app.screen.query_one("#help-body")
+        assert body.virtual_size.width <= body.scrollable_content_region.width  # no sideways
+        assert body.region.bottom <= 24
+        await pilot.press("end")
+        await pilot.pause()
+        last = list(body.children)[-1]
+        assert "Dentist 12:30 45m" in str(last.render())
+        assert last.region.bottom <= body.region.bottom  # the last line is on screen
+        groups = [str(w.render()) for w in body.query(".help-group")]
+        assert groups[:5] == ["Move around", "Plan the day", "The inbox", "Modes and hours",
+                              "Look back"]  # fmt: skip
+        assert "What the timeline draws" in groups

@@ -102,6 +102,7 @@ async def test_notifications_show_titles_literally_and_never_crash(
     # the toasts stay until read: on a loaded machine the first would expire (5 s) before
     # the last is shown
     monkeypatch.setattr(app, "NOTIFICATION_TIMEOUT", 600)
+    monkeypatch.setattr("flowday.tui.app.MAX_TOASTS", len(CORPUS))  # every one stays to be read
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
         app.screen.query_one(Timeline).select("raw01080")
         for _ in CORPUS:

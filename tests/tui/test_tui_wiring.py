@@ -1,5 +1,5 @@
 """The app's links to the other parts: the main screen's reactive date and day, the
-work-hours and calendar-import commands, and the reflection prompt that opens by itself."""
+work-hours and calendar-import commands, and the reflection prompt that waits to be offered."""
 
 from __future__ import annotations
 
@@ -91,7 +91,7 @@ async def test_bad_hours_stay_in_the_dialog(seeded: Planner, make_app) -> None:
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.press("H", "ctrl+u", *"25:00-26:00", "enter")
         assert "not" in str(app.screen.query_one("#hours-error").render())
-        await pilot.press("escape")
+        await pilot.press("escape", "y")  # what was typed: asked first, then thrown away
         assert isinstance(app.screen, MainScreen)
 
 
@@ -133,19 +133,43 @@ def evening_planner(store, hour: int, minute: int = 0) -> Planner:
     return Planner(store, from_mapping({"timezone": "Europe/Berlin"}), clock)
 
 
-async def test_reflection_opens_by_itself_in_the_evening_once(store) -> None:
+def idle(app: FlowdayApp) -> None:
+    """As if the person had not pressed a key for a minute."""
+    app.last_key_at -= 60
+
+
+def offers(app: FlowdayApp) -> list[str]:
+    return [n.message for n in app._notifications if n.title == "Reflection"]
+
+
+async def test_the_evening_reflection_waits_for_idle_and_is_offered_not_forced(store) -> None:
     planner = evening_planner(store, 17, 20)  # balance: 15 minutes after 17:00
     planner.add_block(TODAY, title="Work", start=540, end=600, sphere=Sphere.WORK)
     app = FlowdayApp(planner, TODAY)
     async with app.run_test(size=(100, 30)) as pilot:
-        main(app).check_reflection_due()
+        screen = main(app)
+        await pilot.press("a", *"Gym 1")  # half-typed when the prompt falls due
+        idle(app)  # even after a pause: the open input is what the person is doing
+        screen.check_reflection_due()
+        await pilot.press(*"8:00")
+        assert offers(app) == [] and app.screen is screen
+        assert screen.query_one("#quick-input", Input).value == "Gym 18:00"
+        await pilot.press("escape")
+        screen.check_reflection_due()  # a key a moment ago: still waits
+        assert offers(app) == []
+        idle(app)
+        screen.check_reflection_due()
         await pilot.pause()
-        assert isinstance(app.screen, ReflectionScreen)
-        await pilot.press("escape")  # not now: nothing saved, and not asked again this run
-        main(app).check_reflection_due()
+        assert offers(app) == ["Time to reflect on today: press r to answer"]
+        assert app.screen is screen  # offered, nothing opened
+        await pilot.press("r")
+        assert isinstance(app.screen, ReflectionScreen) and app.screen.date == TODAY
+        await pilot.press("escape")  # nothing answered: closes, nothing saved
+        idle(app)
+        screen.check_reflection_due()  # offered once per run
         await pilot.pause()
-        assert isinstance(app.screen, MainScreen)
-        assert store.day(TODAY).reflection is None
+        assert len(offers(app)) == 1 and app.screen is screen
+    assert store.day(TODAY).reflection is None
 
 
 async def test_no_prompt_before_the_evening(store) -> None:
@@ -153,9 +177,10 @@ async def test_no_prompt_before_the_evening(store) -> None:
     planner.add_block(TODAY, title="Work", start=540, end=600, sphere=Sphere.WORK)
     app = FlowdayApp(planner, TODAY)
     async with app.run_test(size=(100, 30)) as pilot:
+        idle(app)
         main(app).check_reflection_due()
         await pilot.pause()
-        assert isinstance(app.screen, MainScreen)
+        assert offers(app) == [] and isinstance(app.screen, MainScreen)
 
 
 async def test_yesterday_is_offered_at_launch_and_a_skip_is_remembered(store) -> None:
@@ -164,13 +189,20 @@ async def test_yesterday_is_offered_at_launch_and_a_skip_is_remembered(store) ->
     planner.add_block(yesterday, title="Work", start=540, end=600, sphere=Sphere.WORK)
     app = FlowdayApp(planner, TODAY)
     async with app.run_test(size=(100, 30)) as pilot:
+        idle(app)
+        main(app).check_reflection_due()
         await pilot.pause()
-        assert isinstance(app.screen, ReflectionScreen)
-        assert app.screen.date == yesterday
+        assert offers(app) == ["Time to reflect on Tuesday 24 November: press r to answer"]
+        await pilot.press("r")  # the offer's day, though today is shown
+        assert isinstance(app.screen, ReflectionScreen) and app.screen.date == yesterday
         await pilot.press("ctrl+n")  # skip
         await pilot.pause()
+        await pilot.press("r")  # the offer is answered: r is the shown day again
+        assert isinstance(app.screen, ReflectionScreen) and app.screen.date == TODAY
     assert store.day(yesterday).reflection_skipped
     again = FlowdayApp(planner, TODAY)
     async with again.run_test(size=(100, 30)) as pilot:
+        idle(again)
+        main(again).check_reflection_due()
         await pilot.pause()
-        assert isinstance(again.screen, MainScreen)
+        assert offers(again) == [] and isinstance(again.screen, MainScreen)

@@ -9,8 +9,9 @@ import pendulum
 
 from flowday.application.planner import Planner
 from flowday.domain.figures import day_figures
-from flowday.domain.model import Block, Day, Task
+from flowday.domain.model import Block, Day, Task, in_plan_order
 from flowday.domain.rules import Violation
+from flowday.domain.timeparse import day_exists
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,7 @@ class DayScreen:
     is_today: bool
     buffer_minutes: int  # the mode's transition buffer (0: none)
     woven: bool  # one interleaved lane (integration-like) rather than fenced lanes
+    skipped: bool = False  # the clocks skip the whole day in the zone: nothing can be on it
 
 
 def load_day_screen(planner: Planner, date: pendulum.Date) -> DayScreen:
@@ -43,12 +45,13 @@ def load_day_screen(planner: Planner, date: pendulum.Date) -> DayScreen:
         window=planner.window_of(day),
         blocks=blocks,
         violations=violations,
-        tasks=planner.store.tasks(),
+        tasks=in_plan_order(planner.store.tasks()),  # the order `p` takes them in
         figures=day_figures(planner.context(day, blocks), day).to_dict(),
         now=now,
         is_today=now.date() == date,
         buffer_minutes=buffer_minutes(planner, mode),
         woven=is_woven(planner, mode),
+        skipped=not day_exists(date, planner.config.timezone),
     )
 
 

@@ -15,14 +15,25 @@ from flowday.domain import rules, scheduler
 from flowday.domain.clock import Clock
 from flowday.domain.errors import InputError, NotFoundError, RefusedError
 from flowday.domain.figures import DayFigures, day_figures
-from flowday.domain.model import Block, Crossing, Day, ModeSwitch, Sphere, Task, stamp
+from flowday.domain.model import (
+    Block,
+    Crossing,
+    Day,
+    ModeSwitch,
+    Sphere,
+    Task,
+    in_plan_order,
+    stamp,
+)  # fmt: skip
 from flowday.domain.modes import Mode, build_modes
 from flowday.domain.rules import SHARED, DayContext, Violation
+from flowday.domain.text import clean_title
 from flowday.domain.timeparse import (
     DEFAULT_BLOCK_MINUTES,
     QuickAdd,
     check_exists,
     parse_quick_add,
+    require_day,
 )
 from flowday.domain.wallclock import MINUTES_PER_DAY, fmt_minutes
 from flowday.store import Store, Transaction
@@ -358,6 +369,7 @@ class Planner:
         """Switch the day's mode (recorded in its history); with ``fix``, move flexible
         blocks to where the new mode allows them. Fixed blocks never move."""
         mode = self._require_mode(mode)
+        require_day(date, self.config.timezone)
         with self.store.transaction() as txn:
             day = txn.day(date)
             proposal = self._proposal(day, txn.blocks_on(date), mode)
@@ -476,6 +488,7 @@ class Planner:
         today = self.today()
         if date < today:
             raise InputError(f"{date.to_date_string()} is in the past: plan today or later")
+        require_day(date, self.config.timezone)
         with self.store.transaction() as txn:
             inbox = txn.tasks()
             if task_ids is not None:
@@ -485,9 +498,7 @@ class Planner:
                     if task_id not in known:
                         raise NotFoundError(f"no task with id {task_id!r}")
                 inbox = [t for t in inbox if t.id in wanted]
-            order = {t.id: index for index, t in enumerate(inbox)}
-            far = pendulum.date(9999, 12, 31)
-            inbox.sort(key=lambda t: (t.priority, t.due or far, t.created, order[t.id]))
+            inbox = in_plan_order(inbox)
             day = txn.day(date)
             mode = self.mode_named(self.mode_of(day))
             earliest = mode.planning_start
@@ -553,13 +564,44 @@ class Planner:
             txn.put_task(task)
         return task
 
+    def edit_task(
+        self,
+        task_id: str,
+        *,
+        title: str | None = None,
+        sphere: Sphere | None = None,
+        estimate: int | None = None,
+        priority: int | None = None,
+        due: pendulum.Date | None = None,
+        clear_due: bool = False,
+    ) -> Task:
+        """Change an inbox task's fields (None leaves a field as it is)."""
+        with self.store.transaction() as txn:
+            current = self._require_task(txn, task_id)
+            changes: dict[str, Any] = {
+                "sphere": sphere, "estimate": estimate, "priority": priority,
+                "due": due,
+            }  # fmt: skip
+            updated = replace(current, **{k: v for k, v in changes.items() if v is not None})
+            if title is not None:
+                updated = replace(updated, title=clean_title(title))
+            if clear_due:
+                updated = replace(updated, due=None)
+            if updated != current:
+                txn.put_task(updated)
+            return updated
+
+    def _require_task(self, txn: Transaction, task_id: str) -> Task:
+        for task in txn.tasks():
+            if task.id == task_id.strip():
+                return task
+        raise NotFoundError(f"no task with id {task_id!r}")
+
     def remove_task(self, task_id: str) -> Task:
         with self.store.transaction() as txn:
-            for task in txn.tasks():
-                if task.id == task_id.strip():
-                    txn.delete_task(task.id)
-                    return task
-        raise NotFoundError(f"no task with id {task_id!r}")
+            task = self._require_task(txn, task_id)
+            txn.delete_task(task.id)
+            return task
 
     # --- undo support ---------------------------------------------------------------------
     def snapshot(self, *dates: pendulum.Date, tasks: bool = True) -> Snapshot:

@@ -24,6 +24,7 @@ from flowday.domain.figures import day_figures
 from flowday.domain.insights import DayRecord
 from flowday.domain.model import Block, Day, Reflection, Sphere, stamp
 from flowday.domain.questions import Answers
+from flowday.domain.timeparse import require_day
 from flowday.domain.wallclock import fmt_minutes
 
 
@@ -37,6 +38,7 @@ def _check_past(planner: Planner, date: pendulum.Date) -> None:
         raise InputError(
             f"{date.to_date_string()} has not happened yet: reflect on today or an earlier day"
         )
+    require_day(date, planner.config.timezone)
 
 
 def save_reflection(

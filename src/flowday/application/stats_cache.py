@@ -92,15 +92,20 @@ class MonthCache:
             )
 
 
-def cache_folder(data_root: Path) -> Path:
-    """``<user cache dir>/stats/<hash of the data folder>`` (``$FLOWDAY_CACHE_DIR`` wins)."""
+def cache_root() -> Path:
+    """flowday's user cache dir (``$FLOWDAY_CACHE_DIR`` wins)."""
     base = os.environ.get("FLOWDAY_CACHE_DIR")
     if not base:
         from platformdirs import user_cache_dir
 
         base = user_cache_dir("flowday")
+    return Path(base)
+
+
+def cache_folder(data_root: Path) -> Path:
+    """``<user cache dir>/stats/<hash of the data folder>``."""
     digest = hashlib.sha256(str(Path(data_root).resolve()).encode()).hexdigest()[:16]
-    return Path(base) / "stats" / digest
+    return cache_root() / "stats" / digest
 
 
 def _settings_fingerprint(planner: Planner, compute: ComputeRecords) -> str:

@@ -43,7 +43,7 @@ from flowday.calendars.values import (
 from flowday.domain.errors import FlowdayError, InputError
 from flowday.domain.model import Sphere
 from flowday.domain.text import clean_text
-from flowday.domain.timeparse import Zone, instant
+from flowday.domain.timeparse import Zone, day_bounds
 from flowday.domain.wallclock import MINUTES_PER_DAY, fmt_minutes
 
 MAX_BLOCKS = 2_000  # blocks + notes one import may produce
@@ -112,8 +112,8 @@ def _expand(
 ) -> Expansion:
     result = Expansion()
     result.uids = {uid_of(c) for c in calendar.subcomponents if c.name == "VEVENT"}
-    window_start = instant(first, 0, tz).subtract(days=1)
-    window_end = instant(last, MINUTES_PER_DAY, tz).add(days=1)
+    window_start = day_bounds(first, tz)[0].subtract(days=1)
+    window_end = day_bounds(last, tz)[1].add(days=1)
     repeating = prepare(calendar, window_start, window_end, result.skipped)
     cancelled_file = text_of(calendar, "METHOD").upper() == "CANCEL"
     owner = calendar_owner(calendar)
@@ -284,8 +284,8 @@ def _place(
     local_start = _local(start, tz)
     local_end = _local(end, tz) if isinstance(end, dt.datetime) else local_start
     # compare in UTC: Python compares two times in one zone by the wall clock, fold ignored
-    real = int((comparable(local_end) - comparable(local_start)).total_seconds() // 60)
-    if real <= 0:
+    begin, finish = comparable(local_start), comparable(local_end)
+    if finish - begin < dt.timedelta(minutes=1):
         if first <= local_start.date() <= last:  # no length: a reminder, kept as a note
             when = fmt_minutes(_minutes(local_start))
             yield Note(source, uid, local_start.date(), f"{when} {title}")
@@ -293,16 +293,26 @@ def _place(
     description = clean_text(text_of(event, "DESCRIPTION"), limit=2000)
     sphere = _sphere_of(event)
     flexible = text_of(event, "X-FLOWDAY-FLEXIBLE").upper() == "TRUE"
-    end_date = local_end.date()
-    end_minute = _minutes(local_end, round_up=True)
     day = max(local_start.date(), first)
-    while day <= min(end_date, last):
-        piece_start = _minutes(local_start) if day == local_start.date() else 0
-        piece_end = end_minute if day == end_date else MINUTES_PER_DAY
-        if piece_end <= piece_start and local_start.date() == end_date:
-            # the repeated hour when clocks fall back: 02:30 CEST-02:30 CET lasts an hour
-            piece_end = min(MINUTES_PER_DAY, piece_start + max(real, 1))
-        if piece_end > piece_start:
+    while day <= min(local_end.date(), last):
+        # the part of the event inside the day's real bounds: a day whose midnight the
+        # clocks skip starts later, and a day they skip entirely holds nothing
+        opens, closes = day_bounds(day, tz)
+        lower, upper = max(begin, comparable(opens)), min(finish, comparable(closes))
+        if lower < upper:
+            # a day that begins on an odd second (zones of the 1970s) starts the minute after
+            piece_start = (
+                _minutes(local_start) if begin > comparable(opens)
+                else _minutes(opens, round_up=True)
+            )  # fmt: skip
+            piece_end = (
+                MINUTES_PER_DAY if upper == comparable(closes)
+                else _minutes(local_end, round_up=True)
+            )  # fmt: skip
+            if piece_end <= piece_start:
+                # the repeated hour when clocks fall back: 02:30 CEST-02:30 CET lasts an hour
+                elapsed = -(-int((upper - lower).total_seconds()) // 60)
+                piece_end = min(MINUTES_PER_DAY, piece_start + elapsed)
             yield Piece(
                 source, uid, day, piece_start, piece_end, title, description, sphere, flexible
             )

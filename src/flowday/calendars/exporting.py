@@ -29,7 +29,7 @@ from flowday.calendars.sources import (
 from flowday.calendars.values import text_of, to_utc
 from flowday.domain.errors import InputError
 from flowday.domain.model import Block, Day, Sphere
-from flowday.domain.timeparse import instant
+from flowday.domain.timeparse import Zone, instant
 from flowday.domain.wallclock import MINUTES_PER_DAY
 
 
@@ -56,17 +56,19 @@ def export_calendar(
     calendar = new_calendar()
     calendar.add("CALSCALE", "GREGORIAN")
     now = to_utc(planner.now())
+    shown = planner.store.blocks_between(first, last)
     # routines: one repeating event each (calendars/routine_events.py), not per occurrence
     series, covered = routine_events(
-        planner, first, last, spheres=wanted, now=now, to_datetime=_to_datetime
+        planner, first, last, shown, spheres=wanted, now=now, to_datetime=_to_datetime
     )
-    blocks = [
-        b for b in planner.store.stored_blocks_between(first, last)
-        if (not wanted or b.sphere in wanted) and b.id not in covered
-    ]  # fmt: skip
+    blocks = [b for b in shown if (not wanted or b.sphere in wanted) and b.id not in covered]
     used: set[tuple[str, str]] = set()
-    for group in _joined(blocks):
+    for group in _joined(blocks, tz):
         head, tail = group[0], group[-1]
+        start = instant(head.date, head.start, tz, exact=False)
+        end = instant(tail.date, tail.end, tz, exact=False)
+        if end <= start:  # a block on a day the clocks skip (hand-edited): no real time
+            continue
         uid, recurrence = _export_uid(head)
         if (uid, recurrence or "") in used:
             uid, recurrence = f"{head.id}{FLOWDAY_UID_SUFFIX}", None
@@ -74,8 +76,8 @@ def export_calendar(
         event = icalendar.Event()
         event.add("UID", uid)
         event.add("DTSTAMP", now)
-        event.add("DTSTART", _to_datetime(instant(head.date, head.start, tz)))
-        event.add("DTEND", _to_datetime(instant(tail.date, tail.end, tz)))
+        event.add("DTSTART", _to_datetime(start))
+        event.add("DTEND", _to_datetime(end))
         if recurrence:
             event.add("RECURRENCE-ID", _recurrence_value(recurrence))
         event.add("SUMMARY", head.title)
@@ -98,9 +100,10 @@ def export_calendar(
     return calendar
 
 
-def _joined(blocks: list[Block]) -> list[list[Block]]:
+def _joined(blocks: list[Block], tz: Zone) -> list[list[Block]]:
     """Blocks in groups of one, except the pieces of one imported event split at midnight,
-    which join back into one event."""
+    which join back into one event (where one piece's end is the next one's start: 24:00
+    and the next day's first instant, wherever the clocks put it)."""
     groups: list[list[Block]] = []
     open_by_source: dict[str, list[Block]] = {}
     for block in sorted(blocks, key=lambda b: (b.date, b.start, b.id)):
@@ -108,8 +111,9 @@ def _joined(blocks: list[Block]) -> list[list[Block]]:
         if (
             previous
             and previous[-1].end == MINUTES_PER_DAY
-            and block.start == 0
-            and previous[-1].date.add(days=1) == block.date
+            and previous[-1].date < block.date
+            and instant(previous[-1].date, MINUTES_PER_DAY, tz)
+            == instant(block.date, block.start, tz, exact=False)
         ):
             previous.append(block)
             continue
@@ -146,9 +150,9 @@ def _to_datetime(moment: pendulum.DateTime) -> dt.datetime:
         zone = dt.UTC
         moment = moment.in_timezone("UTC")
     return dt.datetime(
-        moment.year, moment.month, moment.day, moment.hour, moment.minute,
+        moment.year, moment.month, moment.day, moment.hour, moment.minute, moment.second,
         tzinfo=zone, fold=moment.fold,
-    )  # fmt: skip
+    )  # fmt: skip  # seconds: a day can begin on one (Africa/Monrovia, 1972-01-07 00:44:30)
 
 
 def _note_events(day: Day, now: dt.datetime) -> Iterator[icalendar.Event]:

@@ -31,17 +31,19 @@ def routine_events(
     planner: Planner,
     first: pendulum.Date,
     last: pendulum.Date,
+    blocks: Collection[Block],
     *,
     spheres: Collection[Sphere],
     now: dt.datetime,
     to_datetime: ToDatetime,
 ) -> tuple[list[icalendar.Event], set[str]]:
-    """The routines' events on ``first``..``last``, and the ids of the stored blocks they
-    stand for (hand-edited occurrences, written as overrides, not again as blocks)."""
+    """The routines' events on ``first``..``last``, and the ids of the ``blocks`` (what the
+    store shows there) they stand for: the occurrences the series makes, and those edited
+    by hand, written as overrides; neither is written again as a block."""
     tz = planner.config.timezone
     occurrences = RoutineOccurrences(planner.config)
     days = planner.store.days_between(first, last)
-    stored = {b.id: b for b in planner.store.stored_blocks_between(first, last) if b.routine}
+    shown = {b.id: b for b in blocks if b.routine}
     events: list[icalendar.Event] = []
     covered: set[str] = set()
     for routine in planner.store.routines():
@@ -53,7 +55,7 @@ def routine_events(
         hidden = [d for d in rule_dates if not occurrences.shown_on(routine, d, days)]
         overrides, overridden = [], set()
         for date in map(parse_iso_date, sorted(routine.edited)):
-            block = stored.get(occurrence_id(routine.id, date))
+            block = shown.get(occurrence_id(routine.id, date))
             if block is None or date < rule_dates[0] or date in hidden:
                 continue
             overrides.append(_override(routine, date, block, tz, now, to_datetime))
@@ -62,6 +64,7 @@ def routine_events(
         # an edited date without its override (the block is elsewhere, or gone) is excluded
         excepted = map(parse_iso_date, routine.skipped | routine.edited)
         excluded = {*excepted, *hidden} - overridden
+        covered.update(occurrence_id(routine.id, d) for d in rule_dates if d not in excluded)
         events.append(_series(routine, rule_dates[0], last, excluded, tz, now, to_datetime))
         events.extend(overrides)
     return events, covered

@@ -13,13 +13,15 @@ from flowday.calendars.exporting import new_calendar
 from flowday.calendars.values import to_utc
 from flowday.domain import intervals
 from flowday.domain.availability import day_availability
-from flowday.domain.timeparse import instant
-from flowday.domain.wallclock import MINUTES_PER_DAY
+from flowday.domain.timeparse import day_bounds, day_exists, instant
 
 
 def share_text(planner: Planner, dates: list[pendulum.Date], *, details: bool = False) -> str:
     lines = []
     for date in dates:
+        if not day_exists(date, planner.config.timezone):
+            lines.append(f"{date.format('ddd D MMM')}: no such day here (the clocks skip it)")
+            continue
         stretches = day_availability(planner.store.blocks_on(date), details=details)
         body = ", ".join(s.text() for s in stretches) or "busy all day"
         lines.append(f"{date.format('ddd D MMM')}: {body}")
@@ -35,15 +37,16 @@ def freebusy_calendar(planner: Planner, dates: list[pendulum.Date]) -> icalendar
     first, last = min(dates), max(dates)
     freebusy.add("UID", f"freebusy-{first.format('YYYYMMDD')}-{last.format('YYYYMMDD')}@flowday")
     freebusy.add("DTSTAMP", to_utc(planner.now()))
-    freebusy.add("DTSTART", to_utc(instant(first, 0, tz)))
-    freebusy.add("DTEND", to_utc(instant(last, MINUTES_PER_DAY, tz)))
+    freebusy.add("DTSTART", to_utc(day_bounds(first, tz)[0]))
+    freebusy.add("DTEND", to_utc(day_bounds(last, tz)[1]))
     for date in sorted(dates):
         busy = intervals.merge((b.start, b.end) for b in planner.store.blocks_on(date))
         for start, end in busy:
             period = (
-                to_utc(instant(date, start, tz)),
-                to_utc(instant(date, end, tz)),
+                to_utc(instant(date, start, tz, exact=False)),
+                to_utc(instant(date, end, tz, exact=False)),
             )
-            freebusy.add("FREEBUSY", [period], parameters={"FBTYPE": "BUSY"})
+            if period[1] > period[0]:  # nothing of a block on a day the clocks skip
+                freebusy.add("FREEBUSY", [period], parameters={"FBTYPE": "BUSY"})
     calendar.add_component(freebusy)
     return calendar

@@ -22,7 +22,7 @@ from flowday.domain.clock import Clock, clock_from_env
 from flowday.domain.model import Block, Day
 from flowday.domain.rules import Violation
 from flowday.domain.text import CONTROL, shown
-from flowday.domain.timeparse import parse_date
+from flowday.domain.timeparse import Zone, day_bounds, parse_date
 from flowday.store import Store
 
 
@@ -119,13 +119,22 @@ def report(warnings: list[Violation], crossed: list[Violation]) -> None:
         warn(f"{violation.message} [{violation.rule}]")
 
 
-def day_heading(day: Day, mode: str, window: tuple[int, int]) -> str:
+def day_heading(day: Day, mode: str, window: tuple[int, int], tz: Zone | None = None) -> str:
+    """The date, mode and work window; with ``tz``, a day whose midnight the clocks skip
+    says where it starts, and a day they skip entirely says so."""
     from flowday.domain.wallclock import fmt_minutes
 
-    return (
+    heading = (
         f"{day.date.format('ddd D MMM YYYY')} · {mode} · "
         f"work {fmt_minutes(window[0])}-{fmt_minutes(window[1])}"
     )
+    if tz is not None:
+        opens, closes = day_bounds(day.date, tz)
+        if closes <= opens:
+            heading += " · no such day here: the clocks skip it"
+        elif (opens.hour, opens.minute) != (0, 0):
+            heading += f" · starts {opens.format('HH:mm')} (the clocks skip midnight)"
+    return heading
 
 
 def cells(text: str) -> int:

@@ -1,4 +1,4 @@
-"""``task add``, ``task list``, ``task rm``: the inbox of unscheduled tasks."""
+"""``task add``, ``task list``, ``task edit``, ``task rm``: the inbox of unscheduled tasks."""
 
 from __future__ import annotations
 
@@ -27,6 +27,17 @@ def register(commands: argparse._SubParsersAction, shared: argparse.ArgumentPars
     listing = actions.add_parser("list", parents=[shared], help="the inbox")
     listing.add_argument("--json", action="store_true")
     listing.set_defaults(handler=run_task_list)
+
+    edit = actions.add_parser("edit", parents=[shared], help="change a task's fields")
+    edit.add_argument("id")
+    edit.add_argument("--title", help="the new title")
+    edit.add_argument("--sphere", help="work, personal or break")
+    edit.add_argument("--estimate", help="how long it takes, e.g. 45m or 1h30")
+    edit.add_argument("--priority", type=int, choices=(1, 2, 3), help="1 high, 2 normal, 3 low")
+    due = edit.add_mutually_exclusive_group()
+    due.add_argument("--due", help="due date")
+    due.add_argument("--no-due", action="store_true", help="remove the due date")
+    edit.set_defaults(handler=run_task_edit)
 
     remove = actions.add_parser("rm", parents=[shared], help="delete a task")
     remove.add_argument("id")
@@ -61,6 +72,20 @@ def run_task_list(args: argparse.Namespace, context: Context) -> int:
             f"  p{t.priority}  {fmt_duration(t.estimate):>5}  {t.sphere.value:<8} "
             f"{title[:width]:<{width}}  {t.id}  {due}".rstrip()
         )
+    return 0
+
+
+def run_task_edit(args: argparse.Namespace, context: Context) -> int:
+    task = context.planner.edit_task(
+        args.id,
+        title=args.title,
+        sphere=Sphere.parse(args.sphere) if args.sphere else None,
+        estimate=parse_duration(args.estimate) if args.estimate else None,
+        priority=args.priority,
+        due=context.date(args.due) if args.due else None,
+        clear_due=args.no_due,
+    )
+    out(f"edited {task.id}  {task.title}")
     return 0
 
 

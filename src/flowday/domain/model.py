@@ -18,8 +18,9 @@ import pendulum
 
 from flowday.domain.errors import InputError
 from flowday.domain.questions import Answers
+from flowday.domain.records import Fields, RecordError
 from flowday.domain.text import clean_text, clean_title
-from flowday.domain.wallclock import MINUTES_PER_DAY, fmt_minutes, parse_clock, parse_iso_date
+from flowday.domain.wallclock import MINUTES_PER_DAY, fmt_minutes
 
 ID_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"  # no 0/o, 1/l/i: ids get typed by hand
 ID_LENGTH = 8
@@ -151,19 +152,21 @@ class Block:
         }
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Block:
+    def from_dict(cls, data: Mapping[str, Any]) -> Block:
+        """A stored block, every field's type checked (:mod:`flowday.domain.records`)."""
+        fields = Fields(data)
         return cls(
-            id=str(data["id"]),
-            date=parse_iso_date(str(data["date"])),
-            start=parse_clock(str(data["start"])),
-            end=parse_clock(str(data["end"]), allow_midnight_end=True),
-            title=str(data["title"]),
-            sphere=Sphere(data["sphere"]),
-            flexible=bool(data.get("flexible", False)),
-            notes=str(data.get("notes", "")),
-            created=str(data.get("created", "")),
-            updated=str(data.get("updated", "")),
-            source=str(data.get("source", "")),
+            id=fields.text("id", empty=False),
+            date=fields.date("date"),
+            start=fields.clock("start"),
+            end=fields.clock("end", end=True),
+            title=fields.text("title"),
+            sphere=fields.choice("sphere", Sphere),
+            flexible=fields.flag("flexible", False),
+            notes=fields.text("notes", ""),
+            created=fields.text("created", ""),
+            updated=fields.text("updated", ""),
+            source=fields.text("source", ""),
         )
 
 
@@ -218,17 +221,25 @@ class Task:
         }
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Task:
-        due = data.get("due")
+    def from_dict(cls, data: Mapping[str, Any]) -> Task:
+        """A stored task, every field's type checked (:mod:`flowday.domain.records`)."""
+        fields = Fields(data)
         return cls(
-            id=str(data["id"]),
-            title=str(data["title"]),
-            sphere=Sphere(data["sphere"]),
-            estimate=int(data.get("estimate", 30)),
-            priority=int(data.get("priority", 2)),
-            due=parse_iso_date(str(due)) if due else None,
-            created=str(data.get("created", "")),
+            id=fields.text("id", empty=False),
+            title=fields.text("title"),
+            sphere=fields.choice("sphere", Sphere),
+            estimate=fields.whole("estimate", 30),
+            priority=fields.whole("priority", 2),
+            due=fields.optional_date("due"),
+            created=fields.text("created", ""),
         )
+
+
+def in_plan_order(tasks: list[Task]) -> list[Task]:
+    """The inbox as ``plan`` takes it and the planner lists it: highest priority first,
+    then the soonest due, then the oldest (ties keep their stored order)."""
+    far = pendulum.date(9999, 12, 31)
+    return sorted(tasks, key=lambda t: (t.priority, t.due or far, t.created))
 
 
 @dataclass(frozen=True, slots=True)
@@ -244,12 +255,12 @@ class Crossing:
         return {"rule": self.rule, "block": self.block, "at": self.at, "message": self.message}
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Crossing:
+    def from_fields(cls, fields: Fields) -> Crossing:
         return cls(
-            rule=str(data["rule"]),
-            block=str(data.get("block", "")),
-            at=str(data.get("at", "")),
-            message=str(data.get("message", "")),
+            rule=fields.text("rule"),
+            block=fields.text("block", ""),
+            at=fields.text("at", ""),
+            message=fields.text("message", ""),
         )
 
 
@@ -265,8 +276,10 @@ class ModeSwitch:
         return {"from": self.from_mode, "to": self.to_mode, "at": self.at}
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> ModeSwitch:
-        return cls(from_mode=str(data["from"]), to_mode=str(data["to"]), at=str(data.get("at", "")))
+    def from_fields(cls, fields: Fields) -> ModeSwitch:
+        return cls(
+            from_mode=fields.text("from"), to_mode=fields.text("to"), at=fields.text("at", "")
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -281,8 +294,8 @@ class ImportedNote:
         return {"source": self.source, "text": self.text}
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> ImportedNote:
-        return cls(source=str(data["source"]), text=str(data["text"]))
+    def from_fields(cls, fields: Fields) -> ImportedNote:
+        return cls(source=fields.text("source"), text=fields.text("text"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -302,23 +315,24 @@ class Reflection:
                 "figures": dict(self.figures)}  # fmt: skip
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Reflection:
+    def from_dict(cls, data: Mapping[str, Any]) -> Reflection:
         """A stored reflection; answers out of range are refused like any bad record."""
-        figures = data.get("figures") or {}
-        if not isinstance(figures, dict):
-            raise ValueError("reflection figures are not an object")
+        return cls.from_fields(Fields(data, "reflection"))
+
+    @classmethod
+    def from_fields(cls, fields: Fields) -> Reflection:
         return cls(
             answers=Answers(
-                present=str(data["present"]),
-                stress=str(data["stress"]),
-                energy=data["energy"],
-                peace=data["peace"],
-                meaning=data["meaning"],
-                note=str(data.get("note") or ""),
+                present=fields.text("present"),
+                stress=fields.text("stress"),
+                energy=fields.whole("energy"),
+                peace=fields.whole("peace"),
+                meaning=fields.whole("meaning"),
+                note=fields.optional_text("note") or "",
             ),
-            at=str(data.get("at") or ""),
-            mode=str(data.get("mode") or ""),
-            figures={str(name): int(value) for name, value in figures.items()},
+            at=fields.optional_text("at") or "",
+            mode=fields.optional_text("mode") or "",
+            figures=fields.counts("figures"),
         )
 
 
@@ -368,28 +382,38 @@ class Day:
         return data
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Day:
-        """A day record in the store's current shape (the store migrates older files)."""
+    def from_dict(cls, data: Mapping[str, Any]) -> Day:
+        """A day record in the store's current shape (the store migrates older files), every
+        field's type checked (:mod:`flowday.domain.records`)."""
         known = {
             "date", "mode", "work_start", "work_end", "crossings", "mode_switches",
             "reflection", "reflection_skipped", "notes", "imported_notes", "off", "off_note",
         }  # fmt: skip
-        ws, we = data.get("work_start"), data.get("work_end")
-        reflection = data.get("reflection")
-        if reflection is not None and not isinstance(reflection, dict):
-            raise ValueError("reflection is not an object")
+        fields = Fields(data)
+        work_start = fields.optional_clock("work_start")
+        work_end = fields.optional_clock("work_end", end=True)
+        if (work_start is None) != (work_end is None):
+            raise RecordError("fields 'work_start' and 'work_end' must both be set or both null")
+        if work_start is not None and work_end is not None and work_start >= work_end:
+            raise RecordError(
+                f"fields 'work_start' and 'work_end': the work window "
+                f"{fmt_minutes(work_start)}-{fmt_minutes(work_end)} ends before it starts"
+            )
+        reflection = fields.record("reflection")
         return cls(
-            date=parse_iso_date(str(data["date"])),
-            mode=None if data.get("mode") is None else str(data["mode"]),
-            work_start=None if ws is None else parse_clock(str(ws)),
-            work_end=None if we is None else parse_clock(str(we), allow_midnight_end=True),
-            crossings=tuple(Crossing.from_dict(c) for c in data.get("crossings", [])),
-            mode_switches=tuple(ModeSwitch.from_dict(s) for s in data.get("mode_switches", [])),
-            reflection=None if reflection is None else Reflection.from_dict(reflection),
-            reflection_skipped=bool(data.get("reflection_skipped", False)),
-            notes=tuple(str(n) for n in data.get("notes", [])),
-            imported_notes=tuple(ImportedNote.from_dict(n) for n in data.get("imported_notes", [])),
-            off=None if data.get("off") is None else bool(data["off"]),
-            off_note=clean_text(str(data.get("off_note") or ""), limit=500),
+            date=fields.date("date"),
+            mode=fields.optional_text("mode"),
+            work_start=work_start,
+            work_end=work_end,
+            crossings=tuple(Crossing.from_fields(c) for c in fields.records("crossings")),
+            mode_switches=tuple(ModeSwitch.from_fields(s) for s in fields.records("mode_switches")),
+            reflection=None if reflection is None else Reflection.from_fields(reflection),
+            reflection_skipped=fields.flag("reflection_skipped", False),
+            notes=fields.texts("notes"),
+            imported_notes=tuple(
+                ImportedNote.from_fields(n) for n in fields.records("imported_notes")
+            ),
+            off=None if data.get("off") is None else fields.flag("off"),
+            off_note=fields.text("off_note", ""),
             extra={k: v for k, v in data.items() if k not in known},
         )

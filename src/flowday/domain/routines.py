@@ -12,6 +12,7 @@ time of day on every date, DST days included.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -19,9 +20,10 @@ import pendulum
 
 from flowday.domain.errors import InputError
 from flowday.domain.model import Block, Sphere, stamp
+from flowday.domain.records import Fields, RecordError
 from flowday.domain.recurrence import Repeat
-from flowday.domain.text import clean_text, clean_title
-from flowday.domain.wallclock import fmt_minutes, parse_clock, parse_iso_date
+from flowday.domain.text import clean_title
+from flowday.domain.wallclock import fmt_minutes, parse_iso_date
 
 _DATE = r"\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])"
 _ISO_DATES = re.compile(rf"{_DATE}(?:,{_DATE})*")
@@ -151,35 +153,34 @@ class Routine:
         }
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Routine:
-        until = data.get("until")
+    def from_dict(cls, data: Mapping[str, Any]) -> Routine:
+        """A stored routine, every field's type checked (:mod:`flowday.domain.records`)."""
+        fields = Fields(data)
         return cls(
-            id=str(data["id"]),
-            text=clean_text(str(data.get("text", "")), limit=500),
-            title=str(data["title"]),
-            start=parse_clock(str(data["start"])),
-            end=parse_clock(str(data["end"]), allow_midnight_end=True),
-            sphere=Sphere(data["sphere"]),
-            flexible=bool(data.get("flexible", False)),
-            rrule=str(data["rrule"]),
-            every=str(data.get("every", "")),
-            first=parse_iso_date(str(data["first"])),
-            until=None if until is None else parse_iso_date(str(until)),
-            modes=tuple(str(m) for m in data.get("modes", [])),
-            skipped=_iso_dates(data.get("skipped", [])),
-            edited=_iso_dates(data.get("edited", [])),
-            removed=bool(data.get("removed", False)),
-            created=str(data.get("created", "")),
-            updated=str(data.get("updated", "")),
+            id=fields.text("id", empty=False),
+            text=fields.text("text", ""),
+            title=fields.text("title"),
+            start=fields.clock("start"),
+            end=fields.clock("end", end=True),
+            sphere=fields.choice("sphere", Sphere),
+            flexible=fields.flag("flexible", False),
+            rrule=fields.text("rrule"),
+            every=fields.text("every", ""),
+            first=fields.date("first"),
+            until=fields.optional_date("until"),
+            modes=fields.texts("modes"),
+            skipped=_iso_dates(fields, "skipped"),
+            edited=_iso_dates(fields, "edited"),
+            removed=fields.flag("removed", False),
+            created=fields.text("created", ""),
+            updated=fields.text("updated", ""),
         )
 
 
-def _iso_dates(values: object) -> frozenset[str]:
+def _iso_dates(fields: Fields, field: str) -> frozenset[str]:
     """Stored exception dates, checked by shape in one pass of a regular expression (not a
     calendar parse each: ten years of them cost next to nothing to read)."""
-    dates = values if isinstance(values, list) else None
-    if dates is None or not all(isinstance(v, str) for v in dates):
-        raise ValueError("exception dates are not a list of YYYY-MM-DD")
+    dates = fields.texts(field)
     if dates and not _ISO_DATES.fullmatch(",".join(dates)):
-        raise ValueError("exception dates are not a list of YYYY-MM-DD")
+        raise RecordError(f"field {field!r} must be a list of YYYY-MM-DD dates")
     return frozenset(dates)

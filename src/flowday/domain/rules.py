@@ -22,7 +22,14 @@ import pendulum
 
 from flowday.domain.errors import InputError
 from flowday.domain.model import Block, Sphere
-from flowday.domain.timeparse import WEEKDAYS, Zone, fmt_duration, instant, parse_duration
+from flowday.domain.timeparse import (
+    WEEKDAYS,
+    Zone,
+    day_bounds,
+    fmt_duration,
+    instant,
+    parse_duration,
+)
 from flowday.domain.wallclock import MINUTES_PER_DAY, fmt_minutes, parse_clock
 
 
@@ -113,21 +120,18 @@ def describe(block: Block) -> str:
 
 @lru_cache(maxsize=256)
 def real_clock(date: pendulum.Date, tz: Zone) -> Callable[[int], int]:
-    """Wall-clock minute → real minutes since the day's midnight. The identity unless the
-    clocks change that day (then each distinct minute costs one DST-aware look-up, once)."""
-    midnight = instant(date, 0, tz)
-    if (instant(date, MINUTES_PER_DAY, tz) - midnight).total_seconds() == MINUTES_PER_DAY * 60:
+    """Wall-clock minute → real minutes since the day's first instant. The identity unless
+    the clocks change that day (then each distinct minute costs one DST-aware look-up,
+    once). A skipped time (only parameters can name one) counts from where the clocks land."""
+    start, end = day_bounds(date, tz)
+    if (end - start).total_seconds() == MINUTES_PER_DAY * 60:
         return _identity
     known: dict[int, int] = {}
 
     def real(minute: int) -> int:
         if minute not in known:
-            try:
-                moment = instant(date, minute, tz)
-            except InputError:  # a skipped time (only parameters can name one): normalise
-                hour, rest = divmod(minute, 60)
-                moment = pendulum.datetime(date.year, date.month, date.day, hour, rest, tz=tz)
-            known[minute] = int((moment - midnight).total_seconds() // 60)
+            moment = instant(date, minute, tz, exact=False)
+            known[minute] = int((moment - start).total_seconds() // 60)
         return known[minute]
 
     return real

@@ -38,3 +38,12 @@ def clean_title(title: str) -> str:
     if not cleaned:
         raise InputError("title is empty")
     return cleaned
+
+
+def counted(count: int, word: str, plural: str = "", *, zero: str = "") -> str:
+    """``1 block``, ``2 blocks``, ``0 blocks`` (or ``zero``, e.g. "no blocks"): counts
+    read as a person writes them, never "block(s)"."""
+    many = plural or f"{word}s"
+    if count == 0 and zero:
+        return f"{zero} {many}"
+    return f"{count} {word if count == 1 else many}"

@@ -5,6 +5,7 @@ Every parser raises :class:`InputError` with a message fit to print as one line.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass
 
@@ -110,37 +111,96 @@ def _resolve_span(first: str, second: str) -> tuple[int, int]:
 
 
 # --- real time: DST-aware conversion ------------------------------------------------------
+# The model counts wall-clock minutes; ``instant`` alone turns one into time, and the day's
+# bounds are two of its answers (``day_bounds``): durations, rules, figures, the timeline,
+# export and import all measure through it, so they agree on every day the clocks change.
 
 
-def instant(date: pendulum.Date, minutes: int, tz: Zone) -> pendulum.DateTime:
-    """The real instant of a wall-clock time on ``date``. Refuses times that do not exist
-    (the hour skipped when clocks spring forward); ambiguous times take their first
-    occurrence. ``1440`` is the midnight that ends the day."""
+def instant(
+    date: pendulum.Date, minutes: int, tz: Zone, *, exact: bool = True
+) -> pendulum.DateTime:
+    """The real instant of a wall-clock time on ``date``. Ambiguous times (the hour repeated
+    when clocks fall back) take their first occurrence. A time the clocks skip is refused
+    when ``exact``; otherwise it is where the clocks land after skipping it, the first
+    instant after it. ``1440`` (24:00) is the next day's first instant, so a day runs from
+    ``instant(date, 0, exact=False)`` to ``instant(date, 1440)``, even where its midnight
+    does not exist (Santiago's spring-forward days start at 01:00)."""
     if minutes == MINUTES_PER_DAY:
-        nxt = date.add(days=1)
-        return pendulum.datetime(nxt.year, nxt.month, nxt.day, tz=tz, fold=0)
+        return instant(date.add(days=1), 0, tz, exact=False)
     hour, minute = divmod(minutes, 60)
     moment = pendulum.datetime(date.year, date.month, date.day, hour, minute, tz=tz, fold=0)
-    if (moment.hour, moment.minute) != (hour, minute) or moment.date() != date:
-        raise InputError(
-            f"{fmt_minutes(minutes)} does not exist on {date.to_date_string()}: "
-            "the clocks skip it (daylight saving time)"
-        )
-    return moment
+    if (moment.hour, moment.minute) == (hour, minute) and moment.date() == date:
+        return moment
+    landing = _landing(dt.datetime(date.year, date.month, date.day, hour, minute), tz)
+    if not exact:
+        return landing
+    first = landing if minutes == 0 else instant(date, 0, tz, exact=False)
+    if first.date() != date:
+        raise InputError(_no_such_day(date, tz))
+    resumed = fmt_minutes(landing.hour * 60 + landing.minute)
+    if landing.date() != date:
+        resumed += f" on {landing.to_date_string()}"
+    raise InputError(
+        f"{fmt_minutes(minutes)} does not exist on {date.to_date_string()}: the clocks skip "
+        f"it (daylight saving time; they go on at {resumed})"
+    )
+
+
+def _landing(wall: dt.datetime, tz: Zone) -> pendulum.DateTime:
+    """The first instant whose wall clock is at or after ``wall``, a time the clocks skip.
+    The jump lies between ``wall`` read with the offset after it (fold=1 in a gap, the
+    earlier instant) and with the offset before it (fold=0): found by bisection to the
+    second, a few dozen look-ups on the few days a zone has a jump."""
+    local = wall.replace(tzinfo=tz)  # aware times of one zone compare by their wall clocks
+    early = int(local.replace(fold=1).timestamp())
+    late = int(local.timestamp())
+    while late - early > 1:
+        middle = (early + late) // 2
+        if dt.datetime.fromtimestamp(middle, tz) >= local:
+            late = middle
+        else:
+            early = middle
+    return pendulum.DateTime.fromtimestamp(late, tz)  # (from_timestamp: no FixedTimezone)
+
+
+def day_bounds(date: pendulum.Date, tz: Zone) -> tuple[pendulum.DateTime, pendulum.DateTime]:
+    """The day's real extent: its first existing instant to the next day's. Both are the
+    same instant on a day the clocks skip entirely (Pacific/Apia, 2011-12-30)."""
+    return instant(date, 0, tz, exact=False), instant(date, MINUTES_PER_DAY, tz)
+
+
+def day_exists(date: pendulum.Date, tz: Zone) -> bool:
+    """False for a day the clocks skip entirely."""
+    start, end = day_bounds(date, tz)
+    return end > start
+
+
+def require_day(date: pendulum.Date, tz: Zone) -> None:
+    """Refuse (:class:`InputError`) a day the clocks skip entirely: nothing can be on it."""
+    if not day_exists(date, tz):
+        raise InputError(_no_such_day(date, tz))
+
+
+def _no_such_day(date: pendulum.Date, tz: Zone) -> str:
+    name = getattr(tz, "name", str(tz))
+    return f"{date.to_date_string()} does not exist in {name}: the clocks skip that whole day"
 
 
 def real_minutes(date: pendulum.Date, start: int, end: int, tz: Zone) -> int:
     """How long ``start``-``end`` on ``date`` really lasts (60 for 01:00-03:00 on a
-    spring-forward day)."""
-    return int((instant(date, end, tz) - instant(date, start, tz)).total_seconds() // 60)
+    spring-forward day; a skipped start counts from where the clocks land)."""
+    elapsed = instant(date, end, tz, exact=False) - instant(date, start, tz, exact=False)
+    return int(elapsed.total_seconds() // 60)
 
 
 def day_length(date: pendulum.Date, tz: Zone) -> int:
-    """Minutes in the calendar day: 1440, or 1380/1500 on DST days."""
+    """Real minutes in the calendar day: 1440, or 1380/1500 on DST days (0 on a day the
+    clocks skip)."""
     return real_minutes(date, 0, MINUTES_PER_DAY, tz)
 
 
 def check_exists(date: pendulum.Date, start: int, end: int, tz: Zone) -> None:
+    """Refuse (:class:`InputError`) a span whose start or end the clocks skip."""
     instant(date, start, tz)
     instant(date, end, tz)
 

@@ -7,20 +7,24 @@ import asyncio
 import os
 import signal
 import sys
+import tempfile
 import threading
 import traceback
 from collections.abc import Callable, Coroutine, Iterable
 from pathlib import Path, PurePath
+from time import monotonic
 from typing import TYPE_CHECKING, ClassVar
 
 import pendulum
 from rich.text import Text
+from textual import events
 from textual.app import SystemCommand
 from textual.binding import Binding, BindingType
 from textual.filter import Monochrome, NoColor
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
+from flowday import safe_write
 from flowday.application.planner import Planner
 from flowday.domain.text import shown
 from flowday.tui.compat import CompatApp
@@ -41,6 +45,7 @@ THEME_VARIABLE_DEFAULTS = {
     "flowday-now": "#e0a526",
 }
 CRASH_LOG = "flowday-crash.log"
+MAX_TOASTS = 2  # five undos once stacked five toasts over the day
 EXIT_GRACE_SECONDS = 5.0
 
 
@@ -63,6 +68,12 @@ class FlowdayApp(CompatApp):
         self.start_date = date or planner.today()
         self.cli_theme = theme  # --theme NAME, for this run only
         self.crash: BaseException | None = None
+        self.last_key_at = monotonic()
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key):
+            self.last_key_at = monotonic()  # prompts wait until the person pauses
+        await super().on_event(event)
 
     def notify(
         self,
@@ -74,10 +85,12 @@ class FlowdayApp(CompatApp):
         markup: bool = False,
     ) -> None:
         """Notifications often quote titles: terminal controls go, and markup is off unless
-        a caller asks for it with text it wrote itself."""
-        super().notify(
-            shown(message), title=shown(title), severity=severity, timeout=timeout, markup=markup
-        )
+        a caller asks for it with text it wrote itself. A repeated message replaces its
+        earlier copy, and at most :data:`MAX_TOASTS` stay stacked over the timeline."""
+        message, title = shown(message), shown(title)
+        self.withdraw_notifications(lambda n, _: (n.message, n.title) == (message, title))
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
+        self.withdraw_notifications(lambda _, newer: newer >= MAX_TOASTS)
 
     def get_theme_variable_defaults(self) -> dict[str, str]:
         return {**super().get_theme_variable_defaults(), **THEME_VARIABLE_DEFAULTS}
@@ -153,23 +166,40 @@ def _runner(screen: MainScreen, action: str) -> Callable[[], Coroutine[None, Non
     return run
 
 
-def write_crash_log(folder: Path, error: BaseException) -> Path | None:
-    path = folder / CRASH_LOG
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        path.write_text("".join(traceback.format_exception(error)), encoding="utf-8")
-    except OSError:
-        return None
-    return path
+def crash_log_places(data_path: Path) -> list[Path]:
+    """Where a crash's details go: the first of these with room. The data folder first
+    (beside what a person backs up), then the cache dir and the temp dir, which often sit
+    on another disk when the data's is full."""
+    from flowday.application.stats_cache import cache_root
+
+    # the temp dir is shared: a name per user
+    fallback = Path(tempfile.gettempdir()) / f"flowday-{os.getuid()}-{CRASH_LOG}"
+    return [data_path / CRASH_LOG, cache_root() / CRASH_LOG, fallback]
+
+
+def write_crash_log(data_path: Path, error: BaseException) -> str:
+    """Write the crash's traceback and return the one line that says where it went or, when
+    no place had room, where it could not be written. Through the one safe write: a
+    failed write leaves no empty log behind."""
+    details = "".join(traceback.format_exception(error)).encode("utf-8", "replace")
+    failed: list[str] = []
+    for path in crash_log_places(data_path):
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            safe_write.write_atomically(path, details)
+        except OSError as exc:
+            failed.append(f"{path} ({exc.strerror or exc})")
+            continue
+        return f"details in {path}" + (f" (could not write {'; '.join(failed)})" if failed else "")
+    return f"the details could not be written: {'; '.join(failed)}"
 
 
 def run_app(context: Context, *, date: pendulum.Date, theme: str | None = None) -> int:
     app = FlowdayApp(context.planner, date, theme=theme)
     app.run()
     if app.crash is not None:
-        log = write_crash_log(context.data_path, app.crash)
-        where = f"; details in {log}" if log else ""
-        print(f"flowday: your data is safe (every change is saved as it is made){where}",
+        where = write_crash_log(context.data_path, app.crash)
+        print(f"flowday: your data is safe (every change is saved as it is made); {where}",
               file=sys.stderr)  # fmt: skip
         return 1
     return app.return_code or 0

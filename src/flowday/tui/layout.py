@@ -13,8 +13,8 @@ from enum import StrEnum
 import pendulum
 
 from flowday.domain.model import Block, Sphere
-from flowday.domain.rules import Violation
-from flowday.domain.timeparse import Zone, day_length, instant
+from flowday.domain.rules import Violation, real_clock
+from flowday.domain.timeparse import Zone, day_bounds
 from flowday.domain.wallclock import fmt_minutes
 
 ROW_MINUTES = 15
@@ -58,14 +58,18 @@ class DayLayout:
     lanes: tuple[str, ...]  # lane titles: ("work", "personal") or ("day",)
     block_rows: dict[str, tuple[int, int]] = field(default_factory=dict)  # id -> rows
 
+    @property
+    def skipped(self) -> bool:
+        """The clocks skip the whole day (Pacific/Apia, 2011-12-30): it has no rows."""
+        return not self.rows
+
     def rows_of(self, block_id: str) -> tuple[int, int] | None:
         return self.block_rows.get(block_id)
 
 
 def real_offset(date: pendulum.Date, wall: int, tz: Zone) -> int:
-    """Real minutes from the day's midnight to a wall-clock time."""
-    midnight = instant(date, 0, tz)
-    return int((instant(date, wall, tz) - midnight).total_seconds() // 60)
+    """Real minutes from the day's first instant to a wall-clock time (the rules' clock)."""
+    return real_clock(date, tz)(wall)
 
 
 def worst_severity(violations: list[Violation]) -> dict[str, str]:
@@ -88,9 +92,8 @@ def build_layout(
     now: pendulum.DateTime | None,
     buffer_minutes: int = DEFAULT_BUFFER_MINUTES,
 ) -> DayLayout:
-    total = day_length(date, tz)
-    count = total // ROW_MINUTES
-    midnight = instant(date, 0, tz)
+    midnight, day_end = day_bounds(date, tz)  # midnight: the day's first instant
+    count = int((day_end - midnight).total_seconds() // 60) // ROW_MINUTES  # 0: a skipped day
     severities = worst_severity(violations)
     work_start, work_end = window
     win_first = real_offset(date, work_start, tz) // ROW_MINUTES
@@ -111,7 +114,7 @@ def build_layout(
     lanes = ("day",) if woven_lane else ("work", "personal")
     per_lane: list[list[list[Block]]] = [[[] for _ in range(count)] for _ in lanes]
     block_rows: dict[str, tuple[int, int]] = {}
-    for block in sorted(blocks, key=lambda b: (b.start, b.end, b.id)):
+    for block in sorted(blocks, key=lambda b: (b.start, b.end, b.id)) if count else ():
         first = real_offset(date, block.start, tz) // ROW_MINUTES
         last = max(first + 1, -(-real_offset(date, block.end, tz) // ROW_MINUTES))
         first, last = min(first, count - 1), min(last, count)

@@ -24,11 +24,14 @@ class ConfirmScreen(ModalScreen[bool]):
         Binding("n,escape", "answer(False)", "No", id="confirm_no", tooltip="Leave it as it was"),
     ]
 
-    def __init__(self, question: str, violations: list[Violation], *, yes: str = "Cross") -> None:
+    def __init__(
+        self, question: str, violations: list[Violation], *, yes: str = "Cross",
+        no: str = "Cancel",
+    ) -> None:  # fmt: skip
         super().__init__()
         self.question = question
         self.violations = violations
-        self.yes = yes
+        self.yes, self.no = yes, no
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
@@ -41,7 +44,7 @@ class ConfirmScreen(ModalScreen[bool]):
                     )
             with Horizontal(classes="buttons"):
                 yield Button(f"{self.yes} (y)", variant="error", id="yes", compact=True)
-                yield Button("Cancel (n)", variant="primary", id="no", compact=True)
+                yield Button(f"{self.no} (n)", variant="primary", id="no", compact=True)
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         self.dismiss(event.button.id == "yes")

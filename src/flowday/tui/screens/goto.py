@@ -13,24 +13,23 @@ import pendulum
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
 from flowday.domain.errors import FlowdayError
 from flowday.domain.timeparse import parse_date
+from flowday.tui.screens.guarded import GuardedDialog
 from flowday.tui.text import literal
 
 T = TypeVar("T")
 
 
-class AskScreen(ModalScreen[T | None], Generic[T]):
-    """Dismisses with ``parse(text)``; a :class:`FlowdayError` keeps the dialog open."""
+class AskScreen(GuardedDialog[T], Generic[T]):
+    """Dismisses with ``parse(text)``; a :class:`FlowdayError` keeps the dialog open;
+    escape with something typed asks first."""
 
     CSS_PATH = "dialogs.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding(
-            "escape", "dismiss(None)", "Cancel", id="ask_cancel", tooltip="Close, change nothing"
-        )
+        Binding("escape", "cancel", "Cancel", id="ask_cancel", tooltip="Close, change nothing")
     ]
 
     def __init__(
@@ -50,6 +49,9 @@ class AskScreen(ModalScreen[T | None], Generic[T]):
 
     def on_mount(self) -> None:
         self.query_one(Input).focus()
+
+    def has_edits(self) -> bool:
+        return self.query_one(Input).value.strip() != self.value.strip()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         try:

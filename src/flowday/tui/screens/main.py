@@ -12,6 +12,7 @@ from __future__ import annotations
 import importlib.util
 from collections.abc import Callable
 from pathlib import Path
+from time import monotonic
 from typing import Any, ClassVar
 
 import pendulum
@@ -22,6 +23,7 @@ from textual.containers import Horizontal
 from textual.content import Content
 from textual.reactive import var
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import Footer, Input, OptionList
 
 from flowday.application import day_screen
@@ -30,8 +32,9 @@ from flowday.application.history import Entry, History
 from flowday.application.planner import BlockPreview, Planner
 from flowday.application.reflection_prompts import ReflectionPrompts
 from flowday.domain.errors import InputError, RefusedError
-from flowday.domain.model import Block, Sphere
+from flowday.domain.model import Block, Sphere, Task
 from flowday.domain.rules import Violation
+from flowday.domain.text import counted
 from flowday.domain.timeparse import parse_quick_add, parse_span
 from flowday.domain.wallclock import MINUTES_PER_DAY, fmt_minutes
 from flowday.tui import failures
@@ -45,6 +48,8 @@ from flowday.tui.widgets.timeline import Timeline
 
 POLL_SECONDS = 0.5  # external changes show within 2 s; a stat() per file is cheap
 REFLECTION_CHECK_SECONDS = 30  # the evening prompt needs minute precision at most
+IDLE_SECONDS = 4.0  # no key for this long (and nothing open) before a prompt is offered
+OFFER_SECONDS = 20.0  # how long an offer stays on screen; r answers it meanwhile
 STEP = ROW_MINUTES
 
 
@@ -57,14 +62,13 @@ class MainScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         _b("a", "add_block", "Add", "Add a block with the quick-add syntax"),
         _b("A", "add_task", "Task", "Add a task to the inbox", show=False),
-        _b("e", "edit_block", "Edit", "Edit the selected block"),
-        _b("d", "delete_block", "Del", "Delete the selected block"),
-        _b("J", "move_later", "Later", "Move the selected block 15 minutes later", show=False),
-        _b(
-            "K", "move_earlier", "Earlier", "Move the selected block 15 minutes earlier", show=False
-        ),
-        _b("plus", "lengthen", "Longer", "Lengthen the selected block by 15 minutes", show=False),
-        _b("minus", "shorten", "Shorter", "Shorten the selected block by 15 minutes", show=False),
+        # these act on what has focus: the timeline's block, or the inbox's task
+        _b("e", "edit_block", "Edit", "Edit the selected block or inbox task"),
+        _b("d", "delete_block", "Del", "Delete the selected block or inbox task"),
+        _b("J", "move_later", "Later", "Move 15 min later · inbox: priority down", show=False),
+        _b("K", "move_earlier", "Earlier", "Move 15 min earlier · inbox: priority up", show=False),
+        _b("plus", "lengthen", "Longer", "Lengthen 15 min · inbox: estimate +15m", show=False),
+        _b("minus", "shorten", "Shorter", "Shorten 15 min · inbox: estimate -15m", show=False),
         _b("u", "undo", "Undo", "Undo the last change"),
         _b("ctrl+r", "redo", "Redo", "Redo what was undone", show=False),
         _b("left_square_bracket", "previous_day", "Prev day", "Go to the previous day", show=False),
@@ -112,21 +116,51 @@ class MainScreen(Screen[None]):
         self.query_one(Timeline).focus()
         self.set_interval(POLL_SECONDS, self.poll_store)
         self.prompts = ReflectionPrompts(self.planner)
-        self.call_after_refresh(self.offer_reflection, self.prompts.at_launch)
+        self.offered: tuple[pendulum.Date, float] | None = None  # (date, when offered)
+        self._launch_prompt_pending = True
+        self._retry: Timer | None = None
+        self.set_timer(IDLE_SECONDS, self.check_reflection_due)
         self.set_interval(REFLECTION_CHECK_SECONDS, self.check_reflection_due)
 
+    def is_idle(self) -> bool:
+        """Nothing the person is in the middle of: no dialog, no open quick-add line, and
+        no key for a few seconds."""
+        quiet = monotonic() - getattr(self.app, "last_key_at", 0.0) >= IDLE_SECONDS
+        return self.app.screen is self and not self.query_one(QuickAddBar).display and quiet
+
     def check_reflection_due(self) -> None:
-        if self.app.screen is self:  # never on top of a dialog or a half-typed edit
-            self.offer_reflection(self.prompts.due)
+        """A due reflection (yesterday's at launch, today's in the evening) waits until the
+        planner is idle, then is offered in one line, never opened over what the person does."""
+        if not self.is_idle():
+            if self._retry is None:  # one retry pending at most, however often asked
+                self._retry = self.set_timer(IDLE_SECONDS, self._retry_reflection)
+            return
+        if self._launch_prompt_pending:
+            self._launch_prompt_pending = False
+            if self.offer_reflection(self.prompts.at_launch):
+                return
+        self.offer_reflection(self.prompts.due)
+
+    def _retry_reflection(self) -> None:
+        self._retry = None
+        self.check_reflection_due()
 
     @reports_failures
-    def offer_reflection(self, which: Callable[[], pendulum.Date | None]) -> None:
-        """Open the reflection by itself: yesterday at launch, today in the evening."""
+    def offer_reflection(self, which: Callable[[], pendulum.Date | None]) -> bool:
         date = which()
-        if date is not None:
-            from flowday.tui.screens.reflection import ReflectionScreen
+        if date is None:
+            return False
+        self.offered = (date, monotonic())
+        what = "today" if date == self.planner.today() else date.format("dddd D MMMM")
+        self.notify(f"Time to reflect on {what}: press r to answer",
+                    title="Reflection", timeout=OFFER_SECONDS, markup=False)  # fmt: skip
+        return True
 
-            self.app.push_screen(ReflectionScreen(self.planner, date), lambda _: self.reload())
+    def _offered_date(self) -> pendulum.Date | None:
+        """The date of a reflection offer still on screen (r answers it), else None."""
+        if self.offered is not None and monotonic() - self.offered[1] < OFFER_SECONDS:
+            return self.offered[0]
+        return None
 
     # --- reading: date → day → widgets ----------------------------------------------------
     def reload(self) -> None:
@@ -199,11 +233,39 @@ class MainScreen(Screen[None]):
     def selected(self) -> Block | None:
         return self.query_one(Timeline).selected_block
 
+    def _focused_panel(self) -> str:
+        """What the keys for a block or a task act on: ``inbox``, ``rules`` or ``timeline``."""
+        focused = self.focused
+        return focused.id if focused is not None and focused.id in ("inbox", "rules") else (
+            "timeline"
+        )  # fmt: skip
+
     def _need_block(self) -> Block | None:
+        if self._focused_panel() == "rules":
+            self.notify("The Rules panel only lists; tab to the timeline or the inbox",
+                        severity="warning")  # fmt: skip
+            return None
         block = self.selected
         if block is None:
             self.notify("No block selected (a adds one)", severity="warning")
         return block
+
+    def _focused_task(self) -> Task | None:
+        """The inbox task under the cursor when the inbox has focus, else None."""
+        if self._focused_panel() != "inbox":
+            return None
+        task_id = self.query_one(SidePanel).selected_task_id()
+        task = next((t for t in self.day.tasks if t.id == task_id), None) if self.day else None
+        if task is None:
+            self.notify("The inbox is empty (A adds a task)", severity="warning")
+        return task
+
+    def _change_task(self, label: str, task: Task, **changes: Any) -> None:
+        def done(updated: Any) -> None:
+            self.query_one(SidePanel).select_task(updated.id)
+
+        self.change(label, lambda force: self.planner.edit_task(task.id, **changes),
+                    after=done)  # fmt: skip
 
     # --- changing, with undo and the refusal → confirm → crossing path ------------------
     def change(
@@ -262,13 +324,16 @@ class MainScreen(Screen[None]):
 
     # --- quick add ------------------------------------------------------------------------
     def action_add_block(self) -> None:
+        self.add_class("-adding")  # toasts move above the line (main.tcss)
         self.query_one(QuickAddBar).open("block")
 
     def action_add_task(self) -> None:
+        self.add_class("-adding")
         self.query_one(QuickAddBar).open("task")
 
     @on(QuickAddBar.Closed)
     def quick_closed(self) -> None:
+        self.remove_class("-adding")
         self.query_one(Timeline).focus()
 
     @on(Input.Changed, "#quick-input")
@@ -339,6 +404,9 @@ class MainScreen(Screen[None]):
 
     # --- block actions --------------------------------------------------------------------
     def action_edit_block(self) -> None:
+        if self._focused_panel() == "inbox":
+            self._edit_task()
+            return
         block = self._need_block()
         if block is None:
             return
@@ -352,7 +420,30 @@ class MainScreen(Screen[None]):
 
         self.app.push_screen(EditBlockScreen(block), edited)
 
+    def _edit_task(self) -> None:
+        task = self._focused_task()
+        if task is None:
+            return
+
+        def edited(changes: dict[str, Any] | None) -> None:
+            if changes:
+                self._change_task("edit task", task, **changes)
+
+        from flowday.tui.screens.edit import EditTaskScreen
+
+        self.app.push_screen(EditTaskScreen(task, self.planner.today()), edited)
+
     def action_delete_block(self) -> None:
+        if self._focused_panel() == "inbox":
+            task = self._focused_task()
+            if task is not None:
+                self.change(
+                    "delete task",
+                    lambda force: self.planner.remove_task(task.id),
+                    after=lambda _: self.notify(f"Deleted task '{task.title}' (u undoes)",
+                                                markup=False),
+                )  # fmt: skip
+            return
         block = self._need_block()
         if block is None:
             return
@@ -368,6 +459,9 @@ class MainScreen(Screen[None]):
         )
 
     def _shift(self, label: str, start_delta: int, end_delta: int) -> None:
+        if self._focused_panel() == "inbox":
+            self._shift_task(label, start_delta, end_delta)
+            return
         block = self._need_block()
         if block is None:
             return
@@ -381,6 +475,25 @@ class MainScreen(Screen[None]):
             return
         self.change(label, lambda force: self.planner.edit_block(
             block.id, start=start, end=end, force=force))  # fmt: skip
+
+    def _shift_task(self, label: str, start_delta: int, end_delta: int) -> None:
+        """On the inbox, J/K lower/raise the priority, +/- the estimate."""
+        task = self._focused_task()
+        if task is None:
+            return
+        if label == "move":
+            priority = task.priority + (1 if start_delta > 0 else -1)
+            if not 1 <= priority <= 3:
+                self.notify(f"Priority stays within p1-p3 (this task is p{task.priority})",
+                            severity="warning")  # fmt: skip
+                return
+            self._change_task("priority", task, priority=priority)
+            return
+        estimate = task.estimate + end_delta
+        if not 0 < estimate <= MINUTES_PER_DAY:
+            self.notify("An estimate stays between 1 minute and a day", severity="warning")
+            return
+        self._change_task("estimate", task, estimate=estimate)
 
     def action_move_later(self) -> None:
         self._shift("move", STEP, STEP)
@@ -454,12 +567,14 @@ class MainScreen(Screen[None]):
             mode, fix = choice
 
             def switched(proposal: Any) -> None:
-                broken = [v for v in proposal.violations if v.is_hard]
+                # the day as it now is (read again after the change), not the proposal's
+                # forecast: what the toast says is what Rules and `flowday check` show
+                broken = [v for v in (self.day.violations if self.day else []) if v.is_hard]
                 message = f"Mode is now {mode}"
                 if fix and proposal.moves:
-                    message += f"; moved {len(proposal.moves)} block(s)"
+                    message += f"; moved {counted(len(proposal.moves), 'block')}"
                 if broken:
-                    message += f"; {len(broken)} rule(s) broken — see Rules"
+                    message += f"; {counted(len(broken), 'rule')} broken — see Rules"
                 self.notify(message, severity="warning" if broken else "information",
                             markup=False)  # fmt: skip
 
@@ -528,7 +643,7 @@ class MainScreen(Screen[None]):
         self.app.call_from_thread(self.history.push, Entry("calendar import", before, after))
         summary = report.summary()
         if report.crossed:
-            summary += f"\n{len(report.crossed)} rule(s) crossed — see Rules"
+            summary += f"\n{counted(len(report.crossed), 'rule')} crossed — see Rules"
         self.app.call_from_thread(
             self.notify,
             summary,
@@ -555,7 +670,7 @@ class MainScreen(Screen[None]):
 
     def _report_plan(self, result: Any) -> None:
         placed, unplaced = list(result.placed), list(result.unplaced)
-        message = f"Placed {len(placed)} task(s)"
+        message = f"Placed {counted(len(placed), 'task', zero='no')}"
         for task, why in unplaced[:3]:
             message += f"\nnot placed: {task.title}: {why}"
         self.notify(message, severity="warning" if unplaced else "information", markup=False)
@@ -564,15 +679,22 @@ class MainScreen(Screen[None]):
 
     # --- other screens --------------------------------------------------------------------
     @reports_failures  # a screen reads its day as it is built: a failure opens nothing
-    def _push_optional(self, module: str, name: str, what: str) -> None:
+    def _push_optional(
+        self, module: str, name: str, what: str, *, date: pendulum.Date | None = None
+    ) -> None:
         if importlib.util.find_spec(module) is None:
             self.notify(f"The {what} is not part of this build yet", severity="warning")
             return
         screen_class = getattr(importlib.import_module(module), name)
-        self.app.push_screen(screen_class(self.planner, self.date), lambda _: self.reload())
+        self.app.push_screen(screen_class(self.planner, date or self.date),
+                             lambda _: self.reload())  # fmt: skip
 
     def action_reflection(self) -> None:
-        self._push_optional("flowday.tui.screens.reflection", "ReflectionScreen", "reflection")
+        """The shown day's reflection, or the one just offered while its offer is showing."""
+        date = self._offered_date() or self.date
+        self.offered = None
+        self._push_optional("flowday.tui.screens.reflection", "ReflectionScreen", "reflection",
+                            date=date)  # fmt: skip
 
     def action_weekly_review(self) -> None:
         self._push_optional("flowday.tui.screens.review", "WeeklyReviewScreen", "weekly review")
@@ -587,9 +709,9 @@ class MainScreen(Screen[None]):
                 continue
             keys = keymap.get(binding.id, binding.key).split(",")
             shown = " / ".join(self.app.get_key_display(Binding(k.strip(), "")) for k in keys)
-            rows.append((shown, binding.description, binding.tooltip))
-        rows.append(("tab", "Focus", "Timeline → inbox → rules → timeline"))
-        rows.append(("ctrl+p", "Palette", "Find any action, and the theme picker"))
+            rows.append((shown, binding.description, binding.tooltip, binding.id))
+        rows.append(("tab", "Focus", "Timeline → inbox → rules → timeline", "focus"))
+        rows.append(("ctrl+p", "Palette", "Find any action, and the theme picker", "palette"))
         from flowday.tui.screens.help import HelpScreen
 
         self.app.push_screen(HelpScreen(rows))

@@ -15,7 +15,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.reactive import reactive
-from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Input, Static
 
@@ -23,6 +22,7 @@ from flowday.application import reviews
 from flowday.application.planner import Planner
 from flowday.domain import questions
 from flowday.tui.failures import FAILURES, one_line
+from flowday.tui.screens.guarded import GuardedDialog
 
 QUESTIONS: dict[str, str] = {
     "present": "When did I feel most present?",
@@ -93,7 +93,7 @@ class Choice(Widget, can_focus=True):
         self.picked = max(0, min(len(self.values) - 1, start + delta))
 
 
-class ReflectionScreen(ModalScreen[str | None]):
+class ReflectionScreen(GuardedDialog[str]):
     """Dismisses with ``"saved"``, ``"skipped"`` or ``None`` (cancelled, nothing written)."""
 
     CSS_PATH = "reflection.tcss"
@@ -190,8 +190,11 @@ class ReflectionScreen(ModalScreen[str | None]):
             return
         self.dismiss("skipped")
 
-    def action_cancel(self) -> None:
-        self.dismiss(None)
+    def has_edits(self) -> bool:
+        answers = self.answers()
+        earlier = {name: self.earlier.get(name) for name in QUESTIONS}
+        earlier_note = str(self.earlier.get("note", "") or "")
+        return {k: answers[k] for k in QUESTIONS} != earlier or answers["note"] != earlier_note
 
     def show_error(self, message: str) -> None:
         self.query_one("#reflection-error", Static).update(Text(message))

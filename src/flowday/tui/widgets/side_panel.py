@@ -8,7 +8,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.widgets import Label, OptionList, Static
-from textual.widgets.option_list import Option
+from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from flowday.domain.model import Task
 from flowday.domain.rules import Violation
@@ -89,6 +89,14 @@ class SidePanel(Vertical):
             options.highlighted = ids.index(previous) if previous in ids else 0
         else:
             options.add_option(Option(literal(empty), id="", disabled=True))
+
+    def select_task(self, task_id: str) -> None:
+        """Keep the cursor on a task that a change moved within the list."""
+        inbox = self.query_one("#inbox", OptionList)
+        try:
+            inbox.highlighted = inbox.get_option_index(task_id)
+        except OptionDoesNotExist:  # gone meanwhile (e.g. planned by another process): leave it
+            return
 
     def selected_task_id(self) -> str | None:
         inbox = self.query_one("#inbox", OptionList)

@@ -19,6 +19,7 @@ from flowday.tui.layout import Cell, CellKind, DayLayout, Row
 
 GUTTER = 6  # "09:00 "
 FIRST_VISIBLE_WALL = 6 * 60  # the view opens at 06:00
+SKIPPED_DAY = "no such day: the clocks skip it"
 
 
 class Timeline(ScrollView, can_focus=True):
@@ -78,7 +79,7 @@ class Timeline(ScrollView, can_focus=True):
         ids = [b.id for b in self.blocks]
         if self.selected_id not in ids:
             self.selected_id = self._first_choice(layout)
-        self.virtual_size = Size(self.scrollable_content_region.width, len(layout.rows) + 1)
+        self.virtual_size = Size(self.scrollable_content_region.width, max(len(layout.rows), 1) + 1)
         self._clear_caches()
         if not self._opened:
             self.open_at_start()
@@ -181,7 +182,7 @@ class Timeline(ScrollView, can_focus=True):
     def on_resize(self) -> None:
         if self.layout_data is not None:
             self.virtual_size = Size(
-                self.scrollable_content_region.width, len(self.layout_data.rows) + 1
+                self.scrollable_content_region.width, max(len(self.layout_data.rows), 1) + 1
             )
         self.scroll_to_selected()
 
@@ -206,6 +207,8 @@ class Timeline(ScrollView, can_focus=True):
         if y == 0:  # the lane titles stay put at the top
             return self._title_strip(layout, width)
         index -= 1
+        if layout.skipped and index == 0:
+            return self._skipped_strip(width)
         if not 0 <= index < len(layout.rows):
             return Strip.blank(width)
         return self._row_strip(layout.rows[index], layout, width)
@@ -226,6 +229,12 @@ class Timeline(ScrollView, can_focus=True):
                 segments.append(Segment("│", style))
             segments.append(Segment(_fit(title, lane_width, center=True), style))
         return Strip(segments).adjust_cell_length(width, style)
+
+    def _skipped_strip(self, width: int) -> Strip:
+        """A day the clocks skip entirely has no rows: say so where they would be."""
+        style = self._style("label")
+        text = " " * (GUTTER + 1) + SKIPPED_DAY
+        return Strip([Segment(_fit(text, width), style)]).adjust_cell_length(width, style)
 
     def _row_strip(self, row: Row, layout: DayLayout, width: int) -> Strip:
         base = self.rich_style
