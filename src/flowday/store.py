@@ -478,6 +478,15 @@ def _checked(path: Path, root: Path, data: dict[str, Any] | None) -> None:
         _checked_routines(path, data)
 
 
+def _unchanged(path: Path, identity: FileIdentity) -> bool:
+    """Is the file still the one read (files are only ever replaced: a new inode)?"""
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        return False
+    return identity == (info.st_ino, info.st_mtime_ns, info.st_size)
+
+
 def _checked_routines(path: Path, data: dict[str, Any] | None) -> list[Routine]:
     return _parse_all(path, "routines", Routine.from_dict, _numbered(data, "routines"))
 
@@ -552,13 +561,8 @@ class Store:
         """A month file's checked records, parsed once per version of the file: files are
         only ever replaced (a new inode), so the identity of the bytes read is a safe key."""
         cached = self._months.get(path)
-        if cached is not None:
-            try:
-                stat = path.stat()
-            except FileNotFoundError:
-                stat = None
-            if stat and cached[0] == (stat.st_ino, stat.st_mtime_ns, stat.st_size):
-                return cached[1]
+        if cached is not None and _unchanged(path, cached[0]):
+            return cached[1]
         identity, data = _read_store_file(path)
         month = _checked_month(path, data)
         if identity is not None:
@@ -576,7 +580,7 @@ class Store:
         """``routines.json`` as stored (None: no routines yet), read like a month's bytes:
         for a cache of figures, which occurrences change."""
         read = _read_regular(self.routines_path)
-        return read[1] if read else None
+        return None if read is None else read[1]
 
     def blocks_on(self, date: pendulum.Date) -> list[Block]:
         blocks, days = self._month(self.month_path(date))
@@ -603,13 +607,8 @@ class Store:
         version of the file, like a month."""
         path = self.routines_path
         cached = self._routines
-        if cached is not None:
-            try:
-                info = path.stat()
-            except FileNotFoundError:
-                info = None
-            if info and cached[0] == (info.st_ino, info.st_mtime_ns, info.st_size):
-                return cached[1]
+        if cached is not None and _unchanged(path, cached[0]):
+            return cached[1]
         identity, data = _read_store_file(path)
         routines = _checked_routines(path, data)
         self._routines = None if identity is None else (identity, routines)

@@ -86,10 +86,12 @@ def _at_wall_clock(block: Block, tz: Zone) -> Block:
 
 
 def _existing(date: pendulum.Date, minute: int, tz: Zone) -> int:
+    """``minute`` on ``date``; a time the clocks skip read with the offset before the gap
+    (RFC 5545, as calendars read the exported series: 02:30 → 03:30), not where they land."""
     try:
         instant(date, minute, tz)
         return minute
     except InputError:
         hour, rest = divmod(minute, 60)
         moment = pendulum.datetime(date.year, date.month, date.day, hour, rest, tz=tz)
-        return moment.hour * 60 + moment.minute
+        return moment.hour * 60 + moment.minute if moment.date() == date else minute

@@ -14,6 +14,7 @@ from typing import Any
 import pendulum
 
 from flowday.application.planner import ModeProposal, Planner, Verdict
+from flowday.application.reviews import week_of
 from flowday.application.routines import refusal_for_days
 from flowday.domain.errors import InputError, RefusedError
 from flowday.domain.figures import day_figures
@@ -65,12 +66,6 @@ class DaySummary:
             "notes": list(self.day.notes),
             "blocks": [b.to_dict() for b in self.blocks],
         }
-
-
-def week_of(date: pendulum.Date) -> tuple[pendulum.Date, pendulum.Date]:
-    """Monday and Sunday of the week holding ``date``."""
-    monday = date.subtract(days=date.weekday())
-    return monday, monday.add(days=6)
 
 
 def summaries(planner: Planner, first: pendulum.Date, last: pendulum.Date) -> list[DaySummary]:

@@ -15,6 +15,7 @@ from collections.abc import Callable, Collection, Iterator
 
 import icalendar
 import pendulum
+from icalendar import Event
 
 from flowday.application.occurrences import RoutineOccurrences
 from flowday.application.planner import Planner
@@ -78,29 +79,36 @@ def _series(
     tz: Zone,
     now: dt.datetime,
     to_dt: ToDatetime,
-) -> icalendar.Event:
-    event = icalendar.Event()
-    event.add("UID", f"{routine.id}{FLOWDAY_UID_SUFFIX}")
-    event.add("DTSTAMP", now)
-    event.add("DTSTART", to_dt(instant(start, routine.start, tz)))
-    event.add("DTEND", to_dt(instant(start, routine.end, tz)))
+) -> Event:
+    event = _event(routine, now, to_dt(instant(start, routine.start, tz, exact=False)),
+                   to_dt(instant(start, routine.end, tz, exact=False)))  # fmt: skip
     rule = icalendar.vRecur.from_ical(routine.rrule)
     until = routine.until
     if routine.modes:
         until = min(until or last, last)
     if until is not None:
         # UNTIL in UTC (RFC 5545, with a zoned DTSTART): the last day's start, inclusive
-        rule["UNTIL"] = [instant(until, routine.start, tz).in_timezone("UTC").naive()
+        rule["UNTIL"] = [instant(until, routine.start, tz, exact=False).in_timezone("UTC").naive()
                          .replace(tzinfo=dt.UTC)]  # fmt: skip
     event.add("RRULE", rule)
     for date in sorted(excluded):
         if date >= start:
-            event.add("EXDATE", to_dt(instant(date, routine.start, tz)))
+            event.add("EXDATE", to_dt(instant(date, routine.start, tz, exact=False)))
     event.add("SUMMARY", routine.title)
     event.add("CATEGORIES", [routine.sphere.value])
     if routine.flexible:
         event.add("X-FLOWDAY-FLEXIBLE", "TRUE")
     event.add("X-FLOWDAY-ROUTINE", routine.id)
+    return event
+
+
+def _event(routine: Routine, now: dt.datetime, start: dt.datetime, end: dt.datetime) -> Event:
+    """What every event of a routine's series has: its UID, the stamp, its times."""
+    event = icalendar.Event()
+    event.add("UID", f"{routine.id}{FLOWDAY_UID_SUFFIX}")
+    event.add("DTSTAMP", now)
+    event.add("DTSTART", start)
+    event.add("DTEND", end)
     return event
 
 
@@ -111,14 +119,11 @@ def _override(
     tz: Zone,
     now: dt.datetime,
     to_dt: ToDatetime,
-) -> icalendar.Event:
+) -> Event:
     """One occurrence edited by hand: RECURRENCE-ID names the date it replaces."""
-    event = icalendar.Event()
-    event.add("UID", f"{routine.id}{FLOWDAY_UID_SUFFIX}")
-    event.add("DTSTAMP", now)
-    event.add("RECURRENCE-ID", to_dt(instant(date, routine.start, tz)))
-    event.add("DTSTART", to_dt(instant(block.date, block.start, tz)))
-    event.add("DTEND", to_dt(instant(block.date, block.end, tz)))
+    event = _event(routine, now, to_dt(instant(block.date, block.start, tz, exact=False)),
+                   to_dt(instant(block.date, block.end, tz, exact=False)))  # fmt: skip
+    event.add("RECURRENCE-ID", to_dt(instant(date, routine.start, tz, exact=False)))
     event.add("SUMMARY", block.title)
     event.add("CATEGORIES", [block.sphere.value])
     if block.notes:
