@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from typing import NoReturn, cast
 
 from flowday import __version__
-from flowday.cli import blocks, calendar, common, reflect, rules, tasks, themes
+from flowday.cli import blocks, calendar, common, reflect, routines, rules, tasks, themes, week
 from flowday.domain.errors import FlowdayError
 from flowday.domain.text import shown
 
@@ -26,6 +26,8 @@ COMMAND_MODULES: list[Callable[[argparse._SubParsersAction, argparse.ArgumentPar
     blocks.register,
     tasks.register,
     rules.register,
+    week.register,  # after rules: it adds --week to `mode`
+    routines.register,
     calendar.register,
     common.register_doctor,
     themes.register,

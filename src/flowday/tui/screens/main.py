@@ -451,7 +451,11 @@ class MainScreen(Screen[None]):
             "delete",
             lambda force: self.planner.remove_block(block.id),
             # only once it is gone: a block removed elsewhere meanwhile is an error instead
-            after=lambda _: self.notify(f"Deleted '{block.title}' (u undoes)", markup=False),
+            # a routine's occurrence is skipped: that date never comes back (undo aside)
+            after=lambda _: self.notify(
+                f"{'Skipped' if block.routine else 'Deleted'} '{block.title}' (u undoes)",
+                markup=False,
+            ),
         )
 
     def _shift(self, label: str, start_delta: int, end_delta: int) -> None:
