@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 
 import pendulum
 
+from flowday.application.occurrences import RoutineOccurrences
 from flowday.config import Config
 from flowday.domain import rules, scheduler
 from flowday.domain.clock import Clock
@@ -156,6 +157,7 @@ class Planner:
         self.config = config
         self.clock = clock
         self.mode_table: dict[str, Mode] = build_modes(config.modes)  # checked by the config
+        store.occurrences = RoutineOccurrences(config)  # every block read shows routines
 
     # --- time -----------------------------------------------------------------------------
     def now(self) -> pendulum.DateTime:
@@ -192,10 +194,11 @@ class Planner:
             work_end=work_end,
             blocks=tuple(blocks),
             tz=self.config.timezone,
-            working_day=self.config.is_working_day(day.date),
+            working_day=self.config.is_working_day(day.date) and not day.off,
             rules=self.mode_named(mode).rules,
             default_start=self.config.work_start,
             default_end=self.config.work_end,
+            day_off=bool(day.off),
         )
 
     def figures(self, date: pendulum.Date) -> DayFigures:

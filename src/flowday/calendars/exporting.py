@@ -20,6 +20,7 @@ from flowday import safe_write
 from flowday.application.planner import Planner
 from flowday.calendars.bounds import check_range
 from flowday.calendars.reading import shown
+from flowday.calendars.routine_events import day_off_events, routine_events
 from flowday.calendars.sources import (
     FLOWDAY_UID_SUFFIX,
     source_recurrence,
@@ -55,9 +56,12 @@ def export_calendar(
     calendar = new_calendar()
     calendar.add("CALSCALE", "GREGORIAN")
     now = to_utc(planner.now())
-    blocks = [
-        b for b in planner.store.blocks_between(first, last) if not wanted or b.sphere in wanted
-    ]
+    shown = planner.store.blocks_between(first, last)
+    # routines: one repeating event each (calendars/routine_events.py), not per occurrence
+    series, covered = routine_events(
+        planner, first, last, shown, spheres=wanted, now=now, to_datetime=_to_datetime
+    )
+    blocks = [b for b in shown if (not wanted or b.sphere in wanted) and b.id not in covered]
     used: set[tuple[str, str]] = set()
     for group in _joined(blocks, tz):
         head, tail = group[0], group[-1]
@@ -83,6 +87,8 @@ def export_calendar(
         if head.flexible:
             event.add("X-FLOWDAY-FLEXIBLE", "TRUE")
         event.add("X-FLOWDAY-BLOCK", head.id)
+        calendar.add_component(event)
+    for event in [*series, *day_off_events(planner, first, last, now)]:
         calendar.add_component(event)
     if notes:
         for day in planner.store.days_between(first, last).values():

@@ -20,7 +20,7 @@ from collections.abc import Callable, Sequence
 from typing import Any, NoReturn, TextIO, cast
 
 from flowday import __version__
-from flowday.cli import blocks, calendar, common, reflect, rules, tasks, themes
+from flowday.cli import blocks, calendar, common, reflect, routines, rules, tasks, themes, week
 from flowday.domain.errors import FlowdayError
 from flowday.domain.text import shown
 
@@ -29,6 +29,8 @@ COMMAND_MODULES: list[Callable[[argparse._SubParsersAction, argparse.ArgumentPar
     blocks.register,
     tasks.register,
     rules.register,
+    week.register,  # after rules: it adds --week to `mode`
+    routines.register,
     calendar.register,
     common.register_doctor,
     themes.register,

@@ -88,6 +88,8 @@ def run_list(args: argparse.Namespace, context: Context) -> int:
     day = context.store.day(date)
     planner = context.planner
     out(day_heading(day, planner.mode_of(day), planner.window_of(day), planner.config.timezone))
+    if day.off:  # planned ahead: no work today
+        out(f"  day off{': ' + day.off_note if day.off_note else ''}")
     for note in day.notes:  # all-day notes (an imported holiday): the day's context
         out(f"  ✎ {note}")
     out("\n".join(block_rows(blocks)))

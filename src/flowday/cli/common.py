@@ -83,11 +83,11 @@ class Context:
 
     @cached_property
     def store(self) -> Store:
-        return Store(self.data_path)
+        return self.planner.store  # the planner's: it shows routines' occurrences
 
     @cached_property
     def planner(self) -> Planner:
-        return Planner(self.store, self.config, self.clock)
+        return Planner(Store(self.data_path), self.config, self.clock)
 
     def date(self, text: str | None) -> pendulum.Date:
         today = self.clock.now().in_timezone(self.config.timezone).date()
@@ -177,10 +177,11 @@ def fit(text: str, width: int) -> str:
 
 
 def block_rows(blocks: list[Block]) -> list[str]:
-    """Aligned, readable lines; ``~`` marks a flexible block."""
+    """Aligned, readable lines; ``~`` marks a flexible block, ``↻`` a routine's."""
     if not blocks:
         return ["  (no blocks)"]
-    titles = [shown(b.title) for b in blocks]  # measured as they will show
+    # measured as they will show; ↻ marks a routine's occurrence
+    titles = [("↻ " if b.routine else "") + shown(b.title) for b in blocks]
     width = min(max(cells(title) for title in titles), 48)
     rows = []
     for block, title in zip(blocks, titles, strict=True):

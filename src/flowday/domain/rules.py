@@ -96,13 +96,14 @@ class DayContext:
     rules: tuple[RuleUse, ...] | None = None
     default_start: int | None = None
     default_end: int | None = None
+    day_off: bool = False  # a day off planned ahead (then ``working_day`` is False too)
 
     def with_blocks(self, blocks: tuple[Block, ...]) -> DayContext:
         """The same day with other blocks (the scheduler's inner loop: faster than
         ``dataclasses.replace``)."""
         return DayContext(
             self.date, self.mode, self.work_start, self.work_end, blocks, self.tz,
-            self.working_day, self.rules, self.default_start, self.default_end,
+            self.working_day, self.rules, self.default_start, self.default_end, self.day_off,
         )  # fmt: skip
 
     @property
@@ -294,11 +295,11 @@ def check_no_work_on_days_off(view: DayView, use: RuleUse) -> Iterator[Violation
     if ctx.working_day or not view.work:
         return
     weekday = WEEKDAYS[ctx.date.weekday()].capitalize()
+    why = "it is planned as a day off" if ctx.day_off else f"{weekday} is not a working day"
     for block in view.work:
         yield _found(
             use,
-            f"{describe(block)} is on a day off ({weekday} is not a working day; "
-            f"{ctx.mode} keeps days off free of work)",
+            f"{describe(block)} is on a day off ({why}; {ctx.mode} keeps days off free of work)",
             (block.id,),
         )
 

@@ -212,8 +212,19 @@ class MainScreen(Screen[None]):
         self.query_one(DayHeader).show(view)
         timeline = self.query_one(Timeline)
         timeline.set_class(view.woven, "-woven")
-        timeline.show(layout, view.blocks)
+        timeline.show(layout, view.blocks, hint=self._empty_day_hint(view))
         self.query_one(SidePanel).show(view.tasks, view.violations, view.figures)
+
+    def _empty_day_hint(self, view: DayScreen) -> tuple[str, ...]:
+        """What an empty day says: what its mode means, and how to begin."""
+        if view.blocks or view.skipped:
+            return ()
+        return (
+            "Nothing planned on this day.",
+            self.planner.mode_named(view.mode).description,
+            "a adds a block, e.g. Standup 9:00-9:15 #work",
+            "A adds an inbox task · ? shows every key",
+        )
 
     def poll_store(self) -> None:
         """Pick up changes made by another process (e.g. ``flowday add`` elsewhere)."""
@@ -453,7 +464,11 @@ class MainScreen(Screen[None]):
             "delete",
             lambda force: self.planner.remove_block(block.id),
             # only once it is gone: a block removed elsewhere meanwhile is an error instead
-            after=lambda _: self.notify(f"Deleted '{block.title}' (u undoes)", markup=False),
+            # a routine's occurrence is skipped: that date never comes back (undo aside)
+            after=lambda _: self.notify(
+                f"{'Skipped' if block.routine else 'Deleted'} '{block.title}' (u undoes)",
+                markup=False,
+            ),
         )
 
     def _shift(self, label: str, start_delta: int, end_delta: int) -> None:
