@@ -215,6 +215,29 @@ def test_plan_places_by_priority_and_empties_the_inbox(planner: Planner) -> None
     assert {b.id for b in planner.store.blocks_on(THU)} == {b.id for b in placed.values()}
 
 
+@pytest.mark.parametrize(
+    ("evening", "expected"),
+    [
+        (None, "17:15-17:35"),  # right after work and its 15-minute transition buffer
+        ("18:00-21:00", "17:15-17:35"),  # evening personal time already planned: still before it
+        ("17:15-22:00", "08:40-09:00"),  # the evening is full: the morning, as near as it gets
+    ],
+)
+def test_balance_plans_personal_tasks_after_the_evening_buffer(
+    planner: Planner, evening: str | None, expected: str
+) -> None:
+    """The README's promise: balance puts personal tasks after the evening buffer (a plan
+    once put "Call mum" at 07:00, before the workday, while the evening was free)."""
+    if evening:
+        add(planner, THU, evening, "personal")
+    planner.add_task("Call mum 20m #personal")
+    ((_, block),) = planner.plan(THU, dry_run=True).placed
+    assert block.span == expected
+    planner.set_mode(THU, "integration")  # integration weaves: the earliest allowed slot
+    ((_, block),) = planner.plan(THU, dry_run=True).placed
+    assert block.start < 9 * 60
+
+
 def test_plan_today_starts_from_now_and_dry_run_writes_nothing(planner: Planner) -> None:
     planner.add_task("Report 1h")
     result = planner.plan(WED, dry_run=True)

@@ -592,7 +592,7 @@ class Planner:
         if date == self.today():  # not in the past: from now, on the next 5 minutes
             now = self.now()
             earliest = max(earliest, -(-(now.hour * 60 + now.minute) // 5) * 5)
-        requests = self._requests(inbox, date)
+        requests = self._requests(inbox, date, personal_from=self._home_time(day, mode))
         outcome = scheduler.place(
             self.context(day, blocks),
             requests,
@@ -616,7 +616,18 @@ class Planner:
             txn.delete_tasks({task.id for task, _ in placed})
         return draft.result
 
-    def _requests(self, tasks: list[Task], date: pendulum.Date) -> list[scheduler.Request]:
+    def _home_time(self, day: Day, mode: Mode) -> int | None:
+        """Where a mode that fences personal time out of the window wants it: right after
+        work and its transition buffer (the evening first; the morning only when the
+        evening is full). None: the mode weaves, personal tasks go in the earliest slot."""
+        if mode.use("personal-outside-window") is None:
+            return None
+        buffer = mode.use("transition-buffer")
+        return self.window_of(day)[1] + (int(buffer.params["minutes"]) if buffer else 0)
+
+    def _requests(
+        self, tasks: list[Task], date: pendulum.Date, *, personal_from: int | None = None
+    ) -> list[scheduler.Request]:
         # one template stamped once (formatting the time 1,000 times showed in a profile)
         base = Block.create(date=date, start=0, end=1, title="task", sphere=Sphere.WORK,
                             flexible=True, now=self.now())  # fmt: skip
@@ -625,7 +636,8 @@ class Planner:
             end = min(task.estimate, MINUTES_PER_DAY)
             title = clean_title(task.title)
             template = replace(base, id=new_id(), end=end, title=title, sphere=task.sphere)
-            requests.append(scheduler.Request(template, task.estimate))
+            prefer = personal_from if task.sphere is Sphere.PERSONAL else None
+            requests.append(scheduler.Request(template, task.estimate, prefer=prefer))
         return requests
 
     # --- tasks ----------------------------------------------------------------------------
