@@ -33,6 +33,7 @@ from flowday.domain.timeparse import (
     DEFAULT_BLOCK_MINUTES,
     QuickAdd,
     check_exists,
+    fmt_duration,
     parse_quick_add,
     require_day,
 )
@@ -277,8 +278,15 @@ class Planner:
         Flags win over what the text says."""
         quick: QuickAdd = parse_quick_add(text)
         start = quick.start if start is None else start
+        if start is None and end is None and quick.duration is not None:
+            # "Deep work 2h": the next free slot the rules allow (work unless tagged)
+            sphere = sphere or quick.sphere or Sphere.WORK
+            start, end = self.next_free_slot(day, quick.duration, sphere)
         if start is None:
-            raise InputError("no start time: write one in the text (e.g. 'Standup 9:00-9:15')")
+            raise InputError(
+                "no start time: give one ('Standup 9:00-9:15') or a length for the next "
+                "free slot ('Deep work 2h')"
+            )
         if end is None:
             end = quick.end if quick.start == start and quick.end is not None else None
         if end is None:
@@ -588,16 +596,13 @@ class Planner:
             inbox = [t for t in inbox if t.id in wanted]
         day, blocks = inputs.day, list(inputs.blocks)
         mode = self.mode_named(self.mode_of(day))
-        earliest = mode.planning_start
-        if date == self.today():  # not in the past: from now, on the next 5 minutes
-            now = self.now()
-            earliest = max(earliest, -(-(now.hour * 60 + now.minute) // 5) * 5)
+        earliest, latest = self._planning_span(day, mode)
         requests = self._requests(inbox, date, personal_from=self._home_time(day, mode))
         outcome = scheduler.place(
             self.context(day, blocks),
             requests,
             earliest=earliest,
-            latest=mode.planning_end,
+            latest=latest,
             cancelled=cancelled,
         )
         # the scheduler only offers allowed slots; the judge has the last word all the same
@@ -615,6 +620,33 @@ class Planner:
             txn.add_blocks([block for _, block in placed])
             txn.delete_tasks({task.id for task, _ in placed})
         return draft.result
+
+    def _planning_span(self, day: Day, mode: Mode) -> tuple[int, int]:
+        """Where the scheduler may place things on ``day``: the mode's planning hours,
+        and today not in the past (from now, on the next 5 minutes)."""
+        earliest = mode.planning_start
+        if day.date == self.today():
+            now = self.now()
+            earliest = max(earliest, -(-(now.hour * 60 + now.minute) // 5) * 5)
+        return earliest, mode.planning_end
+
+    def next_free_slot(self, day: Day, minutes: int, sphere: Sphere) -> tuple[int, int]:
+        """Where a block of ``minutes`` without a start goes: the slot ``plan`` would give a
+        task of that length and sphere (the rules allowed, the fewest warnings, a fenced
+        mode's personal time after work). Raises InputError naming what stood in the way."""
+        blocks = self.store.blocks_on(day.date)
+        mode = self.mode_named(self.mode_of(day))
+        earliest, latest = self._planning_span(day, mode)
+        task = Task(id="next-slot", title="next slot", sphere=sphere, estimate=minutes)
+        [request] = self._requests([task], day.date, personal_from=self._home_time(day, mode))
+        outcome = scheduler.place(
+            self.context(day, blocks), [request], earliest=earliest, latest=latest
+        )
+        if not outcome.placed:
+            why = outcome.unplaced[0][1] if outcome.unplaced else "no room"
+            raise InputError(f"no free slot of {fmt_duration(minutes)} on this day: {why}")
+        placed = outcome.placed[0][1]
+        return placed.start, placed.end
 
     def _home_time(self, day: Day, mode: Mode) -> int | None:
         """Where a mode that fences personal time out of the window wants it: right after
