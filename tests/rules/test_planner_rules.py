@@ -238,6 +238,22 @@ def test_balance_plans_personal_tasks_after_the_evening_buffer(
     assert block.start < 9 * 60
 
 
+def test_a_refusal_offers_the_way_forward_the_mode_has(planner: Planner) -> None:
+    add(planner, THU, "09:00-12:00", "work", "Work")
+    add(planner, THU, "13:30-17:00", "work", "More work")
+    with pytest.raises(RefusedError) as balance:
+        add(planner, THU, "12:30-13:15", "personal", "Dentist")
+    assert balance.value.hint == "take the nearest time the rules allow: 17:15-18:00"
+    assert str(balance.value).endswith(", or take the nearest time the rules allow: 17:15-18:00")
+    with pytest.raises(RefusedError) as clash:  # an appointment clashing: the person decides
+        add(planner, THU, "10:00-11:00", "work", "Meeting")
+    assert clash.value.hint == ""
+    planner.set_mode(SAT, "integration")
+    with pytest.raises(RefusedError) as integration:
+        add(planner, SAT, "22:00-23:30", "work", "Emails")
+    assert "move this day's work window (integration lets it)" in integration.value.hint
+
+
 def test_plan_today_starts_from_now_and_dry_run_writes_nothing(planner: Planner) -> None:
     planner.add_task("Report 1h")
     result = planner.plan(WED, dry_run=True)

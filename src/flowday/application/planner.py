@@ -351,7 +351,11 @@ class Planner:
         verdict = self.judge(day, before, [*others, block])
         if previous is None and verdict.broken and not force:
             verdict = verdict.unnamed(block.id)  # refused: name no id that names nothing
-        settled = self.settle(day, verdict, force=force, changed={block.id})
+        try:
+            settled = self.settle(day, verdict, force=force, changed={block.id})
+        except RefusedError as refused:
+            hint = self._way_forward(day, block, others, verdict.broken)
+            raise RefusedError(refusal_message(verdict.broken), verdict.broken, hint) from refused
         if settled != day:
             txn.put_day(settled)
         txn.put_block(block, previous_date=previous.date if previous else None)
@@ -620,6 +624,28 @@ class Planner:
             txn.add_blocks([block for _, block in placed])
             txn.delete_tasks({task.id for task, _ in placed})
         return draft.result
+
+    def _way_forward(
+        self, day: Day, block: Block, others: list[Block], broken: list[Violation]
+    ) -> str:
+        """What a refusal suggests: a mode whose window moves says so; else the nearest time
+        the rules allow for the same block (found by the scheduler), if there is one."""
+        mode = self.mode_named(self.mode_of(day))
+        if any(v.rule == "work-outside-limit" for v in broken):
+            return (f"move this day's work window ({mode.name} lets it): flowday hours "
+                    "START-END, H in the planner")  # fmt: skip
+        if any(v.rule == "no-overlap" for v in broken) and not block.flexible:
+            return ""  # an appointment that clashes: the person decides which one moves
+        earliest, latest = self._planning_span(day, mode)
+        request = scheduler.Request(block, self._real_minutes(block), prefer=block.start)
+        outcome = scheduler.place(
+            self.context(day, others), [request], earliest=earliest, latest=latest
+        )
+        if not outcome.placed:
+            return ""
+        nearest = outcome.placed[0][1]
+        span = f"{fmt_minutes(nearest.start)}-{fmt_minutes(nearest.end)}"
+        return f"take the nearest time the rules allow: {span}"
 
     def _planning_span(self, day: Day, mode: Mode) -> tuple[int, int]:
         """Where the scheduler may place things on ``day``: the mode's planning hours,

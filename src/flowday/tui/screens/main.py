@@ -328,7 +328,8 @@ class MainScreen(Screen[None]):
 
             # the dialog names each rule and why; earlier toasts would cover those reasons
             self.app.clear_notifications()
-            self.app.push_screen(ConfirmScreen("Cross the boundary anyway?", broken), confirmed)
+            question = ConfirmScreen("Cross the boundary anyway?", broken, hint=exc.hint)
+            self.app.push_screen(question, confirmed)
             return
         except FAILURES as exc:
             failures.report(self, exc)
