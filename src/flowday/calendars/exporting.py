@@ -2,8 +2,13 @@
 
 CATEGORIES is the sphere; the UID is the original one for imported blocks (with
 RECURRENCE-ID for one occurrence) and ``<block id>@flowday`` otherwise, so a re-export
-updates the same events. The pieces of an imported event split at midnight join back into
-one event; day notes become all-day, transparent events.
+updates the same events. Day notes become all-day, transparent events.
+
+One event goes out as one event, whatever it became inside flowday: the blocks of an
+imported event split at midnight join back into one, and so do the day notes of a
+multi-day all-day event (``DTSTART;VALUE=DATE`` its first day, ``DTEND`` the day after its
+last). Each UID (with its RECURRENCE-ID) is written once, so importing an export back
+changes nothing.
 """
 
 from __future__ import annotations
@@ -25,11 +30,10 @@ from flowday.calendars.sources import (
     source_recurrence,
     source_uid,
 )
-from flowday.calendars.values import text_of, to_utc
+from flowday.calendars.values import to_utc
 from flowday.domain.errors import InputError
 from flowday.domain.model import Block, Day, Sphere
 from flowday.domain.timeparse import instant
-from flowday.domain.wallclock import MINUTES_PER_DAY
 
 
 def new_calendar() -> icalendar.Calendar:
@@ -58,7 +62,7 @@ def export_calendar(
     blocks = [
         b for b in planner.store.blocks_between(first, last) if not wanted or b.sphere in wanted
     ]
-    used: set[tuple[str, str]] = set()
+    used: set[tuple[str, str]] = set()  # (UID, RECURRENCE-ID key): each written once
     for group in _joined(blocks):
         head, tail = group[0], group[-1]
         uid, recurrence = _export_uid(head)
@@ -81,35 +85,22 @@ def export_calendar(
         event.add("X-FLOWDAY-BLOCK", head.id)
         calendar.add_component(event)
     if notes:
-        for day in planner.store.days_between(first, last).values():
-            for event in _note_events(day, now):
-                if (text_of(event, "UID"), text_of(event, "RECURRENCE-ID")) not in used:
-                    calendar.add_component(event)
+        days = planner.store.days_between(first, last).values()
+        for event in _note_events(sorted(days, key=lambda day: day.date), now, used):
+            calendar.add_component(event)
     # VTIMEZONE rules covering just the exported days keep the file small
     calendar.add_missing_timezones(first.subtract(days=1), last.add(days=2))
     return calendar
 
 
 def _joined(blocks: list[Block]) -> list[list[Block]]:
-    """Blocks in groups of one, except the pieces of one imported event split at midnight,
-    which join back into one event."""
-    groups: list[list[Block]] = []
-    open_by_source: dict[str, list[Block]] = {}
+    """Blocks in groups, one per event: a block made in flowday alone, the blocks of one
+    imported event (the pieces of an event across midnight, or of a long one) together,
+    in order. The event then spans its first block's start to its last block's end."""
+    groups: dict[str, list[Block]] = {}
     for block in sorted(blocks, key=lambda b: (b.date, b.start, b.id)):
-        previous = open_by_source.get(block.source) if block.source else None
-        if (
-            previous
-            and previous[-1].end == MINUTES_PER_DAY
-            and block.start == 0
-            and previous[-1].date.add(days=1) == block.date
-        ):
-            previous.append(block)
-            continue
-        group = [block]
-        groups.append(group)
-        if block.source:
-            open_by_source[block.source] = group
-    return groups
+        groups.setdefault(block.source or f"own:{block.id}", []).append(block)
+    return list(groups.values())
 
 
 def _export_uid(block: Block) -> tuple[str, str | None]:
@@ -143,32 +134,44 @@ def _to_datetime(moment: pendulum.DateTime) -> dt.datetime:
     )  # fmt: skip
 
 
-def _note_events(day: Day, now: dt.datetime) -> Iterator[icalendar.Event]:
-    by_text = {n.text: n.source for n in day.imported_notes}
-    seen: set[tuple[str, str | None]] = set()
-    for text in day.notes:
-        source = by_text.get(text, "")
-        uid = source_uid(source)
-        recurrence = None
-        if uid is None:
-            digest = hashlib.sha1(f"{day.date}|{text}".encode()).hexdigest()[:12]
-            uid = f"note-{day.date.format('YYYYMMDD')}-{digest}{FLOWDAY_UID_SUFFIX}"
-        else:
-            recurrence = source_recurrence(source)
-        if (uid, recurrence) in seen:
-            continue
-        seen.add((uid, recurrence))
+def _note_events(
+    days: Iterable[Day], now: dt.datetime, used: set[tuple[str, str]]
+) -> Iterator[icalendar.Event]:
+    """The day notes as all-day events: the notes an imported event made on several days
+    as one event over those days, the notes made otherwise one event each."""
+    spans: dict[tuple[str, str], tuple[pendulum.Date, pendulum.Date, str]] = {}
+    for day in days:
+        by_text = {n.text: n.source for n in day.imported_notes}
+        for text in day.notes:
+            uid, recurrence = _note_uid(day, text, by_text.get(text, ""))
+            key = (uid, recurrence or "")
+            first_day, _, first_text = spans.get(key, (day.date, day.date, text))
+            spans[key] = (first_day, day.date, first_text)
+    for (uid, recurrence), (first_day, last_day, text) in spans.items():
+        if (uid, recurrence) in used:  # a block already carries this event: keep it apart
+            digest = hashlib.sha1(f"{first_day}|{text}".encode()).hexdigest()[:12]
+            uid = f"note-{first_day.format('YYYYMMDD')}-{digest}{FLOWDAY_UID_SUFFIX}"
+            recurrence = ""
+        used.add((uid, recurrence))
         event = icalendar.Event()
         event.add("UID", uid)
         event.add("DTSTAMP", now)
-        event.add("DTSTART", dt.date(day.date.year, day.date.month, day.date.day))
-        nxt = day.date.add(days=1)
-        event.add("DTEND", dt.date(nxt.year, nxt.month, nxt.day))
+        event.add("DTSTART", dt.date(first_day.year, first_day.month, first_day.day))
+        after = last_day.add(days=1)
+        event.add("DTEND", dt.date(after.year, after.month, after.day))
         if recurrence:
             event.add("RECURRENCE-ID", _recurrence_value(recurrence))
         event.add("SUMMARY", text)
         event.add("TRANSP", "TRANSPARENT")
         yield event
+
+
+def _note_uid(day: Day, text: str, source: str) -> tuple[str, str | None]:
+    uid = source_uid(source)
+    if uid is None:  # a note not from an import: stable for its day and text
+        digest = hashlib.sha1(f"{day.date}|{text}".encode()).hexdigest()[:12]
+        return f"note-{day.date.format('YYYYMMDD')}-{digest}{FLOWDAY_UID_SUFFIX}", None
+    return uid, source_recurrence(source)
 
 
 def write_file(path: Path, payload: bytes) -> None:

@@ -20,6 +20,7 @@ if TYPE_CHECKING:  # icalendar costs ~40 ms to import: only the calendar command
 PROGRESS_FROM = 100  # changes; smaller imports finish before progress would help
 SHOWN_CROSSINGS = 10  # a busy import can cross hundreds of rules: the rest are counted
 SHOWN_PER_DAY = 5
+SHOWN_NOTICES = 20  # a hostile file can hold thousands of broken parts: the rest are counted
 
 
 def register(commands: argparse._SubParsersAction, shared: argparse.ArgumentParser) -> None:
@@ -121,6 +122,10 @@ def run_import(args: argparse.Namespace, context: Context) -> int:
     out(report.summary())
     for skipped in report.skipped:
         warn(f"skipped '{skipped.title}' (UID {skipped.uid}): {skipped.reason}")
+    for notice in report.notices[:SHOWN_NOTICES]:
+        warn(notice)
+    if len(report.notices) > SHOWN_NOTICES:
+        warn(f"... and {len(report.notices) - SHOWN_NOTICES} more broken parts left out")
     for violation in report.crossed[:SHOWN_CROSSINGS]:
         out(f"flowday: crossed ({violation.rule}): {violation.message}", err=True)
     if len(report.crossed) > SHOWN_CROSSINGS:
