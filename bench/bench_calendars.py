@@ -163,7 +163,7 @@ def cases() -> dict[str, tuple[bytes, tuple[str, ...]]]:
         + "BEGIN:X-A\r\n" * 5000
         + "END:X-A\r\n" * 5000
         + "END:VCALENDAR\r\n",
-        "largest accepted file (~1 MB)": big_legit(1024 * 1024 - 4096),
+        "largest accepted file (~8 MB)": big_legit(8 * 1024 * 1024 - 4096),  # bounds.MAX_FILE_BYTES
         "most blocks accepted (~1,980)": timed(
             "many", "FREQ=DAILY;BYHOUR=8,9,10,11,12,13,14,15,16"
         ),
