@@ -348,6 +348,32 @@ def test_a_broken_time_zone_definition_falls_back_to_the_time_zone_database(
     assert [(p.start, p.end) for p in found.pieces] == [(540, 600)]
 
 
+def test_bad_lines_in_the_calendar_and_in_events_are_said_in_words() -> None:
+    """A bad line of the calendar itself is ignored; an event whose start, repeat rule or
+    exception dates cannot be read is skipped with that line; the others import."""
+    text = vcalendar(
+        vevent("a@x", "DTSTART:2026-13-45", "DTEND:20261202T100000Z", summary="Bad start"),
+        vevent("b@x", "DTSTART:20261202T090000Z", "DURATION:PT1H", "RRULE:FREQ=SOMETIMES",
+               summary="Bad rule"),
+        vevent("c@x", "DTSTART:20261202T090000Z", "DURATION:PT-1H", summary="Bad length"),
+        DENTIST,
+        header="LAST-MODIFIED:yesterday",
+    )  # fmt: skip
+    notices: list[str] = []
+    calendar = reading.parse_calendar(text.encode(), "c", notices)
+    found = expand(calendar, d(FIRST), d(LAST), pendulum.timezone(TZ))
+    assert notices == [
+        "ignored the calendar's line 'LAST-MODIFIED:yesterday': it is not a date or a date and time"
+    ]
+    assert [p.title for p in found.pieces] == ["Dentist"]
+    assert {s.title: s.reason for s in found.skipped} == {
+        "Bad start": "its line 'DTSTART:2026-13-45' is not a date or a date and time",
+        "Bad rule": "its line 'RRULE:FREQ=SOMETIMES' is not a repeat rule",
+        "Bad length": "its line 'DURATION:PT-1H' is not a length of time (a minus sign goes "
+        "first: -PT2H is two hours before)",
+    }
+
+
 # --- Outlook's display-name zones -------------------------------------------------------------
 
 

@@ -273,8 +273,8 @@ def test_an_endless_event_is_clipped_to_the_range(planner: Planner, write_ics: W
     [
         ("18001201T090000Z", "1800"),
         ("25001201T090000Z", "2500"),
-        ("00001201T090000Z", "malformed"),
-        ("20261301T090000Z", "malformed"),
+        ("00001201T090000Z", "its line 'DTSTART:00001201T090000Z' is not a date"),
+        ("20261301T090000Z", "is not a date or a date and time"),
     ],
 )
 def test_years_outside_1900_2200_are_skipped(

@@ -22,6 +22,7 @@ from typing import TypeGuard
 import icalendar
 import pendulum
 
+from flowday.calendars.tolerant import unreadable
 from flowday.calendars.values import (
     comparable,
     dt_value,
@@ -151,6 +152,9 @@ def _steps(
     broken property). Notes repeating and wholly outside UIDs in the sets given."""
     steps = 0
     for component in components:
+        reason = unreadable(component)
+        if reason:
+            raise Unsafe(reason)
         if component.get("DTSTART") is None:
             raise Unsafe("it has no start (DTSTART)")
         start = dt_value(component, "DTSTART")

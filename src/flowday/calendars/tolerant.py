@@ -21,13 +21,13 @@ from dataclasses import dataclass
 import icalendar
 from icalendar.parser.content_line import Contentline
 from icalendar.parser.ical.calendar import CalendarIcalParser
+from icalendar.prop import vBroken
 
 from flowday.domain.text import clean_text, strip_controls
 
-# read as icalendar reads them: an event keeps its bad lines as broken values (the event is
-# skipped later, with the reason, only when flowday needs one); a bad line in the calendar
-# itself (outside any component) still makes the file unreadable
-_AS_THE_LIBRARY_READS = {"VEVENT", "VCALENDAR"}
+# an event keeps its bad lines as broken values, as icalendar reads it (the event is skipped
+# later, with the reason, only when flowday needs one of them)
+_AS_THE_LIBRARY_READS = {"VEVENT"}
 
 _KINDS = {
     "VALARM": "a reminder (VALARM)",
@@ -78,6 +78,7 @@ class _Parser(CalendarIcalParser):
         # the parser may start over (forward references to a VTIMEZONE): so do these
         self.bad: dict[int, _Bad] = {}
         self.left_out: list[tuple[icalendar.Component, icalendar.Component | None, _Bad]] = []
+        self.ignored: dict[int, list[_Bad]] = {}  # a calendar's own bad lines
 
     def parse_and_add_property(
         self, name: str, params: object, val: str, tzid: str | None, line: Contentline
@@ -98,11 +99,16 @@ class _Parser(CalendarIcalParser):
         else:
             factory = self.get_factory_for_property(name, params)  # type: ignore[arg-type]
             reason = _plain_reason(name, val, getattr(factory, "__name__", ""))
-            self.bad.setdefault(id(component), _Bad(_quoted(str(line)), reason))
+            bad = _Bad(_quoted(str(line)), reason)
+            if _name(component) == "VCALENDAR":  # the line alone goes, not the calendar
+                self.ignored.setdefault(id(component), []).append(bad)
+            else:
+                self.bad.setdefault(id(component), bad)
 
     def handle_line_parse_error(self, exception: Exception) -> None:
         component = self.component
-        if component is None or _name(component) in _AS_THE_LIBRARY_READS:
+        # a line that is no line at all outside every component: not a calendar file
+        if component is None or _name(component) in _AS_THE_LIBRARY_READS | {"VCALENDAR"}:
             super().handle_line_parse_error(exception)
         else:
             found = re.search(r"parts: '(.*)'", str(exception))
@@ -127,10 +133,29 @@ def parse_tolerantly(text: str, notices: list[str]) -> list[icalendar.Calendar]:
     """The calendars in ``text``; each part left out adds a one-line notice."""
     parser = _Parser(text, icalendar.ComponentFactory(), icalendar.TypesFactory.instance())
     calendars = parser.parse()
+    for calendar in calendars:  # the calendar's own bad lines: ignored, its events kept
+        for bad in parser.ignored.get(id(calendar), []):
+            notices.append(f"ignored the calendar's line {bad.line}: it {bad.reason}")
     for component, parent, bad in parser.left_out:
         what = _described(component, parent)
         notices.append(f"left out {what}: the line {bad.line} {bad.reason}")
     return [c for c in calendars if isinstance(c, icalendar.Calendar)]
+
+
+# the event properties flowday needs: one of them unreadable skips the event, with why
+NEEDED = ("DTSTART", "DTEND", "DURATION", "RRULE", "RDATE", "EXDATE", "RECURRENCE-ID")
+
+
+def unreadable(component: icalendar.Component) -> str | None:
+    """Why an event cannot be used, in words, when a value flowday needs is unreadable:
+    "its line 'DTSTART:2026-13-45' is not a date or a date and time". None otherwise."""
+    for name in NEEDED:
+        value = component.get(name)
+        for item in value if isinstance(value, list) else [value]:
+            if isinstance(item, vBroken):
+                expected = _plain_reason(name, str(item), str(item.expected_type or ""))
+                return f"its line {_quoted(f'{name}:{item}')} {expected}"
+    return None
 
 
 def _name(component: icalendar.Component) -> str:
@@ -145,6 +170,8 @@ def _plain_reason(name: str, value: str, type_name: str) -> str:
         expected = "a period of time (start/end or start/length)"
     if name.upper() == "TRIGGER":
         expected = "a length of time or a date and time"
+    elif name.upper() == "DURATION":
+        expected = "a length of time"
     elif name.upper() in _MOMENTS:
         expected = "a date or a date and time"
     if expected is None:
