@@ -113,6 +113,25 @@ def test_a_multi_day_all_day_event_goes_out_as_one_event(
     assert snapshot(planner) == before
 
 
+def test_an_event_the_range_cuts_still_goes_out_whole(
+    planner: Planner, write_ics: WriteIcs
+) -> None:
+    night = vevent("night@example.com", f"DTSTART;TZID={TZ}:20261210T220000",
+                   f"DTEND;TZID={TZ}:20261211T060000", summary="Night train")  # fmt: skip
+    run(planner, write_ics(vcalendar(CONFERENCE, night)))
+    before = snapshot(planner)
+    # only the 8th..10th: the conference (7th..13th) and the train (to the 11th) stay whole
+    cut = exporting.export_calendar(planner, d("2026-12-08"), d("2026-12-10")).to_ical()
+    shapes = {str(e["SUMMARY"]): (e.start, e.end) for e in exported_events(write_ics(cut, "c.ics"))}
+    assert shapes == {
+        "Conference": (pendulum.date(2026, 12, 7), pendulum.date(2026, 12, 14)),
+        "Night train": (pendulum.datetime(2026, 12, 10, 22, tz=TZ),
+                        pendulum.datetime(2026, 12, 11, 6, tz=TZ)),
+    }  # fmt: skip
+    run(planner, write_ics(cut, "c.ics"))  # and over the whole range: nothing removed
+    assert snapshot(planner) == before
+
+
 # --- RANGE=THISANDFUTURE ----------------------------------------------------------------------
 
 TZ = "Europe/Berlin"

@@ -33,7 +33,9 @@ from flowday.calendars.sources import (
 from flowday.calendars.values import to_utc
 from flowday.domain.errors import InputError
 from flowday.domain.model import Block, Day, Sphere
-from flowday.domain.timeparse import instant
+from flowday.domain.timeparse import FIRST_YEAR, LAST_YEAR, instant
+
+EDGE_DAYS = 31  # how far beyond the range an event the range cuts is followed
 
 
 def new_calendar() -> icalendar.Calendar:
@@ -59,8 +61,18 @@ def export_calendar(
     calendar = new_calendar()
     calendar.add("CALSCALE", "GREGORIAN")
     now = to_utc(planner.now())
+    # an event the range cuts (a conference from before --from, a night past --to) still
+    # goes out whole: another app would otherwise shorten it to the range
+    around = (
+        max(first.subtract(days=EDGE_DAYS), pendulum.date(FIRST_YEAR, 1, 1)),
+        min(last.add(days=EDGE_DAYS), pendulum.date(LAST_YEAR, 12, 31)),
+    )
+    nearby = planner.store.blocks_between(*around)
+    inside = {b.source for b in nearby if b.source and first <= b.date <= last}
     blocks = [
-        b for b in planner.store.blocks_between(first, last) if not wanted or b.sphere in wanted
+        b
+        for b in nearby
+        if (first <= b.date <= last or b.source in inside) and (not wanted or b.sphere in wanted)
     ]
     used: set[tuple[str, str]] = set()  # (UID, RECURRENCE-ID key): each written once
     for group in _joined(blocks):
@@ -85,8 +97,11 @@ def export_calendar(
         event.add("X-FLOWDAY-BLOCK", head.id)
         calendar.add_component(event)
     if notes:
-        days = planner.store.days_between(first, last).values()
-        for event in _note_events(sorted(days, key=lambda day: day.date), now, used):
+        days = sorted(planner.store.days_between(*around).values(), key=lambda day: day.date)
+        inside_notes = {
+            n.source for day in days if first <= day.date <= last for n in day.imported_notes
+        }
+        for event in _note_events(days, now, used, first, last, inside_notes):
             calendar.add_component(event)
     # VTIMEZONE rules covering just the exported days keep the file small
     calendar.add_missing_timezones(first.subtract(days=1), last.add(days=2))
@@ -135,15 +150,25 @@ def _to_datetime(moment: pendulum.DateTime) -> dt.datetime:
 
 
 def _note_events(
-    days: Iterable[Day], now: dt.datetime, used: set[tuple[str, str]]
+    days: Iterable[Day],
+    now: dt.datetime,
+    used: set[tuple[str, str]],
+    first: pendulum.Date,
+    last: pendulum.Date,
+    inside: set[str],
 ) -> Iterator[icalendar.Event]:
     """The day notes as all-day events: the notes an imported event made on several days
-    as one event over those days, the notes made otherwise one event each."""
+    as one event over those days (those outside ``first``..``last`` too, when the event
+    has a note inside), the notes made otherwise one event each."""
     spans: dict[tuple[str, str], tuple[pendulum.Date, pendulum.Date, str]] = {}
     for day in days:
         by_text = {n.text: n.source for n in day.imported_notes}
+        within = first <= day.date <= last
         for text in day.notes:
-            uid, recurrence = _note_uid(day, text, by_text.get(text, ""))
+            source = by_text.get(text, "")
+            if not within and source not in inside:
+                continue
+            uid, recurrence = _note_uid(day, text, source)
             key = (uid, recurrence or "")
             first_day, _, first_text = spans.get(key, (day.date, day.date, text))
             spans[key] = (first_day, day.date, first_text)
