@@ -550,6 +550,7 @@ DAMAGED = (
     "BEGIN:VJOURNAL\nUID:j{n}\nDTSTART:2026-12-0{n}\nEND:VJOURNAL",
     "BEGIN:VTODO\nUID:todo{n}\nno colon on this line {n}\nEND:VTODO",
 )
+NESTED = "BEGIN:VTODO\nUID:outer\nDUE:soon\n{event}\nEND:VTODO"  # an event inside a bad part
 
 
 @settings(max_examples=15, deadline=None)
@@ -557,23 +558,29 @@ DAMAGED = (
     good=good_events,
     damage=st.lists(st.tuples(st.sampled_from(DAMAGED), st.integers(1, 9)), max_size=6),
     alarmed=st.lists(st.booleans(), max_size=6),
+    nested=st.booleans(),
 )
 def test_fuzz_good_events_always_import_whatever_else_is_broken(
-    good: list[tuple[str, int, int]], damage: list[tuple[str, int]], alarmed: list[bool]
+    good: list[tuple[str, int, int]],
+    damage: list[tuple[str, int]],
+    alarmed: list[bool],
+    nested: bool,
 ) -> None:
     """Damaged alarms (inside good events too), free/busy and to-do components mixed with
-    good events: every good event is read exactly as without the damage, and each damaged
-    part costs one notice."""
+    good events, and sometimes a good event inside a damaged part: every good event is read
+    exactly as without the damage, and each damaged part costs one notice."""
     events = [good_event(kind, i, day, hour) for i, (kind, day, hour) in enumerate(good)]
     clean = vcalendar(*(e for group in events for e in group))
-    broken_parts = [template.format(n=n) for template, n in damage]
-    alarms = [DAMAGED[0].format(n=1) if flag else "" for flag in alarmed]
-    damaged_events = [
-        e.replace("END:VEVENT", f"{alarms[i]}\nEND:VEVENT") if i < len(alarms) and alarms[i]
-        else e
-        for i, group in enumerate(events) for e in group[:1]
-    ] + [e for group in events for e in group[1:]]  # fmt: skip
-    mixed = vcalendar(*broken_parts[:2], *damaged_events, *broken_parts[2:])
+    broken = [template.format(n=n) for template, n in damage]
+    alarm = "\n" + DAMAGED[0].format(n=2) + "\nEND:VEVENT"
+    mixed_events = [
+        e.replace("\nEND:VEVENT", alarm) if j == 0 and i < len(alarmed) and alarmed[i] else e
+        for i, group in enumerate(events)
+        for j, e in enumerate(group)
+    ]
+    if nested:
+        mixed_events[-1] = NESTED.format(event=mixed_events[-1])
+    mixed = vcalendar(*broken[:2], *mixed_events, *broken[2:])
     notices: list[str] = []
     zone = pendulum.timezone(TZ)
 
@@ -582,8 +589,8 @@ def test_fuzz_good_events_always_import_whatever_else_is_broken(
         return sorted(found.pieces, key=repr), sorted(found.notes, key=repr), found.skipped
 
     assert read(mixed, notices) == read(clean, [])
-    expected = len(broken_parts) + sum(1 for i, flag in enumerate(alarmed[: len(events)]) if flag)
-    assert len(notices) == expected
+    alarms = sum(1 for flag in alarmed[: len(events)] if flag)
+    assert len(notices) == len(broken) + alarms + nested
     assert all("vRecur" not in n and "greater than" not in n for n in notices)
 
 

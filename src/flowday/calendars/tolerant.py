@@ -121,6 +121,8 @@ class _Parser(CalendarIcalParser):
         if component is not None and bad and len(self._stack) > 1:
             self._stack.pop()  # never attached to its parent: left out
             parent = self._stack[-1]
+            for event in component.walk("VEVENT"):  # an event nested in it (a broken file)
+                parent.add_component(event)  # is still an event: it stays
             if _name(component) in ("STANDARD", "DAYLIGHT"):
                 self.bad.setdefault(id(parent), bad)  # half a zone is a wrong zone
             else:
