@@ -99,10 +99,13 @@ def import_calendar(
     last = last or first.add(days=DEFAULT_RANGE_DAYS - 1)
     check_range(first, last)
     path = Path(path)
-    if progress:
-        progress("reading", 0, 1)
     notices: list[str] = []
-    calendar = read_calendar(path, notices)
+
+    def reading(size: int) -> None:  # (stage, 0, bytes): a big file takes seconds to read
+        if progress:
+            progress("reading", 0, size)
+
+    calendar = read_calendar(path, notices, reading)
     identity = calendar_identity(calendar, path)
     expansion = expand(calendar, first, last, planner.config.timezone, me=me)
     report = ImportReport(

@@ -15,6 +15,7 @@ from __future__ import annotations
 import math
 import re
 import warnings
+from collections.abc import Callable
 from pathlib import Path
 
 import icalendar
@@ -34,9 +35,14 @@ MAX_FILE_BYTES = bounds.MAX_FILE_BYTES  # the bounds live in .bounds; kept here 
 MAX_EVENTS = bounds.MAX_EVENTS
 
 
-def read_calendar(path: Path, notices: list[str] | None = None) -> icalendar.Calendar:
+def read_calendar(
+    path: Path,
+    notices: list[str] | None = None,
+    on_size: Callable[[int], None] | None = None,
+) -> icalendar.Calendar:
     """The file as one calendar, or an :class:`InputError` saying in one line why not.
-    Each part left out as unreadable adds a one-line notice to ``notices``."""
+    Each part left out as unreadable adds a one-line notice to ``notices``; ``on_size``
+    hears the file's size before it is parsed (a big one takes seconds)."""
     try:  # regular files only, read at most one byte past the bound: a pipe never blocks
         _, raw = safe_write.read_regular(path, MAX_FILE_BYTES + 1)
     except (IsADirectoryError, safe_write.NotRegularFileError) as exc:
@@ -50,6 +56,8 @@ def read_calendar(path: Path, notices: list[str] | None = None) -> icalendar.Cal
             f"{shown(path)} is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB; export a shorter "
             "period from your calendar app and import that"
         )
+    if on_size is not None:
+        on_size(len(raw))
     return parse_calendar(raw, shown(path), notices)
 
 
@@ -66,7 +74,11 @@ def parse_calendar(
         raise InputError(
             f"{name} is not an iCalendar file (it does not start with BEGIN:VCALENDAR)"
         )
-    if len(re.findall(r"^BEGIN:", text, re.IGNORECASE | re.MULTILINE)) > MAX_EVENTS * 4:
+    # counted before parsing: a file of too many events is refused in a moment, not after
+    # the seconds it takes to read it (a parsed event is counted again, nesting and all)
+    components = len(re.findall(r"^BEGIN:", text, re.IGNORECASE | re.MULTILINE))
+    vevents = len(re.findall(r"^BEGIN:VEVENT", text, re.IGNORECASE | re.MULTILINE))
+    if components > MAX_EVENTS * 4 or vevents > MAX_EVENTS:
         raise InputError(f"{name} holds more than {MAX_EVENTS} events; import a shorter period")
     text = _with_zone_ids(_without_unsafe_timezones(text))
     # icalendar keeps the zones a file defines in one process-wide cache keyed by TZID: start
