@@ -252,37 +252,38 @@ def invite(sequence: int, stamp: str, start: str = "0900", *extra: str) -> str:
     ).replace("DTSTAMP:20261101T000000Z", f"DTSTAMP:{stamp}")
 
 
+def review_after(planner: Planner, write_ics: WriteIcs, text: str) -> list[tuple[str, str, str]]:
+    """The 3 December review's blocks after importing a mail client's file ``text``."""
+    run(planner, write_ics(text, "mail.ics"))
+    return spans(planner, "2026-12-03")
+
+
 def test_the_latest_message_in_a_file_wins(planner: Planner, write_ics: WriteIcs) -> None:
     request = message("REQUEST", invite(0, "20261101T080000Z"))
     update = message("REQUEST", invite(1, "20261102T080000Z", "1400"))
     # mail clients append: the update comes last, but order must not matter
     for text in (request + update, update + request):
-        run(planner, write_ics(text, "mail.ics"))
-        assert spans(planner, "2026-12-03") == [("14:00-15:00", "Review", "work")]
+        assert review_after(planner, write_ics, text) == [("14:00-15:00", "Review", "work")]
     # same SEQUENCE: the later DTSTAMP wins
     later = message("REQUEST", invite(1, "20261103T080000Z", "1600"))
-    run(planner, write_ics(update + later, "mail.ics"))
-    assert spans(planner, "2026-12-03") == [("16:00-17:00", "Review", "work")]
+    assert review_after(planner, write_ics, update + later) == [("16:00-17:00", "Review", "work")]
     # an attendee's REPLY, however late, never replaces the organizer's event
     reply = message("REPLY", invite(5, "20261110T080000Z", "0700"))
-    run(planner, write_ics(later + reply, "mail.ics"))
-    assert spans(planner, "2026-12-03") == [("16:00-17:00", "Review", "work")]
+    assert review_after(planner, write_ics, later + reply) == [("16:00-17:00", "Review", "work")]
 
 
 def test_a_later_cancel_in_the_same_file_removes_the_event(
     planner: Planner, write_ics: WriteIcs
 ) -> None:
     request = message("REQUEST", invite(0, "20261101T080000Z"))
-    run(planner, write_ics(request, "mail.ics"))
-    assert len(spans(planner, "2026-12-03")) == 1
+    assert len(review_after(planner, write_ics, request)) == 1
     cancel = message("CANCEL", invite(1, "20261105T080000Z"))
     report = run(planner, write_ics(request + cancel, "mail.ics"))
     assert spans(planner, "2026-12-03") == []
     assert report.removed == 1 and report.cancelled == 1
     # an older cancel loses to a newer request
     newer = message("REQUEST", invite(2, "20261106T080000Z", "1100"))
-    run(planner, write_ics(cancel + newer, "mail.ics"))
-    assert spans(planner, "2026-12-03") == [("11:00-12:00", "Review", "work")]
+    assert review_after(planner, write_ics, cancel + newer) == [("11:00-12:00", "Review", "work")]
 
 
 def test_a_cancelled_series_takes_its_older_occurrences_with_it(
