@@ -75,10 +75,13 @@ class _Parser(CalendarIcalParser):
 
     def initialize_parsing(self) -> None:
         super().initialize_parsing()
-        # the parser may start over (forward references to a VTIMEZONE): so do these
+        # the parser may start over (forward references to a VTIMEZONE): so do these.
+        # Bad lines by id() of a component still on the parser's stack, alive, so the id is
+        # its own: the record goes when the component ends (a dropped component's id is
+        # soon another's)
         self.bad: dict[int, _Bad] = {}
         self.left_out: list[tuple[icalendar.Component, icalendar.Component | None, _Bad]] = []
-        self.ignored: dict[int, list[_Bad]] = {}  # a calendar's own bad lines
+        self.ignored: list[_Bad] = []  # the calendar's own bad lines
 
     def parse_and_add_property(
         self, name: str, params: object, val: str, tzid: str | None, line: Contentline
@@ -101,7 +104,7 @@ class _Parser(CalendarIcalParser):
             reason = _plain_reason(name, val, getattr(factory, "__name__", ""))
             bad = _Bad(_quoted(str(line)), reason)
             if _name(component) == "VCALENDAR":  # the line alone goes, not the calendar
-                self.ignored.setdefault(id(component), []).append(bad)
+                self.ignored.append(bad)
             else:
                 self.bad.setdefault(id(component), bad)
 
@@ -117,7 +120,7 @@ class _Parser(CalendarIcalParser):
 
     def handle_end_component(self, vals: str) -> None:
         component = self.component
-        bad = self.bad.get(id(component)) if component is not None else None
+        bad = self.bad.pop(id(component), None) if component is not None else None
         if component is not None and bad and len(self._stack) > 1:
             self._stack.pop()  # never attached to its parent: left out
             parent = self._stack[-1]
@@ -135,9 +138,8 @@ def parse_tolerantly(text: str, notices: list[str]) -> list[icalendar.Calendar]:
     """The calendars in ``text``; each part left out adds a one-line notice."""
     parser = _Parser(text, icalendar.ComponentFactory(), icalendar.TypesFactory.instance())
     calendars = parser.parse()
-    for calendar in calendars:  # the calendar's own bad lines: ignored, its events kept
-        for bad in parser.ignored.get(id(calendar), []):
-            notices.append(f"ignored the calendar's line {bad.line}: it {bad.reason}")
+    for bad in parser.ignored:  # the calendar's own bad lines: its events stay
+        notices.append(f"ignored the calendar's line {bad.line}: it {bad.reason}")
     for component, parent, bad in parser.left_out:
         what = _described(component, parent)
         notices.append(f"left out {what}: the line {bad.line} {bad.reason}")
