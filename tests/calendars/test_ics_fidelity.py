@@ -632,3 +632,42 @@ def test_a_block_and_a_note_of_one_occurrence_export_it_once(planner: Planner) -
     ]
     assert len(keys) == len(set(keys)) == 2
     assert ("shared@example.com", pendulum.datetime(2026, 12, 2, 8, tz="UTC")) in keys
+
+
+def test_one_event_over_days_only_where_its_parts_meet(
+    planner: Planner, write_ics: WriteIcs
+) -> None:
+    """A long event stays one event after a piece of it was edited; blocks or notes that
+    share a source without meeting (a store from before each occurrence had its own key)
+    never become one event over days of separate meetings."""
+    from dataclasses import replace
+
+    from flowday.domain.model import ImportedNote
+
+    long_event = vevent("long@example.com", f"DTSTART;TZID={TZ}:20261201T140000",
+                        f"DTEND;TZID={TZ}:20261203T120000", summary="Workshop")  # fmt: skip
+    run(planner, write_ics(vcalendar(long_event)))
+    middle = planner.store.blocks_on(d("2026-12-02"))[0]
+    planner.edit_block(middle.id, end=1200, force=True)  # the workshop ends early that day
+    old = "ics:daily@example.com:20261207T080000Z"  # one key for three meetings, as before
+    made = [
+        planner.add_block(d("2026-12-07").add(days=n), title="Daily", start=600, end=630,
+                          sphere=Sphere.WORK).block
+        for n in range(3)
+    ]  # fmt: skip
+    with planner.store.transaction() as txn:
+        for block in made:
+            assert block is not None
+            txn.put_block(replace(block, source=old))
+        for day_of_month in (14, 16):
+            day = txn.day(d(f"2026-12-{day_of_month}"))
+            txn.put_day(replace(day, notes=("Gym",), imported_notes=(ImportedNote(old, "Gym"),)))
+    events = exported_events(export_to(planner, write_ics))
+    workshop = [e for e in events if str(e["SUMMARY"]) == "Workshop"]
+    assert [(e.start.day, e.end.day) for e in workshop] == [(1, 3)]
+    assert sorted((e.start.day, e.end.day) for e in events if str(e["SUMMARY"]) == "Daily") == [
+        (7, 7), (8, 8), (9, 9),
+    ]  # fmt: skip
+    gym = [e for e in events if str(e["SUMMARY"]) == "Gym"]
+    assert sorted(e.start.day for e in gym) == [14, 16]
+    assert len({(str(e["UID"]), e.get("RECURRENCE-ID")) for e in events}) == len(events)

@@ -5,10 +5,10 @@ RECURRENCE-ID for one occurrence) and ``<block id>@flowday`` otherwise, so a re-
 updates the same events. Day notes become all-day, transparent events.
 
 One event goes out as one event, whatever it became inside flowday: the blocks of an
-imported event split at midnight join back into one, and so do the day notes of a
-multi-day all-day event (``DTSTART;VALUE=DATE`` its first day, ``DTEND`` the day after its
-last). Each UID (with its RECURRENCE-ID) is written once, so importing an export back
-changes nothing.
+imported event split at midnight or over days join back into one (see :func:`_joined`),
+and so do the day notes of a multi-day all-day event (``DTSTART;VALUE=DATE`` its first
+day, ``DTEND`` the day after its last). Each UID (with its RECURRENCE-ID) is written
+once, so importing an export back changes nothing.
 """
 
 from __future__ import annotations
@@ -34,6 +34,7 @@ from flowday.calendars.values import to_utc
 from flowday.domain.errors import InputError
 from flowday.domain.model import Block, Day, Sphere
 from flowday.domain.timeparse import FIRST_YEAR, LAST_YEAR, instant
+from flowday.domain.wallclock import MINUTES_PER_DAY
 
 EDGE_DAYS = 31  # how far beyond the range an event the range cuts is followed
 
@@ -109,13 +110,28 @@ def export_calendar(
 
 
 def _joined(blocks: list[Block]) -> list[list[Block]]:
-    """Blocks in groups, one per event: a block made in flowday alone, the blocks of one
-    imported event (the pieces of an event across midnight, or of a long one) together,
-    in order. The event then spans its first block's start to its last block's end."""
-    groups: dict[str, list[Block]] = {}
+    """Blocks in groups, one per event: a block made in flowday alone; the blocks of one
+    imported event on following days that meet at midnight on at least one side (an event
+    across midnight or over days, also after a piece of it was edited) together, in
+    order. The event then spans its first block's start to its last block's end. Blocks
+    of one source that do not meet (from a store written before each occurrence had its
+    own key) stay apart: never one event over days of separate meetings."""
+    groups: list[list[Block]] = []
+    open_by_source: dict[str, list[Block]] = {}
     for block in sorted(blocks, key=lambda b: (b.date, b.start, b.id)):
-        groups.setdefault(block.source or f"own:{block.id}", []).append(block)
-    return list(groups.values())
+        previous = open_by_source.get(block.source) if block.source else None
+        if (
+            previous
+            and previous[-1].date.add(days=1) == block.date
+            and (previous[-1].end == MINUTES_PER_DAY or block.start == 0)
+        ):
+            previous.append(block)
+            continue
+        group = [block]
+        groups.append(group)
+        if block.source:
+            open_by_source[block.source] = group
+    return groups
 
 
 def _export_uid(block: Block) -> tuple[str, str | None]:
@@ -160,7 +176,10 @@ def _note_events(
     """The day notes as all-day events: the notes an imported event made on several days
     as one event over those days (those outside ``first``..``last`` too, when the event
     has a note inside), the notes made otherwise one event each."""
-    spans: dict[tuple[str, str], tuple[pendulum.Date, pendulum.Date, str]] = {}
+    # runs of following days per event (first day, last day, text); one event's notes on
+    # days that do not follow each other stay apart, as its blocks do (see _joined)
+    runs: list[tuple[tuple[str, str], pendulum.Date, pendulum.Date, str]] = []
+    open_run: dict[tuple[str, str], int] = {}
     for day in days:
         by_text = {n.text: n.source for n in day.imported_notes}
         within = first <= day.date <= last
@@ -170,10 +189,14 @@ def _note_events(
                 continue
             uid, recurrence = _note_uid(day, text, source)
             key = (uid, recurrence or "")
-            first_day, _, first_text = spans.get(key, (day.date, day.date, text))
-            spans[key] = (first_day, day.date, first_text)
-    for (uid, recurrence), (first_day, last_day, text) in spans.items():
-        if (uid, recurrence) in used:  # a block already carries this event: keep it apart
+            index = open_run.get(key)
+            if index is not None and runs[index][2].add(days=1) == day.date:
+                runs[index] = (key, runs[index][1], day.date, runs[index][3])
+            else:
+                open_run[key] = len(runs)
+                runs.append((key, day.date, day.date, text))
+    for (uid, recurrence), first_day, last_day, text in runs:
+        if (uid, recurrence) in used:  # a block or an earlier run carries it: keep apart
             digest = hashlib.sha1(f"{first_day}|{text}".encode()).hexdigest()[:12]
             uid = f"note-{first_day.format('YYYYMMDD')}-{digest}{FLOWDAY_UID_SUFFIX}"
             recurrence = ""
