@@ -671,3 +671,8 @@ def test_one_event_over_days_only_where_its_parts_meet(
     gym = [e for e in events if str(e["SUMMARY"]) == "Gym"]
     assert sorted(e.start.day for e in gym) == [14, 16]
     assert len({(str(e["UID"]), e.get("RECURRENCE-ID")) for e in events}) == len(events)
+    # and the parts beyond a range that are not part of an event inside it stay out
+    only = exporting.export_calendar(planner, d("2026-12-07"), d("2026-12-14"))
+    assert sorted((str(e["SUMMARY"]), e.start.day) for e in only.walk("VEVENT")) == [
+        ("Daily", 7), ("Daily", 8), ("Daily", 9), ("Gym", 14),
+    ]  # fmt: skip

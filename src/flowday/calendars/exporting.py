@@ -77,6 +77,8 @@ def export_calendar(
     ]
     used: set[tuple[str, str]] = set()  # (UID, RECURRENCE-ID key): each written once
     for group in _joined(blocks):
+        if not any(first <= b.date <= last for b in group):
+            continue  # beyond the range and not part of an event inside it
         head, tail = group[0], group[-1]
         uid, recurrence = _export_uid(head)
         if (uid, recurrence or "") in used:
@@ -196,6 +198,8 @@ def _note_events(
                 open_run[key] = len(runs)
                 runs.append((key, day.date, day.date, text))
     for (uid, recurrence), first_day, last_day, text in runs:
+        if last_day < first or first_day > last:
+            continue  # beyond the range and not part of an event inside it
         if (uid, recurrence) in used:  # a block or an earlier run carries it: keep apart
             digest = hashlib.sha1(f"{first_day}|{text}".encode()).hexdigest()[:12]
             uid = f"note-{first_day.format('YYYYMMDD')}-{digest}{FLOWDAY_UID_SUFFIX}"
