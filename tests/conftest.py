@@ -88,6 +88,20 @@ def _isolated_environment(
         monkeypatch.delenv(name, raising=False)
 
 
+@pytest.fixture(autouse=True)
+def _no_disk_flush(monkeypatch: pytest.MonkeyPatch) -> None:
+    """In-process tests do not flush to the disk: an fsync is a real disk flush (ms each,
+    serialised across the workers), and what the tests check is the order of the steps and
+    what each leaves behind, which a flush cannot change. The durability tests that need the
+    real thing run flowday in processes of its own (SIGKILLed writers, ``cli_process``), and
+    the failure tests put their own failing fsync in place over this one."""
+    monkeypatch.setattr(os, "fsync", _no_flush)
+
+
+def _no_flush(fd: int) -> None:
+    os.fstat(fd)  # a closed or bad descriptor still fails, as the real fsync would
+
+
 @pytest.fixture
 def clock() -> FixedClock:
     return FixedClock(NOW)
