@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import textwrap
 from typing import ClassVar
 
@@ -225,7 +226,7 @@ class Timeline(ScrollView, can_focus=True):
     def _with_hint(self, strip: Strip, line: int, width: int) -> Strip:
         """An empty day explains itself: the hint's lines over the lanes (the hours stay)."""
         room = width - GUTTER - 2
-        lines = [part for text in self.hint for part in textwrap.wrap(text, max(10, room))]
+        lines = _wrapped(self.hint, max(10, room))
         if not 0 <= line < len(lines) or room < 10:
             return strip
         hint = Segment(_fit(" " + lines[line], room + 1), self._style("hint"))
@@ -303,6 +304,12 @@ class Timeline(ScrollView, can_focus=True):
         }.get(cell.kind)
         style = self._style(kind_style) if kind_style else self.rich_style
         return Segment(_fit(cell.text, width), style)
+
+
+@functools.lru_cache(maxsize=8)
+def _wrapped(hint: tuple[str, ...], width: int) -> list[str]:
+    """The hint's lines at ``width`` (worked out once, not for every painted row)."""
+    return [part for text in hint for part in textwrap.wrap(text, width)]
 
 
 def _fit(text: str, width: int, *, center: bool = False) -> str:
