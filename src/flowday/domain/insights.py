@@ -234,9 +234,9 @@ class QuestionResult:
 
     @property
     def favours(self) -> str | None:
-        if self.difference > 0:
-            return self.mode_a
-        return self.mode_b if self.difference < 0 else None
+        if abs(self.difference) < 1e-9:  # rounding noise of the fit, not a direction
+            return None
+        return self.mode_a if self.difference > 0 else self.mode_b
 
     @property
     def verdict(self) -> str:
