@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import re
+import textwrap
 from typing import Any
 
 import pendulum
@@ -228,5 +230,7 @@ def stats_table(data: dict[str, Any]) -> list[str]:
                 f"{figures['crossings']:>7}  {ratings}"
             )
         lines.append("")
-    lines.append(data["recommendation"]["text"])
+    # one sentence a paragraph, wrapped: readable in an 80-column terminal
+    for sentence in re.split(r"(?<=\.) (?=[A-Z])", data["recommendation"]["text"]):
+        lines.extend(textwrap.wrap(sentence, 78, break_on_hyphens=False) or [""])
     return lines
