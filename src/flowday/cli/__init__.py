@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from typing import NoReturn, cast
 
 from flowday import __version__
-from flowday.cli import blocks, calendar, common, reflect, rules, tasks, themes, whatif
+from flowday.cli import blocks, calendar, common, reflect, rules, tasks, themes, trial, whatif
 from flowday.domain.errors import FlowdayError
 from flowday.domain.text import shown
 
@@ -31,6 +31,7 @@ COMMAND_MODULES: list[Callable[[argparse._SubParsersAction, argparse.ArgumentPar
     themes.register,
     reflect.register,
     whatif.register,
+    trial.register,
 ]
 
 

@@ -520,6 +520,7 @@ class Recommendation:
     through: pendulum.Date | None = None  # the last day the verdict counts (a Sunday)
     days_off: ModeSummary | None = None
     notes: list[str] = field(default_factory=list)
+    level: float | None = None  # the p a verdict needed at this look
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -530,7 +531,7 @@ class Recommendation:
             "reason": self.reason,
             "questions": {q.question: q.to_dict() for q in self.questions},
             "look": self.look,
-            "level_needed": round(statistics.look_alpha(self.look), 6) if self.look else None,
+            "level_needed": round(self.level, 6) if self.level is not None else None,
             "through": self.through.to_date_string() if self.through else None,
             "days_off": self.days_off.to_dict() if self.days_off else None,
             "notes": list(self.notes),
@@ -559,9 +560,11 @@ def recommend(
     min_days: int = MIN_REFLECTED_DAYS,
     through: pendulum.Date | None = None,
     families: Mapping[str, str | None] = DEFAULT_FAMILIES,
+    alpha: float | None = None,
 ) -> Recommendation:
     """The verdict over ``records`` up to ``through`` (default: the last record's day);
-    only whole weeks count (to the last Sunday on or before it)."""
+    only whole weeks count (to the last Sunday on or before it). ``alpha``: the level for
+    one pre-planned look (a trial's end) instead of the level of this weekly look."""
     items = sorted(records, key=lambda r: r.date)
     summaries = summarize(items)
     patterns = find_patterns(items, families)
@@ -609,7 +612,10 @@ def recommend(
             "week; flowday compares modes once each has days in two weeks or more.",
         )
     look = look_number(days, first, second, min_days)
-    alpha = statistics.look_alpha(look)
+    if alpha is None:
+        alpha = statistics.look_alpha(look)
+    else:  # one look, planned in advance
+        look = 1
     results = [compare_question(q, days, first, second, alpha) for q in QUESTIONS]
     combined = results[-1]
     per_question = results[:-1]
@@ -684,7 +690,7 @@ def recommend(
         against_text = " Against it: " + ", ".join(r.question for r in against) + "."
     text = " ".join(part for part in (headline + against_text, body, basis, *notes) if part) + tail
     return Recommendation(mode, text, status, patterns, reason, results, look, end,
-                          days_off, notes)  # fmt: skip
+                          days_off, notes, alpha)  # fmt: skip
 
 
 # --- when to ask ------------------------------------------------------------------------
