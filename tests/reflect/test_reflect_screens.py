@@ -191,6 +191,10 @@ async def test_review_draws_bars_ratings_and_navigates(planner: Planner) -> None
         assert "balance" in tuesday and "█" * 16 in tuesday and "8.0 0.0 0.0" in tuesday
         assert tuesday.endswith("4 5 4")
         assert "balance: 2 days, 2 reflected" in text_of(screen, "#review-modes")
+        # Saturday's work crosses balance's days-off line, and integration's 2-hour stretch
+        assert "what if under the other mode: fences crossed 1 → 1, limits broken 3 → 3" in (
+            text_of(screen, "#review-modes")
+        )
         recommendation = text_of(screen, "#review-recommendation")
         assert "Balance days seem to suit you better" in recommendation
         pictures = text_of(screen, "#review-evidence").splitlines()

@@ -17,7 +17,7 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from flowday.application import reviews
+from flowday.application import reviews, whatif
 from flowday.application.planner import Planner
 from flowday.domain import charts, insights, questions
 from flowday.domain.insights import DayRecord, Recommendation
@@ -130,7 +130,10 @@ class WeeklyReviewScreen(Screen[None]):
         )
         self.query_one("#review-title", Static).update(title)
         self.query_one("#review-days", Static).update(self.day_rows(by_date, cell))
-        self.query_one("#review-modes", Static).update(self.mode_rows(records))
+        modes = self.mode_rows(records)
+        if records:
+            modes.append(self.whatif_row())
+        self.query_one("#review-modes", Static).update(modes)
         if self.recommendation is None:
             self.query_one("#review-recommendation", Static).update(
                 Text("Reading all your days…", style="dim")
@@ -192,6 +195,19 @@ class WeeklyReviewScreen(Screen[None]):
                 + "\n"
             )
         return text
+
+    def whatif_row(self) -> Text:
+        """The week replayed under the other mode's rules, in one line (``flowday whatif``)."""
+        try:
+            totals = whatif.replay_week(self.planner, self.monday)["totals"]
+        except FAILURES as exc:
+            return Text(one_line(exc, "no what-if"), style="dim")
+        fences, caps = totals["fences_crossed"], totals["caps_broken"]
+        return Text(
+            f"  what if under the other mode: fences crossed {fences['actual']} → "
+            f"{fences['replayed']}, limits broken {caps['actual']} → {caps['replayed']}\n",
+            style="dim",
+        )
 
     # --- actions --------------------------------------------------------------------------
     def action_week(self, delta: int) -> None:
