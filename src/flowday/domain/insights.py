@@ -94,15 +94,6 @@ class DayRecord:
         return self.score if question == "combined" else self.rating(question)
 
     @property
-    def always_on(self) -> bool:
-        """Late work, or no unbroken stretch of off-time long enough to rest (this day's
-        own figures; :func:`find_patterns` also looks across midnight)."""
-        if self.figures.get("work", 0) <= 0:
-            return False
-        late = self.last_work_end is not None and self.last_work_end > LATE_WORK_FROM
-        return late or self.figures.get("longest_off", 24 * 60) < NO_OFF_TIME_BELOW
-
-    @property
     def many_crossings(self) -> bool:
         return self.figures.get("crossings", 0) >= MANY_CROSSINGS
 
