@@ -111,7 +111,7 @@ def check_wording(rec: Recommendation) -> None:
 means = st.tuples(*(st.sampled_from([1.5, 2.5, 3.0, 3.2, 3.5, 4.5]) for _ in range(3)))
 
 
-@settings(max_examples=20, deadline=None, derandomize=True)
+@settings(max_examples=15, deadline=None, derandomize=True)
 @given(
     weeks=st.integers(2, 12),
     mean_a=means,

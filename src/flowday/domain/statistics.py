@@ -65,21 +65,39 @@ def t_two_sided_p(t: float, df: float) -> float:
     return incomplete_beta(df / 2.0, 0.5, df / (df + t * t))
 
 
+def _t_density(t: float, df: float) -> float:
+    log = (
+        math.lgamma((df + 1) / 2)
+        - math.lgamma(df / 2)
+        - 0.5 * math.log(df * math.pi)
+        - (df + 1) / 2 * math.log1p(t * t / df)
+    )
+    return math.exp(log)
+
+
 def t_quantile(p: float, df: float) -> float:
-    """The ``p`` quantile (0.5 < p < 1) of Student's t: bisection on the exact distribution."""
+    """The ``p`` quantile (0.5 < p < 1) of Student's t: Newton's method on the exact
+    distribution, kept inside a shrinking bracket (bisection when a step leaves it)."""
     if df <= 0:
         return math.inf
     tail = 2.0 * (1.0 - p)  # two-sided probability beyond the quantile
     low, high = 0.0, 2.0
     while t_two_sided_p(high, df) > tail:
         low, high = high, high * 2.0
-    for _ in range(80):
-        middle = (low + high) / 2.0
-        if t_two_sided_p(middle, df) > tail:
-            low = middle
+    t = (low + high) / 2.0
+    for _ in range(200):
+        excess = t_two_sided_p(t, df) - tail  # > 0: t is still too small
+        if excess > 0:
+            low = t
         else:
-            high = middle
-    return (low + high) / 2.0
+            high = t
+        candidate = t + excess / (2.0 * _t_density(t, df))  # the two-sided p falls 2 pdf
+        if not low < candidate < high:
+            candidate = (low + high) / 2.0
+        if abs(candidate - t) <= 1e-14 * max(1.0, t) or high - low <= 1e-14 * max(1.0, t):
+            return candidate
+        t = candidate
+    return t
 
 
 def normal_two_sided_p(z: float) -> float:
