@@ -222,8 +222,9 @@ def test_no_off_time_counts_as_always_on_across_midnight() -> None:
     short_nights = records("integration", [None] * 5, figures={"longest_off": 4 * 60},
                            first_work_start=4 * 60, last_work_end=20 * 60 + 45)  # fmt: skip
     assert [p.name for p in recommend(short_nights).patterns] == ["always-on"]
-    # 07:30 to 16:30: nine hours off inside the calendar day, fifteen overnight
-    early = records("integration", [None] * 3, figures={"longest_off": 9 * 60},
+    # 07:30 to 16:30: 7h30 at most inside the calendar day (before 07:30, after 16:30),
+    # fifteen hours overnight: not always on (the calendar day alone would say it is)
+    early = records("integration", [None] * 5, figures={"longest_off": 7 * 60 + 30},
                     first_work_start=7 * 60 + 30, last_work_end=16 * 60 + 30)  # fmt: skip
     assert recommend(early).patterns == []
 
