@@ -178,6 +178,11 @@ def summarize_days_off(records: Iterable[DayRecord]) -> ModeSummary:
 # --- the evidence, question by question -------------------------------------------------
 
 
+def week_number(date: pendulum.Date) -> int:
+    """The week's Monday as a day number: a cheap key (pendulum arithmetic is not)."""
+    return date.toordinal() - date.weekday()
+
+
 def week_start(date: pendulum.Date) -> pendulum.Date:
     return date.subtract(days=date.weekday())
 
@@ -290,16 +295,22 @@ class QuestionResult:
 
 
 def compare_question(
-    question: str, days: Sequence[DayRecord], mode_a: str, mode_b: str, alpha: float
+    question: str,
+    days: Sequence[DayRecord],
+    mode_a: str,
+    mode_b: str,
+    alpha: float,
+    rows: list[list[float]] | None = None,
 ) -> QuestionResult:
-    """``days``: reflected working days of the two modes (2+ of each)."""
+    """``days``: reflected working days of the two modes (2+ of each); ``rows``: their
+    :func:`design`, when the caller has it already."""
     values = [r.value(question) or 0.0 for r in days]
     a = [v for r, v in zip(days, values, strict=True) if r.mode == mode_a]
     b = [v for r, v in zip(days, values, strict=True) if r.mode == mode_b]
     plain = statistics.two_samples(a, b)
     try:
         fit: statistics.Fit | None = statistics.cluster_fit(
-            design(days, mode_a), values, [week_start(r.date) for r in days]
+            rows or design(days, mode_a), values, [week_number(r.date) for r in days]
         )
     except statistics.Confounded:
         fit = None
@@ -311,21 +322,17 @@ def look_number(days: Sequence[DayRecord], mode_a: str, mode_b: str, min_days: i
     Sunday) at whose end both modes had ``min_days`` reflected working days, each in 2+
     weeks."""
     counts = {mode_a: 0, mode_b: 0}
-    weeks: dict[str, set[pendulum.Date]] = {mode_a: set(), mode_b: set()}
+    weeks: dict[str, set[int]] = {mode_a: set(), mode_b: set()}
     looks = 0
-    by_week: dict[pendulum.Date, list[DayRecord]] = {}
+    by_week: dict[int, list[DayRecord]] = {}
     for record in days:
-        by_week.setdefault(week_start(record.date), []).append(record)
-    first = min(by_week)
-    monday = first
-    last = max(by_week)
-    while monday <= last:
+        by_week.setdefault(week_number(record.date), []).append(record)
+    for monday in range(min(by_week), max(by_week) + 1, 7):
         for record in by_week.get(monday, []):
             counts[record.mode] += 1
             weeks[record.mode].add(monday)
         if min(counts.values()) >= min_days and min(len(w) for w in weeks.values()) >= 2:
             looks += 1
-        monday = monday.add(weeks=1)
     return looks
 
 
@@ -594,7 +601,7 @@ def recommend(
     first, second = ranked[0], ranked[1]
     days = [r for r in counted if r.mode in (first, second)]
     single = [
-        m for m in (first, second) if len({week_start(r.date) for r in days if r.mode == m}) < 2
+        m for m in (first, second) if len({week_number(r.date) for r in days if r.mode == m}) < 2
     ]
     if single:  # one week of a mode is one piece of evidence, however many days it has
         return waiting(
@@ -607,7 +614,8 @@ def recommend(
         alpha = statistics.look_alpha(look)
     else:  # one look, planned in advance
         look = 1
-    results = [compare_question(q, days, first, second, alpha) for q in QUESTIONS]
+    rows = design(days, first)
+    results = [compare_question(q, days, first, second, alpha, rows) for q in QUESTIONS]
     combined = results[-1]
     per_question = results[:-1]
     notes = list(off_note)
