@@ -7,6 +7,8 @@ Layout of the data folder::
     tasks.json           the inbox (TinyDB)
     state.json           small app state, e.g. the theme chosen in the app (TinyDB)
     months/2026-11.json  one TinyDB file per month: tables ``blocks`` and ``days``
+    routines.json        repeating blocks (table ``routines``); their occurrences are not
+                         stored but made on read by the ``occurrences`` hook (see below)
 
 Why shards: stock TinyDB re-reads and rewrites its whole file on each operation, so one
 file for ten years of history makes every edit slow. Opening a day or saving an edit
@@ -29,6 +31,14 @@ replaced, so a refused change leaves nothing that applies it later.
 TinyDB's part: the tables of the files a transaction touches, in memory (search, upsert,
 remove by document id); reads outside a transaction parse the JSON themselves and check
 every record. Its ``{table: {doc_id: record}}`` layout is the file format.
+
+Routines: the store keeps them and their per-date exceptions; what a reader sees on a day
+is decided above it, by the :class:`Occurrences` hook the application installs
+(``flowday.application.routines``): every block read (``blocks_on``, ``blocks_between``,
+``find_block``, in and out of a transaction) goes through it. A stored block whose id
+names an occurrence (``<routine>@YYYY-MM-DD``) is that occurrence edited by hand: storing
+one records the date as edited on its routine, deleting one records it as skipped, both
+in the same transaction (atomic with the block's month through the journal).
 """
 
 from __future__ import annotations
@@ -43,9 +53,10 @@ import os
 import re
 import stat
 import time
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import pendulum
 from tinydb import Query, TinyDB
@@ -56,6 +67,7 @@ from flowday import safe_write
 from flowday.domain.errors import FlowdayError
 from flowday.domain.model import Block, Day, Task
 from flowday.domain.records import Fields
+from flowday.domain.routines import Routine, parse_occurrence_id
 
 SCHEMA_VERSION = 2  # 2: a day's imported notes are a field (imported_notes), not ics_notes
 _MONTH_FILE = re.compile(r"^(\d{4})-(\d{2})\.json$")
@@ -323,7 +335,9 @@ def _new_file() -> dict[str, Any]:
     return {"_meta": {"1": {"schema_version": SCHEMA_VERSION}}}
 
 
-_JOURNAL_NAMES = re.compile(r"tasks\.json|state\.json|months/\d{4}-\d{2}\.json")  # fullmatch
+_JOURNAL_NAMES = re.compile(
+    r"tasks\.json|state\.json|routines\.json|months/\d{4}-\d{2}\.json"
+)  # fullmatch
 
 
 def _journal_name(root: Path, path: Path) -> str:
@@ -460,6 +474,39 @@ def _checked(path: Path, root: Path, data: dict[str, Any] | None) -> None:
         _checked_tasks(path, data)
     elif path == root / "state.json":
         _checked_state(path, data)
+    elif path == root / "routines.json":
+        _checked_routines(path, data)
+
+
+def _unchanged(path: Path, identity: FileIdentity) -> bool:
+    """Is the file still the one read (files are only ever replaced: a new inode)?"""
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        return False
+    return identity == (info.st_ino, info.st_mtime_ns, info.st_size)
+
+
+def _checked_routines(path: Path, data: dict[str, Any] | None) -> list[Routine]:
+    return _parse_all(path, "routines", Routine.from_dict, _numbered(data, "routines"))
+
+
+class Occurrences(Protocol):
+    """What readers see of routines (installed by the application: it knows each day's
+    mode, which the store does not)."""
+
+    def visible(
+        self,
+        first: pendulum.Date,
+        last: pendulum.Date,
+        stored: list[Block],
+        days: Mapping[str, Day],
+        routines: Sequence[Routine],
+    ) -> list[Block]:
+        """The blocks to show from ``first`` to ``last``: ``stored`` (those in the range)
+        with hand-edited occurrences of days outside their routine's modes left out, plus
+        the routines' occurrences. ``days``: the stored day records of the range."""
+        ...
 
 
 class Store:
@@ -470,6 +517,8 @@ class Store:
         """``recover=False`` (for ``doctor``) opens a folder whose journal is damaged."""
         self.root = Path(root)
         self._months: dict[Path, tuple[FileIdentity, tuple[list[Block], list[Day]]]] = {}
+        self._routines: tuple[FileIdentity, list[Routine]] | None = None
+        self.occurrences: Occurrences | None = None  # installed by the application
         try:
             (self.root / "months").mkdir(parents=True, exist_ok=True)
         except OSError as exc:
@@ -491,13 +540,18 @@ class Store:
         return self.root / "state.json"
 
     @property
+    def routines_path(self) -> Path:
+        return self.root / "routines.json"
+
+    @property
     def journal_path(self) -> Path:
         return self.root / ".journal.json"
 
     def data_files(self) -> list[Path]:
         # lexists: a dangling link or a FIFO is listed too, so doctor reports it
         files = [p for p in self._month_files() if _month_of(p.name)]
-        return [p for p in (self.tasks_path, self.state_path) if os.path.lexists(p)] + files
+        named = (self.tasks_path, self.state_path, self.routines_path)
+        return [p for p in named if os.path.lexists(p)] + files
 
     def _month_files(self) -> list[Path]:
         return sorted((self.root / "months").glob("*.json"))
@@ -507,13 +561,8 @@ class Store:
         """A month file's checked records, parsed once per version of the file: files are
         only ever replaced (a new inode), so the identity of the bytes read is a safe key."""
         cached = self._months.get(path)
-        if cached is not None:
-            try:
-                stat = path.stat()
-            except FileNotFoundError:
-                stat = None
-            if stat and cached[0] == (stat.st_ino, stat.st_mtime_ns, stat.st_size):
-                return cached[1]
+        if cached is not None and _unchanged(path, cached[0]):
+            return cached[1]
         identity, data = _read_store_file(path)
         month = _checked_month(path, data)
         if identity is not None:
@@ -527,16 +576,43 @@ class Store:
         read = _read_regular(self.month_path(month))
         return read[1] if read else None
 
+    def routines_bytes(self) -> bytes | None:
+        """``routines.json`` as stored (None: no routines yet), read like a month's bytes:
+        for a cache of figures, which occurrences change."""
+        read = _read_regular(self.routines_path)
+        return None if read is None else read[1]
+
     def blocks_on(self, date: pendulum.Date) -> list[Block]:
-        blocks, _ = self._month(self.month_path(date))
-        return sorted((b for b in blocks if b.date == date), key=lambda b: (b.start, b.end))
+        blocks, days = self._month(self.month_path(date))
+        found = [b for b in blocks if b.date == date]
+        routines = self.routines()
+        if routines and self.occurrences is not None:
+            day = {d.date.to_date_string(): d for d in days if d.date == date}
+            found = self.occurrences.visible(date, date, found, day, routines)
+        return sorted(found, key=lambda b: (b.start, b.end))
 
     def blocks_between(self, first: pendulum.Date, last: pendulum.Date) -> list[Block]:
         blocks: list[Block] = []
         for path in self._month_paths(first, last):
             month, _ = self._month(path)
             blocks.extend(b for b in month if first <= b.date <= last)
+        routines = self.routines()
+        if routines and self.occurrences is not None:
+            days = self.days_between(first, last)
+            blocks = self.occurrences.visible(first, last, blocks, days, routines)
         return sorted(blocks, key=lambda b: (b.date, b.start, b.end))
+
+    def routines(self) -> list[Routine]:
+        """Every routine (ended ones too: their past occurrences stay), parsed once per
+        version of the file, like a month."""
+        path = self.routines_path
+        cached = self._routines
+        if cached is not None and _unchanged(path, cached[0]):
+            return cached[1]
+        identity, data = _read_store_file(path)
+        routines = _checked_routines(path, data)
+        self._routines = None if identity is None else (identity, routines)
+        return routines
 
     def day(self, date: pendulum.Date) -> Day:
         _, days = self._month(self.month_path(date))
@@ -550,7 +626,17 @@ class Store:
         return days
 
     def find_block(self, block_id: str) -> Block | None:
-        """Newest months first; a cheap text probe skips files that cannot hold the id."""
+        """Newest months first; a cheap text probe skips files that cannot hold the id.
+        An occurrence not edited by hand is found on its date."""
+        occurrence = parse_occurrence_id(block_id)
+        if occurrence is not None:
+            routine = next((r for r in self.routines() if r.id == occurrence[0]), None)
+            if routine is not None and occurrence[1].to_date_string() not in routine.edited:
+                # never stored (only an edit stores one): made on its date, or not there
+                return next((b for b in self.blocks_on(occurrence[1]) if b.id == block_id), None)
+        return self._find_stored_block(block_id)
+
+    def _find_stored_block(self, block_id: str) -> Block | None:
         needle = json.dumps(block_id).encode()
         for path in reversed(self.data_files()):
             if path.parent.name != "months":
@@ -581,7 +667,7 @@ class Store:
 
     def mtime_signature(self, *dates: pendulum.Date) -> tuple[float, ...]:
         """Cheap change detector for an open app: the files behind what it shows."""
-        paths = [self.month_path(d) for d in dates] + [self.tasks_path]
+        paths = [self.month_path(d) for d in dates] + [self.tasks_path, self.routines_path]
         stamps: list[float] = []
         for path in paths:
             try:
@@ -839,6 +925,7 @@ class Transaction:
         self.store = store
         self._shards: dict[Path, _Shard] = {}
         self._written: list[Path] = []  # order of first write, so moves land before removals
+        self._routines: list[Routine] | None = None  # parsed once; dropped by each change
 
     def _shard(self, path: Path) -> _Shard:
         if path not in self._shards:
@@ -852,8 +939,12 @@ class Transaction:
     def blocks_on(self, date: pendulum.Date) -> list[Block]:
         path = self.store.month_path(date)
         records = self._shard(path).db.table("blocks").search(Record.date == date.to_date_string())
-        blocks = _parse_all(path, "blocks", Block.from_dict, _documents(records))
-        return sorted(blocks, key=lambda b: (b.start, b.end))
+        found = _parse_all(path, "blocks", Block.from_dict, _documents(records))
+        routines = self.routines()
+        if routines and self.store.occurrences is not None:
+            day = {date.to_date_string(): self.day(date)}
+            found = self.store.occurrences.visible(date, date, found, day, routines)
+        return sorted(found, key=lambda b: (b.start, b.end))
 
     def find_block(self, block_id: str) -> Block | None:
         found = self.store.find_block(block_id)  # locate without the lock; confirm under it
@@ -861,16 +952,32 @@ class Transaction:
             return None
         path = self.store.month_path(found.date)
         records = self._shard(path).db.table("blocks").search(Record.id == block_id)
-        if not records:
-            return None
-        return _parse_all(path, "blocks", Block.from_dict, _documents(records[:1]))[0]
+        if records:
+            return _parse_all(path, "blocks", Block.from_dict, _documents(records[:1]))[0]
+        if found.routine:  # an occurrence not edited by hand: made on its date
+            return next((b for b in self.blocks_on(found.date) if b.id == block_id), None)
+        return None
 
     def put_block(self, block: Block, *, previous_date: pendulum.Date | None = None) -> None:
         path = self.store.month_path(block.date)
         self._written.append(path)
         self._shard(path).db.table("blocks").upsert(block.to_dict(), Record.id == block.id)
         if previous_date is not None and _month_key(previous_date) != _month_key(block.date):
-            self.delete_block(block.id, previous_date)
+            self.delete_block(block.id, previous_date, skip=False)
+        self._mark_occurrence(block.id, "edited")
+
+    def _mark_occurrence(self, block_id: str, exception: str) -> None:
+        """An occurrence stored by hand ("edited") or deleted ("skipped"): its routine
+        stops making that date. Written with the block, in this transaction."""
+        occurrence = parse_occurrence_id(block_id)
+        if occurrence is None:
+            return
+        routine_id, date = occurrence
+        routine = next((r for r in self.routines() if r.id == routine_id), None)
+        key = date.to_date_string()
+        if routine is None or key in getattr(routine, exception):
+            return
+        self.put_routine(replace(routine, **{exception: getattr(routine, exception) | {key}}))
 
     def add_blocks(self, blocks: list[Block]) -> None:
         """Insert blocks with fresh ids: one pass per month file, where ``put_block`` (an
@@ -882,10 +989,36 @@ class Transaction:
             self._written.append(path)
             self._shard(path).db.table("blocks").insert_multiple(records)
 
-    def delete_block(self, block_id: str, date: pendulum.Date) -> bool:
+    def delete_block(self, block_id: str, date: pendulum.Date, *, skip: bool = True) -> bool:
+        """Remove a stored block; an occurrence's date is recorded as skipped on its
+        routine (``skip``; not when the block only moves to another month)."""
         self._written.append(self.store.month_path(date))
         table = self._shard(self.store.month_path(date)).db.table("blocks")
-        return bool(table.remove(Record.id == block_id))
+        removed = bool(table.remove(Record.id == block_id))
+        if skip and parse_occurrence_id(block_id) is not None:
+            self._mark_occurrence(block_id, "skipped")
+            return True
+        return removed
+
+    # routines
+    def routines(self) -> list[Routine]:
+        if self._routines is None:
+            path = self.store.routines_path
+            records = self._shard(path).db.table("routines").all()
+            self._routines = _parse_all(path, "routines", Routine.from_dict, _documents(records))
+        return self._routines
+
+    def put_routine(self, routine: Routine) -> None:
+        self._routines = None
+        self._written.append(self.store.routines_path)
+        table = self._shard(self.store.routines_path).db.table("routines")
+        table.upsert(routine.to_dict(), Record.id == routine.id)
+
+    def delete_routine(self, routine_id: str) -> bool:
+        self._routines = None
+        self._written.append(self.store.routines_path)
+        table = self._shard(self.store.routines_path).db.table("routines")
+        return bool(table.remove(Record.id == routine_id))
 
     # days
     def day(self, date: pendulum.Date) -> Day:
@@ -911,6 +1044,11 @@ class Transaction:
     def delete_task(self, task_id: str) -> bool:
         table = self._shard(self.store.tasks_path).db.table("tasks")
         return bool(table.remove(Record.id == task_id))
+
+    def delete_tasks(self, task_ids: Collection[str]) -> int:
+        """Remove several tasks in one pass (``delete_task`` rewrites the inbox each time)."""
+        table = self._shard(self.store.tasks_path).db.table("tasks")
+        return len(table.remove(Record.id.one_of(list(task_ids))))
 
     # app state
     def set_state(self, **values: Any) -> None:

@@ -387,6 +387,7 @@ def stub_planner(key: str, blocks: list[Block]) -> types.SimpleNamespace:
     store = types.SimpleNamespace(
         blocks_between=lambda first, last: [b for b in blocks if first <= b.date <= last],
         days_between=lambda first, last: {},
+        routines=lambda: [],
     )
     return types.SimpleNamespace(
         config=from_mapping({"timezone": key}),

@@ -34,12 +34,17 @@ def test_assignment_is_balanced_within_each_week() -> None:
 
 
 def test_trial_start_status_stop(cli) -> None:  # CLI_NOW: Wednesday 25 November 2026
+    assert cli("off", "2026-12-03", "--note", "dentist").returncode == 0
     started = run_json(cli, "trial", "start", "--weeks", "2", "--keep", "2026-11-27")
     assigned = started["assigned"]
     assert started["first"] == "2026-11-26" and started["last"] == "2026-12-09"
     assert "2026-11-27" not in assigned  # kept out
-    assert "2026-11-28" not in assigned and "2026-11-29" not in assigned  # days off
-    assert len(assigned) == 9 and set(Counter(assigned.values()).values()) <= {4, 5}
+    assert "2026-11-28" not in assigned and "2026-11-29" not in assigned  # weekly days off
+    assert "2026-12-03" not in assigned  # a day off taken
+    assert len(assigned) == 8
+    # balanced within each week: the four days of the week of 30 November go two and two
+    middle = Counter(assigned[d] for d in ("2026-11-30", "2026-12-01", "2026-12-02", "2026-12-04"))
+    assert sorted(middle.values()) == [2, 2]
     listed = cli("list", "--date", "2026-12-01")
     assert assigned["2026-12-01"] in listed.stdout  # the planner's day shows the trial mode
     again = cli("trial", "start", "--weeks", "1")

@@ -11,6 +11,7 @@ from flowday.tui.screens.confirm import ConfirmScreen
 from flowday.tui.screens.edit import EditBlockScreen, EditTaskScreen
 from flowday.tui.screens.main import MainScreen
 from flowday.tui.widgets.side_panel import SidePanel
+from flowday.tui.widgets.timeline import Timeline
 
 from .conftest import TODAY
 
@@ -71,8 +72,11 @@ async def test_inbox_keys_act_on_tasks_and_never_on_the_timeline(seeded: Planner
     assert seeded.store.blocks_on(TODAY) == blocks
 
 
-async def test_toasts_coalesce_and_stay_off_the_quick_add_line(seeded: Planner, make_app):
+async def test_toasts_coalesce_and_stay_off_the_quick_add_line(
+    seeded: Planner, make_app, monkeypatch
+):
     app = make_app(seeded)
+    monkeypatch.setattr(app, "NOTIFICATION_TIMEOUT", 600)  # a loaded machine: none expires
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
         await pilot.press("j", "j", "j", "j")  # Run, 18:00-19:00: free to move
         await pilot.press("J", "J", "J", "J", "J")  # five moves, then five undos
@@ -108,3 +112,19 @@ async def test_switch_and_fix_says_what_is_true_after_the_fix(planner: Planner, 
         hard = [v for v in planner.check(TODAY)[1] if v.is_hard]
         toasts = [n.message for n in app._notifications]
         assert toasts[-1] == "Mode is now balance; moved 1 block" and not hard
+
+
+async def test_an_empty_day_explains_itself(planner: Planner, make_app):
+    app = make_app(planner)
+    async with app.run_test(size=(80, 24)) as pilot:
+        timeline = app.main.query_one(Timeline)
+
+        def text() -> str:
+            return "\n".join(timeline.render_line(y).text for y in range(timeline.size.height))
+
+        assert "Nothing planned on this day." in text()
+        assert "Balance draws lines" in text() and "a adds a block" in text()
+        planner.add_block(TODAY, title="Standup", start=540, end=555, sphere=Sphere.WORK)
+        app.main.reload()
+        await pilot.pause()
+        assert "Nothing planned" not in text()

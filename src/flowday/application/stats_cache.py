@@ -32,7 +32,9 @@ class MonthCache:
     Reading and checking ten years of month files and building every block costs seconds;
     past months rarely change. A month's entry is used only while its key still matches:
     a hash of the month file's bytes (cheap next to parsing them), the settings figures depend on
-    (time zone, work window, working days, weekly modes) and the code that computes them
+    (time zone, work window, working days, weekly modes), the routines for the months they
+    can touch (from the first one's start: a routine never begins in the past, so changing
+    one leaves the past's entries valid) and the code that computes them
     (``compute``'s module, this one and ``domain/figures.py``). Anything unreadable is
     recomputed; a cache that cannot be written is skipped silently."""
 
@@ -43,15 +45,23 @@ class MonthCache:
         self.compute = compute
         self.folder = cache_folder(planner.store.root)
         self.settings = _settings_fingerprint(planner, compute)
+        routines = planner.store.routines()
+        self.routines_from = min((r.first for r in routines), default=None)
+        self.routines = hashlib.sha256(planner.store.routines_bytes() or b"").hexdigest()
 
     def month(self, month: pendulum.Date) -> list[DayRecord]:
         try:  # never a plain read: a FIFO there would block, /dev/zero never end
             content = self.planner.store.month_bytes(month)
         except StoreError:  # let the store report it, with its own message
             return self.compute(self.planner, month, month.end_of("month"))
+        touched = self.routines_from is not None and self.routines_from <= month.end_of("month")
         if content is None:
-            return []
+            if not touched:
+                return []
+            content = b""  # nothing stored that month, but routines occur in it
         key = [self.VERSION, self.settings, len(content), hashlib.sha1(content).hexdigest()]
+        if touched:  # its routines' occurrences are blocks of the month
+            key.append(self.routines)
         cached = self._load(month, key)
         if cached is not None:
             return cached

@@ -112,7 +112,8 @@ def start(
     rng: random.Random | None = None,
 ) -> Trial:
     """Assign the coming ``weeks`` (from tomorrow, or next Monday by the week) at random.
-    Days off, days kept out and days that already have a mode set stay as they are."""
+    Days off (the weekly ones and those taken), days kept out and days that already have a
+    mode set stay as they are."""
     if unit not in ("day", "week"):
         raise InputError(f"--unit must be day or week, not {unit!r}")
     if not 1 <= weeks <= MAX_WEEKS:
@@ -134,7 +135,8 @@ def start(
     while date <= last:
         key = date.to_date_string()
         day = stored.get(key)
-        if planner.config.is_working_day(date) and key not in kept and not (day and day.mode):
+        taken = day is not None and bool(day.mode or day.off)  # set already, or a day off
+        if planner.config.is_working_day(date) and key not in kept and not taken:
             candidates.append(date)
         date = date.add(days=1)
     if len(candidates) < 2:

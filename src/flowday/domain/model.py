@@ -121,6 +121,12 @@ class Block:
     def span(self) -> str:
         return f"{fmt_minutes(self.start)}-{fmt_minutes(self.end)}"
 
+    @property
+    def routine(self) -> str:
+        """The routine this block is an occurrence of, "" for any other block: occurrences
+        have the id ``<routine>@YYYY-MM-DD`` (see :mod:`flowday.domain.routines`)."""
+        return self.id.partition("@")[0] if "@" in self.id else ""
+
     def changed(self, now: pendulum.DateTime, **changes: Any) -> Block:
         if "title" in changes:
             changes["title"] = clean_title(changes["title"])
@@ -141,6 +147,8 @@ class Block:
             "created": self.created,
             "updated": self.updated,
             "source": self.source,
+            # only on a routine's occurrences: every other block keeps its shape (and bytes)
+            **({"routine": self.routine} if self.routine else {}),
         }
 
     @classmethod
@@ -343,6 +351,10 @@ class Day:
     reflection_skipped: bool = False
     notes: tuple[str, ...] = ()  # all-day notes, e.g. imported all-day events, in order
     imported_notes: tuple[ImportedNote, ...] = ()  # which of the notes imports made
+    # a day off planned ahead (holiday, sick day): no working day. None: never set (not
+    # written); False: cleared (written, so a stored record's key is overwritten)
+    off: bool | None = None
+    off_note: str = ""  # why, e.g. "Holiday in Lisbon"
     extra: dict[str, Any] = field(default_factory=dict)  # fields from later versions, kept as-is
 
     @property
@@ -365,6 +377,8 @@ class Day:
                 "imported_notes": [n.to_dict() for n in self.imported_notes],
             }
         )
+        if self.off is not None:  # only days ever set: other days keep their shape
+            data.update({"off": self.off, "off_note": self.off_note})
         return data
 
     @classmethod
@@ -373,7 +387,7 @@ class Day:
         field's type checked (:mod:`flowday.domain.records`)."""
         known = {
             "date", "mode", "work_start", "work_end", "crossings", "mode_switches",
-            "reflection", "reflection_skipped", "notes", "imported_notes",
+            "reflection", "reflection_skipped", "notes", "imported_notes", "off", "off_note",
         }  # fmt: skip
         fields = Fields(data)
         work_start = fields.optional_clock("work_start")
@@ -399,5 +413,7 @@ class Day:
             imported_notes=tuple(
                 ImportedNote.from_fields(n) for n in fields.records("imported_notes")
             ),
+            off=None if data.get("off") is None else fields.flag("off"),
+            off_note=fields.text("off_note", ""),
             extra={k: v for k, v in data.items() if k not in known},
         )

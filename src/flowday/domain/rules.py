@@ -96,13 +96,14 @@ class DayContext:
     rules: tuple[RuleUse, ...] | None = None
     default_start: int | None = None
     default_end: int | None = None
+    day_off: bool = False  # a day off planned ahead (then ``working_day`` is False too)
 
     def with_blocks(self, blocks: tuple[Block, ...]) -> DayContext:
         """The same day with other blocks (the scheduler's inner loop: faster than
         ``dataclasses.replace``)."""
         return DayContext(
             self.date, self.mode, self.work_start, self.work_end, blocks, self.tz,
-            self.working_day, self.rules, self.default_start, self.default_end,
+            self.working_day, self.rules, self.default_start, self.default_end, self.day_off,
         )  # fmt: skip
 
     @property
@@ -221,6 +222,9 @@ class Rule:
     check: Check
     params: tuple[Param, ...] = ()
     mendable: bool = False  # adding a block can clear it (the scheduler's stopping bound)
+    # its verdict on a block reads that block and the day's settings only, never the other
+    # blocks: the scheduler rejects a candidate it flags without evaluating the whole day
+    alone: bool = False
 
     def use(self, severity: Severity | None = None, /, **params: int) -> RuleUse:
         values = {p.name: p.default for p in self.params}
@@ -291,11 +295,11 @@ def check_no_work_on_days_off(view: DayView, use: RuleUse) -> Iterator[Violation
     if ctx.working_day or not view.work:
         return
     weekday = WEEKDAYS[ctx.date.weekday()].capitalize()
+    why = "it is planned as a day off" if ctx.day_off else f"{weekday} is not a working day"
     for block in view.work:
         yield _found(
             use,
-            f"{describe(block)} is on a day off ({weekday} is not a working day; "
-            f"{ctx.mode} keeps days off free of work)",
+            f"{describe(block)} is on a day off ({why}; {ctx.mode} keeps days off free of work)",
             (block.id,),
         )
 
@@ -478,15 +482,16 @@ RULES: dict[str, Rule] = {
         Rule("no-overlap", _E, "blocks do not overlap (every mode)", check_no_overlap),
         Rule(
             "work-inside-window", _E, "work blocks lie inside the work window",
-            check_work_inside_window,
+            check_work_inside_window, alone=True,
         ),
         Rule(
             "personal-outside-window", _E,
             "personal blocks do not overlap the work window (breaks may)",
-            check_personal_outside_window,
+            check_personal_outside_window, alone=True,
         ),
         Rule(
-            "no-work-on-days-off", _E, "no work on non-working days", check_no_work_on_days_off
+            "no-work-on-days-off", _E, "no work on non-working days", check_no_work_on_days_off,
+            alone=True,
         ),
         Rule(
             "fixed-hours", _E,
@@ -525,6 +530,7 @@ RULES: dict[str, Rule] = {
                 Param("start", _CLOCK, 21 * 60),
                 Param("end", _CLOCK, 7 * 60),  # in the morning: off-time wraps midnight
             ),
+            alone=True,
         ),
         Rule(
             "max-stretch", _W, "no work stretch longer than this without a break",
@@ -541,7 +547,7 @@ RULES: dict[str, Rule] = {
         ),
         Rule(
             "min-block", _W, "no block shorter than this", check_min_block,
-            (Param("minutes", _MIN, 10),),
+            (Param("minutes", _MIN, 10),), alone=True,
         ),
     )
 }  # fmt: skip

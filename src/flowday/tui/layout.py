@@ -174,10 +174,11 @@ def build_layout(
 def _block_text(block: Block, offset: int, height: int) -> str:
     glyph = SPHERE_GLYPHS[block.sphere]
     flex = " ~" if block.flexible else ""
+    title = f"↻ {block.title}" if block.routine else block.title  # a routine's occurrence
     if offset == 0 and height == 1:
-        return f"{glyph} {block.title} {block.span}{flex}"
+        return f"{glyph} {title} {block.span}{flex}"
     if offset == 0:
-        return f"{glyph} {block.title}"
+        return f"{glyph} {title}"
     if offset == 1:
         return f"{glyph} {block.span} {SPHERE_LABELS[block.sphere]}{flex}"
     return glyph

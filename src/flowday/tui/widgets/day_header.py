@@ -25,6 +25,9 @@ class DayHeader(Static):
             parts.append(Content.styled(" │ skipped: the clocks jump over this day", "$warning"))
         if view.day.has_own_window:
             parts.append(Content.styled(" (moved)", "$accent"))
+        if view.day.off:  # planned ahead (`flowday off`): no work today; the note is data
+            off = f"day off: {view.day.off_note}" if view.day.off_note else "day off"
+            parts += [Content(" │ "), literal(off, "$accent")]
         if view.day.notes:  # all-day notes, e.g. an imported holiday: data, shown literally
             parts += [Content(" │ "), literal("✎ " + "; ".join(view.day.notes), "$accent")]
         content = Content("").join(parts)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from typing import ClassVar
 
 from rich.cells import cell_len, set_cell_size
@@ -18,6 +19,7 @@ from flowday.domain.text import strip_controls
 from flowday.tui.layout import Cell, CellKind, DayLayout, Row
 
 GUTTER = 6  # "09:00 "
+HINT_TOP = 2  # the empty day's hint starts on this line of the view
 FIRST_VISIBLE_WALL = 6 * 60  # the view opens at 06:00
 SKIPPED_DAY = "no such day: the clocks skip it"
 
@@ -62,6 +64,7 @@ class Timeline(ScrollView, can_focus=True):
         "timeline--warning",
         "timeline--selected",
         "timeline--lane-title",
+        "timeline--hint",
     }
 
     def __init__(self, *, id: str | None = None) -> None:
@@ -69,12 +72,15 @@ class Timeline(ScrollView, can_focus=True):
         self.layout_data: DayLayout | None = None
         self.blocks: list[Block] = []
         self.selected_id: str | None = None
+        self.hint: tuple[str, ...] = ()
         self._opened = False
 
     # --- called by the screen ------------------------------------------------------------
-    def show(self, layout: DayLayout, blocks: list[Block]) -> None:
-        """Draw another layout (of the same day or another); the first one opens at the start."""
+    def show(self, layout: DayLayout, blocks: list[Block], *, hint: tuple[str, ...] = ()) -> None:
+        """Draw another layout (of the same day or another); the first one opens at the start.
+        ``hint``: lines drawn over an empty day, near the top of the view."""
         self.layout_data = layout
+        self.hint = hint
         self.blocks = sorted(blocks, key=lambda b: (b.start, b.end, b.id))
         ids = [b.id for b in self.blocks]
         if self.selected_id not in ids:
@@ -211,7 +217,19 @@ class Timeline(ScrollView, can_focus=True):
             return self._skipped_strip(width)
         if not 0 <= index < len(layout.rows):
             return Strip.blank(width)
-        return self._row_strip(layout.rows[index], layout, width)
+        strip = self._row_strip(layout.rows[index], layout, width)
+        if not self.blocks and self.hint:
+            return self._with_hint(strip, y - HINT_TOP, width)
+        return strip
+
+    def _with_hint(self, strip: Strip, line: int, width: int) -> Strip:
+        """An empty day explains itself: the hint's lines over the lanes (the hours stay)."""
+        room = width - GUTTER - 2
+        lines = [part for text in self.hint for part in textwrap.wrap(text, max(10, room))]
+        if not 0 <= line < len(lines) or room < 10:
+            return strip
+        hint = Segment(_fit(" " + lines[line], room + 1), self._style("hint"))
+        return Strip([*strip.crop(0, GUTTER + 1)._segments, hint]).adjust_cell_length(width)
 
     def _lane_widths(self, layout: DayLayout, width: int) -> list[int]:
         room = max(4, width - GUTTER - 1)

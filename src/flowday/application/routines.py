@@ -1,0 +1,240 @@
+"""Routines as use cases: add, edit ("this and following"), remove, list. What readers
+see of them is :mod:`flowday.application.occurrences`.
+
+Rules: a new or changed routine is judged day by day by :meth:`Planner.judge` over
+:data:`HORIZON_DAYS` from its first changed day (an open-ended routine is not judged
+beyond: those days are judged like any day, by ``flowday check`` and the planner). Broken
+hard rules refuse the change, naming the first days; ``force`` records the crossings on
+each of those days.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+
+import pendulum
+
+from flowday.application.planner import Planner, Verdict
+from flowday.domain.errors import InputError, NotFoundError, RefusedError
+from flowday.domain.model import Day, new_id, stamp
+from flowday.domain.recurrence import parse_every
+from flowday.domain.routines import Routine
+from flowday.domain.text import clean_text
+from flowday.domain.timeparse import check_exists
+from flowday.store import Transaction
+
+HORIZON_DAYS = 91  # an added or changed routine is judged on its next 13 weeks
+SHOWN_DAYS = 3  # a refusal names this many days, then a count
+
+
+# --- use cases -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RoutineResult:
+    """What a routine change did: the routine now in force (None after a removal), the one
+    it ended (an edit from a later date splits it), and the crossings recorded per day."""
+
+    routine: Routine | None
+    ended: Routine | None = None
+    crossed: dict[pendulum.Date, Verdict] = field(default_factory=dict)
+
+
+def add_routine(
+    planner: Planner,
+    text: str,
+    every: str,
+    *,
+    start: pendulum.Date | None = None,
+    until: pendulum.Date | None = None,
+    modes: Sequence[str] = (),
+    force: bool = False,
+) -> RoutineResult:
+    """A new routine from quick-add ``text`` repeating ``every`` from ``start`` (today)."""
+    begin = _not_past(planner, start, "a routine starts")
+    repeat = parse_every(every, begin)
+    first = repeat.first_on_or_after(begin)
+    if first is None or (until is not None and until < first):
+        raise InputError(f"'{every.strip()}' names no day from {begin.to_date_string()} on")
+    title, start_min, end_min, sphere, flexible = planner.parse_block_text(
+        text, day=planner.store.day(first)
+    )
+    check_exists(first, start_min, end_min, planner.config.timezone)
+    now = stamp(planner.now())
+    routine = Routine(
+        id=new_id(), text=clean_text(text, limit=500), title=title, start=start_min,
+        end=end_min, sphere=sphere, flexible=flexible, rrule=repeat.rrule(),
+        every=" ".join(every.split()), first=first, until=until,
+        modes=_modes(planner, modes), created=now, updated=now,
+    )  # fmt: skip
+    with planner.store.transaction() as txn:
+        crossed = _judged(planner, txn, [], [routine], first, force=force)
+    return RoutineResult(routine, crossed=crossed)
+
+
+def edit_routine(
+    planner: Planner,
+    routine_id: str,
+    *,
+    text: str | None = None,
+    every: str | None = None,
+    until: pendulum.Date | None = None,
+    no_until: bool = False,
+    modes: Sequence[str] | None = None,
+    start: pendulum.Date | None = None,
+    force: bool = False,
+) -> RoutineResult:
+    """Change this and the following occurrences, from ``start`` (today): never a past
+    day, never an occurrence edited by hand (it stays the stored block it is). A routine
+    that began before ``start`` is split: it ends the day before, and a new routine (new
+    id) takes over with the change and the old one's later exceptions."""
+    begin = _not_past(planner, start, "a routine's change starts")
+    with planner.store.transaction() as txn:
+        old = _require(txn, routine_id)
+        if old.removed:
+            raise InputError(f"routine {old.id} was removed")
+        if old.until is not None and old.until < begin:
+            raise InputError(f"routine {old.id} ends {old.until.to_date_string()}, before that")
+        changes: dict[str, object] = {}
+        if text is not None:
+            title, s, e, sphere, flexible = planner.parse_block_text(text, day=txn.day(begin))
+            changes.update(text=clean_text(text, limit=500), title=title, start=s, end=e,
+                           sphere=sphere, flexible=flexible)  # fmt: skip
+        from_day = max(begin, old.first)
+        repeat = parse_every(every, from_day) if every is not None else old.repeat
+        if every is not None:
+            changes.update(rrule=repeat.rrule(), every=" ".join(every.split()))
+        if until is not None or no_until:
+            changes["until"] = until
+        if modes is not None:
+            changes["modes"] = _modes(planner, modes)
+        if not changes:
+            raise InputError("nothing to change: give TEXT, --every, --until or --modes")
+        first = repeat.first_on_or_after(from_day)
+        new_until = changes.get("until", old.until)
+        if first is None or (isinstance(new_until, pendulum.Date) and new_until < first):
+            raise InputError(f"the changed routine names no day from {from_day} on")
+        now = planner.now()
+        if old.first >= begin:  # nothing of it has happened yet: changed in place
+            new = old.changed(now, first=first, **changes)
+            ended = None
+            olds, news = [old], [new]
+        else:
+            ended = old.changed(now, until=begin.subtract(days=1))
+            # its later exceptions: a skip stays skipped, a hand edit stays the block it is
+            new = replace(
+                old.changed(now, first=first, **changes), id=new_id(), created=stamp(now),
+                skipped=frozenset(d for d in old.skipped if d >= first.to_date_string()),
+                edited=frozenset(d for d in old.edited if d >= first.to_date_string()),
+            )  # fmt: skip
+            olds, news = [old], [ended, new]
+        check_exists(new.first, new.start, new.end, planner.config.timezone)
+        crossed = _judged(planner, txn, olds, news, begin, force=force)
+    return RoutineResult(new, ended=ended, crossed=crossed)
+
+
+def remove_routine(planner: Planner, routine_id: str) -> Routine:
+    """Its future occurrences go (from today); past ones and occurrences edited by hand
+    stay. A routine that has not begun yet is removed outright."""
+    today = planner.today()
+    with planner.store.transaction() as txn:
+        old = _require(txn, routine_id)
+        if old.first >= today:
+            txn.delete_routine(old.id)
+            return old
+        ended = old.changed(planner.now(), removed=True,
+                            until=min(old.until or today, today.subtract(days=1)))  # fmt: skip
+        txn.put_routine(ended)
+        return ended
+
+
+def routines(planner: Planner, *, removed: bool = False) -> list[Routine]:
+    found = [r for r in planner.store.routines() if removed or not r.removed]
+    return sorted(found, key=lambda r: (r.start, r.end, r.title, r.id))
+
+
+def find_routine(planner: Planner, routine_id: str) -> Routine:
+    for routine in planner.store.routines():
+        if routine.id == routine_id.strip():
+            return routine
+    raise NotFoundError(f"no routine with id {routine_id!r}")
+
+
+def _require(txn: Transaction, routine_id: str) -> Routine:
+    for routine in txn.routines():
+        if routine.id == routine_id.strip():
+            return routine
+    raise NotFoundError(f"no routine with id {routine_id!r}")
+
+
+def _not_past(planner: Planner, date: pendulum.Date | None, what: str) -> pendulum.Date:
+    today = planner.today()
+    if date is None:
+        return today
+    if date < today:
+        raise InputError(
+            f"{date.to_date_string()} is in the past: {what} today or later (past days "
+            "are never changed)"
+        )
+    return date
+
+
+def _modes(planner: Planner, modes: Sequence[str]) -> tuple[str, ...]:
+    names = tuple(dict.fromkeys(m.strip() for m in modes if m.strip()))
+    for name in names:
+        if name not in planner.mode_table:
+            raise InputError(f"unknown mode {name!r} (modes: {', '.join(planner.mode_table)})")
+    return names
+
+
+def _judged(
+    planner: Planner,
+    txn: Transaction,
+    olds: list[Routine],
+    news: list[Routine],
+    begin: pendulum.Date,
+    *,
+    force: bool,
+) -> dict[pendulum.Date, Verdict]:
+    """Write the routine change, then judge each day of the horizon it touches with
+    :meth:`Planner.judge`: refused (nothing written: the transaction is left by the
+    error) unless ``force``, which records the crossings on each day."""
+    last = begin.add(days=HORIZON_DAYS - 1)
+    dates = sorted({d for r in (*olds, *news) for d in r.dates(begin, last)})
+    before = {d: txn.blocks_on(d) for d in dates}
+    for old in olds:
+        txn.delete_routine(old.id)
+    for new in news:
+        txn.put_routine(new)
+    new_ids = {r.id for r in news}
+    verdicts: dict[pendulum.Date, tuple[Day, Verdict, set[str]]] = {}
+    for date in dates:
+        after = txn.blocks_on(date)
+        day = txn.day(date)
+        verdict = planner.judge(day, before[date], after)
+        if verdict.broken:
+            ours = {b.id for b in after if b.routine in new_ids}
+            verdicts[date] = (day, verdict, ours)
+    if verdicts and not force:
+        only = {date: verdict for date, (_, verdict, _) in verdicts.items()}
+        broken = next(iter(only.values())).broken
+        raise RefusedError(refusal_for_days(only, "the routine's occurrences"), broken)
+    for day, verdict, ours in verdicts.values():
+        txn.put_day(planner.settle(day, verdict, force=True, changed=ours))
+    return {date: verdict for date, (_, verdict, _) in verdicts.items()}
+
+
+def refusal_for_days(verdicts: Mapping[pendulum.Date, Verdict], what: str) -> str:
+    """One line for a change refused on several days: the first few named, then a count."""
+    named = []
+    for date, verdict in list(verdicts.items())[:SHOWN_DAYS]:
+        rules = ", ".join(dict.fromkeys(v.rule for v in verdict.broken))
+        named.append(f"{date.format('ddd YYYY-MM-DD')} ({rules}: {verdict.broken[0].message})")
+    more = len(verdicts) - len(named)
+    tail = f" and {more} more day{'s' if more != 1 else ''}" if more else ""
+    count = f"{len(verdicts)} day{'s' if len(verdicts) != 1 else ''}"
+    return (
+        f"refused: {what} break hard rules on {count}: {'; '.join(named)}{tail}; use --force "
+        "to cross the boundary anyway (recorded on each day)"
+    )

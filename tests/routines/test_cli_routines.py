@@ -1,0 +1,132 @@
+"""Routines, days off, the week and the month from the command line (in process), and a
+routine's export as one repeating event that loads back with the same occurrences."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import icalendar
+import pendulum
+import recurring_ical_events
+
+from flowday.application import routines as use
+from flowday.application.planner import Planner
+from flowday.application.week import set_days_off
+from flowday.calendars import exporting
+
+CliRunner = Any  # the `cli` fixture (tests/conftest.py)
+
+
+def test_routine_commands_and_every_reader_seeing_occurrences(cli: CliRunner) -> None:
+    cli("add", "Tea 16:00-16:15 #break")
+    stats_args = ("stats", "--json", "--from", "2026-11-25", "--to", "2026-11-25")
+    assert json.loads(cli(*stats_args).stdout)["days"][0]["figures"]["work"] == 0  # cached now
+    added = cli("routine", "add", "Standup 9:00-9:15 #work", "--every", "weekdays")
+    assert added.returncode == 0, added.stderr
+    routine = added.stdout.strip()
+    listed = cli("list").stdout
+    assert "↻ Standup" in listed and f"{routine}@2026-11-25" in listed
+    blocks = json.loads(cli("list", "--json").stdout)
+    assert "routine" not in blocks[1]  # other blocks keep their shape
+    assert blocks[0]["routine"] == routine and blocks[0]["id"] == f"{routine}@2026-11-25"
+    assert cli("list", "--date", "2026-11-28").stdout.endswith("(no blocks)\n")  # Saturday
+    check = cli("check")
+    assert check.returncode == 0 and "plan-evening" in check.stdout  # the day, judged
+    share = cli("share").stdout
+    assert "09:00" in share and "09:15" in share
+    stats = json.loads(cli(*stats_args).stdout)
+    assert stats["days"][0]["figures"]["work"] == 15  # the cache knows routines changed
+    cli("task", "add", "Write 1h #work")
+    planned = json.loads(cli("plan", "--json", "--dry-run", "--date", "2026-11-26").stdout)
+    assert planned["placed"][0]["block"]["start"] == "09:15"  # after the standup
+    week = cli("week", "--date", "2026-11-25")
+    assert week.stdout.count("↻ Standup") == 3  # from Wednesday on
+    assert all(len(line) <= 80 for line in week.stdout.splitlines())
+    routines = json.loads(cli("routine", "list", "--json").stdout)
+    assert routines[0]["rrule"] == "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR;WKST=MO"
+    # one occurrence skipped, the routine changed from Friday, then removed
+    assert cli("rm", f"{routine}@2026-11-26").returncode == 0
+    edited = cli("routine", "edit", routine, "Standup 10:00-10:15", "--from", "2026-11-27")
+    assert "continued as" in edited.stdout
+    assert "09:00-09:15" in cli("list").stdout  # today untouched
+    assert "(no blocks)" in cli("list", "--date", "2026-11-26").stdout  # skipped, still
+    assert "10:00-10:15" in cli("list", "--date", "2026-11-27").stdout
+    bad = cli("routine", "add", "Gym 18:00", "--every", "fortnightly")
+    assert bad.returncode == 2 and bad.stderr.count("\n") == 1 and "unknown repeat" in bad.stderr
+    past = cli("routine", "add", "Gym 18:00", "--every", "day", "--from", "2026-11-01")
+    assert past.returncode == 2 and "in the past" in past.stderr
+
+
+def test_refused_routine_names_days_and_force_records_them(cli: CliRunner) -> None:
+    cli("add", "Call 9:00-10:00 #work", "--date", "2026-11-26")
+    refused = cli("routine", "add", "Standup 9:00-9:15 #work", "--every", "mon,thu")
+    assert refused.returncode == 3 and "Thu 2026-11-26" in refused.stderr
+    assert json.loads(cli("routine", "list", "--json").stdout) == []
+    forced = cli("routine", "add", "Standup 9:00-9:15 #work", "--every", "mon,thu", "--force")
+    assert forced.returncode == 0 and "2026-11-26: crossed (no-overlap)" in forced.stderr
+
+
+def test_days_off_week_and_month(cli: CliRunner) -> None:
+    cli("routine", "add", "Standup 9:00-9:15 #work", "--every", "weekdays")
+    off = cli("off", "2026-11-26", "2026-11-27", "--note", "Holiday in Lisbon")
+    assert off.returncode == 0, off.stderr
+    listed = cli("list", "--date", "2026-11-26").stdout
+    assert "day off: Holiday in Lisbon" in listed and "Standup" not in listed
+    assert cli("add", "Report 14:00-15:00 #work", "--date", "2026-11-27").returncode == 3
+    week = json.loads(cli("week", "--json").stdout)
+    assert [d["off"] for d in week["days"]][:5] == [False, False, False, True, True]
+    assert week["days"][3]["off_note"] == "Holiday in Lisbon"
+    assert week["days"][0]["blocks"] == [] and week["days"][3]["work_minutes"] == 0
+    assert week["days"][2]["work_minutes"] == 15
+    month = cli("month")
+    assert "off: Holiday in Lisbon" in month.stdout
+    assert all(len(line) <= 80 for line in month.stdout.splitlines())
+    assert len(json.loads(cli("month", "--json").stdout)["days"]) == 30
+    assert cli("off", "--clear", "2026-11-26").returncode == 0
+    assert "Standup" in cli("list", "--date", "2026-11-26").stdout
+    holidays = cli.data_dir.parent / "holidays.ics"
+    holidays.write_text(
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//EN\r\nBEGIN:VEVENT\r\nUID:xmas@t\r\n"
+        "DTSTAMP:20261101T000000Z\r\nDTSTART;VALUE=DATE:20261225\r\n"
+        "DTEND;VALUE=DATE:20261226\r\nSUMMARY:Christmas Day\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+    )
+    assert cli("import", str(holidays)).returncode == 0
+    assert "(1 changed)" in cli("off", "2026-12-01", "2026-12-31", "--imported").stdout
+    assert "day off: Christmas Day" in cli("list", "--date", "2026-12-25").stdout
+    switched = cli("mode", "integration", "--week", "--date", "2026-11-25")
+    assert switched.stdout.count("balance → integration") == 7
+    assert all(d["mode"] == "integration" for d in json.loads(cli("week", "--json").stdout)["days"])
+
+
+def test_a_routine_exports_as_one_event_with_the_same_occurrences(planner: Planner) -> None:
+    first, last = pendulum.date(2026, 11, 25), pendulum.date(2027, 4, 30)  # a DST change inside
+    routine = use.add_routine(planner, "Standup 9:00-9:15 #work", "weekdays").routine
+    gym = use.add_routine(planner, "Gym 18:00-19:00 #personal", "mon,thu",
+                          modes=["integration"]).routine  # fmt: skip
+    assert routine is not None and gym is not None
+    planner.set_mode(pendulum.date(2026, 11, 26), "integration")
+    planner.set_mode(pendulum.date(2026, 11, 30), "integration")
+    planner.remove_block(f"{routine.id}@2026-11-27")  # skipped: EXDATE
+    planner.edit_block(f"{routine.id}@2026-12-01", start=9 * 60 + 30, end=9 * 60 + 45)  # override
+    set_days_off(planner, pendulum.date(2026, 12, 24), pendulum.date(2026, 12, 24), note="Eve")
+    text = exporting.export_calendar(planner, first, last).to_ical()
+    calendar = icalendar.Calendar.from_ical(text)
+    series = [e for e in calendar.walk("VEVENT") if "RRULE" in e]
+    assert len(series) == 2  # one event per routine
+    loaded = recurring_ical_events.of(calendar).between((2026, 11, 25), (2027, 5, 1))
+    got = sorted(
+        (e.start.date().isoformat(), e.start.strftime("%H:%M"), e.end.strftime("%H:%M"),
+         str(e["SUMMARY"]))
+        for e in loaded if hasattr(e.start, "hour")
+    )  # fmt: skip
+    shown = sorted(
+        (b.date.to_date_string(), b.span[:5], b.span[6:], b.title)
+        for b in planner.store.blocks_between(first, last)
+    )
+    assert [g for g in got if g[3] != "Day off: Eve"] == shown
+    assert ("2026-12-01", "09:30", "09:45", "Standup") in got
+    assert not any(g[0] == "2026-11-27" for g in got)
+    assert any(g[0] == "2027-03-29" and g[1] == "09:00" for g in got)  # wall clock after DST
+    offs = [e for e in calendar.walk("VEVENT") if str(e.get("SUMMARY")) == "Day off: Eve"]
+    assert len(offs) == 1 and not hasattr(offs[0].start, "hour")
