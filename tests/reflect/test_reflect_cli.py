@@ -157,7 +157,7 @@ def test_whatif_replays_a_past_week_under_the_other_mode(cli) -> None:
     assert normal["fences_crossed"] == {"actual": 0, "replayed": 0}
     text = cli("whatif", "--week", "2026-11-17")
     assert text.returncode == 0 and "What if: the week of 2026-11-16" in text.stdout
-    assert "would break:" in text.stdout and max(map(len, text.stdout.splitlines())) <= 200
+    assert "would break:" in text.stdout and max(map(len, text.stdout.splitlines())) <= 80
     assert cli("whatif", "--mode", "nope").returncode == 2
 
 

@@ -7,6 +7,7 @@ work outside the window, the limits broken, the hard lines ("fences") crossed.""
 
 from __future__ import annotations
 
+import textwrap
 from dataclasses import replace
 from typing import Any
 
@@ -89,7 +90,7 @@ def replay_week(planner: Planner, date: pendulum.Date, mode: str | None = None) 
 
 
 def summary_lines(data: dict[str, Any]) -> list[str]:
-    """The readable form, one line a day and a total (at most 78 columns a line)."""
+    """The readable form: a line a day, what would differ under it, and a total."""
     lines = [f"What if: the week of {data['week']} under the other mode's rules"]
     if not data["days"]:
         return [*lines, "  nothing planned that week"]
@@ -100,15 +101,19 @@ def summary_lines(data: dict[str, Any]) -> list[str]:
             f"fences {fences['actual']}→{fences['replayed']}  "
             f"+{len(day['would_break'])} -{len(day['would_clear'])}"
         )
-        for item in day["would_break"]:
-            lines.append(f"      would break: {item['message']}"[:200])
+        for item in day["would_break"]:  # wrapped: the messages are long
+            lines += textwrap.wrap(
+                f"would break: {item['message']}", 78,
+                initial_indent="      ", subsequent_indent="        ",
+            )  # fmt: skip
         for item in day["would_clear"]:
             lines.append(f"      would not matter: {item['rule']}")
     totals = data["totals"]
     hours = totals["work_outside_window"] / 60
+    lines.append(f"  In all: {hours:.1f}h of work outside the window;")
     lines.append(
-        f"  In all: {hours:.1f}h of work outside the window; fences crossed "
-        f"{totals['fences_crossed']['actual']} → {totals['fences_crossed']['replayed']}; "
-        f"limits broken {totals['caps_broken']['actual']} → {totals['caps_broken']['replayed']}."
+        f"  fences crossed {totals['fences_crossed']['actual']} → "
+        f"{totals['fences_crossed']['replayed']}, limits broken "
+        f"{totals['caps_broken']['actual']} → {totals['caps_broken']['replayed']}."
     )
     return lines
