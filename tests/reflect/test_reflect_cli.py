@@ -6,6 +6,10 @@ import json
 
 import pytest
 
+from flowday.store import Store
+
+from .reflect_histories import HIGH, LOW, alternating, write_history
+
 FLAGS = ["--present", "self", "--stress", "boundaries", "--energy", "4", "--peace", "2",
          "--meaning", "5"]  # fmt: skip
 
@@ -95,7 +99,7 @@ def test_stats_human_table(cli) -> None:
     assert lines[0] == "2026-11-23 to 2026-11-25: 1 day, 1 reflected"
     assert any(line.startswith("balance ") and " 4.0 " in line for line in lines)
     assert any(line.startswith("2026-11-25  balance") for line in lines)
-    assert lines[-1].startswith("Not enough data yet")
+    assert any(line.startswith("Not enough data yet") for line in lines)
 
 
 @pytest.mark.parametrize(
@@ -133,3 +137,43 @@ def test_stats_days_larger_than_history_covers_everything(cli) -> None:
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
     assert data["from"] == "1900-01-01" and [d["date"] for d in data["days"]] == ["2026-11-25"]
+
+
+# --- whatif and stats --plot --------------------------------------------------------------
+def test_whatif_replays_a_past_week_under_the_other_mode(cli) -> None:
+    # last week (CLI_NOW is Wednesday 25 November 2026): late work on a balance day
+    assert cli("add", "Deploy 19:00-22:30 #work", "--date", "2026-11-17", "--force").returncode == 0
+    assert cli("add", "Work 9:00-17:00 #work", "--date", "2026-11-18").returncode == 0
+    result = cli("whatif", "--json")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["week"] == "2026-11-16"
+    late, normal = data["days"]
+    assert (late["mode"], late["replayed_as"]) == ("balance", "integration")
+    assert late["work_outside_window"] == 210
+    assert late["fences_crossed"]["actual"] >= 1
+    assert {v["rule"] for v in late["would_clear"]} >= {"work-inside-window"}
+    assert any(v["rule"] == "protected-off-time" for v in late["would_break"])
+    assert normal["fences_crossed"] == {"actual": 0, "replayed": 0}
+    text = cli("whatif", "--week", "2026-11-17")
+    assert text.returncode == 0 and "What if: the week of 2026-11-16" in text.stdout
+    assert "would break:" in text.stdout and max(map(len, text.stdout.splitlines())) <= 80
+    assert cli("whatif", "--mode", "nope").returncode == 2
+
+
+def test_stats_plot_draws_intervals_and_trends_in_80_columns(cli) -> None:
+    # written straight to the store (a command per day would cost the suite seconds)
+    write_history(Store(cli.data_dir), alternating(HIGH, LOW))
+    result = cli("stats", "--plot", env={"NO_COLOR": "1"})
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("Difference per question"))
+    assert max(len(line) for line in lines[start:]) <= 80  # the pictures and the verdict
+    verdict = next(i for i, line in enumerate(lines) if "seem to suit you better" in line)
+    assert max(len(line) for line in lines[verdict:]) <= 80
+    assert any(line.startswith("combined ") and "o" in line for line in lines)
+    assert any(line.startswith("  peace   ") for line in lines)
+    assert "\x1b" not in result.stdout
+    data = stats(cli)
+    assert set(data["recommendation"]["questions"]) == {"energy", "peace", "meaning", "combined"}
+    assert data["weeks"][0]["week"] == "2026-08-31"

@@ -18,7 +18,7 @@ from flowday.tui.screens.confirm import ConfirmScreen
 from flowday.tui.screens.reflection import Choice, ReflectionScreen
 from flowday.tui.screens.review import WeeklyReviewScreen
 
-from .reflect_histories import HIGH, LOW, START, write_history
+from .reflect_histories import HIGH, LOW, START, alternating, write_history
 
 TODAY = pendulum.date(2026, 11, 25)
 YESTERDAY = TODAY.subtract(days=1)
@@ -177,7 +177,7 @@ async def test_evening_prompt_opens_once(store: Store) -> None:
 
 # --- the weekly review -----------------------------------------------------------------
 async def test_review_draws_bars_ratings_and_navigates(planner: Planner) -> None:
-    write_history(planner.store, [("balance", r) for r in HIGH] + [("integration", r) for r in LOW])
+    write_history(planner.store, alternating(HIGH, LOW))
     app = Host(lambda: WeeklyReviewScreen(planner, START))  # Tue 1 Sep 2026
     async with app.run_test(size=(100, 40)) as pilot:
         await app.workers.wait_for_complete()
@@ -190,12 +190,20 @@ async def test_review_draws_bars_ratings_and_navigates(planner: Planner) -> None
         tuesday = next(line for line in days if line.startswith("Tue 1 Sep"))
         assert "balance" in tuesday and "█" * 16 in tuesday and "8.0 0.0 0.0" in tuesday
         assert tuesday.endswith("4 5 4")
-        assert "balance: 6 days, 6 reflected" in text_of(screen, "#review-modes")
+        assert "balance: 2 days, 2 reflected" in text_of(screen, "#review-modes")
+        # Saturday's work crosses balance's days-off line, and integration's 2-hour stretch
+        assert "what if under the other mode: fences crossed 1 → 1, limits broken 3 → 3" in (
+            text_of(screen, "#review-modes")
+        )
         recommendation = text_of(screen, "#review-recommendation")
         assert "Balance days seem to suit you better" in recommendation
+        pictures = text_of(screen, "#review-evidence").splitlines()
+        assert any(line.startswith("peace    ") and "clear" in line for line in pictures)
+        assert any(line.startswith("  energy  ") for line in pictures)  # the trend
+        assert max(map(len, pictures)) <= 78
         await pilot.press("]")
         assert "Week of 7 Sep 2026" in text_of(screen, "#review-title")
-        assert "integration: 5 days" in text_of(screen, "#review-modes")
+        assert "integration: 2 days" in text_of(screen, "#review-modes")
         await pilot.press("left", "left")
         assert "Week of 24 Aug 2026" in text_of(screen, "#review-title")
         assert "nothing planned" in text_of(screen, "#review-modes")

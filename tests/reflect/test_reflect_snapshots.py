@@ -9,7 +9,7 @@ from flowday.application.planner import Planner
 from flowday.tui.screens.reflection import ReflectionScreen
 from flowday.tui.screens.review import WeeklyReviewScreen
 
-from .reflect_histories import HIGH, LOW, START, answers, write_history
+from .reflect_histories import HIGH, LOW, START, alternating, answers, write_history
 
 
 class Host(App[None]):
@@ -28,7 +28,7 @@ def test_reflection_dialog_half_answered(snap_compare, planner: Planner) -> None
 
 
 def test_weekly_review(snap_compare, planner: Planner) -> None:
-    write_history(planner.store, [("balance", r) for r in HIGH] + [("integration", r) for r in LOW])
+    write_history(planner.store, alternating(HIGH, LOW))
     reviews.save_reflection(planner, START.add(days=9), answers(1, 1, 1, stress="boundaries"))
     app = Host(WeeklyReviewScreen(planner, START.add(days=7)))
 

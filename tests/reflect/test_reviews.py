@@ -14,7 +14,7 @@ from flowday.domain.model import Block, Crossing, Day, Sphere
 from flowday.domain.questions import Answers
 from flowday.store import Store
 
-from .reflect_histories import HIGH, LOW, START, answers, reflection, write_history
+from .reflect_histories import HIGH, LOW, START, alternating, answers, reflection, write_history
 
 TODAY = pendulum.date(2026, 11, 25)  # NOW in tests/conftest.py
 
@@ -82,21 +82,22 @@ def run_stats(planner: Planner, plan: list) -> dict:
 
 
 def test_stats_clear_balance_preference(planner: Planner) -> None:
-    data = run_stats(planner, [("balance", r) for r in HIGH] + [("integration", r) for r in LOW])
+    data = run_stats(planner, alternating(HIGH, LOW))
     assert data["recommendation"]["mode"] == "balance"
-    assert data["by_mode"]["balance"]["reflected_days"] == 8
-    assert data["by_mode"]["integration"]["peace"] == 2.25
+    assert data["by_mode"]["balance"]["reflected_days"] == 15  # weekends are days off
+    assert data["recommendation"]["days_off"]["reflected_days"] == 12
+    peace = data["recommendation"]["questions"]["peace"]
+    assert peace["verdict"] == "clear" and peace["favours"] == "balance"
 
 
 def test_stats_clear_integration_preference(planner: Planner) -> None:
-    plan = [("balance", r) for r in LOW] + [("integration", r) for r in HIGH]
+    plan = alternating(HIGH, LOW, good_mode="integration")
     assert run_stats(planner, plan)["recommendation"]["mode"] == "integration"
 
 
 def test_stats_no_difference(planner: Planner) -> None:
     mixed = HIGH[:4] + LOW[:4]
-    plan = [("balance", r) for r in mixed] + [("integration", r) for r in reversed(mixed)]
-    rec = run_stats(planner, plan)["recommendation"]
+    rec = run_stats(planner, alternating(mixed, list(reversed(mixed))))["recommendation"]
     assert (rec["mode"], rec["status"]) == (None, "no-clear-difference")
     assert rec["text"].startswith("No clear difference")
 
@@ -153,8 +154,14 @@ def test_backwards_range_is_refused(planner: Planner) -> None:
 def test_min_days_from_config(store: Store, clock: FixedClock) -> None:
     config = from_mapping({"timezone": "Europe/Berlin", "reflection": {"min_days": 3}})
     planner = Planner(store, config, clock)
-    plan = [("balance", r) for r in HIGH[:3]] + [("integration", r) for r in LOW[:3]]
+    plan = alternating([(5, 5, 5)], [(1, 1, 2)], days=13)  # to Sunday 13 September
     assert run_stats(planner, plan)["recommendation"]["mode"] == "balance"
+    assert (
+        run_stats(Planner(store, from_mapping({"timezone": "Europe/Berlin"}), clock), plan)[
+            "recommendation"
+        ]["status"]
+        == "not-enough-data"
+    )
 
 
 def test_week_of() -> None:

@@ -21,7 +21,7 @@ from flowday.application.stats_cache import MonthCache
 from flowday.domain import insights
 from flowday.domain.errors import InputError
 from flowday.domain.figures import day_figures
-from flowday.domain.insights import DayRecord
+from flowday.domain.insights import DayRecord, Recommendation
 from flowday.domain.model import Block, Day, Reflection, Sphere, stamp
 from flowday.domain.questions import Answers
 from flowday.domain.timeparse import require_day
@@ -104,14 +104,16 @@ def compute_records(planner: Planner, first: pendulum.Date, last: pendulum.Date)
         ctx = planner.context(day, blocks)
         reflection = day.reflection
         mode = (reflection.mode or ctx.mode) if reflection else ctx.mode
-        work_ends = [b.end for b in blocks if b.sphere is Sphere.WORK]
+        work = [b for b in blocks if b.sphere is Sphere.WORK]
         records.append(
             DayRecord(
                 date=day.date,
                 mode=mode,
                 figures=day_figures(ctx, day).to_dict(),
                 reflection=reflection,
-                last_work_end=max(work_ends) if work_ends else None,
+                last_work_end=max(b.end for b in work) if work else None,
+                first_work_start=min(b.start for b in work) if work else None,
+                day_off=not ctx.working_day,
             )
         )
     return records
@@ -126,6 +128,7 @@ def day_json(record: DayRecord) -> dict[str, Any]:
         if record.last_work_end is None
         else fmt_minutes(record.last_work_end),
         "reflection": _answers_only(record.reflection),
+        "day_off": record.day_off,
     }
 
 
@@ -136,19 +139,46 @@ def stats(planner: Planner, first: pendulum.Date, last: pendulum.Date) -> dict[s
             f"the range ends ({last.to_date_string()}) before it starts ({first.to_date_string()})"
         )
     records = records_between(planner, first, last)
-    return stats_of(records, first, last, min_days=min_reflected_days(planner))
+    return stats_of(
+        records, first, last, min_days=min_reflected_days(planner), families=families(planner)
+    )
+
+
+def families(planner: Planner) -> dict[str, str | None]:
+    """Each mode's family from the rules it actually has (own modes included)."""
+    return {
+        name: insights.mode_family(use.rule for use in planner.mode_named(name).rules)
+        for name in planner.modes()
+    }
+
+
+def recommendation(
+    planner: Planner, records: list[DayRecord], last: pendulum.Date
+) -> Recommendation:
+    return insights.recommend(
+        records, min_days=min_reflected_days(planner), through=last, families=families(planner)
+    )
 
 
 def stats_of(
-    records: list[DayRecord], first: pendulum.Date, last: pendulum.Date, *, min_days: int
+    records: list[DayRecord],
+    first: pendulum.Date,
+    last: pendulum.Date,
+    *,
+    min_days: int,
+    families: Mapping[str, str | None] = insights.DEFAULT_FAMILIES,
 ) -> dict[str, Any]:
+    """``by_mode`` counts working days; days off are ``days_off`` in the recommendation.
+    ``weeks``: per week (its Monday) each rating's mean and the work hours, for trends."""
     summaries = insights.summarize(records)
+    found = insights.recommend(records, min_days=min_days, through=last, families=families)
     return {
         "from": first.to_date_string(),
         "to": last.to_date_string(),
         "days": [day_json(r) for r in records],
         "by_mode": {mode: s.to_dict() for mode, s in summaries.items()},
-        "recommendation": insights.recommend(records, min_days=min_days).to_dict(),
+        "recommendation": found.to_dict(),
+        "weeks": insights.weekly_trends(records),
     }
 
 

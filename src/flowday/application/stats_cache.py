@@ -131,6 +131,8 @@ def _record_to_json(record: DayRecord) -> dict[str, Any]:
         "figures": dict(record.figures),
         "reflection": None if record.reflection is None else record.reflection.to_dict(),
         "last_work_end": record.last_work_end,
+        "first_work_start": record.first_work_start,
+        "day_off": record.day_off,
     }
 
 
@@ -142,4 +144,6 @@ def _record_from_json(data: dict[str, Any]) -> DayRecord:
         figures={str(k): int(v) for k, v in data["figures"].items()},
         reflection=None if data["reflection"] is None else Reflection.from_dict(data["reflection"]),
         last_work_end=data["last_work_end"],
+        first_work_start=data.get("first_work_start"),
+        day_off=bool(data.get("day_off", False)),
     )

@@ -20,7 +20,19 @@ from collections.abc import Callable, Sequence
 from typing import Any, NoReturn, TextIO, cast
 
 from flowday import __version__
-from flowday.cli import blocks, calendar, common, reflect, routines, rules, tasks, themes, week
+from flowday.cli import (
+    blocks,
+    calendar,
+    common,
+    reflect,
+    routines,
+    rules,
+    tasks,
+    themes,
+    trial,
+    week,
+    whatif,
+)
 from flowday.domain.errors import FlowdayError
 from flowday.domain.text import shown
 
@@ -35,6 +47,8 @@ COMMAND_MODULES: list[Callable[[argparse._SubParsersAction, argparse.ArgumentPar
     common.register_doctor,
     themes.register,
     reflect.register,
+    whatif.register,
+    trial.register,
 ]
 
 

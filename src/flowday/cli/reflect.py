@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import re
+import textwrap
 from typing import Any
 
 import pendulum
@@ -56,6 +58,11 @@ def register(commands: argparse._SubParsersAction, shared: argparse.ArgumentPars
     stats.add_argument("--to", dest="last", metavar="D", help="last day (default today)")
     stats.add_argument("--days", type=int, metavar="N", help="the last N days up to today")
     stats.add_argument("--json", action="store_true", help="machine-readable output")
+    stats.add_argument(
+        "--plot",
+        action="store_true",
+        help="also draw the per-question differences with their intervals and weekly trends",
+    )
     stats.set_defaults(handler=run_stats)
 
 
@@ -172,7 +179,24 @@ def run_stats(args: argparse.Namespace, context: Context) -> int:
         return 0
     for line in stats_table(data):
         out(line)
+    if args.plot:
+        for line in stats_plot(data):
+            out(line)
     return 0
+
+
+def stats_plot(data: dict[str, Any]) -> list[str]:
+    """The pictures: differences with intervals, then the weekly trends (plain text)."""
+    from flowday.domain import charts
+
+    lines = [""]
+    questions = data["recommendation"].get("questions") or {}
+    if questions:
+        lines.append("Difference per question (dot) with its 95% interval (bar), in points:")
+        lines += charts.difference_chart(questions)
+        lines.append("")
+    lines += charts.trend_lines(data.get("weeks") or [])
+    return lines
 
 
 def stats_table(data: dict[str, Any]) -> list[str]:
@@ -206,5 +230,7 @@ def stats_table(data: dict[str, Any]) -> list[str]:
                 f"{figures['crossings']:>7}  {ratings}"
             )
         lines.append("")
-    lines.append(data["recommendation"]["text"])
+    # one sentence a paragraph, wrapped: readable in an 80-column terminal
+    for sentence in re.split(r"(?<=\.) (?=[A-Z])", data["recommendation"]["text"]):
+        lines.extend(textwrap.wrap(sentence, 78, break_on_hyphens=False) or [""])
     return lines

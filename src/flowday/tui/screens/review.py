@@ -17,9 +17,9 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from flowday.application import reviews
+from flowday.application import reviews, whatif
 from flowday.application.planner import Planner
-from flowday.domain import insights, questions
+from flowday.domain import charts, insights, questions
 from flowday.domain.insights import DayRecord, Recommendation
 from flowday.tui.failures import FAILURES, one_line, report
 
@@ -61,6 +61,7 @@ class WeeklyReviewScreen(Screen[None]):
             yield Static(id="review-days")
             yield Static(id="review-modes")
             yield Static(id="review-recommendation")
+            yield Static(id="review-evidence")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -76,8 +77,9 @@ class WeeklyReviewScreen(Screen[None]):
         except FAILURES as exc:  # an error in a worker would end the app
             self.app.call_from_thread(self.show_no_recommendation, exc)
             return
-        found = insights.recommend(history, min_days=reviews.min_reflected_days(self.planner))
-        self.app.call_from_thread(self.show_recommendation, found)
+        found = reviews.recommendation(self.planner, history, self.planner.today())
+        trends = charts.trend_lines(insights.weekly_trends(history), last=BAR_CELLS * 2)
+        self.app.call_from_thread(self.show_recommendation, found, trends)
 
     def show_no_recommendation(self, error: Exception) -> None:
         report(self, error, "no recommendation")
@@ -86,13 +88,23 @@ class WeeklyReviewScreen(Screen[None]):
                 Text(one_line(error, "No recommendation"), style="dim")
             )
 
-    def show_recommendation(self, recommendation: Recommendation) -> None:
+    def show_recommendation(
+        self, recommendation: Recommendation, trends: list[str] | None = None
+    ) -> None:
         self.recommendation = recommendation
         if not self.is_attached:  # closed before the history was read
             return
         self.query_one("#review-recommendation", Static).update(
             Text("From all your days: ", style="bold") + Text(recommendation.text)
         )
+        chart = charts.difference_chart({q.question: q.to_dict() for q in recommendation.questions})
+        pictures = Text()
+        if chart:
+            pictures.append("Difference per question, with its 95% interval\n", style="bold")
+            pictures.append("\n".join(chart) + "\n\n")
+        if trends:
+            pictures.append("\n".join(trends))
+        self.query_one("#review-evidence", Static).update(pictures)
 
     # --- drawing --------------------------------------------------------------------------
     def colour(self, sphere: str, fallback: str) -> str:
@@ -118,7 +130,10 @@ class WeeklyReviewScreen(Screen[None]):
         )
         self.query_one("#review-title", Static).update(title)
         self.query_one("#review-days", Static).update(self.day_rows(by_date, cell))
-        self.query_one("#review-modes", Static).update(self.mode_rows(records))
+        modes = self.mode_rows(records)
+        if records:
+            modes.append(self.whatif_row())
+        self.query_one("#review-modes", Static).update(modes)
         if self.recommendation is None:
             self.query_one("#review-recommendation", Static).update(
                 Text("Reading all your days…", style="dim")
@@ -180,6 +195,19 @@ class WeeklyReviewScreen(Screen[None]):
                 + "\n"
             )
         return text
+
+    def whatif_row(self) -> Text:
+        """The week replayed under the other mode's rules, in one line (``flowday whatif``)."""
+        try:
+            totals = whatif.replay_week(self.planner, self.monday)["totals"]
+        except FAILURES as exc:
+            return Text(one_line(exc, "no what-if"), style="dim")
+        fences, caps = totals["fences_crossed"], totals["caps_broken"]
+        return Text(
+            f"  what if under the other mode: fences crossed {fences['actual']} → "
+            f"{fences['replayed']}, limits broken {caps['actual']} → {caps['replayed']}\n",
+            style="dim",
+        )
 
     # --- actions --------------------------------------------------------------------------
     def action_week(self, delta: int) -> None:
