@@ -26,6 +26,7 @@ from flowday.domain.model import (
     stamp,
 )  # fmt: skip
 from flowday.domain.modes import Mode, build_modes
+from flowday.domain.routines import Routine
 from flowday.domain.rules import SHARED, DayContext, Violation
 from flowday.domain.text import clean_title
 from flowday.domain.timeparse import (
@@ -128,6 +129,9 @@ class Snapshot:
     blocks: dict[str, list[Block]]
     days: dict[str, Day]
     tasks: list[Task] | None
+    # every routine (a handful, cached by the store): a routine made or changed from the
+    # planner is undone like a block
+    routines: list[Routine] | None = None
 
 
 class Planner:
@@ -616,7 +620,8 @@ class Planner:
             for key, day in self.store.days_between(first, last).items():
                 if key in days:
                     days[key] = day
-        return Snapshot(blocks=blocks, days=days, tasks=self.store.tasks() if tasks else None)
+        return Snapshot(blocks=blocks, days=days, tasks=self.store.tasks() if tasks else None,
+                        routines=self.store.routines())  # fmt: skip
 
     def revert(self, before: Snapshot, after: Snapshot) -> None:
         """Undo one change: put back what differs between ``before`` and ``after`` (both
@@ -627,6 +632,17 @@ class Planner:
         old = {b.id: b for blocks in before.blocks.values() for b in blocks}
         new = {b.id: b for blocks in after.blocks.values() for b in blocks}
         with self.store.transaction() as txn:
+            if before.routines is not None and after.routines is not None:
+                # first: an occurrence a routine brings back (an undone skip) is then
+                # there, and is not stored again as a block edited by hand
+                current_routines = {r.id: r for r in txn.routines()}
+                _revert_records(
+                    {r.id: r for r in before.routines},
+                    {r.id: r for r in after.routines},
+                    current_routines.get,
+                    put=lambda routine, current: txn.put_routine(routine),
+                    delete=lambda current: txn.delete_routine(current.id),
+                )
             _revert_records(
                 old, new, txn.find_block,
                 put=lambda block, current: txn.put_block(
@@ -652,8 +668,8 @@ class Planner:
                 )
 
 
-_T = TypeVar("_T", Block, Day, Task)
-_R = TypeVar("_R", Block, Task)
+_T = TypeVar("_T", Block, Day, Task, Routine)
+_R = TypeVar("_R", Block, Task, Routine)
 
 
 def _revert_records(
@@ -691,6 +707,7 @@ def _undone(was: _T, became: _T, current: _T) -> _T:
         f.name: getattr(was, f.name)
         for f in fields(was)
         if f.name != "updated"
+        and f.init  # a derived field (a routine's parsed repeat) follows the others
         and getattr(was, f.name) != getattr(became, f.name)
         and getattr(current, f.name) == getattr(became, f.name)
     }
