@@ -160,6 +160,6 @@ def test_month_cell_lines(planner: Planner) -> None:
     set_days_off(planner, THURSDAY, THURSDAY, note="Lisbon")
     today, thursday = summaries(planner, TODAY, THURSDAY)
     head, middle, last = cell_lines(today, 9)
-    assert head == "25 bal" and middle.startswith("■4h ⚑") and last == "★4.0"
+    assert head == "25 bal" and middle.startswith("■4h⚑1") and last == "★4.0"
     assert cell_lines(thursday, 9)[0] == "26 off"
     assert cell_lines(thursday, 20) == ("26 balance · off", "■-", "Lisbon")

@@ -26,21 +26,23 @@ if TYPE_CHECKING:
 LEGEND = "■ work planned · ⚑ crossed (recorded) · ✖ broken now · ★ reflection score"
 
 
-def _b(key: str, action: str, description: str, tooltip: str, *, show: bool = True) -> Binding:
-    return Binding(key, action, description, show=show, id=f"month_{action}", tooltip=tooltip)
+def _b(key: str, action: str, name: str, description: str, tooltip: str, *,
+       show: bool = True) -> Binding:  # fmt: skip
+    """Ids ``month_<name>``: the view's own (the config's keymap rebinds the day view's)."""
+    return Binding(key, action, description, show=show, id=f"month_{name}", tooltip=tooltip)
 
 
 class MonthScreen(Screen[None]):
     CSS_PATH = "month.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
-        _b("h,left", "move(-1)", "◀", "The previous day", show=False),
-        _b("l,right", "move(1)", "▶", "The next day", show=False),
-        _b("k,up", "move(-7)", "▲", "The same day a week before", show=False),
-        _b("j,down", "move(7)", "▼", "The same day a week later", show=False),
-        _b("left_square_bracket", "month(-1)", "Prev month", "The previous month"),
-        _b("right_square_bracket", "month(1)", "Next month", "The next month"),
-        _b("enter", "open_day", "Open", "Open the selected day in the day view"),
-        _b("escape,M", "close", "Back", "Back to the day view"),
+        _b("h,left", "move(-1)", "move_back", "◀", "The previous day", show=False),
+        _b("l,right", "move(1)", "move_on", "▶", "The next day", show=False),
+        _b("k,up", "move(-7)", "move_week_back", "▲", "The same day a week before", show=False),
+        _b("j,down", "move(7)", "move_week_on", "▼", "The same day a week later", show=False),
+        _b("left_square_bracket", "month(-1)", "month_back", "Prev month", "The previous month"),
+        _b("right_square_bracket", "month(1)", "month_on", "Next month", "The next month"),
+        _b("enter", "open_day", "open_day", "Open", "Open the selected day in the day view"),
+        _b("escape,M", "close", "close", "Back", "Back to the day view"),
     ]
 
     def __init__(self, main: MainScreen, date: pendulum.Date) -> None:
@@ -72,7 +74,7 @@ class MonthScreen(Screen[None]):
         crossings = sum(d.figures["crossings"] for d in days)
         off = sum(1 for d in days if d.day.off)
         title = f"{first.format('MMMM YYYY')} · work {fmt_duration(work) if work else '-'}"
-        title += f" · {crossings} crossings" if crossings else ""
+        title += f" · {counted(crossings, 'crossing')}" if crossings else ""
         title += f" · {counted(off, 'day')} off" if off else ""
         self.query_one("#month-title", Static).update(literal(title))
         self.query_one(MonthGrid).show(days, self.date, self.planner.today())

@@ -31,27 +31,52 @@ if TYPE_CHECKING:
     from flowday.tui.screens.main import MainScreen
 
 
-def _b(key: str, action: str, description: str, tooltip: str, *, show: bool = True) -> Binding:
-    return Binding(key, action, description, show=show, id=f"week_{action}", tooltip=tooltip)
+def _b(key: str, action: str, name: str, description: str, tooltip: str, *,
+       show: bool = True) -> Binding:  # fmt: skip
+    """Ids ``week_<name>``: the view's own (the config's keymap rebinds the day view's)."""
+    return Binding(key, action, description, show=show, id=f"week_{name}", tooltip=tooltip)
 
 
 class WeekScreen(Screen[None]):
     CSS_PATH = "week.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
-        _b("h,left", "day(-1)", "◀", "Select the previous day", show=False),
-        _b("l,right", "day(1)", "▶", "Select the next day", show=False),
-        _b("j,down", "block(1)", "Next", "Select the next block of the day", show=False),
-        _b("k,up", "block(-1)", "Prev", "Select the previous block of the day", show=False),
-        _b("H", "move(-1)", "◀ Move", "Move the selected block to the previous day"),
-        _b("L", "move(1)", "Move ▶", "Move the selected block to the next day"),
-        _b("m", "mode_day", "Mode", "Switch the selected day's mode"),
-        _b("M", "mode_week", "Week mode", "Switch the whole week's mode"),
-        _b("enter", "open_day", "Open", "Open the selected day in the day view"),
-        _b("u", "undo", "Undo", "Undo the last change"),
-        _b("ctrl+r", "redo", "Redo", "Redo what was undone", show=False),
-        _b("left_square_bracket", "week(-1)", "Prev wk", "Go to the previous week", show=False),
-        _b("right_square_bracket", "week(1)", "Next wk", "Go to the next week", show=False),
-        _b("escape,W", "close", "Back", "Back to the day view"),
+        _b("h,left", "day(-1)", "day_back", "◀", "Select the previous day", show=False),
+        _b("l,right", "day(1)", "day_on", "▶", "Select the next day", show=False),
+        _b(
+            "j,down", "block(1)", "block_on", "Next", "Select the next block of the day", show=False
+        ),
+        _b(
+            "k,up",
+            "block(-1)",
+            "block_back",
+            "Prev",
+            "Select the previous block of the day",
+            show=False,
+        ),
+        _b("H", "move(-1)", "move_back", "◀ Move", "Move the selected block to the previous day"),
+        _b("L", "move(1)", "move_on", "Move ▶", "Move the selected block to the next day"),
+        _b("m", "mode_day", "mode_day", "Mode", "Switch the selected day's mode"),
+        _b("M", "mode_week", "mode_week", "Week mode", "Switch the whole week's mode"),
+        _b("enter", "open_day", "open_day", "Open", "Open the selected day in the day view"),
+        _b("u", "undo", "undo", "Undo", "Undo the last change"),
+        _b("ctrl+r", "redo", "redo", "Redo", "Redo what was undone", show=False),
+        _b(
+            "left_square_bracket",
+            "week(-1)",
+            "week_back",
+            "Prev wk",
+            "Go to the previous week",
+            show=False,
+        ),
+        _b(
+            "right_square_bracket",
+            "week(1)",
+            "week_on",
+            "Next wk",
+            "Go to the next week",
+            show=False,
+        ),
+        _b("escape,W", "close", "close", "Back", "Back to the day view"),
     ]
 
     def __init__(self, main: MainScreen, date: pendulum.Date) -> None:

@@ -17,6 +17,7 @@ from flowday.domain.timeparse import fmt_duration
 from flowday.tui.text import fit
 
 CELL_LINES = 3  # day + mode · work + crossings · score (or the day off's note)
+MAX_CELL_LINES = 6  # a tall terminal spaces the weeks out, up to this
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 
@@ -29,11 +30,12 @@ def cell_lines(summary: DaySummary, width: int) -> tuple[str, str, str]:
     work = summary.figures["work"]
     crossings = summary.figures["crossings"]
     errors = sum(1 for v in summary.violations if v.is_hard)
+    gap = " " if width >= 12 else ""  # narrow: ■2h15⚑1✖1 still fits 9 cells
     middle = f"■{fmt_duration(work)}" if work else "■-"
     if crossings:
-        middle += f" ⚑{crossings}"  # crossed on purpose, recorded
+        middle += f"{gap}⚑{crossings}"  # crossed on purpose, recorded
     if errors:
-        middle += f" ✖{errors}"  # broken now
+        middle += f"{gap}✖{errors}"  # broken now
     score = summary.score
     last = f"★{score:.1f}" if score is not None else ""
     if summary.day.off and summary.day.off_note and width >= 16:
@@ -87,8 +89,8 @@ class MonthGrid(Widget, can_focus=True):
             return Strip(
                 [Segment(fit(" " + name, cw), head) for name in WEEKDAYS]
             ).adjust_cell_length(width, head)
-        week, line = divmod(y - 1, CELL_LINES)
         weeks = self.weeks()
+        week, line = divmod(y - 1, self.cell_height(len(weeks)))
         if not 0 <= week < len(weeks):
             return Strip.blank(width)
         segments = []
@@ -96,7 +98,7 @@ class MonthGrid(Widget, can_focus=True):
             if summary is None:
                 segments.append(Segment(" " * cw, self.rich_style))
                 continue
-            text = cell_lines(summary, cw - 2)[line]
+            text = cell_lines(summary, cw - 2)[line] if line < CELL_LINES else ""
             style = self._style("weekend" if number >= 5 else "day")
             if summary.day.off:
                 style += self._style("off")
@@ -110,5 +112,5 @@ class MonthGrid(Widget, can_focus=True):
             segments.append(Segment("│" if number < 6 else " ", self._style("rule")))
         return Strip(segments).adjust_cell_length(width, self.rich_style)
 
-    def get_content_height(self, container: object, viewport: object, width: int) -> int:
-        return 1 + CELL_LINES * len(self.weeks())
+    def cell_height(self, weeks: int) -> int:
+        return max(CELL_LINES, min(MAX_CELL_LINES, (self.size.height - 1) // max(weeks, 1)))
