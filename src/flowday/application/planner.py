@@ -26,7 +26,7 @@ from flowday.domain.model import (
     stamp,
 )  # fmt: skip
 from flowday.domain.modes import Mode, build_modes
-from flowday.domain.routines import Routine
+from flowday.domain.routines import Routine, parse_occurrence_id
 from flowday.domain.rules import SHARED, DayContext, Violation
 from flowday.domain.text import clean_title
 from flowday.domain.timeparse import (
@@ -643,8 +643,19 @@ class Planner:
                     put=lambda routine, current: txn.put_routine(routine),
                     delete=lambda current: txn.delete_routine(current.id),
                 )
+
+            def find_block(block_id: str) -> Block | None:
+                # an occurrence the routines just brought back is made in this
+                # transaction (txn.find_block locates through what is committed)
+                occurrence = parse_occurrence_id(block_id)
+                if occurrence is not None:
+                    made = [b for b in txn.blocks_on(occurrence[1]) if b.id == block_id]
+                    if made:
+                        return made[0]
+                return txn.find_block(block_id)
+
             _revert_records(
-                old, new, txn.find_block,
+                old, new, find_block,
                 put=lambda block, current: txn.put_block(
                     block, previous_date=current.date if current else None
                 ),

@@ -65,6 +65,9 @@ class ModeScreen(ModalScreen[ModeChoice | None]):
         names = self.planner.modes()
         others = [i for i, n in enumerate(names) if n != self.current]
         options.highlighted = others[0] if others else 0
+        # the list's first highlight (index 0) is previewed before the dialog is laid out,
+        # and that preview kept a height of one line: preview again once it is
+        self.call_after_refresh(self.preview)
 
     @property
     def chosen(self) -> str | None:

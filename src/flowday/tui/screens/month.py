@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import pendulum
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
@@ -17,6 +17,7 @@ from flowday.domain.text import counted
 from flowday.domain.timeparse import fmt_duration
 from flowday.tui import failures
 from flowday.tui.failures import FAILURES
+from flowday.tui.screens.week import view_binding
 from flowday.tui.text import literal
 from flowday.tui.widgets.month_grid import MonthGrid
 
@@ -26,10 +27,7 @@ if TYPE_CHECKING:
 LEGEND = "■ work planned · ⚑ crossed (recorded) · ✖ broken now · ★ reflection score"
 
 
-def _b(key: str, action: str, name: str, description: str, tooltip: str, *,
-       show: bool = True) -> Binding:  # fmt: skip
-    """Ids ``month_<name>``: the view's own (the config's keymap rebinds the day view's)."""
-    return Binding(key, action, description, show=show, id=f"month_{name}", tooltip=tooltip)
+_b = view_binding("month")
 
 
 class MonthScreen(Screen[None]):

@@ -8,6 +8,7 @@ anyway?" → recorded crossing path); the days are read with the application lay
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import pendulum
@@ -31,10 +32,18 @@ if TYPE_CHECKING:
     from flowday.tui.screens.main import MainScreen
 
 
-def _b(key: str, action: str, name: str, description: str, tooltip: str, *,
-       show: bool = True) -> Binding:  # fmt: skip
-    """Ids ``week_<name>``: the view's own (the config's keymap rebinds the day view's)."""
-    return Binding(key, action, description, show=show, id=f"week_{name}", tooltip=tooltip)
+def view_binding(view: str) -> Callable[..., Binding]:
+    """Bindings of a view (week, month) with ids ``<view>_<name>``: the view's own keys (the
+    config's keymap rebinds the day view's)."""
+
+    def make(key: str, action: str, name: str, description: str, tooltip: str, *,
+             show: bool = True) -> Binding:  # fmt: skip
+        return Binding(key, action, description, show=show, id=f"{view}_{name}", tooltip=tooltip)
+
+    return make
+
+
+_b = view_binding("week")
 
 
 class WeekScreen(Screen[None]):
@@ -290,8 +299,9 @@ class WeekModeScreen(ModeScreen):
             date = self.date.add(days=i)
             proposal = self.planner.propose_mode(date, mode)
             hard = [v for v in proposal.violations if v.is_hard]
-            what = "nothing breaks" if not hard else "; ".join(
-                f"✖ {v.rule}: {v.message}" for v in hard)  # fmt: skip
+            # one short line a day: the rules by name (the day's Rules panel says why)
+            rules = ", ".join(dict.fromkeys(v.rule for v in hard))
+            what = f"✖ {rules}" if hard else "nothing breaks"
             lines.append(f"  {date.format('ddd D')}: {what}")
         return lines
 
