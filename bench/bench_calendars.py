@@ -48,8 +48,9 @@ def timed(uid: str, rule: str, start: str = "20261201T090000Z") -> str:
     return vcalendar(vevent(uid, f"DTSTART:{start}", f"DTEND:{end}", f"RRULE:{rule}"))
 
 
-def big_legit(target_bytes: int, years: int = 3) -> str:
-    """Ordinary meetings spread over `years` years, as many as fit in `target_bytes`."""
+def big_legit(target_bytes: int, years: int = 3, pad: int = 0) -> str:
+    """Ordinary meetings spread over `years` years, as many as fit in `target_bytes`
+    (each description `pad` characters longer)."""
     events, size, number = [], 200, 0
     while True:
         day = number % (365 * years)
@@ -61,7 +62,7 @@ def big_legit(target_bytes: int, years: int = 3) -> str:
             f"meeting-{number}@bench",
             f"DTSTART;TZID=Europe/Berlin:{stamp}T{hour:02d}0000",
             f"DTEND;TZID=Europe/Berlin:{stamp}T{hour:02d}4500",
-            "DESCRIPTION:Agenda: status\\, risks\\, next steps",
+            "DESCRIPTION:Agenda: status\\, risks\\, next steps" + " notes" * (pad // 6),
             summary=f"Project sync {number}",
         )
         if size + len(event) > target_bytes:
@@ -163,7 +164,8 @@ def cases() -> dict[str, tuple[bytes, tuple[str, ...]]]:
         + "BEGIN:X-A\r\n" * 5000
         + "END:X-A\r\n" * 5000
         + "END:VCALENDAR\r\n",
-        "largest accepted file (~1 MB)": big_legit(1024 * 1024 - 4096),
+        # bounds.MAX_FILE_BYTES, in (just under) bounds.MAX_EVENTS events
+        "largest accepted file (~8 MB)": big_legit(8 * 1024 * 1024 - 4096, pad=186),
         "most blocks accepted (~1,980)": timed(
             "many", "FREQ=DAILY;BYHOUR=8,9,10,11,12,13,14,15,16"
         ),

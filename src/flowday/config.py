@@ -27,6 +27,28 @@ from flowday.domain.rules import RULES, SHARED, Severity
 from flowday.domain.settings import ModeSettings, ReflectionSettings, RuleSetting
 from flowday.domain.timeparse import WEEKDAYS, Zone, parse_span
 from flowday.domain.wallclock import parse_clock
+from flowday.safe_write import read_regular
+
+CONFIG_LIMIT = 1024 * 1024  # a real config is a few KB
+
+
+def local_zone() -> Zone:
+    """The system's time zone. ``TZ`` counts when it names a zone; any other value (a
+    300-character string, a path, a POSIX rule) is passed over the way pendulum passes over
+    an unknown name, for the system's own setting, else UTC. pendulum alone would open the
+    file such a value names (a FIFO blocks, a long name raises ENAMETOOLONG)."""
+    tz_env = os.environ.get("TZ")
+    if tz_env:
+        with contextlib.suppress(Exception):  # zoneinfo's errors: ValueError, OSError, ...
+            return pendulum.timezone(tz_env.removeprefix(":"))
+    saved = os.environ.pop("TZ", None)  # read once, at start-up, before any thread
+    try:
+        return get_local_timezone()
+    except Exception:  # a broken /etc/localtime: no zone the system can name
+        return pendulum.UTC
+    finally:
+        if saved is not None:
+            os.environ["TZ"] = saved
 
 
 class ConfigError(FlowdayError):
@@ -40,7 +62,7 @@ KeyPath = tuple[str | int, ...]  # a key in the file: ("modes", "deep", "rules")
 
 @dataclass(frozen=True)
 class Config:
-    timezone: Zone = field(default_factory=get_local_timezone)
+    timezone: Zone = field(default_factory=local_zone)
     work_start: int = 9 * 60
     work_end: int = 17 * 60
     working_days: frozenset[int] = frozenset(range(5))  # Monday=0 .. Sunday=6
@@ -92,8 +114,12 @@ def config_path(explicit: str | os.PathLike[str] | None) -> Path:
 def load_config(explicit: str | os.PathLike[str] | None = None) -> Config:
     path = config_path(explicit)
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
+        # a FIFO or /dev/zero named by --config or $FLOWDAY_CONFIG must not hang flowday
+        _, raw = read_regular(path, CONFIG_LIMIT + 1)
+        if len(raw) > CONFIG_LIMIT:
+            raise ConfigError(f"{path}: over {CONFIG_LIMIT // 1024} KB, not a config file")
+        text = raw.decode("utf-8")
+    except (FileNotFoundError, NotADirectoryError):  # (a folder on the way is a file)
         if explicit:
             raise ConfigError(f"{path}: no such config file") from None
         return from_mapping({}, tz_env=os.environ.get("FLOWDAY_TZ"))
@@ -103,6 +129,8 @@ def load_config(explicit: str | os.PathLike[str] | None = None) -> Config:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: {exc}") from None
+    except RecursionError:  # tomllib recurses once per nesting level
+        raise ConfigError(f"{path}: values nested too deeply to be a config") from None
     return from_mapping(data, source=path, text=text, tz_env=os.environ.get("FLOWDAY_TZ"))
 
 
@@ -124,7 +152,7 @@ def from_mapping(
             raise probe.error(f"unknown setting {key!r}", (key,))
 
     zone_name = tz_env or data.get("timezone")
-    timezone: Zone = get_local_timezone()
+    timezone: Zone = local_zone()
     if zone_name:
         try:
             timezone = pendulum.timezone(str(zone_name))

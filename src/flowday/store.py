@@ -53,7 +53,7 @@ import os
 import re
 import stat
 import time
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any, Protocol
@@ -1044,6 +1044,11 @@ class Transaction:
     def delete_task(self, task_id: str) -> bool:
         table = self._shard(self.store.tasks_path).db.table("tasks")
         return bool(table.remove(Record.id == task_id))
+
+    def delete_tasks(self, task_ids: Collection[str]) -> int:
+        """Remove several tasks in one pass (``delete_task`` rewrites the inbox each time)."""
+        table = self._shard(self.store.tasks_path).db.table("tasks")
+        return len(table.remove(Record.id.one_of(list(task_ids))))
 
     # app state
     def set_state(self, **values: Any) -> None:

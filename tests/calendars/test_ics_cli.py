@@ -8,6 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import icalendar
+import pytest
 
 from .ics_samples import WriteIcs, google_calendar, vcalendar, vevent
 
@@ -150,3 +151,18 @@ def test_list_shows_the_day_notes_an_import_made(cli, tmp_path) -> None:
     assert cli("import", str(calendar)).returncode == 0
     lines = cli("list", "--date", "2026-11-26").stdout.splitlines()
     assert lines[1:] == ["  ✎ Holiday", "  (no blocks)"]
+
+
+def test_a_big_file_says_it_is_being_read(
+    cli: CliRunner, write_ics: WriteIcs, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from flowday.cli import calendar as calendar_cli
+
+    monkeypatch.setattr(calendar_cli, "READING_SHOWN_FROM", 100)  # bytes: any file here
+    path = write_ics(google_calendar())
+    result = cli("import", str(path), "--from", "2026-11-23", "--to", "2026-11-29")
+    assert result.returncode == 0
+    assert "flowday: reading 0.0 MB of calendar..." in result.stderr.splitlines()
+    monkeypatch.setattr(calendar_cli, "READING_SHOWN_FROM", 1024 * 1024)
+    again = cli("import", str(path), "--from", "2026-11-23", "--to", "2026-11-29")
+    assert "reading" not in again.stderr

@@ -95,6 +95,21 @@ def test_bad_input_is_one_line_exit_2_and_writes_nothing(cli, args: list[str]) -
     assert not months.exists() or not any(months.iterdir())
 
 
+def test_a_length_without_a_start_takes_the_next_free_slot_the_rules_allow(cli) -> None:
+    """The planner's placeholder suggests "Deep work 2h #flex": it once was refused ("no
+    start time"). Today (the fixture's 10:00, balance) it goes where plan would put it."""
+    assert cli("add", "Standup 10:00-10:15 #work").returncode == 0
+    assert cli("add", "Deep work 2h #flex").returncode == 0
+    assert cli("add", "Gym 1h #personal", "--date", "tomorrow").returncode == 0
+    spans = {b["title"]: (b["date"], b["start"], b["end"], b["flexible"]) for b in blocks(cli)}
+    assert spans["Deep work"] == ("2026-11-25", "10:15", "12:15", True)  # after now and Standup
+    tomorrow = {b["title"]: (b["start"], b["end"]) for b in blocks(cli, "--date", "tomorrow")}
+    assert tomorrow["Gym"] == ("17:15", "18:15")  # after work and its buffer
+    full = cli("add", "Marathon 20h")  # more than the day's planning hours hold
+    assert full.returncode == 2 and full.stderr.startswith("flowday: no free slot of 20h")
+    assert len(blocks(cli)) == 2
+
+
 def test_overlap_is_refused_with_exit_3_naming_the_other_block(cli) -> None:
     first = cli("add", "Standup 9:00-9:15").stdout.strip()
     clash = cli("add", "Clash 9:10-9:30")

@@ -3,6 +3,7 @@ switching with and without the fix, auto-scheduling, and the article's scenarios
 
 from __future__ import annotations
 
+import fcntl
 import tempfile
 from pathlib import Path
 
@@ -214,6 +215,45 @@ def test_plan_places_by_priority_and_empties_the_inbox(planner: Planner) -> None
     assert {b.id for b in planner.store.blocks_on(THU)} == {b.id for b in placed.values()}
 
 
+@pytest.mark.parametrize(
+    ("evening", "expected"),
+    [
+        (None, "17:15-17:35"),  # right after work and its 15-minute transition buffer
+        ("18:00-21:00", "17:15-17:35"),  # evening personal time already planned: still before it
+        ("17:15-22:00", "08:40-09:00"),  # the evening is full: the morning, as near as it gets
+    ],
+)
+def test_balance_plans_personal_tasks_after_the_evening_buffer(
+    planner: Planner, evening: str | None, expected: str
+) -> None:
+    """The README's promise: balance puts personal tasks after the evening buffer (a plan
+    once put "Call mum" at 07:00, before the workday, while the evening was free)."""
+    if evening:
+        add(planner, THU, evening, "personal")
+    planner.add_task("Call mum 20m #personal")
+    ((_, block),) = planner.plan(THU, dry_run=True).placed
+    assert block.span == expected
+    planner.set_mode(THU, "integration")  # integration weaves: the earliest allowed slot
+    ((_, block),) = planner.plan(THU, dry_run=True).placed
+    assert block.start < 9 * 60
+
+
+def test_a_refusal_offers_the_way_forward_the_mode_has(planner: Planner) -> None:
+    add(planner, THU, "09:00-12:00", "work", "Work")
+    add(planner, THU, "13:30-17:00", "work", "More work")
+    with pytest.raises(RefusedError) as balance:
+        add(planner, THU, "12:30-13:15", "personal", "Dentist")
+    assert balance.value.hint == "take the nearest time the rules allow: 17:15-18:00"
+    assert str(balance.value).endswith(", or take the nearest time the rules allow: 17:15-18:00")
+    with pytest.raises(RefusedError) as clash:  # an appointment clashing: the person decides
+        add(planner, THU, "10:00-11:00", "work", "Meeting")
+    assert clash.value.hint == ""
+    planner.set_mode(SAT, "integration")
+    with pytest.raises(RefusedError) as integration:
+        add(planner, SAT, "22:00-23:30", "work", "Emails")
+    assert "move this day's work window (integration lets it)" in integration.value.hint
+
+
 def test_plan_today_starts_from_now_and_dry_run_writes_nothing(planner: Planner) -> None:
     planner.add_task("Report 1h")
     result = planner.plan(WED, dry_run=True)
@@ -237,6 +277,37 @@ def test_schedule_task_places_one_task(planner: Planner) -> None:
     result = planner.schedule_task(second.id, THU)
     assert [t.id for t, _ in result.placed] == [second.id]
     assert [t.id for t in planner.store.tasks()] == [first.id]
+
+
+def test_plan_is_worked_out_without_the_lock_and_never_loses_another_write(
+    planner: Planner,
+) -> None:
+    for title in ("Report 1h", "Review 1h"):
+        planner.add_task(title, priority=1)
+    lock = planner.store.root / ".lock"
+    held_while_planning = []
+
+    def cancelled() -> bool:  # asked between tasks, while the plan is being worked out
+        with lock.open("a+b") as handle:
+            try:
+                fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+                fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+            except BlockingIOError:
+                held_while_planning.append(True)
+        return False
+
+    draft = planner.draft_plan(THU, cancelled=cancelled)
+    assert [b.span for _, b in draft.result.placed] == ["09:00-10:00", "10:00-11:00"]
+    # meanwhile another process takes the first slot and adds a task
+    other = Planner(Store(planner.store.root), planner.config, planner.clock)
+    meeting = add(other, THU, "09:00-10:00", "work", "Meeting")
+    late = other.add_task("Late 30m", priority=1)
+    result = planner.commit_plan(draft, cancelled=cancelled)
+    assert held_while_planning == []
+    stored = planner.store.blocks_on(THU)
+    assert meeting in stored  # the other write is kept, and the plan was worked out again
+    assert [b.span for b in stored] == ["09:00-10:00", "10:00-11:00", "11:00-12:00", "12:00-12:30"]
+    assert {t.id for t, _ in result.placed} >= {late.id} and planner.store.tasks() == []
 
 
 def test_planning_the_past_is_refused(planner: Planner) -> None:

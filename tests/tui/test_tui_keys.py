@@ -285,6 +285,12 @@ async def test_refusal_then_forced_crossing_via_confirm(seeded, make_app, paste)
         assert spans(seeded)["Clash"] == "09:00-09:30"
         crossings = seeded.store.day(TODAY).crossings
         assert [c.rule for c in crossings] == ["no-overlap"]
+        await pilot.press("a")  # a refusal offers the way forward the mode has
+        await paste(pilot, "Swim 13:00-13:30 #personal")
+        await pilot.press("enter")
+        hint = str(app.screen.query_one("#confirm-hint").render())
+        assert hint == "Or: take the nearest time the rules allow: 17:00-17:30"
+        await pilot.press("n")
 
 
 async def test_moving_into_another_block_is_refused(seeded, make_app):
@@ -304,7 +310,9 @@ async def test_s_schedules_the_inbox_task_p_plans_the_rest_u_undoes(seeded, make
         placed = {b.title: b for b in seeded.store.blocks_on(TODAY)}["Write report"]
         assert placed.sphere is Sphere.WORK and placed.end - placed.start == 60 and placed.flexible
         assert selected(app).title == "Write report"
-        await pilot.press("p")
+        await pilot.press("p")  # worked out in a worker, then stored
+        await app.workers.wait_for_complete()
+        await pilot.pause()
         assert seeded.store.tasks() == []
         assert "Call mum" in spans(seeded)
         await pilot.press("u")

@@ -94,6 +94,12 @@ async def _schedule(pilot: Pilot[Any], paste: Paste) -> None:
     await pilot.press("tab", "s")
 
 
+async def _plan(pilot: Pilot[Any], paste: Paste) -> None:
+    await pilot.press("p")  # worked out in a worker; the write comes after it
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
 def _keys(*keys: str) -> Callable[[Pilot[Any], Paste], Awaitable[None]]:
     async def press(pilot: Pilot[Any], paste: Paste) -> None:
         await pilot.press(*keys)
@@ -113,7 +119,7 @@ WRITES = {
     "m": _mode,
     "H": _hours,
     "s": _schedule,
-    "p": _keys("p"),
+    "p": _plan,
 }
 
 

@@ -23,6 +23,7 @@ from flowday.domain.model import (
     Sphere,
     Task,
     in_plan_order,
+    new_id,
     stamp,
 )  # fmt: skip
 from flowday.domain.modes import Mode, build_modes
@@ -33,6 +34,7 @@ from flowday.domain.timeparse import (
     DEFAULT_BLOCK_MINUTES,
     QuickAdd,
     check_exists,
+    fmt_duration,
     parse_quick_add,
     require_day,
 )
@@ -120,6 +122,26 @@ class PlanResult:
     placed: list[tuple[Task, Block]] = field(default_factory=list)
     unplaced: list[tuple[Task, str]] = field(default_factory=list)
     dry_run: bool = False
+
+
+@dataclass(frozen=True)
+class _PlanInputs:
+    """What a plan is worked out from: the inbox, the day and its blocks as read."""
+
+    tasks: list[Task]
+    day: Day
+    blocks: list[Block]
+
+
+@dataclass(frozen=True)
+class PlanDraft:
+    """A plan worked out without the lock, and what it was worked out from, so that
+    :meth:`Planner.commit_plan` can tell whether it still holds."""
+
+    date: pendulum.Date
+    inputs: _PlanInputs
+    task_ids: list[str] | None
+    result: PlanResult
 
 
 @dataclass(frozen=True)
@@ -260,8 +282,15 @@ class Planner:
         Flags win over what the text says."""
         quick: QuickAdd = parse_quick_add(text)
         start = quick.start if start is None else start
+        if start is None and end is None and quick.duration is not None:
+            # "Deep work 2h": the next free slot the rules allow (work unless tagged)
+            sphere = sphere or quick.sphere or Sphere.WORK
+            start, end = self.next_free_slot(day, quick.duration, sphere)
         if start is None:
-            raise InputError("no start time: write one in the text (e.g. 'Standup 9:00-9:15')")
+            raise InputError(
+                "no start time: give one ('Standup 9:00-9:15') or a length for the next "
+                "free slot ('Deep work 2h')"
+            )
         if end is None:
             end = quick.end if quick.start == start and quick.end is not None else None
         if end is None:
@@ -326,7 +355,11 @@ class Planner:
         verdict = self.judge(day, before, [*others, block])
         if previous is None and verdict.broken and not force:
             verdict = verdict.unnamed(block.id)  # refused: name no id that names nothing
-        settled = self.settle(day, verdict, force=force, changed={block.id})
+        try:
+            settled = self.settle(day, verdict, force=force, changed={block.id})
+        except RefusedError as refused:
+            hint = self._way_forward(day, block, others, verdict.broken)
+            raise RefusedError(refusal_message(verdict.broken), verdict.broken, hint) from refused
         if settled != day:
             txn.put_day(settled)
         txn.put_block(block, previous_date=previous.date if previous else None)
@@ -373,24 +406,33 @@ class Planner:
         """Switch the day's mode (recorded in its history); with ``fix``, move flexible
         blocks to where the new mode allows them. Fixed blocks never move."""
         mode = self._require_mode(mode)
+        # the fix is worked out without the lock and stored under it if the day is still
+        # what it was worked out from; else once more, then under the lock
         require_day(date, self.config.timezone)
-        with self.store.transaction() as txn:
-            day = txn.day(date)
-            proposal = self._proposal(day, txn.blocks_on(date), mode)
-            switched = mode != proposal.previous
-            if switched:
-                day = replace(
-                    day,
-                    mode=mode,
-                    mode_switches=(
-                        *day.mode_switches,
-                        ModeSwitch(proposal.previous, mode, stamp(self.now())),
-                    ),
-                )
-                txn.put_day(day)
-            if fix:  # the moves are the judge's already (_judged_moves), in this transaction
-                for _, new in proposal.moves:
-                    txn.put_block(new)
+        seen = (self.store.day(date), self.store.blocks_on(date))
+        for attempt in range(3):
+            proposal = self._proposal(*seen, mode) if attempt < 2 else None
+            with self.store.transaction() as txn:
+                current = (txn.day(date), txn.blocks_on(date))
+                if proposal is None:
+                    proposal = self._proposal(*current, mode)
+                elif current != seen:
+                    seen = current
+                    continue
+                return self._switch(txn, current[0], proposal, fix=fix)
+        raise AssertionError("unreachable: the last attempt runs under the lock")
+
+    def _switch(
+        self, txn: Transaction, day: Day, proposal: ModeProposal, *, fix: bool
+    ) -> ModeProposal:
+        switched = proposal.mode != proposal.previous
+        if switched:
+            switch = ModeSwitch(proposal.previous, proposal.mode, stamp(self.now()))
+            day = replace(day, mode=proposal.mode, mode_switches=(*day.mode_switches, switch))
+            txn.put_day(day)
+        if fix:  # the moves are the judge's already (_judged_moves), on this very day
+            for _, new in proposal.moves:
+                txn.put_block(new)
         return replace(proposal, switched=switched, fixed=fix)
 
     def _proposal(self, day: Day, blocks: list[Block], mode: str) -> ModeProposal:
@@ -485,63 +527,180 @@ class Planner:
 
     # --- auto-scheduling ------------------------------------------------------------------
     def plan(
-        self, date: pendulum.Date, *, dry_run: bool = False, task_ids: list[str] | None = None
+        self,
+        date: pendulum.Date,
+        *,
+        dry_run: bool = False,
+        task_ids: list[str] | None = None,
+        cancelled: Callable[[], bool] | None = None,
     ) -> PlanResult:
         """Place inbox tasks (highest priority first, then soonest due) into the earliest
-        slots the day's mode allows; placed tasks leave the inbox as flexible blocks."""
-        today = self.today()
-        if date < today:
-            raise InputError(f"{date.to_date_string()} is in the past: plan today or later")
-        require_day(date, self.config.timezone)
-        with self.store.transaction() as txn:
-            inbox = txn.tasks()
-            if task_ids is not None:
-                wanted = [t.strip() for t in task_ids]
-                known = {t.id for t in inbox}
-                for task_id in wanted:
-                    if task_id not in known:
-                        raise NotFoundError(f"no task with id {task_id!r}")
-                inbox = [t for t in inbox if t.id in wanted]
-            inbox = in_plan_order(inbox)
-            day = txn.day(date)
-            mode = self.mode_named(self.mode_of(day))
-            earliest = mode.planning_start
-            if date == today:  # not in the past: from now, on the next 5 minutes
-                now = self.now()
-                earliest = max(earliest, -(-(now.hour * 60 + now.minute) // 5) * 5)
-            requests = [self._request(t, date) for t in inbox]
-            blocks = txn.blocks_on(date)
-            outcome = scheduler.place(
-                self.context(day, blocks),
-                requests,
-                earliest=earliest,
-                latest=mode.planning_end,
-            )
-            # the scheduler only offers allowed slots; the judge has the last word all the same
-            self.settle(
-                day,
-                self.judge(day, blocks, [*blocks, *(block for _, block in outcome.placed)]),
-                force=False,
-            )
-            by_template = {id(r.template): t for r, t in zip(requests, inbox, strict=True)}
-            placed = [(by_template[id(r.template)], b) for r, b in outcome.placed]
-            unplaced = [(by_template[id(r.template)], why) for r, why in outcome.unplaced]
-            if not dry_run:
-                for task, block in placed:
-                    txn.put_block(block)
-                    txn.delete_task(task.id)
-        return PlanResult(date, placed, unplaced, dry_run)
+        slots the day's mode allows; placed tasks leave the inbox as flexible blocks.
+
+        The placing is worked out without the store's lock (:meth:`draft_plan`) and only
+        stored under it (:meth:`commit_plan`), so a big inbox never keeps another process
+        (an ``add`` to another month, the planner) waiting. ``cancelled`` stops the work
+        between tasks (:class:`scheduler.Cancelled`); nothing is stored then."""
+        draft = self.draft_plan(date, task_ids=task_ids, cancelled=cancelled)
+        if dry_run:
+            return replace(draft.result, dry_run=True)
+        return self.commit_plan(draft, cancelled=cancelled)
 
     def schedule_task(self, task_id: str, date: pendulum.Date) -> PlanResult:
         """The same engine for one task ("schedule this task" in the planner)."""
         return self.plan(date, task_ids=[task_id])
 
-    def _request(self, task: Task, date: pendulum.Date) -> scheduler.Request:
-        template = Block.create(
-            date=date, start=0, end=min(task.estimate, MINUTES_PER_DAY), title=task.title,
-            sphere=task.sphere, flexible=True, now=self.now(),
-        )  # fmt: skip
-        return scheduler.Request(template, task.estimate)
+    def draft_plan(
+        self,
+        date: pendulum.Date,
+        *,
+        task_ids: list[str] | None = None,
+        cancelled: Callable[[], bool] | None = None,
+    ) -> PlanDraft:
+        """The plan for ``date`` as the store is now, read without the lock; writes nothing."""
+        today = self.today()
+        if date < today:
+            raise InputError(f"{date.to_date_string()} is in the past: plan today or later")
+        require_day(date, self.config.timezone)
+        return self._drafted(date, self._plan_inputs(self.store, date), task_ids, cancelled)
+
+    def commit_plan(
+        self, draft: PlanDraft, *, cancelled: Callable[[], bool] | None = None
+    ) -> PlanResult:
+        """Store ``draft`` under the lock if the inbox and the day are still what it was
+        worked out from. If another process changed them meanwhile, the plan is worked out
+        again (its write is never lost): twice without the lock, then under it."""
+        for _ in range(2):
+            with self.store.transaction() as txn:
+                if self._plan_inputs(txn, draft.date) == draft.inputs:
+                    return self._store_plan(txn, draft)
+            draft = self._drafted(
+                draft.date, self._plan_inputs(self.store, draft.date), draft.task_ids, cancelled
+            )
+        with self.store.transaction() as txn:  # the inbox or day keeps changing: hold them
+            inputs = self._plan_inputs(txn, draft.date)
+            return self._store_plan(txn, self._drafted(draft.date, inputs, draft.task_ids, None))
+
+    @staticmethod
+    def _plan_inputs(source: Store | Transaction, date: pendulum.Date) -> _PlanInputs:
+        # in planning order (stable: ties keep the file's order), the same from both sources
+        tasks = in_plan_order(source.tasks())
+        return _PlanInputs(tasks, source.day(date), source.blocks_on(date))
+
+    def _drafted(
+        self,
+        date: pendulum.Date,
+        inputs: _PlanInputs,
+        task_ids: list[str] | None,
+        cancelled: Callable[[], bool] | None,
+    ) -> PlanDraft:
+        inbox = list(inputs.tasks)
+        if task_ids is not None:
+            wanted = [t.strip() for t in task_ids]
+            known = {t.id for t in inbox}
+            for task_id in wanted:
+                if task_id not in known:
+                    raise NotFoundError(f"no task with id {task_id!r}")
+            inbox = [t for t in inbox if t.id in wanted]
+        day, blocks = inputs.day, list(inputs.blocks)
+        mode = self.mode_named(self.mode_of(day))
+        earliest, latest = self._planning_span(day, mode)
+        requests = self._requests(inbox, date, personal_from=self._home_time(day, mode))
+        outcome = scheduler.place(
+            self.context(day, blocks),
+            requests,
+            earliest=earliest,
+            latest=latest,
+            cancelled=cancelled,
+        )
+        # the scheduler only offers allowed slots; the judge has the last word all the same
+        after = [*blocks, *(block for _, block in outcome.placed)]
+        self.settle(day, self.judge(day, blocks, after), force=False)
+        by_template = {id(r.template): t for r, t in zip(requests, inbox, strict=True)}
+        placed = [(by_template[id(r.template)], b) for r, b in outcome.placed]
+        unplaced = [(by_template[id(r.template)], why) for r, why in outcome.unplaced]
+        return PlanDraft(date, inputs, task_ids, PlanResult(date, placed, unplaced))
+
+    def _store_plan(self, txn: Transaction, draft: PlanDraft) -> PlanResult:
+        # judged in _drafted, against these very inputs (checked unchanged under the lock)
+        placed = draft.result.placed
+        if placed:  # in one pass each (one upsert per block rewrites the month every time)
+            txn.add_blocks([block for _, block in placed])
+            txn.delete_tasks({task.id for task, _ in placed})
+        return draft.result
+
+    def _way_forward(
+        self, day: Day, block: Block, others: list[Block], broken: list[Violation]
+    ) -> str:
+        """What a refusal suggests: a mode whose window moves says so; else the nearest time
+        the rules allow for the same block (found by the scheduler), if there is one."""
+        mode = self.mode_named(self.mode_of(day))
+        if any(v.rule == "work-outside-limit" for v in broken):
+            return (f"move this day's work window ({mode.name} lets it): flowday hours "
+                    "START-END, H in the planner")  # fmt: skip
+        if any(v.rule == "no-overlap" for v in broken) and not block.flexible:
+            return ""  # an appointment that clashes: the person decides which one moves
+        earliest, latest = self._planning_span(day, mode)
+        request = scheduler.Request(block, self._real_minutes(block), prefer=block.start)
+        outcome = scheduler.place(
+            self.context(day, others), [request], earliest=earliest, latest=latest
+        )
+        if not outcome.placed:
+            return ""
+        nearest = outcome.placed[0][1]
+        span = f"{fmt_minutes(nearest.start)}-{fmt_minutes(nearest.end)}"
+        return f"take the nearest time the rules allow: {span}"
+
+    def _planning_span(self, day: Day, mode: Mode) -> tuple[int, int]:
+        """Where the scheduler may place things on ``day``: the mode's planning hours,
+        and today not in the past (from now, on the next 5 minutes)."""
+        earliest = mode.planning_start
+        if day.date == self.today():
+            now = self.now()
+            earliest = max(earliest, -(-(now.hour * 60 + now.minute) // 5) * 5)
+        return earliest, mode.planning_end
+
+    def next_free_slot(self, day: Day, minutes: int, sphere: Sphere) -> tuple[int, int]:
+        """Where a block of ``minutes`` without a start goes: the slot ``plan`` would give a
+        task of that length and sphere (the rules allowed, the fewest warnings, a fenced
+        mode's personal time after work). Raises InputError naming what stood in the way."""
+        blocks = self.store.blocks_on(day.date)
+        mode = self.mode_named(self.mode_of(day))
+        earliest, latest = self._planning_span(day, mode)
+        task = Task(id="next-slot", title="next slot", sphere=sphere, estimate=minutes)
+        [request] = self._requests([task], day.date, personal_from=self._home_time(day, mode))
+        outcome = scheduler.place(
+            self.context(day, blocks), [request], earliest=earliest, latest=latest
+        )
+        if not outcome.placed:
+            why = outcome.unplaced[0][1] if outcome.unplaced else "no room"
+            raise InputError(f"no free slot of {fmt_duration(minutes)} on this day: {why}")
+        placed = outcome.placed[0][1]
+        return placed.start, placed.end
+
+    def _home_time(self, day: Day, mode: Mode) -> int | None:
+        """Where a mode that fences personal time out of the window wants it: right after
+        work and its transition buffer (the evening first; the morning only when the
+        evening is full). None: the mode weaves, personal tasks go in the earliest slot."""
+        if mode.use("personal-outside-window") is None:
+            return None
+        buffer = mode.use("transition-buffer")
+        return self.window_of(day)[1] + (int(buffer.params["minutes"]) if buffer else 0)
+
+    def _requests(
+        self, tasks: list[Task], date: pendulum.Date, *, personal_from: int | None = None
+    ) -> list[scheduler.Request]:
+        # one template stamped once (formatting the time 1,000 times showed in a profile)
+        base = Block.create(date=date, start=0, end=1, title="task", sphere=Sphere.WORK,
+                            flexible=True, now=self.now())  # fmt: skip
+        requests = []
+        for task in tasks:
+            end = min(task.estimate, MINUTES_PER_DAY)
+            title = clean_title(task.title)
+            template = replace(base, id=new_id(), end=end, title=title, sphere=task.sphere)
+            prefer = personal_from if task.sphere is Sphere.PERSONAL else None
+            requests.append(scheduler.Request(template, task.estimate, prefer=prefer))
+        return requests
 
     # --- tasks ----------------------------------------------------------------------------
     def add_task(

@@ -6,6 +6,9 @@ package reads them with ``icalendar`` and expands repeating events with
 every write goes through :meth:`Store.transaction`. Each module documents its part:
 
 - :mod:`.reading`: reading a file, bounded in size; unsafe time zones dropped
+- :mod:`.tolerant`: a part with a bad line that flowday does not need is left out, with a notice
+- :mod:`.messages`: several calendars in one file (invitations, updates, cancellations)
+- :mod:`.windows_zones`: Outlook's time zone display names (from CLDR)
 - :mod:`.bounds`: the range, and bounding the work of each repeating rule
 - :mod:`.expansion`: events into blocks and notes (split at midnight, declined, cancelled)
 - :mod:`.sources`: how an imported block remembers its event (``ics:<UID>``)

@@ -22,6 +22,7 @@ from typing import TypeGuard
 import icalendar
 import pendulum
 
+from flowday.calendars.tolerant import unreadable
 from flowday.calendars.values import (
     comparable,
     dt_value,
@@ -38,6 +39,12 @@ from flowday.domain.errors import InputError
 from flowday.domain.text import strip_controls
 from flowday.domain.timeparse import FIRST_YEAR, LAST_YEAR
 
+# A year's export from Google or Outlook is several MB (a busy work calendar: ~3,000
+# events of 1-1.5 KB each, attendee lists and HTML descriptions included). icalendar reads
+# about 0.8 MB a second on a small 2-core machine, so 8 MB (about two such years) stays
+# near ten seconds; a bigger file is cut to a period in the calendar app first.
+MAX_FILE_BYTES = 8 * 1024 * 1024
+MAX_EVENTS = 20_000  # VEVENT components in one file
 MAX_RANGE_DAYS = 366  # longest --from/--to range
 DEFAULT_RANGE_DAYS = 90  # today and the next 89 days
 MAX_SERIES_STEPS = 50_000  # estimated rule iterations for one repeating event
@@ -145,6 +152,9 @@ def _steps(
     broken property). Notes repeating and wholly outside UIDs in the sets given."""
     steps = 0
     for component in components:
+        reason = unreadable(component)
+        if reason:
+            raise Unsafe(reason)
         if component.get("DTSTART") is None:
             raise Unsafe("it has no start (DTSTART)")
         start = dt_value(component, "DTSTART")

@@ -119,6 +119,7 @@ def _expand(
     owner = calendar_owner(calendar)
     my_addresses = {_address(m) for m in me}
     produced = 0
+    futures = _this_and_future(calendar)
     for event in _occurrences(calendar, window_start, window_end, result.skipped):
         uid = uid_of(event)
         title = title_of(event)
@@ -135,7 +136,7 @@ def _expand(
                 rid = dt_value(event, "RECURRENCE-ID")
                 if not isinstance(rid, dt.date):
                     raise TypeError(f"RECURRENCE-ID {rid!r} is not a date or time")
-                key = recurrence_key(rid)
+                key = recurrence_key(_own_recurrence(uid, rid, start, futures))
         except Exception as exc:
             reason = (str(exc).splitlines() or [type(exc).__name__])[0][:120]
             result.skipped.append(Skipped(uid, title, f"it is malformed ({reason})"))
@@ -204,6 +205,51 @@ def _occurrences(
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         return expand_group(list(groups), whole=True) if groups else []
+
+
+def _this_and_future(calendar: icalendar.Calendar) -> dict[tuple[str, str], dt.timedelta]:
+    """How far each ``RANGE=THISANDFUTURE`` override moves its occurrences, on the wall
+    clock of its RECURRENCE-ID: by UID and that RECURRENCE-ID."""
+    moves: dict[tuple[str, str], dt.timedelta] = {}
+    for component in calendar.subcomponents:
+        prop = component.get("RECURRENCE-ID") if component.name == "VEVENT" else None
+        params = getattr(prop, "params", {}) or {}
+        if prop is None or str(params.get("RANGE", "")).upper() != "THISANDFUTURE":
+            continue
+        try:
+            rid, start = dt_value(component, "RECURRENCE-ID"), dt_value(component, "DTSTART")
+            if isinstance(rid, dt.date) and isinstance(start, dt.date):
+                moves[(uid_of(component), recurrence_key(rid))] = _wall(start, rid) - _wall(
+                    rid, rid
+                )
+        except Exception:  # a broken override: skipped later, with the reason
+            continue
+    return moves
+
+
+def _wall(moment: dt.date, like: dt.date) -> dt.datetime:
+    """``moment`` as a plain wall-clock time in the zone of ``like``."""
+    if not isinstance(moment, dt.datetime):
+        return dt.datetime(moment.year, moment.month, moment.day)
+    if moment.tzinfo is not None and isinstance(like, dt.datetime) and like.tzinfo is not None:
+        moment = moment.astimezone(like.tzinfo)
+    return moment.replace(tzinfo=None)
+
+
+def _own_recurrence(
+    uid: str, rid: dt.date, start: dt.date, futures: dict[tuple[str, str], dt.timedelta]
+) -> dt.date:
+    """The occurrence's own RECURRENCE-ID. The expander gives every occurrence a
+    "this and future" override moved the override's one; each occurrence's own is where
+    the series had it: its start moved back by the override's move. Without this, all of
+    them shared one key, and export and re-import confused them."""
+    move = futures.get((uid, recurrence_key(rid)))
+    if move is None:
+        return rid
+    original = _wall(start, rid) - move
+    if not isinstance(rid, dt.datetime):
+        return original.date()
+    return original.replace(tzinfo=rid.tzinfo) if rid.tzinfo is not None else original
 
 
 def _address(value: object) -> str:

@@ -2,8 +2,13 @@
 
 CATEGORIES is the sphere; the UID is the original one for imported blocks (with
 RECURRENCE-ID for one occurrence) and ``<block id>@flowday`` otherwise, so a re-export
-updates the same events. The pieces of an imported event split at midnight join back into
-one event; day notes become all-day, transparent events.
+updates the same events. Day notes become all-day, transparent events.
+
+One event goes out as one event, whatever it became inside flowday: the blocks of an
+imported event split at midnight or over days join back into one (see :func:`_joined`),
+and so do the day notes of a multi-day all-day event (``DTSTART;VALUE=DATE`` its first
+day, ``DTEND`` the day after its last). Each UID (with its RECURRENCE-ID) is written
+once, so importing an export back changes nothing.
 """
 
 from __future__ import annotations
@@ -26,11 +31,13 @@ from flowday.calendars.sources import (
     source_recurrence,
     source_uid,
 )
-from flowday.calendars.values import text_of, to_utc
+from flowday.calendars.values import to_utc
 from flowday.domain.errors import InputError
 from flowday.domain.model import Block, Day, Sphere
-from flowday.domain.timeparse import Zone, instant
+from flowday.domain.timeparse import FIRST_YEAR, LAST_YEAR, Zone, instant
 from flowday.domain.wallclock import MINUTES_PER_DAY
+
+EDGE_DAYS = 31  # how far beyond the range an event the range cuts is followed
 
 
 def new_calendar() -> icalendar.Calendar:
@@ -56,14 +63,30 @@ def export_calendar(
     calendar = new_calendar()
     calendar.add("CALSCALE", "GREGORIAN")
     now = to_utc(planner.now())
-    shown = planner.store.blocks_between(first, last)
+    # an event the range cuts (a conference from before --from, a night past --to) still
+    # goes out whole: another app would otherwise shorten it to the range
+    around = (
+        max(first.subtract(days=EDGE_DAYS), pendulum.date(FIRST_YEAR, 1, 1)),
+        min(last.add(days=EDGE_DAYS), pendulum.date(LAST_YEAR, 12, 31)),
+    )
+    nearby = planner.store.blocks_between(*around)
+    shown = [b for b in nearby if first <= b.date <= last]
     # routines: one repeating event each (calendars/routine_events.py), not per occurrence
     series, covered = routine_events(
         planner, first, last, shown, spheres=wanted, now=now, to_datetime=_to_datetime
     )
-    blocks = [b for b in shown if (not wanted or b.sphere in wanted) and b.id not in covered]
-    used: set[tuple[str, str]] = set()
+    inside = {b.source for b in shown if b.source}
+    blocks = [
+        b
+        for b in nearby
+        if (first <= b.date <= last or b.source in inside)
+        and (not wanted or b.sphere in wanted)
+        and b.id not in covered
+    ]
+    used: set[tuple[str, str]] = set()  # (UID, RECURRENCE-ID key): each written once
     for group in _joined(blocks, tz):
+        if not any(first <= b.date <= last for b in group):
+            continue  # beyond the range and not part of an event inside it
         head, tail = group[0], group[-1]
         start = instant(head.date, head.start, tz, exact=False)
         end = instant(tail.date, tail.end, tz, exact=False)
@@ -91,29 +114,42 @@ def export_calendar(
     for event in [*series, *day_off_events(planner, first, last, now)]:
         calendar.add_component(event)
     if notes:
-        for day in planner.store.days_between(first, last).values():
-            for event in _note_events(day, now):
-                if (text_of(event, "UID"), text_of(event, "RECURRENCE-ID")) not in used:
-                    calendar.add_component(event)
+        days = sorted(planner.store.days_between(*around).values(), key=lambda day: day.date)
+        inside_notes = {
+            n.source for day in days if first <= day.date <= last for n in day.imported_notes
+        }
+        for event in _note_events(days, now, used, first, last, inside_notes):
+            calendar.add_component(event)
     # VTIMEZONE rules covering just the exported days keep the file small
     calendar.add_missing_timezones(first.subtract(days=1), last.add(days=2))
     return calendar
 
 
 def _joined(blocks: list[Block], tz: Zone) -> list[list[Block]]:
-    """Blocks in groups of one, except the pieces of one imported event split at midnight,
-    which join back into one event (where one piece's end is the next one's start: 24:00
-    and the next day's first instant, wherever the clocks put it)."""
+    """Blocks in groups, one per event: a block made in flowday alone; the blocks of one
+    imported event on following days that meet at midnight on at least one side (an event
+    across midnight or over days, also after a piece of it was edited) together, in
+    order. "Following" and "midnight" are real: a day begins at its first existing
+    instant (01:00 where the clocks skip midnight), and a day the clocks skip whole lies
+    between nothing. The event then spans its first block's start to its last block's
+    end. Blocks of one source that do not meet (from a store written before each
+    occurrence had its own key) stay apart: never one event over days of separate
+    meetings."""
     groups: list[list[Block]] = []
     open_by_source: dict[str, list[Block]] = {}
     for block in sorted(blocks, key=lambda b: (b.date, b.start, b.id)):
         previous = open_by_source.get(block.source) if block.source else None
         if (
             previous
-            and previous[-1].end == MINUTES_PER_DAY
             and previous[-1].date < block.date
+            # the block's day begins where the previous block's day ends (no day between)
             and instant(previous[-1].date, MINUTES_PER_DAY, tz)
-            == instant(block.date, block.start, tz, exact=False)
+            == instant(block.date, 0, tz, exact=False)
+            and (
+                previous[-1].end == MINUTES_PER_DAY
+                or instant(block.date, block.start, tz, exact=False)
+                == instant(block.date, 0, tz, exact=False)
+            )
         ):
             previous.append(block)
             continue
@@ -155,32 +191,63 @@ def _to_datetime(moment: pendulum.DateTime) -> dt.datetime:
     )  # fmt: skip  # seconds: a day can begin on one (Africa/Monrovia, 1972-01-07 00:44:30)
 
 
-def _note_events(day: Day, now: dt.datetime) -> Iterator[icalendar.Event]:
-    by_text = {n.text: n.source for n in day.imported_notes}
-    seen: set[tuple[str, str | None]] = set()
-    for text in day.notes:
-        source = by_text.get(text, "")
-        uid = source_uid(source)
-        recurrence = None
-        if uid is None:
-            digest = hashlib.sha1(f"{day.date}|{text}".encode()).hexdigest()[:12]
-            uid = f"note-{day.date.format('YYYYMMDD')}-{digest}{FLOWDAY_UID_SUFFIX}"
-        else:
-            recurrence = source_recurrence(source)
-        if (uid, recurrence) in seen:
-            continue
-        seen.add((uid, recurrence))
+def _note_events(
+    days: Iterable[Day],
+    now: dt.datetime,
+    used: set[tuple[str, str]],
+    first: pendulum.Date,
+    last: pendulum.Date,
+    inside: set[str],
+) -> Iterator[icalendar.Event]:
+    """The day notes as all-day events: the notes an imported event made on several days
+    as one event over those days (those outside ``first``..``last`` too, when the event
+    has a note inside), the notes made otherwise one event each."""
+    # runs of following days per event (first day, last day, text); one event's notes on
+    # days that do not follow each other stay apart, as its blocks do (see _joined)
+    runs: list[tuple[tuple[str, str], pendulum.Date, pendulum.Date, str]] = []
+    open_run: dict[tuple[str, str], int] = {}
+    for day in days:
+        by_text = {n.text: n.source for n in day.imported_notes}
+        within = first <= day.date <= last
+        for text in day.notes:
+            source = by_text.get(text, "")
+            if not within and source not in inside:
+                continue
+            uid, recurrence = _note_uid(day, text, source)
+            key = (uid, recurrence or "")
+            index = open_run.get(key)
+            if index is not None and runs[index][2].add(days=1) == day.date:
+                runs[index] = (key, runs[index][1], day.date, runs[index][3])
+            else:
+                open_run[key] = len(runs)
+                runs.append((key, day.date, day.date, text))
+    for (uid, recurrence), first_day, last_day, text in runs:
+        if last_day < first or first_day > last:
+            continue  # beyond the range and not part of an event inside it
+        if (uid, recurrence) in used:  # a block or an earlier run carries it: keep apart
+            digest = hashlib.sha1(f"{first_day}|{text}".encode()).hexdigest()[:12]
+            uid = f"note-{first_day.format('YYYYMMDD')}-{digest}{FLOWDAY_UID_SUFFIX}"
+            recurrence = ""
+        used.add((uid, recurrence))
         event = icalendar.Event()
         event.add("UID", uid)
         event.add("DTSTAMP", now)
-        event.add("DTSTART", dt.date(day.date.year, day.date.month, day.date.day))
-        nxt = day.date.add(days=1)
-        event.add("DTEND", dt.date(nxt.year, nxt.month, nxt.day))
+        event.add("DTSTART", dt.date(first_day.year, first_day.month, first_day.day))
+        after = last_day.add(days=1)
+        event.add("DTEND", dt.date(after.year, after.month, after.day))
         if recurrence:
             event.add("RECURRENCE-ID", _recurrence_value(recurrence))
         event.add("SUMMARY", text)
         event.add("TRANSP", "TRANSPARENT")
         yield event
+
+
+def _note_uid(day: Day, text: str, source: str) -> tuple[str, str | None]:
+    uid = source_uid(source)
+    if uid is None:  # a note not from an import: stable for its day and text
+        digest = hashlib.sha1(f"{day.date}|{text}".encode()).hexdigest()[:12]
+        return f"note-{day.date.format('YYYYMMDD')}-{digest}{FLOWDAY_UID_SUFFIX}", None
+    return uid, source_recurrence(source)
 
 
 def write_file(path: Path, payload: bytes) -> None:

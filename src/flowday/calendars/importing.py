@@ -3,6 +3,9 @@
 - Re-importing matches blocks on their source (:mod:`.sources`), so it updates and never
   duplicates; blocks of the same calendar (by ``X-WR-RELCALID``, ``X-WR-CALNAME`` or file
   name) that are gone from the file are removed, but only inside the imported range.
+- A person's own notes on an imported block survive re-imports: the calendar's
+  DESCRIPTION replaces the notes only while nobody changed them. Where both changed, both
+  are kept, the calendar's text after `` | from the calendar: `` (see :func:`kept_notes`).
 - The calendar is the truth about meetings: imports are never refused. The whole import
   is one Store transaction (all or nothing); the planner's rules are evaluated for each
   touched day before and after it, and the hard rules it breaks are recorded as crossings
@@ -12,6 +15,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
@@ -53,6 +57,7 @@ class ImportReport:
     cancelled: int = 0
     declined: int = 0
     skipped: list[Skipped] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)  # parts of the file left out, one line each
     crossed: list[Violation] = field(default_factory=list)
     conflicts: dict[str, list[Violation]] = field(default_factory=dict)  # date → violations
 
@@ -72,6 +77,8 @@ class ImportReport:
             left_out.append(f"{self.declined} declined")
         if self.skipped:
             left_out.append(f"{len(self.skipped)} unusable")
+        if self.notices:
+            left_out.append(f"{len(self.notices)} broken parts")
         tail = f"; skipped {', '.join(left_out)}" if left_out else ""
         span = f"{self.first.to_date_string()}..{self.last.to_date_string()}"
         return f"imported {self.calendar} ({span}): {', '.join(parts)}{tail}"
@@ -92,19 +99,25 @@ def import_calendar(
     last = last or first.add(days=DEFAULT_RANGE_DAYS - 1)
     check_range(first, last)
     path = Path(path)
-    if progress:
-        progress("reading", 0, 1)
-    calendar = read_calendar(path)
+    notices: list[str] = []
+
+    def reading(size: int) -> None:  # (stage, 0, bytes): a big file takes seconds to read
+        if progress:
+            progress("reading", 0, size)
+
+    calendar = read_calendar(path, notices, reading)
     identity = calendar_identity(calendar, path)
     expansion = expand(calendar, first, last, planner.config.timezone, me=me)
     report = ImportReport(
         calendar=shown(path.name), first=first, last=last, cancelled=expansion.cancelled,
-        declined=expansion.declined, skipped=expansion.skipped,
+        declined=expansion.declined, skipped=expansion.skipped, notices=notices,
     )  # fmt: skip
     state = planner.store.state().get("calendars", {})
     known = set(state.get(identity, {}).get("uids", [])) if isinstance(state, dict) else set()
     ours = known | expansion.uids  # removals stay inside this calendar
-    changes = _plan_changes(planner, expansion.pieces, ours, first, last, sphere)
+    remembered = planner.store.state().get(NOTES_STATE, {})
+    remembered = dict(remembered) if isinstance(remembered, dict) else {}
+    changes = _plan_changes(planner, expansion.pieces, ours, first, last, sphere, remembered)
     total = len(changes.removals) + len(changes.edits) + len(changes.additions)
     done = 0
 
@@ -134,6 +147,13 @@ def import_calendar(
         # remember the events that reached the plan (not every UID of a big file)
         placed = {p.uid for p in expansion.pieces} | {n.uid for n in expansion.notes}
         _remember(txn, identity, known | placed, now)
+        if changes.described:
+            for source, digest in changes.described.items():
+                if digest is None:
+                    remembered.pop(source, None)
+                else:
+                    remembered[source] = digest
+            txn.set_state(**{NOTES_STATE: remembered})
         for date in sorted(touched):  # the days as they will be: what now conflicts
             violations = planner.evaluate(txn.day(date), txn.blocks_on(date))
             if violations:
@@ -217,6 +237,8 @@ class _Changes:
     edits: list[tuple[Block, Piece, Sphere]] = field(default_factory=list)
     additions: list[tuple[Piece, Sphere]] = field(default_factory=list)
     unchanged: int = 0
+    # what the calendar's DESCRIPTION now is, by source (a digest; None: forget it)
+    described: dict[str, str | None] = field(default_factory=dict)
 
 
 def _plan_changes(
@@ -226,6 +248,7 @@ def _plan_changes(
     first: pendulum.Date,
     last: pendulum.Date,
     sphere: Sphere | None,
+    remembered: dict[str, str],
 ) -> _Changes:
     existing = planner.store.blocks_between(first, last)
     by_source: dict[str, list[Block]] = defaultdict(list)
@@ -246,15 +269,27 @@ def _plan_changes(
             current = [own] if own else []  # our own export coming back home
         current.sort(key=lambda b: (b.date, b.start))
         group.sort(key=lambda p: (p.date, p.start))
-        for stored, wanted_piece in _pair(current, group):
+        last_seen = remembered.get(source)
+        pairs = list(_pair(current, group))
+        # one event, one sphere: the pieces of a long event or one across midnight share
+        # it (as its export's CATEGORIES will), chosen with its first piece
+        chosen: Sphere | None = None
+        for stored, wanted_piece in pairs:
             if wanted_piece is None:
                 assert stored is not None
                 changes.removals.append(stored)
                 continue
             piece = wanted_piece
+            if stored is None:
+                _note_described(changes, source, piece.notes, last_seen, applied=True)
+            else:
+                notes = kept_notes(stored.notes, piece.notes, last_seen)
+                applied = notes != stored.notes or last_seen is None
+                _note_described(changes, source, piece.notes, last_seen, applied=applied)
+                piece = replace(piece, notes=notes)
             if piece.date not in days:
                 days[piece.date] = planner.store.day(piece.date)
-            chosen = (
+            chosen = chosen or (
                 sphere
                 or piece.sphere
                 or (stored.sphere if stored else None)  # a sphere you chose by hand stays
@@ -269,7 +304,48 @@ def _plan_changes(
     for source, blocks in by_source.items():
         if source_uid(source) in ours:
             changes.removals.extend(blocks)
+            if source in remembered:
+                changes.described[source] = None
     return changes
+
+
+NOTES_STATE = "calendar_notes"  # app state: source → digest of the DESCRIPTION last applied
+CALENDAR_PART = " | from the calendar: "  # notes are one line: this keeps the two apart
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha1(text.encode()).hexdigest()[:16]
+
+
+def _note_described(
+    changes: _Changes, source: str, described: str, last_seen: str | None, *, applied: bool
+) -> None:
+    if applied and (described or last_seen is not None):
+        changes.described[source] = _digest(described) if described else None
+
+
+def kept_notes(current: str, described: str, last_seen: str | None) -> str:
+    """A block's notes after a re-import brings the calendar's DESCRIPTION ``described``.
+
+    ``last_seen`` is the digest of the DESCRIPTION last written into the notes (None: not
+    known, or empty). While the calendar says what it said then, the notes stay as the
+    person left them (an event without DESCRIPTION never erases typed notes). When it
+    says something new: untouched notes take it; notes the person changed are kept and
+    the new text follows, after :data:`CALENDAR_PART` (replacing the calendar's earlier
+    text there, if any)."""
+    if described == current:
+        return current
+    before = last_seen or _digest("")
+    if _digest(described) == before:
+        return current  # the calendar did not change: the notes are the person's
+    if not current or _digest(current) == before:
+        return described  # nobody changed the notes: the calendar's new text
+    own, marker, calendar_part = current.rpartition(CALENDAR_PART)
+    if not marker or _digest(calendar_part) != before:
+        own = current
+    if not described:
+        return own
+    return f"{own}{CALENDAR_PART}{described}" if own else described
 
 
 def _pair(blocks: list[Block], pieces: list[Piece]) -> Iterator[tuple[Block | None, Piece | None]]:

@@ -1,10 +1,13 @@
 """Reading a calendar file: bounded in size and events, with unsafe time zones dropped.
 
 Only a regular file is read (a named pipe or a device is refused without waiting on it), and
-a file over 1 MB or with more than 20,000 events is refused before anything is parsed
-further. A VTIMEZONE whose rules would take unbounded work is dropped (see
-:func:`_without_unsafe_timezones`). Which calendar a file is (so that re-imports remove
-only inside it) and who owns it (for declined invitations) are read here too.
+a file over :data:`~.bounds.MAX_FILE_BYTES` or with more than 20,000 events is refused before
+anything is parsed further. A VTIMEZONE whose rules would take unbounded work is dropped
+(see :func:`_without_unsafe_timezones`); a part with a bad line that flowday does not need
+is left out with a notice (:mod:`.tolerant`); Outlook's zone display names are read as the
+zones they name; several calendars in one file are merged as iTIP says (:mod:`.messages`).
+Which calendar a file is (so that re-imports remove only inside it) and who owns it (for
+declined invitations) are read here too.
 """
 
 from __future__ import annotations
@@ -12,26 +15,34 @@ from __future__ import annotations
 import math
 import re
 import warnings
+from collections.abc import Callable
 from pathlib import Path
 
 import icalendar
 from icalendar.timezone import tzp
 
 from flowday import safe_write
+from flowday.calendars import bounds
+from flowday.calendars.messages import merged
+from flowday.calendars.tolerant import parse_tolerantly
 from flowday.calendars.values import text_of
+from flowday.calendars.windows_zones import DISPLAY_NAMES
 from flowday.domain.errors import InputError
 from flowday.domain.text import clean_text, strip_controls
 from flowday.domain.timeparse import LAST_YEAR
 
-# icalendar parses ~1 MB/s on a small machine: 1 MB keeps any accepted file near 2 seconds
-# and still holds a year or more of a busy work calendar (a meeting is ~300 bytes, and a
-# repeating meeting is written once).
-MAX_FILE_BYTES = 1024 * 1024
-MAX_EVENTS = 20_000  # VEVENT components in one file
+MAX_FILE_BYTES = bounds.MAX_FILE_BYTES  # the bounds live in .bounds; kept here for callers
+MAX_EVENTS = bounds.MAX_EVENTS
 
 
-def read_calendar(path: Path) -> icalendar.Calendar:
-    """The file as one calendar, or an :class:`InputError` saying in one line why not."""
+def read_calendar(
+    path: Path,
+    notices: list[str] | None = None,
+    on_size: Callable[[int], None] | None = None,
+) -> icalendar.Calendar:
+    """The file as one calendar, or an :class:`InputError` saying in one line why not.
+    Each part left out as unreadable adds a one-line notice to ``notices``; ``on_size``
+    hears the file's size before it is parsed (a big one takes seconds)."""
     try:  # regular files only, read at most one byte past the bound: a pipe never blocks
         _, raw = safe_write.read_regular(path, MAX_FILE_BYTES + 1)
     except (IsADirectoryError, safe_write.NotRegularFileError) as exc:
@@ -45,7 +56,9 @@ def read_calendar(path: Path) -> icalendar.Calendar:
             f"{shown(path)} is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB; export a shorter "
             "period from your calendar app and import that"
         )
-    return parse_calendar(raw, shown(path))
+    if on_size is not None:
+        on_size(len(raw))
+    return parse_calendar(raw, shown(path), notices)
 
 
 def shown(path: Path | str) -> str:
@@ -53,22 +66,28 @@ def shown(path: Path | str) -> str:
     return strip_controls(str(path))
 
 
-def parse_calendar(raw: bytes, name: str = "calendar") -> icalendar.Calendar:
+def parse_calendar(
+    raw: bytes, name: str = "calendar", notices: list[str] | None = None
+) -> icalendar.Calendar:
     text = raw.decode("utf-8-sig", errors="replace")
     if not re.match(r"\s*BEGIN:VCALENDAR", text[:4096], re.IGNORECASE):
         raise InputError(
             f"{name} is not an iCalendar file (it does not start with BEGIN:VCALENDAR)"
         )
-    if len(re.findall(r"^BEGIN:", text, re.IGNORECASE | re.MULTILINE)) > MAX_EVENTS * 4:
+    # counted before parsing: a file of too many events is refused in a moment, not after
+    # the seconds it takes to read it (a parsed event is counted again, nesting and all)
+    components = len(re.findall(r"^BEGIN:", text, re.IGNORECASE | re.MULTILINE))
+    vevents = len(re.findall(r"^BEGIN:VEVENT", text, re.IGNORECASE | re.MULTILINE))
+    if components > MAX_EVENTS * 4 or vevents > MAX_EVENTS:
         raise InputError(f"{name} holds more than {MAX_EVENTS} events; import a shorter period")
-    text = _without_unsafe_timezones(text)
+    text = _with_zone_ids(_without_unsafe_timezones(text))
     # icalendar keeps the zones a file defines in one process-wide cache keyed by TZID: start
     # every file afresh, so one file's (odd) definition never changes how the next is read
     tzp.use_zoneinfo()
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            calendars = icalendar.Calendar.from_ical(text, multiple=True)
+            calendars = parse_tolerantly(text, notices if notices is not None else [])
     except Exception as exc:  # the parser's own errors, and its bugs on odd input
         first_line = (str(exc).splitlines() or [type(exc).__name__])[0]
         raise InputError(f"{name} is not a readable iCalendar file: {first_line[:120]}") from None
@@ -76,19 +95,48 @@ def parse_calendar(raw: bytes, name: str = "calendar") -> icalendar.Calendar:
         raise InputError(
             f"{name} is not a readable iCalendar file: no complete calendar (cut off?)"
         )
-    calendar = calendars[0]
-    for extra in calendars[1:]:
-        for component in extra.subcomponents:
-            calendar.add_component(component)
-    # a broken file can nest an event inside another component; the expander would still
-    # find it, but the safety checks look at top-level events: lift every event to the top
-    events = calendar.walk("VEVENT")
-    for component in calendar.walk():
-        component.subcomponents = [c for c in component.subcomponents if c.name != "VEVENT"]
-    calendar.subcomponents.extend(events)
-    if len(events) > MAX_EVENTS:
+    total = 0
+    for calendar in calendars:
+        # a broken file can nest an event inside another component; the expander would
+        # still find it, but the safety checks look at top-level events: lift them all up
+        events = calendar.walk("VEVENT")
+        for component in calendar.walk():
+            component.subcomponents = [c for c in component.subcomponents if c.name != "VEVENT"]
+        calendar.subcomponents.extend(events)
+        total += len(events)
+    if total > MAX_EVENTS:
         raise InputError(f"{name} holds more than {MAX_EVENTS} events; import a shorter period")
-    return calendar
+    return merged(calendars)
+
+
+_DISPLAY_PREFIX = re.compile(r"^\((?:UTC|GMT)[^)]*\)\s*", re.IGNORECASE)
+_ZONE_BY_DISPLAY = {
+    " ".join(_DISPLAY_PREFIX.sub("", name).lower().split()): zone
+    for name, zone in DISPLAY_NAMES.items()
+}
+_DISPLAY_TZID = re.compile(
+    r'(TZID=)"(\((?:UTC|GMT)[^"\r\n]*)"|(^TZID:)(\((?:UTC|GMT)[^\r\n]*)$',
+    re.IGNORECASE | re.MULTILINE,
+)
+
+
+def _with_zone_ids(text: str) -> str:
+    """Outlook may name a zone by its display name, ``(UTC-05:00) Eastern Time (US &
+    Canada)``: such a name becomes the zone it names (``America/New_York``), from CLDR's
+    table (:mod:`.windows_zones`), so the time zone database reads it right, DST included.
+    Unknown names are left as they are (their events are skipped as in an unknown zone)."""
+    if "(UTC" not in text.upper() and "(GMT" not in text.upper():
+        return text
+    text = _FOLD.sub("", text)
+
+    def known(match: re.Match[str]) -> str:
+        prefix, name = (match[1], match[2]) if match[1] else (match[3], match[4])
+        zone = _ZONE_BY_DISPLAY.get(" ".join(_DISPLAY_PREFIX.sub("", name).lower().split()))
+        if zone is None:
+            return match[0]
+        return f"{prefix}{zone}" if prefix.endswith(":") else f'{prefix}"{zone}"'
+
+    return _DISPLAY_TZID.sub(known, text)
 
 
 _FOLD = re.compile(r"\r?\n[ \t]")

@@ -2,7 +2,8 @@
 
 Exit statuses: 0 ok; 1 a check found errors (or an unexpected failure); 2 bad input or
 configuration; 3 refused by a rule (or an overlap) — use ``--force``; 4 the data folder
-cannot be used safely (damaged, newer, unwritable).
+cannot be used safely (damaged, newer, unwritable); 5 the output could not be written
+(standard output on a full device); 130 interrupted (Ctrl+C).
 
 Non-TUI commands never import Textual (a test holds us to it): keep TUI imports inside
 :func:`run_tui`.
@@ -11,10 +12,12 @@ Non-TUI commands never import Textual (a test holds us to it): keep TUI imports 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import io
 import os
 import sys
 from collections.abc import Callable, Sequence
-from typing import NoReturn, cast
+from typing import Any, NoReturn, TextIO, cast
 
 from flowday import __version__
 from flowday.cli import blocks, calendar, common, reflect, routines, rules, tasks, themes, week
@@ -75,7 +78,81 @@ def run_tui(args: argparse.Namespace, context: common.Context) -> int:
     return run_app(context, date=date, theme=getattr(args, "theme", None))
 
 
+class OutputError(Exception):
+    """Standard output could not be written (a full device, a closed pipe)."""
+
+    def __init__(self, cause: OSError) -> None:
+        super().__init__(cause.strerror or str(cause))
+        self.cause = cause
+
+
+class _Guarded:
+    """Standard output for one command: a write or flush that fails raises
+    :class:`OutputError`, so a full device is told apart from every other failure (a data
+    file's own write errors are the store's, reported as theirs)."""
+
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
+
+    def write(self, data: Any) -> int:
+        try:
+            return cast(int, self._stream.write(data))
+        except OSError as exc:
+            raise OutputError(exc) from None
+
+    def flush(self) -> None:
+        try:
+            self._stream.flush()
+        except OSError as exc:
+            raise OutputError(exc) from None
+
+    @property
+    def buffer(self) -> _Guarded:  # `export -` writes bytes
+        return _Guarded(self._stream.buffer)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
+def _not_text(argv: Sequence[str]) -> str | None:
+    """The first argument that is not valid UTF-8 (its bytes were decoded with
+    surrogateescape), shown with the bad bytes replaced; None when all are text."""
+    for arg in argv:
+        try:
+            arg.encode("utf-8")
+        except UnicodeEncodeError:
+            try:  # the bytes Python could not decode, each shown as U+FFFD
+                return arg.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+            except UnicodeEncodeError:  # a surrogate no bytes make (main called directly)
+                return arg.encode("utf-8", "replace").decode("utf-8")
+    return None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command and return its exit status (README "Exit statuses"): every failure
+    flowday can name is one line on stderr, never a traceback."""
+    stdout = sys.stdout
+    guarded = _Guarded(stdout)
+    sys.stdout = cast(TextIO, guarded)
+    try:
+        try:
+            status = _run(sys.argv[1:] if argv is None else argv)
+        except SystemExit:  # argparse's --help, --version and usage errors end here
+            guarded.flush()
+            raise
+        guarded.flush()  # output kept in the buffer meets a full device here, not at exit
+        return status
+    except OutputError as exc:
+        return _output_failed(stdout, exc.cause)
+    finally:
+        sys.stdout = stdout
+
+
+def _run(argv: Sequence[str]) -> int:
+    bad = _not_text(argv)
+    if bad is not None:
+        common.error(f"an argument is not valid UTF-8 text: {bad!r}")
+        return 2
     parser = build_parser()
     args = parser.parse_args(argv)
     handler = getattr(args, "handler", run_tui)
@@ -87,7 +164,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         return exc.exit_code
     except KeyboardInterrupt:
         return 130
-    except BrokenPipeError:
-        # e.g. `flowday list | head -1`: the reader left; say nothing
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return 0
+
+
+def _output_failed(stdout: Any, cause: OSError) -> int:
+    # what is still buffered would fail again as Python exits (a second, raw report):
+    # standard output points at /dev/null from here on
+    with contextlib.suppress(OSError, ValueError, io.UnsupportedOperation):
+        os.dup2(os.open(os.devnull, os.O_WRONLY), stdout.fileno())
+    if isinstance(cause, BrokenPipeError):
+        return 0  # e.g. `flowday list | head -1`: the reader left; say nothing
+    with contextlib.suppress(OSError):  # stderr may be full too: then the status alone
+        common.error(f"cannot write the output: {cause.strerror or cause}")
+    return 5

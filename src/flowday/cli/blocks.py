@@ -7,7 +7,7 @@ import argparse
 from flowday.cli.common import Context, block_rows, day_heading, out, print_json, report
 from flowday.domain.errors import InputError
 from flowday.domain.model import Sphere
-from flowday.domain.wallclock import parse_clock
+from flowday.domain.wallclock import fmt_minutes, parse_clock
 
 
 def register(commands: argparse._SubParsersAction, shared: argparse.ArgumentParser) -> None:
@@ -36,6 +36,12 @@ def register(commands: argparse._SubParsersAction, shared: argparse.ArgumentPars
     listing = commands.add_parser("list", parents=[shared], help="the day's blocks")
     listing.add_argument("--date", help="day (default today)")
     listing.add_argument("--json", action="store_true", help="machine-readable output")
+    listing.add_argument(
+        "--with-notes",
+        action="store_true",
+        help="with --json: the whole day as one object "
+        '{"date", "mode", "window", "blocks", "notes", "off"} (day notes included)',
+    )
     listing.set_defaults(handler=run_list)
 
     edit = commands.add_parser("edit", parents=[shared], help="change a block")
@@ -82,11 +88,30 @@ def run_add(args: argparse.Namespace, context: Context) -> int:
 def run_list(args: argparse.Namespace, context: Context) -> int:
     date = context.date(args.date)
     blocks = context.store.blocks_on(date)
-    if args.json:
+    if args.with_notes and not args.json:
+        raise InputError("--with-notes goes with --json (the plain listing shows notes already)")
+    if args.json and not args.with_notes:  # the contract since 1.0: the array of blocks
         print_json([b.to_dict() for b in blocks])
         return 0
     day = context.store.day(date)
     planner = context.planner
+    if args.json:
+        window = planner.window_of(day)
+        sources = {note.source: note.text for note in day.imported_notes}
+        by_text = {text: source for source, text in sources.items()}
+        print_json(
+            {
+                "date": date.to_date_string(),
+                "mode": planner.mode_of(day),
+                "window": {"start": fmt_minutes(window[0]), "end": fmt_minutes(window[1])},
+                "blocks": [b.to_dict() for b in blocks],
+                # all-day notes (an imported holiday or conference day), in order; "source"
+                # is the event a note came from (ics:<UID>...), "" for other notes
+                "notes": [{"text": text, "source": by_text.get(text, "")} for text in day.notes],
+                "off": day.off or not planner.config.is_working_day(date),
+            }
+        )
+        return 0
     out(day_heading(day, planner.mode_of(day), planner.window_of(day), planner.config.timezone))
     if day.off:  # planned ahead: no work today
         out(f"  day off{': ' + day.off_note if day.off_note else ''}")

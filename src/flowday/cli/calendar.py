@@ -18,8 +18,10 @@ if TYPE_CHECKING:  # icalendar costs ~40 ms to import: only the calendar command
     from flowday.calendars.importing import Progress
 
 PROGRESS_FROM = 100  # changes; smaller imports finish before progress would help
+READING_SHOWN_FROM = 1024 * 1024  # bytes: icalendar reads about 1 MB a second
 SHOWN_CROSSINGS = 10  # a busy import can cross hundreds of rules: the rest are counted
 SHOWN_PER_DAY = 5
+SHOWN_NOTICES = 20  # a hostile file can hold thousands of broken parts: the rest are counted
 
 
 def register(commands: argparse._SubParsersAction, shared: argparse.ArgumentParser) -> None:
@@ -95,6 +97,8 @@ def _progress_printer() -> Progress:
     shown = {"last": -1}
 
     def show(stage: str, done: int, total: int) -> None:
+        if stage == "reading" and total >= READING_SHOWN_FROM:
+            out(f"flowday: reading {total / 2**20:.1f} MB of calendar...", err=True)
         if stage != "importing" or total < PROGRESS_FROM:
             return
         percent = done * 100 // total
@@ -121,6 +125,10 @@ def run_import(args: argparse.Namespace, context: Context) -> int:
     out(report.summary())
     for skipped in report.skipped:
         warn(f"skipped '{skipped.title}' (UID {skipped.uid}): {skipped.reason}")
+    for notice in report.notices[:SHOWN_NOTICES]:
+        warn(notice)
+    if len(report.notices) > SHOWN_NOTICES:
+        warn(f"... and {len(report.notices) - SHOWN_NOTICES} more broken parts left out")
     for violation in report.crossed[:SHOWN_CROSSINGS]:
         out(f"flowday: crossed ({violation.rule}): {violation.message}", err=True)
     if len(report.crossed) > SHOWN_CROSSINGS:

@@ -4,6 +4,7 @@ clock), date parsing and plain-text output helpers."""
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import re
@@ -19,6 +20,7 @@ import pendulum
 from flowday.application.planner import Planner
 from flowday.config import Config, load_config
 from flowday.domain.clock import Clock, clock_from_env
+from flowday.domain.errors import InputError
 from flowday.domain.model import Block, Day
 from flowday.domain.rules import Violation
 from flowday.domain.text import CONTROL, shown
@@ -49,12 +51,19 @@ def shared_options(*, suppress: bool = True) -> argparse.ArgumentParser:
 
 def data_dir(explicit: str | None) -> Path:
     if explicit:
-        return Path(explicit).expanduser()
+        return _expanded(explicit, "--data-dir")
     if os.environ.get("FLOWDAY_DATA_DIR"):
-        return Path(os.environ["FLOWDAY_DATA_DIR"]).expanduser()
+        return _expanded(os.environ["FLOWDAY_DATA_DIR"], "$FLOWDAY_DATA_DIR")
     from platformdirs import user_data_dir
 
     return Path(user_data_dir("flowday"))
+
+
+def _expanded(path: str, where: str) -> Path:
+    try:
+        return Path(path).expanduser()
+    except RuntimeError:  # ~user of no such user, or no home folder to put for ~
+        raise InputError(f"{where}: cannot expand {path!r}: no such home folder") from None
 
 
 @dataclass
@@ -89,11 +98,16 @@ def out(text: str = "", *, err: bool = False) -> None:
     """Every human-readable line goes out here: stored titles, config and theme values and
     the errors naming them are outside text, and a control sequence in them must not reach
     the terminal (the planner shows them through the same :func:`shown`)."""
-    print(shown(text), file=sys.stderr if err else sys.stdout)
+    if not err:
+        print(shown(text))
+        return
+    with contextlib.suppress(OSError):  # stderr on a full device: the exit status tells
+        print(shown(text), file=sys.stderr)
 
 
 def error(message: str) -> None:
-    out(f"flowday: {message}", err=True)
+    # one line whatever it names: a line break in a path or a value shows as \n
+    out("flowday: " + message.replace("\n", "\\n"), err=True)
 
 
 def warn(message: str) -> None:

@@ -20,9 +20,10 @@ class RefusedError(FlowdayError):
 
     exit_code = 3
 
-    def __init__(self, message: str, violations: list | None = None) -> None:
-        super().__init__(message)
+    def __init__(self, message: str, violations: list | None = None, hint: str = "") -> None:
+        super().__init__(f"{message}, or {hint}" if hint else message)
         self.violations = violations or []
+        self.hint = hint  # the way forward the mode offers, e.g. the nearest allowed time
 
 
 class NotFoundError(InputError):

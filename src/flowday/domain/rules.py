@@ -222,6 +222,9 @@ class Rule:
     check: Check
     params: tuple[Param, ...] = ()
     mendable: bool = False  # adding a block can clear it (the scheduler's stopping bound)
+    # its verdict on a block reads that block and the day's settings only, never the other
+    # blocks: the scheduler rejects a candidate it flags without evaluating the whole day
+    alone: bool = False
 
     def use(self, severity: Severity | None = None, /, **params: int) -> RuleUse:
         values = {p.name: p.default for p in self.params}
@@ -479,15 +482,16 @@ RULES: dict[str, Rule] = {
         Rule("no-overlap", _E, "blocks do not overlap (every mode)", check_no_overlap),
         Rule(
             "work-inside-window", _E, "work blocks lie inside the work window",
-            check_work_inside_window,
+            check_work_inside_window, alone=True,
         ),
         Rule(
             "personal-outside-window", _E,
             "personal blocks do not overlap the work window (breaks may)",
-            check_personal_outside_window,
+            check_personal_outside_window, alone=True,
         ),
         Rule(
-            "no-work-on-days-off", _E, "no work on non-working days", check_no_work_on_days_off
+            "no-work-on-days-off", _E, "no work on non-working days", check_no_work_on_days_off,
+            alone=True,
         ),
         Rule(
             "fixed-hours", _E,
@@ -526,6 +530,7 @@ RULES: dict[str, Rule] = {
                 Param("start", _CLOCK, 21 * 60),
                 Param("end", _CLOCK, 7 * 60),  # in the morning: off-time wraps midnight
             ),
+            alone=True,
         ),
         Rule(
             "max-stretch", _W, "no work stretch longer than this without a break",
@@ -542,7 +547,7 @@ RULES: dict[str, Rule] = {
         ),
         Rule(
             "min-block", _W, "no block shorter than this", check_min_block,
-            (Param("minutes", _MIN, 10),),
+            (Param("minutes", _MIN, 10),), alone=True,
         ),
     )
 }  # fmt: skip

@@ -26,12 +26,13 @@ class ConfirmScreen(ModalScreen[bool]):
 
     def __init__(
         self, question: str, violations: list[Violation], *, yes: str = "Cross",
-        no: str = "Cancel",
+        no: str = "Cancel", hint: str = "",
     ) -> None:  # fmt: skip
         super().__init__()
         self.question = question
         self.violations = violations
         self.yes, self.no = yes, no
+        self.hint = hint  # the way forward the mode offers instead of crossing
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
@@ -42,6 +43,8 @@ class ConfirmScreen(ModalScreen[bool]):
                     yield Static(
                         literal(f"✖ {violation.rule}: {violation.message}"), classes="reason"
                     )
+            if self.hint:
+                yield Static(literal(f"Or: {self.hint}"), id="confirm-hint")
             with Horizontal(classes="buttons"):
                 yield Button(f"{self.yes} (y)", variant="error", id="yes", compact=True)
                 yield Button(f"{self.no} (n)", variant="primary", id="no", compact=True)

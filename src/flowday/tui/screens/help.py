@@ -45,6 +45,7 @@ Title words, then any of:
   9:00-9:15  7am-7:45am  9-5   a time range (24:00: midnight)
   12:30 45m  14:00 1h30        a start and a duration
   15:00                        a start alone: 30 minutes
+  2h  45m                      a length alone: the next free slot
   #work #personal #break       the sphere (else: by the window)
   #flex                        the scheduler may move it
 e.g. Standup 9:00-9:15 #work · Dentist 12:30 45m #personal"""

@@ -25,12 +25,14 @@ from textual.reactive import var
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Input, OptionList
+from textual.worker import Worker, get_current_worker
 
 from flowday.application import day_screen
 from flowday.application.day_screen import DayScreen
 from flowday.application.history import Entry, History
-from flowday.application.planner import BlockPreview, Planner
+from flowday.application.planner import BlockPreview, PlanDraft, Planner
 from flowday.application.reflection_prompts import ReflectionPrompts
+from flowday.domain import scheduler
 from flowday.domain.errors import InputError, RefusedError
 from flowday.domain.model import Block, Sphere, Task
 from flowday.domain.rules import Violation
@@ -329,7 +331,8 @@ class MainScreen(Screen[None]):
 
             # the dialog names each rule and why; earlier toasts would cover those reasons
             self.app.clear_notifications()
-            self.app.push_screen(ConfirmScreen("Cross the boundary anyway?", broken), confirmed)
+            question = ConfirmScreen("Cross the boundary anyway?", broken, hint=exc.hint)
+            self.app.push_screen(question, confirmed)
             return
         except FAILURES as exc:
             failures.report(self, exc)
@@ -679,7 +682,45 @@ class MainScreen(Screen[None]):
         )
 
     def action_plan_inbox(self) -> None:
-        self.change("plan", lambda force: self.planner.plan(self.date),
+        """A big inbox takes a while to plan: worked out in a thread while the screen says
+        so (escape cancels, nothing changed), then stored through :meth:`change` (undo, and
+        the planner re-checks the day under the store's lock)."""
+        from flowday.tui.screens.working import WorkingScreen
+
+        worker = self.draft_plan(self.date)
+
+        def closed(finished: bool | None) -> None:
+            if not finished:
+                worker.cancel()
+                self.notify("Planning cancelled: nothing changed", markup=False)
+
+        self.app.push_screen(WorkingScreen("Planning the inbox"), closed)
+
+    @work(thread=True, exclusive=True, group="plan")
+    def draft_plan(self, date: pendulum.Date) -> None:
+        worker = get_current_worker()
+        try:
+            draft = self.planner.draft_plan(date, cancelled=lambda: worker.is_cancelled)
+        except scheduler.Cancelled:
+            return
+        except FAILURES as exc:
+            self.app.call_from_thread(self._plan_drafted, worker, None, exc)
+            return
+        self.app.call_from_thread(self._plan_drafted, worker, draft, None)
+
+    def _plan_drafted(
+        self, worker: Worker[None], draft: PlanDraft | None, failure: BaseException | None
+    ) -> None:
+        from flowday.tui.screens.working import WorkingScreen
+
+        if worker.is_cancelled:  # escape came first
+            return
+        if isinstance(self.app.screen, WorkingScreen):
+            self.app.screen.dismiss(True)
+        if draft is None:
+            failures.report(self, failure or "planning failed")
+            return
+        self.change("plan", lambda force: self.planner.commit_plan(draft),
                     after=self._report_plan)  # fmt: skip
 
     def _report_plan(self, result: Any) -> None:
