@@ -22,18 +22,22 @@ from flowday.tui.widgets.week_grid import WeekGrid
 
 TODAY = pendulum.date(2026, 11, 25)  # a Wednesday
 THURSDAY = TODAY.add(days=1)
+SATURDAY = TODAY.add(days=3)
 
 
 def _titles(planner: Planner, date: pendulum.Date) -> list[str]:
     return [b.title for b in planner.store.blocks_on(date)]
 
 
-async def test_week_view_keys(seeded: Planner) -> None:
-    """W opens the week on today with today's selection; h/l/j/k move it; L/H move a
-    block to another day (refused → cross anyway → recorded); u undoes; m/M switch a
-    day's or the week's mode; ] the next week; enter opens a day."""
+async def test_week_month_and_routine_keys(seeded: Planner) -> None:
+    """One start (each costs ~0.6 s CPU). W opens the week on today with today's selection;
+    h/l/j/k move it; L/H move a block to another day (refused → cross anyway → recorded);
+    u undoes; m/M switch a day's or the week's mode; ] the next week; enter opens a day.
+    M: the month, moved by day and week, enter opens a day. R: the selected block made a
+    routine (undone with u), then its routine changed from an occurrence."""
     planner = seeded
     planner.add_block(THURSDAY, title="Client call", start=600, end=660, sphere=Sphere.WORK)
+    set_days_off(planner, SATURDAY, SATURDAY, note="Lisbon")
     app = FlowdayApp(planner, TODAY)
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.press("W")
@@ -92,16 +96,7 @@ async def test_week_view_keys(seeded: Planner) -> None:
         await pilot.pause()
         assert isinstance(app.screen, MainScreen) and app.main.date == THURSDAY
         assert app.main.query_one(Timeline).selected_block is not None
-
-
-async def test_month_view_and_routine_dialog(seeded: Planner) -> None:
-    """M: the month, moved by day and week, enter opens a day. R: the selected block made a
-    routine (undone with u), then its routine changed from an occurrence."""
-    planner = seeded
-    set_days_off(planner, THURSDAY, THURSDAY, note="Lisbon")
-    app = FlowdayApp(planner, TODAY)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("M")
+        await pilot.press("t", "M")
         month = app.screen
         assert isinstance(month, MonthScreen) and month.date == TODAY
         await pilot.press("l", "j", "k", "k", "h")
@@ -148,7 +143,7 @@ async def test_month_view_and_routine_dialog(seeded: Planner) -> None:
         await pilot.pause()
         (changed,) = planner.store.routines()
         assert changed.every == "mon,wed,fri" and changed.first == TODAY
-        assert planner.store.blocks_on(pendulum.date(2026, 11, 26)) == []  # a Thursday
+        assert not any(b.routine for b in planner.store.blocks_on(THURSDAY))
 
 
 def test_month_cell_lines(planner: Planner) -> None:

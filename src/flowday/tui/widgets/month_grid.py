@@ -60,17 +60,28 @@ class MonthGrid(Widget, can_focus=True):
         self.days: list[DaySummary] = []
         self.selected: pendulum.Date | None = None
         self.today: pendulum.Date | None = None
+        self._paint_styles: dict[str, Style] = {}
+        self._lines: dict[tuple[int, int, int], Strip] = {}  # (line, width, height) → painted
 
     def show(self, days: list[DaySummary], selected: pendulum.Date, today: pendulum.Date) -> None:
         self.days, self.selected, self.today = days, selected, today
+        self._lines.clear()
         self.refresh()
 
     def select(self, date: pendulum.Date) -> None:
         self.selected = date
+        self._lines.clear()
         self.refresh()
 
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._paint_styles = {}
+        self._lines.clear()
+
     def _style(self, name: str) -> Style:
-        return self.get_component_rich_style(f"month--{name}")
+        if name not in self._paint_styles:
+            self._paint_styles[name] = self.get_component_rich_style(f"month--{name}")
+        return self._paint_styles[name]
 
     def weeks(self) -> list[list[DaySummary | None]]:
         """The month's weeks, Monday first (None: a day of another month)."""
@@ -82,6 +93,12 @@ class MonthGrid(Widget, can_focus=True):
         return [cells[i : i + 7] for i in range(0, len(cells), 7)]
 
     def render_line(self, y: int) -> Strip:
+        key = (y, self.size.width, self.size.height)
+        if key not in self._lines:
+            self._lines[key] = self._paint_line(y)
+        return self._lines[key]
+
+    def _paint_line(self, y: int) -> Strip:
         width = self.size.width
         cw = max(6, width // 7)
         if y == 0:

@@ -98,6 +98,7 @@ class WeekGrid(ScrollView, can_focus=True):
         self.day_index = 0
         self.block_id: str | None = None
         self._paint_styles: dict[str, Style] | None = None
+        self._lines: dict[tuple[int, int], Strip] = {}  # (row, width) → painted, until a change
 
     # --- called by the screen ------------------------------------------------------------
     def show(self, columns: list[WeekColumn], day_index: int, block_id: str | None) -> None:
@@ -105,10 +106,12 @@ class WeekGrid(ScrollView, can_focus=True):
         self.day_index, self.block_id = day_index, block_id
         self.virtual_size = Size(self.scrollable_content_region.width, ROWS + HEAD)
         self._paint_styles = None
+        self._lines.clear()
         self.refresh()
 
     def select(self, day_index: int, block_id: str | None) -> None:
         self.day_index, self.block_id = day_index, block_id
+        self._lines.clear()
         self.refresh()
         self.scroll_to_selection()
 
@@ -135,6 +138,7 @@ class WeekGrid(ScrollView, can_focus=True):
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self._paint_styles = None
+        self._lines.clear()
 
     def _style(self, name: str) -> Style:
         cache = self._paint_styles
@@ -154,7 +158,10 @@ class WeekGrid(ScrollView, can_focus=True):
         index = y - HEAD + int(self.scroll_offset.y)
         if not 0 <= index < ROWS:
             return Strip.blank(width)
-        return self._row_strip(index, width)
+        key = (index, width)
+        if key not in self._lines:  # scrolling repaints the same rows: paint each once
+            self._lines[key] = self._row_strip(index, width)
+        return self._lines[key]
 
     def _head_strip(self, line: int, width: int) -> Strip:
         cw = self.column_width()
