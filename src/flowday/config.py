@@ -242,7 +242,8 @@ KEYMAP_IDS: tuple[str, ...] = (
     "select_next", "select_previous", "add_block", "add_task", "edit_block", "delete_block",
     "move_later", "move_earlier", "lengthen", "shorten", "undo", "redo", "previous_day",
     "next_day", "today", "goto_date", "switch_mode", "schedule_task", "plan_inbox",
-    "set_hours", "import_calendar", "reflection", "weekly_review", "help", "quit",
+    "set_hours", "import_calendar", "reflection", "weekly_review", "week_view", "month_view",
+    "routine", "help", "quit",
 )  # fmt: skip
 
 _REFLECTION_CHECKS: dict[str, tuple[str, Any]] = {

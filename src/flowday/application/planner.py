@@ -27,6 +27,7 @@ from flowday.domain.model import (
     stamp,
 )  # fmt: skip
 from flowday.domain.modes import Mode, build_modes
+from flowday.domain.routines import Routine, parse_occurrence_id
 from flowday.domain.rules import SHARED, DayContext, Violation
 from flowday.domain.text import clean_title
 from flowday.domain.timeparse import (
@@ -150,6 +151,9 @@ class Snapshot:
     blocks: dict[str, list[Block]]
     days: dict[str, Day]
     tasks: list[Task] | None
+    # every routine (a handful, cached by the store): a routine made or changed from the
+    # planner is undone like a block
+    routines: list[Routine] | None = None
 
 
 class Planner:
@@ -775,7 +779,8 @@ class Planner:
             for key, day in self.store.days_between(first, last).items():
                 if key in days:
                     days[key] = day
-        return Snapshot(blocks=blocks, days=days, tasks=self.store.tasks() if tasks else None)
+        return Snapshot(blocks=blocks, days=days, tasks=self.store.tasks() if tasks else None,
+                        routines=self.store.routines())  # fmt: skip
 
     def revert(self, before: Snapshot, after: Snapshot) -> None:
         """Undo one change: put back what differs between ``before`` and ``after`` (both
@@ -786,8 +791,30 @@ class Planner:
         old = {b.id: b for blocks in before.blocks.values() for b in blocks}
         new = {b.id: b for blocks in after.blocks.values() for b in blocks}
         with self.store.transaction() as txn:
+            if before.routines is not None and after.routines is not None:
+                # first: an occurrence a routine brings back (an undone skip) is then
+                # there, and is not stored again as a block edited by hand
+                current_routines = {r.id: r for r in txn.routines()}
+                _revert_records(
+                    {r.id: r for r in before.routines},
+                    {r.id: r for r in after.routines},
+                    current_routines.get,
+                    put=lambda routine, current: txn.put_routine(routine),
+                    delete=lambda current: txn.delete_routine(current.id),
+                )
+
+            def find_block(block_id: str) -> Block | None:
+                # an occurrence the routines just brought back is made in this
+                # transaction (txn.find_block locates through what is committed)
+                occurrence = parse_occurrence_id(block_id)
+                if occurrence is not None:
+                    made = [b for b in txn.blocks_on(occurrence[1]) if b.id == block_id]
+                    if made:
+                        return made[0]
+                return txn.find_block(block_id)
+
             _revert_records(
-                old, new, txn.find_block,
+                old, new, find_block,
                 put=lambda block, current: txn.put_block(
                     block, previous_date=current.date if current else None
                 ),
@@ -811,8 +838,8 @@ class Planner:
                 )
 
 
-_T = TypeVar("_T", Block, Day, Task)
-_R = TypeVar("_R", Block, Task)
+_T = TypeVar("_T", Block, Day, Task, Routine)
+_R = TypeVar("_R", Block, Task, Routine)
 
 
 def _revert_records(
@@ -850,6 +877,7 @@ def _undone(was: _T, became: _T, current: _T) -> _T:
         f.name: getattr(was, f.name)
         for f in fields(was)
         if f.name != "updated"
+        and f.init  # a derived field (a routine's parsed repeat) follows the others
         and getattr(was, f.name) != getattr(became, f.name)
         and getattr(current, f.name) == getattr(became, f.name)
     }

@@ -17,7 +17,7 @@ import pendulum
 
 from flowday.application.planner import Planner, Verdict
 from flowday.domain.errors import InputError, NotFoundError, RefusedError
-from flowday.domain.model import Day, new_id, stamp
+from flowday.domain.model import Block, Day, new_id, stamp
 from flowday.domain.recurrence import parse_every
 from flowday.domain.routines import Routine
 from flowday.domain.text import clean_text
@@ -52,6 +52,55 @@ def add_routine(
     force: bool = False,
 ) -> RoutineResult:
     """A new routine from quick-add ``text`` repeating ``every`` from ``start`` (today)."""
+    routine = _new_routine(planner, text, every, start=start, until=until, modes=modes)
+    with planner.store.transaction() as txn:
+        crossed = _judged(planner, txn, [], [routine], routine.first, force=force)
+    return RoutineResult(routine, crossed=crossed)
+
+
+def routine_from_block(
+    planner: Planner,
+    block_id: str,
+    every: str,
+    *,
+    until: pendulum.Date | None = None,
+    modes: Sequence[str] = (),
+    force: bool = False,
+) -> RoutineResult:
+    """Make a block repeat (the planner's "make it a routine"): a routine with the block's
+    title, times, sphere and flexibility from its date (today for a past block). The block
+    becomes the routine's first occurrence, in the same transaction, when the repeat names
+    its date; otherwise (or when it is past) it stays as it is."""
+    block = planner.store.find_block(block_id)
+    if block is None:
+        raise NotFoundError(f"no block with id {block_id!r}")
+    if block.routine:
+        raise InputError(f"'{block.title}' is already an occurrence of routine {block.routine}")
+    start = max(block.date, planner.today())
+    routine = _new_routine(planner, quick_add_text(block), every, start=start, until=until,
+                           modes=modes)  # fmt: skip
+    with planner.store.transaction() as txn:
+        if routine.first == block.date:
+            txn.delete_block(block.id, block.date)
+        crossed = _judged(planner, txn, [], [routine], routine.first, force=force)
+    return RoutineResult(routine, crossed=crossed)
+
+
+def quick_add_text(block: Block) -> str:
+    """The quick-add text that makes ``block`` again (title, times, sphere, flexibility)."""
+    flex = " #flex" if block.flexible else ""
+    return f"{block.title} {block.span} #{block.sphere.value}{flex}"
+
+
+def _new_routine(
+    planner: Planner,
+    text: str,
+    every: str,
+    *,
+    start: pendulum.Date | None,
+    until: pendulum.Date | None,
+    modes: Sequence[str],
+) -> Routine:
     begin = _not_past(planner, start, "a routine starts")
     repeat = parse_every(every, begin)
     first = repeat.first_on_or_after(begin)
@@ -62,15 +111,12 @@ def add_routine(
     )
     check_exists(first, start_min, end_min, planner.config.timezone)
     now = stamp(planner.now())
-    routine = Routine(
+    return Routine(
         id=new_id(), text=clean_text(text, limit=500), title=title, start=start_min,
         end=end_min, sphere=sphere, flexible=flexible, rrule=repeat.rrule(),
         every=" ".join(every.split()), first=first, until=until,
         modes=_modes(planner, modes), created=now, updated=now,
     )  # fmt: skip
-    with planner.store.transaction() as txn:
-        crossed = _judged(planner, txn, [], [routine], first, force=force)
-    return RoutineResult(routine, crossed=crossed)
 
 
 def edit_routine(

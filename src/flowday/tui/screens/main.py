@@ -84,6 +84,9 @@ class MainScreen(Screen[None]):
         _b("I", "import_calendar", "Import", "Import an .ics calendar file", show=False),
         _b("r", "reflection", "Reflect", "End-of-day reflection", show=False),
         _b("w", "weekly_review", "Review", "Weekly review", show=False),
+        _b("W", "week_view", "Week", "Week view: seven days side by side", show=False),
+        _b("M", "month_view", "Month", "Month overview: mode, work, score", show=False),
+        _b("R", "routine", "Routine", "Make the block a routine, or edit its routine", show=False),
         _b("question_mark", "help", "Help", "Show every key"),
     ]
 
@@ -750,6 +753,25 @@ class MainScreen(Screen[None]):
 
     def action_weekly_review(self) -> None:
         self._push_optional("flowday.tui.screens.review", "WeeklyReviewScreen", "weekly review")
+
+    @reports_failures  # a view reads its days as it is built: a failure opens nothing
+    def action_week_view(self) -> None:
+        from flowday.tui.screens.week import WeekScreen
+
+        self.app.push_screen(WeekScreen(self, self.date), lambda _: self.reload())
+
+    @reports_failures
+    def action_month_view(self) -> None:
+        from flowday.tui.screens.month import MonthScreen
+
+        self.app.push_screen(MonthScreen(self, self.date), lambda _: self.reload())
+
+    def action_routine(self) -> None:
+        block = self._need_block()
+        if block is not None:
+            from flowday.tui.screens.routine import open_routine
+
+            open_routine(self, block)
 
     def action_help(self) -> None:
         keymap = self.planner.config.keymap

@@ -44,10 +44,7 @@ class ModeScreen(ModalScreen[ModeChoice | None]):
     def compose(self) -> ComposeResult:
         names = self.planner.modes()
         with Vertical(classes="dialog wide"):
-            yield Label(
-                literal(f"Switch mode of {self.date.format('ddd D MMM')} (now {self.current})"),
-                classes="dialog-title",
-            )
+            yield Label(literal(self.title_text()), classes="dialog-title")
             yield OptionList(
                 *[
                     Option(literal(n + ("  (current)" if n == self.current else "")), id=n)
@@ -68,6 +65,9 @@ class ModeScreen(ModalScreen[ModeChoice | None]):
         names = self.planner.modes()
         others = [i for i, n in enumerate(names) if n != self.current]
         options.highlighted = others[0] if others else 0
+        # the list's first highlight (index 0) is previewed before the dialog is laid out,
+        # and that preview kept a height of one line: preview again once it is
+        self.call_after_refresh(self.preview)
 
     @property
     def chosen(self) -> str | None:
@@ -82,10 +82,18 @@ class ModeScreen(ModalScreen[ModeChoice | None]):
         if mode is None:
             return
         try:
-            proposal = self.planner.propose_mode(self.date, mode)
+            lines = self.preview_lines(mode)
         except FAILURES as exc:  # the dialog stays; switching reports its own failure
             self.query_one("#mode-preview", Static).update(literal(one_line(exc, "✖ no preview")))
             return
+        self.query_one("#mode-preview", Static).update(literal("\n".join(lines)))
+
+    def title_text(self) -> str:
+        return f"Switch mode of {self.date.format('ddd D MMM')} (now {self.current})"
+
+    def preview_lines(self, mode: str) -> list[str]:
+        """What switching to ``mode`` would break, and the fix (a week's dialog says more)."""
+        proposal = self.planner.propose_mode(self.date, mode)
         lines = [f"In {mode}:"]
         hard = [v for v in proposal.violations if v.is_hard]
         soft = [v for v in proposal.violations if not v.is_hard]
@@ -99,7 +107,7 @@ class ModeScreen(ModalScreen[ModeChoice | None]):
         if proposal.unfixable:
             lines.append("Cannot fix:")
             lines += [f"  {block.title} {block.span}: {why}" for block, why in proposal.unfixable]
-        self.query_one("#mode-preview", Static).update(literal("\n".join(lines)))
+        return lines
 
     @on(OptionList.OptionSelected)
     def selected(self) -> None:

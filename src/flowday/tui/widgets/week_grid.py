@@ -1,0 +1,238 @@
+"""Seven days side by side, drawn to the day view's time scale (one row: 15 minutes).
+
+Each day is laid out by :func:`flowday.tui.layout.build_layout` (the day view's own
+geometry: DST days, fences, overlaps); this widget only paints those layouts in columns,
+row for row by wall-clock time, under a fixed header of each day's date, mode and work
+window. The screen owns the selection and the keys; this widget draws what it is told.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import ClassVar
+
+from rich.segment import Segment
+from rich.style import Style
+from textual.geometry import Size
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from flowday.application.week import DaySummary
+from flowday.domain.model import Block, Sphere
+from flowday.domain.wallclock import MINUTES_PER_DAY, fmt_minutes
+from flowday.tui.layout import ROW_MINUTES, SPHERE_GLYPHS, Cell, CellKind, DayLayout, Row
+from flowday.tui.text import fit
+
+GUTTER = 6  # "09:00 "
+HEAD = 3  # header lines: date, mode, window (or day off)
+WIDE = 20  # a column this wide shows times on a block's second row
+ROWS = MINUTES_PER_DAY // ROW_MINUTES
+OPEN_WALL = 7 * 60  # the grid opens here unless the selection is elsewhere
+
+
+@dataclass(frozen=True)
+class WeekColumn:
+    """One day of the week as the grid draws it."""
+
+    summary: DaySummary
+    layout: DayLayout
+    woven: bool  # integration-like: one interleaved lane (else fenced)
+    blocks: list[Block] = field(default_factory=list)  # in time order
+
+    def ids(self) -> list[str]:
+        return [b.id for b in self.blocks]
+
+    def row_at(self, wall: int) -> Row | None:
+        """The day's first row at that wall-clock time (None: the clocks skip it)."""
+        return self._by_wall().get(wall)
+
+    def _by_wall(self) -> dict[int, Row]:
+        cached: dict[int, Row] | None = self.__dict__.get("_rows")
+        if cached is None:
+            cached = {}
+            for row in self.layout.rows:
+                cached.setdefault(row.wall, row)
+            object.__setattr__(self, "_rows", cached)
+        return cached
+
+
+def grid_row(block: Block) -> int:
+    """The grid row (wall clock) a block starts on."""
+    return block.start // ROW_MINUTES
+
+
+def short_window(window: tuple[int, int]) -> str:
+    """``9-17`` (``9:30-17:15`` when not on the hour): a window in a narrow header."""
+
+    def part(minutes: int) -> str:
+        hours, rest = divmod(minutes, 60)
+        return f"{hours}" if not rest else f"{hours}:{rest:02d}"
+
+    return f"{part(window[0])}-{part(window[1])}"
+
+
+class WeekGrid(ScrollView, can_focus=True):
+    """Paints :class:`WeekColumn` s; :attr:`day_index` and :attr:`block_id` are the
+    selection (set by the screen through :meth:`show` and :meth:`select`)."""
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "week--label",
+        "week--hour",
+        "week--head",
+        "week--head-selected",
+        "week--fence",
+        "week--window",
+        "week--buffer",
+        "week--off",
+        "week--now",
+        "week--work",
+        "week--personal",
+        "week--break",
+        "week--violation",
+        "week--selected",
+    }
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.columns: list[WeekColumn] = []
+        self.day_index = 0
+        self.block_id: str | None = None
+        self._paint_styles: dict[str, Style] | None = None
+        self._lines: dict[tuple[int, int], Strip] = {}  # (row, width) → painted, until a change
+
+    # --- called by the screen ------------------------------------------------------------
+    def show(self, columns: list[WeekColumn], day_index: int, block_id: str | None) -> None:
+        self.columns = columns
+        self.day_index, self.block_id = day_index, block_id
+        self.virtual_size = Size(self.scrollable_content_region.width, ROWS + HEAD)
+        self._paint_styles = None
+        self._lines.clear()
+        self.refresh()
+
+    def select(self, day_index: int, block_id: str | None) -> None:
+        self.day_index, self.block_id = day_index, block_id
+        self._lines.clear()
+        self.refresh()
+        self.scroll_to_selection()
+
+    def column_width(self) -> int:
+        return max(6, (self.scrollable_content_region.width - GUTTER) // 7)
+
+    def scroll_to_selection(self, *, opening: bool = False) -> None:
+        """Bring the selected block into view; ``opening``: the grid starts at 07:00 (or
+        the start of the day's window, if earlier) when the selection shows from there."""
+        height = self.scrollable_content_region.height - HEAD
+        if height <= 0 or not self.columns:
+            return
+        column = self.columns[self.day_index]
+        block = next((b for b in column.blocks if b.id == self.block_id), None)
+        opened = min(OPEN_WALL, column.summary.window[0]) // ROW_MINUTES
+        top = opened if opening else int(self.scroll_offset.y)
+        if block is not None:
+            first, last = grid_row(block), -(-block.end // ROW_MINUTES)
+            if first < top or min(last, first + height) > top + height:
+                top = first - 1
+        self.scroll_to(y=max(0, min(top, ROWS - height)), animate=False, immediate=True)
+
+    # --- painting ------------------------------------------------------------------------
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._paint_styles = None
+        self._lines.clear()
+
+    def _style(self, name: str) -> Style:
+        cache = self._paint_styles
+        if cache is None:
+            cache = {}
+            self._paint_styles = cache
+        if name not in cache:
+            cache[name] = self.get_component_rich_style(f"week--{name}")
+        return cache[name]
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        if not self.columns:
+            return Strip.blank(width)
+        if y < HEAD:
+            return self._head_strip(y, width)
+        index = y - HEAD + int(self.scroll_offset.y)
+        if not 0 <= index < ROWS:
+            return Strip.blank(width)
+        key = (index, width)
+        if key not in self._lines:  # scrolling repaints the same rows: paint each once
+            self._lines[key] = self._row_strip(index, width)
+        return self._lines[key]
+
+    def _head_strip(self, line: int, width: int) -> Strip:
+        cw = self.column_width()
+        base = self._style("head")
+        segments = [Segment(" " * GUTTER, base)]
+        for number, column in enumerate(self.columns):
+            summary = column.summary
+            style = self._style("head-selected") if number == self.day_index else base
+            if line == 0:
+                text = summary.date.format("ddd D MMM" if cw > 12 else "ddd D")
+            elif line == 1:
+                fence = "≈" if column.woven else "┃"  # woven or fenced, as the column draws
+                text = f"{fence}{summary.mode}"
+            elif summary.day.off:
+                note = summary.day.off_note
+                text = f"off: {note}" if note and cw > 12 else "day off" if cw > 8 else "off"
+            else:
+                text = (
+                    f"{short_window(summary.window)}"
+                    if cw <= 12
+                    else f"{fmt_minutes(summary.window[0])}-{fmt_minutes(summary.window[1])}"
+                )
+            segments.append(Segment(" " + fit(text, cw - 1), style))
+        return Strip(segments).adjust_cell_length(width, base)
+
+    def _row_strip(self, index: int, width: int) -> Strip:
+        wall = index * ROW_MINUTES
+        cw = self.column_width()
+        now = any((row := c.row_at(wall)) is not None and row.now for c in self.columns)
+        label_style = self._style("now" if now else "hour" if wall % 60 == 0 else "label")
+        label = f"{wall // 60:02d}:00" if wall % 60 == 0 else f"  :{wall % 60:02d}"
+        segments = [Segment(f"{label:<5} ", label_style)]
+        for column in self.columns:
+            segments.extend(self._cell(column, column.row_at(wall), cw))
+        return Strip(segments).adjust_cell_length(width, self.rich_style)
+
+    def _cell(self, column: WeekColumn, row: Row | None, cw: int) -> list[Segment]:
+        """One day's row: the fence mark (┃ fenced, ┊ woven, inside the window), then the
+        block there (the work lane first), the transition buffer, or the window."""
+        base = self.rich_style
+        if row is None:  # the clocks skip this time on that day
+            return [Segment(" " + fit("", cw - 1), base)]
+        mark, mark_style = " ", base
+        if row.in_window:
+            mark = "┊" if column.woven else "┃"
+            mark_style = self._style("fence")
+        if row.now:
+            mark, mark_style = "▶", self._style("now")
+        cell = next((c for c in row.cells if c.kind in (CellKind.BLOCK, CellKind.OVERLAP)), None)
+        if cell is not None and cell.block is not None:
+            return [Segment(mark, mark_style), self._block_segment(cell, cw - 1)]
+        if column.summary.day.off:
+            return [Segment(mark, mark_style), Segment("╱" * (cw - 1), self._style("off"))]
+        if any(c.kind is CellKind.BUFFER for c in row.cells):
+            return [Segment(mark, mark_style), Segment(fit("≈", cw - 1), self._style("buffer"))]
+        style = self._style("window") if row.in_window else base
+        if row.now:
+            return [Segment(mark, mark_style), Segment("─" * (cw - 1), self._style("now"))]
+        return [Segment(mark, mark_style), Segment(" " * (cw - 1), style)]
+
+    def _block_segment(self, cell: Cell, width: int) -> Segment:
+        assert cell.block is not None
+        sphere = cell.block.sphere
+        style = self._style(
+            "work" if sphere is Sphere.WORK else "personal" if sphere is Sphere.PERSONAL
+            else "break"
+        )  # fmt: skip
+        # narrow: the title on the block's first row, its glyph below; wide: the day's text
+        text = cell.text if cell.first or width >= WIDE else SPHERE_GLYPHS[sphere]
+        if cell.severity == "error":
+            style += self._style("violation")
+        if cell.block.id == self.block_id:
+            style += self._style("selected")
+        return Segment(fit(text, width), style)

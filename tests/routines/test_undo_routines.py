@@ -1,0 +1,55 @@
+"""Undo and redo of routine changes (what the planner's R and d make), without a terminal."""
+
+from __future__ import annotations
+
+import pendulum
+import pytest
+
+from flowday.application import routines as use
+from flowday.application.history import History
+from flowday.application.planner import Planner
+from flowday.domain.errors import InputError
+from flowday.domain.model import Sphere
+
+TODAY = pendulum.date(2026, 11, 25)
+
+
+def test_a_routine_made_from_a_block_is_undone_and_redone(planner: Planner) -> None:
+    block = planner.add_block(TODAY, title="Standup", start=540, end=555,
+                              sphere=Sphere.WORK).block  # fmt: skip
+    assert block is not None
+    history = History(planner)
+    made = history.record(
+        "make routine", [TODAY], lambda: use.routine_from_block(planner, block.id, "weekdays")
+    )
+    assert made.routine is not None
+    (occurrence,) = planner.store.blocks_on(TODAY)  # the block became the first occurrence
+    assert occurrence.routine == made.routine.id and occurrence.span == "09:00-09:15"
+    history.undo()
+    assert planner.store.routines() == []
+    assert planner.store.blocks_on(TODAY) == [block]
+    assert planner.store.blocks_on(TODAY.add(days=1)) == []
+    history.redo()
+    assert [r.id for r in planner.store.routines()] == [made.routine.id]
+    assert [b.routine for b in planner.store.blocks_on(TODAY)] == [made.routine.id]
+
+
+def test_an_undone_skip_brings_the_occurrence_back_untouched(planner: Planner) -> None:
+    routine = use.add_routine(planner, "Standup 9:00-9:15 #work", "weekdays").routine
+    assert routine is not None
+    history = History(planner)
+    history.record("delete", [TODAY], lambda: planner.remove_block(f"{routine.id}@{TODAY}"))
+    assert planner.store.blocks_on(TODAY) == []
+    history.undo()
+    (back,) = planner.store.routines()
+    # the routine stands for that day again: not a block stored as edited by hand
+    assert not back.skipped and not back.edited
+    assert [b.routine for b in planner.store.blocks_on(TODAY)] == [routine.id]
+
+
+def test_a_block_that_is_already_an_occurrence_is_not_made_a_routine(planner: Planner) -> None:
+    routine = use.add_routine(planner, "Standup 9:00-9:15 #work", "weekdays").routine
+    assert routine is not None
+    with pytest.raises(InputError, match="already an occurrence"):
+        use.routine_from_block(planner, f"{routine.id}@{TODAY}", "day")
+    assert len(planner.store.routines()) == 1

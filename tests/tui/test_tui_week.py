@@ -1,0 +1,160 @@
+"""The planner's week and month views and its routine dialog, driven by keys: one app
+start per group (a start costs ~0.6 s CPU)."""
+
+from __future__ import annotations
+
+import pendulum
+
+from flowday.application import reviews
+from flowday.application.planner import Planner
+from flowday.application.week import set_days_off, summaries
+from flowday.domain.model import Sphere
+from flowday.tui.app import FlowdayApp
+from flowday.tui.screens.confirm import ConfirmScreen
+from flowday.tui.screens.main import MainScreen
+from flowday.tui.screens.mode import ModeScreen
+from flowday.tui.screens.month import MonthScreen
+from flowday.tui.screens.routine import RoutineScreen
+from flowday.tui.screens.week import WeekModeScreen, WeekScreen
+from flowday.tui.widgets.month_grid import cell_lines
+from flowday.tui.widgets.timeline import Timeline
+from flowday.tui.widgets.week_grid import WeekGrid
+
+TODAY = pendulum.date(2026, 11, 25)  # a Wednesday
+THURSDAY = TODAY.add(days=1)
+SATURDAY = TODAY.add(days=3)
+
+
+def _titles(planner: Planner, date: pendulum.Date) -> list[str]:
+    return [b.title for b in planner.store.blocks_on(date)]
+
+
+async def test_week_month_and_routine_keys(seeded: Planner) -> None:
+    """One start (each costs ~0.6 s CPU). W opens the week on today with today's selection;
+    h/l/j/k move it; L/H move a block to another day (refused → cross anyway → recorded);
+    u undoes; m/M switch a day's or the week's mode; ] the next week; enter opens a day.
+    M: the month, moved by day and week, enter opens a day. R: the selected block made a
+    routine (undone with u), then its routine changed from an occurrence."""
+    planner = seeded
+    planner.add_block(THURSDAY, title="Client call", start=600, end=660, sphere=Sphere.WORK)
+    set_days_off(planner, SATURDAY, SATURDAY, note="Lisbon")
+    app = FlowdayApp(planner, TODAY)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("W")
+        week = app.screen
+        assert isinstance(week, WeekScreen) and week.day_index == 2
+        grid = week.query_one(WeekGrid)
+        assert grid.columns[0].summary.date == pendulum.date(2026, 11, 23)
+        assert week.block_id == planner.store.blocks_on(TODAY)[0].id  # Standup, 09:00
+        await pilot.press("j")  # Deep work 09:30
+        deep = next(b for b in planner.store.blocks_on(TODAY) if b.title == "Deep work")
+        assert week.block_id == deep.id
+        await pilot.press("l")  # Thursday: the block nearest in time, the call at 10:00
+        assert week.day_index == 3 and week.block_id is not None
+        await pilot.press("h", "k")
+        assert week.day_index == 2 and grid.block_id == week.block_id
+        # Deep work (09:30-11:30) to Thursday: overlaps the call → asked, crossed, recorded
+        await pilot.press("j", "L")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("y")
+        await pilot.pause()
+        assert "Deep work" in _titles(planner, THURSDAY)
+        assert planner.store.day(THURSDAY).crossings  # the crossing is on Thursday
+        assert week.day_index == 3 and week.block_id == deep.id  # the selection followed
+        await pilot.press("u")  # undone: back on Wednesday
+        await pilot.pause()
+        assert "Deep work" in _titles(planner, TODAY)
+        assert "Deep work" not in _titles(planner, THURSDAY)
+        assert not planner.store.day(THURSDAY).crossings
+        assert week.day_index == 2  # the selection follows the block back
+        # one day's mode through the day view's dialog
+        await pilot.press("m")
+        await pilot.pause()
+        assert isinstance(app.screen, ModeScreen) and not isinstance(app.screen, WeekModeScreen)
+        await pilot.press("enter")  # the first other mode: integration
+        await pilot.pause()
+        assert planner.mode_of(planner.store.day(TODAY)) == "integration"
+        # the whole week, day by day (what breaks per day is previewed)
+        await pilot.press("M")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, WeekModeScreen)
+        assert dialog.chosen == "balance"  # the week is mixed: the list starts on the first
+        preview = str(dialog.query_one("#mode-preview").render())
+        assert "Mon 23" in preview and "Sun 29" in preview
+        await pilot.press("enter")
+        await pilot.pause()
+        days = summaries(planner, pendulum.date(2026, 11, 23), pendulum.date(2026, 11, 29))
+        assert {d.mode for d in days} == {"balance"}  # Wednesday too
+        await pilot.press("u")  # the week's switch undone as one change
+        await pilot.pause()
+        assert planner.mode_of(planner.store.day(TODAY)) == "integration"
+        await pilot.press("right_square_bracket")
+        assert week.monday == pendulum.date(2026, 11, 30) and week.block_id is None
+        await pilot.press("left_square_bracket", "l", "enter")  # Thursday
+        await pilot.pause()
+        assert isinstance(app.screen, MainScreen) and app.main.date == THURSDAY
+        assert app.main.query_one(Timeline).selected_block is not None
+        await pilot.press("t", "M")
+        month = app.screen
+        assert isinstance(month, MonthScreen) and month.date == TODAY
+        await pilot.press("l", "j", "k", "k", "h")
+        assert month.date == pendulum.date(2026, 11, 18)
+        await pilot.press("right_square_bracket")
+        assert month.date == pendulum.date(2026, 12, 18) and month.shown is not None
+        assert month.shown[0] == pendulum.date(2026, 12, 1)
+        await pilot.press("left_square_bracket", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, MainScreen) and app.main.date == pendulum.date(2026, 11, 18)
+        await pilot.press("t")  # back to today, Standup selected
+        await pilot.pause()
+        standup = app.main.selected
+        assert standup is not None and standup.title == "Standup"
+        await pilot.press("R")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, RoutineScreen)
+        await pilot.press(*"every", "enter")  # not a repeat: said inline, nothing made
+        assert "unknown repeat" in str(dialog.query_one("#routine-error").render())
+        assert planner.store.routines() == []
+        await pilot.press(*["backspace"] * 5, *"weekdays", "enter")
+        await pilot.pause()
+        (routine,) = planner.store.routines()
+        shown = planner.store.blocks_on(TODAY)
+        assert [b.routine for b in shown if b.title == "Standup"] == [routine.id]
+        assert not any(b.id == standup.id for b in shown)  # the block became the occurrence
+        assert planner.store.blocks_on(pendulum.date(2026, 11, 27))[0].routine == routine.id
+        await pilot.press("u")
+        await pilot.pause()
+        assert planner.store.routines() == []
+        assert any(b.id == standup.id for b in planner.store.blocks_on(TODAY))
+        await pilot.press("ctrl+r")  # redone: the routine again, from an occurrence
+        await pilot.pause()
+        occurrence = app.main.selected
+        assert occurrence is not None and occurrence.routine == routine.id
+        await pilot.press("R")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, RoutineScreen) and dialog.routine is not None
+        every = dialog.query_one("#routine-every")
+        every.focus()
+        await pilot.press("ctrl+u", *"mon,wed,fri", "enter")  # this and following, from today
+        await pilot.pause()
+        (changed,) = planner.store.routines()
+        assert changed.every == "mon,wed,fri" and changed.first == TODAY
+        assert not any(b.routine for b in planner.store.blocks_on(THURSDAY))
+
+
+def test_month_cell_lines(planner: Planner) -> None:
+    """A month cell: mode, work planned, crossings and broken rules, the score, day off."""
+    planner.add_block(TODAY, title="Deep", start=540, end=720, sphere=Sphere.WORK)
+    planner.add_block(TODAY, title="Late", start=1260, end=1320, sphere=Sphere.WORK, force=True)
+    answers = {"present": "people", "stress": "neither", "energy": 4, "peace": 3, "meaning": 5}
+    reviews.save_reflection(planner, TODAY, answers)
+    set_days_off(planner, THURSDAY, THURSDAY, note="Lisbon")
+    today, thursday = summaries(planner, TODAY, THURSDAY)
+    head, middle, last = cell_lines(today, 9)
+    assert head == "25 bal" and middle.startswith("■4h⚑1") and last == "★4.0"
+    assert cell_lines(thursday, 9)[0] == "26 off"
+    assert cell_lines(thursday, 20) == ("26 balance · off", "■-", "Lisbon")
