@@ -499,26 +499,8 @@ class Planner:
                         raise NotFoundError(f"no task with id {task_id!r}")
                 inbox = [t for t in inbox if t.id in wanted]
             inbox = in_plan_order(inbox)
-            day = txn.day(date)
-            mode = self.mode_named(self.mode_of(day))
-            earliest = mode.planning_start
-            if date == today:  # not in the past: from now, on the next 5 minutes
-                now = self.now()
-                earliest = max(earliest, -(-(now.hour * 60 + now.minute) // 5) * 5)
             requests = [self._request(t, date) for t in inbox]
-            blocks = txn.blocks_on(date)
-            outcome = scheduler.place(
-                self.context(day, blocks),
-                requests,
-                earliest=earliest,
-                latest=mode.planning_end,
-            )
-            # the scheduler only offers allowed slots; the judge has the last word all the same
-            self.settle(
-                day,
-                self.judge(day, blocks, [*blocks, *(block for _, block in outcome.placed)]),
-                force=False,
-            )
+            outcome = self.schedule(txn, date, requests)
             by_template = {id(r.template): t for r, t in zip(requests, inbox, strict=True)}
             placed = [(by_template[id(r.template)], b) for r, b in outcome.placed]
             unplaced = [(by_template[id(r.template)], why) for r, why in outcome.unplaced]
@@ -527,6 +509,29 @@ class Planner:
                     txn.put_block(block)
                     txn.delete_task(task.id)
         return PlanResult(date, placed, unplaced, dry_run)
+
+    def schedule(
+        self, txn: Transaction, date: pendulum.Date, requests: list[scheduler.Request]
+    ) -> scheduler.Outcome:
+        """The engine ``plan`` and carrying over share: ``requests`` placed into the
+        earliest slots ``date``'s mode allows (from now on today), judged; writes nothing."""
+        day = txn.day(date)
+        mode = self.mode_named(self.mode_of(day))
+        earliest = mode.planning_start
+        if date == self.today():  # not in the past: from now, on the next 5 minutes
+            now = self.now()
+            earliest = max(earliest, -(-(now.hour * 60 + now.minute) // 5) * 5)
+        blocks = txn.blocks_on(date)
+        outcome = scheduler.place(
+            self.context(day, blocks), requests, earliest=earliest, latest=mode.planning_end
+        )
+        # the scheduler only offers allowed slots; the judge has the last word all the same
+        self.settle(
+            day,
+            self.judge(day, blocks, [*blocks, *(block for _, block in outcome.placed)]),
+            force=False,
+        )
+        return outcome
 
     def schedule_task(self, task_id: str, date: pendulum.Date) -> PlanResult:
         """The same engine for one task ("schedule this task" in the planner)."""

@@ -17,13 +17,25 @@ from collections.abc import Callable, Sequence
 from typing import NoReturn, cast
 
 from flowday import __version__
-from flowday.cli import blocks, calendar, common, reflect, routines, rules, tasks, themes, week
+from flowday.cli import (
+    blocks,
+    calendar,
+    common,
+    outcomes,
+    reflect,
+    routines,
+    rules,
+    tasks,
+    themes,
+    week,
+)
 from flowday.domain.errors import FlowdayError
 from flowday.domain.text import shown
 
 # Each command module adds its subcommands; order here is the order in --help.
 COMMAND_MODULES: list[Callable[[argparse._SubParsersAction, argparse.ArgumentParser], None]] = [
     blocks.register,
+    outcomes.register,
     tasks.register,
     rules.register,
     week.register,  # after rules: it adds --week to `mode`

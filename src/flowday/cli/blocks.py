@@ -83,7 +83,7 @@ def run_list(args: argparse.Namespace, context: Context) -> int:
     date = context.date(args.date)
     blocks = context.store.blocks_on(date)
     if args.json:
-        print_json([b.to_dict() for b in blocks])
+        print_json([{**b.to_dict(), **b.outcome_fields()} for b in blocks])
         return 0
     day = context.store.day(date)
     planner = context.planner

@@ -19,7 +19,7 @@ import pendulum
 from flowday.application.planner import Planner
 from flowday.config import Config, load_config
 from flowday.domain.clock import Clock, clock_from_env
-from flowday.domain.model import Block, Day
+from flowday.domain.model import Block, Day, Outcome
 from flowday.domain.rules import Violation
 from flowday.domain.text import CONTROL, shown
 from flowday.domain.timeparse import Zone, day_bounds, parse_date
@@ -162,12 +162,20 @@ def fit(text: str, width: int) -> str:
     return text + " " * (width - cells(text))
 
 
+# what happened, before the title: nothing for a block never marked (its row as it was)
+OUTCOME_MARKS = {Outcome.PLANNED: "", Outcome.DONE: "✓ ", Outcome.SKIPPED: "✗ "}
+
+
 def block_rows(blocks: list[Block]) -> list[str]:
     """Aligned, readable lines; ``~`` marks a flexible block, ``↻`` a routine's."""
     if not blocks:
         return ["  (no blocks)"]
     # measured as they will show; ↻ marks a routine's occurrence
-    titles = [("↻ " if b.routine else "") + shown(b.title) for b in blocks]
+    titles = [
+        ("↻ " if b.routine else "") + OUTCOME_MARKS[b.outcome] + shown(b.title)
+        + (f" (ran {b.actual_span})" if b.ran_differently else "")
+        for b in blocks
+    ]  # fmt: skip
     width = min(max(cells(title) for title in titles), 48)
     rows = []
     for block, title in zip(blocks, titles, strict=True):

@@ -196,14 +196,14 @@ def stats_table(data: dict[str, Any]) -> list[str]:
             )
         lines.append("")
     if 0 < len(days) <= 31:
-        lines.append("date        mode         work  personal  break  crossed  E P M")
+        lines.append("date        mode         work  personal  break  crossed  overrun  E P M")
         for day in days:
             figures, answer = day["figures"], day["reflection"]
             ratings = " ".join(str(answer[k]) for k in RATINGS) if answer else "- - -"
             lines.append(
                 f"{day['date']}  {day['mode'][:11]:<11}  {fmt_duration(figures['work']):>5}  "
                 f"{fmt_duration(figures['personal']):>8}  {fmt_duration(figures['break']):>5}  "
-                f"{figures['crossings']:>7}  {ratings}"
+                f"{figures['crossings']:>7}  {figures.get('overruns', 0):>7}  {ratings}"
             )
         lines.append("")
     lines.append(data["recommendation"]["text"])
