@@ -26,13 +26,13 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Input, OptionList
 
-from flowday.application import day_screen
+from flowday.application import day_screen, outcomes
 from flowday.application.day_screen import DayScreen
 from flowday.application.history import Entry, History
 from flowday.application.planner import BlockPreview, Planner
 from flowday.application.reflection_prompts import ReflectionPrompts
 from flowday.domain.errors import InputError, RefusedError
-from flowday.domain.model import Block, Sphere, Task
+from flowday.domain.model import Block, Outcome, Sphere, Task
 from flowday.domain.rules import Violation
 from flowday.domain.text import counted
 from flowday.domain.timeparse import parse_quick_add, parse_span
@@ -69,6 +69,11 @@ class MainScreen(Screen[None]):
         _b("K", "move_earlier", "Earlier", "Move 15 min earlier · inbox: priority up", show=False),
         _b("plus", "lengthen", "Longer", "Lengthen 15 min · inbox: estimate +15m", show=False),
         _b("minus", "shorten", "Shorter", "Shorten 15 min · inbox: estimate -15m", show=False),
+        # what happened (d already deletes, or skips an occurrence): x, X; u undoes either
+        _b(
+            "x", "toggle_done", "Done", "Mark the selected block done (again: planned)", show=False
+        ),  # the footer keeps its width
+        _b("X", "actual_times", "Ran", "Record when the selected block ran", show=False),
         _b("u", "undo", "Undo", "Undo the last change"),
         _b("ctrl+r", "redo", "Redo", "Redo what was undone", show=False),
         _b("left_square_bracket", "previous_day", "Prev day", "Go to the previous day", show=False),
@@ -430,6 +435,48 @@ class MainScreen(Screen[None]):
         from flowday.tui.screens.edit import EditBlockScreen
 
         self.app.push_screen(EditBlockScreen(block), edited)
+
+    # --- what happened ----------------------------------------------------------------------
+    def action_toggle_done(self) -> None:
+        block = self._need_block()
+        if block is None:
+            return
+        if block.outcome is Outcome.DONE:
+            self._record_outcome("undone", lambda: outcomes.mark_planned(self.planner, block.id))
+        else:
+            self._record_outcome("done", lambda: outcomes.mark_done(self.planner, block.id))
+
+    def action_actual_times(self) -> None:
+        """Done at other times: the plan is kept, the actual time recorded beside it."""
+        block = self._need_block()
+        if block is None:
+            return
+
+        def chosen(span: tuple[int, int] | None) -> None:
+            if span is not None:
+                self._record_outcome(
+                    "ran", lambda: outcomes.mark_done(self.planner, block.id, at=span)
+                )
+
+        from flowday.tui.screens.goto import AskScreen
+
+        self.app.push_screen(
+            AskScreen(f"When did it really run? (planned {block.span})", "e.g. 16:00-17:45",
+                      parse_span, name="actual", value=block.actual_span),
+            chosen,
+        )  # fmt: skip
+
+    def _record_outcome(self, label: str, attempt: Callable[[], outcomes.OutcomeResult]) -> None:
+        def said(result: outcomes.OutcomeResult) -> None:
+            block = result.block
+            ran = f" (ran {block.actual_span})" if block.ran_differently else ""
+            self.notify(f"{block.outcome.value.capitalize()}{ran}: {block.title} (u undoes)",
+                        markup=False)  # fmt: skip
+            for overrun in result.overruns:
+                self.notify(f"Overrun recorded: {overrun.message}", title=overrun.rule,
+                            severity="warning", markup=False)  # fmt: skip
+
+        self.change(label, lambda force: attempt(), after=said)
 
     def _edit_task(self) -> None:
         task = self._focused_task()

@@ -1,0 +1,65 @@
+"""The planner's keys for what happened, in one start: x marks the selected block done
+(again: planned), u undoes, X records when it ran (an overrun is said), the header and the
+edit dialog show it, and x typed into the quick-add line is text, never a mark."""
+
+from __future__ import annotations
+
+import pendulum
+
+from flowday.application.planner import Planner
+from flowday.domain.model import Outcome, Sphere
+from flowday.tui.app import FlowdayApp
+from flowday.tui.widgets.day_header import DayHeader
+from flowday.tui.widgets.timeline import Timeline
+
+TODAY = pendulum.date(2026, 11, 25)
+
+
+async def test_x_marks_done_u_undoes_and_x_records_when_it_ran(planner: Planner) -> None:
+    added = planner.add_block(
+        TODAY, title="Report", start=16 * 60, end=17 * 60, sphere=Sphere.WORK
+    ).block
+    assert added is not None
+    app = FlowdayApp(planner, TODAY)
+    async with app.run_test(size=(100, 30)) as pilot:
+        timeline = app.main.query_one(Timeline)
+        assert timeline.selected_block is not None and timeline.selected_block.id == added.id
+
+        def stored() -> Outcome:
+            block = planner.store.find_block(added.id)
+            assert block is not None
+            return block.outcome
+
+        def header() -> str:
+            return str(app.main.query_one(DayHeader).render())
+
+        await pilot.press("x")
+        assert stored() is Outcome.DONE and "✓ 1" in header()
+        await pilot.press("u")
+        assert stored() is Outcome.PLANNED and "✓" not in header()
+        await pilot.press("x", "x")  # done, then planned again
+        assert stored() is Outcome.PLANNED
+        await pilot.press("X")
+        await pilot.pause()
+        field = app.screen.query_one("#actual-input")
+        assert getattr(field, "value", "") == "16:00-17:00"  # the plan, to change
+        setattr(field, "value", "16:00-17:45")  # noqa: B010 (an Input's value)
+        await pilot.press("enter")
+        await pilot.pause()
+        block = planner.store.find_block(added.id)
+        assert block is not None and block.actual == (960, 1065)
+        assert "1 overrun" in header() and "work ran 1h45" in header()
+        toasts = [str(n.message) for n in app._notifications]
+        assert any(t.startswith("Overrun recorded: Work block 'Report'") for t in toasts), toasts
+        await pilot.press("e")
+        await pilot.pause()
+        said = str(app.screen.query_one("#edit-outcome").render())
+        assert "Done at 16:00-17:45 (planned 16:00-17:00)" in said
+        await pilot.press("escape")
+        await pilot.pause()
+        # typed into the quick-add line, x is a letter: nothing marked
+        await pilot.press("u")  # back to planned
+        assert stored() is Outcome.PLANNED
+        await pilot.press("a", "x")
+        await pilot.pause()
+        assert stored() is Outcome.PLANNED
