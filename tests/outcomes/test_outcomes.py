@@ -169,3 +169,19 @@ def test_cli_carry(cli: CliRunner) -> None:
     assert "'Read' 11:00-11:30 → inbox" in inbox.stdout
     assert "Read" in cli("task", "list", env=env).stdout
     assert "no unfinished flexible work" in cli("carry", env=env).stdout
+
+
+def test_next_says_the_block_now_or_next_in_one_line(cli: CliRunner) -> None:
+    report = cli("add", "Report 10:00-11:00 #work").stdout.strip()
+    cli("add", "Lunch 12:00-13:00 #break")
+    assert cli("next", env={"FLOWDAY_NOW": "2026-11-25T10:20"}).stdout == (
+        "■ Report · 40m left · balance\n"
+    )
+    later = json.loads(cli("next", "--json", env={"FLOWDAY_NOW": "2026-11-25T11:05"}).stdout)
+    assert later["text"] == "◌ Lunch · in 55m · balance"
+    assert (later["state"], later["minutes"], later["block"]["start"]) == ("next", 55, "12:00")
+    cli("done", report)  # done: over, the next one is what is left
+    assert cli("next", env={"FLOWDAY_NOW": "2026-11-25T10:20"}).stdout.startswith("◌ Lunch")
+    cli("add", "Late 20:00-21:00 #work", "--force")  # a hard rule broken: the bar marks it
+    evening = cli("next", env={"FLOWDAY_NOW": "2026-11-25T23:05"})
+    assert evening.stdout == "free · balance !\n" and evening.returncode == 0

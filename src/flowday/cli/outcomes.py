@@ -44,6 +44,7 @@ def register(commands: argparse._SubParsersAction, shared: argparse.ArgumentPars
     carry.add_argument("--dry-run", action="store_true", help="show what would move, store nothing")
     carry.add_argument("--json", action="store_true", help="machine-readable output")
     carry.set_defaults(handler=run_carry)
+    register_next(commands, shared)
 
 
 def _said(result: outcomes.OutcomeResult) -> int:
@@ -110,4 +111,23 @@ def run_carry(args: argparse.Namespace, context: Context) -> int:
         out(f"  {verb} '{old.title}' {old.span} → inbox  {task.id}")
     for old, why in result.unplaced:
         out(f"  left '{old.title}' {old.span}: {why}")
+    return 0
+
+
+def register_next(commands: argparse._SubParsersAction, shared: argparse.ArgumentParser) -> None:
+    status = commands.add_parser(
+        "next", parents=[shared], help="one line for a status bar: the block now or next"
+    )
+    status.add_argument("--json", action="store_true", help="machine-readable output")
+    status.set_defaults(handler=run_next)
+
+
+def run_next(args: argparse.Namespace, context: Context) -> int:
+    from flowday.application.status import status_now
+
+    status = status_now(context.planner)
+    if args.json:
+        print_json(status.to_dict())
+    else:
+        out(status.line())
     return 0

@@ -33,6 +33,11 @@ class Sphere(StrEnum):
     PERSONAL = "personal"
     BREAK = "break"  # meals, walks, rest
 
+    @property
+    def glyph(self) -> str:
+        """One character for a status bar (the planner's timeline draws the same)."""
+        return {"work": "■", "personal": "●", "break": "◌"}[self.value]
+
     @classmethod
     def parse(cls, value: str) -> Sphere:
         try:
