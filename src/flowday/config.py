@@ -24,7 +24,12 @@ from pendulum.tz.local_timezone import get_local_timezone
 from flowday.domain.errors import FlowdayError
 from flowday.domain.modes import BUILTIN_MODES, ModeError, build_modes
 from flowday.domain.rules import RULES, SHARED, Severity
-from flowday.domain.settings import ModeSettings, ReflectionSettings, RuleSetting
+from flowday.domain.settings import (
+    ModeSettings,
+    ReflectionSettings,
+    ReminderSettings,
+    RuleSetting,
+)
 from flowday.domain.timeparse import WEEKDAYS, Zone, parse_span
 from flowday.domain.wallclock import parse_clock
 
@@ -48,6 +53,7 @@ class Config:
     theme: str | None = None
     keymap: dict[str, str] = field(default_factory=dict)
     reflection: ReflectionSettings = field(default_factory=ReflectionSettings)
+    reminders: ReminderSettings = field(default_factory=ReminderSettings)
     modes: Mapping[str, ModeSettings] = field(
         default_factory=lambda: MappingProxyType({})
     )  # the [modes.*] tables, in the file's order; domain.modes composes them
@@ -108,6 +114,7 @@ def load_config(explicit: str | os.PathLike[str] | None = None) -> Config:
 
 _KNOWN_KEYS = {
     "timezone", "work_hours", "working_days", "week", "theme", "keymap", "reflection", "modes",
+    "reminders",
 }  # fmt: skip
 
 
@@ -202,6 +209,7 @@ def from_mapping(
         theme=str(theme) if theme is not None else None,
         keymap=keymap,
         reflection=reflection,
+        reminders=_reminder_settings(probe, _table(probe, data, "reminders")),
         modes=modes,
         source=source,
         key_lines=probe.key_lines,
@@ -215,6 +223,7 @@ KEYMAP_IDS: tuple[str, ...] = (
     "move_later", "move_earlier", "lengthen", "shorten", "undo", "redo", "previous_day",
     "next_day", "today", "goto_date", "switch_mode", "schedule_task", "plan_inbox",
     "set_hours", "import_calendar", "reflection", "weekly_review", "help", "quit",
+    "toggle_done", "actual_times",
 )  # fmt: skip
 
 _REFLECTION_CHECKS: dict[str, tuple[str, Any]] = {
@@ -251,6 +260,63 @@ def _reflection_settings(probe: Config, table: dict[str, Any]) -> ReflectionSett
         balance_after=table.get("balance_after", default.balance_after),
         integration_at=default.integration_at if at is None else parse_clock(at),
         min_days=table.get("min_days", default.min_days),
+    )
+
+
+def _table(probe: Config, data: dict[str, Any], key: str) -> dict[str, Any]:
+    table = data.get(key, {})
+    if not isinstance(table, dict):
+        raise probe.error(f"{key} must be a table ([{key}])", (key,))
+    return table
+
+
+def _minutes(limit: int) -> tuple[str, Any]:
+    def valid(value: Any) -> bool:
+        return isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= limit
+
+    return f"minutes, 0-{limit}", valid
+
+
+_REMINDER_CHECKS: dict[str, tuple[str, Any]] = {
+    "enabled": ("true or false", lambda v: isinstance(v, bool)),
+    "before": _minutes(240),
+    "work": _minutes(240), "personal": _minutes(240), "break": _minutes(240),
+    "quiet": ("a time range like \"22:00-07:00\" (it may wrap midnight), or \"\"",
+              lambda v: isinstance(v, str) and (v == "" or _is_quiet(v))),
+    "window_end": ("true or false", lambda v: isinstance(v, bool)),
+    "off_time": ("true or false", lambda v: isinstance(v, bool)),
+}  # fmt: skip
+
+
+def _is_quiet(text: str) -> bool:
+    start, _, end = text.partition("-")
+    return _is_clock(start.strip()) and _is_clock(end.strip()) and start.strip() != end.strip()
+
+
+def _reminder_settings(probe: Config, table: dict[str, Any]) -> ReminderSettings:
+    """``[reminders]``: minutes before a block (per sphere: 0 is off), quiet hours."""
+    for key, value in table.items():
+        if key not in _REMINDER_CHECKS:
+            raise probe.error(f"unknown setting reminders.{key}", ("reminders", key))
+        expected, valid = _REMINDER_CHECKS[key]
+        if not valid(value):
+            raise probe.error(
+                f"reminders.{key} must be {expected}, not {value!r}", ("reminders", key)
+            )
+    default = ReminderSettings()
+    before = table.get("before", default.before)
+    quiet_text = table.get("quiet")
+    quiet = default.quiet
+    if quiet_text is not None:
+        start, _, end = quiet_text.partition("-")
+        quiet = None if not quiet_text else (parse_clock(start.strip()), parse_clock(end.strip()))
+    return ReminderSettings(
+        enabled=table.get("enabled", default.enabled),
+        before=before,
+        by_sphere=tuple((s, table[s]) for s in ("work", "personal", "break") if s in table),
+        quiet=quiet,
+        window_end=table.get("window_end", default.window_end),
+        off_time=table.get("off_time", default.off_time),
     )
 
 

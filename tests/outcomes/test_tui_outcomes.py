@@ -63,3 +63,29 @@ async def test_x_marks_done_u_undoes_and_x_records_when_it_ran(planner: Planner)
         await pilot.press("a", "x")
         await pilot.pause()
         assert stored() is Outcome.PLANNED
+
+
+async def test_reminders_wait_for_idle_and_are_said_once(planner: Planner, clock) -> None:
+    planner.add_block(TODAY, title="Call", start=16 * 60, end=16 * 60 + 30, sphere=Sphere.WORK)
+    app = FlowdayApp(planner, TODAY)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = app.main
+
+        def reminders() -> list[str]:
+            return [str(n.message) for n in app._notifications if n.title == "Starting soon"]
+
+        object.__setattr__(clock, "at", pendulum.datetime(2026, 11, 25, 15, 56, tz="Europe/Berlin"))
+        await pilot.press("a")  # the quick-add line is open: nothing is said over it
+        app.last_key_at -= 60
+        screen.check_reminders()
+        await pilot.pause()
+        assert reminders() == []
+        await pilot.press("escape")
+        await pilot.pause()
+        app.last_key_at -= 60
+        screen.check_reminders()
+        await pilot.pause()
+        assert reminders() == ["Call starts at 16:00 (in 4 min)"]
+        screen.check_reminders()  # never twice for the same block
+        await pilot.pause()
+        assert len(reminders()) == 1

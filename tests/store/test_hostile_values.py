@@ -54,6 +54,7 @@ CASES: list[tuple[str, str, Any, str]] = [
     ("blocks", "actual_start", 540, "'actual_start' must be text or null"),
     ("blocks", "actual_start", "09:00", "'actual_start' and 'actual_end' must both be set"),
     ("blocks", "actual_end", "25:00", "'actual_end'"),
+    ("blocks", "remind", "no", "'remind' must be true or false, not the text 'no'"),
     ("days", "crossings.0.kind", "oops", "'crossings[0].kind' must be planned or overrun"),
     ("days", "crossings.0.kind", 1, "'crossings[0].kind' must be text"),
     ("days", "date", None, "'date' must be text"),

@@ -49,6 +49,11 @@ def register(commands: argparse._SubParsersAction, shared: argparse.ArgumentPars
     flex = edit.add_mutually_exclusive_group()
     flex.add_argument("--flexible", dest="flexible", action="store_true", default=None)
     flex.add_argument("--fixed", dest="flexible", action="store_false")
+    remind = edit.add_mutually_exclusive_group()
+    remind.add_argument("--remind", dest="remind", action="store_true", default=None,
+                        help="a reminder before it starts (the default)")  # fmt: skip
+    remind.add_argument("--no-remind", dest="remind", action="store_false",
+                        help="no reminder before this block")  # fmt: skip
     edit.add_argument(
         "--force", action="store_true", help="cross a hard rule on purpose (recorded)"
     )
@@ -105,6 +110,7 @@ def run_edit(args: argparse.Namespace, context: Context) -> int:
         "date": context.date(args.date) if args.date else None,
         "notes": args.notes,
         "flexible": args.flexible,
+        "remind": args.remind,
     }
     result = context.planner.edit_block(args.id, force=args.force, **changes)
     assert result.block is not None

@@ -195,11 +195,19 @@ def register_doctor(commands: argparse._SubParsersAction, shared: argparse.Argum
     doctor.set_defaults(handler=run_doctor)
 
 
+def _say_reminders() -> None:
+    from flowday.application.reminders import DESKTOP_COMMAND, desktop_available
+
+    if not desktop_available():  # no hard dependency: the planner's own toasts remain
+        out(f"reminders are in-app only ({DESKTOP_COMMAND} not found)")
+
+
 def run_doctor(args: argparse.Namespace, context: Context) -> int:
     # opened without finishing a journal: doctor is what deals with a damaged one
     problems = Store(context.data_path, recover=False).doctor(repair=args.repair)
     if not problems:
         out(f"all data files in {context.data_path} are readable")
+        _say_reminders()
         return 0
     for path, problem in problems:
         # store errors already name their file

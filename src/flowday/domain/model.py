@@ -93,6 +93,7 @@ class Block:
     outcome: Outcome = Outcome.PLANNED
     actual_start: int | None = None  # wall-clock minutes; both or neither, only when done
     actual_end: int | None = None
+    remind: bool = True  # False: no reminder before this block (config sets how early)
 
     def __post_init__(self) -> None:
         if not 0 <= self.start < MINUTES_PER_DAY:
@@ -207,6 +208,7 @@ class Block:
             "source": self.source,
             # only on a routine's occurrences: every other block keeps its shape (and bytes)
             **({"routine": self.routine} if self.routine else {}),
+            **({} if self.remind else {"remind": False}),  # only when turned off
             # only once something happened: blocks never marked keep their shape (and bytes)
             **(
                 {k: v for k, v in self.outcome_fields().items() if v is not None}
@@ -231,6 +233,7 @@ class Block:
             created=fields.text("created", ""),
             updated=fields.text("updated", ""),
             source=fields.text("source", ""),
+            remind=fields.flag("remind", True),
             **_outcome_of(fields),
         )
 

@@ -31,6 +31,7 @@ from flowday.application.day_screen import DayScreen
 from flowday.application.history import Entry, History
 from flowday.application.planner import BlockPreview, Planner
 from flowday.application.reflection_prompts import ReflectionPrompts
+from flowday.application.reminders import Reminders, send_desktop
 from flowday.domain.errors import InputError, RefusedError
 from flowday.domain.model import Block, Outcome, Sphere, Task
 from flowday.domain.rules import Violation
@@ -48,6 +49,7 @@ from flowday.tui.widgets.timeline import Timeline
 
 POLL_SECONDS = 0.5  # external changes show within 2 s; a stat() per file is cheap
 REFLECTION_CHECK_SECONDS = 30  # the evening prompt needs minute precision at most
+REMINDER_CHECK_SECONDS = 30  # reminders are to the minute
 IDLE_SECONDS = 4.0  # no key for this long (and nothing open) before a prompt is offered
 OFFER_SECONDS = 20.0  # how long an offer stays on screen; r answers it meanwhile
 STEP = ROW_MINUTES
@@ -126,6 +128,9 @@ class MainScreen(Screen[None]):
         self._retry: Timer | None = None
         self.set_timer(IDLE_SECONDS, self.check_reflection_due)
         self.set_interval(REFLECTION_CHECK_SECONDS, self.check_reflection_due)
+        self.reminders = Reminders(self.planner)
+        self._reminder_retry: Timer | None = None
+        self.set_interval(REMINDER_CHECK_SECONDS, self.check_reminders)
 
     def is_idle(self) -> bool:
         """Nothing the person is in the middle of: no dialog, no open quick-add line, and
@@ -145,6 +150,29 @@ class MainScreen(Screen[None]):
             if self.offer_reflection(self.prompts.at_launch):
                 return
         self.offer_reflection(self.prompts.due)
+
+    def check_reminders(self) -> None:
+        """Due reminders, said once each: like the reflection's offer, they wait until the
+        planner is idle (never over a dialog or the quick-add line); the desktop is told
+        too when the terminal does not have the focus."""
+        if not self.is_idle():
+            if self._reminder_retry is None:
+                self._reminder_retry = self.set_timer(IDLE_SECONDS, self._retry_reminders)
+            return
+        try:
+            due = self.reminders.due()
+        except FAILURES as exc:
+            failures.report(self, exc)
+            return
+        for reminder in due:
+            self.notify(reminder.message, title=reminder.title, severity="warning",
+                        timeout=OFFER_SECONDS, markup=False)  # fmt: skip
+            if not getattr(self.app, "app_focus", True):
+                send_desktop(reminder)
+
+    def _retry_reminders(self) -> None:
+        self._reminder_retry = None
+        self.check_reminders()
 
     def _retry_reflection(self) -> None:
         self._retry = None
