@@ -185,3 +185,27 @@ def test_next_says_the_block_now_or_next_in_one_line(cli: CliRunner) -> None:
     cli("add", "Late 20:00-21:00 #work", "--force")  # a hard rule broken: the bar marks it
     evening = cli("next", env={"FLOWDAY_NOW": "2026-11-25T23:05"})
     assert evening.stdout == "free · balance !\n" and evening.returncode == 0
+
+
+def test_reflect_in_a_terminal_follows_the_shutdown_steps(cli: CliRunner) -> None:
+    env = {"FLOWDAY_NOW": "2026-11-25T19:00"}
+    cli("add", "Write 10:00-11:00 #work #flex", env=env)
+    read = cli("add", "Read 11:00-11:30 #work #flex", env=env).stdout.strip()
+    cli("add", "Standup 9:00-9:15 #work", "--date", "tomorrow", env=env)
+    ran = cli("reflect", input="t\nd\n1\n2\n3\n4\n5\nfine\n", env=env)
+    assert ran.returncode == 0 and "saved the reflection" in ran.stdout
+    steps = ran.stderr
+    assert steps.index("The day at a glance") < steps.index("Unfinished:") < steps.index(
+        "What stressed you today?"
+    ) < steps.index("Tomorrow at a glance")  # fmt: skip
+    assert "work planned 1h30, ran 1h30 · 0 of 2 blocks done" in steps
+    assert "first: 09:00-09:15 Standup" in steps
+    assert "~ Write" in cli("list", "--date", "tomorrow", env=env).stdout  # carried
+    assert f"✗ Read  {read}" in cli("list", env=env).stdout  # dropped: skipped, kept
+    # an earlier day is asked about by name; flags alone stay a silent script
+    cli("add", "Old 10:00-11:00 #work", "--date", "2026-11-23", env=env)
+    earlier = cli("reflect", "--date", "2026-11-23", input="1\n2\n3\n4\n5\n\n", env=env)
+    assert "What stressed you on Monday?" in earlier.stderr
+    silent = cli("reflect", "--date", "2026-11-24", "--present", "work", "--stress", "neither",
+                 "--energy", "3", "--peace", "3", "--meaning", "3", env=env)  # fmt: skip
+    assert silent.returncode == 0 and silent.stderr == ""
