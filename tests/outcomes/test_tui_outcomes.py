@@ -89,3 +89,51 @@ async def test_reminders_wait_for_idle_and_are_said_once(planner: Planner, clock
         screen.check_reminders()  # never twice for the same block
         await pilot.pause()
         assert len(reminders()) == 1
+
+
+async def test_the_offered_reflection_is_the_shutdown_ritual_at_80x24(planner: Planner) -> None:
+    from time import monotonic
+
+    from flowday.tui.screens.reflection import ReflectionScreen
+    from flowday.tui.screens.shutdown import GlanceScreen, UnfinishedScreen
+
+    left = planner.add_block(TODAY, title="Stretch", start=7 * 60, end=7 * 60 + 30,
+                             sphere=Sphere.PERSONAL, flexible=True).block  # fmt: skip
+    assert left is not None
+    app = FlowdayApp(planner, TODAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+
+        def fits() -> None:
+            step = app.screen.query_one("#shutdown-step")
+            assert step.region.height <= 24 and step.region.width <= 80
+
+        app.main.offered = (TODAY, monotonic())
+        await pilot.press("r")
+        await pilot.pause()
+        assert isinstance(app.screen, GlanceScreen)
+        fits()
+        said = " ".join(str(s.render()) for s in app.screen.query(".shutdown-line"))
+        assert "0 of 1 blocks done" in said
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, UnfinishedScreen)
+        fits()
+        await pilot.press("3")  # inbox
+        await pilot.press("escape")  # with an answer picked: asks first
+        await pilot.pause()
+        assert "Discard" in str(app.screen.query_one("Label").render())
+        await pilot.press("n")  # keep editing
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ReflectionScreen)
+        assert planner.store.find_block(left.id) is None
+        assert [t.title for t in planner.store.tasks()] == ["Stretch"]
+        await pilot.press("1", "tab", "3", "tab", "4", "tab", "4", "tab", "4", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, GlanceScreen)
+        fits()
+        assert planner.store.day(TODAY).reflection is not None
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen is app.main

@@ -777,10 +777,20 @@ class MainScreen(Screen[None]):
 
     def action_reflection(self) -> None:
         """The shown day's reflection, or the one just offered while its offer is showing."""
-        date = self._offered_date() or self.date
+        offered = self._offered_date()
         self.offered = None
+        if offered is not None:  # offered: the shutdown ritual, the questions its third step
+            self._shutdown(offered)
+            return
+        date = self.date
         self._push_optional("flowday.tui.screens.reflection", "ReflectionScreen", "reflection",
                             date=date)  # fmt: skip
+
+    @reports_failures  # each step reads its day as it is built: a failure opens nothing
+    def _shutdown(self, date: pendulum.Date) -> None:
+        from flowday.tui.screens.shutdown import run_shutdown
+
+        run_shutdown(self.app, self.planner, date, self.reload)
 
     def action_weekly_review(self) -> None:
         self._push_optional("flowday.tui.screens.review", "WeeklyReviewScreen", "weekly review")
