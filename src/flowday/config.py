@@ -169,7 +169,7 @@ def from_mapping(
             week[index] = mode
             week_keys[index] = day_name
 
-    for table_name in ("keymap", "reflection", "modes"):
+    for table_name in ("keymap", "reflection", "modes", "reminders"):
         if table_name in data and not isinstance(data[table_name], dict):
             raise probe.error(f"[{table_name}] must be a table", (table_name,))
     keymap = dict(data.get("keymap", {}))
@@ -209,7 +209,7 @@ def from_mapping(
         theme=str(theme) if theme is not None else None,
         keymap=keymap,
         reflection=reflection,
-        reminders=_reminder_settings(probe, _table(probe, data, "reminders")),
+        reminders=_reminder_settings(probe, data.get("reminders", {})),
         modes=modes,
         source=source,
         key_lines=probe.key_lines,
@@ -244,15 +244,20 @@ def _is_clock(text: str) -> bool:
     return True
 
 
-def _reflection_settings(probe: Config, table: dict[str, Any]) -> ReflectionSettings:
+def _check_table(
+    probe: Config, section: str, table: dict[str, Any], checks: dict[str, tuple[str, Any]]
+) -> None:
+    """Every key of ``[section]`` known and of the value its check wants."""
     for key, value in table.items():
-        if key not in _REFLECTION_CHECKS:
-            raise probe.error(f"unknown setting reflection.{key}", ("reflection", key))
-        expected, valid = _REFLECTION_CHECKS[key]
+        if key not in checks:
+            raise probe.error(f"unknown setting {section}.{key}", (section, key))
+        expected, valid = checks[key]
         if not valid(value):
-            raise probe.error(
-                f"reflection.{key} must be {expected}, not {value!r}", ("reflection", key)
-            )
+            raise probe.error(f"{section}.{key} must be {expected}, not {value!r}", (section, key))
+
+
+def _reflection_settings(probe: Config, table: dict[str, Any]) -> ReflectionSettings:
+    _check_table(probe, "reflection", table, _REFLECTION_CHECKS)
     default = ReflectionSettings()
     at = table.get("integration_at")
     return ReflectionSettings(
@@ -261,13 +266,6 @@ def _reflection_settings(probe: Config, table: dict[str, Any]) -> ReflectionSett
         integration_at=default.integration_at if at is None else parse_clock(at),
         min_days=table.get("min_days", default.min_days),
     )
-
-
-def _table(probe: Config, data: dict[str, Any], key: str) -> dict[str, Any]:
-    table = data.get(key, {})
-    if not isinstance(table, dict):
-        raise probe.error(f"{key} must be a table ([{key}])", (key,))
-    return table
 
 
 def _minutes(limit: int) -> tuple[str, Any]:
@@ -295,14 +293,7 @@ def _is_quiet(text: str) -> bool:
 
 def _reminder_settings(probe: Config, table: dict[str, Any]) -> ReminderSettings:
     """``[reminders]``: minutes before a block (per sphere: 0 is off), quiet hours."""
-    for key, value in table.items():
-        if key not in _REMINDER_CHECKS:
-            raise probe.error(f"unknown setting reminders.{key}", ("reminders", key))
-        expected, valid = _REMINDER_CHECKS[key]
-        if not valid(value):
-            raise probe.error(
-                f"reminders.{key} must be {expected}, not {value!r}", ("reminders", key)
-            )
+    _check_table(probe, "reminders", table, _REMINDER_CHECKS)
     default = ReminderSettings()
     before = table.get("before", default.before)
     quiet_text = table.get("quiet")

@@ -191,26 +191,21 @@ def _place_tomorrow(
     if not blocks:
         return [], []
     with planner.store.transaction() as txn:
-        requests = [
-            scheduler.Request(
-                Block.create(
-                    date=tomorrow,
-                    start=0,
-                    end=min(b.end - b.start, MINUTES_PER_DAY),
-                    title=b.title,
-                    sphere=b.sphere,
-                    flexible=True,
-                    notes=b.notes,
-                    now=planner.now(),
+        wanted = [
+            (
+                b,
+                scheduler.Request(
+                    Block.create(
+                        date=tomorrow, start=0, end=min(b.end - b.start, MINUTES_PER_DAY),
+                        title=b.title, sphere=b.sphere, flexible=True, notes=b.notes,
+                        now=planner.now(),
+                    ),
+                    real_minutes(b.date, b.start, b.end, planner.config.timezone),
                 ),
-                real_minutes(b.date, b.start, b.end, planner.config.timezone),
             )
             for b in blocks
-        ]
-        outcome = planner.schedule(txn, tomorrow, requests)
-        by_template = {id(r.template): b for r, b in zip(requests, blocks, strict=True)}
-        placed = [(by_template[id(r.template)], new) for r, new in outcome.placed]
-        unplaced = [(by_template[id(r.template)], why) for r, why in outcome.unplaced]
+        ]  # fmt: skip
+        placed, unplaced = planner.schedule(txn, tomorrow, wanted)
         if not dry_run:
             for old, new in placed:
                 _leave(txn, old)

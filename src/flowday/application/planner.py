@@ -499,11 +499,9 @@ class Planner:
                         raise NotFoundError(f"no task with id {task_id!r}")
                 inbox = [t for t in inbox if t.id in wanted]
             inbox = in_plan_order(inbox)
-            requests = [self._request(t, date) for t in inbox]
-            outcome = self.schedule(txn, date, requests)
-            by_template = {id(r.template): t for r, t in zip(requests, inbox, strict=True)}
-            placed = [(by_template[id(r.template)], b) for r, b in outcome.placed]
-            unplaced = [(by_template[id(r.template)], why) for r, why in outcome.unplaced]
+            placed, unplaced = self.schedule(
+                txn, date, [(t, self._request(t, date)) for t in inbox]
+            )
             if not dry_run:
                 for task, block in placed:
                     txn.put_block(block)
@@ -511,10 +509,12 @@ class Planner:
         return PlanResult(date, placed, unplaced, dry_run)
 
     def schedule(
-        self, txn: Transaction, date: pendulum.Date, requests: list[scheduler.Request]
-    ) -> scheduler.Outcome:
-        """The engine ``plan`` and carrying over share: ``requests`` placed into the
-        earliest slots ``date``'s mode allows (from now on today), judged; writes nothing."""
+        self, txn: Transaction, date: pendulum.Date, wanted: Sequence[tuple[_O, scheduler.Request]]
+    ) -> tuple[list[tuple[_O, Block]], list[tuple[_O, str]]]:
+        """The engine ``plan`` and carrying over share: each (origin, request) placed into
+        the earliest slot ``date``'s mode allows (from now on today), judged; writes
+        nothing. Returns (origin, block) placed and (origin, why) not placed."""
+        requests = [request for _, request in wanted]
         day = txn.day(date)
         mode = self.mode_named(self.mode_of(day))
         earliest = mode.planning_start
@@ -531,7 +531,11 @@ class Planner:
             self.judge(day, blocks, [*blocks, *(block for _, block in outcome.placed)]),
             force=False,
         )
-        return outcome
+        origin = {id(request): item for item, request in wanted}
+        return (
+            [(origin[id(r)], block) for r, block in outcome.placed],
+            [(origin[id(r)], why) for r, why in outcome.unplaced],
+        )
 
     def schedule_task(self, task_id: str, date: pendulum.Date) -> PlanResult:
         """The same engine for one task ("schedule this task" in the planner)."""
@@ -658,6 +662,7 @@ class Planner:
 
 
 _T = TypeVar("_T", Block, Day, Task)
+_O = TypeVar("_O")  # what a scheduling request stands for (an inbox task, a carried block)
 _R = TypeVar("_R", Block, Task)
 
 
