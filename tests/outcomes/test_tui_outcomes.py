@@ -127,12 +127,16 @@ async def test_the_offered_reflection_is_the_shutdown_ritual_at_80x24(planner: P
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, ReflectionScreen)
+        form = app.screen.query_one("#reflection-dialog")
+        assert form.region.height <= 24 and form.max_scroll_y == 0  # no scrolling at 80x24
+        assert "What stressed me today?" in str(app.screen.query(".question")[1].render())
         assert planner.store.find_block(left.id) is None
         assert [t.title for t in planner.store.tasks()] == ["Stretch"]
         await pilot.press("1", "tab", "3", "tab", "4", "tab", "4", "tab", "4", "enter")
         await pilot.pause()
         assert isinstance(app.screen, GlanceScreen)
         fits()
+        assert "Saved" in str(app.screen.query_one(".dialog-title").render())
         assert planner.store.day(TODAY).reflection is not None
         await pilot.press("enter")
         await pilot.pause()

@@ -59,6 +59,11 @@ class UnfinishedScreen(GuardedDialog[bool]):
     4 drop); enter carries the choices out and moves on."""
 
     CSS_PATH = "dialogs.tcss"
+    DEFAULT_CSS = """
+    UnfinishedScreen Choice { height: auto; padding: 0 1; }
+    UnfinishedScreen Choice:focus { background: $boost; border-left: outer $accent; }
+    UnfinishedScreen .reasons { height: auto; }
+    """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "next", "Next", id="shutdown.carry"),
         Binding("escape", "cancel", "Stop", id="shutdown.carry_cancel"),
@@ -112,14 +117,17 @@ def run_shutdown(
             done()
             return
         lines = shutdown.tomorrow_at_a_glance(planner, date)
-        app.push_screen(GlanceScreen("Tomorrow at a glance", lines, "enter: done"),
+        said = "Saved · tomorrow at a glance" if result == "saved" else "Tomorrow at a glance"
+        app.push_screen(GlanceScreen(said, lines, "enter: done"),
                         lambda _: done())  # fmt: skip
 
     def questions(go_on: bool | None = True) -> None:
         if not go_on:
             done()
             return
-        app.push_screen(ReflectionScreen(planner, date), tomorrow)
+        questions_step = ReflectionScreen(planner, date)
+        questions_step.add_class("-compact")  # fits 80x24 (reflection.tcss)
+        app.push_screen(questions_step, tomorrow)
 
     def unfinished(go_on: bool | None) -> None:
         if not go_on:
