@@ -113,12 +113,11 @@ def run_shutdown(
     (finished or stopped)."""
 
     def tomorrow(result: str | None) -> None:
-        if result is None:
+        if result != "saved":  # cancelled, or the day skipped (remembered): the ritual ends
             done()
             return
         lines = shutdown.tomorrow_at_a_glance(planner, date)
-        said = "Saved · tomorrow at a glance" if result == "saved" else "Tomorrow at a glance"
-        app.push_screen(GlanceScreen(said, lines, "enter: done"),
+        app.push_screen(GlanceScreen("Saved · tomorrow at a glance", lines, "enter: done"),
                         lambda _: done())  # fmt: skip
 
     def questions(go_on: bool | None = True) -> None:
