@@ -1,6 +1,7 @@
 """The planner's keys for what happened, in one start: x marks the selected block done
 (again: planned), u undoes, X records when it ran (an overrun is said), the header and the
-edit dialog show it, and x typed into the quick-add line is text, never a mark."""
+edit dialog show it, x typed into the quick-add line is text, never a mark, and reminders
+wait for an idle planner; then the shutdown ritual at 80x24, in a second start."""
 
 from __future__ import annotations
 
@@ -15,11 +16,12 @@ from flowday.tui.widgets.timeline import Timeline
 TODAY = pendulum.date(2026, 11, 25)
 
 
-async def test_x_marks_done_u_undoes_and_x_records_when_it_ran(planner: Planner) -> None:
+async def test_x_marks_done_u_undoes_and_x_records_when_it_ran(planner: Planner, clock) -> None:
     added = planner.add_block(
         TODAY, title="Report", start=16 * 60, end=17 * 60, sphere=Sphere.WORK
     ).block
     assert added is not None
+    planner.add_block(TODAY, title="Call", start=17 * 60 + 30, end=18 * 60, sphere=Sphere.PERSONAL)
     app = FlowdayApp(planner, TODAY)
     async with app.run_test(size=(100, 30)) as pilot:
         timeline = app.main.query_one(Timeline)
@@ -64,29 +66,24 @@ async def test_x_marks_done_u_undoes_and_x_records_when_it_ran(planner: Planner)
         await pilot.pause()
         assert stored() is Outcome.PLANNED
 
-
-async def test_reminders_wait_for_idle_and_are_said_once(planner: Planner, clock) -> None:
-    planner.add_block(TODAY, title="Call", start=16 * 60, end=16 * 60 + 30, sphere=Sphere.WORK)
-    app = FlowdayApp(planner, TODAY)
-    async with app.run_test(size=(100, 30)) as pilot:
-        screen = app.main
-
+        # reminders (same start): they wait while the quick-add line is open, then are
+        # said once the planner is idle, and never twice for the same block
         def reminders() -> list[str]:
             return [str(n.message) for n in app._notifications if n.title == "Starting soon"]
 
-        object.__setattr__(clock, "at", pendulum.datetime(2026, 11, 25, 15, 56, tz="Europe/Berlin"))
-        await pilot.press("a")  # the quick-add line is open: nothing is said over it
+        later = pendulum.datetime(2026, 11, 25, 17, 26, tz="Europe/Berlin")
+        object.__setattr__(clock, "at", later)
         app.last_key_at -= 60
-        screen.check_reminders()
+        app.main.check_reminders()
         await pilot.pause()
         assert reminders() == []
         await pilot.press("escape")
         await pilot.pause()
         app.last_key_at -= 60
-        screen.check_reminders()
+        app.main.check_reminders()
         await pilot.pause()
-        assert reminders() == ["Call starts at 16:00 (in 4 min)"]
-        screen.check_reminders()  # never twice for the same block
+        assert reminders() == ["Call starts at 17:30 (in 4 min)"]
+        app.main.check_reminders()
         await pilot.pause()
         assert len(reminders()) == 1
 
