@@ -24,7 +24,12 @@ from pendulum.tz.local_timezone import get_local_timezone
 from flowday.domain.errors import FlowdayError
 from flowday.domain.modes import BUILTIN_MODES, ModeError, build_modes
 from flowday.domain.rules import RULES, SHARED, Severity
-from flowday.domain.settings import ModeSettings, ReflectionSettings, RuleSetting
+from flowday.domain.settings import (
+    ModeSettings,
+    ReflectionSettings,
+    ReminderSettings,
+    RuleSetting,
+)
 from flowday.domain.timeparse import WEEKDAYS, Zone, parse_span
 from flowday.domain.wallclock import parse_clock
 from flowday.safe_write import read_regular
@@ -70,6 +75,7 @@ class Config:
     theme: str | None = None
     keymap: dict[str, str] = field(default_factory=dict)
     reflection: ReflectionSettings = field(default_factory=ReflectionSettings)
+    reminders: ReminderSettings = field(default_factory=ReminderSettings)
     modes: Mapping[str, ModeSettings] = field(
         default_factory=lambda: MappingProxyType({})
     )  # the [modes.*] tables, in the file's order; domain.modes composes them
@@ -136,6 +142,7 @@ def load_config(explicit: str | os.PathLike[str] | None = None) -> Config:
 
 _KNOWN_KEYS = {
     "timezone", "work_hours", "working_days", "week", "theme", "keymap", "reflection", "modes",
+    "reminders",
 }  # fmt: skip
 
 
@@ -190,7 +197,7 @@ def from_mapping(
             week[index] = mode
             week_keys[index] = day_name
 
-    for table_name in ("keymap", "reflection", "modes"):
+    for table_name in ("keymap", "reflection", "modes", "reminders"):
         if table_name in data and not isinstance(data[table_name], dict):
             raise probe.error(f"[{table_name}] must be a table", (table_name,))
     keymap = dict(data.get("keymap", {}))
@@ -230,6 +237,7 @@ def from_mapping(
         theme=str(theme) if theme is not None else None,
         keymap=keymap,
         reflection=reflection,
+        reminders=_reminder_settings(probe, data.get("reminders", {})),
         modes=modes,
         source=source,
         key_lines=probe.key_lines,
@@ -243,7 +251,7 @@ KEYMAP_IDS: tuple[str, ...] = (
     "move_later", "move_earlier", "lengthen", "shorten", "undo", "redo", "previous_day",
     "next_day", "today", "goto_date", "switch_mode", "schedule_task", "plan_inbox",
     "set_hours", "import_calendar", "reflection", "weekly_review", "week_view", "month_view",
-    "routine", "help", "quit",
+    "routine", "help", "quit", "toggle_done", "actual_times",
 )  # fmt: skip
 
 _REFLECTION_CHECKS: dict[str, tuple[str, Any]] = {
@@ -264,15 +272,20 @@ def _is_clock(text: str) -> bool:
     return True
 
 
-def _reflection_settings(probe: Config, table: dict[str, Any]) -> ReflectionSettings:
+def _check_table(
+    probe: Config, section: str, table: dict[str, Any], checks: dict[str, tuple[str, Any]]
+) -> None:
+    """Every key of ``[section]`` known and of the value its check wants."""
     for key, value in table.items():
-        if key not in _REFLECTION_CHECKS:
-            raise probe.error(f"unknown setting reflection.{key}", ("reflection", key))
-        expected, valid = _REFLECTION_CHECKS[key]
+        if key not in checks:
+            raise probe.error(f"unknown setting {section}.{key}", (section, key))
+        expected, valid = checks[key]
         if not valid(value):
-            raise probe.error(
-                f"reflection.{key} must be {expected}, not {value!r}", ("reflection", key)
-            )
+            raise probe.error(f"{section}.{key} must be {expected}, not {value!r}", (section, key))
+
+
+def _reflection_settings(probe: Config, table: dict[str, Any]) -> ReflectionSettings:
+    _check_table(probe, "reflection", table, _REFLECTION_CHECKS)
     default = ReflectionSettings()
     at = table.get("integration_at")
     return ReflectionSettings(
@@ -280,6 +293,49 @@ def _reflection_settings(probe: Config, table: dict[str, Any]) -> ReflectionSett
         balance_after=table.get("balance_after", default.balance_after),
         integration_at=default.integration_at if at is None else parse_clock(at),
         min_days=table.get("min_days", default.min_days),
+    )
+
+
+def _minutes(limit: int) -> tuple[str, Any]:
+    def valid(value: Any) -> bool:
+        return isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= limit
+
+    return f"minutes, 0-{limit}", valid
+
+
+_REMINDER_CHECKS: dict[str, tuple[str, Any]] = {
+    "enabled": ("true or false", lambda v: isinstance(v, bool)),
+    "before": _minutes(240),
+    "work": _minutes(240), "personal": _minutes(240), "break": _minutes(240),
+    "quiet": ("a time range like \"22:00-07:00\" (it may wrap midnight), or \"\"",
+              lambda v: isinstance(v, str) and (v == "" or _is_quiet(v))),
+    "window_end": ("true or false", lambda v: isinstance(v, bool)),
+    "off_time": ("true or false", lambda v: isinstance(v, bool)),
+}  # fmt: skip
+
+
+def _is_quiet(text: str) -> bool:
+    start, _, end = text.partition("-")
+    return _is_clock(start.strip()) and _is_clock(end.strip()) and start.strip() != end.strip()
+
+
+def _reminder_settings(probe: Config, table: dict[str, Any]) -> ReminderSettings:
+    """``[reminders]``: minutes before a block (per sphere: 0 is off), quiet hours."""
+    _check_table(probe, "reminders", table, _REMINDER_CHECKS)
+    default = ReminderSettings()
+    before = table.get("before", default.before)
+    quiet_text = table.get("quiet")
+    quiet = default.quiet
+    if quiet_text is not None:
+        start, _, end = quiet_text.partition("-")
+        quiet = None if not quiet_text else (parse_clock(start.strip()), parse_clock(end.strip()))
+    return ReminderSettings(
+        enabled=table.get("enabled", default.enabled),
+        before=before,
+        by_sphere=tuple((s, table[s]) for s in ("work", "personal", "break") if s in table),
+        quiet=quiet,
+        window_end=table.get("window_end", default.window_end),
+        off_time=table.get("off_time", default.off_time),
     )
 
 

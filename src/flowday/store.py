@@ -53,7 +53,15 @@ import os
 import re
 import stat
 import time
-from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import (
+    Callable,
+    Collection,
+    Iterable,
+    Iterator,
+    Mapping,
+    MutableMapping,
+    Sequence,
+)
 from dataclasses import replace
 from pathlib import Path
 from typing import Any, Protocol
@@ -388,6 +396,14 @@ class _Shard:
 # --- the repository ---------------------------------------------------------------------
 
 Record = Query()
+
+
+def _replaced_by(record: dict[str, Any]) -> Callable[[MutableMapping[Any, Any]], None]:
+    def replace_whole(document: MutableMapping[Any, Any]) -> None:
+        document.clear()
+        document.update(record)
+
+    return replace_whole
 
 
 def _month_key(date: pendulum.Date) -> str:
@@ -961,7 +977,12 @@ class Transaction:
     def put_block(self, block: Block, *, previous_date: pendulum.Date | None = None) -> None:
         path = self.store.month_path(block.date)
         self._written.append(path)
-        self._shard(path).db.table("blocks").upsert(block.to_dict(), Record.id == block.id)
+        record = block.to_dict()
+        table = self._shard(path).db.table("blocks")
+        # replaced whole, not merged (upsert's update): a key the block no longer writes
+        # (an outcome undone) must not stay behind in the stored record
+        if not table.update(_replaced_by(record), Record.id == block.id):
+            table.insert(record)
         if previous_date is not None and _month_key(previous_date) != _month_key(block.date):
             self.delete_block(block.id, previous_date, skip=False)
         self._mark_occurrence(block.id, "edited")

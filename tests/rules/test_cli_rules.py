@@ -11,12 +11,16 @@ import pytest
 def test_check_json_shape_and_exit_status(cli) -> None:
     clean = cli("check", "--json")
     assert clean.returncode == 0, clean.stderr
-    assert json.loads(clean.stdout) == {"date": "2026-11-25", "mode": "balance", "violations": []}
+    assert json.loads(clean.stdout) == {
+        "date": "2026-11-25", "mode": "balance", "violations": [],
+        "planned_crossings": [], "overruns": [],
+    }  # fmt: skip
     assert cli("add", "Emails 20:00-20:20 #work", "--force").returncode == 0
     broken = cli("check", "--json")
     assert broken.returncode == 1
     data = json.loads(broken.stdout)
-    assert set(data) == {"date", "mode", "violations"}
+    assert set(data) == {"date", "mode", "violations", "planned_crossings", "overruns"}
+    assert [c["rule"] for c in data["planned_crossings"]] == ["work-inside-window"]
     first = data["violations"][0]
     assert set(first) == {"rule", "severity", "message", "blocks"}
     assert (first["rule"], first["severity"]) == ("work-inside-window", "error")

@@ -15,6 +15,7 @@ from flowday.domain.model import Sphere
 from flowday.tui.app import FlowdayApp
 from flowday.tui.screens.main import MainScreen
 from flowday.tui.screens.reflection import ReflectionScreen
+from flowday.tui.screens.shutdown import GlanceScreen
 from flowday.tui.widgets.day_header import DayHeader
 from flowday.tui.widgets.timeline import Timeline
 
@@ -162,7 +163,9 @@ async def test_the_evening_reflection_waits_for_idle_and_is_offered_not_forced(s
         await pilot.pause()
         assert offers(app) == ["Time to reflect on today: press r to answer"]
         assert app.screen is screen  # offered, nothing opened
-        await pilot.press("r")
+        await pilot.press("r")  # offered: the shutdown ritual, the day at a glance first
+        assert isinstance(app.screen, GlanceScreen)
+        await pilot.press("enter")  # nothing unfinished: on to the questions
         assert isinstance(app.screen, ReflectionScreen) and app.screen.date == TODAY
         await pilot.press("escape")  # nothing answered: closes, nothing saved
         idle(app)
@@ -193,7 +196,7 @@ async def test_yesterday_is_offered_at_launch_and_a_skip_is_remembered(store) ->
         main(app).check_reflection_due()
         await pilot.pause()
         assert offers(app) == ["Time to reflect on Tuesday 24 November: press r to answer"]
-        await pilot.press("r")  # the offer's day, though today is shown
+        await pilot.press("r", "enter")  # the offer's day (its ritual), though today is shown
         assert isinstance(app.screen, ReflectionScreen) and app.screen.date == yesterday
         await pilot.press("ctrl+n")  # skip
         await pilot.pause()

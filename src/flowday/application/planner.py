@@ -546,6 +546,31 @@ class Planner:
             return replace(draft.result, dry_run=True)
         return self.commit_plan(draft, cancelled=cancelled)
 
+    def schedule(
+        self, txn: Transaction, date: pendulum.Date, wanted: Sequence[tuple[_O, scheduler.Request]]
+    ) -> tuple[list[tuple[_O, Block]], list[tuple[_O, str]]]:
+        """The engine ``plan`` and carrying over share: each (origin, request) placed into
+        the earliest slot ``date``'s mode allows (from now on today), judged; writes
+        nothing. Returns (origin, block) placed and (origin, why) not placed."""
+        requests = [request for _, request in wanted]
+        day = txn.day(date)
+        earliest, latest = self._planning_span(day, self.mode_named(self.mode_of(day)))
+        blocks = txn.blocks_on(date)
+        outcome = scheduler.place(
+            self.context(day, blocks), requests, earliest=earliest, latest=latest
+        )
+        # the scheduler only offers allowed slots; the judge has the last word all the same
+        self.settle(
+            day,
+            self.judge(day, blocks, [*blocks, *(block for _, block in outcome.placed)]),
+            force=False,
+        )
+        origin = {id(request): item for item, request in wanted}
+        return (
+            [(origin[id(r)], block) for r, block in outcome.placed],
+            [(origin[id(r)], why) for r, why in outcome.unplaced],
+        )
+
     def schedule_task(self, task_id: str, date: pendulum.Date) -> PlanResult:
         """The same engine for one task ("schedule this task" in the planner)."""
         return self.plan(date, task_ids=[task_id])
@@ -839,6 +864,7 @@ class Planner:
 
 
 _T = TypeVar("_T", Block, Day, Task, Routine)
+_O = TypeVar("_O")  # what a scheduling request stands for (an inbox task, a carried block)
 _R = TypeVar("_R", Block, Task, Routine)
 
 

@@ -38,7 +38,7 @@ class MonthCache:
     (``compute``'s module, this one and ``domain/figures.py``). Anything unreadable is
     recomputed; a cache that cannot be written is skipped silently."""
 
-    VERSION = 2  # 2: reflections as stored by Reflection.to_dict
+    VERSION = 3  # 2: reflections as stored by Reflection.to_dict; 3: outcome figures
 
     def __init__(self, planner: Planner, compute: ComputeRecords) -> None:
         self.planner = planner

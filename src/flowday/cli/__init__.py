@@ -24,6 +24,7 @@ from flowday.cli import (
     blocks,
     calendar,
     common,
+    outcomes,
     reflect,
     routines,
     rules,
@@ -39,6 +40,7 @@ from flowday.domain.text import shown
 # Each command module adds its subcommands; order here is the order in --help.
 COMMAND_MODULES: list[Callable[[argparse._SubParsersAction, argparse.ArgumentParser], None]] = [
     blocks.register,
+    outcomes.register,
     tasks.register,
     rules.register,
     week.register,  # after rules: it adds --week to `mode`

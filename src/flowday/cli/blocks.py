@@ -55,6 +55,11 @@ def register(commands: argparse._SubParsersAction, shared: argparse.ArgumentPars
     flex = edit.add_mutually_exclusive_group()
     flex.add_argument("--flexible", dest="flexible", action="store_true", default=None)
     flex.add_argument("--fixed", dest="flexible", action="store_false")
+    remind = edit.add_mutually_exclusive_group()
+    remind.add_argument("--remind", dest="remind", action="store_true", default=None,
+                        help="a reminder before it starts (the default)")  # fmt: skip
+    remind.add_argument("--no-remind", dest="remind", action="store_false",
+                        help="no reminder before this block")  # fmt: skip
     edit.add_argument(
         "--force", action="store_true", help="cross a hard rule on purpose (recorded)"
     )
@@ -91,7 +96,7 @@ def run_list(args: argparse.Namespace, context: Context) -> int:
     if args.with_notes and not args.json:
         raise InputError("--with-notes goes with --json (the plain listing shows notes already)")
     if args.json and not args.with_notes:  # the contract since 1.0: the array of blocks
-        print_json([b.to_dict() for b in blocks])
+        print_json([{**b.to_dict(), **b.outcome_fields()} for b in blocks])
         return 0
     day = context.store.day(date)
     planner = context.planner
@@ -104,7 +109,7 @@ def run_list(args: argparse.Namespace, context: Context) -> int:
                 "date": date.to_date_string(),
                 "mode": planner.mode_of(day),
                 "window": {"start": fmt_minutes(window[0]), "end": fmt_minutes(window[1])},
-                "blocks": [b.to_dict() for b in blocks],
+                "blocks": [{**b.to_dict(), **b.outcome_fields()} for b in blocks],
                 # all-day notes (an imported holiday or conference day), in order; "source"
                 # is the event a note came from (ics:<UID>...), "" for other notes
                 "notes": [{"text": text, "source": by_text.get(text, "")} for text in day.notes],
@@ -130,6 +135,7 @@ def run_edit(args: argparse.Namespace, context: Context) -> int:
         "date": context.date(args.date) if args.date else None,
         "notes": args.notes,
         "flexible": args.flexible,
+        "remind": args.remind,
     }
     result = context.planner.edit_block(args.id, force=args.force, **changes)
     assert result.block is not None

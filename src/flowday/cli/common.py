@@ -21,7 +21,7 @@ from flowday.application.planner import Planner
 from flowday.config import Config, load_config
 from flowday.domain.clock import Clock, clock_from_env
 from flowday.domain.errors import InputError
-from flowday.domain.model import Block, Day
+from flowday.domain.model import Block, Day, Outcome
 from flowday.domain.rules import Violation
 from flowday.domain.text import CONTROL, shown
 from flowday.domain.timeparse import Zone, day_bounds, parse_date
@@ -176,12 +176,20 @@ def fit(text: str, width: int) -> str:
     return text + " " * (width - cells(text))
 
 
+# what happened, before the title: nothing for a block never marked (its row as it was)
+OUTCOME_MARKS = {Outcome.PLANNED: "", Outcome.DONE: "✓ ", Outcome.SKIPPED: "✗ "}
+
+
 def block_rows(blocks: list[Block]) -> list[str]:
     """Aligned, readable lines; ``~`` marks a flexible block, ``↻`` a routine's."""
     if not blocks:
         return ["  (no blocks)"]
     # measured as they will show; ↻ marks a routine's occurrence
-    titles = [("↻ " if b.routine else "") + shown(b.title) for b in blocks]
+    titles = [
+        ("↻ " if b.routine else "") + OUTCOME_MARKS[b.outcome] + shown(b.title)
+        + (f" (ran {b.actual_span})" if b.ran_differently else "")
+        for b in blocks
+    ]  # fmt: skip
     width = min(max(cells(title) for title in titles), 48)
     rows = []
     for block, title in zip(blocks, titles, strict=True):
@@ -201,11 +209,19 @@ def register_doctor(commands: argparse._SubParsersAction, shared: argparse.Argum
     doctor.set_defaults(handler=run_doctor)
 
 
+def _say_reminders() -> None:
+    from flowday.application.reminders import DESKTOP_COMMAND, desktop_available
+
+    if not desktop_available():  # no hard dependency: the planner's own toasts remain
+        out(f"reminders are in-app only ({DESKTOP_COMMAND} not found)")
+
+
 def run_doctor(args: argparse.Namespace, context: Context) -> int:
     # opened without finishing a journal: doctor is what deals with a damaged one
     problems = Store(context.data_path, recover=False).doctor(repair=args.repair)
     if not problems:
         out(f"all data files in {context.data_path} are readable")
+        _say_reminders()
         return 0
     for path, problem in problems:
         # store errors already name their file

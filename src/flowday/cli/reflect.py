@@ -9,6 +9,7 @@ from typing import Any
 
 import pendulum
 
+from flowday.application import outcomes, shutdown
 from flowday.cli.common import Context, out, print_json
 from flowday.domain.errors import InputError
 from flowday.domain.questions import (
@@ -19,6 +20,7 @@ from flowday.domain.questions import (
     STRESS_LABELS,
     parse_rating,
 )
+from flowday.domain.text import shown
 from flowday.domain.timeparse import FIRST_YEAR, fmt_duration
 
 QUESTIONS: dict[str, str] = {
@@ -69,17 +71,19 @@ def register(commands: argparse._SubParsersAction, shared: argparse.ArgumentPars
 # --- reflect ----------------------------------------------------------------------------
 
 
-def _ask(name: str, answers: dict[str, Any]) -> None:
-    """Ask one question on stdin until it gets a valid answer (EOF = stop, nothing saved)."""
+def _ask(name: str, answers: dict[str, Any], word: str = "today") -> None:
+    """Ask one question on stdin until it gets a valid answer (EOF = stop, nothing saved);
+    ``word`` names the day asked about ("today", "on Thursday")."""
     choices: tuple[str, ...] = ()
+    question = QUESTIONS[name].replace("today", word)
     if name in ("present", "stress"):
         choices = PRESENT_CHOICES if name == "present" else STRESS_CHOICES
         labels = PRESENT_LABELS if name == "present" else STRESS_LABELS
-        out(QUESTIONS[name], err=True)
+        out(question, err=True)
         for number, choice in enumerate(choices, start=1):
             out(f"  {number}) {labels[choice]}", err=True)
     for _ in range(MAX_TRIES):
-        prompt = "> " if choices else f"{QUESTIONS[name]}: "
+        prompt = "> " if choices else f"{question}: "
         try:
             line = input(prompt).strip()
         except EOFError:
@@ -135,13 +139,54 @@ def run_reflect(args: argparse.Namespace, context: Context) -> int:
             f"Reflecting on {date.format('dddd D MMMM YYYY')} ({context.planner.mode_of(day)} day)",
             err=True,
         )
+        _shutdown_before(context, date)  # the ritual's first steps, asked in a terminal only
+        word = shutdown.day_word(date, context.planner.today())
         for name in missing:
-            _ask(name, answers)
+            _ask(name, answers, word)
     from flowday.application import reviews  # loaded only when used: every command starts faster
 
     reviews.save_reflection(context.planner, date, answers)
     out(f"saved the reflection on {date.to_date_string()}")
+    if missing:
+        out("\nTomorrow at a glance", err=True)
+        for line in shutdown.tomorrow_at_a_glance(context.planner, date):
+            out(f"  {line}", err=True)
     return 0
+
+
+CARRY_CHOICES = {"t": "tomorrow", "i": "inbox", "d": "drop", "": "keep"}
+
+
+def _shutdown_before(context: Context, date: pendulum.Date) -> None:
+    """The day at a glance, then each unfinished flexible block: t carries it to tomorrow,
+    i back to the inbox, d drops it (skipped), enter keeps it where it is."""
+    planner = context.planner
+    out("\nThe day at a glance", err=True)
+    for line in shutdown.day_at_a_glance(planner, date):
+        out(f"  {line}", err=True)
+    left = outcomes.unfinished(planner, date)
+    if left:
+        out("\nUnfinished: t tomorrow · i inbox · d drop · enter keeps", err=True)
+    for block in left:
+        for _ in range(MAX_TRIES):
+            try:
+                line = input(f"  {block.span} {shown(block.title)}: ").strip().lower()
+            except EOFError:
+                raise InputError("no answer for the unfinished work; nothing was saved") from None
+            if line in CARRY_CHOICES:
+                break
+            out("  t, i, d or enter", err=True)
+        else:
+            raise InputError("no valid answer for the unfinished work; nothing was saved")
+        choice = CARRY_CHOICES[line]
+        if choice == "drop":
+            outcomes.mark_skipped(planner, block.id)
+        elif choice != "keep":
+            to: outcomes.Destination = "tomorrow" if choice == "tomorrow" else "inbox"
+            moved = outcomes.carry(planner, date, to=to, ids=[block.id])
+            for _, why in moved.unplaced:
+                out(f"  kept: {why}", err=True)
+    out("", err=True)
 
 
 # --- stats ------------------------------------------------------------------------------
@@ -220,14 +265,14 @@ def stats_table(data: dict[str, Any]) -> list[str]:
             )
         lines.append("")
     if 0 < len(days) <= 31:
-        lines.append("date        mode         work  personal  break  crossed  E P M")
+        lines.append("date        mode         work  personal  break  crossed  overrun  E P M")
         for day in days:
             figures, answer = day["figures"], day["reflection"]
             ratings = " ".join(str(answer[k]) for k in RATINGS) if answer else "- - -"
             lines.append(
                 f"{day['date']}  {day['mode'][:11]:<11}  {fmt_duration(figures['work']):>5}  "
                 f"{fmt_duration(figures['personal']):>8}  {fmt_duration(figures['break']):>5}  "
-                f"{figures['crossings']:>7}  {ratings}"
+                f"{figures['crossings']:>7}  {figures.get('overruns', 0):>7}  {ratings}"
             )
         lines.append("")
     # one sentence a paragraph, wrapped: readable in an 80-column terminal

@@ -76,6 +76,10 @@ def run_check(args: argparse.Namespace, context: Context) -> int:
                 "date": date.to_date_string(),
                 "mode": mode,
                 "violations": [v.to_dict() for v in violations],
+                # recorded on the day, apart: crossed on purpose in the plan, and what
+                # really happened crossed (a block done at other times)
+                "planned_crossings": [c.to_dict() for c in day.crossings if not c.overrun],
+                "overruns": [c.to_dict() for c in day.crossings if c.overrun],
             }
         )
         return 1 if failed else 0
@@ -84,7 +88,18 @@ def run_check(args: argparse.Namespace, context: Context) -> int:
         out("  no rule is broken")
     for violation in violations:
         out(f"  {violation.severity.value:<7}  {violation.rule:<24} {violation.message}")
+    planned = [c for c in day.crossings if not c.overrun]
+    overruns = [c for c in day.crossings if c.overrun]
+    if planned or overruns:
+        out(f"  recorded: {_count(len(planned), 'planned crossing')}, "
+            f"{_count(len(overruns), 'overrun')}")  # fmt: skip
+    for crossing in overruns:
+        out(f"  overrun  {crossing.rule:<24} {crossing.message}")
     return 1 if failed else 0
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
 def _proposal_json(proposal: ModeProposal) -> dict[str, object]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flowday.domain import intervals
-from flowday.domain.model import Day, Sphere
+from flowday.domain.model import Day, Outcome, Sphere, as_it_happened
 from flowday.domain.rules import DayContext, DayView, count_switches
 from flowday.domain.wallclock import MINUTES_PER_DAY
 
@@ -17,10 +17,15 @@ class DayFigures:
     break_: int = 0
     work_outside_window: int = 0
     switches: int = 0  # changes between work and personal, breaks aside
-    crossings: int = 0  # hard rules crossed on purpose
+    crossings: int = 0  # hard rules crossed on purpose in the plan ("planned crossings")
     mode_switches: int = 0
     work_span: int = 0  # first work start → last work end
     longest_off: int = 0  # longest stretch of the calendar day with no work
+    # what happened: blocks never marked count as planned = actual, skipped ones not at all
+    actual_work: int = 0
+    overruns: int = 0  # rules what really happened crossed (recorded apart from crossings)
+    done: int = 0
+    skipped: int = 0
 
     def to_dict(self) -> dict[str, int]:
         return {
@@ -33,6 +38,10 @@ class DayFigures:
             "mode_switches": self.mode_switches,
             "work_span": self.work_span,
             "longest_off": self.longest_off,
+            "actual_work": self.actual_work,
+            "overruns": self.overruns,
+            "done": self.done,
+            "skipped": self.skipped,
         }
 
 
@@ -42,6 +51,7 @@ def day_figures(ctx: DayContext, day: Day) -> DayFigures:
     for block in view.ordered:
         totals[block.sphere] += view.minutes(block)
     work = view.work
+    happened = DayView(ctx.with_blocks(tuple(as_it_happened(list(ctx.blocks)))))
     outside = sum(view.outside(b, ctx.work_start, ctx.work_end) for b in work)
     span = view.length(work[0].start, max(b.end for b in work)) if work else 0
     # longest stretch with no work, midnight to midnight (in real minutes: DST days)
@@ -53,8 +63,12 @@ def day_figures(ctx: DayContext, day: Day) -> DayFigures:
         break_=totals[Sphere.BREAK],
         work_outside_window=outside,
         switches=count_switches(view.ordered),
-        crossings=len(day.crossings),
+        crossings=sum(1 for c in day.crossings if not c.overrun),
         mode_switches=len(day.mode_switches),
         work_span=span,
         longest_off=longest,
+        actual_work=sum(happened.minutes(b) for b in happened.work),
+        overruns=sum(1 for c in day.crossings if c.overrun),
+        done=sum(1 for b in ctx.blocks if b.outcome is Outcome.DONE),
+        skipped=sum(1 for b in ctx.blocks if b.outcome is Outcome.SKIPPED),
     )

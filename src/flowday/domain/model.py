@@ -33,6 +33,11 @@ class Sphere(StrEnum):
     PERSONAL = "personal"
     BREAK = "break"  # meals, walks, rest
 
+    @property
+    def glyph(self) -> str:
+        """One character for a status bar (the planner's timeline draws the same)."""
+        return {"work": "■", "personal": "●", "break": "◌"}[self.value]
+
     @classmethod
     def parse(cls, value: str) -> Sphere:
         try:
@@ -40,6 +45,14 @@ class Sphere(StrEnum):
         except ValueError:
             choices = ", ".join(s.value for s in cls)
             raise InputError(f"unknown sphere {value!r} (choose {choices})") from None
+
+
+class Outcome(StrEnum):
+    """What happened to a planned block: nothing recorded yet, done, or skipped."""
+
+    PLANNED = "planned"  # nothing recorded: counted as planned = actual
+    DONE = "done"
+    SKIPPED = "skipped"
 
 
 _UNBIASED_BELOW = 256 - 256 % len(ID_ALPHABET)  # bytes at or above it would favour some letters
@@ -76,6 +89,11 @@ class Block:
     created: str = ""
     updated: str = ""
     source: str = ""  # e.g. "ics:<uid>" for imported events; empty when made by hand
+    # what happened (the plan above is kept): done at other times keeps both
+    outcome: Outcome = Outcome.PLANNED
+    actual_start: int | None = None  # wall-clock minutes; both or neither, only when done
+    actual_end: int | None = None
+    remind: bool = True  # False: no reminder before this block (config sets how early)
 
     def __post_init__(self) -> None:
         if not 0 <= self.start < MINUTES_PER_DAY:
@@ -87,6 +105,16 @@ class Block:
                 f"end {fmt_minutes(self.end)} is not after start {fmt_minutes(self.start)}"
                 " (blocks cannot cross midnight)"
             )
+        if (self.actual_start is None) != (self.actual_end is None):
+            raise InputError("an actual time needs both its start and its end")
+        if self.actual_start is not None and self.actual_end is not None:
+            if not 0 <= self.actual_start < self.actual_end <= MINUTES_PER_DAY:
+                raise InputError(
+                    f"the actual time {fmt_minutes(self.actual_start)}-"
+                    f"{fmt_minutes(self.actual_end)} is not a time range within the day"
+                )
+            if self.outcome is not Outcome.DONE:
+                raise InputError("only a block marked done has an actual time")
 
     @classmethod
     def create(
@@ -122,6 +150,37 @@ class Block:
         return f"{fmt_minutes(self.start)}-{fmt_minutes(self.end)}"
 
     @property
+    def actual(self) -> tuple[int, int]:
+        """When it really happened: the recorded actual time, else the plan (a block with
+        no actual time counts as planned = actual)."""
+        if self.actual_start is not None and self.actual_end is not None:
+            return self.actual_start, self.actual_end
+        return self.start, self.end
+
+    @property
+    def actual_span(self) -> str:
+        start, end = self.actual
+        return f"{fmt_minutes(start)}-{fmt_minutes(end)}"
+
+    @property
+    def ran_differently(self) -> bool:
+        """Done at other times than planned."""
+        return self.actual != (self.start, self.end)
+
+    def as_it_happened(self) -> Block:
+        """The block at its actual time (for judging what really happened)."""
+        start, end = self.actual
+        return replace(self, start=start, end=end, actual_start=None, actual_end=None)
+
+    def outcome_fields(self) -> dict[str, Any]:
+        """The outcome keys every listing shows (``list --json``): always present."""
+        return {
+            "status": self.outcome.value,
+            "actual_start": None if self.actual_start is None else fmt_minutes(self.actual_start),
+            "actual_end": None if self.actual_end is None else fmt_minutes(self.actual_end),
+        }
+
+    @property
     def routine(self) -> str:
         """The routine this block is an occurrence of, "" for any other block: occurrences
         have the id ``<routine>@YYYY-MM-DD`` (see :mod:`flowday.domain.routines`)."""
@@ -149,6 +208,13 @@ class Block:
             "source": self.source,
             # only on a routine's occurrences: every other block keeps its shape (and bytes)
             **({"routine": self.routine} if self.routine else {}),
+            **({} if self.remind else {"remind": False}),  # only when turned off
+            # only once something happened: blocks never marked keep their shape (and bytes)
+            **(
+                {k: v for k, v in self.outcome_fields().items() if v is not None}
+                if self.outcome is not Outcome.PLANNED
+                else {}
+            ),
         }
 
     @classmethod
@@ -167,7 +233,27 @@ class Block:
             created=fields.text("created", ""),
             updated=fields.text("updated", ""),
             source=fields.text("source", ""),
+            remind=fields.flag("remind", True),
+            **_outcome_of(fields),
         )
+
+
+def _outcome_of(fields: Fields) -> dict[str, Any]:
+    """A stored block's outcome fields, typed; absent: planned, no actual time."""
+    outcome = fields.choice("status", Outcome, Outcome.PLANNED)
+    actual_start = fields.optional_clock("actual_start")
+    actual_end = fields.optional_clock("actual_end", end=True)
+    if (actual_start is None) != (actual_end is None):
+        raise RecordError("fields 'actual_start' and 'actual_end' must both be set or both null")
+    if actual_start is not None and actual_end is not None:
+        if actual_start >= actual_end:
+            raise RecordError(
+                f"fields 'actual_start' and 'actual_end': {fmt_minutes(actual_start)}-"
+                f"{fmt_minutes(actual_end)} ends before it starts"
+            )
+        if outcome is not Outcome.DONE:
+            raise RecordError("fields 'actual_start' and 'actual_end' are set on a block not done")
+    return {"outcome": outcome, "actual_start": actual_start, "actual_end": actual_end}
 
 
 @dataclass(frozen=True, slots=True)
@@ -235,6 +321,12 @@ class Task:
         )
 
 
+def as_it_happened(blocks: list[Block]) -> list[Block]:
+    """The day as it really went: skipped blocks left out, done ones at their actual time,
+    the rest as planned (nothing recorded counts as planned = actual)."""
+    return [b.as_it_happened() for b in blocks if b.outcome is not Outcome.SKIPPED]
+
+
 def in_plan_order(tasks: list[Task]) -> list[Task]:
     """The inbox as ``plan`` takes it and the planner lists it: highest priority first,
     then the soonest due, then the oldest (ties keep their stored order)."""
@@ -250,18 +342,33 @@ class Crossing:
     block: str  # block id ("" when the crossing concerns the day, e.g. its hours)
     at: str  # UTC stamp
     message: str = ""
+    # "planned": crossed on purpose in the plan; "overrun": what really happened crossed it
+    # (a block done at other times than planned), recorded apart, never refused
+    kind: str = "planned"
+
+    @property
+    def overrun(self) -> bool:
+        return self.kind == OVERRUN
 
     def to_dict(self) -> dict[str, Any]:
-        return {"rule": self.rule, "block": self.block, "at": self.at, "message": self.message}
+        data = {"rule": self.rule, "block": self.block, "at": self.at, "message": self.message}
+        return {**data, "kind": self.kind} if self.overrun else data  # others keep their shape
 
     @classmethod
     def from_fields(cls, fields: Fields) -> Crossing:
+        kind = fields.text("kind", PLANNED_CROSSING)
+        if kind not in (PLANNED_CROSSING, OVERRUN):
+            raise fields.wrong("kind", f"{PLANNED_CROSSING} or {OVERRUN}", kind)
         return cls(
             rule=fields.text("rule"),
             block=fields.text("block", ""),
             at=fields.text("at", ""),
             message=fields.text("message", ""),
+            kind=kind,
         )
+
+
+PLANNED_CROSSING, OVERRUN = "planned", "overrun"
 
 
 @dataclass(frozen=True, slots=True)

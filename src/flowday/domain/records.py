@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from enum import Enum
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import pendulum
 
@@ -69,8 +69,11 @@ class Fields:
             raise self.wrong(field, "text" if empty else "non-empty text", value)
         return value
 
-    def choice(self, field: str, choices: type[E]) -> E:
-        """One of an enumeration's values (``"work"`` for ``Sphere.WORK``)."""
+    def choice(self, field: str, choices: type[E], default: Any = _REQUIRED) -> E:
+        """One of an enumeration's values (``"work"`` for ``Sphere.WORK``); absent:
+        ``default`` (itself a member) when given."""
+        if default is not _REQUIRED and field not in self.data:
+            return cast(E, default)
         value = self.text(field)
         try:
             return choices(value)

@@ -28,6 +28,29 @@ class ReflectionSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class ReminderSettings:
+    """``[reminders]``: a reminder ``before`` minutes ahead of a block (per sphere: 0 is
+    off), at the end of the work window on balance days, when work runs into protected
+    off-time on integration days; none in the ``quiet`` hours (start, end; may wrap)."""
+
+    enabled: bool = True
+    before: int = 5
+    by_sphere: tuple[tuple[str, int], ...] = ()  # (sphere, minutes) that differ from before
+    quiet: tuple[int, int] | None = (22 * 60, 7 * 60)
+    window_end: bool = True
+    off_time: bool = True
+
+    def lead(self, sphere: str) -> int:
+        return dict(self.by_sphere).get(sphere, self.before)
+
+    def is_quiet(self, minute: int) -> bool:
+        if self.quiet is None:
+            return False
+        start, end = self.quiet
+        return start <= minute < end if start < end else minute >= start or minute < end
+
+
+@dataclass(frozen=True, slots=True)
 class RuleSetting:
     """One entry of ``[modes.NAME.rules]``, its values parsed (minutes, times, counts)."""
 

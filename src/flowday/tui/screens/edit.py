@@ -12,7 +12,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 
 from flowday.domain.errors import FlowdayError, InputError
-from flowday.domain.model import Block, Sphere, Task
+from flowday.domain.model import Block, Outcome, Sphere, Task
 from flowday.domain.text import clean_title
 from flowday.domain.timeparse import fmt_duration, parse_date, parse_duration
 from flowday.domain.wallclock import fmt_minutes, parse_clock
@@ -54,6 +54,15 @@ class EditBlockScreen(GuardedDialog[dict[str, Any]]):
                     compact=True,
                 )  # fmt: skip
                 yield Checkbox("flexible", block.flexible, id="edit-flexible", compact=True)
+            if block.outcome is not Outcome.PLANNED:  # what happened, beside the plan
+                ran = f" at {block.actual_span} (planned {block.span})" if (
+                    block.ran_differently
+                ) else " as planned"  # fmt: skip
+                what = block.outcome.value.capitalize() + (
+                    ran if block.outcome is Outcome.DONE else ""
+                )
+                yield Label(f"{what} · x toggles done, X records when it ran",
+                            id="edit-outcome")  # fmt: skip
             yield Static("", id="edit-error", classes="error")
             with Horizontal(classes="buttons"):
                 yield Button("Save (enter)", variant="primary", id="save", compact=True)

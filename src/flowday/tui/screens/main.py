@@ -27,14 +27,15 @@ from textual.timer import Timer
 from textual.widgets import Footer, Input, OptionList
 from textual.worker import Worker, get_current_worker
 
-from flowday.application import day_screen
+from flowday.application import day_screen, outcomes
 from flowday.application.day_screen import DayScreen
 from flowday.application.history import Entry, History
 from flowday.application.planner import BlockPreview, PlanDraft, Planner
 from flowday.application.reflection_prompts import ReflectionPrompts
+from flowday.application.reminders import Reminders, send_desktop
 from flowday.domain import scheduler
 from flowday.domain.errors import InputError, RefusedError
-from flowday.domain.model import Block, Sphere, Task
+from flowday.domain.model import Block, Outcome, Sphere, Task
 from flowday.domain.rules import Violation
 from flowday.domain.text import counted
 from flowday.domain.timeparse import parse_quick_add, parse_span
@@ -50,6 +51,7 @@ from flowday.tui.widgets.timeline import Timeline
 
 POLL_SECONDS = 0.5  # external changes show within 2 s; a stat() per file is cheap
 REFLECTION_CHECK_SECONDS = 30  # the evening prompt needs minute precision at most
+REMINDER_CHECK_SECONDS = 30  # reminders are to the minute
 IDLE_SECONDS = 4.0  # no key for this long (and nothing open) before a prompt is offered
 OFFER_SECONDS = 20.0  # how long an offer stays on screen; r answers it meanwhile
 STEP = ROW_MINUTES
@@ -71,6 +73,11 @@ class MainScreen(Screen[None]):
         _b("K", "move_earlier", "Earlier", "Move 15 min earlier · inbox: priority up", show=False),
         _b("plus", "lengthen", "Longer", "Lengthen 15 min · inbox: estimate +15m", show=False),
         _b("minus", "shorten", "Shorter", "Shorten 15 min · inbox: estimate -15m", show=False),
+        # what happened (d already deletes, or skips an occurrence): x, X; u undoes either
+        _b(
+            "x", "toggle_done", "Done", "Mark the selected block done (again: planned)", show=False
+        ),  # the footer keeps its width
+        _b("X", "actual_times", "Ran", "Record when the selected block ran", show=False),
         _b("u", "undo", "Undo", "Undo the last change"),
         _b("ctrl+r", "redo", "Redo", "Redo what was undone", show=False),
         _b("left_square_bracket", "previous_day", "Prev day", "Go to the previous day", show=False),
@@ -126,6 +133,9 @@ class MainScreen(Screen[None]):
         self._retry: Timer | None = None
         self.set_timer(IDLE_SECONDS, self.check_reflection_due)
         self.set_interval(REFLECTION_CHECK_SECONDS, self.check_reflection_due)
+        self.reminders = Reminders(self.planner)
+        self._reminder_retry: Timer | None = None
+        self.set_interval(REMINDER_CHECK_SECONDS, self.check_reminders)
 
     def is_idle(self) -> bool:
         """Nothing the person is in the middle of: no dialog, no open quick-add line, and
@@ -145,6 +155,29 @@ class MainScreen(Screen[None]):
             if self.offer_reflection(self.prompts.at_launch):
                 return
         self.offer_reflection(self.prompts.due)
+
+    def check_reminders(self) -> None:
+        """Due reminders, said once each: like the reflection's offer, they wait until the
+        planner is idle (never over a dialog or the quick-add line); the desktop is told
+        too when the terminal does not have the focus."""
+        if not self.is_idle():
+            if self._reminder_retry is None:
+                self._reminder_retry = self.set_timer(IDLE_SECONDS, self._retry_reminders)
+            return
+        try:
+            due = self.reminders.due()
+        except FAILURES as exc:
+            failures.report(self, exc)
+            return
+        for reminder in due:
+            self.notify(reminder.message, title=reminder.title, severity="warning",
+                        timeout=OFFER_SECONDS, markup=False)  # fmt: skip
+            if not getattr(self.app, "app_focus", True):
+                send_desktop(reminder)
+
+    def _retry_reminders(self) -> None:
+        self._reminder_retry = None
+        self.check_reminders()
 
     def _retry_reflection(self) -> None:
         self._retry = None
@@ -436,6 +469,48 @@ class MainScreen(Screen[None]):
         from flowday.tui.screens.edit import EditBlockScreen
 
         self.app.push_screen(EditBlockScreen(block), edited)
+
+    # --- what happened ----------------------------------------------------------------------
+    def action_toggle_done(self) -> None:
+        block = self._need_block()
+        if block is None:
+            return
+        if block.outcome is Outcome.DONE:
+            self._record_outcome("undone", lambda: outcomes.mark_planned(self.planner, block.id))
+        else:
+            self._record_outcome("done", lambda: outcomes.mark_done(self.planner, block.id))
+
+    def action_actual_times(self) -> None:
+        """Done at other times: the plan is kept, the actual time recorded beside it."""
+        block = self._need_block()
+        if block is None:
+            return
+
+        def chosen(span: tuple[int, int] | None) -> None:
+            if span is not None:
+                self._record_outcome(
+                    "ran", lambda: outcomes.mark_done(self.planner, block.id, at=span)
+                )
+
+        from flowday.tui.screens.goto import AskScreen
+
+        self.app.push_screen(
+            AskScreen(f"When did it really run? (planned {block.span})", "e.g. 16:00-17:45",
+                      parse_span, name="actual", value=block.actual_span),
+            chosen,
+        )  # fmt: skip
+
+    def _record_outcome(self, label: str, attempt: Callable[[], outcomes.OutcomeResult]) -> None:
+        def said(result: outcomes.OutcomeResult) -> None:
+            block = result.block
+            ran = f" (ran {block.actual_span})" if block.ran_differently else ""
+            self.notify(f"{block.outcome.value.capitalize()}{ran}: {block.title} (u undoes)",
+                        markup=False)  # fmt: skip
+            for overrun in result.overruns:
+                self.notify(f"Overrun recorded: {overrun.message}", title=overrun.rule,
+                            severity="warning", markup=False)  # fmt: skip
+
+        self.change(label, lambda force: attempt(), after=said)
 
     def _edit_task(self) -> None:
         task = self._focused_task()
@@ -746,10 +821,20 @@ class MainScreen(Screen[None]):
 
     def action_reflection(self) -> None:
         """The shown day's reflection, or the one just offered while its offer is showing."""
-        date = self._offered_date() or self.date
+        offered = self._offered_date()
         self.offered = None
+        if offered is not None:  # offered: the shutdown ritual, the questions its third step
+            self._shutdown(offered)
+            return
+        date = self.date
         self._push_optional("flowday.tui.screens.reflection", "ReflectionScreen", "reflection",
                             date=date)  # fmt: skip
+
+    @reports_failures  # each step reads its day as it is built: a failure opens nothing
+    def _shutdown(self, date: pendulum.Date) -> None:
+        from flowday.tui.screens.shutdown import run_shutdown
+
+        run_shutdown(self.app, self.planner, date, self.reload)
 
     def action_weekly_review(self) -> None:
         self._push_optional("flowday.tui.screens.review", "WeeklyReviewScreen", "weekly review")

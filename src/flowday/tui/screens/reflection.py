@@ -20,6 +20,7 @@ from textual.widgets import Input, Static
 
 from flowday.application import reviews
 from flowday.application.planner import Planner
+from flowday.application.shutdown import day_word
 from flowday.domain import questions
 from flowday.tui.failures import FAILURES, one_line
 from flowday.tui.screens.guarded import GuardedDialog
@@ -127,7 +128,9 @@ class ReflectionScreen(GuardedDialog[str]):
                 picked=earlier.get("present"),
                 id="present",
             )
-            yield Static(QUESTIONS["stress"], classes="question")
+            # worded for the day asked about: "today", "on Thursday"
+            word = day_word(self.date, self.planner.today())
+            yield Static(QUESTIONS["stress"].replace("today", word), classes="question")
             yield Choice(
                 questions.STRESS_CHOICES,
                 [questions.STRESS_LABELS[c] for c in questions.STRESS_CHOICES],

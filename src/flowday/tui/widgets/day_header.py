@@ -6,6 +6,7 @@ from textual.content import Content
 from textual.widgets import Static
 
 from flowday.application.day_screen import DayScreen
+from flowday.domain.timeparse import fmt_duration
 from flowday.domain.wallclock import fmt_minutes
 from flowday.tui.text import literal
 
@@ -30,7 +31,24 @@ class DayHeader(Static):
             parts += [Content(" │ "), literal(off, "$accent")]
         if view.day.notes:  # all-day notes, e.g. an imported holiday: data, shown literally
             parts += [Content(" │ "), literal("✎ " + "; ".join(view.day.notes), "$accent")]
+        parts += _what_happened(view.figures)
         content = Content("").join(parts)
         if content != getattr(self, "_shown", None):
             self._shown = content
             self.update(content)
+
+
+def _what_happened(figures: dict[str, int]) -> list[Content]:
+    """Done/skipped counts and overruns, only once something was marked (a day never
+    marked keeps its header as it was)."""
+    done, skipped = figures.get("done", 0), figures.get("skipped", 0)
+    overruns = figures.get("overruns", 0)
+    if not (done or skipped or overruns):
+        return []
+    parts = [Content(f" │ ✓ {done}" + (f" ✗ {skipped}" if skipped else ""))]
+    if figures.get("actual_work", 0) != figures.get("work", 0):
+        parts.append(Content(f" · work ran {fmt_duration(figures.get('actual_work', 0))}"))
+    if overruns:
+        parts.append(Content.styled(f" · {overruns} overrun" + ("s" if overruns > 1 else ""),
+                                    "$warning"))  # fmt: skip
+    return parts
