@@ -73,6 +73,9 @@ async def test_zoom_sphere_footer_and_rules(seeded: Planner, make_app) -> None:
         assert len(timeline.layout_data.rows) <= 48  # the waking day fits 27 rows: 60m
         assert timeline.render_line(0).text.startswith("60m fit")
         assert MainScreen(seeded, TODAY)._remembered_zoom() == "fit"  # the next run's
+        with seeded.store.transaction() as txn:  # a value from elsewhere: the default
+            txn.set_state(**{STATE_ZOOM: "7"})
+        assert MainScreen(seeded, TODAY)._remembered_zoom() == "15"
         await pilot.press("f")
         assert screen.zoom == "15" and seeded.store.state()[STATE_ZOOM] == "15"
 

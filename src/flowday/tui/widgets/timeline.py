@@ -179,7 +179,8 @@ class Timeline(ScrollView, can_focus=True):
         self.select(ids[max(0, min(len(ids) - 1, index + delta))])
 
     def on_click(self, event: events.Click) -> None:
-        """The mouse works too: a click on a block selects it."""
+        """The mouse works too: a click on a block selects it; on a row shared by several
+        blocks, each click selects the next of them."""
         offset = event.get_content_offset(self)
         layout = self.layout_data
         if offset is None or layout is None or offset.y == 0:  # line 0: the lane titles
@@ -192,7 +193,10 @@ class Timeline(ScrollView, can_focus=True):
         for cell, lane_width in zip(layout.rows[index].cells, widths, strict=True):
             if 0 <= x < lane_width:
                 if cell.block is not None:
-                    self.select(cell.block.id)
+                    # a row holding several blocks (zoomed out): each click the next one
+                    ids = [b.id for b in cell.blocks or (cell.block,)]
+                    at = ids.index(self.selected_id) + 1 if self.selected_id in ids else 0
+                    self.select(ids[at % len(ids)])
                 return
             x -= lane_width + 1  # the lane divider
 
