@@ -123,8 +123,7 @@ class Timeline(ScrollView, can_focus=True):
     def select(self, block_id: str | None) -> None:
         if block_id == self.selected_id:
             return
-        self.selected_id = block_id
-        self._clear_caches()
+        self.selected_id = block_id  # the styles stay cached: they do not depend on it
         self.refresh()
         self.scroll_to_selected()
 
@@ -223,8 +222,11 @@ class Timeline(ScrollView, can_focus=True):
         if cache is None:
             cache = self._paint_styles = {}
         if (name, partial) not in cache:
-            cache[name, partial] = self.get_component_rich_style(
-                f"timeline--{name}", partial=partial
+            # "": the widget's own style (asked for per row and cell: ~6 µs each uncached)
+            cache[name, partial] = (
+                self.get_component_rich_style(f"timeline--{name}", partial=partial)
+                if name
+                else self.rich_style
             )
         return cache[name, partial]
 
@@ -271,7 +273,7 @@ class Timeline(ScrollView, can_focus=True):
         return Strip([Segment(_fit(text, width), style)]).adjust_cell_length(width, style)
 
     def _row_strip(self, row: Row, layout: DayLayout, width: int) -> Strip:
-        base = self.rich_style
+        base = self._style("")
         label_style = self._style("now" if row.now else "hour" if row.wall % 60 == 0 else "label")
         label = row.label
         fence_char = " "
@@ -302,7 +304,7 @@ class Timeline(ScrollView, can_focus=True):
             CellKind.FENCED: "fenced",
             CellKind.BUFFER: "buffer",
         }.get(cell.kind)
-        style = self._style(kind_style) if kind_style else self.rich_style
+        style = self._style(kind_style or "")
         return [Segment(_fit(cell.text, width), style)]
 
     def _block_segments(self, cell: Cell, width: int, now: bool) -> list[Segment]:
