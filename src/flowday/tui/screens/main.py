@@ -115,7 +115,7 @@ class MainScreen(Screen[None]):
             ("focus_next", "Rules", ""), ("schedule_task", "Schedule", ""),
             ("edit_block", "Edit", ""), ("delete_block", "Del", ""),
             ("move_earlier", "", "Prio"), ("move_later", "", "Prio"),
-            ("lengthen", "", "Est"), ("shorten", "", "Est"), ("add_task", "New", ""),
+            ("lengthen", "", "Est"), ("shorten", "", "Est"),
             ("undo", "Undo", ""), ("help", "Help", ""),
         ),
         "rules": (
