@@ -3,7 +3,7 @@ Line API.
 
 Each block cell starts with an edge column: blank on the title row (or ▸ when selected), a
 bar below it (│, ┃ when selected). The title row is drawn in the sphere's full colour, the
-rest a shade lighter, so each block's start shows in colour and without. Selection,
+rest in a pale tint of it, so each block's start shows in colour and without. Selection,
 warnings and crossings colour only that edge column and mark the title (▸ ! ✖): the sphere
 keeps its colour in every state."""
 
