@@ -73,6 +73,8 @@ async def test_inbox_keys_act_on_tasks_and_never_on_the_timeline(seeded: Planner
 
 async def test_toasts_coalesce_and_stay_off_the_quick_add_line(seeded: Planner, make_app):
     app = make_app(seeded)
+    # the default 5 s let the first toasts expire before the last checks on a loaded machine
+    app.NOTIFICATION_TIMEOUT = 120
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
         await pilot.press("j", "j", "j", "j")  # Run, 18:00-19:00: free to move
         await pilot.press("J", "J", "J", "J", "J")  # five moves, then five undos
