@@ -82,6 +82,7 @@ class Timeline(ScrollView, can_focus=True):
         self.selected_id: str | None = None
         self.fit_wall: int | None = None  # zoomed to fit the waking day: where it starts
         self._opened = False
+        self._open_pending = False  # opened before the final size: open again on resize
 
     # --- called by the screen ------------------------------------------------------------
     def show(self, layout: DayLayout, blocks: list[Block]) -> None:
@@ -124,6 +125,7 @@ class Timeline(ScrollView, can_focus=True):
         if block_id == self.selected_id:
             return
         self.selected_id = block_id  # the styles stay cached: they do not depend on it
+        self._open_pending = False  # the person moved: a resize no longer reopens the day
         self.refresh()
         self.scroll_to_selected()
 
@@ -148,6 +150,8 @@ class Timeline(ScrollView, can_focus=True):
         elif now_row is not None:  # a quarter of the screen of what came before, the rest ahead
             top = max(0, now_row - max(3, self.size.height // 4))
         self.scroll_to(y=top, animate=False, immediate=True)
+        # laid out before its final size, the scroll stops short of the top asked for
+        self._open_pending = int(self.scroll_offset.y) < top
         self.scroll_to_selected()
 
     def scroll_to_wall(self, wall: int) -> None:
@@ -158,9 +162,11 @@ class Timeline(ScrollView, can_focus=True):
 
     # --- actions --------------------------------------------------------------------------
     def action_to_row(self, row: int) -> None:
+        self._open_pending = False
         self.scroll_to(y=0 if row == 0 else self.max_scroll_y, animate=False, immediate=True)
 
     def action_by_rows(self, pages: int) -> None:
+        self._open_pending = False
         step = max(1, self.size.height - 2) * pages
         self.scroll_to(y=self.scroll_offset.y + step, animate=False, immediate=True)
 
@@ -209,6 +215,10 @@ class Timeline(ScrollView, can_focus=True):
             self.virtual_size = Size(
                 self.scrollable_content_region.width, max(len(self.layout_data.rows), 1) + 1
             )
+        if self._open_pending:  # the first open ran before the final size: open again
+            self._open_pending = False
+            self.call_after_refresh(self._scroll_open)
+            return
         self.scroll_to_selected()
 
     def notify_style_update(self) -> None:
