@@ -4,6 +4,8 @@ forced crossing so the violation colour shows too."""
 
 from __future__ import annotations
 
+import re
+
 import pendulum
 import pytest
 from rich.color import Color as RichColor
@@ -70,10 +72,13 @@ async def test_block_text_is_readable_in_each_shipped_theme(day: Planner, theme:
         if glyph in "■●◌" and glyph:
             checked.add(glyph)
             assert ratio >= 4.5, (segment.text, _hex(style.color), _hex(background), ratio)
+        elif re.match(r"\d\d:\d\d-\d\d:\d\d ", segment.text.strip()):  # "09:30-11:30 work"
+            checked.add("time")  # a block's detail row, on its pale tint
+            assert ratio >= 4.5, (segment.text, ratio)
         elif segment.text.strip()[:1] in "┏┃┗▶":
             checked.add(segment.text.strip()[:1])
             assert ratio >= 3, (segment.text, ratio)
-    assert {"■", "●", "◌", "┃", "▶"} <= checked  # every kind of cell was looked at
+    assert {"■", "●", "◌", "┃", "▶", "time"} <= checked  # every kind of cell was looked at
 
 
 def _hex(color: RichColor) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import pendulum
@@ -9,7 +10,15 @@ import pytest
 
 from flowday.domain.model import Block, Sphere
 from flowday.domain.rules import Severity, Violation
-from flowday.tui.layout import CellKind, DayLayout, Row, build_layout
+from flowday.tui.layout import (
+    CellKind,
+    DayLayout,
+    Row,
+    block_lines,
+    build_layout,
+    fit_zoom,
+    zoom_step,
+)
 
 BERLIN = pendulum.timezone("Europe/Berlin")
 
@@ -141,3 +150,96 @@ def test_days_whose_midnight_does_not_exist() -> None:
     apia = pendulum.timezone("Pacific/Apia")
     empty = layout_for(skipped, [block("Ghost", 540, 600, Sphere.WORK, skipped)], tz=apia)
     assert empty.skipped and empty.rows == () and empty.rows_of("ghost") is None
+
+
+# --- edges, notes, zoom, the first visible row ---------------------------------------------
+
+
+def test_back_to_back_blocks_each_begin_with_their_own_title_row() -> None:
+    """09:00-09:15, 09:15-09:30 and 09:30-12:00: three title rows, never one slab; the
+    rest of a tall block says its time once and then its notes."""
+    date = pendulum.date(2026, 11, 25)
+    deep = replace(block("Deep", 570, 720, Sphere.WORK, date), notes="Zoom levels\nThen tests")
+    blocks = [
+        block("Standup", 540, 555, Sphere.WORK, date),
+        block("Email", 555, 570, Sphere.WORK, date),
+        deep,
+    ]
+    layout = layout_for(date, blocks)
+    row_of = by_time(layout)
+    for time, title in (("09:00", "Standup"), ("09:15", "Email"), ("09:30", "Deep")):
+        cell = row_of[time].cells[0]
+        assert cell.offset == 0 and cell.first and cell.text.startswith(f"■ {title}")
+    texts = [row_of[t].cells[0].text for t in ("09:45", "10:00", "10:15", "10:30")]
+    assert texts == ["09:30-12:00 work", "Zoom levels", "Then tests", ""]
+    assert [c.text for r in layout.rows for c in r.cells].count("■") == 0  # no glyph rows
+
+
+def test_notes_that_do_not_fit_end_in_an_ellipsis_and_wrap_to_the_width() -> None:
+    date = pendulum.date(2026, 11, 25)
+    long = replace(block("Call", 600, 660, Sphere.WORK, date), notes="one two three four five")
+    assert block_lines(long, 3, width=9) == ["■ Call", "10:00-11:00 work", "one two …"]
+    assert block_lines(long, 1) == ["■ Call 10:00-11:00"]
+
+
+@pytest.mark.parametrize(
+    ("date", "rows"),
+    [
+        (pendulum.date(2026, 11, 25), {5: 288, 15: 96, 30: 48, 60: 24}),
+        (pendulum.date(2026, 3, 29), {5: 276, 15: 92, 30: 46, 60: 23}),
+        (pendulum.date(2026, 10, 25), {5: 300, 15: 100, 30: 50, 60: 25}),
+    ],
+)
+def test_every_zoom_keeps_rows_of_real_time(date: pendulum.Date, rows: dict[int, int]) -> None:
+    for zoom, count in rows.items():
+        layout = layout_for(date, [], row_minutes=zoom)
+        assert len(layout.rows) == count and layout.row_minutes == zoom
+
+
+def test_zoomed_out_short_blocks_stay_visible_and_are_not_called_overlaps() -> None:
+    date = pendulum.date(2026, 11, 25)
+    blocks = [
+        block("Standup", 540, 545, Sphere.WORK, date),
+        block("Email", 545, 570, Sphere.WORK, date),
+        block("Clash", 560, 600, Sphere.WORK, date),
+    ]
+    layout = layout_for(date, blocks[:2], row_minutes=60)
+    assert layout.rows_of("standup") == layout.rows_of("email") == (9, 10)
+    cell = layout.rows[9].cells[0]
+    assert cell.kind is CellKind.BLOCK and cell.text == "■ Standup · ■ Email"
+    assert [b.title for b in cell.blocks] == ["Standup", "Email"] and cell.severity == ""
+    clash = layout_for(date, blocks, row_minutes=60).rows[9].cells[0]
+    assert clash.kind is CellKind.OVERLAP  # times that really meet still say ‼
+    assert layout_for(date, blocks[:1], row_minutes=15).rows_of("standup") == (36, 37)
+
+
+def test_the_first_visible_row_names_its_hour_and_a_block_begun_above_it() -> None:
+    date = pendulum.date(2026, 11, 25)
+    layout = layout_for(date, [block("Deep", 570, 720, Sphere.WORK, date)])
+    index = by_time(layout)["10:15"].index
+    pinned = layout.pinned(index)
+    assert layout.rows[index].label == "  :15" and pinned.label == "10:15"
+    assert pinned.cells[0].text == "■ Deep 09:30-12:00" and pinned.cells[0].first
+    assert pinned.cells[1] == layout.rows[index].cells[1]  # the fence is left alone
+
+
+def test_fit_picks_the_finest_zoom_that_shows_the_waking_day() -> None:
+    date = pendulum.date(2026, 11, 25)
+    late = block("Late", 22 * 60, 23 * 60 + 30, Sphere.PERSONAL, date)
+    fit = {"date": date, "tz": BERLIN, "window": (540, 1020)}
+    assert fit_zoom(blocks=[], rows=21, **fit) == (60, 7 * 60)  # 07:00-22:00 in 21 rows
+    assert fit_zoom(blocks=[], rows=31, **fit) == (30, 7 * 60)
+    assert fit_zoom(blocks=[late], rows=31, **fit) == (60, 7 * 60)  # till 23:30: 34 rows
+    assert fit_zoom(blocks=[], rows=200, **fit) == (5, 7 * 60)
+    assert zoom_step(15, finer=True) == 5 and zoom_step(5, finer=True) == 5
+    assert zoom_step(20, finer=False) == 30 and zoom_step(60, finer=False) == 60
+
+
+def test_an_overlap_is_named_on_its_first_row_and_on_the_first_visible_one() -> None:
+    date = pendulum.date(2026, 11, 25)
+    blocks = [block("A", 600, 720, Sphere.WORK, date), block("B", 630, 690, Sphere.WORK, date)]
+    layout = layout_for(date, blocks)
+    row_of = by_time(layout)
+    assert row_of["10:30"].cells[0].text == "‼ A × B" and row_of["10:30"].cells[0].first
+    assert row_of["10:45"].cells[0].text == "‼" and not row_of["10:45"].cells[0].first
+    assert layout.pinned(row_of["10:45"].index).cells[0].text == "‼ A × B"

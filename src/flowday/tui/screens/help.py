@@ -20,6 +20,7 @@ GROUPS: dict[str, str] = {
     "select_next": "Move around", "select_previous": "Move around",
     "previous_day": "Move around", "next_day": "Move around", "today": "Move around",
     "goto_date": "Move around", "focus": "Move around",
+    "zoom_in": "Move around", "zoom_out": "Move around", "zoom_fit": "Move around",
     "add_block": "Plan the day", "edit_block": "Plan the day", "delete_block": "Plan the day",
     "move_later": "Plan the day", "move_earlier": "Plan the day",
     "lengthen": "Plan the day", "shorten": "Plan the day", "undo": "Plan the day",
@@ -33,7 +34,8 @@ ORDER = ("Move around", "Plan the day", "The inbox", "Modes and hours", "Look ba
 # lines of at most 66 cells: the dialog's text width at 80 columns
 LEGEND = """\
 ■ work   ● personal   ◌ break   ~ flexible (the plan may move it)
-▸ selected   ✖ breaks a hard rule   ! a warning   ‼ blocks overlap
+▸ ┃ selected  ✖ breaks a hard rule  ! a warning  ‼ blocks overlap
+│      a block's rows under its title row (which starts each block)
 ┏ ┃ ┗  balance: the work window, fenced off
 ░      balance: the personal lane, kept free in work hours
 ≈      balance: the transition buffer after work

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import importlib.util
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from time import monotonic
 from typing import Any, ClassVar
@@ -18,7 +19,7 @@ from typing import Any, ClassVar
 import pendulum
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import ActiveBinding, Binding, BindingType
 from textual.containers import Horizontal
 from textual.content import Content
 from textual.reactive import var
@@ -42,7 +43,15 @@ from flowday.domain.timeparse import parse_quick_add, parse_span
 from flowday.domain.wallclock import MINUTES_PER_DAY, fmt_minutes
 from flowday.tui import failures
 from flowday.tui.failures import FAILURES, reports_failures
-from flowday.tui.layout import ROW_MINUTES, SPHERE_GLYPHS, build_layout
+from flowday.tui.layout import (
+    FIT,
+    ROW_MINUTES,
+    SPHERE_GLYPHS,
+    ZOOM_LEVELS,
+    build_layout,
+    fit_zoom,
+    zoom_step,
+)
 from flowday.tui.text import literal
 from flowday.tui.widgets.day_header import DayHeader
 from flowday.tui.widgets.quick_add import QuickAddBar
@@ -55,6 +64,9 @@ REMINDER_CHECK_SECONDS = 30  # reminders are to the minute
 IDLE_SECONDS = 4.0  # no key for this long (and nothing open) before a prompt is offered
 OFFER_SECONDS = 20.0  # how long an offer stays on screen; r answers it meanwhile
 STEP = ROW_MINUTES
+STATE_ZOOM = "timeline_zoom"  # the zoom, remembered between runs in the store's state
+ZOOMS = (*(str(z) for z in ZOOM_LEVELS), FIT)
+CHROME_ROWS = 3  # the screen's rows that are not timeline rows: header, lane titles, footer
 
 
 def _b(key: str, action: str, description: str, tooltip: str, *, show: bool = True) -> Binding:
@@ -95,7 +107,34 @@ class MainScreen(Screen[None]):
         _b("M", "month_view", "Month", "Month overview: mode, work, score", show=False),
         _b("R", "routine", "Routine", "Make the block a routine, or edit its routine", show=False),
         _b("question_mark", "help", "Help", "Show every key"),
+        # z/Z: + and - already lengthen and shorten
+        _b("z", "zoom_in", "Zoom in", "Zoom in: fewer minutes per row", show=False),
+        _b("Z", "zoom_out", "Zoom out", "Zoom out: more of the day per row", show=False),
+        _b("f", "zoom_fit", "Fit day", "Fit the waking day to the screen", show=False),
     ]
+    # The footer shows the keys that make sense for what has focus, in this order (every
+    # key still works everywhere, and ? lists them all): action → (label, group). Keys
+    # sharing a group label show as one ("J K Move").
+    FOOTER: ClassVar[dict[str, tuple[tuple[str, str, str], ...]]] = {
+        "timeline": (
+            ("focus_next", "Inbox", ""), ("add_block", "Add", ""), ("edit_block", "Edit", ""),
+            ("delete_block", "Del", ""), ("move_later", "", "Move"),
+            ("move_earlier", "", "Move"), ("lengthen", "", "Len"), ("shorten", "", "Len"),
+            ("zoom_in", "", "Zoom"), ("zoom_out", "", "Zoom"), ("undo", "Undo", ""),
+            ("help", "Help", ""),
+        ),
+        "inbox": (
+            ("focus_next", "Rules", ""), ("schedule_task", "Schedule", ""),
+            ("edit_block", "Edit", ""), ("delete_block", "Del", ""),
+            ("move_earlier", "", "Prio"), ("move_later", "", "Prio"),
+            ("lengthen", "", "Est"), ("shorten", "", "Est"),
+            ("undo", "Undo", ""), ("help", "Help", ""),
+        ),
+        "rules": (
+            ("focus_next", "Timeline", ""), ("select", "Go to block", ""),
+            ("undo", "Undo", ""), ("help", "Help", ""),
+        ),
+    }  # fmt: skip
 
     # always_update: asking for the shown date again (t on today) re-reads and reopens it;
     # the default is a placeholder, __init__ sets the real date
@@ -113,6 +152,7 @@ class MainScreen(Screen[None]):
         self._signature: tuple[float, ...] = ()
         self._now_slot = -1
         self._poll_failure: str | None = None
+        self.zoom = self._remembered_zoom()
 
     # --- layout ---------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -235,6 +275,7 @@ class MainScreen(Screen[None]):
         if view is None:
             return
         self._now_slot = self._slot(view.now)
+        row_minutes, fit_wall = self._row_minutes(view)
         layout = build_layout(
             date=view.date,
             tz=self.planner.config.timezone,
@@ -244,12 +285,14 @@ class MainScreen(Screen[None]):
             woven_lane=view.woven,
             now=view.now if view.is_today else None,
             buffer_minutes=view.buffer_minutes,
+            row_minutes=row_minutes,
         )
         self.query_one(DayHeader).show(view)
         timeline = self.query_one(Timeline)
         timeline.set_class(view.woven, "-woven")
+        timeline.fit_wall = fit_wall
         timeline.show(layout, view.blocks, hint=self._empty_day_hint(view))
-        self.query_one(SidePanel).show(view.tasks, view.violations, view.figures)
+        self.query_one(SidePanel).show(view.tasks, view.violations, view.figures, view.blocks)
 
     def _empty_day_hint(self, view: DayScreen) -> tuple[str, ...]:
         """What an empty day says: what its mode means, and how to begin."""
@@ -276,7 +319,84 @@ class MainScreen(Screen[None]):
             self.reload()  # e.g. a damaged file written by someone else: reported, not fatal
 
     def _slot(self, now: pendulum.DateTime) -> int:
-        return now.hour * 4 + now.minute // STEP
+        # the finest zoom's rows: the now-line moves on as soon as it would be drawn lower
+        return (now.hour * 60 + now.minute) // ZOOM_LEVELS[0]
+
+    # --- zoom -----------------------------------------------------------------------------
+    def _remembered_zoom(self) -> str:
+        try:
+            zoom = self.planner.store.state().get(STATE_ZOOM)
+        except FAILURES:  # a damaged state file costs the remembered zoom, no more
+            return str(ROW_MINUTES)
+        return zoom if zoom in ZOOMS else str(ROW_MINUTES)
+
+    def _row_minutes(self, view: DayScreen) -> tuple[int, int | None]:
+        """Minutes per row, and for "fit" the wall time the fitted day starts at."""
+        if self.zoom != FIT:
+            return int(self.zoom), None
+        return fit_zoom(
+            date=view.date, tz=self.planner.config.timezone, blocks=view.blocks,
+            window=view.window, rows=self.app.size.height - CHROME_ROWS,
+        )  # fmt: skip
+
+    def _set_zoom(self, zoom: str) -> None:
+        if zoom != self.zoom:
+            self.zoom = zoom
+            try:
+                with self.planner.store.transaction() as txn:
+                    txn.set_state(**{STATE_ZOOM: zoom})
+            except FAILURES as exc:  # shown anyway; only remembering it failed
+                failures.report(self, exc, "cannot remember the zoom")
+        if self.day is not None:
+            self.watch_day(self.day)
+            timeline = self.query_one(Timeline)
+            if timeline.fit_wall is not None:
+                timeline.scroll_to_wall(timeline.fit_wall)
+            timeline.scroll_to_selected()
+
+    def action_zoom_in(self) -> None:
+        current, _ = self._row_minutes(self.day) if self.day else (int(ROW_MINUTES), None)
+        self._set_zoom(str(zoom_step(current, finer=True)))
+
+    def action_zoom_out(self) -> None:
+        current, _ = self._row_minutes(self.day) if self.day else (int(ROW_MINUTES), None)
+        self._set_zoom(str(zoom_step(current, finer=False)))
+
+    def action_zoom_fit(self) -> None:
+        """Fit the waking day; pressed again, back to the default zoom."""
+        self._set_zoom(str(ROW_MINUTES) if self.zoom == FIT else FIT)
+
+    def on_resize(self) -> None:
+        if self.zoom == FIT and self.day is not None:
+            self._set_zoom(FIT)  # a taller or shorter screen fits another step
+
+    # --- the footer: the keys for what has focus -------------------------------------------
+    @property
+    def active_bindings(self) -> dict[str, ActiveBinding]:
+        """Textual's active bindings, with only the ones that make sense for the focused
+        panel shown (and labelled for it: on the inbox J/K are its priority); the footer
+        reads this. Which key runs what is not changed here."""
+        bindings = super().active_bindings
+        context = self.FOOTER.get(self._focused_panel() if self.focused is not None else "")
+        if context is None or not isinstance(self.focused, (Timeline, OptionList)):
+            return bindings
+        by_action: dict[str, list[tuple[str, ActiveBinding]]] = {}
+        for key, active in bindings.items():
+            by_action.setdefault(active.binding.action.rpartition(".")[2], []).append((key, active))
+        shown: dict[str, ActiveBinding] = {}
+        groups: dict[str, Binding.Group] = {}
+        for action, label, group in context:
+            for key, active in by_action.get(action, [])[:1]:
+                binding = active.binding
+                shown[key] = active._replace(binding=replace(
+                    binding, show=True, description=label or group,
+                    group=groups.setdefault(group, Binding.Group(group, compact=True))
+                    if group else None,
+                ))  # fmt: skip
+        for key, active in bindings.items():
+            if key not in shown:
+                shown[key] = active._replace(binding=replace(active.binding, show=False))
+        return shown
 
     @property
     def selected(self) -> Block | None:

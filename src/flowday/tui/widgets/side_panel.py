@@ -1,16 +1,22 @@
-"""The side panel: the inbox, the day's rule status and its figures."""
+"""The side panel: the inbox, the day's rule status and its figures.
+
+The Rules list shows each violation's short form (rule, the blocks by title, the number that
+matters); the full reason shows below it while the list has focus. Ids never show."""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
 from typing import ClassVar
 
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
-from flowday.domain.model import Task
+from flowday.domain.model import Block, Task
 from flowday.domain.rules import Violation
 from flowday.domain.timeparse import fmt_duration
 from flowday.tui.layout import SPHERE_GLYPHS
@@ -25,6 +31,39 @@ FIGURE_LABELS = (
     ("crossings", "crossings"),
 )
 MINUTE_FIGURES = {"work", "personal", "break", "work_outside_window"}
+# what a rule's amount (minutes over the line) is, in the short form: "30m overlap"
+AMOUNT_WORDS = {
+    "no-overlap": "overlap", "transition-buffer": "short", "work-inside-window": "outside",
+    "personal-outside-window": "inside", "protected-off-time": "inside",
+    "work-outside-limit": "outside", "max-work": "planned", "max-stretch": "unbroken",
+    "fixed-hours": "moved",
+}  # fmt: skip
+IDS = re.compile(r" \(id [^)]*\)")
+
+
+def short_form(violation: Violation, blocks: dict[str, Block]) -> str:
+    """``✖ no-overlap · Code review × Client call · 30m overlap``: the rule, the blocks it
+    names (by title) and the number that matters."""
+    named = [blocks[b] for b in violation.blocks if b in blocks]
+    what = " × ".join(b.title for b in named[:2])
+    if len(named) > 2:
+        what += f" +{len(named) - 2}"
+    amount = violation.amount
+    if violation.rule == "max-switches":
+        number = f"{amount} switches"
+    elif violation.rule == "min-block" and named:
+        number = fmt_duration(named[0].end - named[0].start)
+    elif amount:
+        number = f"{fmt_duration(amount)} {AMOUNT_WORDS.get(violation.rule, '')}".rstrip()
+    else:
+        number = ""
+    mark = "✖" if violation.is_hard else "!"
+    return " · ".join(part for part in (f"{mark} {violation.rule}", what, number) if part)
+
+
+def full_reason(violation: Violation) -> str:
+    """The rule's whole message, without the ids it names blocks by."""
+    return IDS.sub("", violation.message)
 
 
 class VimOptionList(OptionList):
@@ -36,15 +75,37 @@ class VimOptionList(OptionList):
 
 class SidePanel(Vertical):
     def compose(self) -> ComposeResult:
-        yield Label("Inbox", classes="panel-title")
-        yield VimOptionList(id="inbox")
-        yield Label("Rules", classes="panel-title")
-        yield VimOptionList(id="rules")
+        # a panel's title lights up while its list has focus (main.tcss, :focus-within)
+        with Vertical(classes="panel", id="inbox-panel"):
+            yield Label("Inbox", classes="panel-title")
+            yield VimOptionList(id="inbox")
+        with Vertical(classes="panel", id="rules-panel"):
+            yield Label("Rules", classes="panel-title")
+            yield VimOptionList(id="rules")
+            yield Static(id="rule-detail")
         yield Label("Figures", classes="panel-title")
         yield Static(id="figures")
 
-    def show(self, tasks: list[Task], violations: list[Violation], figures: dict[str, int]) -> None:
-        shown = (tuple(tasks), tuple(violations), tuple(sorted(figures.items())))
+    # Textual restyles the focused widget and its ancestors, not an ancestor's other
+    # children (the panel's title): a class on the panel makes that title change
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        for panel in self.query(".panel"):
+            panel.set_class(event.widget in panel.query("*"), "-focused")
+
+    def on_descendant_blur(self) -> None:
+        for panel in self.query(".panel"):
+            panel.remove_class("-focused")
+
+    def show(
+        self,
+        tasks: list[Task],
+        violations: list[Violation],
+        figures: dict[str, int],
+        blocks: Sequence[Block] = (),
+    ) -> None:
+        by_id = {block.id: block for block in blocks}
+        named = tuple(by_id[i] for v in violations for i in v.blocks if i in by_id)
+        shown = (tuple(tasks), tuple(violations), tuple(sorted(figures.items())), named)
         if shown == getattr(self, "_shown", None):
             return  # nothing changed (e.g. a block moved): skip the relayout of the lists
         self._shown = shown
@@ -63,21 +124,31 @@ class SidePanel(Vertical):
         self._refill(
             self.query_one("#rules", OptionList),
             [
-                Option(
-                    literal(f"{'✖' if v.is_hard else '!'} {v.rule}: {v.message}"),
-                    id=f"v{index}",
-                )
+                Option(literal(short_form(v, by_id)), id=f"v{index}")
                 for index, v in enumerate(violations)
             ],
             "✔ no violations",
         )
         self.violations = violations
+        self._explain()
         lines = []
         for key, label in FIGURE_LABELS:
             value = figures.get(key, 0)
             text = fmt_duration(value) if key in MINUTE_FIGURES and value else str(value)
             lines.append(f"{label:<15}{text:>6}")
         self.query_one("#figures", Static).update(literal("\n".join(lines)))
+
+    @on(OptionList.OptionHighlighted, "#rules")
+    def _explain(self) -> None:
+        """The highlighted rule's full reason, under the list (shown while it has focus)."""
+        rules = self.query_one("#rules", OptionList)
+        option = rules.highlighted_option
+        detail = self.query_one("#rule-detail", Static)
+        violations = getattr(self, "violations", [])
+        if option is None or not option.id or int(option.id[1:]) >= len(violations):
+            detail.update("")
+            return
+        detail.update(literal(full_reason(violations[int(option.id[1:])])))
 
     @staticmethod
     def _refill(options: OptionList, items: list[Option], empty: str) -> None:

@@ -1,4 +1,11 @@
-"""The day drawn to time scale: one row per 15 real minutes, painted with the Line API."""
+"""The day drawn to time scale: one row per 15 real minutes (or the zoom's), painted with the
+Line API.
+
+Each block cell starts with an edge column: blank on the title row (or ▸ when selected), a
+bar below it (│, ┃ when selected). The title row is drawn in the sphere's full colour, the
+rest in a pale tint of it, so each block's start shows in colour and without. Selection,
+warnings and crossings colour only that edge column and mark the title (▸ ! ✖): the sphere
+keeps its colour in every state."""
 
 from __future__ import annotations
 
@@ -15,9 +22,9 @@ from textual.geometry import Region, Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from flowday.domain.model import Block, Sphere
+from flowday.domain.model import Block
 from flowday.domain.text import strip_controls
-from flowday.tui.layout import Cell, CellKind, DayLayout, Row
+from flowday.tui.layout import Cell, CellKind, DayLayout, Row, block_lines
 
 GUTTER = 6  # "09:00 "
 HINT_TOP = 2  # the empty day's hint starts on this line of the view
@@ -61,6 +68,10 @@ class Timeline(ScrollView, can_focus=True):
         "timeline--work",
         "timeline--personal",
         "timeline--break",
+        "timeline--work-body",
+        "timeline--personal-body",
+        "timeline--break-body",
+        "timeline--title",
         "timeline--violation",
         "timeline--warning",
         "timeline--selected",
@@ -74,7 +85,9 @@ class Timeline(ScrollView, can_focus=True):
         self.blocks: list[Block] = []
         self.selected_id: str | None = None
         self.hint: tuple[str, ...] = ()
+        self.fit_wall: int | None = None  # zoomed to fit the waking day: where it starts
         self._opened = False
+        self._open_pending = False  # opened before the final size: open again on resize
 
     # --- called by the screen ------------------------------------------------------------
     def show(self, layout: DayLayout, blocks: list[Block], *, hint: tuple[str, ...] = ()) -> None:
@@ -118,8 +131,8 @@ class Timeline(ScrollView, can_focus=True):
     def select(self, block_id: str | None) -> None:
         if block_id == self.selected_id:
             return
-        self.selected_id = block_id
-        self._clear_caches()
+        self.selected_id = block_id  # the styles stay cached: they do not depend on it
+        self._open_pending = False  # the person moved: a resize no longer reopens the day
         self.refresh()
         self.scroll_to_selected()
 
@@ -134,20 +147,33 @@ class Timeline(ScrollView, can_focus=True):
             self.scroll_to_region(region, animate=False, immediate=True)
 
     def _scroll_open(self) -> None:
-        """Open at 06:00 (at the now-line on today), then bring the selection into view."""
+        """Open at 06:00 (at the now-line on today; where the fitted day starts when zoomed
+        to fit), then bring the selection into view."""
         rows = self.layout_data.rows if self.layout_data else ()
         top = next((r.index for r in rows if r.wall >= FIRST_VISIBLE_WALL), 0)
         now_row = next((r.index for r in rows if r.now), None)
-        if now_row is not None:  # a quarter of the screen of what came before, the rest ahead
+        if self.fit_wall is not None:
+            top = next((r.index for r in rows if r.wall >= self.fit_wall), 0)
+        elif now_row is not None:  # a quarter of the screen of what came before, the rest ahead
             top = max(0, now_row - max(3, self.size.height // 4))
         self.scroll_to(y=top, animate=False, immediate=True)
+        # laid out before its final size, the scroll stops short of the top asked for
+        self._open_pending = int(self.scroll_offset.y) < top
         self.scroll_to_selected()
+
+    def scroll_to_wall(self, wall: int) -> None:
+        """Show the row of wall-clock minute ``wall`` at the top."""
+        if self.layout_data is not None and self.layout_data.rows:
+            top = self.layout_data.row_at(wall)
+            self.scroll_to(y=top, animate=False, immediate=True)
 
     # --- actions --------------------------------------------------------------------------
     def action_to_row(self, row: int) -> None:
+        self._open_pending = False
         self.scroll_to(y=0 if row == 0 else self.max_scroll_y, animate=False, immediate=True)
 
     def action_by_rows(self, pages: int) -> None:
+        self._open_pending = False
         step = max(1, self.size.height - 2) * pages
         self.scroll_to(y=self.scroll_offset.y + step, animate=False, immediate=True)
 
@@ -165,7 +191,8 @@ class Timeline(ScrollView, can_focus=True):
         self.select(ids[max(0, min(len(ids) - 1, index + delta))])
 
     def on_click(self, event: events.Click) -> None:
-        """The mouse works too: a click on a block selects it."""
+        """The mouse works too: a click on a block selects it; on a row shared by several
+        blocks, each click selects the next of them."""
         offset = event.get_content_offset(self)
         layout = self.layout_data
         if offset is None or layout is None or offset.y == 0:  # line 0: the lane titles
@@ -178,32 +205,47 @@ class Timeline(ScrollView, can_focus=True):
         for cell, lane_width in zip(layout.rows[index].cells, widths, strict=True):
             if 0 <= x < lane_width:
                 if cell.block is not None:
-                    self.select(cell.block.id)
+                    # a row holding several blocks (zoomed out): each click the next one
+                    ids = [b.id for b in cell.blocks or (cell.block,)]
+                    at = ids.index(self.selected_id) + 1 if self.selected_id in ids else 0
+                    self.select(ids[at % len(ids)])
                 return
             x -= lane_width + 1  # the lane divider
 
     # --- painting -------------------------------------------------------------------------
     def _clear_caches(self) -> None:
-        self._paint_styles: dict[str, Style] = {}
+        self._paint_styles: dict[tuple[str, bool], Style] = {}
+        self._paint_lines: dict[tuple[Block, int, int], list[str]] = {}
 
     def on_resize(self) -> None:
         if self.layout_data is not None:
             self.virtual_size = Size(
                 self.scrollable_content_region.width, max(len(self.layout_data.rows), 1) + 1
             )
+        if self._open_pending:  # the first open ran before the final size: open again
+            self._open_pending = False
+            self.call_after_refresh(self._scroll_open)
+            return
         self.scroll_to_selected()
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self._clear_caches()
 
-    def _style(self, name: str) -> Style:
+    def _style(self, name: str, *, partial: bool = False) -> Style:
+        """A component's style; ``partial``: only what it sets (a mark laid over another
+        style keeps that style's colours)."""
         cache = getattr(self, "_paint_styles", None)
         if cache is None:
             cache = self._paint_styles = {}
-        if name not in cache:
-            cache[name] = self.get_component_rich_style(f"timeline--{name}")
-        return cache[name]
+        if (name, partial) not in cache:
+            # "": the widget's own style (asked for per row and cell: ~6 µs each uncached)
+            cache[name, partial] = (
+                self.get_component_rich_style(f"timeline--{name}", partial=partial)
+                if name
+                else self.rich_style
+            )
+        return cache[name, partial]
 
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
@@ -218,7 +260,9 @@ class Timeline(ScrollView, can_focus=True):
             return self._skipped_strip(width)
         if not 0 <= index < len(layout.rows):
             return Strip.blank(width)
-        strip = self._row_strip(layout.rows[index], layout, width)
+        # the first visible row says its hour, and the title of a block begun above it
+        row = layout.pinned(index) if y == 1 else layout.rows[index]
+        strip = self._row_strip(row, layout, width)
         if not self.blocks and self.hint:
             return self._with_hint(strip, y - HINT_TOP, width)
         return strip
@@ -240,8 +284,10 @@ class Timeline(ScrollView, can_focus=True):
         return [first, room - 1 - first]
 
     def _title_strip(self, layout: DayLayout, width: int) -> Strip:
+        """The lane titles, with the zoom in the gutter ("15m", "30m fit")."""
         style = self._style("lane-title")
-        segments = [Segment(" " * (GUTTER + 1), style)]
+        zoom = f"{layout.row_minutes}m" + (" fit" if self.fit_wall is not None else "")
+        segments = [Segment(_fit(zoom, GUTTER + 1), style)]
         widths = self._lane_widths(layout, width)
         for lane, (title, lane_width) in enumerate(zip(layout.lanes, widths, strict=True)):
             if lane:
@@ -256,7 +302,7 @@ class Timeline(ScrollView, can_focus=True):
         return Strip([Segment(_fit(text, width), style)]).adjust_cell_length(width, style)
 
     def _row_strip(self, row: Row, layout: DayLayout, width: int) -> Strip:
-        base = self.rich_style
+        base = self._style("")
         label_style = self._style("now" if row.now else "hour" if row.wall % 60 == 0 else "label")
         label = row.label
         fence_char = " "
@@ -274,36 +320,71 @@ class Timeline(ScrollView, can_focus=True):
         ):
             if lane:
                 segments.append(Segment("│", self._style("label")))
-            segments.append(self._cell_segment(cell, lane_width, row.now))
+            segments.extend(self._cell_segments(cell, lane_width, row.now))
         return Strip(segments).adjust_cell_length(width, base)
 
-    def _cell_segment(self, cell: Cell, width: int, now: bool) -> Segment:
+    def _cell_segments(self, cell: Cell, width: int, now: bool) -> list[Segment]:
         if cell.kind in (CellKind.BLOCK, CellKind.OVERLAP) and cell.block is not None:
-            sphere = cell.block.sphere
-            style = self._style(
-                "work" if sphere is Sphere.WORK else "personal" if sphere is Sphere.PERSONAL
-                else "break"
-            )  # fmt: skip
-            text = cell.text
-            if cell.severity == "error":
-                style = style + self._style("violation")
-                text = ("✖ " + text) if cell.first else text
-            elif cell.severity == "warning" and cell.first:
-                style = style + self._style("warning")
-                text = "! " + text
-            if cell.block.id == self.selected_id:
-                style = style + self._style("selected")
-                text = "▸" + text
-            return Segment(_fit(text, width), style)
+            return self._block_segments(cell, width, now)
         if now:
-            return Segment(_fit("─" * width, width), self._style("now"))
+            return [Segment(_fit("─" * width, width), self._style("now"))]
         kind_style = {
             CellKind.WINDOW: "window",
             CellKind.FENCED: "fenced",
             CellKind.BUFFER: "buffer",
         }.get(cell.kind)
-        style = self._style(kind_style) if kind_style else self.rich_style
-        return Segment(_fit(cell.text, width), style)
+        style = self._style(kind_style or "")
+        return [Segment(_fit(cell.text, width), style)]
+
+    def _block_segments(self, cell: Cell, width: int, now: bool) -> list[Segment]:
+        """The edge column, then the text on the sphere's colour (full on the title row)."""
+        block = cell.block
+        assert block is not None
+        selected = self.selected_id is not None and any(
+            b.id == self.selected_id for b in cell.blocks or (block,)
+        )
+        if selected and cell.kind is CellKind.BLOCK and len(cell.blocks) > 1:
+            block = next(b for b in cell.blocks if b.id == self.selected_id)
+        sphere = block.sphere.value
+        title_row = cell.first or cell.offset == 0
+        style = self._style(sphere if title_row or selected else f"{sphere}-body")
+        if title_row:
+            style += self._style("title", partial=True)
+        text = cell.text
+        if cell.kind is CellKind.BLOCK and len(cell.blocks) <= 1 and not title_row:
+            text = self._lines(block, cell.height, width - 1)[min(cell.offset, cell.height - 1)]
+        mark = {"error": "✖ ", "warning": "! "}.get(cell.severity, "")
+        if title_row:
+            text = mark + text
+        edge_name = (
+            "selected"
+            if selected
+            else {"error": "violation", "warning": "warning"}.get(cell.severity, "")
+        )
+        edge_style = self._style(edge_name) if edge_name else style
+        edge = ("▸" if selected else " ") if title_row else ("┃" if selected else "│")
+        segments = [Segment(edge, edge_style)]
+        body = _fit(text, width - 1)
+        if now:  # the now-line runs on over the block, after its text
+            used = cell_len(strip_controls(text).rstrip())
+            if used < width - 3:
+                body = _fit(text, used + 1)
+                segments.append(Segment(body, style))
+                line = Style(color=self._style("now").color, bold=True)
+                segments.append(Segment("─" * (width - 2 - used), style + line))
+                return segments
+        segments.append(Segment(body, style))
+        return segments
+
+    def _lines(self, block: Block, height: int, width: int) -> list[str]:
+        """A block's rows at this width (notes wrapped), kept until the next redraw."""
+        cache = getattr(self, "_paint_lines", None)
+        if cache is None:
+            cache = self._paint_lines = {}
+        key = (block, height, width)
+        if key not in cache:
+            cache[key] = block_lines(block, height, max(width - 2, 8))
+        return cache[key]
 
 
 @functools.lru_cache(maxsize=8)
