@@ -29,7 +29,7 @@ def _titles(planner: Planner, date: pendulum.Date) -> list[str]:
     return [b.title for b in planner.store.blocks_on(date)]
 
 
-async def test_week_month_and_routine_keys(seeded: Planner) -> None:
+async def test_week_month_and_routine_keys(seeded: Planner, paste) -> None:
     """One start (each costs ~0.6 s CPU). W opens the week on today with today's selection;
     h/l/j/k move it; L/H move a block to another day (refused → cross anyway → recorded);
     u undoes; m/M switch a day's or the week's mode; ] the next week; enter opens a day.
@@ -115,10 +115,13 @@ async def test_week_month_and_routine_keys(seeded: Planner) -> None:
         await pilot.pause()
         dialog = app.screen
         assert isinstance(dialog, RoutineScreen)
-        await pilot.press(*"every", "enter")  # not a repeat: said inline, nothing made
+        await paste(pilot, "every")  # not a repeat: said inline, nothing made
+        await pilot.press("enter")
         assert "unknown repeat" in str(dialog.query_one("#routine-error").render())
         assert planner.store.routines() == []
-        await pilot.press(*["backspace"] * 5, *"weekdays", "enter")
+        dialog.query_one("#routine-every").value = ""
+        await paste(pilot, "weekdays")
+        await pilot.press("enter")
         await pilot.pause()
         (routine,) = planner.store.routines()
         shown = planner.store.blocks_on(TODAY)
@@ -139,7 +142,9 @@ async def test_week_month_and_routine_keys(seeded: Planner) -> None:
         assert isinstance(dialog, RoutineScreen) and dialog.routine is not None
         every = dialog.query_one("#routine-every")
         every.focus()
-        await pilot.press("ctrl+u", *"mon,wed,fri", "enter")  # this and following, from today
+        every.value = ""
+        await paste(pilot, "mon,wed,fri")  # this and following, from today
+        await pilot.press("enter")
         await pilot.pause()
         (changed,) = planner.store.routines()
         assert changed.every == "mon,wed,fri" and changed.first == TODAY
