@@ -3,6 +3,7 @@ on the Rules panel they touch nothing; dialogs with edits ask before escape drop
 
 from __future__ import annotations
 
+from textual.widgets._footer import FooterKey
 from textual.widgets._toast import Toast, ToastRack
 
 from flowday.application.planner import Planner
@@ -124,6 +125,15 @@ async def test_an_empty_day_explains_itself(planner: Planner, make_app):
 
         assert "Nothing planned on this day." in text()
         assert "Balance draws lines" in text() and "a adds a block" in text()
+        await pilot.pause()
+        keys = list(app.screen.query(FooterKey))
+        assert keys  # the footer is drawn
+        await pilot.press("g", "escape")  # a dialog opened and closed: the same footer shows
+        assert list(app.screen.query(FooterKey)) == keys  # kept, not rebuilt (and restyled)
+        await pilot.press("tab")  # the inbox: its own keys
+        await pilot.pause()
+        assert list(app.screen.query(FooterKey)) != keys
+        await pilot.press("shift+tab")
         planner.add_block(TODAY, title="Standup", start=540, end=555, sphere=Sphere.WORK)
         app.main.reload()
         await pilot.pause()

@@ -25,7 +25,7 @@ from textual.content import Content
 from textual.reactive import var
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Input, OptionList
+from textual.widgets import Input, OptionList
 from textual.worker import Worker, get_current_worker
 
 from flowday.application import day_screen, outcomes
@@ -54,6 +54,7 @@ from flowday.tui.layout import (
 )
 from flowday.tui.text import literal
 from flowday.tui.widgets.day_header import DayHeader
+from flowday.tui.widgets.footer import StableFooter
 from flowday.tui.widgets.quick_add import QuickAddBar
 from flowday.tui.widgets.side_panel import SidePanel
 from flowday.tui.widgets.timeline import Timeline
@@ -161,7 +162,7 @@ class MainScreen(Screen[None]):
             yield Timeline(id="timeline")
             yield SidePanel(id="side")
         yield QuickAddBar(id="quick")
-        yield Footer(compact=True)
+        yield StableFooter(compact=True)
 
     def on_mount(self) -> None:
         self.reload()  # the timeline opens at the start on its first show

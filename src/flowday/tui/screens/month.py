@@ -10,7 +10,7 @@ import pendulum
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from flowday.application.week import month_of, summaries
 from flowday.domain.text import counted
@@ -19,6 +19,7 @@ from flowday.tui import failures
 from flowday.tui.failures import FAILURES
 from flowday.tui.screens.week import view_binding
 from flowday.tui.text import literal
+from flowday.tui.widgets.footer import StableFooter
 from flowday.tui.widgets.month_grid import MonthGrid
 
 if TYPE_CHECKING:
@@ -54,7 +55,7 @@ class MonthScreen(Screen[None]):
         yield Static(id="month-title")
         yield MonthGrid(id="month-grid")
         yield Static(literal(LEGEND), id="month-legend")
-        yield Footer(compact=True)
+        yield StableFooter(compact=True)
 
     def on_mount(self) -> None:
         self.reload()

@@ -15,13 +15,14 @@ from textual.binding import Binding, BindingType
 from textual.color import Color, ColorParseError
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from flowday.application import reviews, whatif
 from flowday.application.planner import Planner
 from flowday.domain import charts, insights, questions
 from flowday.domain.insights import DayRecord, Recommendation
 from flowday.tui.failures import FAILURES, one_line, report
+from flowday.tui.widgets.footer import StableFooter
 
 BAR_CELLS = 20  # a day's row stays within 80 columns (76 inside padding and scrollbar)
 SPHERES = (("work", "█", "#4e8fd6"), ("personal", "▓", "#5fb36b"), ("break", "░", "#d6a84e"))
@@ -62,7 +63,7 @@ class WeeklyReviewScreen(Screen[None]):
             yield Static(id="review-modes")
             yield Static(id="review-recommendation")
             yield Static(id="review-evidence")
-        yield Footer()
+        yield StableFooter()
 
     def on_mount(self) -> None:
         self.show_week()

@@ -15,7 +15,7 @@ import pendulum
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from flowday.application.day_screen import buffer_minutes, is_woven
 from flowday.application.week import set_week_mode, summaries, week_of
@@ -25,6 +25,7 @@ from flowday.tui.failures import FAILURES
 from flowday.tui.layout import build_layout
 from flowday.tui.screens.mode import ModeChoice, ModeScreen
 from flowday.tui.text import literal
+from flowday.tui.widgets.footer import StableFooter
 from flowday.tui.widgets.timeline import Timeline
 from flowday.tui.widgets.week_grid import WeekColumn, WeekGrid
 
@@ -100,7 +101,7 @@ class WeekScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Static(id="week-title")
         yield WeekGrid(id="week-grid")
-        yield Footer(compact=True)
+        yield StableFooter(compact=True)
 
     def on_mount(self) -> None:
         self.reload(first=True)
