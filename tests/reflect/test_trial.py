@@ -9,7 +9,7 @@ from dataclasses import replace
 
 import pendulum
 
-from flowday.application import trial
+from flowday.application import day_screen, trial
 from flowday.store import Store
 
 from .reflect_histories import reflection
@@ -82,3 +82,23 @@ def test_bad_trial_input_is_refused(cli) -> None:
     assert cli("trial", "stop").returncode == 2
     status = cli("trial", "status")
     assert status.returncode == 0 and status.stdout.startswith("No trial")
+
+
+def test_the_planner_header_names_a_trial_day(planner) -> None:
+    """The planner shows the trial: its days say "trial day k of n" (day_screen feeds the
+    header); a day outside it, a day whose mode was changed since, and the days after a
+    stop say nothing."""
+    started = trial.start(planner, 1, rng=random.Random(3))
+    days = sorted(started.assigned)
+    first, last = (pendulum.parse(d).date() for d in (days[0], days[-1]))
+    assert day_screen.load_day_screen(planner, first).trial == f"trial day 1 of {len(days)}"
+    assert day_screen.load_day_screen(planner, last).trial.endswith(f"{len(days)} of {len(days)}")
+    assert day_screen.load_day_screen(planner, planner.today()).trial == ""
+    other = "balance" if started.assigned[days[0]] == "integration" else "integration"
+    planner.set_mode(first, other)  # the person chose otherwise: no longer a trial day
+    assert day_screen.load_day_screen(planner, first).trial == ""
+    trial.stop(planner)
+    assert day_screen.load_day_screen(planner, last).trial == ""
+    with planner.store.transaction() as txn:
+        txn.set_state(trial={"assigned": "garbled"})
+    assert day_screen.load_day_screen(planner, last).trial == ""  # status says it is damaged

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import pendulum
 
+from flowday.application import trial
 from flowday.application.planner import Planner
 from flowday.domain.figures import day_figures
 from flowday.domain.model import Block, Day, Task, in_plan_order
@@ -31,6 +32,7 @@ class DayScreen:
     buffer_minutes: int  # the mode's transition buffer (0: none)
     woven: bool  # one interleaved lane (integration-like) rather than fenced lanes
     skipped: bool = False  # the clocks skip the whole day in the zone: nothing can be on it
+    trial: str = ""  # "trial day 3 of 20" on a day of a running mode trial
 
 
 def load_day_screen(planner: Planner, date: pendulum.Date) -> DayScreen:
@@ -52,6 +54,7 @@ def load_day_screen(planner: Planner, date: pendulum.Date) -> DayScreen:
         buffer_minutes=buffer_minutes(planner, mode),
         woven=is_woven(planner, mode),
         skipped=not day_exists(date, planner.config.timezone),
+        trial=trial.day_label(planner, date, mode),
     )
 
 

@@ -81,6 +81,23 @@ def current(planner: Planner) -> Trial | None:
     return None if data is None else Trial.from_dict(data)
 
 
+def day_label(planner: Planner, date: pendulum.Date, mode: str) -> str:
+    """ "trial day 3 of 20" when ``date`` is a day of the trial still on its assigned mode
+    (the planner's header says so); "" otherwise, also when the stored trial is damaged
+    (``flowday trial status`` says that)."""
+    try:
+        trial = current(planner)
+    except InputError:
+        return ""
+    key = date.to_date_string()
+    if trial is None or trial.assigned.get(key) != mode:
+        return ""
+    if trial.stopped is not None and date > trial.stopped:
+        return ""
+    days = sorted(trial.assigned)
+    return f"trial day {days.index(key) + 1} of {len(days)}"
+
+
 def assign(days: list[pendulum.Date], unit: str, rng: random.Random) -> dict[str, str]:
     """Balanced random assignment: per week for days (half of each week's days each mode,
     the odd one by coin), over the whole trial for weeks (half the weeks each mode)."""

@@ -22,6 +22,8 @@ class DayHeader(Static):
             Content.styled(view.mode, "bold"),
             Content(f" ({shape}) │ work {fmt_minutes(start)}-{fmt_minutes(end)}"),
         ]
+        if view.trial:  # a randomised mode trial chose this day's mode
+            parts.append(Content.styled(f" │ {view.trial}", "$accent"))
         if view.skipped:  # Pacific/Apia, 2011-12-30: the timeline has no rows to say it
             parts.append(Content.styled(" │ skipped: the clocks jump over this day", "$warning"))
         if view.day.has_own_window:
