@@ -188,7 +188,7 @@ async def test_review_draws_bars_ratings_and_navigates(planner: Planner) -> None
         monday = next(line for line in days if line.startswith("Mon 31 Aug"))
         assert "- - -" in monday  # nothing that day
         tuesday = next(line for line in days if line.startswith("Tue 1 Sep"))
-        assert "balance" in tuesday and "█" * 16 in tuesday and "8.0 0.0 0.0" in tuesday
+        assert "balance" in tuesday and "█" * 16 in tuesday and "   8h     0     0" in tuesday
         assert tuesday.endswith("4 5 4")
         assert "balance: 2 days, 2 reflected" in text_of(screen, "#review-modes")
         # Saturday's work crosses balance's days-off line, and integration's 2-hour stretch

@@ -21,10 +21,12 @@ from flowday.application import reviews, whatif
 from flowday.application.planner import Planner
 from flowday.domain import charts, insights, questions
 from flowday.domain.insights import DayRecord, Recommendation
+from flowday.domain.timeparse import fmt_duration
 from flowday.tui.failures import FAILURES, one_line, report
 from flowday.tui.widgets.footer import StableFooter
 
-BAR_CELLS = 20  # a day's row stays within 80 columns (76 inside padding and scrollbar)
+SPENT_HEADING = " work  pers   brk"  # over three five-cell columns of hours
+BAR_CELLS = 16  # a day's row stays within 80 columns (76 inside padding and scrollbar)
 SPHERES = (("work", "█", "#4e8fd6"), ("personal", "▓", "#5fb36b"), ("break", "░", "#d6a84e"))
 
 
@@ -38,7 +40,8 @@ def minutes_per_cell(records: Iterable[DayRecord]) -> int:
 
 
 def hours(minutes: int) -> str:
-    return f"{minutes / 60:.1f}"
+    """Hours as a person writes them (2h45, 45m), five cells wide: the columns line up."""
+    return f"{fmt_duration(minutes) if minutes else '0':>5}"
 
 
 class WeeklyReviewScreen(Screen[None]):
@@ -148,7 +151,7 @@ class WeeklyReviewScreen(Screen[None]):
             text.append(f" {name}  ")
         text.append(f"(one cell = {cell} min)\n\n")
         text.append(
-            f"{'day':<10}  {'mode':<11} {'':<{BAR_CELLS}} {'work pers brk':<13}  cross sw  E P M\n",
+            f"{'day':<10}  {'mode':<11} {'':<{BAR_CELLS}} {SPENT_HEADING:<17}  cross sw  E P M\n",
             style="bold",
         )
         for offset in range(7):
@@ -156,7 +159,7 @@ class WeeklyReviewScreen(Screen[None]):
             record = by_date.get(date)
             text.append(f"{date.format('ddd D MMM'):<10}  ")
             if record is None:
-                text.append(f"{'-':<11} {'':<{BAR_CELLS}} {'':<13}  {'':<8}  - - -\n", style="dim")
+                text.append(f"{'-':<11} {'':<{BAR_CELLS}} {'':<17}  {'':<8}  - - -\n", style="dim")
                 continue
             text.append(f"{record.mode[:11]:<11} ")
             used = 0
@@ -166,7 +169,7 @@ class WeeklyReviewScreen(Screen[None]):
                 used += cells
             text.append(" " * (BAR_CELLS - used) + " ")
             spent = " ".join(hours(record.figures.get(n, 0)) for n, _, _ in SPHERES)
-            text.append(f"{spent:<13}  ")
+            text.append(f"{spent:<17}  ")
             crossings = record.figures.get("crossings", 0)
             text.append(f"{crossings:>5}", style="bold red" if crossings else "")
             text.append(f" {record.figures.get('switches', 0):>2}  ")
