@@ -260,7 +260,14 @@ async def test_m_switches_mode_and_u_undoes_the_switch(seeded, make_app):
 async def test_m_escape_changes_nothing(seeded, make_app):
     app = make_app(seeded)
     async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.press("m", "escape")
+        await pilot.press("m")
+        await pilot.pause()
+        preview = str(app.screen.query_one("#mode-preview").render())
+        assert preview.startswith("Integration draws connections")  # what the mode means
+        assert app.screen.query_one("#fix").disabled  # nothing to move: no "switch + fix"
+        await pilot.press("f")  # f does nothing then
+        assert isinstance(app.screen, ModeScreen)
+        await pilot.press("escape")
         assert seeded.store.day(TODAY).mode is None
 
 

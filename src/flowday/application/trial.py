@@ -24,7 +24,7 @@ import pendulum
 from flowday.application import reviews
 from flowday.application.planner import Planner
 from flowday.domain import insights, statistics
-from flowday.domain.errors import InputError
+from flowday.domain.errors import FlowdayError, InputError
 from flowday.domain.timeparse import parse_date
 
 MODES = ("balance", "integration")
@@ -84,10 +84,10 @@ def current(planner: Planner) -> Trial | None:
 def day_label(planner: Planner, date: pendulum.Date, mode: str) -> str:
     """ "trial day 3 of 20" when ``date`` is a day of the trial still on its assigned mode
     (the planner's header says so); "" otherwise, also when the stored trial is damaged
-    (``flowday trial status`` says that)."""
+    (``flowday trial status`` and the theme's loading say that)."""
     try:
         trial = current(planner)
-    except InputError:
+    except FlowdayError:  # a damaged trial or state file: said elsewhere, never here
         return ""
     key = date.to_date_string()
     if trial is None or trial.assigned.get(key) != mode:

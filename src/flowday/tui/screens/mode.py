@@ -40,6 +40,12 @@ class ModeScreen(ModalScreen[ModeChoice | None]):
         self.planner = planner
         self.date = date
         self.current = current
+        self.fixable = True  # "switch + fix" is offered only when the fix would move something
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "choose" and parameters == (True,) and not self.fixable:
+            return None  # shown disabled: nothing to fix
+        return True
 
     def compose(self) -> ComposeResult:
         names = self.planner.modes()
@@ -94,7 +100,8 @@ class ModeScreen(ModalScreen[ModeChoice | None]):
     def preview_lines(self, mode: str) -> list[str]:
         """What switching to ``mode`` would break, and the fix (a week's dialog says more)."""
         proposal = self.planner.propose_mode(self.date, mode)
-        lines = [f"In {mode}:"]
+        self._offer_fix(bool(proposal.moves))
+        lines = [self.planner.mode_named(mode).description, f"In {mode}:"]
         hard = [v for v in proposal.violations if v.is_hard]
         soft = [v for v in proposal.violations if not v.is_hard]
         if not proposal.violations:
@@ -109,6 +116,11 @@ class ModeScreen(ModalScreen[ModeChoice | None]):
             lines += [f"  {block.title} {block.span}: {why}" for block, why in proposal.unfixable]
         return lines
 
+    def _offer_fix(self, fixable: bool) -> None:
+        self.fixable = fixable
+        self.query_one("#fix", Button).disabled = not fixable
+        self.refresh_bindings()
+
     @on(OptionList.OptionSelected)
     def selected(self) -> None:
         self.action_choose(False)
@@ -121,4 +133,5 @@ class ModeScreen(ModalScreen[ModeChoice | None]):
 
     def action_choose(self, fix: bool) -> None:
         mode = self.chosen
+        fix = fix and self.fixable
         self.dismiss((mode, fix) if mode else None)
