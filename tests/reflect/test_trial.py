@@ -102,3 +102,40 @@ def test_the_planner_header_names_a_trial_day(planner) -> None:
     with planner.store.transaction() as txn:
         txn.set_state(trial={"assigned": "garbled"})
     assert day_screen.load_day_screen(planner, last).trial == ""  # status says it is damaged
+
+
+async def test_the_planner_starts_shows_and_stops_a_trial_from_the_palette(planner, paste) -> None:
+    from flowday.tui.app import FlowdayApp
+    from flowday.tui.screens.confirm import ConfirmScreen
+    from flowday.tui.widgets.day_header import DayHeader
+
+    app = FlowdayApp(planner, planner.today())
+
+    async def palette(command: str) -> None:
+        await pilot.press("ctrl+p")
+        await paste(pilot, command)
+        await pilot.pause(0.3)  # the palette's search runs in a worker
+        await pilot.press("enter")
+        await pilot.pause()
+
+    async with app.run_test(size=(100, 30)) as pilot:
+        await palette("Trial: start")
+        await paste(pilot, "two")  # not a number: said in the dialog, nothing started
+        await pilot.press("enter")
+        assert "give a number of weeks" in str(app.screen.query_one("#trial-error").render())
+        app.screen.query_one("#trial-input").value = ""
+        await paste(pilot, "2 by week")
+        await pilot.press("enter")
+        started = trial.current(planner)
+        assert started is not None and started.unit == "week" and started.stopped is None
+        first = pendulum.parse(sorted(started.assigned)[0]).date()
+        app.main.date = first
+        await pilot.pause()
+        assert "trial day 1 of" in str(app.main.query_one(DayHeader).render())
+        await palette("Trial: status")
+        assert any(n.title == "Trial" and "Trial by the week" in n.message
+                   for n in app._notifications)  # fmt: skip
+        await palette("Trial: stop")
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("y")
+        assert trial.current(planner).stopped == planner.today()

@@ -44,6 +44,12 @@ THEME_VARIABLE_DEFAULTS = {
     "flowday-violation": "#d0453b",
     "flowday-now": "#e0a526",
 }
+TRIAL_COMMANDS = (
+    ("Trial: start a mode trial", "balance or integration at random, the coming weeks",
+     "trial_start"),
+    ("Trial: status", "how far the trial is, and its result at the end", "trial_status"),
+    ("Trial: stop", "coming trial days go back to your weekly map", "trial_stop"),
+)  # fmt: skip
 CRASH_LOG = "flowday-crash.log"
 MAX_TOASTS = 2  # five undos once stacked five toasts over the day
 EXIT_GRACE_SECONDS = 5.0
@@ -130,6 +136,9 @@ class FlowdayApp(CompatApp):
                 key = self.get_key_display(binding)
                 yield SystemCommand(title, f"{binding.description} · key {key}",
                                     _runner(screen, binding.action))  # fmt: skip
+            # palette only (no key): the mode trial, as `flowday trial start|status|stop`
+            for title, help_text, action in TRIAL_COMMANDS:
+                yield SystemCommand(title, help_text, _runner(screen, action))
 
     # --- leaving cleanly --------------------------------------------------------------------
     def _install_signal_handlers(self) -> None:

@@ -957,6 +957,60 @@ class MainScreen(Screen[None]):
 
         run_shutdown(self.app, self.planner, date, self.reload)
 
+    # --- the mode trial (palette: "Trial: …"), as `flowday trial` ---------------------------
+    def action_trial_start(self) -> None:
+        def chosen(answer: tuple[int, str] | None) -> None:
+            if answer is None:
+                return
+            from flowday.application import trial
+
+            try:
+                started = trial.start(self.planner, answer[0], answer[1])
+            except FAILURES as exc:
+                failures.report(self, exc)
+                return
+            self.reload()
+            self.notify(
+                f"Trial started: {counted(len(started.assigned), 'day')} from "
+                f"{started.first.format('ddd D MMM')} to {started.last.format('ddd D MMM')} "
+                "have a mode chosen at random (palette: Trial: status)",
+                markup=False,
+            )
+
+        from flowday.tui.screens.goto import AskScreen
+
+        self.app.push_screen(
+            AskScreen("Start a mode trial: how many weeks?", "4 (days at random) or 4 by week",
+                      _trial_length, name="trial"),
+            chosen,
+        )  # fmt: skip
+
+    @reports_failures
+    def action_trial_status(self) -> None:
+        from flowday.application import trial
+
+        self.notify(trial.status(self.planner)["text"], title="Trial", timeout=20, markup=False)
+
+    def action_trial_stop(self) -> None:
+        def confirmed(yes: bool | None) -> None:
+            if not yes:
+                return
+            from flowday.application import trial
+
+            try:
+                trial.stop(self.planner)
+            except FAILURES as exc:
+                failures.report(self, exc)
+                return
+            self.reload()
+            self.notify("Trial stopped: the coming days follow your weekly map", markup=False)
+
+        from flowday.tui.screens.confirm import ConfirmScreen
+
+        self.app.push_screen(
+            ConfirmScreen("Stop the trial?", [], yes="Stop", no="Keep it"), confirmed
+        )
+
     def action_weekly_review(self) -> None:
         self._push_optional("flowday.tui.screens.review", "WeeklyReviewScreen", "weekly review")
 
@@ -1012,6 +1066,17 @@ class MainScreen(Screen[None]):
     @on(OptionList.OptionSelected, "#inbox")
     def task_chosen(self) -> None:
         self.action_schedule_task()
+
+
+def _trial_length(text: str) -> tuple[int, str]:
+    """ "4" or "4 weeks" (days drawn at random) and "4 by week" (whole weeks drawn) →
+    (weeks, unit), as ``flowday trial start --weeks N [--unit day|week]``."""
+    words = text.lower().replace("weeks", "week").split()
+    unit = "week" if words[-2:] == ["by", "week"] else "day"
+    rest = words[:-2] if words[-2:] in (["by", "week"], ["by", "day"]) else words
+    if not rest or not rest[0].isdigit() or rest[1:] not in ([], ["week"]):
+        raise InputError(f"{text.strip()!r}: give a number of weeks, e.g. 4 or 4 by week")
+    return int(rest[0]), unit
 
 
 def _existing_file(text: str) -> Path:
