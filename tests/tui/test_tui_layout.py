@@ -8,7 +8,7 @@ from typing import Any
 import pendulum
 import pytest
 
-from flowday.domain.model import Block, Sphere
+from flowday.domain.model import Block, Outcome, Sphere
 from flowday.domain.rules import Severity, Violation
 from flowday.tui.layout import (
     CellKind,
@@ -180,6 +180,16 @@ def test_notes_that_do_not_fit_end_in_an_ellipsis_and_wrap_to_the_width() -> Non
     long = replace(block("Call", 600, 660, Sphere.WORK, date), notes="one two three four five")
     assert block_lines(long, 3, width=9) == ["■ Call", "10:00-11:00 work", "one two …"]
     assert block_lines(long, 1) == ["■ Call 10:00-11:00"]
+
+
+def test_a_block_says_what_happened_beside_the_plan() -> None:
+    """Done ✓ (and when it really ran), skipped ✗: the plan's time stays the block's."""
+    date = pendulum.date(2026, 11, 25)
+    call = block("Call", 600, 660, Sphere.WORK, date)
+    ran = replace(call, outcome=Outcome.DONE, actual_start=600, actual_end=680)
+    assert block_lines(ran, 2) == ["■ ✓ Call", "10:00-11:00 work · ran 10:00-11:20"]
+    assert block_lines(replace(call, outcome=Outcome.DONE), 1) == ["■ ✓ Call 10:00-11:00"]
+    assert block_lines(replace(call, outcome=Outcome.SKIPPED), 2)[0] == "■ ✗ Call"
 
 
 @pytest.mark.parametrize(

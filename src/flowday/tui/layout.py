@@ -19,7 +19,7 @@ from enum import StrEnum
 
 import pendulum
 
-from flowday.domain.model import Block, Sphere
+from flowday.domain.model import Block, Outcome, Sphere
 from flowday.domain.rules import Violation, real_clock
 from flowday.domain.timeparse import Zone, day_bounds
 from flowday.domain.wallclock import fmt_minutes
@@ -31,6 +31,7 @@ FIT_STEPS = (5, 10, 15, 20, 30, 60)  # what "fit" may choose: each divides an ho
 WAKING_DAY = (7 * 60, 22 * 60)  # fitted when nothing planned says otherwise
 DEFAULT_BUFFER_MINUTES = 15
 SPHERE_GLYPHS = {Sphere.WORK: "■", Sphere.PERSONAL: "●", Sphere.BREAK: "◌"}
+OUTCOME_MARKS = {Outcome.DONE: "✓ ", Outcome.SKIPPED: "✗ "}
 SPHERE_LABELS = {Sphere.WORK: "work", Sphere.PERSONAL: "personal", Sphere.BREAK: "break"}
 
 
@@ -241,9 +242,14 @@ def block_lines(block: Block, height: int, width: int = 0) -> list[str]:
     glyph = SPHERE_GLYPHS[block.sphere]
     flex = " ~" if block.flexible else ""
     title = f"↻ {block.title}" if block.routine else block.title  # a routine's occurrence
+    # what happened, as `flowday list` says it: ✓ done, ✗ skipped, and when it really ran
+    title = f"{OUTCOME_MARKS.get(block.outcome, '')}{title}"
+    ran = ""
+    if block.actual_start is not None and block.actual_end is not None:
+        ran = f" · ran {fmt_minutes(block.actual_start)}-{fmt_minutes(block.actual_end)}"
     if height <= 1:
-        return [f"{glyph} {title} {block.span}{flex}"]
-    shown = [f"{glyph} {title}", f"{block.span} {SPHERE_LABELS[block.sphere]}{flex}"]
+        return [f"{glyph} {title} {block.span}{flex}{ran}"]
+    shown = [f"{glyph} {title}", f"{block.span} {SPHERE_LABELS[block.sphere]}{flex}{ran}"]
     notes = [
         line
         for paragraph in block.notes.splitlines()
