@@ -251,7 +251,8 @@ KEYMAP_IDS: tuple[str, ...] = (
     "move_later", "move_earlier", "lengthen", "shorten", "undo", "redo", "previous_day",
     "next_day", "today", "goto_date", "switch_mode", "schedule_task", "plan_inbox",
     "set_hours", "import_calendar", "reflection", "weekly_review", "week_view", "month_view",
-    "routine", "help", "quit", "toggle_done", "actual_times", "zoom_in", "zoom_out", "zoom_fit",
+    "routine", "help", "quit", "toggle_done", "toggle_skipped", "actual_times", "zoom_in",
+    "zoom_out", "zoom_fit",
 )  # fmt: skip
 
 _REFLECTION_CHECKS: dict[str, tuple[str, Any]] = {

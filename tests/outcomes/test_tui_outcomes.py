@@ -41,6 +41,10 @@ async def test_x_marks_done_u_undoes_and_x_records_when_it_ran(planner: Planner,
         assert stored() is Outcome.PLANNED and "✓" not in header()
         await pilot.press("x", "x")  # done, then planned again
         assert stored() is Outcome.PLANNED
+        await pilot.press("S")  # it did not happen
+        assert stored() is Outcome.SKIPPED and "✗ 1" in header()
+        await pilot.press("S")  # again: back to planned
+        assert stored() is Outcome.PLANNED
         await pilot.press("X")
         await pilot.pause()
         field = app.screen.query_one("#actual-input")

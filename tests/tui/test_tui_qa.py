@@ -171,6 +171,6 @@ async def test_help_fits_80x24_and_every_line_is_reachable(planner: Planner, mak
         assert "Dentist 12:30 45m" in str(last.render())
         assert last.region.bottom <= body.region.bottom  # the last line is on screen
         groups = [str(w.render()) for w in body.query(".help-group")]
-        assert groups[:5] == ["Move around", "Plan the day", "The inbox", "Modes and hours",
-                              "Look back"]  # fmt: skip
+        assert groups[:6] == ["Move around", "Plan the day", "What happened", "The inbox",
+                              "Modes and hours", "Look back"]  # fmt: skip
         assert "What the timeline draws" in groups

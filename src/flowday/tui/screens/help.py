@@ -25,11 +25,16 @@ GROUPS: dict[str, str] = {
     "move_later": "Plan the day", "move_earlier": "Plan the day",
     "lengthen": "Plan the day", "shorten": "Plan the day", "undo": "Plan the day",
     "redo": "Plan the day", "import_calendar": "Plan the day",
+    "toggle_done": "What happened", "toggle_skipped": "What happened",
+    "actual_times": "What happened",
     "add_task": "The inbox", "schedule_task": "The inbox", "plan_inbox": "The inbox",
     "switch_mode": "Modes and hours", "set_hours": "Modes and hours",
     "reflection": "Look back", "weekly_review": "Look back",
 }  # fmt: skip
-ORDER = ("Move around", "Plan the day", "The inbox", "Modes and hours", "Look back", "Other")
+ORDER = (
+    "Move around", "Plan the day", "What happened", "The inbox", "Modes and hours", "Look back",
+    "Other",
+)  # fmt: skip
 
 # lines of at most 66 cells: the dialog's text width at 80 columns
 LEGEND = """\

@@ -91,6 +91,13 @@ class MainScreen(Screen[None]):
             "x", "toggle_done", "Done", "Mark the selected block done (again: planned)", show=False
         ),  # the footer keeps its width
         _b("X", "actual_times", "Ran", "Record when the selected block ran", show=False),
+        _b(
+            "S",
+            "toggle_skipped",
+            "Skip",
+            "Mark the selected block skipped (again: planned)",
+            show=False,
+        ),
         _b("u", "undo", "Undo", "Undo the last change"),
         _b("ctrl+r", "redo", "Redo", "Redo what was undone", show=False),
         _b("left_square_bracket", "previous_day", "Prev day", "Go to the previous day", show=False),
@@ -600,6 +607,16 @@ class MainScreen(Screen[None]):
             self._record_outcome("undone", lambda: outcomes.mark_planned(self.planner, block.id))
         else:
             self._record_outcome("done", lambda: outcomes.mark_done(self.planner, block.id))
+
+    def action_toggle_skipped(self) -> None:
+        """It did not happen (kept on the day, counted apart); again: back to planned."""
+        block = self._need_block()
+        if block is None:
+            return
+        if block.outcome is Outcome.SKIPPED:
+            self._record_outcome("unskip", lambda: outcomes.mark_planned(self.planner, block.id))
+        else:
+            self._record_outcome("skip", lambda: outcomes.mark_skipped(self.planner, block.id))
 
     def action_actual_times(self) -> None:
         """Done at other times: the plan is kept, the actual time recorded beside it."""
