@@ -11,20 +11,20 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 
-from flowday.domain.errors import FlowdayError, InputError
+from flowday.domain.errors import InputError
 from flowday.domain.model import Block, Outcome, Sphere, Task
 from flowday.domain.text import clean_title
 from flowday.domain.timeparse import fmt_duration, parse_date, parse_duration
 from flowday.domain.wallclock import fmt_minutes, parse_clock
-from flowday.tui.screens.guarded import GuardedDialog
-from flowday.tui.text import literal
+from flowday.tui.screens.guarded import GuardedForm
 
 
-class EditBlockScreen(GuardedDialog[dict[str, Any]]):
+class EditBlockScreen(GuardedForm[dict[str, Any]]):
     """Returns the changed fields (only those that differ), or None when cancelled."""
 
     CSS_PATH = "dialogs.tcss"
     AUTO_FOCUS = "#edit-title"
+    ERROR_ID = "edit-error"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="edit_cancel", tooltip="Keep the block"),
         Binding("ctrl+s", "save", "Save", id="edit_save", tooltip="Save the changes"),
@@ -68,9 +68,6 @@ class EditBlockScreen(GuardedDialog[dict[str, Any]]):
                 yield Button("Save (enter)", variant="primary", id="save", compact=True)
                 yield Button("Cancel (esc)", id="cancel", compact=True)
 
-    def on_mount(self) -> None:
-        self.initial = self.fields()
-
     def fields(self) -> tuple[object, ...]:
         """What the dialog holds, as typed (text that does not parse yet counts too)."""
         return (
@@ -79,27 +76,7 @@ class EditBlockScreen(GuardedDialog[dict[str, Any]]):
             self.query_one("#edit-flexible", Checkbox).value,
         )
 
-    def has_edits(self) -> bool:
-        return self.fields() != self.initial
-
-    def on_input_submitted(self) -> None:
-        self.action_save()
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "save":
-            self.action_save()
-        else:
-            self.dismiss(None)
-
-    def action_save(self) -> None:
-        try:
-            changes = self.changes()
-        except FlowdayError as exc:
-            self.query_one("#edit-error", Static).update(literal(str(exc)))
-            return
-        self.dismiss(changes)
-
-    def changes(self) -> dict[str, Any]:
+    def read(self) -> dict[str, Any]:
         title = clean_title(self.query_one("#edit-title", Input).value)
         start = parse_clock(self.query_one("#edit-start", Input).value)
         end = parse_clock(self.query_one("#edit-end", Input).value, allow_midnight_end=True)
@@ -117,12 +94,13 @@ class EditBlockScreen(GuardedDialog[dict[str, Any]]):
         return {k: v for k, v in wanted.items() if getattr(self.block, k) != v}
 
 
-class EditTaskScreen(GuardedDialog[dict[str, Any]]):
+class EditTaskScreen(GuardedForm[dict[str, Any]]):
     """An inbox task: title, sphere, estimate, priority, due date. Returns the keyword
     arguments of :meth:`Planner.edit_task` for what changed, or None when cancelled."""
 
     CSS_PATH = "dialogs.tcss"
     AUTO_FOCUS = "#task-title"
+    ERROR_ID = "task-error"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="task_cancel", tooltip="Keep the task"),
         Binding("ctrl+s", "save", "Save", id="task_save", tooltip="Save the changes"),
@@ -160,9 +138,6 @@ class EditTaskScreen(GuardedDialog[dict[str, Any]]):
                 yield Button("Save (enter)", variant="primary", id="save", compact=True)
                 yield Button("Cancel (esc)", id="cancel", compact=True)
 
-    def on_mount(self) -> None:
-        self.initial = self.fields()
-
     def fields(self) -> tuple[object, ...]:
         return (
             *(self.query_one(f"#task-{n}", Input).value for n in ("title", "estimate", "due")),
@@ -170,27 +145,7 @@ class EditTaskScreen(GuardedDialog[dict[str, Any]]):
             self.query_one("#task-priority", Select).value,
         )
 
-    def has_edits(self) -> bool:
-        return self.fields() != self.initial
-
-    def on_input_submitted(self) -> None:
-        self.action_save()
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "save":
-            self.action_save()
-        else:
-            self.dismiss(None)
-
-    def action_save(self) -> None:
-        try:
-            changes = self.changes()
-        except FlowdayError as exc:
-            self.query_one("#task-error", Static).update(literal(str(exc)))
-            return
-        self.dismiss(changes)
-
-    def changes(self) -> dict[str, Any]:
+    def read(self) -> dict[str, Any]:
         task = self.inbox_task
         title = clean_title(self.query_one("#task-title", Input).value)
         estimate = parse_duration(self.query_one("#task-estimate", Input).value)

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from typing import TypeVar
+from typing import ClassVar, TypeVar
 
 from textual.screen import ModalScreen
+from textual.widgets import Button, Static
 
+from flowday.domain.errors import FlowdayError
 from flowday.tui.screens.confirm import ConfirmScreen
+from flowday.tui.text import literal
 
 T = TypeVar("T")
 
@@ -31,3 +34,47 @@ class GuardedDialog(ModalScreen[T | None]):
             ConfirmScreen("Discard what you typed?", [], yes="Discard", no="Keep editing"),
             answered,
         )
+
+
+class GuardedForm(GuardedDialog[T]):
+    """A form dialog: enter or Save dismisses with :meth:`read` (a :class:`FlowdayError` is
+    shown in ``#ERROR_ID`` and the form stays); escape asks first when :meth:`fields`
+    changed since the form opened; the Cancel button closes (asking too when
+    ``CANCEL_ASKS``)."""
+
+    ERROR_ID: ClassVar[str]
+    CANCEL_ASKS: ClassVar[bool] = False
+
+    def fields(self) -> tuple[object, ...]:
+        """What the form holds, as typed (text that does not parse yet counts too)."""
+        return ()
+
+    def read(self) -> T | None:
+        """The form's result, checked (raises :class:`FlowdayError` on bad input); None
+        closes it as a cancel would."""
+        raise NotImplementedError
+
+    def on_mount(self) -> None:
+        self.initial = self.fields()
+
+    def has_edits(self) -> bool:
+        return self.fields() != self.initial
+
+    def on_input_submitted(self) -> None:
+        self.action_save()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "save":
+            self.action_save()
+        elif self.CANCEL_ASKS:
+            self.action_cancel()
+        else:
+            self.dismiss(None)
+
+    def action_save(self) -> None:
+        try:
+            result = self.read()
+        except FlowdayError as exc:
+            self.query_one(f"#{self.ERROR_ID}", Static).update(literal(str(exc)))
+            return
+        self.dismiss(result)

@@ -19,7 +19,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Input, Label, Static
 
 from flowday.application import routines as use
-from flowday.domain.errors import FlowdayError, InputError
+from flowday.domain.errors import InputError
 from flowday.domain.model import Block
 from flowday.domain.recurrence import EXAMPLES, parse_every
 from flowday.domain.routines import Routine
@@ -27,7 +27,7 @@ from flowday.domain.text import counted
 from flowday.domain.timeparse import parse_date
 from flowday.tui import failures
 from flowday.tui.failures import FAILURES
-from flowday.tui.screens.guarded import GuardedDialog
+from flowday.tui.screens.guarded import GuardedForm
 from flowday.tui.text import literal
 
 if TYPE_CHECKING:
@@ -58,11 +58,13 @@ def describe(routine: Routine) -> str:
     )
 
 
-class RoutineScreen(GuardedDialog[RoutineForm]):
+class RoutineScreen(GuardedForm[RoutineForm]):
     """Make a block a routine (``routine`` None) or change ``routine`` from a date on."""
 
     CSS_PATH = "dialogs.tcss"
     AUTO_FOCUS = "#routine-every"
+    ERROR_ID = "routine-error"
+    CANCEL_ASKS = True  # its Cancel button asks too, as escape does
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="routine_cancel", tooltip="Change nothing"),
     ]
@@ -129,7 +131,7 @@ class RoutineScreen(GuardedDialog[RoutineForm]):
         initial = self.initial_values()
         return any(initial[name] != value for name, value in self.values().items())
 
-    def form(self) -> RoutineForm | None:
+    def read(self) -> RoutineForm | None:
         """What was typed, checked; None when nothing changed (raises on bad input)."""
         typed, initial = self.values(), self.initial_values()
         first = parse_date(typed["from"], self.today) if typed.get("from") else self.start
@@ -153,23 +155,6 @@ class RoutineScreen(GuardedDialog[RoutineForm]):
             no_until="until" in changed and until is None,
             modes=modes if "modes" in changed else None,
         )
-
-    def action_save(self) -> None:
-        try:
-            form = self.form()
-        except FlowdayError as exc:
-            self.query_one("#routine-error", Static).update(literal(str(exc)))
-            return
-        self.dismiss(form)
-
-    def on_input_submitted(self) -> None:
-        self.action_save()
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "save":
-            self.action_save()
-        else:
-            self.action_cancel()
 
 
 def open_routine(main: MainScreen, block: Block) -> None:
