@@ -73,7 +73,7 @@ from tinydb.table import Document
 
 from flowday import safe_write
 from flowday.domain.errors import FlowdayError
-from flowday.domain.model import Block, Day, Task
+from flowday.domain.model import Block, Day, Task, in_plan_order
 from flowday.domain.records import Fields
 from flowday.domain.routines import Routine, parse_occurrence_id
 
@@ -534,6 +534,8 @@ class Store:
         self.root = Path(root)
         self._months: dict[Path, tuple[FileIdentity, tuple[list[Block], list[Day]]]] = {}
         self._routines: tuple[FileIdentity, list[Routine]] | None = None
+        self._state: tuple[FileIdentity, dict[str, Any]] | None = None
+        self._tasks: tuple[FileIdentity, list[Task]] | None = None
         self.occurrences: Occurrences | None = None  # installed by the application
         try:
             (self.root / "months").mkdir(parents=True, exist_ok=True)
@@ -669,13 +671,28 @@ class Store:
         return None
 
     def tasks(self) -> list[Task]:
-        tasks = _checked_tasks(self.tasks_path, load_json_file(self.tasks_path))
-        return sorted(
-            tasks, key=lambda t: (t.priority, t.due or pendulum.date(9999, 12, 31), t.created)
-        )
+        """The inbox in the order ``plan`` takes it, parsed once per version of the file."""
+        path = self.tasks_path
+        cached = self._tasks
+        if cached is not None and _unchanged(path, cached[0]):
+            return list(cached[1])
+        identity, data = _read_store_file(path)
+        tasks = in_plan_order(_checked_tasks(path, data))
+        self._tasks = None if identity is None else (identity, tasks)
+        return list(tasks)
 
     def state(self) -> dict[str, Any]:
-        return _checked_state(self.state_path, load_json_file(self.state_path))
+        """The app state, parsed once per version of the file, like a month (the planner
+        reads it as it draws a day: the trial's label). A shallow copy: callers copy what
+        they change below the top level."""
+        path = self.state_path
+        cached = self._state
+        if cached is not None and _unchanged(path, cached[0]):
+            return dict(cached[1])
+        identity, data = _read_store_file(path)
+        state = _checked_state(path, data)
+        self._state = None if identity is None else (identity, state)
+        return dict(state)
 
     def first_month(self) -> pendulum.Date | None:
         months = self._all_months()

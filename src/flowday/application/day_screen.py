@@ -10,7 +10,7 @@ import pendulum
 from flowday.application import trial
 from flowday.application.planner import Planner
 from flowday.domain.figures import day_figures
-from flowday.domain.model import Block, Day, Task, in_plan_order
+from flowday.domain.model import Block, Day, Task
 from flowday.domain.rules import Violation
 from flowday.domain.timeparse import day_exists
 
@@ -47,7 +47,7 @@ def load_day_screen(planner: Planner, date: pendulum.Date) -> DayScreen:
         window=planner.window_of(day),
         blocks=blocks,
         violations=violations,
-        tasks=in_plan_order(planner.store.tasks()),  # the order `p` takes them in
+        tasks=planner.store.tasks(),  # in the order `p` takes them
         figures=day_figures(planner.context(day, blocks), day).to_dict(),
         now=now,
         is_today=now.date() == date,
