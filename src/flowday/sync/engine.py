@@ -329,8 +329,11 @@ def _decide(
         new.conflicts[uid] = Conflict(uid, blocks[0].id, merged.conflicts, remote)
         return
     if merged.fields != remote.fields:
+        # the agreed copy stays the old one until the server takes the push: a push that
+        # meets a 412 is merged again against it, never against what was not sent
         plan.pushes.append(_Push(uid, remote.href, remote.etag, remote.raw, merged.fields,
                                  "changed"))  # fmt: skip
+        return
     new.items[uid] = Synced(remote.href, remote.etag, remote.raw, merged.fields)
 
 
@@ -438,8 +441,7 @@ def _push(
                 text = event_text(blocks, push.uid, push.prior, tz, now)
                 etag = collection.put(push.href, text, push.etag)
             except Stale:
-                stale.append(push.uid)
-                state.items.pop(push.uid, None) if push.etag is None else None
+                stale.append(push.uid)  # someone wrote in between: read again next round
                 continue
             except InputError as exc:
                 report.skipped.append(f"{shown(push.uid)}: {exc}")

@@ -1,0 +1,166 @@
+"""Conflicts, the deletion guard and faults, through a real Radicale: after each, the
+devices converge and nothing is lost or duplicated (counted)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from flowday.sync.engine import DeletionsNeedConfirmation
+from flowday.sync.server import Collection, Listing, Stale, SyncError
+from tests.sync.conftest import Server
+from tests.sync.devices import Device, server_objects, uids
+
+
+def _pair(tmp_path: Path, radicale: Server, name: str) -> tuple[Device, Device]:
+    return (Device(tmp_path / "a", radicale.url, name), Device(tmp_path / "b", radicale.url, name))
+
+
+def _converged(*devices: Device) -> list[str]:
+    """Every device and the server hold the same events, each once."""
+    on_server = uids(server_objects(devices[0]))
+    assert len(on_server) == len(set(on_server))
+    for device in devices:
+        assert sorted(f"{b.id}@flowday" for b in device.blocks()) == on_server
+    return on_server
+
+
+def test_a_conflict_is_kept_both_ways_until_resolved(
+    tmp_path: Path, radicale: Server, calendar_name: str
+) -> None:
+    laptop, desktop = _pair(tmp_path, radicale, calendar_name)
+    block = laptop.add("Plan", 9 * 60, 10 * 60)
+    laptop.sync()
+    desktop.sync()
+    laptop.edit(block.id, title="Plan the week")
+    desktop.edit(block.id, title="Plan the quarter", notes="with Sam")
+    laptop.sync()
+    report = desktop.sync()
+    assert [(c.block_id, c.fields) for c in report.conflicts] == [
+        (block.id, {"title": ("Plan the quarter", "Plan the week")})
+    ]
+    assert report.summary() == "↑0 ↓0, 1 conflict"
+    # both kept: the desktop shows its title, the server the laptop's; nothing duplicated
+    assert desktop.titles() == ["Plan the quarter"]
+    again = desktop.sync()
+    assert (again.pushed, again.pulled, len(again.conflicts)) == (0, 0, 1)
+    assert laptop.sync().pulled == 0
+    assert "SUMMARY:Plan the week" in server_objects(laptop)[0]
+
+    resolved = desktop.sync(resolutions=[(block.id, "remote")])
+    assert (resolved.resolved, resolved.conflicts) == (1, [])
+    assert resolved.pushed_changed == 1  # the notes typed on the desktop go out
+    laptop.sync()
+    for device in (laptop, desktop):
+        (only,) = device.blocks()
+        assert (only.title, only.notes) == ("Plan the week", "with Sam")
+    _converged(laptop, desktop)
+
+
+def test_big_deletions_ask_first(tmp_path: Path, radicale: Server, calendar_name: str) -> None:
+    laptop, desktop = _pair(tmp_path, radicale, calendar_name)
+    for hour in range(21):
+        laptop.add(f"Slot {hour}", hour * 60, hour * 60 + 30)
+    laptop.sync()
+    desktop.sync()
+    for block in desktop.blocks():
+        desktop.delete(block.id)
+    asked: list[str] = []
+    with pytest.raises(DeletionsNeedConfirmation, match="delete 21 events .0 here, 21 on the server."):
+        desktop.sync(confirm=lambda question: asked.append(question) or False)
+    assert len(asked) == 1
+    assert len(server_objects(laptop)) == 21  # nothing was changed
+    assert desktop.sync(yes=True).pushed_deleted == 21
+    # the laptop's sync would empty a day of 21 blocks: it asks too
+    with pytest.raises(DeletionsNeedConfirmation, match="empty 2026-12-01"):
+        laptop.sync()
+    assert len(laptop.blocks()) == 21
+    assert laptop.sync(confirm=lambda question: True).pulled_deleted == 21
+    assert _converged(laptop, desktop) == []
+
+
+class Faulty:
+    """The real collection, with a fault injected before the n-th write."""
+
+    def __init__(self, real: Collection, *, fail_on_put: int = 0,
+                 before_put: object = None) -> None:  # fmt: skip
+        self.real, self.url = real, real.url
+        self.puts = 0
+        self.fail_on_put = fail_on_put
+        self.before_put = before_put
+
+    def listing(self, token: str | None) -> Listing:
+        return self.real.listing(token)
+
+    def get(self, href: str) -> tuple[str, str] | None:
+        return self.real.get(href)
+
+    def put(self, href: str, text: str, etag: str | None) -> str | None:
+        self.puts += 1
+        if self.puts == self.fail_on_put:
+            raise SyncError("the server answered 500")
+        if callable(self.before_put):
+            hook, self.before_put = self.before_put, None
+            hook()
+        return self.real.put(href, text, etag)
+
+    def delete(self, href: str, etag: str) -> None:
+        self.real.delete(href, etag)
+
+    def href_for(self, uid: str) -> str:
+        return self.real.href_for(uid)
+
+
+def test_faults_lose_and_duplicate_nothing(
+    tmp_path: Path, radicale: Server, calendar_name: str
+) -> None:
+    laptop, desktop = _pair(tmp_path, radicale, calendar_name)
+    for hour in range(8, 13):
+        laptop.add(f"Work {hour}", hour * 60, hour * 60 + 45)
+    # a server error in the middle of the first push: what was sent is recorded
+    with pytest.raises(SyncError, match="2 of 5 changes were sent and recorded"):
+        laptop.sync(Faulty(laptop.collection, fail_on_put=3))
+    assert len(server_objects(laptop)) == 2
+    assert laptop.sync().pushed_new == 3  # the next sync sends the rest, once each
+    desktop.sync()
+    _converged(laptop, desktop)
+
+    # a 412 race: the desktop writes the same event between the laptop's read and write
+    target = next(b for b in laptop.blocks() if b.title == "Work 8")
+    laptop.edit(target.id, notes="from the laptop")
+    desktop.edit(target.id, title="Deep work")
+
+    def race() -> None:
+        desktop.sync()
+
+    report = laptop.sync(Faulty(laptop.collection, before_put=race))
+    assert report.rounds == 2 and not report.conflicts  # read again, merged, sent
+    desktop.sync()
+    for device in (laptop, desktop):
+        same = next(b for b in device.blocks() if b.id == target.id)
+        assert (same.title, same.notes) == ("Deep work", "from the laptop")
+
+    # an expired sync-token: the whole listing is compared, nothing doubles
+    state = laptop.planner.store.sync_state()
+    state["token"] = "http://radicale.org/ns/sync/expired"
+    with laptop.planner.store.transaction() as txn:
+        txn.set_sync_state(state)
+    desktop.add("Call", 14 * 60, 15 * 60)
+    desktop.sync()
+    expired = laptop.sync()
+    assert (expired.full_listing, expired.pulled_new, expired.pushed) == (True, 1, 0)
+    assert len(_converged(laptop, desktop)) == 6
+
+
+def test_a_stale_write_is_never_forced(tmp_path: Path, radicale: Server, calendar_name: str) -> None:
+    """The collection's If-Match: a write against an old ETag is refused (412)."""
+    laptop, _ = _pair(tmp_path, radicale, calendar_name)
+    block = laptop.add("Gym", 18 * 60, 19 * 60)
+    laptop.sync()
+    item = laptop.planner.store.sync_state()["items"][f"{block.id}@flowday"]
+    laptop.collection.put(item["href"], item["raw"].replace("Gym", "Run"), item["etag"])
+    with pytest.raises(Stale):
+        laptop.collection.put(item["href"], item["raw"], item["etag"])
+    with pytest.raises(Stale):
+        laptop.collection.put(item["href"], item["raw"], None)  # If-None-Match: * on an existing one
