@@ -3,6 +3,7 @@ devices converge and nothing is lost or duplicated (counted)."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -164,3 +165,34 @@ def test_a_stale_write_is_never_forced(tmp_path: Path, radicale: Server, calenda
         laptop.collection.put(item["href"], item["raw"], item["etag"])
     with pytest.raises(Stale):
         laptop.collection.put(item["href"], item["raw"], None)  # If-None-Match: * on an existing one
+
+
+def test_the_command_s_summary_json_and_exit_statuses(
+    cli: object, tmp_path: Path, radicale: Server, calendar_name: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    import flowday.sync.engine
+
+    config = tmp_path / "config.toml"
+    config.write_text(
+        f'[sync]\nurl = "{radicale.url}"\nuser = "jane"\npassword_cmd = "echo secret"\n'
+        f'calendar = "{calendar_name}"\n'
+    )
+    run = lambda *args: cli("--config", str(config), *args)  # type: ignore[operator]  # noqa: E731
+    run("add", "Standup", "--date", "2026-11-26", "--start", "09:00", "--end", "09:15", "--force")
+    dry = run("sync", "--dry-run")
+    assert dry.stdout == "↑1 ↓0, 0 conflicts (dry run: nothing was changed)\n"
+    assert run("sync").stdout == "↑1 ↓0, 0 conflicts\n"
+    report = json.loads(run("sync", "--json").stdout)
+    assert set(report) == {"pushed", "pulled", "conflicts", "resolved", "skipped", "crossed",
+                           "full_listing", "dry_run", "summary"}  # fmt: skip
+    assert report["pushed"] == {"new": 0, "changed": 0, "deleted": 0, "total": 0}
+    block_id = json.loads(run("list", "--date", "2026-11-26", "--json").stdout)[0]["id"]
+    run("rm", block_id)
+    monkeypatch.setattr(flowday.sync.engine, "DELETE_ASKS_ABOVE", 0)
+    refused = run("sync")
+    assert refused.returncode == 7
+    assert "would delete 1 events" in refused.stderr and "--yes" in refused.stderr
+    assert run("sync", "--yes").stdout == "↑1 ↓0, 0 conflicts\n"
+    missing = run("sync", "--resolve", "nosuchid", "--take", "local")
+    assert (missing.returncode, missing.stderr) == (2, "flowday: no conflict nosuchid (flowday sync lists them)\n")
