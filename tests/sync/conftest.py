@@ -43,9 +43,12 @@ def _started(name: str, argv: list[str], port: int, log: Path) -> Iterator[Serve
             deadline = time.monotonic() + START_TIMEOUT
             while True:
                 if process.poll() is not None:
-                    pytest.fail(f"{name} stopped at start: {log.read_text(errors='replace')[-500:]}")
-                with contextlib.suppress(OSError), socket.create_connection(
-                    ("127.0.0.1", port), timeout=0.2
+                    pytest.fail(
+                        f"{name} stopped at start: {log.read_text(errors='replace')[-500:]}"
+                    )
+                with (
+                    contextlib.suppress(OSError),
+                    socket.create_connection(("127.0.0.1", port), timeout=0.2),
                 ):
                     break
                 if time.monotonic() > deadline:
@@ -65,8 +68,8 @@ def radicale(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     port = _free_port()
     argv = [
         sys.executable, "-m", "radicale", "--server-hosts", f"127.0.0.1:{port}",
-        "--storage-filesystem-folder", str(folder / "collections"), "--auth-type", "none", "--auth-delay", "0",
-        "--logging-level", "warning",
+        "--storage-filesystem-folder", str(folder / "collections"), "--auth-type", "none",
+        "--auth-delay", "0", "--logging-level", "warning",
     ]  # fmt: skip
     yield from _started("radicale", argv, port, folder / "log")
 

@@ -19,7 +19,11 @@ BASE = {"title": "Plan", "notes": "", "start": "2026-12-01 09:00"}
 def test_merge_takes_each_side_s_changes_and_keeps_conflicts() -> None:
     mine = {**BASE, "notes": "mine"}
     theirs = {**BASE, "start": "2026-12-01 10:00"}
-    assert merge(BASE, mine, theirs).fields == {**BASE, "notes": "mine", "start": "2026-12-01 10:00"}
+    assert merge(BASE, mine, theirs).fields == {
+        **BASE,
+        "notes": "mine",
+        "start": "2026-12-01 10:00",
+    }
     clash = merge(BASE, {**BASE, "title": "A"}, {**BASE, "title": "B"})
     assert (clash.fields["title"], clash.conflicts) == ("A", {"title": ("A", "B")})
     assert merge(BASE, {**BASE, "title": "A"}, {**BASE, "title": "A"}).clean  # agreement
@@ -36,7 +40,9 @@ def test_state_round_trips_and_refuses_what_it_cannot_read() -> None:
     with pytest.raises(ValueError, match="version"):
         SyncState.from_record({**state.to_record(), "version": 99})
     with pytest.raises(ValueError, match="fields are not text"):
-        SyncState.from_record({"version": 1, "items": {"a": {**item.to_record(), "fields": {"t": 1}}}})
+        SyncState.from_record(
+            {"version": 1, "items": {"a": {**item.to_record(), "fields": {"t": 1}}}}
+        )
 
 
 @pytest.mark.parametrize(
@@ -47,7 +53,10 @@ def test_state_round_trips_and_refuses_what_it_cannot_read() -> None:
         ({"url": "http://dav.example.org/"}, "plain http to another machine"),
         ({"url": "https://dav.example.org/", "password": "hunter2"}, "sync.password must be never"),
         ({"url": "https://dav.example.org/", "colour": 1}, "unknown setting sync.colour"),
-        ({"url": "https://dav.example.org/", "allow_insecure_http": "yes"}, "sync.allow_insecure_http"),
+        (
+            {"url": "https://dav.example.org/", "allow_insecure_http": "yes"},
+            "sync.allow_insecure_http",
+        ),
     ],
 )
 def test_sync_settings_errors_name_the_key(table: dict[str, object], message: str) -> None:
@@ -69,7 +78,7 @@ def test_the_password_comes_from_the_command_s_first_line(tmp_path: Path) -> Non
     assert password(SyncSettings("https://x/", "jane", command)) == "s3cret word"
     with pytest.raises(ConfigError, match=r"sync.password_cmd failed \(exit status 1\)"):
         password(SyncSettings("https://x/", "jane", "false"))
-    with pytest.raises(ConfigError, match="sync.password_cmd could not run"):
+    with pytest.raises(ConfigError, match=r"sync\.password_cmd could not run"):
         password(SyncSettings("https://x/", "jane", str(tmp_path / "missing")))
     assert password(SyncSettings("https://x/")) == ""  # no user: a server without a login
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from caldav.davclient import DAVClient
-
 from tests.sync.conftest import Server
 from tests.sync.devices import Device, server_objects, uids
 
@@ -31,7 +30,9 @@ END:VCALENDAR
 """
 
 
-def test_two_devices_and_a_phone_converge(tmp_path: Path, server: Server, calendar_name: str) -> None:
+def test_two_devices_and_a_phone_converge(
+    tmp_path: Path, server: Server, calendar_name: str
+) -> None:
     laptop = Device(tmp_path / "laptop", server.url, calendar_name)
     desktop = Device(tmp_path / "desktop", server.url, calendar_name)
     report = laptop.collection  # made on first use: the collection exists from here
@@ -59,7 +60,9 @@ def test_two_devices_and_a_phone_converge(tmp_path: Path, server: Server, calend
 
     # a phone writes a plain event with an alarm, an attendee and its own X- property
     phone = DAVClient(url=server.url, username="jane", password="secret")
-    calendar = next(c for c in phone.principal().calendars() if c.get_display_name() == calendar_name)
+    calendar = next(
+        c for c in phone.principal().calendars() if c.get_display_name() == calendar_name
+    )
     calendar.save_event(PHONE_EVENT)
     assert laptop.sync().pulled_new == 1
     dentist = next(b for b in laptop.blocks() if b.title == "Dentist")
@@ -72,7 +75,9 @@ def test_two_devices_and_a_phone_converge(tmp_path: Path, server: Server, calend
         assert kept in text
     assert "SUMMARY:Dentist (bring card)" in text
     desktop.sync()
-    assert desktop.titles() == laptop.titles() == ["Dentist (bring card)", "Lunch", "Write the report"]
+    assert (
+        desktop.titles() == laptop.titles() == ["Dentist (bring card)", "Lunch", "Write the report"]
+    )
 
     # a deletion propagates, and nothing is duplicated anywhere
     laptop.delete(dentist.id)

@@ -27,7 +27,9 @@ def register(commands: argparse._SubParsersAction, shared: argparse.ArgumentPars
         "yours. The same field changed on both sides is kept both ways as a conflict "
         "until you choose with --resolve. Prints '↑sent ↓received, N conflicts'.",
     )
-    sync.add_argument("--dry-run", action="store_true", help="show what would change; change nothing")
+    sync.add_argument(
+        "--dry-run", action="store_true", help="show what would change; change nothing"
+    )
     sync.add_argument("--json", action="store_true", help="machine-readable report")
     sync.add_argument(
         "--yes", action="store_true",
@@ -60,7 +62,9 @@ def run_sync_command(args: argparse.Namespace, context: Context) -> int:
             "password_cmd) — the README's Sync section shows how"
         )
     planner = context.planner
-    collection = CalDavCollection(settings.url, settings.user, password(settings), settings.calendar)
+    collection = CalDavCollection(
+        settings.url, settings.user, password(settings), settings.calendar
+    )
     interactive = sys.stdin.isatty() and not args.json
 
     def confirm(question: str) -> bool:

@@ -45,7 +45,11 @@ def _from_command(command: str) -> str:
         raise ConfigError("sync.password_cmd is empty")
     try:
         done = subprocess.run(
-            argv, capture_output=True, timeout=COMMAND_TIMEOUT, check=False, stdin=subprocess.DEVNULL
+            argv,
+            capture_output=True,
+            timeout=COMMAND_TIMEOUT,
+            check=False,
+            stdin=subprocess.DEVNULL,
         )
     except (OSError, subprocess.TimeoutExpired) as exc:
         reason = getattr(exc, "strerror", None) or str(exc)

@@ -24,8 +24,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-import pendulum
-
 from flowday.application.planner import Planner
 from flowday.calendars.importing import apply_recording_crossings
 from flowday.domain.errors import FlowdayError, InputError
@@ -175,9 +173,7 @@ def _resolve(
     first puts them into the plan. Returns the fields to put into the plan, by UID."""
     forced: dict[str, Fields] = {}
     for key, side in resolutions:
-        conflict = next(
-            (c for c in state.conflicts.values() if key in (c.block_id, c.uid)), None
-        )
+        conflict = next((c for c in state.conflicts.values() if key in (c.block_id, c.uid)), None)
         if conflict is None:
             raise InputError(f"no conflict {shown(key)} (flowday sync lists them)")
         del state.conflicts[conflict.uid]
@@ -290,8 +286,10 @@ def _decide(
     if remote is not None and remote.fields is None:  # an event flowday does not plan
         new.items[uid] = remote
         if blocks:
-            report.skipped.append(f"{shown(uid)}: the server's event is now one flowday does "
-                                  "not plan (all-day or repeating); the plan keeps its blocks")  # fmt: skip
+            report.skipped.append(
+                f"{shown(uid)}: the server's event is now one flowday does not plan "
+                "(all-day or repeating); the plan keeps its blocks"
+            )
         return
     if mine is None and remote is None:
         new.items.pop(uid, None)

@@ -199,7 +199,9 @@ def _category_names(event: icalendar.Component) -> list[str]:
     return names
 
 
-def blocks_for(fields: Fields, uid: str, existing: list[Block], now: pendulum.DateTime) -> list[Block]:
+def blocks_for(
+    fields: Fields, uid: str, existing: list[Block], now: pendulum.DateTime
+) -> list[Block]:
     """The blocks ``fields`` ask for, keeping the ids (and what else the fields do not
     hold) of ``existing``; InputError when the fields make no block."""
     first_day, start = _moment(fields["start"], end=False)
@@ -235,17 +237,22 @@ def blocks_for(fields: Fields, uid: str, existing: list[Block], now: pendulum.Da
             source = source_for(uid, None)
         made.append(
             Block(
-                id=block_id, date=date, start=begin, end=finish,
-                title=clean_title(fields.get("title", "")), sphere=sphere,
+                id=block_id,
+                date=date,
+                start=begin,
+                end=finish,
+                title=clean_title(fields.get("title", "")),
+                sphere=sphere,
                 flexible=fields.get("flexible") == "true",
                 notes=clean_text(fields.get("notes", ""), limit=2000),
                 created=before.created if before is not None and before.created else when,
-                updated=when, source=source,
+                updated=when,
+                source=source,
                 outcome=outcome if head else Outcome.PLANNED,
                 actual_start=actual[0] if head and actual else None,
                 actual_end=actual[1] if head and actual else None,
                 remind=before.remind if before is not None else True,
-            )  # fmt: skip
+            )
         )
     return made
 
