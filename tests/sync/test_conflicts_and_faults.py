@@ -205,3 +205,39 @@ def test_the_command_s_summary_json_and_exit_statuses(
         2,
         "flowday: no conflict nosuchid (flowday sync lists them)\n",
     )
+
+
+class DroppingX(Faulty):
+    """A server that drops X- properties (some do), and changes ETags on its own."""
+
+    def put(self, href: str, text: str, etag: str | None) -> str | None:
+        kept = "\n".join(line for line in text.splitlines() if not line.startswith("X-"))
+        return self.real.put(href, kept + "\n", etag)
+
+
+def test_a_server_that_drops_x_properties_loses_nothing_flowday_knows(
+    tmp_path: Path, radicale: Server, calendar_name: str
+) -> None:
+    from flowday.domain.model import Outcome
+
+    laptop, _ = _pair(tmp_path, radicale, calendar_name)
+    block = laptop.add("Run", 7 * 60, 8 * 60)
+    laptop.edit(block.id, flexible=True, outcome=Outcome.DONE, actual_start=430, actual_end=490)
+    assert laptop.sync(DroppingX(laptop.collection)).pushed_new == 1
+    assert "X-FLOWDAY" not in server_objects(laptop)[0]
+    state = laptop.planner.store.sync_state()
+    state["items"][f"{block.id}@flowday"]["etag"] = '"changed by the server"'
+    state["token"] = None  # the whole listing: the ETag differs, the event is read again
+    with laptop.planner.store.transaction() as txn:
+        txn.set_sync_state(state)
+    report = laptop.sync()  # reads the event again: no flowday property on it
+    (kept,) = laptop.blocks()
+    assert (kept.flexible, kept.outcome, kept.actual_span) == (True, Outcome.DONE, "07:10-08:10")
+    assert (report.pulled, report.pushed) == (0, 0)
+    state = laptop.planner.store.sync_state()
+    state["items"][f"{block.id}@flowday"]["etag"] = '"changed again"'
+    state["token"] = None
+    with laptop.planner.store.transaction() as txn:
+        txn.set_sync_state(state)
+    laptop.sync()
+    assert laptop.blocks()[0].outcome is Outcome.DONE

@@ -31,7 +31,14 @@ from flowday.domain.model import Block
 from flowday.domain.rules import Violation
 from flowday.domain.text import shown
 from flowday.store import StoreError
-from flowday.sync.items import block_fields, blocks_for, event_text, local_items, read_event
+from flowday.sync.items import (
+    FLOWDAY_ONLY,
+    block_fields,
+    blocks_for,
+    event_text,
+    local_items,
+    read_event,
+)
 from flowday.sync.merge import merge
 from flowday.sync.server import Collection, Stale, SyncError
 from flowday.sync.state import Conflict, Fields, Synced, SyncState
@@ -236,7 +243,12 @@ def _plan(
                 f"{shown(event.uid)}; left alone (delete one of them)"
             )
             continue
-        remote[event.uid] = Synced(href, etag, text, event.fields)
+        fields = event.fields
+        if fields is not None and known and known.fields and not event.marked:
+            # no X-FLOWDAY-* at all (a server that drops X- properties, or an app that
+            # never wrote them): what only flowday knows stays as last agreed, not reset
+            fields = {**fields, **{k: known.fields.get(k, "") for k in FLOWDAY_ONLY}}
+        remote[event.uid] = Synced(href, etag, text, fields)
     local = local_items(planner.store)
     for uid in sorted(set(state.items) | set(local) | set(remote)):
         if uid in state.conflicts:
@@ -317,11 +329,11 @@ def _decide(
         return
     assert remote.fields is not None
     merged = merge(base.fields if base else None, mine, remote.fields)
-    if merged.fields != mine and merged.fields != (blocks and block_fields(blocks)):
+    assert blocks
+    if merged.fields != block_fields(blocks):
         plan.apply[uid] = merged.fields
-        plan.counts["pulled_changed"] += 1
-    elif uid in plan.apply:
-        plan.apply[uid] = merged.fields
+        if merged.fields != mine:  # the server's changes (not only a resolution's)
+            plan.counts["pulled_changed"] += 1
     if not merged.clean:
         assert blocks
         new.conflicts[uid] = Conflict(uid, blocks[0].id, merged.conflicts, remote)

@@ -46,6 +46,8 @@ from flowday.store import Store
 from flowday.sync.state import Fields
 
 FIELD_NAMES = ("start", "end", "title", "sphere", "notes", "flexible", "outcome", "actual")
+FLOWDAY_ONLY = ("flexible", "outcome", "actual")  # kept in X-FLOWDAY-* properties only
+MARK = "X-FLOWDAY-BLOCK"  # every event flowday wrote carries it
 MAX_EVENT_DAYS = 62  # an event over more days than this is not planned as blocks
 # what flowday writes into an event (everything else in the event is kept as it was)
 OWNED = (
@@ -107,6 +109,7 @@ def block_fields(blocks: list[Block]) -> Fields:
 class RemoteEvent:
     uid: str
     fields: Fields | None  # None: not planned as blocks (see the module doc)
+    marked: bool = False  # carries flowday's X- properties (a server may drop them)
 
 
 def read_event(planner: Planner, text: str, name: str) -> RemoteEvent:
@@ -146,7 +149,8 @@ def read_event(planner: Planner, text: str, name: str) -> RemoteEvent:
     actual = text_of(master, "X-FLOWDAY-ACTUAL").strip() if outcome == Outcome.DONE else ""
     if actual and _actual_span(actual) is None:
         actual = ""
-    return RemoteEvent(uid, fields_of(head, pieces[-1], sphere, outcome, actual))
+    fields = fields_of(head, pieces[-1], sphere, outcome, actual)
+    return RemoteEvent(uid, fields, marked=MARK in master)
 
 
 def _actual_span(text: str) -> tuple[int, int] | None:
@@ -186,7 +190,10 @@ def event_text(blocks: list[Block], uid: str, prior: str, tz: Zone,
         if "LAST-MODIFIED" in event:
             del event["LAST-MODIFIED"]
             event.add("LAST-MODIFIED", to_utc(now))
-    calendar.add_missing_timezones()
+    first = fresh.decoded("DTSTART").date()
+    last = fresh.decoded("DTEND").date()
+    # VTIMEZONE rules for the event's days only keep the text small (as the export does)
+    calendar.add_missing_timezones(first - dt.timedelta(days=1), last + dt.timedelta(days=2))
     return calendar.to_ical().decode("utf-8")
 
 
