@@ -58,6 +58,19 @@ def test_a_conflict_is_kept_both_ways_until_resolved(
         assert (only.title, only.notes) == ("Plan the week", "with Sam")
     _converged(laptop, desktop)
 
+    # a conflict whose event is deleted on the other device: the edit here is sent anew
+    laptop.edit(block.id, title="Plan A")
+    desktop.edit(block.id, title="Plan B")
+    laptop.sync()
+    assert len(desktop.sync().conflicts) == 1
+    laptop.delete(block.id)
+    laptop.sync()
+    after = desktop.sync()
+    assert (after.conflicts, after.pushed_new) == ([], 1)
+    laptop.sync()
+    assert laptop.titles() == desktop.titles() == ["Plan B"]
+    _converged(laptop, desktop)
+
 
 def test_big_deletions_ask_first(tmp_path: Path, radicale: Server, calendar_name: str) -> None:
     laptop, desktop = _pair(tmp_path, radicale, calendar_name)
@@ -164,13 +177,15 @@ def test_a_stale_write_is_never_forced(
     block = laptop.add("Gym", 18 * 60, 19 * 60)
     laptop.sync()
     item = laptop.planner.store.sync_state()["items"][f"{block.id}@flowday"]
-    laptop.collection.put(item["href"], item["raw"].replace("Gym", "Run"), item["etag"])
+    assert item["raw"] == ""  # flowday's own event: its text need not be kept
+    got = laptop.collection.get(item["href"])
+    assert got is not None and got[0] == item["etag"]
+    text = got[1]
+    laptop.collection.put(item["href"], text.replace("Gym", "Run"), item["etag"])
     with pytest.raises(Stale):
-        laptop.collection.put(item["href"], item["raw"], item["etag"])
-    with pytest.raises(Stale):
-        laptop.collection.put(
-            item["href"], item["raw"], None
-        )  # If-None-Match: * on an existing one
+        laptop.collection.put(item["href"], text, item["etag"])
+    with pytest.raises(Stale):  # If-None-Match: * on one that exists
+        laptop.collection.put(item["href"], text, None)
 
 
 def test_the_command_s_summary_json_and_exit_statuses(

@@ -56,6 +56,9 @@ OWNED = (
 )  # fmt: skip
 
 
+WRITTEN = {*OWNED, "UID", "CATEGORIES"}  # an event of only these is flowday's own
+
+
 def block_uid(block: Block) -> str | None:
     """The event a block belongs to (None: not synced, see the module doc)."""
     if block.routine:
@@ -110,6 +113,7 @@ class RemoteEvent:
     uid: str
     fields: Fields | None  # None: not planned as blocks (see the module doc)
     marked: bool = False  # carries flowday's X- properties (a server may drop them)
+    plain: bool = False  # holds nothing flowday does not write: its text need not be kept
 
 
 def read_event(planner: Planner, text: str, name: str) -> RemoteEvent:
@@ -150,7 +154,8 @@ def read_event(planner: Planner, text: str, name: str) -> RemoteEvent:
     if actual and _actual_span(actual) is None:
         actual = ""
     fields = fields_of(head, pieces[-1], sphere, outcome, actual)
-    return RemoteEvent(uid, fields, marked=MARK in master)
+    plain = len(events) == 1 and not master.subcomponents and set(master) <= WRITTEN
+    return RemoteEvent(uid, fields, marked=MARK in master, plain=plain)
 
 
 def _actual_span(text: str) -> tuple[int, int] | None:
