@@ -72,9 +72,15 @@ def test_a_conflict_is_kept_both_ways_until_resolved(
     _converged(laptop, desktop)
 
 
-def test_big_deletions_ask_first(tmp_path: Path, radicale: Server, calendar_name: str) -> None:
+def test_big_deletions_ask_first(
+    tmp_path: Path, radicale: Server, calendar_name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import flowday.sync.engine
+
+    assert flowday.sync.engine.DELETE_ASKS_ABOVE == 20  # the README's number
+    monkeypatch.setattr(flowday.sync.engine, "DELETE_ASKS_ABOVE", 3)  # four events, not 21
     laptop, desktop = _pair(tmp_path, radicale, calendar_name)
-    for hour in range(21):
+    for hour in range(4):
         laptop.add(f"Slot {hour}", hour * 60, hour * 60 + 30)
     laptop.sync()
     desktop.sync()
@@ -82,17 +88,18 @@ def test_big_deletions_ask_first(tmp_path: Path, radicale: Server, calendar_name
         desktop.delete(block.id)
     asked: list[str] = []
     with pytest.raises(
-        DeletionsNeedConfirmation, match=r"delete 21 events \(0 here, 21 on the server\)"
+        DeletionsNeedConfirmation, match=r"delete 4 events \(0 here, 4 on the server\)"
     ):
         desktop.sync(confirm=lambda question: asked.append(question) or False)
     assert len(asked) == 1
-    assert len(server_objects(laptop)) == 21  # nothing was changed
-    assert desktop.sync(yes=True).pushed_deleted == 21
-    # the laptop's sync would empty a day of 21 blocks: it asks too
-    with pytest.raises(DeletionsNeedConfirmation, match="empty 2026-12-01"):
+    assert len(server_objects(laptop)) == 4  # nothing was changed
+    assert desktop.sync(yes=True).pushed_deleted == 4
+    # the laptop's sync would empty a day: it asks too
+    monkeypatch.setattr(flowday.sync.engine, "DELETE_ASKS_ABOVE", 20)
+    with pytest.raises(DeletionsNeedConfirmation, match=r"would empty 2026-12-01 \(4 blocks\)"):
         laptop.sync()
-    assert len(laptop.blocks()) == 21
-    assert laptop.sync(confirm=lambda question: True).pulled_deleted == 21
+    assert len(laptop.blocks()) == 4
+    assert laptop.sync(confirm=lambda question: True).pulled_deleted == 4
     assert _converged(laptop, desktop) == []
 
 
