@@ -14,7 +14,7 @@ from flowday.cli.common import Context, out, print_json, warn
 from flowday.config import ConfigError
 from flowday.domain.errors import InputError
 
-PROGRESS_FROM = 100  # pushes; smaller syncs finish before progress would help
+PROGRESS_FROM = 100  # events read or sent; smaller syncs finish before progress would help
 SHOWN_SKIPPED = 20
 
 
@@ -73,9 +73,10 @@ def run_sync_command(args: argparse.Namespace, context: Context) -> int:
         out(f"flowday: {question} [y/N] ", err=True)
         return sys.stdin.readline().strip().lower() in ("y", "yes")
 
-    def progress(done: int, total: int) -> None:
+    def progress(stage: str, done: int, total: int) -> None:
+        # a first sync of years of plans reads or sends thousands of events: say how far
         if total >= PROGRESS_FROM and (done % PROGRESS_FROM == 0 or done == total):
-            out(f"flowday: sent {done}/{total}", err=True)
+            out(f"flowday: {stage} {done}/{total}", err=True)
 
     report = run_sync(
         planner, collection, dry_run=args.dry_run, yes=args.yes, confirm=confirm,

@@ -49,7 +49,7 @@ ROUNDS = 3  # pull-merge-push rounds while pushes meet 412 (someone wrote in bet
 SAVE_EVERY = 100  # pushes between saves of the state (a kill loses at most this many)
 
 Confirm = Callable[[str], bool]
-Progress = Callable[[int, int], None]  # (pushed, to push)
+Progress = Callable[[str, int, int], None]  # (stage: "reading" | "sending", done, total)
 
 
 class DeletionsNeedConfirmation(FlowdayError):
@@ -126,6 +126,7 @@ class _Plan:
     remote_deletes: list[Synced] = field(default_factory=list)
     counts: Counter[str] = field(default_factory=Counter)
     uids_of: dict[str, str] = field(default_factory=dict)  # remote-delete href → uid
+    agreed: dict[str, Synced] = field(default_factory=dict)  # the items before this plan
 
 
 def load_state(planner: Planner) -> SyncState:
@@ -157,7 +158,7 @@ def run_sync(
     forced = _resolve(planner, state, resolutions, report)
     for _ in range(ROUNDS):
         report.rounds += 1
-        plan = _plan(planner, collection, state, forced, report)
+        plan = _plan(planner, collection, state, forced, report, progress)
         if dry_run:
             _count_plan(plan, report)
             report.conflicts = list(plan.state.conflicts.values())
@@ -197,6 +198,7 @@ def _plan(
     state: SyncState,
     forced: dict[str, Fields],
     report: SyncReport,
+    progress: Progress | None = None,
 ) -> _Plan:
     plan = _Plan(SyncState(state.collection, state.token, dict(state.items),
                            dict(state.conflicts)))  # fmt: skip
@@ -222,7 +224,11 @@ def _plan(
     # an event whose write met a 412 has no known ETag: read again, whatever the listing says
     changed += [i.href for i in state.items.values() if not i.etag and i.href not in gone]
     remote: dict[str, Synced | None] = {by_href[h]: None for h in gone if h in by_href}
-    for href in sorted(set(changed)):
+    plan.agreed = dict(state.items)
+    to_read = sorted(set(changed))
+    for done, href in enumerate(to_read, 1):
+        if progress:
+            progress("reading", done, len(to_read))
         got = collection.get(href)
         if got is None:
             if href in by_href:
@@ -396,7 +402,10 @@ def _apply_here(planner: Planner, plan: _Plan, report: SyncReport) -> SyncState:
             made[uid] = blocks_for(fields, uid, local.get(uid, []), now)
         except (InputError, ValueError) as exc:
             report.skipped.append(f"{shown(uid)}: {exc}")
-            plan.state.items.pop(uid, None)
+            if uid in plan.agreed:  # the plan keeps its blocks: the agreed copy stays too
+                plan.state.items[uid] = plan.agreed[uid]
+            else:
+                plan.state.items.pop(uid, None)
     removed = [b for uid in plan.delete for b in local.get(uid, [])]
     dates = {b.date for b in removed}
     dates |= {b.date for uid in made for b in (*made[uid], *local.get(uid, []))}
@@ -476,7 +485,7 @@ def _push(
                 report.pushed_changed += 1
             done += 1
             if progress:
-                progress(done, total)
+                progress("sending", done, total)
             if done % SAVE_EVERY == 0:
                 save()
         for gone in plan.remote_deletes:
@@ -488,7 +497,7 @@ def _push(
             report.pushed_deleted += 1
             done += 1
             if progress:
-                progress(done, total)
+                progress("sending", done, total)
     except SyncError as exc:
         save()
         raise SyncError(
