@@ -135,6 +135,24 @@ class Faulty:
         return self.real.href_for(uid)
 
 
+class FailingReads(Faulty):
+    def get(self, href: str) -> tuple[str, str] | None:
+        raise SyncError(f"reading {href}: the server answered 500")
+
+
+class Duplicating(Faulty):
+    """Lists a second object holding the same event as the first one (another href)."""
+
+    def listing(self, token: str | None) -> Listing:
+        listing = self.real.listing(None)
+        self.original = sorted(listing.etags)[0]
+        listing.etags[self.url + "~copy.ics"] = '"copy"'  # "~" sorts after every href
+        return listing
+
+    def get(self, href: str) -> tuple[str, str] | None:
+        return self.real.get(self.original if href.endswith("~copy.ics") else href)
+
+
 def test_faults_lose_and_duplicate_nothing(
     tmp_path: Path, radicale: Server, calendar_name: str
 ) -> None:
@@ -174,6 +192,24 @@ def test_faults_lose_and_duplicate_nothing(
     expired = laptop.sync()
     assert (expired.full_listing, expired.pulled_new, expired.pushed) == (True, 1, 0)
     assert len(_converged(laptop, desktop)) == 6
+
+    # the server fails in the middle of a pull: nothing here changes, the next sync pulls
+    laptop.edit(target.id, title="Deep work, part 2")
+    laptop.add("Review", 16 * 60, 17 * 60)
+    laptop.sync()
+    before = desktop.titles()
+    with pytest.raises(SyncError, match="answered 500"):
+        desktop.sync(FailingReads(desktop.collection))
+    assert desktop.titles() == before
+    assert desktop.sync().pulled == 2
+    assert len(_converged(laptop, desktop)) == 7
+
+    # a server holding one UID twice (some do not check): one is used, the other named
+    twice = Duplicating(desktop.collection)
+    report = desktop.sync(twice)
+    assert ["the same UID" in line for line in report.skipped] == [True]
+    assert (report.pulled, report.pushed) == (0, 0)
+    assert len(_converged(laptop, desktop)) == 7
 
 
 def test_a_stale_write_is_never_forced(
