@@ -67,7 +67,7 @@ def radicale(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     folder = tmp_path_factory.mktemp("radicale")
     port = _free_port()
     argv = [
-        sys.executable, "-m", "radicale", "--server-hosts", f"127.0.0.1:{port}",
+        sys.executable, "-m", "radicale", "--config", "", "--server-hosts", f"127.0.0.1:{port}",
         "--storage-filesystem-folder", str(folder / "collections"), "--auth-type", "none",
         "--auth-delay", "0", "--logging-level", "warning",
     ]  # fmt: skip
