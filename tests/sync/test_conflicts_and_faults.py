@@ -299,3 +299,21 @@ def test_a_server_that_drops_x_properties_loses_nothing_flowday_knows(
         txn.set_sync_state(state)
     laptop.sync()
     assert laptop.blocks()[0].outcome is Outcome.DONE
+
+
+class AlwaysStale(Faulty):
+    def put(self, href: str, text: str, etag: str | None) -> str | None:
+        raise Stale(href)
+
+
+def test_writes_that_always_meet_412_are_reported_and_sent_later(
+    tmp_path: Path, radicale: Server, calendar_name: str
+) -> None:
+    laptop, _ = _pair(tmp_path, radicale, calendar_name)
+    laptop.add("Swim", 7 * 60, 8 * 60)
+    report = laptop.sync(AlwaysStale(laptop.collection))
+    assert report.rounds == 3 and report.pushed == 0
+    assert report.skipped == ["1 event changed on the server during each of 3 tries; the "
+                              "next sync sends them"]  # fmt: skip
+    assert laptop.sync().pushed_new == 1
+    assert len(server_objects(laptop)) == 1

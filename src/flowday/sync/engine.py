@@ -169,6 +169,12 @@ def run_sync(
         forced = {}
         if not stale:
             break
+    else:  # others kept writing the same events: say so, the next sync tries again
+        report.skipped.append(
+            f"{len(stale)} event{'' if len(stale) == 1 else 's'} changed on the server during "
+            f"each of {ROUNDS} tries; "
+            "the next sync sends them"
+        )
     report.conflicts = list(state.conflicts.values())
     return report
 
