@@ -88,3 +88,43 @@ def test_sync_command_without_sync_settings_says_what_to_add(cli) -> None:  # ty
     assert result.returncode == 2
     assert "no [sync] in the config" in result.stderr
     assert cli("sync", "--take", "local").returncode == 2
+
+
+NIGHT = """BEGIN:VCALENDAR
+VERSION:2.0
+PRODID:-//Phone//EN
+BEGIN:VEVENT
+UID:night@example.org
+DTSTAMP:20261120T080000Z
+DTSTART;TZID=Europe/Berlin:20261201T220000
+DTEND;TZID=Europe/Berlin:20261202T013000
+SUMMARY:Night train
+CATEGORIES:personal,Travel
+END:VEVENT
+END:VCALENDAR
+"""
+
+
+def test_fields_survive_the_way_out_and_back_in(planner) -> None:  # type: ignore[no-untyped-def]
+    """Blocks → event (export's mapping) → fields (import's expansion) → blocks: the same
+    fields, for a night across midnight, a done block with its actual time, a flexible one."""
+    from flowday.sync.items import block_fields, blocks_for, event_text, read_event
+
+    tz, now = planner.config.timezone, planner.now()
+    night = read_event(planner, NIGHT, "night.ics")
+    assert night.fields is not None and not night.plain
+    assert (night.fields["start"], night.fields["end"]) == ("2026-12-01 22:00", "2026-12-02 01:30")
+    blocks = blocks_for(night.fields, night.uid, [], now)
+    assert [(b.date.day, b.span) for b in blocks] == [(1, "22:00-24:00"), (2, "00:00-01:30")]
+    assert block_fields(blocks) == night.fields
+    edited = [b.changed(now, title="Sleeper train") for b in blocks]
+    text = event_text(edited, night.uid, NIGHT, tz, now)
+    assert "CATEGORIES:personal,Travel" in text.replace("\r\n", "\n")  # its own category kept
+    assert read_event(planner, text, "x").fields == block_fields(edited)
+    done = {"start": "2026-12-03 07:00", "end": "2026-12-03 08:00", "title": "Run",
+            "sphere": "break", "notes": "5 km", "flexible": "true", "outcome": "done",
+            "actual": "07:10-08:05"}  # fmt: skip
+    (made,) = blocks_for(done, "abcdefgh@flowday", [], now)
+    assert (made.id, made.source, made.actual_span) == ("abcdefgh", "", "07:10-08:05")
+    back = read_event(planner, event_text([made], "abcdefgh@flowday", "", tz, now), "y")
+    assert (back.fields, back.plain, back.marked) == (done, True, True)

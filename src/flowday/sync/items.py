@@ -154,7 +154,13 @@ def read_event(planner: Planner, text: str, name: str) -> RemoteEvent:
     if actual and _actual_span(actual) is None:
         actual = ""
     fields = fields_of(head, pieces[-1], sphere, outcome, actual)
-    plain = len(events) == 1 and not master.subcomponents and set(master) <= WRITTEN
+    spheres = {s.value for s in Sphere}
+    plain = (
+        len(events) == 1
+        and not master.subcomponents
+        and set(master) <= WRITTEN
+        and all(c.lower() in spheres for c in _category_names(master))
+    )
     return RemoteEvent(uid, fields, marked=MARK in master, plain=plain)
 
 
