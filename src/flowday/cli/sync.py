@@ -97,4 +97,9 @@ def run_sync_command(args: argparse.Namespace, context: Context) -> int:
         warn(f"... and {len(report.skipped) - SHOWN_SKIPPED} more left alone")
     for violation in report.crossed:
         out(f"flowday: crossed ({violation.rule}): {violation.message}", err=True)
+    if report.routines_kept_here:
+        count = report.routines_kept_here
+        warn(
+            f"{count} routine{'' if count == 1 else 's'} not synced yet: each device keeps its own"
+        )
     return 0
