@@ -128,3 +128,11 @@ def test_fields_survive_the_way_out_and_back_in(planner) -> None:  # type: ignor
     assert (made.id, made.source, made.actual_span) == ("abcdefgh", "", "07:10-08:05")
     back = read_event(planner, event_text([made], "abcdefgh@flowday", "", tz, now), "y")
     assert (back.fields, back.plain, back.marked) == (done, True, True)
+
+
+def test_exception_dates_merge_date_by_date() -> None:
+    base = {"exceptions": "2026-12-01"}
+    mine = {"exceptions": "2026-12-01,2026-12-03"}  # one more skipped here
+    theirs = {"exceptions": "2026-12-04"}  # one more there, and the first brought back
+    assert merge(base, mine, theirs).fields == {"exceptions": "2026-12-03,2026-12-04"}
+    assert merge(None, mine, theirs).clean

@@ -73,7 +73,7 @@ def export_calendar(
     shown = [b for b in nearby if first <= b.date <= last]
     # routines: one repeating event each (calendars/routine_events.py), not per occurrence
     series, covered = routine_events(
-        planner, first, last, shown, spheres=wanted, now=now, to_datetime=_to_datetime
+        planner, first, last, shown, spheres=wanted, now=now, to_datetime=to_datetime
     )
     inside = {b.source for b in shown if b.source}
     blocks = [
@@ -125,8 +125,8 @@ def block_event(
     event = icalendar.Event()
     event.add("UID", uid)
     event.add("DTSTAMP", now)
-    event.add("DTSTART", _to_datetime(start))
-    event.add("DTEND", _to_datetime(end))
+    event.add("DTSTART", to_datetime(start))
+    event.add("DTEND", to_datetime(end))
     if recurrence:
         event.add("RECURRENCE-ID", _recurrence_value(recurrence))
     event.add("SUMMARY", head.title)
@@ -193,7 +193,7 @@ def _recurrence_value(key: str) -> dt.date:
     return dt.datetime.strptime(key, "%Y%m%dT%H%M%S")
 
 
-def _to_datetime(moment: pendulum.DateTime) -> dt.datetime:
+def to_datetime(moment: pendulum.DateTime) -> dt.datetime:
     """A plain datetime with a zoneinfo zone, which icalendar writes as TZID + VTIMEZONE."""
     from zoneinfo import ZoneInfo
 

@@ -25,19 +25,25 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from flowday.application.planner import Planner
+from flowday.application.routines import HORIZON_DAYS, ended_routine
 from flowday.calendars.importing import apply_recording_crossings
+from flowday.calendars.sources import FLOWDAY_UID_SUFFIX
 from flowday.domain.errors import FlowdayError, InputError
 from flowday.domain.model import Block
+from flowday.domain.routines import Routine, parse_occurrence_id
 from flowday.domain.rules import Violation
 from flowday.domain.text import shown
 from flowday.store import StoreError
 from flowday.sync.items import (
     FLOWDAY_ONLY,
-    block_fields,
+    Local,
     blocks_for,
-    event_text,
+    local_fields,
+    local_id,
     local_items,
+    local_text,
     read_event,
+    routine_for,
 )
 from flowday.sync.merge import merge
 from flowday.sync.server import Collection, Stale, SyncError
@@ -289,13 +295,13 @@ def _etag_of(state: SyncState, uid: str) -> str | None:
 
 
 def _refresh_conflict(
-    state: SyncState, uid: str, remote: dict[str, Synced | None], local: dict[str, list[Block]]
+    state: SyncState, uid: str, remote: dict[str, Synced | None], local: dict[str, Local]
 ) -> None:
     """An open conflict waits for a person; a newer server version replaces the one kept."""
     newer = remote.get(uid)
     conflict = state.conflicts[uid]
     if newer is not None and newer.fields is not None and uid in local:
-        mine = block_fields(local[uid])
+        mine = local_fields(local[uid])
         fields = {k: (mine.get(k, ""), newer.fields.get(k, "")) for k in conflict.fields}
         state.conflicts[uid] = Conflict(uid, conflict.block_id, fields, newer)
 
@@ -307,18 +313,18 @@ def _decide(
     uid: str,
     base: Synced | None,
     remote: Synced | None,
-    blocks: list[Block] | None,
+    here: Local | None,
     forced: Fields | None,
     report: SyncReport,
 ) -> None:
     new = plan.state
-    mine = block_fields(blocks) if blocks else None
+    mine = local_fields(here) if here else None
     if mine is not None and forced:
         mine = {**mine, **forced}
         plan.apply[uid] = mine
     if remote is not None and remote.fields is None:  # an event flowday does not plan
         new.items[uid] = remote
-        if blocks:
+        if here:
             report.skipped.append(
                 f"{shown(uid)}: the server's event is now one flowday does not plan "
                 "(all-day or repeating); the plan keeps its blocks"
@@ -350,14 +356,13 @@ def _decide(
         return
     assert remote.fields is not None
     merged = merge(base.fields if base else None, mine, remote.fields)
-    assert blocks
-    if merged.fields != block_fields(blocks):
+    assert here
+    if merged.fields != local_fields(here):
         plan.apply[uid] = merged.fields
         if merged.fields != mine:  # the server's changes (not only a resolution's)
             plan.counts["pulled_changed"] += 1
     if not merged.clean:
-        assert blocks
-        new.conflicts[uid] = Conflict(uid, blocks[0].id, merged.conflicts, remote)
+        new.conflicts[uid] = Conflict(uid, local_id(here), merged.conflicts, remote)
         return
     if merged.fields != remote.fields:
         # the agreed copy stays the old one until the server takes the push: a push that
@@ -386,7 +391,7 @@ def _guard(planner: Planner, plan: _Plan, yes: bool, confirm: Confirm | None) ->
     if here + there > DELETE_ASKS_ABOVE:
         reasons.append(f"delete {here + there} events ({here} here, {there} on the server)")
     local = local_items(planner.store) if plan.delete else {}
-    dates = Counter(b.date for uid in plan.delete for b in local.get(uid, []))
+    dates = Counter(b.date for uid in plan.delete for b in _blocks(local.get(uid)))
     for date, count in sorted(dates.items()):
         if count >= WHOLE_DAY_FROM and count >= len(planner.store.blocks_on(date)):
             reasons.append(f"empty {date.to_date_string()} ({count} blocks)")
@@ -401,31 +406,62 @@ def _guard(planner: Planner, plan: _Plan, yes: bool, confirm: Confirm | None) ->
     )
 
 
+def _blocks(local: Local | None) -> list[Block]:
+    return [] if local is None or isinstance(local, Routine) else local
+
+
 def _apply_here(planner: Planner, plan: _Plan, report: SyncReport) -> SyncState:
-    """The plan's changes here and the state after the pull, in one transaction."""
+    """The plan's changes here and the state after the pull, in one transaction: routines
+    first (an occurrence edited by hand then lands on its routine), then blocks. A routine
+    changed is judged on its next :data:`~flowday.application.routines.HORIZON_DAYS`."""
     now = planner.now()
     local = local_items(planner.store)
+    # occurrences edited by hand, stored or arriving, by routine: their dates stay *edited*
+    edited: dict[str, set[str]] = {}
+    for uid in [*local, *plan.apply]:
+        occurrence = parse_occurrence_id(uid.removesuffix(FLOWDAY_UID_SUFFIX))
+        if occurrence is not None and uid not in plan.delete:
+            edited.setdefault(occurrence[0], set()).add(occurrence[1].to_date_string())
     made: dict[str, list[Block]] = {}
+    routines: dict[str, Routine] = {}
     for uid, fields in plan.apply.items():
+        here = local.get(uid)
         try:
-            made[uid] = blocks_for(fields, uid, local.get(uid, []), now)
+            if fields.get("kind") == "routine":
+                existing = here if isinstance(here, Routine) else None
+                rid = uid.removesuffix(FLOWDAY_UID_SUFFIX)
+                routines[uid] = routine_for(fields, uid, existing, edited.get(rid, set()), now)
+            else:
+                made[uid] = blocks_for(fields, uid, _blocks(here), now)
         except (InputError, ValueError) as exc:
             report.skipped.append(f"{shown(uid)}: {exc}")
-            if uid in plan.agreed:  # the plan keeps its blocks: the agreed copy stays too
+            if uid in plan.agreed:  # the plan keeps what it has: the agreed copy stays too
                 plan.state.items[uid] = plan.agreed[uid]
             else:
                 plan.state.items.pop(uid, None)
-    removed = [b for uid in plan.delete for b in local.get(uid, [])]
+    removed = [b for uid in plan.delete for b in _blocks(local.get(uid))]
+    ended = [r for uid in plan.delete if isinstance(r := local.get(uid), Routine)]
     dates = {b.date for b in removed}
-    dates |= {b.date for uid in made for b in (*made[uid], *local.get(uid, []))}
+    dates |= {b.date for uid in made for b in (*made[uid], *_blocks(local.get(uid)))}
+    if routines or ended:
+        today = planner.today()
+        dates |= {today.add(days=n) for n in range(HORIZON_DAYS)}
 
     with planner.store.transaction() as txn:
 
         def apply() -> set[str]:
+            for routine in routines.values():
+                txn.put_routine(routine)
+            for old_routine in ended:
+                kept = ended_routine(old_routine, planner.today(), now)
+                if kept is None:
+                    txn.delete_routine(old_routine.id)
+                else:
+                    txn.put_routine(kept)
             for block in removed:
                 txn.delete_block(block.id, block.date)
             for uid, blocks in made.items():
-                before = {b.id: b for b in local.get(uid, [])}
+                before = {b.id: b for b in _blocks(local.get(uid))}
                 keep = {b.id for b in blocks}
                 for old in before.values():
                     if old.id not in keep:
@@ -433,7 +469,8 @@ def _apply_here(planner: Planner, plan: _Plan, report: SyncReport) -> SyncState:
                 for block in blocks:
                     found = before.get(block.id) or txn.find_block(block.id)
                     txn.put_block(block, previous_date=found.date if found else None)
-            return {b.id for blocks in made.values() for b in blocks}
+            changed = {b.id for blocks in made.values() for b in blocks}
+            return changed | {r.id for r in routines.values()}
 
         if dates:
             report.crossed.extend(apply_recording_crossings(planner, txn, dates, apply))
@@ -467,12 +504,12 @@ def _push(
 
     try:
         for push in plan.pushes:
-            blocks = local.get(push.uid)
-            if not blocks or block_fields(blocks) != push.fields:
+            here = local.get(push.uid)
+            if not here or local_fields(here) != push.fields:
                 stale.append(push.uid)  # changed here meanwhile (or refused): next round
                 continue
             try:
-                text = event_text(blocks, push.uid, push.prior, tz, now)
+                text = local_text(here, push.uid, push.prior, tz, now)
                 etag = collection.put(push.href, text, push.etag)
             except Stale:
                 stale.append(push.uid)  # someone wrote in between: read again next round

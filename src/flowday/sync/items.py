@@ -28,20 +28,33 @@ import pendulum
 
 from flowday.application.planner import Planner
 from flowday.calendars.expansion import Piece, expand
-from flowday.calendars.exporting import block_event, new_calendar
+from flowday.calendars.exporting import block_event, new_calendar, to_datetime
 from flowday.calendars.reading import parse_calendar
+from flowday.calendars.routine_events import series_event
 from flowday.calendars.sources import (
     FLOWDAY_UID_SUFFIX,
     source_for,
     source_recurrence,
     source_uid,
 )
-from flowday.calendars.values import comparable, dt_value, end_value, text_of, to_utc, uid_of
-from flowday.domain.errors import InputError
+from flowday.calendars.values import (
+    comparable,
+    dt_value,
+    end_value,
+    repeat_rules,
+    text_of,
+    title_of,
+    to_utc,
+    uid_of,
+    values,
+)
+from flowday.domain.errors import FlowdayError, InputError
 from flowday.domain.model import ID_ALPHABET, ID_LENGTH, Block, Outcome, Sphere, new_id, stamp
+from flowday.domain.records import RecordError
+from flowday.domain.routines import Routine, parse_occurrence_id
 from flowday.domain.text import clean_text, clean_title
 from flowday.domain.timeparse import LAST_YEAR, Zone
-from flowday.domain.wallclock import MINUTES_PER_DAY, fmt_minutes, parse_clock
+from flowday.domain.wallclock import MINUTES_PER_DAY, fmt_minutes, parse_clock, parse_iso_date
 from flowday.store import Store
 from flowday.sync.state import Fields
 
@@ -57,12 +70,19 @@ OWNED = (
 
 
 WRITTEN = {*OWNED, "UID", "CATEGORIES"}  # an event of only these is flowday's own
+ROUTINE_MARK = "X-FLOWDAY-ROUTINE"
+ROUTINE_OWNED = (
+    "DTSTART", "DTEND", "DURATION", "SUMMARY", "DTSTAMP", "RRULE", "EXDATE",
+    "X-FLOWDAY-FLEXIBLE", ROUTINE_MARK, "X-FLOWDAY-MODES", "X-FLOWDAY-TEXT", "X-FLOWDAY-EVERY",
+)  # fmt: skip
+ROUTINE_WRITTEN = {*ROUTINE_OWNED, "UID", "CATEGORIES"}
+OPEN_END = pendulum.date(LAST_YEAR, 12, 31)  # UNTIL of a routine limited to modes, no end
 
 
 def block_uid(block: Block) -> str | None:
     """The event a block belongs to (None: not synced, see the module doc)."""
     if block.routine:
-        return None
+        return None  # an occurrence: see local_items
     if not block.source:
         return f"{block.id}{FLOWDAY_UID_SUFFIX}"
     if source_recurrence(block.source) is not None:
@@ -70,18 +90,46 @@ def block_uid(block: Block) -> str | None:
     return source_uid(block.source)
 
 
-def local_items(store: Store) -> dict[str, list[Block]]:
+Local = list[Block] | Routine  # what one event is here: its blocks, or a routine
+
+
+def local_items(store: Store) -> dict[str, Local]:
     """Every synced block by its event's UID, in order (an event across midnight is
-    several blocks)."""
+    several blocks); every routine (not removed) by its series' UID; an occurrence edited
+    by hand by its own UID (its routine's series has that date as an EXDATE)."""
+    routines = {r.id: r for r in store.routines()}
+    items: dict[str, Local] = {
+        f"{r.id}{FLOWDAY_UID_SUFFIX}": r for r in routines.values() if not r.removed
+    }
+    blocks: dict[str, list[Block]] = defaultdict(list)
     first, last = store.first_month(), store.last_month()
-    if first is None or last is None:
-        return {}
-    items: dict[str, list[Block]] = defaultdict(list)
-    for block in store.blocks_between(first, min(last.end_of("month"), _last_day())):
-        uid = block_uid(block)
-        if uid is not None:
-            items[uid].append(block)
-    return dict(items)
+    if first is not None and last is not None:
+        for block in store.blocks_between(first, min(last.end_of("month"), _last_day())):
+            uid = block_uid(block)
+            if block.routine:
+                routine = routines.get(block.routine)
+                if routine is not None and block.date.to_date_string() not in routine.edited:
+                    continue  # made by its routine on read: the series carries it
+                uid = f"{block.id}{FLOWDAY_UID_SUFFIX}"
+            if uid is not None:
+                blocks[uid].append(block)
+    items.update(blocks)
+    return items
+
+
+def local_fields(local: Local) -> Fields:
+    return routine_fields(local) if isinstance(local, Routine) else block_fields(local)
+
+
+def local_id(local: Local) -> str:
+    """What a person knows it by: the block's or the routine's id."""
+    return local.id if isinstance(local, Routine) else local[0].id
+
+
+def local_text(local: Local, uid: str, prior: str, tz: Zone, now: pendulum.DateTime) -> str:
+    if isinstance(local, Routine):
+        return routine_text(local, uid, prior, tz, now)
+    return event_text(local, uid, prior, tz, now)
 
 
 def _last_day() -> pendulum.Date:
@@ -124,6 +172,8 @@ def read_event(planner: Planner, text: str, name: str) -> RemoteEvent:
         raise InputError(f"{name} holds no event")
     master = next((e for e in events if "RECURRENCE-ID" not in e), events[0])
     uid = uid_of(master)
+    if ROUTINE_MARK in master and "RRULE" in master:
+        return _read_routine(planner, master, uid, plain=len(events) == 1)
     repeating = any(k in master for k in ("RRULE", "RDATE")) or len(events) > 1
     start = dt_value(master, "DTSTART")
     if repeating or not isinstance(start, dt.datetime):
@@ -181,6 +231,13 @@ def event_text(blocks: list[Block], uid: str, prior: str, tz: Zone,
     fresh = block_event(sorted(blocks, key=lambda b: (b.date, b.start)), uid, None, tz, to_utc(now))
     if fresh is None:
         raise InputError(f"{uid}: the block has no real length (a day the clocks skip)")
+    return _merged(fresh, uid, prior, OWNED, blocks[0].sphere, now)
+
+
+def _merged(fresh: icalendar.Event, uid: str, prior: str, owned: tuple[str, ...],
+            sphere: Sphere, now: pendulum.DateTime) -> str:  # fmt: skip
+    """``fresh`` as the server should hold it: merged into ``prior`` (the server's last
+    text, "" for a new event) so that what flowday does not write (``owned``) is kept."""
     calendar = parse_calendar(prior.encode("utf-8"), uid) if prior else new_calendar()
     event = next(
         (e for e in calendar.walk("VEVENT") if uid_of(e) == uid and "RECURRENCE-ID" not in e),
@@ -191,13 +248,13 @@ def event_text(blocks: list[Block], uid: str, prior: str, tz: Zone,
     else:
         spheres = {s.value for s in Sphere}
         others = [c for c in _category_names(event) if c.lower() not in spheres]
-        for name in (*OWNED, "CATEGORIES"):
+        for name in (*owned, "CATEGORIES"):
             while name in event:
                 del event[name]
-        for name in OWNED:
+        for name in owned:
             if name in fresh:
                 event[name] = fresh[name]
-        event.add("CATEGORIES", [blocks[0].sphere.value, *others])
+        event.add("CATEGORIES", [sphere.value, *others])
         if "LAST-MODIFIED" in event:
             del event["LAST-MODIFIED"]
             event.add("LAST-MODIFIED", to_utc(now))
@@ -239,7 +296,10 @@ def blocks_for(
     if not shapes:
         raise InputError(f"{uid}: {fields['start']}..{fields['end']} has no length")
     stem = uid.removesuffix(FLOWDAY_UID_SUFFIX)
-    native = uid.endswith(FLOWDAY_UID_SUFFIX) and _is_block_id(stem)
+    # a block made in flowday, or an occurrence of a routine edited by hand, keeps its id
+    native = uid.endswith(FLOWDAY_UID_SUFFIX) and (
+        _is_block_id(stem) or parse_occurrence_id(stem) is not None
+    )
     sphere = Sphere.parse(fields.get("sphere", "personal"))
     outcome = Outcome(fields.get("outcome") or Outcome.PLANNED.value)
     actual = _actual_span(fields.get("actual", "")) if outcome is Outcome.DONE else None
@@ -289,3 +349,142 @@ def _moment(text: str, *, end: bool) -> tuple[pendulum.Date, int]:
     if not isinstance(parsed, pendulum.Date) or isinstance(parsed, pendulum.DateTime):
         raise InputError(f"{text!r} is not a date and time")
     return parsed, minutes
+
+
+# --- routines: one repeating event each (calendars/routine_events.py writes it) ----------
+
+
+def routine_fields(routine: Routine) -> Fields:
+    return {
+        "kind": "routine",
+        "text": routine.text,
+        "title": routine.title,
+        "start": fmt_minutes(routine.start),
+        "end": fmt_minutes(routine.end),
+        "sphere": routine.sphere.value,
+        "flexible": "true" if routine.flexible else "false",
+        "rrule": _rule_text(routine.rrule),
+        "every": routine.every,
+        "first": routine.first.to_date_string(),
+        "until": routine.until.to_date_string() if routine.until else "",
+        "modes": ",".join(routine.modes),
+        # skipped or edited by hand: either way the series does not make that date
+        "exceptions": ",".join(sorted(routine.skipped | routine.edited)),
+    }
+
+
+def _rule_text(rule: str | icalendar.vRecur) -> str:
+    """A repeat rule without UNTIL (a field of its own), written one way on both sides."""
+    parsed = icalendar.vRecur.from_ical(rule) if isinstance(rule, str) else icalendar.vRecur(rule)
+    parsed.pop("UNTIL", None)
+    return str(parsed.to_ical().decode("ascii"))
+
+
+def routine_text(routine: Routine, uid: str, prior: str, tz: Zone,
+                 now: pendulum.DateTime) -> str:  # fmt: skip
+    """The routine's series (the export's), with what only flowday devices read."""
+    excluded = {parse_iso_date(d) for d in routine.skipped | routine.edited}
+    last = routine.until or OPEN_END
+    fresh = series_event(routine, routine.first, last, excluded, tz, to_utc(now), to_datetime)
+    if routine.modes:
+        fresh.add("X-FLOWDAY-MODES", ",".join(routine.modes))
+    if routine.text:
+        fresh.add("X-FLOWDAY-TEXT", routine.text)
+    if routine.every:
+        fresh.add("X-FLOWDAY-EVERY", routine.every)
+    return _merged(fresh, uid, prior, ROUTINE_OWNED, routine.sphere, now)
+
+
+def _local_moment(value: object, tz: Zone) -> pendulum.DateTime:
+    if isinstance(value, dt.datetime):
+        if value.tzinfo is None:  # floating: local time
+            return pendulum.instance(value, tz=tz)
+        return pendulum.instance(value.astimezone(dt.UTC)).in_timezone(tz)
+    if isinstance(value, dt.date):
+        return pendulum.datetime(value.year, value.month, value.day, tz=tz)
+    raise InputError(f"{value!r} is not a date or time")
+
+
+def _read_routine(planner: Planner, event: icalendar.Component, uid: str, *,
+                  plain: bool) -> RemoteEvent:  # fmt: skip
+    """A series flowday wrote (X-FLOWDAY-ROUTINE), as a routine's fields; one another app
+    changed is read the same way (its time, rule, title, EXDATEs)."""
+    tz = planner.config.timezone
+    try:
+        start = _local_moment(dt_value(event, "DTSTART"), tz)
+        end = _local_moment(end_value(event, dt_value(event, "DTSTART")), tz)  # type: ignore[arg-type]
+        (rule,) = repeat_rules(event)
+        until_values = rule.get("UNTIL") or []
+        until = ""
+        if until_values:
+            last = _local_moment(until_values[0], tz).date()
+            until = "" if last == OPEN_END else last.to_date_string()
+        exceptions = sorted(
+            {
+                _local_moment(moment.dt, tz).date().to_date_string()
+                for value in values(event, "EXDATE")
+                for moment in getattr(value, "dts", [])
+            }
+        )
+    except (ValueError, TypeError, KeyError, InputError) as exc:
+        raise InputError(f"{uid}: the routine's series cannot be read ({exc})") from None
+    end_minutes = MINUTES_PER_DAY if end.date() > start.date() else end.hour * 60 + end.minute
+    names = [c.lower() for c in _category_names(event)]
+    sphere = next((s for s in Sphere if s.value in names), Sphere.PERSONAL)
+    fields = {
+        "kind": "routine",
+        "text": text_of(event, "X-FLOWDAY-TEXT"),
+        "title": title_of(event),
+        "start": fmt_minutes(start.hour * 60 + start.minute),
+        "end": fmt_minutes(end_minutes),
+        "sphere": sphere.value,
+        "flexible": "true" if text_of(event, "X-FLOWDAY-FLEXIBLE").upper() == "TRUE" else "false",
+        "rrule": _rule_text(rule),
+        "every": text_of(event, "X-FLOWDAY-EVERY"),
+        "first": start.date().to_date_string(),
+        "until": until,
+        "modes": text_of(event, "X-FLOWDAY-MODES"),
+        "exceptions": ",".join(exceptions),
+    }
+    spheres = {s.value for s in Sphere}
+    plain = (
+        plain
+        and not event.subcomponents
+        and set(event) <= ROUTINE_WRITTEN
+        and all(c in spheres for c in names)
+    )
+    return RemoteEvent(uid, fields, marked=True, plain=plain)
+
+
+def routine_for(fields: Fields, uid: str, existing: Routine | None, edited: set[str],
+                now: pendulum.DateTime) -> Routine:  # fmt: skip
+    """The routine ``fields`` ask for; an exception date is *edited* when an occurrence
+    edited by hand is stored (or arrives) for it, else *skipped*. InputError when the
+    fields make no routine flowday can repeat."""
+    exceptions = {d for d in fields.get("exceptions", "").split(",") if d}
+    record = {
+        "id": uid.removesuffix(FLOWDAY_UID_SUFFIX),
+        "text": fields.get("text", ""),
+        "title": fields.get("title", ""),
+        "start": fields.get("start", ""),
+        "end": fields.get("end", ""),
+        "sphere": fields.get("sphere", ""),
+        "flexible": fields.get("flexible") == "true",
+        "rrule": fields.get("rrule", ""),
+        "every": fields.get("every", ""),
+        "first": fields.get("first", ""),
+        "until": fields.get("until") or None,
+        "modes": [m for m in fields.get("modes", "").split(",") if m],
+        "skipped": sorted(exceptions - edited),
+        "edited": sorted(exceptions & edited),
+        "removed": False,
+        "created": existing.created if existing and existing.created else stamp(now),
+        "updated": stamp(now),
+    }
+    try:
+        routine = Routine.from_dict(record)
+    except (RecordError, FlowdayError, ValueError, TypeError, KeyError) as exc:
+        raise InputError(f"{uid}: not a routine flowday can repeat ({exc})") from None
+    if existing is not None and routine_fields(existing) == routine_fields(routine):
+        return existing
+    return routine

@@ -22,6 +22,16 @@ class Merged:
         return not self.conflicts
 
 
+SET_FIELDS = frozenset({"exceptions"})  # comma-separated sets: merged item by item
+
+
+def _merged_set(base: str, mine: str, theirs: str) -> str:
+    """A routine's exception dates: each side's additions and removals both kept (a date
+    skipped here and another moved there are two changes, not a conflict)."""
+    was, here, there = (set(filter(None, v.split(","))) for v in (base, mine, theirs))
+    return ",".join(sorted((was | (here - was) | (there - was)) - (was - here) - (was - there)))
+
+
 def merge(base: Fields | None, local: Fields, remote: Fields) -> Merged:
     """``local`` and ``remote`` merged against ``base`` (None: never synced, so every
     difference between the two sides is a conflict)."""
@@ -33,6 +43,9 @@ def merge(base: Fields | None, local: Fields, remote: Fields) -> Merged:
             merged[name] = mine
             continue
         was = None if base is None else base.get(name, "")
+        if name in SET_FIELDS:
+            merged[name] = _merged_set(was or "", mine, theirs)
+            continue
         if was == mine:
             merged[name] = theirs
         elif was == theirs:
