@@ -37,7 +37,7 @@ def register(commands: argparse._SubParsersAction, shared: argparse.ArgumentPars
     )  # fmt: skip
     sync.add_argument(
         "--resolve", action="append", default=[], metavar="ID",
-        help="settle a conflict (its block id, as the sync lists it; repeatable)",
+        help="settle a conflict (its block or routine id, as the sync lists it; repeatable)",
     )  # fmt: skip
     sync.add_argument(
         "--take", choices=("local", "remote"),
@@ -97,9 +97,4 @@ def run_sync_command(args: argparse.Namespace, context: Context) -> int:
         warn(f"... and {len(report.skipped) - SHOWN_SKIPPED} more left alone")
     for violation in report.crossed:
         out(f"flowday: crossed ({violation.rule}): {violation.message}", err=True)
-    if report.routines_kept_here:
-        count = report.routines_kept_here
-        warn(
-            f"{count} routine{'' if count == 1 else 's'} not synced yet: each device keeps its own"
-        )
     return 0

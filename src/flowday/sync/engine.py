@@ -77,7 +77,6 @@ class SyncReport:
     skipped: list[str] = field(default_factory=list)  # events left alone, one line each
     crossed: list[Violation] = field(default_factory=list)
     full_listing: bool = False  # the server's whole listing was compared (no sync-token)
-    routines_kept_here: int = 0  # routines are not synced yet: each device keeps its own
     dry_run: bool = False
     rounds: int = 0
 
@@ -109,7 +108,6 @@ class SyncReport:
             "skipped": list(self.skipped),
             "crossed": [{"rule": v.rule, "message": v.message} for v in self.crossed],
             "full_listing": self.full_listing,
-            "routines_kept_here": self.routines_kept_here,
             "dry_run": self.dry_run,
             "summary": self.summary(),
         }  # fmt: skip
@@ -160,7 +158,6 @@ def run_sync(
 ) -> SyncReport:
     """One sync of the plan with ``collection`` (see the module doc)."""
     report = SyncReport(dry_run=dry_run)
-    report.routines_kept_here = sum(not r.removed for r in planner.store.routines())
     state = load_state(planner)
     if state.collection != collection.url:
         state = SyncState(collection=collection.url)  # another collection: start afresh

@@ -9,12 +9,15 @@
   hours say, X-FLOWDAY-* gives flexible and what happened.
 - Compared: :data:`FIELD_NAMES`, as text, the same for a block and for an event.
 
-Which blocks sync: every stored block except a routine's occurrences and the occurrences
-of repeating events imported from a file (a routine is one repeating event, which this
-first version does not sync yet). A block made in flowday is the event
-``<block id>@flowday``; one that came from an event keeps its UID (``source`` ``ics:<UID>``),
-so an event is never duplicated. Events flowday does not plan as blocks (all-day events,
-repeating events of other apps) are remembered, never pushed, never deleted.
+What syncs: every stored block except the occurrences of repeating events imported from a
+file; a block made in flowday is the event ``<block id>@flowday``, one that came from an
+event keeps its UID (``source`` ``ics:<UID>``), so an event is never duplicated. A routine
+is one repeating event ``<routine id>@flowday`` (the export's
+:func:`~flowday.calendars.routine_events.series_event`: RRULE, its skipped and edited
+dates as EXDATE; what only flowday reads as X-FLOWDAY-*), and an occurrence edited by
+hand is the event ``<routine id>@<date>@flowday``. Events flowday does not plan as blocks
+(all-day events, repeating events of other apps) are remembered, never pushed, never
+deleted.
 """
 
 from __future__ import annotations
