@@ -58,7 +58,8 @@ class Device:
             txn.delete_block(block.id, block.date)
 
     def blocks(self) -> list[Block]:
-        return [b for blocks in local_items(self.planner.store).values() for b in blocks]
+        items = local_items(self.planner.store).values()
+        return [b for blocks in items if isinstance(blocks, list) for b in blocks]
 
     def titles(self) -> list[str]:
         return sorted(b.title for b in self.blocks())
