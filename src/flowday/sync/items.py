@@ -79,7 +79,9 @@ ROUTINE_OWNED = (
     "X-FLOWDAY-FLEXIBLE", ROUTINE_MARK, "X-FLOWDAY-MODES", "X-FLOWDAY-TEXT", "X-FLOWDAY-EVERY",
 )  # fmt: skip
 ROUTINE_WRITTEN = {*ROUTINE_OWNED, "UID", "CATEGORIES"}
-OPEN_END = pendulum.date(LAST_YEAR, 12, 31)  # UNTIL of a routine limited to modes, no end
+# the last day flowday plans: where block reads stop, and the UNTIL of a routine limited
+# to modes that has no end of its own
+OPEN_END = pendulum.date(LAST_YEAR, 12, 31)
 
 
 def block_uid(block: Block) -> str | None:
@@ -107,7 +109,7 @@ def local_items(store: Store) -> dict[str, Local]:
     blocks: dict[str, list[Block]] = defaultdict(list)
     first, last = store.first_month(), store.last_month()
     if first is not None and last is not None:
-        for block in store.blocks_between(first, min(last.end_of("month"), _last_day())):
+        for block in store.blocks_between(first, min(last.end_of("month"), OPEN_END)):
             uid = block_uid(block)
             if block.routine:
                 routine = routines.get(block.routine)
@@ -133,10 +135,6 @@ def local_text(local: Local, uid: str, prior: str, tz: Zone, now: pendulum.DateT
     if isinstance(local, Routine):
         return routine_text(local, uid, prior, tz, now)
     return event_text(local, uid, prior, tz, now)
-
-
-def _last_day() -> pendulum.Date:
-    return pendulum.date(LAST_YEAR, 12, 31)
 
 
 def fields_of(head: Block | Piece, tail: Block | Piece, sphere: Sphere, outcome: str,
