@@ -317,3 +317,21 @@ def test_writes_that_always_meet_412_are_reported_and_sent_later(
                               "next sync sends them"]  # fmt: skip
     assert laptop.sync().pushed_new == 1
     assert len(server_objects(laptop)) == 1
+
+
+def test_a_server_that_never_answers_is_one_line_not_a_hang(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import socket
+
+    import flowday.sync.server
+
+    monkeypatch.setattr(flowday.sync.server, "TIMEOUT", 0.3)
+    with socket.socket() as silent:  # takes the connection, never says a word
+        silent.bind(("127.0.0.1", 0))
+        silent.listen()
+        url = f"http://127.0.0.1:{silent.getsockname()[1]}/"
+        device = Device(tmp_path / "a", url, "never")
+        with pytest.raises(SyncError, match=r"^cannot reach the calendar at http://127\.0\.0\.1"):
+            device.sync()
+    assert not device.planner.store.sync_path.exists()

@@ -52,7 +52,7 @@ from flowday.sync.state import Conflict, Fields, Synced, SyncState
 DELETE_ASKS_ABOVE = 20  # deletions in one sync beyond this ask first
 WHOLE_DAY_FROM = 3  # a day of at least this many blocks emptied asks first too
 ROUNDS = 3  # pull-merge-push rounds while pushes meet 412 (someone wrote in between)
-SAVE_EVERY = 100  # pushes between saves of the state (a kill loses at most this many)
+FIRST_SAVE = 100  # pushes before the state is first saved; then after twice as many, ...
 
 Confirm = Callable[[str], bool]
 Progress = Callable[[str, int, int], None]  # (stage: "reading" | "sending", done, total)
@@ -487,13 +487,17 @@ def _push(
     progress: Progress | None,
 ) -> list[str]:
     """Send the plan's changes; returns the UIDs that met a 412 (read again next round).
-    The state is saved every :data:`SAVE_EVERY` pushes and at the end, also on failure."""
+    The state is saved after :data:`FIRST_SAVE` pushes, again after twice as many, and so
+    on (sync.json is rewritten whole: a save every hundred pushes would cost the square of a
+    first sync of years), at the end, and on failure. A push a kill kept from the state is
+    found as agreement by the next sync, never sent twice as a new event."""
     tz = planner.config.timezone
     now = planner.now()
     local = local_items(planner.store)
     stale: list[str] = []
     total = len(plan.pushes) + len(plan.remote_deletes)
     done = 0
+    next_save = FIRST_SAVE
 
     def save() -> None:
         with planner.store.transaction() as txn:
@@ -529,8 +533,9 @@ def _push(
             done += 1
             if progress:
                 progress("sending", done, total)
-            if done % SAVE_EVERY == 0:
+            if done == next_save:
                 save()
+                next_save *= 2
         for gone in plan.remote_deletes:
             try:
                 collection.delete(gone.href, gone.etag)
