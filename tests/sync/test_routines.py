@@ -63,3 +63,45 @@ def test_a_routine_syncs_as_one_repeating_event(
     assert desktop.sync().pulled_deleted == 1
     assert _routines(desktop) == []
     assert [b.span for b in desktop.planner.store.blocks_on(friday)] == ["10:00-10:15"]
+
+
+def test_inbox_tasks_sync_as_todos(tmp_path: Path, radicale: Server, calendar_name: str) -> None:
+    from dataclasses import replace
+
+    from flowday.domain.model import Sphere, Task
+
+    laptop = Device(tmp_path / "laptop", radicale.url, calendar_name)
+    desktop = Device(tmp_path / "desktop", radicale.url, calendar_name)
+    task = Task.create(title="Call the bank", sphere=Sphere.PERSONAL, estimate=45, priority=1,
+                       due=pendulum.date(2026, 12, 3), now=laptop.planner.now())  # fmt: skip
+    with laptop.planner.store.transaction() as txn:
+        txn.put_task(task)
+    assert laptop.sync().pushed_new == 1
+    (text,) = server_objects(laptop)
+    for line in ("BEGIN:VTODO", "SUMMARY:Call the bank", "PRIORITY:1", "DUE;VALUE=DATE:20261203"):
+        assert line in text
+    # a todo another app made is not an inbox task here (and is left as it is)
+    phone = laptop.collection
+    phone.put(phone.href_for("milk@phone"), "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//P//EN\r\n"
+              "BEGIN:VTODO\r\nUID:milk@phone\r\nDTSTAMP:20261120T080000Z\r\nSUMMARY:Milk\r\n"
+              "END:VTODO\r\nEND:VCALENDAR\r\n", None)  # fmt: skip
+    assert desktop.sync().pulled_new == 1
+    assert desktop.planner.store.tasks() == [task]
+
+    # different fields changed on both devices merge; then it is scheduled on one
+    with laptop.planner.store.transaction() as txn:
+        txn.put_task(replace(task, title="Call the bank about the card"))
+    with desktop.planner.store.transaction() as txn:
+        txn.put_task(replace(task, priority=3))
+    laptop.sync()
+    desktop.sync()
+    laptop.sync()
+    for device in (laptop, desktop):
+        (same,) = device.planner.store.tasks()
+        assert (same.title, same.priority, same.estimate) == ("Call the bank about the card", 3, 45)
+    with laptop.planner.store.transaction() as txn:
+        txn.delete_task(task.id)
+    assert laptop.sync().pushed_deleted == 1
+    assert desktop.sync().pulled_deleted == 1
+    assert desktop.planner.store.tasks() == []
+    assert len(server_objects(laptop)) == 1  # the phone's own todo

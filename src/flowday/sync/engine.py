@@ -29,7 +29,7 @@ from flowday.application.routines import HORIZON_DAYS, ended_routine
 from flowday.calendars.importing import apply_recording_crossings
 from flowday.calendars.sources import FLOWDAY_UID_SUFFIX
 from flowday.domain.errors import FlowdayError, InputError
-from flowday.domain.model import Block
+from flowday.domain.model import Block, Task
 from flowday.domain.routines import Routine, parse_occurrence_id
 from flowday.domain.rules import Violation
 from flowday.domain.text import shown
@@ -44,6 +44,7 @@ from flowday.sync.items import (
     local_text,
     read_event,
     routine_for,
+    task_for,
 )
 from flowday.sync.merge import merge
 from flowday.sync.server import Collection, Stale, SyncError
@@ -404,7 +405,7 @@ def _guard(planner: Planner, plan: _Plan, yes: bool, confirm: Confirm | None) ->
 
 
 def _blocks(local: Local | None) -> list[Block]:
-    return [] if local is None or isinstance(local, Routine) else local
+    return local if isinstance(local, list) else []
 
 
 def _apply_here(planner: Planner, plan: _Plan, report: SyncReport) -> SyncState:
@@ -421,10 +422,13 @@ def _apply_here(planner: Planner, plan: _Plan, report: SyncReport) -> SyncState:
             edited.setdefault(occurrence[0], set()).add(occurrence[1].to_date_string())
     made: dict[str, list[Block]] = {}
     routines: dict[str, Routine] = {}
+    tasks: list[Task] = []
     for uid, fields in plan.apply.items():
         here = local.get(uid)
         try:
-            if fields.get("kind") == "routine":
+            if fields.get("kind") == "task":
+                tasks.append(task_for(fields, uid, here if isinstance(here, Task) else None, now))
+            elif fields.get("kind") == "routine":
                 existing = here if isinstance(here, Routine) else None
                 rid = uid.removesuffix(FLOWDAY_UID_SUFFIX)
                 routines[uid] = routine_for(fields, uid, existing, edited.get(rid, set()), now)
@@ -438,6 +442,7 @@ def _apply_here(planner: Planner, plan: _Plan, report: SyncReport) -> SyncState:
                 plan.state.items.pop(uid, None)
     removed = [b for uid in plan.delete for b in _blocks(local.get(uid))]
     ended = [r for uid in plan.delete if isinstance(r := local.get(uid), Routine)]
+    done = [t.id for uid in plan.delete if isinstance(t := local.get(uid), Task)]
     dates = {b.date for b in removed}
     dates |= {b.date for uid in made for b in (*made[uid], *_blocks(local.get(uid)))}
     if routines or ended:
@@ -445,6 +450,11 @@ def _apply_here(planner: Planner, plan: _Plan, report: SyncReport) -> SyncState:
         dates |= {today.add(days=n) for n in range(HORIZON_DAYS)}
 
     with planner.store.transaction() as txn:
+        # the inbox is not a day: nothing for the judge there
+        for task in tasks:
+            txn.put_task(task)
+        if done:
+            txn.delete_tasks(done)
 
         def apply() -> set[str]:
             for routine in routines.values():

@@ -52,7 +52,16 @@ from flowday.calendars.values import (
     values,
 )
 from flowday.domain.errors import FlowdayError, InputError
-from flowday.domain.model import ID_ALPHABET, ID_LENGTH, Block, Outcome, Sphere, new_id, stamp
+from flowday.domain.model import (
+    ID_ALPHABET,
+    ID_LENGTH,
+    Block,
+    Outcome,
+    Sphere,
+    Task,
+    new_id,
+    stamp,
+)
 from flowday.domain.records import RecordError
 from flowday.domain.routines import Routine, parse_occurrence_id
 from flowday.domain.text import clean_text, clean_title
@@ -95,7 +104,7 @@ def block_uid(block: Block) -> str | None:
     return source_uid(block.source)
 
 
-Local = list[Block] | Routine  # what one event is here: its blocks, or a routine
+Local = list[Block] | Routine | Task  # what one event is here: blocks, a routine, a task
 
 
 def local_items(store: Store) -> dict[str, Local]:
@@ -119,21 +128,28 @@ def local_items(store: Store) -> dict[str, Local]:
             if uid is not None:
                 blocks[uid].append(block)
     items.update(blocks)
+    items.update((task_uid(task), task) for task in store.tasks())
     return items
 
 
 def local_fields(local: Local) -> Fields:
-    return routine_fields(local) if isinstance(local, Routine) else block_fields(local)
+    if isinstance(local, Routine):
+        return routine_fields(local)
+    if isinstance(local, Task):
+        return task_fields(local)
+    return block_fields(local)
 
 
 def local_id(local: Local) -> str:
-    """What a person knows it by: the block's or the routine's id."""
-    return local.id if isinstance(local, Routine) else local[0].id
+    """What a person knows it by: the block's, routine's or task's id."""
+    return local.id if isinstance(local, (Routine, Task)) else local[0].id
 
 
 def local_text(local: Local, uid: str, prior: str, tz: Zone, now: pendulum.DateTime) -> str:
     if isinstance(local, Routine):
         return routine_text(local, uid, prior, tz, now)
+    if isinstance(local, Task):
+        return task_text(local, uid, prior, now)
     return event_text(local, uid, prior, tz, now)
 
 
@@ -169,6 +185,9 @@ def read_event(planner: Planner, text: str, name: str) -> RemoteEvent:
     """The event in one calendar object from the server (InputError: not readable)."""
     calendar = parse_calendar(text.encode("utf-8"), name)
     events = list(calendar.walk("VEVENT"))
+    todos = list(calendar.walk("VTODO"))
+    if not events and todos:
+        return _read_task(todos[0], plain=len(todos) == 1)
     if not events:
         raise InputError(f"{name} holds no event")
     master = next((e for e in events if "RECURRENCE-ID" not in e), events[0])
@@ -232,16 +251,19 @@ def event_text(blocks: list[Block], uid: str, prior: str, tz: Zone,
     fresh = block_event(sorted(blocks, key=lambda b: (b.date, b.start)), uid, None, tz, to_utc(now))
     if fresh is None:
         raise InputError(f"{uid}: the block has no real length (a day the clocks skip)")
-    return _merged(fresh, uid, prior, OWNED, blocks[0].sphere, now)
+    days = (fresh.decoded("DTSTART").date(), fresh.decoded("DTEND").date())
+    return _merged(fresh, uid, prior, OWNED, blocks[0].sphere, now, days)
 
 
-def _merged(fresh: icalendar.Event, uid: str, prior: str, owned: tuple[str, ...],
-            sphere: Sphere, now: pendulum.DateTime) -> str:  # fmt: skip
+def _merged(fresh: icalendar.Component, uid: str, prior: str, owned: tuple[str, ...],
+            sphere: Sphere, now: pendulum.DateTime,
+            days: tuple[dt.date, dt.date] | None) -> str:  # fmt: skip
     """``fresh`` as the server should hold it: merged into ``prior`` (the server's last
-    text, "" for a new event) so that what flowday does not write (``owned``) is kept."""
+    text, "" for a new one) so that what flowday does not write (``owned``) is kept.
+    ``days``: the first and last day its times name (their VTIMEZONE rules are added)."""
     calendar = parse_calendar(prior.encode("utf-8"), uid) if prior else new_calendar()
     event = next(
-        (e for e in calendar.walk("VEVENT") if uid_of(e) == uid and "RECURRENCE-ID" not in e),
+        (e for e in calendar.walk(fresh.name) if uid_of(e) == uid and "RECURRENCE-ID" not in e),
         None,
     )
     if event is None:
@@ -259,10 +281,10 @@ def _merged(fresh: icalendar.Event, uid: str, prior: str, owned: tuple[str, ...]
         if "LAST-MODIFIED" in event:
             del event["LAST-MODIFIED"]
             event.add("LAST-MODIFIED", to_utc(now))
-    first = fresh.decoded("DTSTART").date()
-    last = fresh.decoded("DTEND").date()
-    # VTIMEZONE rules for the event's days only keep the text small (as the export does)
-    calendar.add_missing_timezones(first - dt.timedelta(days=1), last + dt.timedelta(days=2))
+    if days is not None:
+        # VTIMEZONE rules for the days it names only keep the text small (as the export does)
+        first, last = days
+        calendar.add_missing_timezones(first - dt.timedelta(days=1), last + dt.timedelta(days=2))
     return calendar.to_ical().decode("utf-8")
 
 
@@ -393,7 +415,10 @@ def routine_text(routine: Routine, uid: str, prior: str, tz: Zone,
         fresh.add("X-FLOWDAY-TEXT", routine.text)
     if routine.every:
         fresh.add("X-FLOWDAY-EVERY", routine.every)
-    return _merged(fresh, uid, prior, ROUTINE_OWNED, routine.sphere, now)
+    # its zone's rules from the first day to a year past the last date it names
+    named = [routine.first, *(parse_iso_date(d) for d in routine.skipped | routine.edited)]
+    end = min((routine.until or max(named)).add(years=1), OPEN_END)
+    return _merged(fresh, uid, prior, ROUTINE_OWNED, routine.sphere, now, (routine.first, end))
 
 
 def _local_moment(value: object, tz: Zone) -> pendulum.DateTime:
@@ -489,3 +514,98 @@ def routine_for(fields: Fields, uid: str, existing: Routine | None, edited: set[
     if existing is not None and routine_fields(existing) == routine_fields(routine):
         return existing
     return routine
+
+
+# --- inbox tasks: a VTODO each ------------------------------------------------------------
+
+TASK_PREFIX = "task-"
+TASK_MARK = "X-FLOWDAY-TASK"
+TASK_OWNED = ("SUMMARY", "DUE", "PRIORITY", "DTSTAMP", "X-FLOWDAY-ESTIMATE", TASK_MARK)
+TASK_WRITTEN = {*TASK_OWNED, "UID", "CATEGORIES"}
+# RFC 5545 PRIORITY: 1-4 high, 5 (or 0, undefined) normal, 6-9 low
+_PRIORITY_OUT = {1: 1, 2: 5, 3: 9}
+
+
+def task_uid(task: Task) -> str:
+    """``task-<id>@flowday``: never the UID of a block or routine of the same id."""
+    return f"{TASK_PREFIX}{task.id}{FLOWDAY_UID_SUFFIX}"
+
+
+def _task_id(uid: str) -> str | None:
+    stem = uid.removeprefix(TASK_PREFIX).removesuffix(FLOWDAY_UID_SUFFIX)
+    ours = uid.startswith(TASK_PREFIX) and uid.endswith(FLOWDAY_UID_SUFFIX)
+    return stem if ours and _is_block_id(stem) else None
+
+
+def task_fields(task: Task) -> Fields:
+    return {
+        "kind": "task",
+        "title": task.title,
+        "sphere": task.sphere.value,
+        "estimate": str(task.estimate),
+        "priority": str(task.priority),
+        "due": task.due.to_date_string() if task.due else "",
+    }
+
+
+def task_text(task: Task, uid: str, prior: str, now: pendulum.DateTime) -> str:
+    fresh = icalendar.Todo()
+    fresh.add("UID", uid)
+    fresh.add("DTSTAMP", to_utc(now))
+    fresh.add("SUMMARY", task.title)
+    if task.due:
+        fresh.add("DUE", dt.date(task.due.year, task.due.month, task.due.day))
+    fresh.add("PRIORITY", _PRIORITY_OUT[task.priority])
+    fresh.add("X-FLOWDAY-ESTIMATE", str(task.estimate))
+    fresh.add(TASK_MARK, task.id)
+    if not prior:
+        fresh.add("CATEGORIES", [task.sphere.value])
+    return _merged(fresh, uid, prior, TASK_OWNED, task.sphere, now, None)
+
+
+def _read_task(todo: icalendar.Component, *, plain: bool) -> RemoteEvent:
+    """A VTODO flowday wrote (``task-<id>@flowday``), as a task's fields, also after
+    another app changed it; one made elsewhere, or completed, is not an inbox task here."""
+    uid = uid_of(todo)
+    status = text_of(todo, "STATUS").upper()
+    if _task_id(uid) is None or status in ("COMPLETED", "CANCELLED"):
+        return RemoteEvent(uid, None)
+    try:
+        priority = int(text_of(todo, "PRIORITY") or 0)
+    except ValueError:
+        priority = 0
+    due = dt_value(todo, "DUE")
+    estimate = text_of(todo, "X-FLOWDAY-ESTIMATE").strip()
+    names = [c.lower() for c in _category_names(todo)]
+    sphere = next((s for s in Sphere if s.value in names), Sphere.PERSONAL)
+    spheres = {s.value for s in Sphere}
+    fields = {
+        "kind": "task",
+        "title": title_of(todo),
+        "sphere": sphere.value,
+        "estimate": estimate if estimate.isdigit() else "30",
+        "priority": "1" if 1 <= priority <= 4 else "3" if priority >= 6 else "2",
+        "due": due.isoformat()[:10] if isinstance(due, dt.date) else "",
+    }
+    plain = plain and set(todo) <= TASK_WRITTEN and all(c in spheres for c in names)
+    return RemoteEvent(uid, fields, marked=TASK_MARK in todo, plain=plain)
+
+
+def task_for(fields: Fields, uid: str, existing: Task | None, now: pendulum.DateTime) -> Task:
+    """The inbox task ``fields`` ask for (InputError when they make none)."""
+    task_id = _task_id(uid)
+    if task_id is None:
+        raise InputError(f"{uid}: not a flowday task")
+    try:
+        due = fields.get("due") or None
+        return Task(
+            id=task_id,
+            title=clean_title(fields.get("title", "")),
+            sphere=Sphere.parse(fields.get("sphere", "personal")),
+            estimate=int(fields.get("estimate", "30")),
+            priority=int(fields.get("priority", "2")),
+            due=parse_iso_date(due) if due else None,
+            created=existing.created if existing else stamp(now),
+        )
+    except ValueError as exc:
+        raise InputError(f"{uid}: not an inbox task ({exc})") from None
