@@ -15,9 +15,9 @@ event keeps its UID (``source`` ``ics:<UID>``), so an event is never duplicated.
 is one repeating event ``<routine id>@flowday`` (the export's
 :func:`~flowday.calendars.routine_events.series_event`: RRULE, its skipped and edited
 dates as EXDATE; what only flowday reads as X-FLOWDAY-*), and an occurrence edited by
-hand is the event ``<routine id>@<date>@flowday``. Events flowday does not plan as blocks
-(all-day events, repeating events of other apps) are remembered, never pushed, never
-deleted.
+hand is the event ``<routine id>@<date>@flowday``. An inbox task is the VTODO
+``task-<id>@flowday``. Events flowday does not plan as blocks (all-day events, repeating
+events of other apps) and other apps' to-dos are remembered, never pushed, never deleted.
 """
 
 from __future__ import annotations
