@@ -262,6 +262,7 @@ _REFLECTION_CHECKS: dict[str, tuple[str, Any]] = {
     "integration_at": ("a time like \"20:30\"", lambda v: isinstance(v, str) and _is_clock(v)),
     "min_days": ("a whole number of days, at least 2",
                  lambda v: isinstance(v, int) and not isinstance(v, bool) and v >= 2),
+    "shutdown_block": ("true or false", lambda v: isinstance(v, bool)),
 }  # fmt: skip
 
 
@@ -294,6 +295,7 @@ def _reflection_settings(probe: Config, table: dict[str, Any]) -> ReflectionSett
         balance_after=table.get("balance_after", default.balance_after),
         integration_at=default.integration_at if at is None else parse_clock(at),
         min_days=table.get("min_days", default.min_days),
+        shutdown_block=table.get("shutdown_block", default.shutdown_block),
     )
 
 

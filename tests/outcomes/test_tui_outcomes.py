@@ -147,6 +147,11 @@ async def test_the_offered_reflection_is_the_shutdown_ritual_at_80x24(planner: P
         fits()
         assert "Saved" in str(app.screen.query_one(".dialog-title").render())
         assert planner.store.day(TODAY).reflection is not None
+        said = " ".join(str(s.render()) for s in app.screen.query(".shutdown-line"))
+        assert "shutdown: 09:50-10:00 added as done (break)" in said  # and on the timeline:
+        assert [(b.title, b.outcome) for b in planner.store.blocks_on(TODAY)] == [
+            ("Shutdown", Outcome.DONE)
+        ]
         await pilot.press("enter")
         await pilot.pause()
         assert app.screen is app.main
