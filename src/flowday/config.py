@@ -32,6 +32,7 @@ from flowday.domain.settings import (
 )
 from flowday.domain.timeparse import WEEKDAYS, Zone, parse_span
 from flowday.domain.wallclock import parse_clock
+from flowday.places import config_path
 from flowday.safe_write import read_regular
 
 CONFIG_LIMIT = 1024 * 1024  # a real config is a few KB
@@ -101,20 +102,6 @@ class Config:
         where = str(self.source) if self.source else "config"
         line = self.line_of(path)
         return ConfigError(f"{where}{f', line {line}' if line else ''}: {message}")
-
-
-def default_config_path() -> Path:
-    from platformdirs import user_config_dir
-
-    return Path(user_config_dir("flowday")) / "config.toml"
-
-
-def config_path(explicit: str | os.PathLike[str] | None) -> Path:
-    if explicit:
-        return Path(explicit)
-    if os.environ.get("FLOWDAY_CONFIG"):
-        return Path(os.environ["FLOWDAY_CONFIG"])
-    return default_config_path()
 
 
 def load_config(explicit: str | os.PathLike[str] | None = None) -> Config:

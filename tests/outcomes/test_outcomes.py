@@ -187,6 +187,39 @@ def test_next_says_the_block_now_or_next_in_one_line(cli: CliRunner) -> None:
     assert evening.stdout == "free · balance !\n" and evening.returncode == 0
 
 
+def test_next_answers_from_todays_snapshot_until_what_it_read_changes(
+    cli: CliRunner, tmp_path: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The status bar's fast path: a plain `next` answers from the snapshot the previous
+    one left, with the minutes of now; a change to the day, the config, or another day
+    computes it again (the same answers either way)."""
+    from flowday.application import status
+
+    computed: list[str] = []
+    real = status.snapshot_of
+    monkeypatch.setattr(status, "snapshot_of", lambda p: computed.append("x") or real(p))
+    report = cli("add", "Report 10:00-11:00 #work").stdout.strip()
+    at = {"FLOWDAY_NOW": "2026-11-25T10:20"}
+    assert cli("next", env=at).stdout == "■ Report · 40m left · balance\n"
+    assert computed == ["x"]  # no snapshot yet: computed, and one left
+    later = {"FLOWDAY_NOW": "2026-11-25T10:45"}
+    assert cli("--data-dir", str(tmp_path / "cli-data"), "next", env=later).stdout == (
+        "■ Report · 15m left · balance\n"
+    )
+    assert json.loads(cli("next", "--json", env=later).stdout)["block"]["id"] == report
+    assert computed == ["x"]  # answered from the snapshot, twice
+    cli("done", report)
+    assert cli("next", env=later).stdout == "free · balance\n" and len(computed) == 2
+    config = tmp_path / "config.toml"
+    config.write_text('[week]\nwed = "integration"\n')
+    assert cli("next", env={**later, "FLOWDAY_CONFIG": str(config)}).stdout == (
+        "free · integration\n"
+    )
+    assert cli("next", env={"FLOWDAY_NOW": "2026-11-26T09:00"}).stdout == "free · balance\n"
+    assert len(computed) == 4
+    assert cli("next", "--jsn", env=later).returncode == 2  # not plain: the parser says why
+
+
 def test_reflect_in_a_terminal_follows_the_shutdown_steps(cli: CliRunner) -> None:
     env = {"FLOWDAY_NOW": "2026-11-25T19:00"}
     cli("add", "Write 10:00-11:00 #work #flex", env=env)
