@@ -209,7 +209,7 @@ def crash_log_places(data_path: Path) -> list[Path]:
     """Where a crash's details go: the first of these with room. The data folder first
     (beside what a person backs up), then the cache dir and the temp dir, which often sit
     on another disk when the data's is full."""
-    from flowday.application.stats_cache import cache_root
+    from flowday.places import cache_root
 
     # the temp dir is shared: a name per user
     fallback = Path(tempfile.gettempdir()) / f"flowday-{os.getuid()}-{CRASH_LOG}"

@@ -294,6 +294,7 @@ class MainScreen(Screen[None]):
             now=view.now if view.is_today else None,
             buffer_minutes=view.buffer_minutes,
             row_minutes=row_minutes,
+            overruns=view.day.overrun_blocks,
         )
         self.query_one(DayHeader).show(view)
         timeline = self.query_one(Timeline)
