@@ -30,6 +30,7 @@ GUTTER = 6  # "09:00 "
 HINT_TOP = 2  # the empty day's hint starts on this line of the view
 FIRST_VISIBLE_WALL = 6 * 60  # the view opens at 06:00
 SKIPPED_DAY = "no such day: the clocks skip it"
+STRIP_CACHE_SIZE = 2000  # painted rows kept (a day has ~100 per zoom): cleared when full
 
 
 class Timeline(ScrollView, can_focus=True):
@@ -88,6 +89,7 @@ class Timeline(ScrollView, can_focus=True):
         self.fit_wall: int | None = None  # zoomed to fit the waking day: where it starts
         self._opened = False
         self._open_pending = False  # opened before the final size: open again on resize
+        self._strips: dict[tuple[Row, int, int, str | None], Strip] = {}
 
     # --- called by the screen ------------------------------------------------------------
     def show(self, layout: DayLayout, blocks: list[Block], *, hint: tuple[str, ...] = ()) -> None:
@@ -131,9 +133,19 @@ class Timeline(ScrollView, can_focus=True):
     def select(self, block_id: str | None) -> None:
         if block_id == self.selected_id:
             return
-        self.selected_id = block_id  # the styles stay cached: they do not depend on it
+        previous, self.selected_id = self.selected_id, block_id
         self._open_pending = False  # the person moved: a resize no longer reopens the day
-        self.refresh()
+        # only the lines of the two blocks (and the pinned first row) change: repainting
+        # the whole view showed in profiles of j/k; a scroll below repaints what it must
+        layout = self.layout_data
+        if layout is None:
+            self.refresh()
+        else:
+            top = int(self.scroll_offset.y)
+            self.refresh_lines(top + 1)
+            for rows in (layout.rows_of(previous or ""), layout.rows_of(block_id or "")):
+                if rows is not None:  # virtual line 0 holds the lane titles
+                    self.refresh_lines(rows[0] + 1, rows[1] - rows[0] + 1)
         self.scroll_to_selected()
 
     def scroll_to_selected(self) -> None:
@@ -231,6 +243,7 @@ class Timeline(ScrollView, can_focus=True):
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self._clear_caches()
+        self._strips.clear()
 
     def _style(self, name: str, *, partial: bool = False) -> Style:
         """A component's style; ``partial``: only what it sets (a mark laid over another
@@ -262,7 +275,7 @@ class Timeline(ScrollView, can_focus=True):
             return Strip.blank(width)
         # the first visible row says its hour, and the title of a block begun above it
         row = layout.pinned(index) if y == 1 else layout.rows[index]
-        strip = self._row_strip(row, layout, width)
+        strip = self._cached_row_strip(row, layout, width)
         if not self.blocks and self.hint:
             return self._with_hint(strip, y - HINT_TOP, width)
         return strip
@@ -300,6 +313,23 @@ class Timeline(ScrollView, can_focus=True):
         style = self._style("label")
         text = " " * (GUTTER + 1) + SKIPPED_DAY
         return Strip([Segment(_fit(text, width), style)]).adjust_cell_length(width, style)
+
+    def _cached_row_strip(self, row: Row, layout: DayLayout, width: int) -> Strip:
+        """A row's strip, kept by what it shows: a selection move, a block moved by J or a
+        redraw after a change repaint only the rows whose content changed."""
+        selected = self.selected_id
+        if selected is not None and not any(
+            b.id == selected for cell in row.cells for b in cell.blocks or (cell.block,) if b
+        ):
+            selected = None
+        key = (row, len(layout.lanes), width, selected)
+        cache = self._strips
+        strip = cache.get(key)
+        if strip is None:
+            if len(cache) > STRIP_CACHE_SIZE:
+                cache.clear()
+            strip = cache[key] = self._row_strip(row, layout, width)
+        return strip
 
     def _row_strip(self, row: Row, layout: DayLayout, width: int) -> Strip:
         base = self._style("")
