@@ -385,8 +385,10 @@ class MainScreen(Screen[None]):
         panel shown (and labelled for it: on the inbox J/K are its priority); the footer
         reads this. Which key runs what is not changed here."""
         bindings = super().active_bindings
-        context = self.FOOTER.get(self._focused_panel() if self.focused is not None else "")
-        if context is None or not isinstance(self.focused, (Timeline, OptionList)):
+        focused = self.focused
+        # before the first focus (the footer is composed then): the timeline's, which gets it
+        context = self.FOOTER.get(self._focused_panel() if focused is not None else "timeline")
+        if context is None or not isinstance(focused, (Timeline, OptionList, type(None))):
             return bindings
         by_action: dict[str, list[tuple[str, ActiveBinding]]] = {}
         for key, active in bindings.items():

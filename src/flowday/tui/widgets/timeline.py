@@ -19,11 +19,11 @@ from rich.style import Style
 from textual import events
 from textual.binding import Binding, BindingType
 from textual.geometry import Region, Size
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from flowday.domain.model import Block
 from flowday.domain.text import strip_controls
+from flowday.tui.compat import SizeAwareScrollView
 from flowday.tui.layout import Cell, CellKind, DayLayout, Row, block_lines
 
 GUTTER = 6  # "09:00 "
@@ -33,7 +33,7 @@ SKIPPED_DAY = "no such day: the clocks skip it"
 STRIP_CACHE_SIZE = 2000  # painted rows kept (a day has ~100 per zoom): cleared when full
 
 
-class Timeline(ScrollView, can_focus=True):
+class Timeline(SizeAwareScrollView, can_focus=True):
     """Shows a :class:`DayLayout`; keeps the selected block by id across redraws."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -89,6 +89,7 @@ class Timeline(ScrollView, can_focus=True):
         self.fit_wall: int | None = None  # zoomed to fit the waking day: where it starts
         self._opened = False
         self._open_pending = False  # opened before the final size: open again on resize
+        self._open_on_size = False  # opened before any size: open in the first layout
         self._strips: dict[tuple[Row, int, int, str | None], Strip] = {}
 
     # --- called by the screen ------------------------------------------------------------
@@ -108,9 +109,17 @@ class Timeline(ScrollView, can_focus=True):
         self.refresh()
 
     def open_at_start(self) -> None:
-        """Scroll to where a day opens (06:00, or the now-line today) once it is laid out."""
+        """Scroll to where a day opens (06:00, or the now-line today): now when the view
+        has its size, else as it is laid out, so the first frame already shows it."""
         self._opened = True
-        self.call_after_refresh(self._scroll_open)
+        self._open_on_size = not self.size.height
+        if not self._open_on_size:
+            self._scroll_open()
+
+    def on_size_known(self) -> None:
+        if self._open_on_size and self.size.height:
+            self._open_on_size = False
+            self._scroll_open()
 
     def _first_choice(self, layout: DayLayout) -> str | None:
         """Today: the block under way or next (what matters now), else the last one.
