@@ -9,6 +9,8 @@ methods down to redraw.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import importlib.util
 from collections.abc import Callable
 from dataclasses import replace
@@ -67,6 +69,7 @@ OFFER_SECONDS = 20.0  # how long an offer stays on screen; r answers it meanwhil
 STEP = ROW_MINUTES
 STATE_ZOOM = "timeline_zoom"  # the zoom, remembered between runs in the store's state
 ZOOMS = (*(str(z) for z in ZOOM_LEVELS), FIT)
+PAINT_WAIT_SECONDS = 0.1  # at most this long for the day to be painted before it is stored
 CHROME_ROWS = 3  # the screen's rows that are not timeline rows: header, lane titles, footer
 
 
@@ -454,8 +457,9 @@ class MainScreen(Screen[None]):
         *,
         dates: list[pendulum.Date] | None = None,
         after: Callable[[Any], None] | None = None,
-    ) -> None:
-        """Run ``attempt(force)``; a refusal is reported and offered as a forced crossing."""
+    ) -> bool:
+        """Run ``attempt(force)``; a refusal is reported and offered as a forced crossing.
+        Returns whether the change was made (a refusal offered to cross counts as not)."""
         dates = dates or [self.date]
 
         def done(result: Any, crossed: bool) -> None:
@@ -478,7 +482,7 @@ class MainScreen(Screen[None]):
             broken: list[Violation] = list(exc.violations)
             if not broken:
                 self.notify(str(exc), title="Refused", severity="error", markup=False)
-                return
+                return False
 
             def confirmed(yes: bool | None) -> None:
                 if not yes:
@@ -496,11 +500,29 @@ class MainScreen(Screen[None]):
             self.app.clear_notifications()
             question = ConfirmScreen("Cross the boundary anyway?", broken, hint=exc.hint)
             self.app.push_screen(question, confirmed)
-            return
+            return False
         except FAILURES as exc:
             failures.report(self, exc)
-            return
+            return False
         done(result, False)
+        return True
+
+    async def change_shown_first(
+        self, label: str, shown: DayScreen, attempt: Callable[[bool], Any]
+    ) -> None:
+        """:meth:`change`, with the day as it will be (``shown``, worked out in memory)
+        painted before the store is written: the key answers at once, the write follows.
+        Keys wait in the app's queue meanwhile, so each change is on disk before the next
+        is applied (and before quit). A change that fails or is refused is reported and the
+        day read again: the screen shows what is stored."""
+        painted = asyncio.Event()
+        self.day = shown
+        self.call_after_refresh(painted.set)
+        # a screen not painting (covered by a dialog) does not hold the change up
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(painted.wait(), PAINT_WAIT_SECONDS)
+        if not self.change(label, attempt):
+            self.reload()
 
     # --- quick add ------------------------------------------------------------------------
     def action_add_block(self) -> None:
@@ -690,12 +712,12 @@ class MainScreen(Screen[None]):
             ),
         )
 
-    def _shift(self, label: str, start_delta: int, end_delta: int) -> None:
+    async def _shift(self, label: str, start_delta: int, end_delta: int) -> None:
         if self._focused_panel() == "inbox":
             self._shift_task(label, start_delta, end_delta)
             return
         block = self._need_block()
-        if block is None:
+        if block is None or self.day is None:
             return
         start, end = block.start + start_delta, block.end + end_delta
         if start < 0 or end > MINUTES_PER_DAY:
@@ -705,8 +727,13 @@ class MainScreen(Screen[None]):
         if end - start < 1 or end <= start:
             self.notify("A block cannot get shorter than that", severity="warning")
             return
-        self.change(label, lambda force: self.planner.edit_block(
-            block.id, start=start, end=end, force=force))  # fmt: skip
+        moved = block.changed(self.planner.now(), start=start, end=end)
+        blocks = [moved if b.id == block.id else b for b in self.day.blocks]
+        await self.change_shown_first(
+            label,
+            day_screen.with_blocks(self.planner, self.day, blocks),
+            lambda force: self.planner.edit_block(block.id, start=start, end=end, force=force),
+        )
 
     def _shift_task(self, label: str, start_delta: int, end_delta: int) -> None:
         """On the inbox, J/K lower/raise the priority, +/- the estimate."""
@@ -727,17 +754,17 @@ class MainScreen(Screen[None]):
             return
         self._change_task("estimate", task, estimate=estimate)
 
-    def action_move_later(self) -> None:
-        self._shift("move", STEP, STEP)
+    async def action_move_later(self) -> None:
+        await self._shift("move", STEP, STEP)
 
-    def action_move_earlier(self) -> None:
-        self._shift("move", -STEP, -STEP)
+    async def action_move_earlier(self) -> None:
+        await self._shift("move", -STEP, -STEP)
 
-    def action_lengthen(self) -> None:
-        self._shift("resize", 0, STEP)
+    async def action_lengthen(self) -> None:
+        await self._shift("resize", 0, STEP)
 
-    def action_shorten(self) -> None:
-        self._shift("resize", 0, -STEP)
+    async def action_shorten(self) -> None:
+        await self._shift("resize", 0, -STEP)
 
     def action_undo(self) -> None:
         shown = list(self.query_one(Timeline).blocks)
