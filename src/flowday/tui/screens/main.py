@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 from time import monotonic
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import pendulum
 from textual import on, work
@@ -30,12 +30,10 @@ from textual.timer import Timer
 from textual.widgets import Input, OptionList
 from textual.worker import Worker, get_current_worker
 
-from flowday.application import day_screen, outcomes
+from flowday.application import day_screen
 from flowday.application.day_screen import DayScreen
 from flowday.application.history import Entry, History
 from flowday.application.planner import BlockPreview, PlanDraft, Planner
-from flowday.application.reflection_prompts import ReflectionPrompts
-from flowday.application.reminders import Reminders, send_desktop
 from flowday.domain import scheduler
 from flowday.domain.errors import InputError, RefusedError
 from flowday.domain.model import Block, Outcome, Sphere, Task
@@ -60,6 +58,11 @@ from flowday.tui.widgets.footer import StableFooter
 from flowday.tui.widgets.quick_add import QuickAddBar
 from flowday.tui.widgets.side_panel import SidePanel
 from flowday.tui.widgets.timeline import Timeline
+
+if TYPE_CHECKING:  # what the first screen does not need is imported when first used
+    from flowday.application import outcomes
+    from flowday.application.reflection_prompts import ReflectionPrompts
+    from flowday.application.reminders import Reminders
 
 POLL_SECONDS = 0.5  # external changes show within 2 s; a stat() per file is cheap
 REFLECTION_CHECK_SECONDS = 30  # the evening prompt needs minute precision at most
@@ -178,15 +181,31 @@ class MainScreen(Screen[None]):
         self.reload()  # the timeline opens at the start on its first show
         self.query_one(Timeline).focus()
         self.set_interval(POLL_SECONDS, self.poll_store)
-        self.prompts = ReflectionPrompts(self.planner)
+        self._prompts: ReflectionPrompts | None = None
         self.offered: tuple[pendulum.Date, float] | None = None  # (date, when offered)
         self._launch_prompt_pending = True
         self._retry: Timer | None = None
         self.set_timer(IDLE_SECONDS, self.check_reflection_due)
         self.set_interval(REFLECTION_CHECK_SECONDS, self.check_reflection_due)
-        self.reminders = Reminders(self.planner)
+        self._reminders: Reminders | None = None
         self._reminder_retry: Timer | None = None
         self.set_interval(REMINDER_CHECK_SECONDS, self.check_reminders)
+
+    @property
+    def prompts(self) -> ReflectionPrompts:
+        if self._prompts is None:  # the first check, seconds after the first screen
+            from flowday.application.reflection_prompts import ReflectionPrompts
+
+            self._prompts = ReflectionPrompts(self.planner)
+        return self._prompts
+
+    @property
+    def reminders(self) -> Reminders:
+        if self._reminders is None:
+            from flowday.application.reminders import Reminders
+
+            self._reminders = Reminders(self.planner)
+        return self._reminders
 
     def is_idle(self) -> bool:
         """Nothing the person is in the middle of: no dialog, no open quick-add line, and
@@ -224,6 +243,8 @@ class MainScreen(Screen[None]):
             self.notify(reminder.message, title=reminder.title, severity="warning",
                         timeout=OFFER_SECONDS, markup=False)  # fmt: skip
             if not getattr(self.app, "app_focus", True):
+                from flowday.application.reminders import send_desktop
+
                 send_desktop(reminder)
 
     def _retry_reminders(self) -> None:
@@ -624,6 +645,8 @@ class MainScreen(Screen[None]):
 
     # --- what happened ----------------------------------------------------------------------
     def action_toggle_done(self) -> None:
+        from flowday.application import outcomes
+
         block = self._need_block()
         if block is None:
             return
@@ -634,6 +657,8 @@ class MainScreen(Screen[None]):
 
     def action_toggle_skipped(self) -> None:
         """It did not happen (kept on the day, counted apart); again: back to planned."""
+        from flowday.application import outcomes
+
         block = self._need_block()
         if block is None:
             return
@@ -644,6 +669,8 @@ class MainScreen(Screen[None]):
 
     def action_actual_times(self) -> None:
         """Done at other times: the plan is kept, the actual time recorded beside it."""
+        from flowday.application import outcomes
+
         block = self._need_block()
         if block is None:
             return
