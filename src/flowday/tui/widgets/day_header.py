@@ -36,8 +36,9 @@ class DayHeader(Static):
         parts += _what_happened(view.figures)
         content = Content("").join(parts)
         if content != getattr(self, "_shown", None):
+            # one row, as wide as the screen (main.tcss): a new text needs no layout
+            self.update(content, layout=getattr(self, "_shown", None) is None)
             self._shown = content
-            self.update(content)
 
 
 def _what_happened(figures: dict[str, int]) -> list[Content]:
