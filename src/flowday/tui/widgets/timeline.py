@@ -96,6 +96,7 @@ class Timeline(SizeAwareScrollView, can_focus=True):
     def show(self, layout: DayLayout, blocks: list[Block], *, hint: tuple[str, ...] = ()) -> None:
         """Draw another layout (of the same day or another); the first one opens at the start.
         ``hint``: lines drawn over an empty day, near the top of the view."""
+        old, old_hint, old_selected = self.layout_data, self.hint, self.selected_id
         self.layout_data = layout
         self.hint = hint
         self.blocks = sorted(blocks, key=lambda b: (b.start, b.end, b.id))
@@ -106,7 +107,23 @@ class Timeline(SizeAwareScrollView, can_focus=True):
         self._clear_caches()
         if not self._opened:
             self.open_at_start()
-        self.refresh()
+        if (
+            old is None or old.lanes != layout.lanes or len(old.rows) != len(layout.rows)
+            or hint != old_hint
+        ):  # fmt: skip
+            self.refresh()
+            return
+        # the same geometry (a block moved, made longer, marked): repaint the rows that
+        # changed, the pinned first row, the lane titles and the selection's rows
+        pairs = zip(old.rows, layout.rows, strict=True)
+        changed = {i for i, (was, now) in enumerate(pairs) if was != now}
+        for block_id in {old_selected, self.selected_id} - {None}:
+            for rows in (old.rows_of(block_id or ""), layout.rows_of(block_id or "")):
+                if rows is not None:
+                    changed.update(range(rows[0], rows[1] + 1))
+        self.refresh_lines(int(self.scroll_offset.y), 2)  # the lane titles, the pinned row
+        for first, count in _runs(sorted(changed)):
+            self.refresh_lines(first + 1, count)  # virtual line 0 holds the lane titles
 
     def open_at_start(self) -> None:
         """Scroll to where a day opens (06:00, or the now-line today): now when the view
@@ -424,6 +441,17 @@ class Timeline(SizeAwareScrollView, can_focus=True):
         if key not in cache:
             cache[key] = block_lines(block, height, max(width - 2, 8))
         return cache[key]
+
+
+def _runs(indices: list[int]) -> list[tuple[int, int]]:
+    """Sorted indices as (first, count) runs of consecutive ones."""
+    runs: list[tuple[int, int]] = []
+    for index in indices:
+        if runs and runs[-1][0] + runs[-1][1] == index:
+            runs[-1] = (runs[-1][0], runs[-1][1] + 1)
+        else:
+            runs.append((index, 1))
+    return runs
 
 
 @functools.lru_cache(maxsize=8)
