@@ -529,7 +529,12 @@ class MainScreen(Screen[None]):
         return True
 
     async def change_shown_first(
-        self, label: str, shown: DayScreen, attempt: Callable[[bool], Any]
+        self,
+        label: str,
+        shown: DayScreen,
+        attempt: Callable[[bool], Any],
+        *,
+        after: Callable[[Any], None] | None = None,
     ) -> None:
         """:meth:`change`, with the day as it will be (``shown``, worked out in memory)
         painted before the store is written: the key answers at once, the write follows.
@@ -542,7 +547,7 @@ class MainScreen(Screen[None]):
         # a screen not painting (covered by a dialog) does not hold the change up
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(painted.wait(), PAINT_WAIT_SECONDS)
-        if not self.change(label, attempt):
+        if not self.change(label, attempt, after=after):
             self.reload()
 
     # --- quick add ------------------------------------------------------------------------
@@ -714,7 +719,7 @@ class MainScreen(Screen[None]):
 
         self.app.push_screen(EditTaskScreen(task, self.planner.today()), edited)
 
-    def action_delete_block(self) -> None:
+    async def action_delete_block(self) -> None:
         if self._focused_panel() == "inbox":
             task = self._focused_task()
             if task is not None:
@@ -726,10 +731,13 @@ class MainScreen(Screen[None]):
                 )  # fmt: skip
             return
         block = self._need_block()
-        if block is None:
+        if block is None or self.day is None:
             return
-        self.change(
+        await self.change_shown_first(
             "delete",
+            day_screen.with_blocks(
+                self.planner, self.day, [b for b in self.day.blocks if b.id != block.id]
+            ),
             lambda force: self.planner.remove_block(block.id),
             # only once it is gone: a block removed elsewhere meanwhile is an error instead
             # a routine's occurrence is skipped: that date never comes back (undo aside)
