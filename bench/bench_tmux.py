@@ -1,6 +1,7 @@
 """The planner as a person sees it: first complete screen and key → visible repaint, in tmux.
 
 Run by hand (not in CI):  python bench/bench_tmux.py [--launches 9] [--presses 40]
+                          [--baseline ../main/src]  (before and after in the same run)
 
 Every figure is read from a real terminal: tmux runs the program, ``tmux capture-pane``
 (through one control-mode client, ~0.3 ms a capture, so no fork per poll) shows what a
@@ -33,6 +34,7 @@ import os
 import random
 import select
 import shlex
+import shutil
 import statistics
 import subprocess
 import sys
@@ -116,12 +118,12 @@ def build_store(root: Path, kind: str) -> int:
     return count
 
 
-def env_for(data: Path) -> dict[str, str]:
+def env_for(data: Path, src: Path = ROOT / "src") -> dict[str, str]:
     # the reflection offer and reminders would paint toasts the timing mistakes for answers
     config = data.parent / f"{data.name}-config.toml"
     config.write_text("[reflection]\nenabled = false\n", encoding="utf-8")
     return {
-        "PYTHONPATH": str(ROOT / "src"),
+        "PYTHONPATH": str(src),
         "FLOWDAY_CONFIG": str(config),
         "FLOWDAY_DATA_DIR": str(data),
         "FLOWDAY_NOW": NOW,
@@ -240,7 +242,8 @@ def time_key(tmux: Tmux, name: str, key: str, quiet: float = 0.12) -> tuple[floa
     before = tmux.screen(name, colours=True)
     start = time.perf_counter()
     tmux.keys(name, key)
-    visible = settled = None
+    visible: float | None = None
+    settled = 0.0
     shown = before
     while True:
         screen = tmux.screen(name, colours=True)
@@ -270,21 +273,21 @@ FLOWDAY_KEYS = [("j/k", "j", "k"), ("J/K", "J", "K"), ("+/-", "+", "-"), ("]/[",
 
 
 def time_keys(
-    tmux: Tmux, stores: dict[str, Path], presses: int
+    tmux: Tmux, stores: dict[str, tuple[Path, Path]], presses: int
 ) -> dict[str, dict[str, list[tuple[float, float]]]]:
     """Alternate the programs press by press."""
     found: dict[str, dict[str, list[tuple[float, float]]]] = {}
-    names = {}
+    names: dict[str, str] = {}
     tmux.start("bare", BARE_COMMAND, {"TERM": "xterm-256color"}, "80x24")
     wait_until(tmux, "bare", lambda s: "row 10" in s)
     found["bare Textual app"] = {"j/k": []}
-    for store, data in stores.items():
+    for store, (data, src) in stores.items():
         name = "fd" + str(len(names))
         names[store] = name
         command = [PYTHON, "-m", "flowday", "tui", "--date", TODAY.to_date_string()]
-        tmux.start(name, command, env_for(data), "80x24")
+        tmux.start(name, command, env_for(data, src), "80x24")
         wait_until(tmux, name, flowday_complete(True))
-        found[f"flowday, {store}"] = {label: [] for label, _, _ in FLOWDAY_KEYS}
+        found[store] = {label: [] for label, _, _ in FLOWDAY_KEYS}
     try:
         for press in range(presses):
             # j/k five blocks on, five back; each other pair goes forth and back at once
@@ -293,7 +296,7 @@ def time_keys(
             for store, name in names.items():
                 for label, forth, back in FLOWDAY_KEYS:
                     for key in (select_key,) if label == "j/k" else (forth, back):
-                        found[f"flowday, {store}"][label].append(time_key(tmux, name, key))
+                        found[store][label].append(time_key(tmux, name, key))
                         time.sleep(random.uniform(0.01, 0.04))  # off any timer's beat
     finally:
         tmux.kill("bare")
@@ -319,6 +322,13 @@ def main() -> None:
     parser.add_argument("--launches", type=int, default=9)
     parser.add_argument("--presses", type=int, default=40)
     parser.add_argument("--skip", choices=("launch", "keys"), help="leave one part out")
+    parser.add_argument(
+        "--baseline",
+        type=Path,
+        metavar="SRC",
+        help="another checkout's src folder (e.g. main's), run interleaved "
+        "as 'baseline, ...' on copies of the stores: before/after in one run",
+    )
     options = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as folder:
@@ -335,14 +345,16 @@ def main() -> None:
         tmux = Tmux()
         try:
             if options.skip != "launch":
-                report_launch(tmux, empty, stores, options.launches)
+                report_launch(tmux, empty, stores, options.launches, options.baseline)
             if options.skip != "keys":
-                report_keys(tmux, stores, options.presses)
+                report_keys(tmux, stores, options.presses, options.baseline)
         finally:
             tmux.close()
 
 
-def report_launch(tmux: Tmux, empty: Path, stores: dict[str, Path], runs: int) -> None:
+def report_launch(
+    tmux: Tmux, empty: Path, stores: dict[str, Path], runs: int, baseline: Path | None
+) -> None:
     programs: dict[str, tuple[list[str], dict[str, str], Callable[[str], bool]]] = {
         "bare Textual app": (BARE_COMMAND, {"TERM": "xterm-256color"},
                              bare_complete),
@@ -352,6 +364,18 @@ def report_launch(tmux: Tmux, empty: Path, stores: dict[str, Path], runs: int) -
     for kind, data in stores.items():
         programs[f"flowday, {kind}"] = ([PYTHON, "-m", "flowday"], env_for(data),
                                         flowday_complete(True))  # fmt: skip
+    if baseline is not None:  # reads only: the same stores do
+        programs["baseline, empty store"] = (
+            [PYTHON, "-m", "flowday"],
+            env_for(empty, baseline),
+            flowday_complete(False),
+        )
+        for kind, data in stores.items():
+            programs[f"baseline, {kind}"] = (
+                [PYTHON, "-m", "flowday"],
+                env_for(data, baseline),
+                flowday_complete(True),
+            )
     for command, env, complete in programs.values():  # warm the file caches
         time_launch(tmux, command, env, complete)
     times: dict[str, list[float]] = {name: [] for name in programs}
@@ -364,32 +388,39 @@ def report_launch(tmux: Tmux, empty: Path, stores: dict[str, Path], runs: int) -
     bare = statistics.median(times["bare Textual app"])
     empty_median = statistics.median(times["flowday, empty store"])
     print(f"\nfirst complete screen (tmux 120x40), {runs} launches each, ms")
-    print(f"  {'program':<26}{'p50':>7}{'p90':>8}  {'× bare':>6}  screens before")
+    print(f"  {'program':<27}{'p50':>7}{'p90':>8}  {'× bare':>6}  screens before")
     for name, values in times.items():
         p50, p90 = p50_p90(values)
-        print(f"  {name:<26}{ms(p50)} {ms(p90)}  {p50 / bare:6.2f}  {extra[name]}")
+        print(f"  {name:<27}{ms(p50)} {ms(p90)}  {p50 / bare:6.2f}  {extra[name]}")
     history = statistics.median(times["flowday, 10 years"])
     print(f"  10 years / empty store: {history / empty_median:.2f} (target <= 1.1); "
           "flowday / bare target <= 1.4")  # fmt: skip
 
 
-def report_keys(tmux: Tmux, stores: dict[str, Path], presses: int) -> None:
-    found = time_keys(tmux, stores, presses)
+def report_keys(tmux: Tmux, stores: dict[str, Path], presses: int, baseline: Path | None) -> None:
+    programs = {f"flowday, {kind}": (data, ROOT / "src") for kind, data in stores.items()}
+    if baseline is not None:  # its own copy of each store: both write
+        for kind, data in stores.items():
+            copy = data.with_name(data.name + "-baseline")
+            shutil.copytree(data, copy)
+            programs[f"baseline, {kind}"] = (copy, baseline)
+    found = time_keys(tmux, programs, presses)
     bare = statistics.median(v for v, _ in found["bare Textual app"]["j/k"])
     print(f"\nkey -> visible repaint (tmux 80x24), {presses} presses each, ms")
-    print(f"  {'program, keys':<32}{'p50':>7}{'p90':>8}  {'× bare':>6}  settled p50/p90")
+    print(f"  {'program, keys':<33}{'p50':>7}{'p90':>8}  {'× bare':>6}  settled p50/p90")
     medians: dict[tuple[str, str], float] = {}
     for program, keys in found.items():
         for key, pairs in keys.items():
             p50, p90 = p50_p90([v for v, _ in pairs])
             s50, s90 = p50_p90([s for _, s in pairs])
             medians[program, key] = p50
-            print(f"  {program + ', ' + key:<32}{ms(p50)} {ms(p90)}  {p50 / bare:6.2f}"
+            print(f"  {program + ', ' + key:<33}{ms(p50)} {ms(p90)}  {p50 / bare:6.2f}"
                   f"  {ms(s50)} {ms(s90)}")  # fmt: skip
     print("  targets: j/k, ]/[ <= 15 ms; J/K, +/- <= 20 ms (medians)")
-    for key in ("J/K", "+/-"):
-        ratio = medians["flowday, busy month", key] / medians["flowday, one day", key]
-        print(f"  {key} busy month / one day: {ratio:.2f} (target <= 1.1)")
+    for program in ("flowday", "baseline") if baseline else ("flowday",):
+        for key in ("J/K", "+/-"):
+            ratio = medians[f"{program}, busy month", key] / medians[f"{program}, one day", key]
+            print(f"  {program}: {key} busy month / one day: {ratio:.2f} (target <= 1.1)")
 
 
 if __name__ == "__main__":
