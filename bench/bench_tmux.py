@@ -28,6 +28,7 @@ on three stores:
 from __future__ import annotations
 
 import argparse
+import compileall
 import contextlib
 import json
 import os
@@ -331,6 +332,10 @@ def main() -> None:
     )
     options = parser.parse_args()
 
+    # as installed: byte-compiled (PYTHONDONTWRITEBYTECODE, often set for tests, would
+    # have each launch compile every changed module again)
+    for src in (ROOT / "src", *([options.baseline] if options.baseline else [])):
+        compileall.compile_dir(src, quiet=1)
     with tempfile.TemporaryDirectory() as folder:
         # a file: a newline would end the control client's command
         BARE_COMMAND.append(str(Path(folder) / "bare.py"))
