@@ -155,9 +155,14 @@ class SidePanel(Vertical):
         detail = self.query_one("#rule-detail", Static)
         violations = getattr(self, "violations", [])
         if option is None or not option.id or int(option.id[1:]) >= len(violations):
-            detail.update("")
-            return
-        detail.update(literal(full_reason(violations[int(option.id[1:])])))
+            text = ""
+        else:
+            text = full_reason(violations[int(option.id[1:])])
+        if text != getattr(self, "_detail_shown", None):
+            self._detail_shown = text
+            # hidden until the list has focus (its class change lays it out then): a new
+            # reason needs a layout only while it shows (a day change showed a full layout)
+            detail.update(literal(text), layout=detail.styles.display != "none")
 
     @staticmethod
     def _refill(options: OptionList, items: list[Option], empty: str) -> None:
