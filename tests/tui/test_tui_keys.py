@@ -104,6 +104,14 @@ async def test_J_K_move_by_15_minutes(seeded, make_app):
         await pilot.press("K", "K")
         assert spans(seeded)["Deep work"] == "09:15-11:15"
         assert selected(app).title == "Deep work"
+        # a change repaints only the rows that changed: what shows is what a whole
+        # repaint shows
+        await pilot.press("plus", "j", "J", "k")
+        await pilot.pause()
+        partly = app.export_screenshot()
+        main(app).query_one(Timeline).refresh()
+        await pilot.pause()
+        assert app.export_screenshot() == partly
 
 
 async def test_plus_minus_resize(seeded, make_app):

@@ -53,6 +53,10 @@ def assert_survived(app: FlowdayApp, said: str) -> None:
     assert all("\n" not in m for m in found)
 
 
+def spans_of(blocks: Any) -> list[tuple[str, int, int]]:
+    return sorted((b.id, b.start, b.end) for b in blocks)
+
+
 def selected(app: FlowdayApp) -> str | None:
     block = app.main.query_one(Timeline).selected_block
     return block.title if block else None
@@ -143,6 +147,9 @@ async def test_a_write_that_fails_is_reported_and_the_planner_goes_on(
             except AssertionError as failure:
                 raise AssertionError(f"{action}: {failure}") from None
             assert seeded.snapshot(TODAY) == before, action
+            # the screen answers before the write (J/K/+/-): a failed one is taken back
+            shown = app.main.query_one(Timeline).blocks
+            assert spans_of(shown) == spans_of(seeded.store.blocks_on(TODAY)), action
             monkeypatch.undo()
             while not isinstance(app.screen, MainScreen):  # a dialog left open to try again
                 await pilot.press("escape")

@@ -24,6 +24,7 @@ import pytest
 from flowday.application.planner import Planner
 from flowday.config import from_mapping
 from flowday.domain.clock import FixedClock
+from flowday.domain.model import Sphere
 from flowday.store import Store
 
 SRC = Path(__file__).resolve().parents[2] / "src"
@@ -130,3 +131,31 @@ def test_an_unexpected_error_restores_the_terminal_and_keeps_the_data(
     assert "Traceback" not in tail  # the details go to the log, not over the terminal
     assert (data / "flowday-crash.log").read_text().count("RuntimeError: boom") == 1
     assert [t.title for t in Store(data).tasks()] == ["Write report"]
+
+
+def test_a_kill_during_a_burst_of_moves_leaves_an_unbroken_prefix(
+    tmp_path: Path, clock: FixedClock
+) -> None:
+    """The screen answers J and + before the store is written; the writes still follow
+    the keys one by one: killed mid-burst, the store holds the first n presses exactly
+    (never a later one without an earlier one) in a file that reads."""
+    folder = tmp_path / "burst"
+    planner = Planner(Store(folder), from_mapping({"timezone": "Europe/Berlin"}), clock)
+    today = clock.now().date()
+    planner.add_block(today, title="Pause", start=10 * 60, end=10 * 60 + 30, sphere=Sphere.BREAK)
+    presses = "J+" * 8
+    # after n presses: moved 15 min per J, 15 min longer per +
+    prefixes = [
+        (600 + 15 * ((n + 1) // 2), 630 + 15 * ((n + 1) // 2) + 15 * (n // 2))
+        for n in range(len(presses) + 1)
+    ]
+    terminal = Terminal(folder)
+    assert terminal.read_until(b"Pause"), terminal.output[-500:]
+    shown = len(terminal.output)
+    os.write(terminal.master, presses.encode())
+    terminal.read_until(b"\x00never", timeout=0.3)  # a few presses in, likely not all
+    assert len(terminal.output) > shown  # it was answering
+    terminal.process.kill()
+    terminal.finish()
+    (block,) = Store(folder).blocks_on(today)
+    assert (block.start, block.end) in prefixes

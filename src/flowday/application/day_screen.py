@@ -3,7 +3,7 @@ by any front end; no Textual here)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pendulum
 
@@ -55,6 +55,17 @@ def load_day_screen(planner: Planner, date: pendulum.Date) -> DayScreen:
         woven=is_woven(planner, mode),
         skipped=not day_exists(date, planner.config.timezone),
         trial=trial.day_label(planner, date, mode),
+    )
+
+
+def with_blocks(planner: Planner, view: DayScreen, blocks: list[Block]) -> DayScreen:
+    """``view`` with other blocks on its day: the violations and figures worked out again,
+    from nothing but what is in memory (what a change will show once it is stored)."""
+    return replace(
+        view,
+        blocks=blocks,
+        violations=planner.evaluate(view.day, blocks),
+        figures=day_figures(planner.context(view.day, blocks), view.day).to_dict(),
     )
 
 

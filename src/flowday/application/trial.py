@@ -21,9 +21,7 @@ from typing import Any
 
 import pendulum
 
-from flowday.application import reviews
 from flowday.application.planner import Planner
-from flowday.domain import insights, statistics
 from flowday.domain.errors import FlowdayError, InputError
 from flowday.domain.timeparse import parse_date
 
@@ -190,6 +188,11 @@ def stop(planner: Planner) -> Trial:
 def status(planner: Planner) -> dict[str, Any]:
     """The trial, its progress, and at its end (or once stopped) the result of the one
     pre-planned comparison on the pre-chosen outcome."""
+    # here, not at the top: the planner's first screen labels trial days and needs none
+    # of the statistics (their imports cost every start of the planner)
+    from flowday.application import reviews
+    from flowday.domain import insights, statistics
+
     trial = current(planner)
     if trial is None:
         return {"trial": None, "text": "No trial. Start one: flowday trial start --weeks 4"}

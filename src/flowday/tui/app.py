@@ -29,7 +29,7 @@ from flowday.application.planner import Planner
 from flowday.domain.text import shown
 from flowday.tui.compat import CompatApp
 from flowday.tui.screens.main import MainScreen
-from flowday.tui.theming import install_themes
+from flowday.tui.theming import install_themes, remember_theme_choices
 
 if TYPE_CHECKING:
     from flowday.cli.common import Context
@@ -75,6 +75,12 @@ class FlowdayApp(CompatApp):
         self.cli_theme = theme  # --theme NAME, for this run only
         self.crash: BaseException | None = None
         self.last_key_at = monotonic()
+        # before the first style pass: choosing the theme later (on_load) restyles and lays
+        # out the whole first screen again
+        self.theme_warnings = install_themes(
+            self, planner.store, planner.config, theme, use=self.start_with_theme
+        )
+        self.watch_theme()
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key):
@@ -112,13 +118,15 @@ class FlowdayApp(CompatApp):
         return MainScreen(self.planner, self.start_date)
 
     def on_load(self) -> None:
-        # before the first style pass, so choosing the theme does not restyle a live screen
-        install_themes(self, self.planner.store, self.planner.config, self.cli_theme)
+        remember_theme_choices(self, self.planner.store, self.planner.config.theme)
         if self.planner.config.keymap:
             self.set_keymap(self.planner.config.keymap)
 
     def on_mount(self) -> None:
         self._install_signal_handlers()
+        for message in self.theme_warnings:
+            # markup off: messages quote file names and theme names the user typed
+            self.notify(message, title="Theme", severity="warning", timeout=12, markup=False)
 
     @property
     def main(self) -> MainScreen:

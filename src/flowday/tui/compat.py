@@ -14,6 +14,14 @@ run ``tests/tui/test_tui_terminal.py`` (the crash path) and ``tests/tui/test_tui
 - ``App._notifications`` and ``App._unnotify()``: the toasts on screen. Textual has no
   public way to withdraw one toast (only ``clear_notifications``);
   :meth:`CompatApp.withdraw_notifications` coalesces repeats and caps the stack.
+- ``App._refresh_truecolor_filter()``: what ``App._watch_theme`` does for the ANSI
+  filter; :meth:`CompatApp.start_with_theme` chooses the theme before the first style pass
+  without the watcher, whose queued ``refresh_css`` re-parses every stylesheet and restyles
+  and lays out the first screen again.
+- ``Widget._size_updated()``: the compositor calls it while it lays a widget out, before
+  the frame is painted; :class:`SizeAwareScrollView` turns it into a hook, so the timeline
+  scrolls to the now-line in the frame that first shows it (a ``Resize`` handler runs
+  after that frame is drawn, so the first frame showed 00:00 and a second one the day).
 - ``App._filters``: the line filters. With ``NO_COLOR`` set, ``App.__init__`` adds a
   ``NoColor`` or ``Monochrome`` filter chosen once, for the start-up theme;
   :meth:`CompatApp.swap_no_color_filter` changes it with the theme (the public
@@ -27,7 +35,9 @@ from collections.abc import Callable
 
 from textual.app import App
 from textual.filter import Monochrome, NoColor
+from textual.geometry import Size
 from textual.notifications import Notification
+from textual.scroll_view import ScrollView
 
 
 class CompatApp(App[None]):
@@ -36,6 +46,18 @@ class CompatApp(App[None]):
     def report_fatal_error(self, error: BaseException | None) -> None:
         """An unhandled error ends the app: say so. The default is Textual's report."""
         super()._fatal_error()
+
+    def start_with_theme(self, name: str) -> None:
+        """Use theme ``name`` from the start (call before the app runs): what setting
+        ``App.theme`` does (classes, ANSI filter, CSS variables), less the later re-parse of
+        every stylesheet that the watcher queues."""
+        self.set_reactive(App.theme, name)
+        dark = self.current_theme.dark
+        classes = {c: False for c in self.classes if c.startswith("-theme-")}
+        classes.update({f"-theme-{name}": True, "-dark-mode": dark, "-light-mode": not dark})
+        self.update_classes(classes, update=False)
+        self._refresh_truecolor_filter(self.ansi_theme)
+        self.stylesheet.set_variables(self.get_css_variables())
 
     def swap_no_color_filter(self, wanted: type[NoColor] | type[Monochrome]) -> None:
         """Use ``wanted`` for ``NO_COLOR`` from now on (no-op when ``NO_COLOR`` is unset)."""
@@ -55,3 +77,18 @@ class CompatApp(App[None]):
 
     def _fatal_error(self) -> None:
         self.report_fatal_error(sys.exc_info()[1] or self._exception)
+
+
+class SizeAwareScrollView(ScrollView):
+    """A ScrollView told of its size as it is laid out, before it is painted."""
+
+    def on_size_known(self) -> None:
+        """Called in layout once the size changed, before the frame showing it is drawn."""
+
+    def _size_updated(
+        self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True
+    ) -> bool:
+        changed = super()._size_updated(size, virtual_size, container_size, layout)
+        if changed:
+            self.on_size_known()
+        return changed

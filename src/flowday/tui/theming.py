@@ -8,6 +8,7 @@ pick wins) > flowday-dark.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from textual.color import Color, ColorParseError
@@ -73,9 +74,11 @@ def apply_themes(
     stored_config_theme: str | None = UNSET,
     config_file: Any = None,
     catalog: ThemeCatalog | None = None,
+    use: Callable[[str], None] | None = None,
 ) -> list[str]:
-    """Register the theme files on ``app``, set ``app.theme`` and return the warnings (one
-    per problem, each naming the file or the setting). Never raises for a bad theme."""
+    """Register the theme files on ``app``, set ``app.theme`` (or call ``use`` with the
+    chosen name) and return the warnings (one per problem, each naming the file or the
+    setting). Never raises for a bad theme."""
     catalog = register_themes(app, catalog)
     choice = choose_theme(
         app.available_themes,
@@ -86,7 +89,10 @@ def apply_themes(
         broken=catalog.broken,
         config_file=config_file,
     )
-    app.theme = choice.name
+    if use is not None:
+        use(choice.name)
+    else:
+        app.theme = choice.name
     return choice.warnings
 
 
@@ -109,8 +115,16 @@ def remember_theme_choices(app: App[Any], store: Store, config_theme: str | None
     app.theme_changed_signal.subscribe(app, persist)
 
 
-def install_themes(app: App[Any], store: Store, config: Any, cli_theme: str | None) -> None:
-    """Everything the app needs on mount: register, choose, warn, and remember picks."""
+def install_themes(
+    app: App[Any],
+    store: Store,
+    config: Any,
+    cli_theme: str | None,
+    use: Callable[[str], None] | None = None,
+) -> list[str]:
+    """Everything the app needs before it starts: register and choose. Returns the
+    warnings, for the app to show once it runs (and then :func:`remember_theme_choices`).
+    ``use``: sets the chosen theme (default: ``app.theme = name``)."""
     warnings: list[str] = []
     try:
         state = store.state()
@@ -124,8 +138,6 @@ def install_themes(app: App[Any], store: Store, config: Any, cli_theme: str | No
         state.get(STATE_THEME),
         stored_config_theme=state.get(STATE_THEME_CONFIG, UNSET),
         config_file=config.source,
+        use=use,
     )
-    for message in warnings:
-        # markup off: messages quote file names and theme names the user typed
-        app.notify(message, title="Theme", severity="warning", timeout=12, markup=False)
-    remember_theme_choices(app, store, config.theme)
+    return warnings

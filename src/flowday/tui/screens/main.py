@@ -9,12 +9,14 @@ methods down to redraw.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import importlib.util
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 from time import monotonic
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import pendulum
 from textual import on, work
@@ -28,12 +30,10 @@ from textual.timer import Timer
 from textual.widgets import Input, OptionList
 from textual.worker import Worker, get_current_worker
 
-from flowday.application import day_screen, outcomes
+from flowday.application import day_screen
 from flowday.application.day_screen import DayScreen
 from flowday.application.history import Entry, History
 from flowday.application.planner import BlockPreview, PlanDraft, Planner
-from flowday.application.reflection_prompts import ReflectionPrompts
-from flowday.application.reminders import Reminders, send_desktop
 from flowday.domain import scheduler
 from flowday.domain.errors import InputError, RefusedError
 from flowday.domain.model import Block, Outcome, Sphere, Task
@@ -59,6 +59,11 @@ from flowday.tui.widgets.quick_add import QuickAddBar
 from flowday.tui.widgets.side_panel import SidePanel
 from flowday.tui.widgets.timeline import Timeline
 
+if TYPE_CHECKING:  # what the first screen does not need is imported when first used
+    from flowday.application import outcomes
+    from flowday.application.reflection_prompts import ReflectionPrompts
+    from flowday.application.reminders import Reminders
+
 POLL_SECONDS = 0.5  # external changes show within 2 s; a stat() per file is cheap
 REFLECTION_CHECK_SECONDS = 30  # the evening prompt needs minute precision at most
 REMINDER_CHECK_SECONDS = 30  # reminders are to the minute
@@ -67,6 +72,7 @@ OFFER_SECONDS = 20.0  # how long an offer stays on screen; r answers it meanwhil
 STEP = ROW_MINUTES
 STATE_ZOOM = "timeline_zoom"  # the zoom, remembered between runs in the store's state
 ZOOMS = (*(str(z) for z in ZOOM_LEVELS), FIT)
+PAINT_WAIT_SECONDS = 0.1  # at most this long for the day to be painted before it is stored
 CHROME_ROWS = 3  # the screen's rows that are not timeline rows: header, lane titles, footer
 
 
@@ -175,15 +181,31 @@ class MainScreen(Screen[None]):
         self.reload()  # the timeline opens at the start on its first show
         self.query_one(Timeline).focus()
         self.set_interval(POLL_SECONDS, self.poll_store)
-        self.prompts = ReflectionPrompts(self.planner)
+        self._prompts: ReflectionPrompts | None = None
         self.offered: tuple[pendulum.Date, float] | None = None  # (date, when offered)
         self._launch_prompt_pending = True
         self._retry: Timer | None = None
         self.set_timer(IDLE_SECONDS, self.check_reflection_due)
         self.set_interval(REFLECTION_CHECK_SECONDS, self.check_reflection_due)
-        self.reminders = Reminders(self.planner)
+        self._reminders: Reminders | None = None
         self._reminder_retry: Timer | None = None
         self.set_interval(REMINDER_CHECK_SECONDS, self.check_reminders)
+
+    @property
+    def prompts(self) -> ReflectionPrompts:
+        if self._prompts is None:  # the first check, seconds after the first screen
+            from flowday.application.reflection_prompts import ReflectionPrompts
+
+            self._prompts = ReflectionPrompts(self.planner)
+        return self._prompts
+
+    @property
+    def reminders(self) -> Reminders:
+        if self._reminders is None:
+            from flowday.application.reminders import Reminders
+
+            self._reminders = Reminders(self.planner)
+        return self._reminders
 
     def is_idle(self) -> bool:
         """Nothing the person is in the middle of: no dialog, no open quick-add line, and
@@ -221,6 +243,8 @@ class MainScreen(Screen[None]):
             self.notify(reminder.message, title=reminder.title, severity="warning",
                         timeout=OFFER_SECONDS, markup=False)  # fmt: skip
             if not getattr(self.app, "app_focus", True):
+                from flowday.application.reminders import send_desktop
+
                 send_desktop(reminder)
 
     def _retry_reminders(self) -> None:
@@ -386,8 +410,10 @@ class MainScreen(Screen[None]):
         panel shown (and labelled for it: on the inbox J/K are its priority); the footer
         reads this. Which key runs what is not changed here."""
         bindings = super().active_bindings
-        context = self.FOOTER.get(self._focused_panel() if self.focused is not None else "")
-        if context is None or not isinstance(self.focused, (Timeline, OptionList)):
+        focused = self.focused
+        # before the first focus (the footer is composed then): the timeline's, which gets it
+        context = self.FOOTER.get(self._focused_panel() if focused is not None else "timeline")
+        if context is None or not isinstance(focused, (Timeline, OptionList, type(None))):
             return bindings
         by_action: dict[str, list[tuple[str, ActiveBinding]]] = {}
         for key, active in bindings.items():
@@ -453,8 +479,9 @@ class MainScreen(Screen[None]):
         *,
         dates: list[pendulum.Date] | None = None,
         after: Callable[[Any], None] | None = None,
-    ) -> None:
-        """Run ``attempt(force)``; a refusal is reported and offered as a forced crossing."""
+    ) -> bool:
+        """Run ``attempt(force)``; a refusal is reported and offered as a forced crossing.
+        Returns whether the change was made (a refusal offered to cross counts as not)."""
         dates = dates or [self.date]
 
         def done(result: Any, crossed: bool) -> None:
@@ -477,7 +504,7 @@ class MainScreen(Screen[None]):
             broken: list[Violation] = list(exc.violations)
             if not broken:
                 self.notify(str(exc), title="Refused", severity="error", markup=False)
-                return
+                return False
 
             def confirmed(yes: bool | None) -> None:
                 if not yes:
@@ -495,11 +522,34 @@ class MainScreen(Screen[None]):
             self.app.clear_notifications()
             question = ConfirmScreen("Cross the boundary anyway?", broken, hint=exc.hint)
             self.app.push_screen(question, confirmed)
-            return
+            return False
         except FAILURES as exc:
             failures.report(self, exc)
-            return
+            return False
         done(result, False)
+        return True
+
+    async def change_shown_first(
+        self,
+        label: str,
+        shown: DayScreen,
+        attempt: Callable[[bool], Any],
+        *,
+        after: Callable[[Any], None] | None = None,
+    ) -> None:
+        """:meth:`change`, with the day as it will be (``shown``, worked out in memory)
+        painted before the store is written: the key answers at once, the write follows.
+        Keys wait in the app's queue meanwhile, so each change is on disk before the next
+        is applied (and before quit). A change that fails or is refused is reported and the
+        day read again: the screen shows what is stored."""
+        painted = asyncio.Event()
+        self.day = shown
+        self.call_after_refresh(painted.set)
+        # a screen not painting (covered by a dialog) does not hold the change up
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(painted.wait(), PAINT_WAIT_SECONDS)
+        if not self.change(label, attempt, after=after):
+            self.reload()
 
     # --- quick add ------------------------------------------------------------------------
     def action_add_block(self) -> None:
@@ -601,6 +651,8 @@ class MainScreen(Screen[None]):
 
     # --- what happened ----------------------------------------------------------------------
     def action_toggle_done(self) -> None:
+        from flowday.application import outcomes
+
         block = self._need_block()
         if block is None:
             return
@@ -611,6 +663,8 @@ class MainScreen(Screen[None]):
 
     def action_toggle_skipped(self) -> None:
         """It did not happen (kept on the day, counted apart); again: back to planned."""
+        from flowday.application import outcomes
+
         block = self._need_block()
         if block is None:
             return
@@ -621,6 +675,8 @@ class MainScreen(Screen[None]):
 
     def action_actual_times(self) -> None:
         """Done at other times: the plan is kept, the actual time recorded beside it."""
+        from flowday.application import outcomes
+
         block = self._need_block()
         if block is None:
             return
@@ -664,7 +720,7 @@ class MainScreen(Screen[None]):
 
         self.app.push_screen(EditTaskScreen(task, self.planner.today()), edited)
 
-    def action_delete_block(self) -> None:
+    async def action_delete_block(self) -> None:
         if self._focused_panel() == "inbox":
             task = self._focused_task()
             if task is not None:
@@ -676,10 +732,13 @@ class MainScreen(Screen[None]):
                 )  # fmt: skip
             return
         block = self._need_block()
-        if block is None:
+        if block is None or self.day is None:
             return
-        self.change(
+        await self.change_shown_first(
             "delete",
+            day_screen.with_blocks(
+                self.planner, self.day, [b for b in self.day.blocks if b.id != block.id]
+            ),
             lambda force: self.planner.remove_block(block.id),
             # only once it is gone: a block removed elsewhere meanwhile is an error instead
             # a routine's occurrence is skipped: that date never comes back (undo aside)
@@ -689,12 +748,12 @@ class MainScreen(Screen[None]):
             ),
         )
 
-    def _shift(self, label: str, start_delta: int, end_delta: int) -> None:
+    async def _shift(self, label: str, start_delta: int, end_delta: int) -> None:
         if self._focused_panel() == "inbox":
             self._shift_task(label, start_delta, end_delta)
             return
         block = self._need_block()
-        if block is None:
+        if block is None or self.day is None:
             return
         start, end = block.start + start_delta, block.end + end_delta
         if start < 0 or end > MINUTES_PER_DAY:
@@ -704,8 +763,13 @@ class MainScreen(Screen[None]):
         if end - start < 1 or end <= start:
             self.notify("A block cannot get shorter than that", severity="warning")
             return
-        self.change(label, lambda force: self.planner.edit_block(
-            block.id, start=start, end=end, force=force))  # fmt: skip
+        moved = block.changed(self.planner.now(), start=start, end=end)
+        blocks = [moved if b.id == block.id else b for b in self.day.blocks]
+        await self.change_shown_first(
+            label,
+            day_screen.with_blocks(self.planner, self.day, blocks),
+            lambda force: self.planner.edit_block(block.id, start=start, end=end, force=force),
+        )
 
     def _shift_task(self, label: str, start_delta: int, end_delta: int) -> None:
         """On the inbox, J/K lower/raise the priority, +/- the estimate."""
@@ -726,17 +790,17 @@ class MainScreen(Screen[None]):
             return
         self._change_task("estimate", task, estimate=estimate)
 
-    def action_move_later(self) -> None:
-        self._shift("move", STEP, STEP)
+    async def action_move_later(self) -> None:
+        await self._shift("move", STEP, STEP)
 
-    def action_move_earlier(self) -> None:
-        self._shift("move", -STEP, -STEP)
+    async def action_move_earlier(self) -> None:
+        await self._shift("move", -STEP, -STEP)
 
-    def action_lengthen(self) -> None:
-        self._shift("resize", 0, STEP)
+    async def action_lengthen(self) -> None:
+        await self._shift("resize", 0, STEP)
 
-    def action_shorten(self) -> None:
-        self._shift("resize", 0, -STEP)
+    async def action_shorten(self) -> None:
+        await self._shift("resize", 0, -STEP)
 
     def action_undo(self) -> None:
         shown = list(self.query_one(Timeline).blocks)

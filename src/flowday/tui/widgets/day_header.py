@@ -28,8 +28,9 @@ class DayHeader(Static):
         self._view = view
         content = header(view, self.size.width or self.app.size.width)
         if content != getattr(self, "_shown", None):
+            # one row, as wide as the screen (main.tcss): a new text needs no layout
+            self.update(content, layout=getattr(self, "_shown", None) is None)
             self._shown = content
-            self.update(content)
 
     def on_resize(self, event: events.Resize) -> None:
         if self._view is not None:  # a narrower terminal: shorten again

@@ -111,32 +111,34 @@ class SidePanel(Vertical):
     ) -> None:
         by_id = {block.id: block for block in blocks}
         named = tuple(by_id[i] for v in violations for i in v.blocks if i in by_id)
-        shown = (tuple(tasks), tuple(violations), tuple(sorted(figures.items())), named)
-        if shown == getattr(self, "_shown", None):
-            return  # nothing changed (e.g. a block moved): skip the relayout of the lists
-        self._shown = shown
-        self._refill(
-            self.query_one("#inbox", OptionList),
-            [
-                Option(
-                    literal(f"{SPHERE_GLYPHS[t.sphere]} {t.title} · {fmt_duration(t.estimate)}"
-                            + (" · p1" if t.priority == 1 else "")),
-                    id=t.id,
-                )
-                for t in tasks
-            ],
-            "(empty — A adds a task)",
-        )  # fmt: skip
-        self._refill(
-            self.query_one("#rules", OptionList),
-            [
-                Option(literal(short_form(v, by_id)), id=f"v{index}")
-                for index, v in enumerate(violations)
-            ],
-            "✔ no violations",
-        )
-        self.violations = violations
-        self._explain()
+        # each part redrawn only when it changed (e.g. a block moved changes none, one
+        # made longer only the figures): refilling a list lays the whole panel out again
+        if tuple(tasks) != getattr(self, "_shown_tasks", None):
+            self._shown_tasks = tuple(tasks)
+            self._refill(
+                self.query_one("#inbox", OptionList),
+                [
+                    Option(
+                        literal(f"{SPHERE_GLYPHS[t.sphere]} {t.title} · {fmt_duration(t.estimate)}"
+                                + (" · p1" if t.priority == 1 else "")),
+                        id=t.id,
+                    )
+                    for t in tasks
+                ],
+                "(empty — A adds a task)",
+            )  # fmt: skip
+        if (tuple(violations), named) != getattr(self, "_shown_rules", None):
+            self._shown_rules = (tuple(violations), named)
+            self._refill(
+                self.query_one("#rules", OptionList),
+                [
+                    Option(literal(short_form(v, by_id)), id=f"v{index}")
+                    for index, v in enumerate(violations)
+                ],
+                "✔ no violations",
+            )
+            self.violations = violations
+            self._explain()
         lines = []
         marked = any(figures.get(key, 0) for key in ("done", "skipped", "overruns"))
         for key, label in FIGURE_LABELS + (HAPPENED_LABELS if marked else ()):
@@ -145,7 +147,14 @@ class SidePanel(Vertical):
             if key == "done":
                 text = f"{value} {figures.get('skipped', 0)}"
             lines.append(f"{label:<15}{text:>6}")
-        self.query_one("#figures", Static).update(literal("\n".join(lines)))
+        shape = [len(line) for line in lines]
+        if lines != getattr(self, "_shown_figures", None):
+            # the same shape takes the same room: no layout, only a repaint
+            same_size = shape == getattr(self, "_figures_shape", None)
+            self._shown_figures, self._figures_shape = lines, shape
+            self.query_one("#figures", Static).update(
+                literal("\n".join(lines)), layout=not same_size
+            )
 
     @on(OptionList.OptionHighlighted, "#rules")
     def _explain(self) -> None:
@@ -155,9 +164,14 @@ class SidePanel(Vertical):
         detail = self.query_one("#rule-detail", Static)
         violations = getattr(self, "violations", [])
         if option is None or not option.id or int(option.id[1:]) >= len(violations):
-            detail.update("")
-            return
-        detail.update(literal(full_reason(violations[int(option.id[1:])])))
+            text = ""
+        else:
+            text = full_reason(violations[int(option.id[1:])])
+        if text != getattr(self, "_detail_shown", None):
+            self._detail_shown = text
+            # hidden until the list has focus (its class change lays it out then): a new
+            # reason needs a layout only while it shows (a day change showed a full layout)
+            detail.update(literal(text), layout=detail.styles.display != "none")
 
     @staticmethod
     def _refill(options: OptionList, items: list[Option], empty: str) -> None:

@@ -19,20 +19,21 @@ from rich.style import Style
 from textual import events
 from textual.binding import Binding, BindingType
 from textual.geometry import Region, Size
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from flowday.domain.model import Block
 from flowday.domain.text import strip_controls
+from flowday.tui.compat import SizeAwareScrollView
 from flowday.tui.layout import Cell, CellKind, DayLayout, Row, block_lines
 
 GUTTER = 6  # "09:00 "
 HINT_TOP = 2  # the empty day's hint starts on this line of the view
 FIRST_VISIBLE_WALL = 6 * 60  # the view opens at 06:00
 SKIPPED_DAY = "no such day: the clocks skip it"
+STRIP_CACHE_SIZE = 2000  # painted rows kept (a day has ~100 per zoom): cleared when full
 
 
-class Timeline(ScrollView, can_focus=True):
+class Timeline(SizeAwareScrollView, can_focus=True):
     """Shows a :class:`DayLayout`; keeps the selected block by id across redraws."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -90,11 +91,14 @@ class Timeline(ScrollView, can_focus=True):
         self.fit_wall: int | None = None  # zoomed to fit the waking day: where it starts
         self._opened = False
         self._open_pending = False  # opened before the final size: open again on resize
+        self._open_on_size = False  # opened before any size: open in the first layout
+        self._strips: dict[tuple[Row, int, int, str | None], Strip] = {}
 
     # --- called by the screen ------------------------------------------------------------
     def show(self, layout: DayLayout, blocks: list[Block], *, hint: tuple[str, ...] = ()) -> None:
         """Draw another layout (of the same day or another); the first one opens at the start.
         ``hint``: lines drawn over an empty day, near the top of the view."""
+        old, old_hint, old_selected = self.layout_data, self.hint, self.selected_id
         self.layout_data = layout
         self.hint = hint
         self.blocks = sorted(blocks, key=lambda b: (b.start, b.end, b.id))
@@ -105,12 +109,36 @@ class Timeline(ScrollView, can_focus=True):
         self._clear_caches()
         if not self._opened:
             self.open_at_start()
-        self.refresh()
+        if (
+            old is None or old.lanes != layout.lanes or len(old.rows) != len(layout.rows)
+            or hint != old_hint
+        ):  # fmt: skip
+            self.refresh()
+            return
+        # the same geometry (a block moved, made longer, marked): repaint the rows that
+        # changed, the pinned first row, the lane titles and the selection's rows
+        pairs = zip(old.rows, layout.rows, strict=True)
+        changed = {i for i, (was, now) in enumerate(pairs) if was != now}
+        for block_id in {old_selected, self.selected_id} - {None}:
+            for rows in (old.rows_of(block_id or ""), layout.rows_of(block_id or "")):
+                if rows is not None:
+                    changed.update(range(rows[0], rows[1] + 1))
+        self.refresh_lines(int(self.scroll_offset.y), 2)  # the lane titles, the pinned row
+        for first, count in _runs(sorted(changed)):
+            self.refresh_lines(first + 1, count)  # virtual line 0 holds the lane titles
 
     def open_at_start(self) -> None:
-        """Scroll to where a day opens (06:00, or the now-line today) once it is laid out."""
+        """Scroll to where a day opens (06:00, or the now-line today): now when the view
+        has its size, else as it is laid out, so the first frame already shows it."""
         self._opened = True
-        self.call_after_refresh(self._scroll_open)
+        self._open_on_size = not self.size.height
+        if not self._open_on_size:
+            self._scroll_open()
+
+    def on_size_known(self) -> None:
+        if self._open_on_size and self.size.height:
+            self._open_on_size = False
+            self._scroll_open()
 
     def _first_choice(self, layout: DayLayout) -> str | None:
         """Today: the block under way or next (what matters now), else the last one.
@@ -133,9 +161,19 @@ class Timeline(ScrollView, can_focus=True):
     def select(self, block_id: str | None) -> None:
         if block_id == self.selected_id:
             return
-        self.selected_id = block_id  # the styles stay cached: they do not depend on it
+        previous, self.selected_id = self.selected_id, block_id
         self._open_pending = False  # the person moved: a resize no longer reopens the day
-        self.refresh()
+        # only the lines of the two blocks (and the pinned first row) change: repainting
+        # the whole view showed in profiles of j/k; a scroll below repaints what it must
+        layout = self.layout_data
+        if layout is None:
+            self.refresh()
+        else:
+            top = int(self.scroll_offset.y)
+            self.refresh_lines(top + 1)
+            for rows in (layout.rows_of(previous or ""), layout.rows_of(block_id or "")):
+                if rows is not None:  # virtual line 0 holds the lane titles
+                    self.refresh_lines(rows[0] + 1, rows[1] - rows[0] + 1)
         self.scroll_to_selected()
 
     def scroll_to_selected(self) -> None:
@@ -233,6 +271,7 @@ class Timeline(ScrollView, can_focus=True):
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self._clear_caches()
+        self._strips.clear()
 
     def _style(self, name: str, *, partial: bool = False) -> Style:
         """A component's style; ``partial``: only what it sets (a mark laid over another
@@ -264,7 +303,7 @@ class Timeline(ScrollView, can_focus=True):
             return Strip.blank(width)
         # the first visible row says its hour, and the title of a block begun above it
         row = layout.pinned(index) if y == 1 else layout.rows[index]
-        strip = self._row_strip(row, layout, width)
+        strip = self._cached_row_strip(row, layout, width)
         if not self.blocks and self.hint:
             return self._with_hint(strip, y - HINT_TOP, width)
         return strip
@@ -302,6 +341,23 @@ class Timeline(ScrollView, can_focus=True):
         style = self._style("label")
         text = " " * (GUTTER + 1) + SKIPPED_DAY
         return Strip([Segment(_fit(text, width), style)]).adjust_cell_length(width, style)
+
+    def _cached_row_strip(self, row: Row, layout: DayLayout, width: int) -> Strip:
+        """A row's strip, kept by what it shows: a selection move, a block moved by J or a
+        redraw after a change repaint only the rows whose content changed."""
+        selected = self.selected_id
+        if selected is not None and not any(
+            b.id == selected for cell in row.cells for b in cell.blocks or (cell.block,) if b
+        ):
+            selected = None
+        key = (row, len(layout.lanes), width, selected)
+        cache = self._strips
+        strip = cache.get(key)
+        if strip is None:
+            if len(cache) > STRIP_CACHE_SIZE:
+                cache.clear()
+            strip = cache[key] = self._row_strip(row, layout, width)
+        return strip
 
     def _row_strip(self, row: Row, layout: DayLayout, width: int) -> Strip:
         base = self._style("")
@@ -395,6 +451,17 @@ class Timeline(ScrollView, can_focus=True):
         if key not in cache:
             cache[key] = block_lines(block, height, max(width - 2, 8))
         return cache[key]
+
+
+def _runs(indices: list[int]) -> list[tuple[int, int]]:
+    """Sorted indices as (first, count) runs of consecutive ones."""
+    runs: list[tuple[int, int]] = []
+    for index in indices:
+        if runs and runs[-1][0] + runs[-1][1] == index:
+            runs[-1] = (runs[-1][0], runs[-1][1] + 1)
+        else:
+            runs.append((index, 1))
+    return runs
 
 
 @functools.lru_cache(maxsize=8)
