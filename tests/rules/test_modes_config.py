@@ -34,7 +34,8 @@ def test_tuning_a_built_in_mode_keeps_its_other_rules() -> None:
     modes = modes_from("[modes.balance.rules]\ntransition-buffer = { minutes = 30 }\n")
     balance = modes["balance"]
     assert [u.rule for u in balance.rules] == [u.rule for u in BALANCE.rules]
-    assert balance.use("transition-buffer").params == {"minutes": 30}
+    assert balance.use("transition-buffer").params["minutes"] == 30
+    assert balance.buffers.after_work == 30
 
 
 def test_a_custom_mode_composes_rules_with_parameters() -> None:
