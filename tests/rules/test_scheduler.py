@@ -153,8 +153,16 @@ def tight_days(draw):
     for index in range(draw(st.integers(1, 6))):
         length = draw(st.integers(2, 18)) * 5
         sphere = draw(st.sampled_from(["work", "personal"]))
-        existing.append(Block(id=f"e{index}", date=WEDNESDAY, start=cursor,
-                              end=cursor + length, title="Fixed", sphere=Sphere(sphere)))
+        existing.append(
+            Block(
+                id=f"e{index}",
+                date=WEDNESDAY,
+                start=cursor,
+                end=cursor + length,
+                title="Fixed",
+                sphere=Sphere(sphere),
+            )
+        )
         cursor += length + draw(st.integers(0, 8)) * 5
     requests = [
         task(draw(st.integers(1, 6)) * 5, draw(SPHERES), task_id=f"t{index}")
