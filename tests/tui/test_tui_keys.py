@@ -196,6 +196,11 @@ async def test_d_deletes_and_u_ctrl_r_undo_redo(seeded, make_app):
         assert "Lunch" not in spans(seeded)
         await pilot.press("u")
         assert "Lunch" in spans(seeded) and selected(app).title == "Lunch"
+        await pilot.press("i")  # an intrusion, now: 08:30 is personal time before work
+        [logged] = seeded.store.day(TODAY).intrusions
+        assert (logged.direction, logged.at) == ("work-into-personal", 8 * 60 + 30)
+        await pilot.press("u")
+        assert seeded.store.day(TODAY).intrusions == ()
 
 
 async def test_undoing_a_move_selects_the_block_it_moved_back(seeded, make_app):

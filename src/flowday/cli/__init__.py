@@ -30,6 +30,7 @@ from flowday.cli import (
     rules,
     tasks,
     themes,
+    transitions,
     trial,
     week,
     whatif,
@@ -51,6 +52,7 @@ COMMAND_MODULES: list[Callable[[argparse._SubParsersAction, argparse.ArgumentPar
     reflect.register,
     whatif.register,
     trial.register,
+    transitions.register,
 ]
 
 

@@ -26,7 +26,7 @@ GROUPS: dict[str, str] = {
     "lengthen": "Plan the day", "shorten": "Plan the day", "undo": "Plan the day",
     "redo": "Plan the day", "import_calendar": "Plan the day",
     "toggle_done": "What happened", "toggle_skipped": "What happened",
-    "actual_times": "What happened",
+    "actual_times": "What happened", "log_intrusion": "What happened",
     "add_task": "The inbox", "schedule_task": "The inbox", "plan_inbox": "The inbox",
     "switch_mode": "Modes and hours", "set_hours": "Modes and hours",
     "reflection": "Look back", "weekly_review": "Look back",

@@ -36,7 +36,7 @@ from flowday.application.reflection_prompts import ReflectionPrompts
 from flowday.application.reminders import Reminders, send_desktop
 from flowday.domain import scheduler
 from flowday.domain.errors import InputError, RefusedError
-from flowday.domain.model import Block, Outcome, Sphere, Task
+from flowday.domain.model import Block, Intrusion, Outcome, Sphere, Task
 from flowday.domain.rules import Violation
 from flowday.domain.text import counted
 from flowday.domain.timeparse import parse_quick_add, parse_span
@@ -91,6 +91,13 @@ class MainScreen(Screen[None]):
             "x", "toggle_done", "Done", "Mark the selected block done (again: planned)", show=False
         ),  # the footer keeps its width
         _b("X", "actual_times", "Ran", "Record when the selected block ran", show=False),
+        _b(
+            "i",
+            "log_intrusion",
+            "Intrusion",
+            "Log a boundary violation now: work into personal time or personal into work",
+            show=False,
+        ),
         _b(
             "S",
             "toggle_skipped",
@@ -617,6 +624,21 @@ class MainScreen(Screen[None]):
             self._record_outcome("unskip", lambda: outcomes.mark_planned(self.planner, block.id))
         else:
             self._record_outcome("skip", lambda: outcomes.mark_skipped(self.planner, block.id))
+
+    def action_log_intrusion(self) -> None:
+        """A boundary violation, as it happens: logged on today, now, the side that does not
+        own this time as the intruder (``flowday intrusion --from`` chooses otherwise)."""
+        from flowday.application.intrusions import log_intrusion
+
+        today = self.planner.today()
+
+        def logged(intrusion: Intrusion) -> None:
+            at = "" if intrusion.at is None else f" at {fmt_minutes(intrusion.at)}"
+            self.notify(f"Intrusion logged: {intrusion.direction.replace('-', ' ')}{at} "
+                        "(u undoes)", markup=False)  # fmt: skip
+
+        self.change("intrusion", lambda _force: log_intrusion(self.planner, today),
+                    dates=[today], after=logged)  # fmt: skip
 
     def action_actual_times(self) -> None:
         """Done at other times: the plan is kept, the actual time recorded beside it."""
