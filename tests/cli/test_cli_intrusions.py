@@ -41,6 +41,14 @@ def test_intrusions_are_logged_with_their_direction(cli: CliRunner) -> None:
         Sphere.WORK, 660, "work-into-personal",
     )  # fmt: skip
     assert [i.at for i in intrusions(cli)] == [600, 1170]
+    stats = json.loads(cli("stats", "--json", "--from", "2026-11-24").stdout)
+    figures = {d["date"]: d["figures"] for d in stats["days"]}
+    assert figures["2026-11-25"]["intrusions_from_work"] == 1
+    assert figures["2026-11-25"]["intrusions_from_personal"] == 1
+    assert figures["2026-11-24"]["intrusions_from_work"] == 1
+    assert {"switches", "abrupt_switches", "buffers_kept", "buffers_short"} <= set(
+        figures["2026-11-25"]
+    )
 
 
 @pytest.mark.parametrize(

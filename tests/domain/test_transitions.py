@@ -7,6 +7,7 @@ import itertools
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from flowday.domain.charts import heatmap
 from flowday.domain.model import Sphere
 from flowday.domain.modes import BALANCE, INTEGRATION
 from flowday.domain.rules import count_switches, day_switches, evaluate
@@ -117,3 +118,14 @@ def test_switch_properties(blocks, after, before, after_long, long_work) -> None
     # switches come in time order and alternate direction
     assert [s.at for s in found] == sorted(s.at for s in found)
     assert all(a.direction != b.direction for a, b in itertools.pairwise(found))
+
+
+def test_the_intrusion_heatmap_is_plain_text_day_by_hour() -> None:
+    counts = [0] * 24
+    counts[19], counts[20] = 1, 5
+    lines = heatmap([("Wed 25", counts), ("Thu 26", [0] * 24)])
+    assert lines[0].split() == ["0", "3", "6", "9", "12", "15", "18", "21"]
+    assert lines[1] == f"{'Wed 25':<10}{'··' * 19}░░██{'··' * 3}"
+    assert set(lines[2][10:]) == {"·"} and len(lines[2]) == 10 + 48
+    assert lines[-1].endswith("█ 4+") and all(len(line) <= 78 for line in lines)
+    assert heatmap([]) == []

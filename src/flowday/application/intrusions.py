@@ -91,3 +91,19 @@ def with_imported_intrusions(
             added.append(Intrusion(block.sphere, block.start, block.title, IMPORTED, block.id,
                                    logged))  # fmt: skip
     return replace(day, intrusions=(*day.intrusions, *added)) if added else day
+
+
+def week_heat(planner: Planner, monday: pendulum.Date) -> list[tuple[pendulum.Date, list[int]]]:
+    """Intrusions per day and hour for the week from ``monday`` (those without a time are
+    counted in the figures, not here)."""
+    days = planner.store.days_between(monday, monday.add(days=6))
+    rows = []
+    for offset in range(7):
+        date = monday.add(days=offset)
+        counts = [0] * 24
+        day = days.get(date.to_date_string())
+        for intrusion in day.intrusions if day else ():
+            if intrusion.at is not None:
+                counts[min(intrusion.at // 60, 23)] += 1
+        rows.append((date, counts))
+    return rows
