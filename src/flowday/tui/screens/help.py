@@ -44,6 +44,7 @@ LEGEND = """\
 ┏ ┃ ┗  balance: the work window, fenced off
 ░      balance: the personal lane, kept free in work hours
 ≈      balance: the transition buffer after work
+◇ ◆    a switch work ↔ personal starts here; ◆ abrupt (no gap)
 ╭ ┊ ╰  integration: the work window, woven into one lane
 ▶ ──   now (today only)"""
 

@@ -301,6 +301,7 @@ class MainScreen(Screen[None]):
             now=view.now if view.is_today else None,
             buffer_minutes=view.buffer_minutes,
             row_minutes=row_minutes,
+            switches=view.switches,
         )
         self.query_one(DayHeader).show(view)
         timeline = self.query_one(Timeline)

@@ -1,4 +1,5 @@
-"""The top line: date, the day's mode, its work window and its all-day notes."""
+"""The top line: date, the day's mode, its work window, its all-day notes and how often it
+switches between work and personal."""
 
 from __future__ import annotations
 
@@ -33,11 +34,25 @@ class DayHeader(Static):
             parts += [Content(" │ "), literal(off, "$accent")]
         if view.day.notes:  # all-day notes, e.g. an imported holiday: data, shown literally
             parts += [Content(" │ "), literal("✎ " + "; ".join(view.day.notes), "$accent")]
+        parts += _switches(view.figures)
         parts += _what_happened(view.figures)
         content = Content("").join(parts)
         if content != getattr(self, "_shown", None):
             self._shown = content
             self.update(content)
+
+
+def _switches(figures: dict[str, int]) -> list[Content]:
+    """How often the day moves between work and personal: ◇n switches, ◆n of them abrupt
+    (no gap before the new sphere), as the timeline marks them."""
+    switches, abrupt = figures.get("switches", 0), figures.get("abrupt_switches", 0)
+    if not switches:
+        return []
+    # compact (the header is one line at 80 columns): the timeline's own mark, then n
+    parts = [Content(f" │ ◇{switches}")]
+    if abrupt:
+        parts.append(Content.styled(f" ◆{abrupt}", "$warning"))
+    return parts
 
 
 def _what_happened(figures: dict[str, int]) -> list[Content]:
