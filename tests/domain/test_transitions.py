@@ -62,7 +62,7 @@ def test_a_long_work_run_asks_for_more_than_a_short_one() -> None:
     assert buffers.required(Sphere.WORK, 60) == 5
     assert buffers.required(Sphere.WORK, 120) == 15
     assert buffers.required(Sphere.PERSONAL, 600) == 5
-    assert "15m after 120m+ of work" in buffers.describe()
+    assert "15m after 2h+ of work" in buffers.describe()
 
 
 def test_gaps_are_real_minutes_on_a_dst_day() -> None:

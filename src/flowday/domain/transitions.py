@@ -27,6 +27,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from flowday.domain.model import Block, Sphere
+from flowday.domain.timeparse import fmt_duration
 
 # The transition-buffer rule's parameters are the mode's buffers (one model, one place in
 # the config: [modes.NAME.rules] transition-buffer = { ... }); "minutes" keeps its old
@@ -74,11 +75,14 @@ class Buffers:
         """In words, for ``flowday mode`` and the help."""
         parts = []
         if self.after_work:
-            parts.append(f"{self.after_work}m after work")
+            parts.append(f"{fmt_duration(self.after_work)} after work")
         if self.after_long_work > self.after_work and self.long_work:
-            parts.append(f"{self.after_long_work}m after {self.long_work}m+ of work")
+            parts.append(
+                f"{fmt_duration(self.after_long_work)} after {fmt_duration(self.long_work)}+ "
+                "of work"
+            )
         if self.before_work:
-            parts.append(f"{self.before_work}m before work")
+            parts.append(f"{fmt_duration(self.before_work)} before work")
         return ", ".join(parts) or "none"
 
 
@@ -120,20 +124,6 @@ class Switch:
     @property
     def kept(self) -> bool:
         return self.gap >= self.required
-
-    def to_dict(self) -> dict[str, object]:
-        from flowday.domain.wallclock import fmt_minutes
-
-        return {
-            "at": fmt_minutes(self.at),
-            "direction": self.direction,
-            "gap": self.gap,
-            "required": self.required,
-            "abrupt": self.abrupt,
-            "kept": self.kept,
-            "from_block": self.left.id,
-            "to_block": self.entered.id,
-        }
 
 
 def _plain_length(start: int, end: int) -> int:
