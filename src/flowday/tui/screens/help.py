@@ -27,7 +27,8 @@ GROUPS: dict[str, str] = {
     "redo": "Plan the day", "import_calendar": "Plan the day",
     "toggle_done": "What happened", "toggle_skipped": "What happened",
     "actual_times": "What happened", "log_intrusion": "What happened",
-    "add_task": "The inbox", "schedule_task": "The inbox", "plan_inbox": "The inbox",
+    "add_task": "The inbox", "park_thought": "The inbox", "schedule_task": "The inbox",
+    "plan_inbox": "The inbox",
     "switch_mode": "Modes and hours", "set_hours": "Modes and hours",
     "reflection": "Look back", "weekly_review": "Look back",
 }  # fmt: skip

@@ -34,6 +34,7 @@ from flowday.application.history import Entry, History
 from flowday.application.planner import BlockPreview, PlanDraft, Planner
 from flowday.application.reflection_prompts import ReflectionPrompts
 from flowday.application.reminders import Reminders, send_desktop
+from flowday.application.switch_ritual import SwitchRitual
 from flowday.domain import scheduler
 from flowday.domain.errors import InputError, RefusedError
 from flowday.domain.model import Block, Intrusion, Outcome, Sphere, Task
@@ -79,6 +80,7 @@ class MainScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         _b("a", "add_block", "Add", "Add a block with the quick-add syntax"),
         _b("A", "add_task", "Task", "Add a task to the inbox", show=False),
+        _b("P", "park_thought", "Park", "Park a lingering work thought in the inbox", show=False),
         # these act on what has focus: the timeline's block, or the inbox's task
         _b("e", "edit_block", "Edit", "Edit the selected block or inbox task"),
         _b("d", "delete_block", "Del", "Delete the selected block or inbox task"),
@@ -189,6 +191,7 @@ class MainScreen(Screen[None]):
         self.set_timer(IDLE_SECONDS, self.check_reflection_due)
         self.set_interval(REFLECTION_CHECK_SECONDS, self.check_reflection_due)
         self.reminders = Reminders(self.planner)
+        self.ritual = SwitchRitual(self.planner)  # offered with the reminders, when idle
         self._reminder_retry: Timer | None = None
         self.set_interval(REMINDER_CHECK_SECONDS, self.check_reminders)
 
@@ -229,6 +232,17 @@ class MainScreen(Screen[None]):
                         timeout=OFFER_SECONDS, markup=False)  # fmt: skip
             if not getattr(self.app, "app_focus", True):
                 send_desktop(reminder)
+        self.offer_switch_ritual()
+
+    @reports_failures
+    def offer_switch_ritual(self) -> None:
+        """Crossing from work into personal time: one line offering to park what is still
+        on the mind (P), once per switch."""
+        switch = self.ritual.due()
+        if switch is not None:
+            self.notify(f"Work ends, {fmt_minutes(switch.at)} is yours: press P to park a "
+                        "lingering work thought in the inbox", title="Switch",
+                        timeout=OFFER_SECONDS, markup=False)  # fmt: skip
 
     def _retry_reminders(self) -> None:
         self._reminder_retry = None
@@ -516,6 +530,13 @@ class MainScreen(Screen[None]):
     def action_add_task(self) -> None:
         self.add_class("-adding")
         self.query_one(QuickAddBar).open("task")
+
+    def action_park_thought(self) -> None:
+        """The ritual at a switch: a work thought into the inbox, out of the head."""
+        self.add_class("-adding")
+        self.query_one(QuickAddBar).open(
+            "task", label="Park a work thought in the inbox (enter parks it, escape closes)"
+        )
 
     @on(QuickAddBar.Closed)
     def quick_closed(self) -> None:
