@@ -84,7 +84,8 @@ def _isolated_environment(
     monkeypatch.setenv("HOME", str(home))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
     monkeypatch.setenv("XDG_DATA_HOME", str(home / ".local/share"))
-    for name in ("FLOWDAY_DATA_DIR", "FLOWDAY_CONFIG", "FLOWDAY_NOW", "FLOWDAY_TZ", "NO_COLOR"):
+    for name in ("FLOWDAY_DATA_DIR", "FLOWDAY_CONFIG", "FLOWDAY_NOW", "FLOWDAY_TZ", "NO_COLOR",
+                 "FLOWDAY_CACHE_DIR"):  # fmt: skip
         monkeypatch.delenv(name, raising=False)
 
 

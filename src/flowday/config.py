@@ -32,6 +32,7 @@ from flowday.domain.settings import (
 )
 from flowday.domain.timeparse import WEEKDAYS, Zone, parse_span
 from flowday.domain.wallclock import parse_clock
+from flowday.places import config_path
 from flowday.safe_write import read_regular
 
 CONFIG_LIMIT = 1024 * 1024  # a real config is a few KB
@@ -101,20 +102,6 @@ class Config:
         where = str(self.source) if self.source else "config"
         line = self.line_of(path)
         return ConfigError(f"{where}{f', line {line}' if line else ''}: {message}")
-
-
-def default_config_path() -> Path:
-    from platformdirs import user_config_dir
-
-    return Path(user_config_dir("flowday")) / "config.toml"
-
-
-def config_path(explicit: str | os.PathLike[str] | None) -> Path:
-    if explicit:
-        return Path(explicit)
-    if os.environ.get("FLOWDAY_CONFIG"):
-        return Path(os.environ["FLOWDAY_CONFIG"])
-    return default_config_path()
 
 
 def load_config(explicit: str | os.PathLike[str] | None = None) -> Config:
@@ -262,6 +249,7 @@ _REFLECTION_CHECKS: dict[str, tuple[str, Any]] = {
     "integration_at": ("a time like \"20:30\"", lambda v: isinstance(v, str) and _is_clock(v)),
     "min_days": ("a whole number of days, at least 2",
                  lambda v: isinstance(v, int) and not isinstance(v, bool) and v >= 2),
+    "shutdown_block": ("true or false", lambda v: isinstance(v, bool)),
 }  # fmt: skip
 
 
@@ -294,6 +282,7 @@ def _reflection_settings(probe: Config, table: dict[str, Any]) -> ReflectionSett
         balance_after=table.get("balance_after", default.balance_after),
         integration_at=default.integration_at if at is None else parse_clock(at),
         min_days=table.get("min_days", default.min_days),
+        shutdown_block=table.get("shutdown_block", default.shutdown_block),
     )
 
 

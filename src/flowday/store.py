@@ -474,6 +474,10 @@ def _state_record(record: Mapping[str, Any]) -> dict[str, Any]:
         calendar = Fields(entry, f"calendars[{identity!r}]")
         calendar.texts("uids")
         calendar.text("imported", "")
+    reminders = fields.record("reminders")  # the day and the reminder keys said that day
+    if reminders is not None:
+        reminders.text("date")
+        reminders.texts("said")
     return dict(record)
 
 

@@ -187,6 +187,39 @@ def test_next_says_the_block_now_or_next_in_one_line(cli: CliRunner) -> None:
     assert evening.stdout == "free · balance !\n" and evening.returncode == 0
 
 
+def test_next_answers_from_todays_snapshot_until_what_it_read_changes(
+    cli: CliRunner, tmp_path: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The status bar's fast path: a plain `next` answers from the snapshot the previous
+    one left, with the minutes of now; a change to the day, the config, or another day
+    computes it again (the same answers either way)."""
+    from flowday.application import status
+
+    computed: list[str] = []
+    real = status.snapshot_of
+    monkeypatch.setattr(status, "snapshot_of", lambda p: computed.append("x") or real(p))
+    report = cli("add", "Report 10:00-11:00 #work").stdout.strip()
+    at = {"FLOWDAY_NOW": "2026-11-25T10:20"}
+    assert cli("next", env=at).stdout == "■ Report · 40m left · balance\n"
+    assert computed == ["x"]  # no snapshot yet: computed, and one left
+    later = {"FLOWDAY_NOW": "2026-11-25T10:45"}
+    assert cli("--data-dir", str(tmp_path / "cli-data"), "next", env=later).stdout == (
+        "■ Report · 15m left · balance\n"
+    )
+    assert json.loads(cli("next", "--json", env=later).stdout)["block"]["id"] == report
+    assert computed == ["x"]  # answered from the snapshot, twice
+    cli("done", report)
+    assert cli("next", env=later).stdout == "free · balance\n" and len(computed) == 2
+    config = tmp_path / "config.toml"
+    config.write_text('[week]\nwed = "integration"\n')
+    assert cli("next", env={**later, "FLOWDAY_CONFIG": str(config)}).stdout == (
+        "free · integration\n"
+    )
+    assert cli("next", env={"FLOWDAY_NOW": "2026-11-26T09:00"}).stdout == "free · balance\n"
+    assert len(computed) == 4
+    assert cli("next", "--jsn", env=later).returncode == 2  # not plain: the parser says why
+
+
 def test_reflect_in_a_terminal_follows_the_shutdown_steps(cli: CliRunner) -> None:
     env = {"FLOWDAY_NOW": "2026-11-25T19:00"}
     cli("add", "Write 10:00-11:00 #work #flex", env=env)
@@ -201,7 +234,11 @@ def test_reflect_in_a_terminal_follows_the_shutdown_steps(cli: CliRunner) -> Non
     assert "work planned 1h30, ran 1h30 · 0 of 2 blocks done" in steps
     assert "first: 09:00-09:15 Standup" in steps
     assert "~ Write" in cli("list", "--date", "tomorrow", env=env).stdout  # carried
-    assert f"✗ Read  {read}" in cli("list", env=env).stdout  # dropped: skipped, kept
+    listed = [line.split() for line in cli("list", env=env).stdout.splitlines()]
+    assert ["11:00-11:30", "work", "~", "✗", "Read", read] in listed  # dropped: skipped, kept
+    # completed: on today's timeline as a short break block, done, ending when it was done
+    assert "shutdown: 18:50-19:00 added as done (break)" in steps
+    assert ["18:50-19:00", "break", "✓", "Shutdown"] in [line[:4] for line in listed]
     # an earlier day is asked about by name; flags alone stay a silent script
     cli("add", "Old 10:00-11:00 #work", "--date", "2026-11-23", env=env)
     earlier = cli("reflect", "--date", "2026-11-23", input="1\n2\n3\n4\n5\n\n", env=env)
@@ -209,3 +246,53 @@ def test_reflect_in_a_terminal_follows_the_shutdown_steps(cli: CliRunner) -> Non
     silent = cli("reflect", "--date", "2026-11-24", "--present", "work", "--stress", "neither",
                  "--energy", "3", "--peace", "3", "--meaning", "3", env=env)  # fmt: skip
     assert silent.returncode == 0 and silent.stderr == ""
+
+
+def test_the_completed_shutdown_is_a_short_done_block_ending_now_never_forced(
+    planner: Planner, clock: Any
+) -> None:
+    """Today only, once, ending when it was completed (never moved, never over a block's
+    plan or what really ran), a break on fenced days and personal on woven ones; a planned
+    "Shutdown" is marked done instead."""
+    from dataclasses import replace
+
+    from flowday.application.shutdown import record_shutdown
+
+    today = clock.now().date()  # 10:00
+    call = planner.add_block(today, title="Call", start=555, end=585, sphere=Sphere.WORK).block
+    assert call is not None
+    assert record_shutdown(planner, today.subtract(days=1)) == ""  # an earlier day: nothing
+    outcomes.mark_done(planner, call.id, at=(555, 598))  # planned to 09:45, ran to 09:58
+    refused = "shutdown: not added: 'Call' holds that time (blocks never overlap)"
+    assert record_shutdown(planner, today) == refused
+    outcomes.mark_done(planner, call.id, at=(555, 593))  # it ended at 09:53
+    assert record_shutdown(planner, today) == "shutdown: 09:53-10:00 added as done (break)"
+    shut = next(b for b in planner.store.blocks_on(today) if b.title == "Shutdown")
+    assert (shut.outcome, shut.sphere) == (Outcome.DONE, Sphere.BREAK)
+    assert record_shutdown(planner, today) == ""  # once a day
+    tomorrow = today.add(days=1)
+    object.__setattr__(clock, "at", clock.at.add(days=1))
+    with planner.store.transaction() as txn:
+        txn.put_day(replace(planner.store.day(tomorrow), mode="integration"))
+    assert record_shutdown(planner, tomorrow) == "shutdown: 09:50-10:00 added as done (personal)"
+    planned = planner.add_block(tomorrow.add(days=1), title="shutdown", start=1100, end=1110,
+                                sphere=Sphere.PERSONAL).block  # fmt: skip
+    assert planned is not None
+    object.__setattr__(clock, "at", clock.at.add(days=1))
+    assert record_shutdown(planner, tomorrow.add(days=1)).endswith("18:20-18:30 marked done")
+    assert planner.store.find_block(planned.id).outcome is Outcome.DONE  # type: ignore[union-attr]
+
+
+def test_the_shutdown_block_can_be_turned_off(planner: Planner, clock: Any) -> None:
+    from dataclasses import replace
+
+    from flowday.application.shutdown import record_shutdown
+    from flowday.config import ConfigError, from_mapping
+
+    off = from_mapping({"timezone": "Europe/Berlin", "reflection": {"shutdown_block": False}})
+    assert not off.reflection.shutdown_block
+    with pytest.raises(ConfigError, match="shutdown_block"):
+        from_mapping({"reflection": {"shutdown_block": "yes"}})
+    quiet = Planner(planner.store, replace(planner.config, reflection=off.reflection), clock)
+    assert record_shutdown(quiet, clock.now().date()) == ""
+    assert planner.store.blocks_on(clock.now().date()) == []

@@ -75,3 +75,24 @@ def test_doctor_says_reminders_are_in_app_only_without_notify_send(cli, monkeypa
     assert "reminders are in-app only" in cli("doctor").stdout
     monkeypatch.setattr(shutil, "which", lambda name, *a, **k: "/usr/bin/notify-send")
     assert "in-app only" not in cli("doctor").stdout
+
+
+def test_a_reminder_said_is_remembered_across_restarts_one_day_kept(
+    planner: Planner, clock
+) -> None:
+    """A planner restarted inside a block's lead time does not say it again (the keys are
+    kept in the store's state); the state keeps one day, so it never grows."""
+    from flowday.application.reminders import STATE_KEY, Reminders
+
+    planner.add_block(WED, title="Call", start=600, end=660, sphere=Sphere.WORK)
+    object.__setattr__(clock, "at", pendulum.datetime(2026, 11, 25, 9, 56, tz="Europe/Berlin"))
+    assert [r.title for r in Reminders(planner).due()] == ["Starting soon"]
+    object.__setattr__(clock, "at", pendulum.datetime(2026, 11, 25, 9, 57, tz="Europe/Berlin"))
+    assert Reminders(planner).due() == []  # a new planner (a restart): not said twice
+    assert planner.store.state()[STATE_KEY]["date"] == "2026-11-25"
+    thu = WED.add(days=1)
+    planner.add_block(thu, title="Call", start=600, end=660, sphere=Sphere.WORK)
+    object.__setattr__(clock, "at", pendulum.datetime(2026, 11, 26, 9, 56, tz="Europe/Berlin"))
+    assert len(Reminders(planner).due()) == 1  # another day, another block
+    state = planner.store.state()[STATE_KEY]
+    assert state["date"] == "2026-11-26" and len(state["said"]) == 1  # Wednesday's pruned

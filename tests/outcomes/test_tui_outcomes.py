@@ -55,6 +55,14 @@ async def test_x_marks_done_u_undoes_and_x_records_when_it_ran(planner: Planner,
         block = planner.store.find_block(added.id)
         assert block is not None and block.actual == (960, 1065)
         assert "1 overrun" in header() and "work ran 1h45" in header()
+        figures = [
+            line.split() for line in str(app.main.query_one("#figures").render()).split("\n")
+        ]
+        assert ["work", "ran", "1h45"] in figures and ["»", "overruns", "1"] in figures
+        assert timeline.layout_data is not None
+        cells = [c for r in timeline.layout_data.rows for c in r.cells if c.block == block]
+        assert "» ran on to 17:45 (overrun)" in [c.text for c in cells]
+        assert all(c.overrun for c in cells)  # the block's own rows are marked too
         toasts = [str(n.message) for n in app._notifications]
         assert any(t.startswith("Overrun recorded: Work block 'Report'") for t in toasts), toasts
         await pilot.press("e")
@@ -139,6 +147,11 @@ async def test_the_offered_reflection_is_the_shutdown_ritual_at_80x24(planner: P
         fits()
         assert "Saved" in str(app.screen.query_one(".dialog-title").render())
         assert planner.store.day(TODAY).reflection is not None
+        said = " ".join(str(s.render()) for s in app.screen.query(".shutdown-line"))
+        assert "shutdown: 09:50-10:00 added as done (break)" in said  # and on the timeline:
+        assert [(b.title, b.outcome) for b in planner.store.blocks_on(TODAY)] == [
+            ("Shutdown", Outcome.DONE)
+        ]
         await pilot.press("enter")
         await pilot.pause()
         assert app.screen is app.main

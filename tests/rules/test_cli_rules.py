@@ -81,6 +81,27 @@ def test_mode_fix_moves_flexible_blocks_only(cli) -> None:
     assert spans[kids] == ("15:30", "16:30") and spans[errand] != ("12:30", "13:00")
 
 
+def test_mode_fix_puts_moved_hours_back_when_the_mode_keeps_fixed_hours(cli) -> None:
+    cli("mode", "integration")
+    cli("hours", "10:00-18:00")
+    call = cli("add", "Call 17:00-18:00 #work #flex").stdout.strip()
+    preview = cli("mode", "balance", "--json")
+    data = json.loads(preview.stdout)
+    assert [v["rule"] for v in data["violations"]].count("fixed-hours") == 1
+    assert data["hours_reset"] == "09:00-17:00"  # offered, not yet done
+    assert "would set the work window back to 09:00-17:00 and move 1 flexible block:" in (
+        cli("mode", "balance").stdout
+    )
+    assert json.loads(cli("list", "--json").stdout)[0]["end"] == "18:00"
+    cli("mode", "integration")
+    fixed = json.loads(cli("mode", "balance", "--fix", "--json").stdout)
+    assert fixed["fixed"] and fixed["hours_reset"] == "09:00-17:00"
+    assert [m["block"] for m in fixed["moves"]] == [call]  # moved into the restored window
+    assert "fixed-hours" not in {v["rule"] for v in fixed["violations"]}
+    checked = json.loads(cli("check", "--json").stdout)
+    assert not [v for v in checked["violations"] if v["severity"] == "error"]
+
+
 def test_unknown_mode_exits_2(cli) -> None:
     result = cli("mode", "holiday")
     assert result.returncode == 2 and "unknown mode 'holiday'" in result.stderr

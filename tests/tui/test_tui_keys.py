@@ -291,6 +291,19 @@ async def test_m_switches_mode_and_u_undoes_the_switch(seeded, make_app):
         assert main(app).query_one(Timeline).layout_data.lanes == ("work", "personal")
         await pilot.press("ctrl+r")
         assert seeded.store.day(TODAY).mode == "integration"
+        # back to balance after moving the hours: the fix offers the configured hours
+        seeded.set_hours(TODAY, parse_clock("10:00"), parse_clock("18:00"), force=True)
+        await pilot.press("m")
+        await pilot.pause()
+        preview = str(app.screen.query_one("#mode-preview").render())
+        assert "The fix would set the work window back to 09:00-17:00" in preview
+        assert preview.count("fixed-hours") == 1  # each violation once
+        assert not app.screen.query_one("#fix").disabled
+        await pilot.press("f")
+        await pilot.pause()
+        day = seeded.store.day(TODAY)
+        assert (day.mode, day.work_start, day.work_end) == ("balance", None, None)
+        assert "work window back to your hours" in list(app._notifications)[-1].message
 
 
 async def test_m_escape_changes_nothing(seeded, make_app):
@@ -406,7 +419,10 @@ async def test_help_scrolls_with_the_planners_movement_keys(seeded, make_app):
         assert body.scroll_offset.y == 0
 
 
-async def test_ctrl_p_palette_runs_actions(seeded, make_app):
+async def test_ctrl_p_palette_runs_actions(seeded, make_app, monkeypatch, tmp_path, wait_for):
+    import flowday.tui.app as app_module
+
+    monkeypatch.setattr(app_module, "screenshot_folder", lambda: tmp_path)
     app = make_app(seeded)
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.press("ctrl+p")
@@ -415,6 +431,21 @@ async def test_ctrl_p_palette_runs_actions(seeded, make_app):
         await pilot.press("enter")
         await pilot.pause()
         assert main(app).date == TODAY.add(days=1)
+        # the screenshot: saved through flowday, the toast says where in plain text
+        await pilot.press("ctrl+p")
+        await pilot.press(*"Screenshot")
+        await pilot.pause()
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: list(tmp_path.glob("*.svg")))
+        (saved,) = tmp_path.glob("*.svg")
+        assert saved.read_text().startswith("<svg")
+        (toast,) = app._notifications
+        assert toast.message == f"Saved the screenshot to {saved}" and not toast.markup
+        assert app.action_save_screenshot(tmp_path / "gone") is None  # and why not
+        await pilot.pause()
+        toasts = [n.message for n in app._notifications]
+        assert f"Could not save the screenshot in {tmp_path / 'gone'}: " in toasts[-1]
+        assert "No such file or directory" in toasts[-1]
 
 
 async def test_q_quits(seeded, make_app):

@@ -218,6 +218,32 @@ def test_a_block_says_what_happened_beside_the_plan() -> None:
     assert block_lines(replace(call, outcome=Outcome.SKIPPED), 2)[0] == "■ ✗ Call"
 
 
+def test_the_actual_span_is_drawn_beside_the_plan_and_an_overrun_is_marked() -> None:
+    """The plan keeps its rows; where a done block really ran outside them is drawn in its
+    lane (┆, » when it was recorded as an overrun), on rows no other block holds."""
+    date = pendulum.date(2026, 11, 25)
+    reviews = replace(block("Reviews", 900, 1020, Sphere.WORK, date), outcome=Outcome.DONE,
+                      actual_start=840, actual_end=1095)  # fmt: skip
+    gym = block("Gym", 1080, 1140, Sphere.PERSONAL, date)
+    layout = layout_for(date, [reviews, gym])
+    rows = by_time(layout)
+    assert layout.rows_of("reviews") == (60, 68)  # the plan: 15:00-17:00
+    ran = [(t, r.cells[0].text) for t, r in rows.items() if r.cells[0].kind is CellKind.RAN]
+    assert ran == [("14:00", "┆ ran from 14:00"), ("14:15", "┆"), ("14:30", "┆"),
+                   ("14:45", "┆"), ("17:00", "┆ ran on to 18:15"), ("17:15", "┆"),
+                   ("17:30", "┆"), ("17:45", "┆"), ("18:00", "┆")]  # fmt: skip
+    assert rows["17:00"].cells[0].block == reviews and rows["18:00"].cells[1].block == gym
+    assert not rows["15:00"].cells[0].overrun
+    over = layout_for(date, [reviews, gym], overruns=frozenset({"reviews"}))
+    assert by_time(over)["15:00"].cells[0].overrun  # the block itself: » on its title row
+    assert by_time(over)["17:00"].cells[0].text == "» ran on to 18:15 (overrun)"
+    apart = replace(reviews, actual_start=1200, actual_end=1230)  # done at another time
+    assert by_time(layout_for(date, [apart]))["20:00"].cells[0].text == "┆ Reviews ran 20:00-20:30"
+    planned = replace(reviews, outcome=Outcome.PLANNED, actual_start=None, actual_end=None)
+    cells = [c for r in layout_for(date, [planned]).rows for c in r.cells]
+    assert all(c.kind is not CellKind.RAN for c in cells)
+
+
 @pytest.mark.parametrize(
     ("date", "rows"),
     [
@@ -279,3 +305,25 @@ def test_an_overlap_is_named_on_its_first_row_and_on_the_first_visible_one() -> 
     assert row_of["10:30"].cells[0].text == "‼ A × B" and row_of["10:30"].cells[0].first
     assert row_of["10:45"].cells[0].text == "‼" and not row_of["10:45"].cells[0].first
     assert layout.pinned(row_of["10:45"].index).cells[0].text == "‼ A × B"
+
+
+def test_the_header_fits_80_columns_by_shortening_step_by_step() -> None:
+    """What happened ("✓ 3 ✗ 1 · work ran 5h45 · 1 overrun") pushed the header past 80
+    columns: it is shortened, figures first, until it fits; wide terminals keep it whole."""
+    from flowday.application.day_screen import DayScreen
+    from flowday.domain.model import Day
+    from flowday.tui.widgets.day_header import header
+
+    date = pendulum.date(2026, 11, 25)
+    figures = {"done": 3, "skipped": 1, "work": 285, "actual_work": 345, "overruns": 1}
+    view = DayScreen(
+        date=date, day=Day(date), mode="integration", window=(540, 1020), blocks=[],
+        violations=[], tasks=[], figures=figures, now=pendulum.datetime(2026, 11, 25, 18),
+        is_today=True, buffer_minutes=15, woven=False, trial="trial day 3 of 20",
+    )  # fmt: skip
+    wide = header(view, 200).plain
+    assert wide.endswith("│ ✓ 3 ✗ 1 · work ran 5h45 · 1 overrun") and "(fenced)" in wide
+    narrow = header(view, 80)
+    assert narrow.cell_length <= 80, narrow.plain
+    assert narrow.plain.endswith("│ ✓3 ✗1 ran 5h45 »1") and "09:00-17:00" in narrow.plain
+    assert header(replace(view, trial=""), 80).plain.startswith(" Wed 25 Nov 2026 · today")

@@ -62,8 +62,14 @@ async def test_quick_add_verdict_does_not_name_an_internal_id(planner: Planner, 
 
 
 async def test_weekly_review_rows_fit_80_columns(planner: Planner, make_app):
-    """At 80x24 every day's row of the review wrapped its ratings onto a second line."""
+    """At 80x24 every day's row of the review wrapped its ratings onto a second line; the
+    planned-vs-actual table (shown once something was marked) fits too."""
+    from flowday.application import outcomes
+
     add_work(planner, 9, 10)
+    first, second = sorted(planner.store.blocks_on(TODAY), key=lambda b: b.start)
+    outcomes.mark_done(planner, first.id, at=(540, 600))  # 09:00-10:00: 15 minutes more
+    outcomes.mark_skipped(planner, second.id)
     log_intrusion(planner, planner.today(), from_sphere=Sphere.WORK, at=19 * 60 + 30)
     app = make_app(planner)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -75,6 +81,11 @@ async def test_weekly_review_rows_fit_80_columns(planner: Planner, make_app):
         lines = str(days.render()).split("\n")  # the last one is empty
         assert max(len(line) for line in lines) <= days.content_region.width
         assert days.size.height == len(lines)  # no row wrapped
+        assert "Planned vs actual work" in lines
+        today = next(line for line in lines[lines.index("Planned vs actual work") :]
+                     if line.startswith(TODAY.format("ddd D MMM")))  # fmt: skip
+        assert today.split() == [*TODAY.format("ddd D MMM").split(), "1h30", "1h", "-30m",
+                                 "1", "1", "0"]  # fmt: skip
         # the week's transitions, and a day × hour map of the intrusion logged at 19:30
         seams = app.screen.query_one("#review-transitions", Static)
         lines = str(seams.render()).split("\n")

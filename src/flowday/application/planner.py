@@ -101,7 +101,9 @@ class BlockPreview:
 @dataclass(frozen=True)
 class ModeProposal:
     """What switching a day to ``mode`` means: what breaks there, the moves the fix makes
-    (old, new) and what it cannot fix (block, reason). ``switched``/``fixed`` say what
+    (old, new) and what it cannot fix (block, reason). ``hours_reset`` is the configured
+    work window the fix puts back when the mode keeps fixed hours and the day's were moved
+    (``None``: the fix leaves the hours). ``switched``/``fixed`` say what
     :meth:`Planner.set_mode` did (a proposal alone writes nothing)."""
 
     date: pendulum.Date
@@ -110,8 +112,14 @@ class ModeProposal:
     violations: list[Violation] = field(default_factory=list)
     moves: list[tuple[Block, Block]] = field(default_factory=list)
     unfixable: list[tuple[Block, str]] = field(default_factory=list)
+    hours_reset: tuple[int, int] | None = None
     switched: bool = False
     fixed: bool = False
+
+    @property
+    def fixable(self) -> bool:
+        """Whether the fix would change anything (a move or the hours put back)."""
+        return bool(self.moves) or self.hours_reset is not None
 
 
 @dataclass(frozen=True)
@@ -426,10 +434,14 @@ class Planner:
         self, txn: Transaction, day: Day, proposal: ModeProposal, *, fix: bool
     ) -> ModeProposal:
         switched = proposal.mode != proposal.previous
+        changed = day
         if switched:
             switch = ModeSwitch(proposal.previous, proposal.mode, stamp(self.now()))
-            day = replace(day, mode=proposal.mode, mode_switches=(*day.mode_switches, switch))
-            txn.put_day(day)
+            changed = replace(day, mode=proposal.mode, mode_switches=(*day.mode_switches, switch))
+        if fix and proposal.hours_reset is not None:
+            changed = replace(changed, work_start=None, work_end=None)  # the configured hours
+        if changed != day:
+            txn.put_day(changed)
         if fix:  # the moves are the judge's already (_judged_moves), on this very day
             for _, new in proposal.moves:
                 txn.put_block(new)
@@ -439,8 +451,16 @@ class Planner:
         previous = self.mode_of(day)
         target = replace(day, mode=mode)
         violations = self.evaluate(target, blocks)
-        moves, unfixable = self._fix(target, blocks, violations)
-        return ModeProposal(day.date, previous, mode, violations, moves, unfixable)
+        hours_reset = None
+        if any(v.rule == "fixed-hours" and v.is_hard for v in violations):
+            # the mode keeps the configured hours: the fix puts them back first, and moves
+            # blocks against that window (not against the moved one it is about to undo)
+            hours_reset = (self.config.work_start, self.config.work_end)
+            target = replace(target, work_start=None, work_end=None)
+            moves, unfixable = self._fix(target, blocks, self.evaluate(target, blocks))
+        else:
+            moves, unfixable = self._fix(target, blocks, violations)
+        return ModeProposal(day.date, previous, mode, violations, moves, unfixable, hours_reset)
 
     def _fix(
         self, day: Day, blocks: list[Block], violations: list[Violation]

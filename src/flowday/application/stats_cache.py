@@ -7,7 +7,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -20,6 +19,7 @@ from flowday.domain import figures
 from flowday.domain.errors import InputError
 from flowday.domain.insights import DayRecord
 from flowday.domain.model import Reflection
+from flowday.places import cache_root
 from flowday.store import StoreError
 
 ComputeRecords = Callable[[Planner, pendulum.Date, pendulum.Date], list[DayRecord]]
@@ -91,16 +91,6 @@ class MonthCache:
             safe_write.write_atomically(
                 self._file(month), json.dumps(payload, separators=(",", ":")).encode("utf-8")
             )
-
-
-def cache_root() -> Path:
-    """flowday's user cache dir (``$FLOWDAY_CACHE_DIR`` wins)."""
-    base = os.environ.get("FLOWDAY_CACHE_DIR")
-    if not base:
-        from platformdirs import user_cache_dir
-
-        base = user_cache_dir("flowday")
-    return Path(base)
 
 
 def cache_folder(data_root: Path) -> Path:

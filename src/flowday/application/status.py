@@ -1,80 +1,53 @@
 """``flowday next``: the one line a status bar shows — the block under way (minutes left)
 or the next one today (minutes until), its sphere, the day's mode, and a mark when a hard
-rule of the day is broken. Done and skipped blocks are over."""
+rule of the day is broken. Done and skipped blocks are over. Computed here from the
+planner; the status bar's fast path answers from the snapshot this leaves
+(:mod:`flowday.application.statusbar`)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
 from flowday.application.planner import Planner
-from flowday.domain.model import Block, Outcome
-from flowday.domain.text import shown
-from flowday.domain.timeparse import fmt_duration, instant
+from flowday.application.statusbar import BROKEN_MARK as BROKEN_MARK
+from flowday.application.statusbar import Status, status_from
+from flowday.domain.model import Outcome
+from flowday.domain.timeparse import instant
 from flowday.domain.wallclock import fmt_minutes
 
-BROKEN_MARK = "!"
 
-
-@dataclass(frozen=True)
-class Status:
-    state: Literal["now", "next", "free"]  # a block under way, the next one, nothing left
-    mode: str
-    block: Block | None = None
-    minutes: int = 0  # left (now) or until (next), in real minutes
-    broken: int = 0  # hard rules the day breaks now
-
-    def line(self) -> str:
-        mark = f" {BROKEN_MARK}" if self.broken else ""
-        if self.block is None:
-            return f"free · {self.mode}{mark}"
-        title = shown(self.block.title)
-        when = (
-            f"{fmt_duration(self.minutes)} left"
-            if self.state == "now"
-            else f"in {fmt_duration(self.minutes)}"
-        )
-        return f"{self.block.sphere.glyph} {title} · {when} · {self.mode}{mark}"
-
-    def to_dict(self) -> dict[str, Any]:
-        block = self.block
-        return {
-            "text": self.line(),
-            "state": self.state,
-            "mode": self.mode,
-            "minutes": self.minutes,
-            "broken": self.broken,
-            "block": None
-            if block is None
-            else {
+def snapshot_of(planner: Planner) -> dict[str, Any]:
+    """Today as the status bar needs it: the mode, the hard rules broken, and the open
+    blocks in time order with their real start and end instants (DST days included)."""
+    date = planner.now().date()
+    day, violations = planner.check(date)
+    tz = planner.config.timezone
+    open_blocks = sorted(
+        (b for b in planner.store.blocks_on(date) if b.outcome is Outcome.PLANNED),
+        key=lambda b: (b.start, b.end),
+    )
+    return {
+        "date": date.to_date_string(),
+        "tz": getattr(tz, "name", None),
+        "mode": planner.mode_of(day),
+        "broken": sum(1 for v in violations if v.is_hard),
+        "blocks": [
+            {
                 "id": block.id,
                 "title": block.title,
                 "sphere": block.sphere.value,
                 "glyph": block.sphere.glyph,
                 "start": fmt_minutes(block.start),
                 "end": fmt_minutes(block.end),
-            },
-        }
+                "from": block.start,
+                "to": block.end,
+                "start_ts": instant(date, block.start, tz, exact=False).timestamp(),
+                "end_ts": instant(date, block.end, tz, exact=False).timestamp(),
+            }
+            for block in open_blocks
+        ],
+    }
 
 
 def status_now(planner: Planner) -> Status:
-    now = planner.now()
-    date = now.date()
-    day, violations = planner.check(date)
-    mode = planner.mode_of(day)
-    broken = sum(1 for v in violations if v.is_hard)
-    minute = now.hour * 60 + now.minute
-    tz = planner.config.timezone
-    open_blocks = sorted(
-        (b for b in planner.store.blocks_on(date) if b.outcome is Outcome.PLANNED),
-        key=lambda b: (b.start, b.end),
-    )
-    for block in open_blocks:
-        if block.start <= minute < block.end:
-            left = instant(date, block.end, tz, exact=False) - now
-            return Status("now", mode, block, max(0, int(left.total_seconds() // 60)), broken)
-    for block in open_blocks:
-        if block.start > minute:
-            until = instant(date, block.start, tz, exact=False) - now
-            return Status("next", mode, block, max(0, -int(-until.total_seconds() // 60)), broken)
-    return Status("free", mode, broken=broken)
+    return status_from(snapshot_of(planner), planner.now())

@@ -6,7 +6,9 @@ cannot be used safely (damaged, newer, unwritable); 5 the output could not be wr
 (standard output on a full device); 130 interrupted (Ctrl+C).
 
 Non-TUI commands never import Textual (a test holds us to it): keep TUI imports inside
-:func:`run_tui`.
+:func:`run_tui`. Importing this module stays light: the commands' modules are loaded when
+the parser is built, so ``flowday next`` can answer a status bar without them
+(:mod:`flowday.cli.fast_next`).
 """
 
 from __future__ import annotations
@@ -17,43 +19,51 @@ import io
 import os
 import sys
 from collections.abc import Callable, Sequence
-from typing import Any, NoReturn, TextIO, cast
+from typing import TYPE_CHECKING, Any, NoReturn, TextIO, cast
 
 from flowday import __version__
-from flowday.cli import (
-    blocks,
-    calendar,
-    common,
-    outcomes,
-    reflect,
-    routines,
-    rules,
-    tasks,
-    themes,
-    transitions,
-    trial,
-    week,
-    whatif,
-)
-from flowday.domain.errors import FlowdayError
+from flowday.cli.output import error
 from flowday.domain.text import shown
 
-# Each command module adds its subcommands; order here is the order in --help.
-COMMAND_MODULES: list[Callable[[argparse._SubParsersAction, argparse.ArgumentParser], None]] = [
-    blocks.register,
-    outcomes.register,
-    tasks.register,
-    rules.register,
-    week.register,  # after rules: it adds --week to `mode`
-    routines.register,
-    calendar.register,
-    common.register_doctor,
-    themes.register,
-    reflect.register,
-    whatif.register,
-    trial.register,
-    transitions.register,
-]
+if TYPE_CHECKING:
+    from flowday.cli import common
+
+Register = Callable[[argparse._SubParsersAction, argparse.ArgumentParser], None]
+
+
+def command_modules() -> list[Register]:
+    """Each command module adds its subcommands; order here is the order in --help."""
+    from flowday.cli import (
+        blocks,
+        calendar,
+        common,
+        outcomes,
+        reflect,
+        routines,
+        rules,
+        tasks,
+        themes,
+        transitions,
+        trial,
+        week,
+        whatif,
+    )
+
+    return [
+        blocks.register,
+        outcomes.register,
+        tasks.register,
+        rules.register,
+        week.register,  # after rules: it adds --week to `mode`
+        routines.register,
+        calendar.register,
+        common.register_doctor,
+        themes.register,
+        reflect.register,
+        whatif.register,
+        trial.register,
+        transitions.register,
+    ]
 
 
 class _Parser(argparse.ArgumentParser):
@@ -66,6 +76,8 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from flowday.cli import common
+
     shared = common.shared_options()
     parser = _Parser(
         prog="flowday",
@@ -84,7 +96,7 @@ def build_parser() -> argparse.ArgumentParser:
     tui = commands.add_parser("tui", parents=[shared], help="open the planner (the default)")
     tui.add_argument("--date", help="day to open (YYYY-MM-DD, today, tomorrow, a weekday)")
     tui.set_defaults(handler=run_tui)
-    for register in COMMAND_MODULES:
+    for register in command_modules():
         register(commands, shared)
     return parser
 
@@ -169,8 +181,16 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _run(argv: Sequence[str]) -> int:
     bad = _not_text(argv)
     if bad is not None:
-        common.error(f"an argument is not valid UTF-8 text: {bad!r}")
+        error(f"an argument is not valid UTF-8 text: {bad!r}")
         return 2
+    from flowday.cli.fast_next import answer
+
+    fast = answer(argv)  # a status bar's `flowday next`, without loading the planner
+    if fast is not None:
+        return fast
+    from flowday.cli import common
+    from flowday.domain.errors import FlowdayError
+
     parser = build_parser()
     args = parser.parse_args(argv)
     handler = getattr(args, "handler", run_tui)
@@ -178,7 +198,7 @@ def _run(argv: Sequence[str]) -> int:
         context = common.Context.from_args(args)
         return handler(args, context)
     except FlowdayError as exc:
-        common.error(str(exc))
+        error(str(exc))
         return exc.exit_code
     except KeyboardInterrupt:
         return 130
@@ -192,5 +212,5 @@ def _output_failed(stdout: Any, cause: OSError) -> int:
     if isinstance(cause, BrokenPipeError):
         return 0  # e.g. `flowday list | head -1`: the reader left; say nothing
     with contextlib.suppress(OSError):  # stderr may be full too: then the status alone
-        common.error(f"cannot write the output: {cause.strerror or cause}")
+        error(f"cannot write the output: {cause.strerror or cause}")
     return 5

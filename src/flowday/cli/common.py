@@ -4,27 +4,25 @@ clock), date parsing and plain-text output helpers."""
 from __future__ import annotations
 
 import argparse
-import contextlib
-import json
-import os
-import re
-import sys
 import unicodedata
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Any
 
 import pendulum
 
 from flowday.application.planner import Planner
+from flowday.cli.output import error as error
+from flowday.cli.output import out
+from flowday.cli.output import print_json as print_json
+from flowday.cli.output import warn as warn
 from flowday.config import Config, load_config
 from flowday.domain.clock import Clock, clock_from_env
-from flowday.domain.errors import InputError
 from flowday.domain.model import Block, Day, Outcome
 from flowday.domain.rules import Violation
-from flowday.domain.text import CONTROL, shown
+from flowday.domain.text import shown
 from flowday.domain.timeparse import Zone, day_bounds, parse_date
+from flowday.places import data_dir
 from flowday.store import Store
 
 
@@ -47,23 +45,6 @@ def shared_options(*, suppress: bool = True) -> argparse.ArgumentParser:
     )
     options.add_argument("--theme", metavar="NAME", default=default, help="theme for the planner")
     return options
-
-
-def data_dir(explicit: str | None) -> Path:
-    if explicit:
-        return _expanded(explicit, "--data-dir")
-    if os.environ.get("FLOWDAY_DATA_DIR"):
-        return _expanded(os.environ["FLOWDAY_DATA_DIR"], "$FLOWDAY_DATA_DIR")
-    from platformdirs import user_data_dir
-
-    return Path(user_data_dir("flowday"))
-
-
-def _expanded(path: str, where: str) -> Path:
-    try:
-        return Path(path).expanduser()
-    except RuntimeError:  # ~user of no such user, or no home folder to put for ~
-        raise InputError(f"{where}: cannot expand {path!r}: no such home folder") from None
 
 
 @dataclass
@@ -92,38 +73,6 @@ class Context:
     def date(self, text: str | None) -> pendulum.Date:
         today = self.clock.now().in_timezone(self.config.timezone).date()
         return today if text is None else parse_date(text, today)
-
-
-def out(text: str = "", *, err: bool = False) -> None:
-    """Every human-readable line goes out here: stored titles, config and theme values and
-    the errors naming them are outside text, and a control sequence in them must not reach
-    the terminal (the planner shows them through the same :func:`shown`)."""
-    if not err:
-        print(shown(text))
-        return
-    with contextlib.suppress(OSError):  # stderr on a full device: the exit status tells
-        print(shown(text), file=sys.stderr)
-
-
-def error(message: str) -> None:
-    # one line whatever it names: a line break in a path or a value shows as \n
-    out("flowday: " + message.replace("\n", "\\n"), err=True)
-
-
-def warn(message: str) -> None:
-    out(f"flowday: warning: {message}", err=True)
-
-
-def _json_escape(match: re.Match[str]) -> str:
-    char = match.group()
-    # below U+0020 json.dumps has escaped every one inside a string: what is left is our indent
-    return char if char < " " else f"\\u{ord(char):04x}"
-
-
-def print_json(data: Any) -> None:
-    # DEL, C1 controls and bidi marks would stay raw with ensure_ascii=False (kept so other
-    # text stays readable): escaped as \uXXXX too, the same JSON value
-    print(CONTROL.sub(_json_escape, json.dumps(data, ensure_ascii=False, indent=2)))
 
 
 def report(warnings: list[Violation], crossed: list[Violation]) -> None:

@@ -123,9 +123,14 @@ def register_next(commands: argparse._SubParsersAction, shared: argparse.Argumen
 
 
 def run_next(args: argparse.Namespace, context: Context) -> int:
-    from flowday.application.status import status_now
+    from flowday.application import statusbar
+    from flowday.application.status import snapshot_of
+    from flowday.places import config_path
 
-    status = status_now(context.planner)
+    snapshot = snapshot_of(context.planner)
+    status = statusbar.status_from(snapshot, context.planner.now())
+    # left for the next call (the status bar's fast path): computed from the files as read
+    statusbar.save(context.data_path, config_path(getattr(args, "config", None)), snapshot)
     if args.json:
         print_json(status.to_dict())
     else:

@@ -147,7 +147,10 @@ def run_reflect(args: argparse.Namespace, context: Context) -> int:
 
     reviews.save_reflection(context.planner, date, answers)
     out(f"saved the reflection on {date.to_date_string()}")
-    if missing:
+    if missing:  # the ritual was completed in the terminal: on today's timeline too
+        said = shutdown.record_shutdown(context.planner, date)
+        if said:
+            out(said, err=True)
         out("\nTomorrow at a glance", err=True)
         for line in shutdown.tomorrow_at_a_glance(context.planner, date):
             out(f"  {line}", err=True)

@@ -10,6 +10,7 @@ from flowday.application.planner import ModeProposal
 from flowday.cli.common import Context, day_heading, out, print_json, report
 from flowday.domain.errors import InputError
 from flowday.domain.rules import Violation
+from flowday.domain.text import counted
 from flowday.domain.timeparse import parse_span
 from flowday.domain.wallclock import fmt_minutes
 
@@ -118,7 +119,12 @@ def _proposal_json(proposal: ModeProposal) -> dict[str, object]:
             {"block": block.id, "title": block.title, "reason": reason}
             for block, reason in proposal.unfixable
         ],
+        "hours_reset": _window(proposal.hours_reset),
     }
+
+
+def _window(hours: tuple[int, int] | None) -> str | None:
+    return None if hours is None else f"{fmt_minutes(hours[0])}-{fmt_minutes(hours[1])}"
 
 
 def run_mode(args: argparse.Namespace, context: Context) -> int:
@@ -150,6 +156,8 @@ def run_mode(args: argparse.Namespace, context: Context) -> int:
     else:
         out(f"{date.to_date_string()}: already {proposal.mode}")
     if proposal.fixed:
+        if proposal.hours_reset is not None:
+            out(f"  work window back to {_window(proposal.hours_reset)}")
         for old, new in proposal.moves:
             out(f"  moved '{old.title}' {old.span} → {new.span}  {old.id}")
     if remaining:
@@ -161,9 +169,14 @@ def run_mode(args: argparse.Namespace, context: Context) -> int:
         out("Cannot fix:")
         for block, reason in proposal.unfixable:
             out(f"  '{block.title}' {block.span} ({block.id}): {reason}")
-    if not proposal.fixed and proposal.moves:
-        out(f"'flowday mode {proposal.mode} --fix' would move {len(proposal.moves)} flexible "
-              "block(s):")  # fmt: skip
+    if not proposal.fixed and proposal.fixable:
+        steps = [f"move {counted(len(proposal.moves), 'flexible block')}"] if proposal.moves else []
+        if proposal.hours_reset is not None:
+            steps.insert(0, f"set the work window back to {_window(proposal.hours_reset)}")
+        out(
+            f"'flowday mode {proposal.mode} --fix' would {' and '.join(steps)}"
+            + (":" if proposal.moves else "")
+        )
         for old, new in proposal.moves:
             out(f"  '{old.title}' {old.span} → {new.span}")
     return 0

@@ -524,6 +524,11 @@ class Day:
     def has_own_window(self) -> bool:
         return self.work_start is not None and self.work_end is not None
 
+    @property
+    def overrun_blocks(self) -> frozenset[str]:
+        """Ids of the blocks whose actual time was recorded as an overrun."""
+        return frozenset(c.block for c in self.crossings if c.overrun)
+
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = dict(self.extra)
         data.update(

@@ -25,6 +25,7 @@ class ReflectionSettings:
     balance_after: int = DEFAULT_BALANCE_AFTER  # minutes after the window, non-integration days
     integration_at: int = DEFAULT_INTEGRATION_AT  # wall-clock minute, on integration days
     min_days: int = MIN_REFLECTED_DAYS  # reflected days per mode before comparing (>= 2)
+    shutdown_block: bool = True  # the completed shutdown ritual is added to today as a block
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import pendulum
 
+from flowday.domain.clockface import fmt_duration as fmt_duration  # its home; said here too
 from flowday.domain.errors import InputError
 from flowday.domain.model import Sphere
 from flowday.domain.wallclock import MINUTES_PER_DAY, fmt_minutes, parse_clock, parse_iso_date
@@ -40,13 +41,6 @@ def parse_duration(text: str) -> int:
     if minutes > MINUTES_PER_DAY:
         raise InputError(f"{text!r} is longer than a day")
     return minutes
-
-
-def fmt_duration(minutes: int) -> str:
-    hours, rest = divmod(minutes, 60)
-    if not hours:
-        return f"{rest}m"
-    return f"{hours}h{rest:02d}" if rest else f"{hours}h"
 
 
 FIRST_YEAR, LAST_YEAR = 1900, 2200

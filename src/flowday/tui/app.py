@@ -126,7 +126,15 @@ class FlowdayApp(CompatApp):
 
     # --- command palette: every action of the main screen ---------------------------------
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        yield from super().get_system_commands(screen)
+        for command in super().get_system_commands(screen):
+            if command.title != "Screenshot":  # Textual's toast is markup and gives no reason
+                yield command
+        yield SystemCommand(
+            "Screenshot",
+            "Save an SVG picture of the screen (in Downloads, else the current folder)",
+            # a moment later: the palette is closed by then and not in the picture
+            lambda: self.set_timer(0.1, self.action_save_screenshot),
+        )
         if isinstance(screen, MainScreen):
             # the palette matches titles only: the full wording ("Delete the selected
             # block") is found by "delete" and "move", the footer's short word ("Del") is not
@@ -139,6 +147,19 @@ class FlowdayApp(CompatApp):
             # palette only (no key): the mode trial, as `flowday trial start|status|stop`
             for title, help_text, action in TRIAL_COMMANDS:
                 yield SystemCommand(title, help_text, _runner(screen, action))
+
+    def action_save_screenshot(self, folder: Path | None = None) -> Path | None:
+        """Save the screen as SVG through the one safe write and say where, or why not."""
+        folder = folder or screenshot_folder()
+        path = folder / f"flowday-{self.planner.now().format('YYYY-MM-DD_HH-mm-ss')}.svg"
+        try:
+            safe_write.write_atomically(path, self.export_screenshot().encode("utf-8"))
+        except OSError as exc:
+            self.notify(f"Could not save the screenshot in {folder}: {exc.strerror or exc}",
+                        title="Screenshot", severity="error")  # fmt: skip
+            return None
+        self.notify(f"Saved the screenshot to {path}", title="Screenshot")
+        return path
 
     # --- leaving cleanly --------------------------------------------------------------------
     def _install_signal_handlers(self) -> None:
@@ -175,11 +196,20 @@ def _runner(screen: MainScreen, action: str) -> Callable[[], Coroutine[None, Non
     return run
 
 
+def screenshot_folder() -> Path:
+    """The Downloads folder when it exists (where Textual saves them), else the folder the
+    planner was started in."""
+    from platformdirs import user_downloads_path
+
+    downloads = user_downloads_path()
+    return downloads if downloads.is_dir() else Path.cwd()
+
+
 def crash_log_places(data_path: Path) -> list[Path]:
     """Where a crash's details go: the first of these with room. The data folder first
     (beside what a person backs up), then the cache dir and the temp dir, which often sit
     on another disk when the data's is full."""
-    from flowday.application.stats_cache import cache_root
+    from flowday.places import cache_root
 
     # the temp dir is shared: a name per user
     fallback = Path(tempfile.gettempdir()) / f"flowday-{os.getuid()}-{CRASH_LOG}"

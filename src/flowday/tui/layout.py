@@ -12,7 +12,7 @@ has a title row, so back-to-back blocks never read as one slab.
 from __future__ import annotations
 
 import textwrap
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import StrEnum
@@ -33,6 +33,7 @@ WAKING_DAY = (7 * 60, 22 * 60)  # fitted when nothing planned says otherwise
 DEFAULT_BUFFER_MINUTES = 15
 SPHERE_GLYPHS = {Sphere.WORK: "■", Sphere.PERSONAL: "●", Sphere.BREAK: "◌"}
 OUTCOME_MARKS = {Outcome.DONE: "✓ ", Outcome.SKIPPED: "✗ "}
+RAN_MARK, OVERRUN_MARK = "┆", "»"  # the actual span beside the plan; an overrun's
 SPHERE_LABELS = {Sphere.WORK: "work", Sphere.PERSONAL: "personal", Sphere.BREAK: "break"}
 # where the day moves between work and personal (domain.transitions): drawn in the fence
 # column on the row the new sphere starts; an abrupt switch (no gap at all) stands out
@@ -46,6 +47,7 @@ class CellKind(StrEnum):
     FENCED = "fenced"  # personal lane inside the window in balance: the fence
     BUFFER = "buffer"  # the transition buffer after work (balance)
     BLOCK = "block"
+    RAN = "ran"  # a done block's actual time outside its planned rows (┆, » an overrun)
     OVERLAP = "overlap"  # two or more blocks on this row of one lane
 
 
@@ -59,6 +61,7 @@ class Cell:
     offset: int = 0  # which of the block's rows this is (0: its title row)
     height: int = 1  # how many rows the block has
     blocks: tuple[Block, ...] = ()  # every block on this row of the lane (two or more: crowded)
+    overrun: bool = False  # what really happened crossed the mode (recorded on the day)
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,8 +135,10 @@ def build_layout(
     now: pendulum.DateTime | None,
     buffer_minutes: int = DEFAULT_BUFFER_MINUTES,
     row_minutes: int = ROW_MINUTES,
+    overruns: frozenset[str] = frozenset(),
     switches: Sequence[Switch] = (),
 ) -> DayLayout:
+    """``overruns``: ids of the blocks whose actual time was recorded as an overrun."""
     step = max(1, row_minutes)
     midnight, day_end = day_bounds(date, tz)  # midnight: the day's first instant
     count = -(-int((day_end - midnight).total_seconds() // 60) // step)  # 0: a skipped day
@@ -168,6 +173,8 @@ def build_layout(
         for row in range(first, last):
             per_lane[lane_of(block)][row].append(block)
 
+    real = real_clock(date, tz)
+    ran = _ran_rows(blocks, block_rows, overruns, lane_of, real, step, count)
     buffer_rows: set[int] = set()
     if not woven_lane and buffer_minutes > 0:
         work_ends = [b.end for b in blocks if b.sphere is Sphere.WORK]
@@ -211,8 +218,11 @@ def build_layout(
                         index - first_row,
                         last_row - first_row,
                         (block,),
+                        block.id in overruns,
                     )
                 )
+            elif (lane, index) in ran:
+                cells.append(ran[lane, index])
             elif woven_lane or lane == 0:
                 cells.append(Cell(CellKind.WINDOW if in_window else CellKind.EMPTY))
             elif in_window:
@@ -227,6 +237,53 @@ def build_layout(
         rows.append(Row(index, wall, label, in_window, edge, index == now_row, tuple(cells),
                         switch_rows.get(index, "")))  # fmt: skip
     return DayLayout(tuple(rows), lanes, block_rows, step)
+
+
+def _ran_rows(
+    blocks: list[Block],
+    block_rows: dict[str, tuple[int, int]],
+    overruns: frozenset[str],
+    lane_of: Callable[[Block], int],
+    real: Callable[[int], int],
+    step: int,
+    count: int,
+) -> dict[tuple[int, int], Cell]:
+    """(lane, row) → the cell saying a done block really ran there, outside its planned
+    rows: the plan stays where it was, the actual span is drawn beside it (on rows no other
+    block holds). Its first row says how: "ran on to 17:45" after the plan, "ran from
+    08:40" before it, the title and the time when it ran apart from the plan."""
+    found: dict[tuple[int, int], Cell] = {}
+    for block in blocks:
+        if block.actual_start is None or block.actual_end is None or block.id not in block_rows:
+            continue
+        first, last = block_rows[block.id]
+        actual_first = min(real(block.actual_start) // step, count - 1)
+        actual_last = min(max(actual_first + 1, -(-real(block.actual_end) // step)), count)
+        rows = [r for r in range(actual_first, actual_last) if not first <= r < last]
+        mark = OVERRUN_MARK if block.id in overruns else RAN_MARK
+        segments: list[list[int]] = []
+        for row in rows:  # runs of consecutive rows: before the plan, after it, apart
+            if segments and segments[-1][-1] == row - 1:
+                segments[-1].append(row)
+            else:
+                segments.append([row])
+        for segment in segments:
+            if segment[0] == last:
+                said = f"ran on to {fmt_minutes(block.actual_end)}"
+            elif segment[-1] + 1 == first:
+                said = f"ran from {fmt_minutes(block.actual_start)}"
+            else:
+                said = f"{block.title} ran {block.actual_span}"
+            if block.id in overruns:
+                said += " (overrun)"
+            for row in segment:
+                text = f"{mark} {said}" if row == segment[0] else mark
+                found.setdefault(
+                    (lane_of(block), row),
+                    Cell(CellKind.RAN, text, block, row == segment[0], blocks=(block,),
+                         overrun=block.id in overruns),
+                )  # fmt: skip
+    return found
 
 
 def _shared_cell(here: list[Block], severities: dict[str, str]) -> Cell:

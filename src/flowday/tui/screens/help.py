@@ -47,7 +47,10 @@ LEGEND = """\
 ≈      balance: the transition buffer after work
 ◇ ◆    a switch work ↔ personal starts here; ◆ abrupt (no gap)
 ╭ ┊ ╰  integration: the work window, woven into one lane
-▶ ──   now (today only)"""
+▶ ──   now (today only)
+✓ ✗    done, skipped (a block stays drawn at its planned time)
+┆      where a done block really ran, beside its plan
+»      an overrun: ran past the window or into protected time"""
 
 QUICK_ADD = """\
 Title words, then any of:

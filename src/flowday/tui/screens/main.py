@@ -315,6 +315,7 @@ class MainScreen(Screen[None]):
             now=view.now if view.is_today else None,
             buffer_minutes=view.buffer_minutes,
             row_minutes=row_minutes,
+            overruns=view.day.overrun_blocks,
             switches=view.switches,
         )
         self.query_one(DayHeader).show(view)
@@ -845,6 +846,8 @@ class MainScreen(Screen[None]):
                 # forecast: what the toast says is what Rules and `flowday check` show
                 broken = [v for v in (self.day.violations if self.day else []) if v.is_hard]
                 message = f"Mode is now {mode}"
+                if fix and proposal.hours_reset is not None:
+                    message += "; work window back to your hours"
                 if fix and proposal.moves:
                     message += f"; moved {counted(len(proposal.moves), 'block')}"
                 if broken:

@@ -14,6 +14,7 @@ from textual.widgets import Button, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from flowday.application.planner import Planner
+from flowday.domain.wallclock import fmt_minutes
 from flowday.tui.failures import FAILURES, one_line
 from flowday.tui.text import literal
 
@@ -100,7 +101,7 @@ class ModeScreen(ModalScreen[ModeChoice | None]):
     def preview_lines(self, mode: str) -> list[str]:
         """What switching to ``mode`` would break, and the fix (a week's dialog says more)."""
         proposal = self.planner.propose_mode(self.date, mode)
-        self._offer_fix(bool(proposal.moves))
+        self._offer_fix(proposal.fixable)
         lines = [self.planner.mode_named(mode).description, f"In {mode}:"]
         hard = [v for v in proposal.violations if v.is_hard]
         soft = [v for v in proposal.violations if not v.is_hard]
@@ -108,7 +109,12 @@ class ModeScreen(ModalScreen[ModeChoice | None]):
             lines.append("  nothing breaks")
         lines += [f"  ✖ {v.rule}: {v.message}" for v in hard]
         lines += [f"  ! {v.rule}: {v.message}" for v in soft]
-        if proposal.moves:
+        if proposal.hours_reset is not None:
+            start, end = proposal.hours_reset
+            window = f"{fmt_minutes(start)}-{fmt_minutes(end)}"
+            more = " and move:" if proposal.moves else ""
+            lines.append(f"The fix would set the work window back to {window}{more}")
+        elif proposal.moves:
             lines.append("The fix would move:")
             lines += [f"  {old.title} {old.span} → {new.span}" for old, new in proposal.moves]
         if proposal.unfixable:

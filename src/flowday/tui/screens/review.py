@@ -45,6 +45,46 @@ def hours(minutes: int) -> str:
     return f"{fmt_duration(minutes) if minutes else '0':>5}"
 
 
+def signed(minutes: int) -> str:
+    return "0" if not minutes else ("+" if minutes > 0 else "-") + fmt_duration(abs(minutes))
+
+
+def planned_vs_actual(records: list[DayRecord]) -> Text:
+    """Per day: work planned, work that really ran (a block never marked counts as planned,
+    a skipped one not at all), the difference, done/skipped and overruns — only for a week
+    in which something was marked (else actual = planned, and the table would repeat it)."""
+    marked = [r for r in records if any(r.figures.get(k) for k in ("done", "skipped", "overruns"))]
+    if not marked:
+        return Text()
+    text = Text("\n")
+    text.append("Planned vs actual work\n", style="bold")
+    heading = f"{'day':<10}  {'planned':>7} {'actual':>7} {'diff':>6}   ✓  ✗  overruns\n"
+    text.append(heading, style="bold")
+    totals = dict.fromkeys(("work", "actual_work", "done", "skipped", "overruns"), 0)
+    for record in records:
+        figures = {key: record.figures.get(key, 0) for key in totals}
+        for key, value in figures.items():
+            totals[key] += value
+        text.append(_actual_row(record.date.format("ddd D MMM"), figures))
+    week = _actual_row("week", totals)
+    week.stylize_before("bold")
+    text.append(week)
+    return text
+
+
+def _actual_row(label: str, figures: dict[str, int]) -> Text:
+    planned, actual = figures["work"], figures["actual_work"]
+    done, skipped = figures["done"], figures["skipped"]
+    row = Text(
+        f"{label:<10}  {hours(planned):>7} {hours(actual):>7} {signed(actual - planned):>6}"
+        f"  {done:>2} {skipped:>2}  "
+    )
+    overruns = figures["overruns"]
+    row.append(f"»{overruns}" if overruns else "0", style="bold" if overruns else "")
+    row.append("\n")
+    return row
+
+
 class WeeklyReviewScreen(Screen[None]):
     CSS_PATH = "review.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -181,6 +221,7 @@ class WeeklyReviewScreen(Screen[None]):
             else:
                 text.append("- - -", style="dim")
             text.append("\n")
+        text.append(planned_vs_actual([by_date[d] for d in sorted(by_date)]))
         return text
 
     def mode_rows(self, records: list[DayRecord]) -> Text:

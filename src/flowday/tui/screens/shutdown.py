@@ -116,7 +116,9 @@ def run_shutdown(
         if result != "saved":  # cancelled, or the day skipped (remembered): the ritual ends
             done()
             return
-        lines = shutdown.tomorrow_at_a_glance(planner, date)
+        # the completed ritual on the timeline: a short block, done (when it fits)
+        said = shutdown.record_shutdown(planner, date)
+        lines = shutdown.tomorrow_at_a_glance(planner, date) + ([said] if said else [])
         app.push_screen(GlanceScreen("Saved · tomorrow at a glance", lines, "enter: done"),
                         lambda _: done())  # fmt: skip
 

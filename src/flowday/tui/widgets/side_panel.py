@@ -30,7 +30,13 @@ FIGURE_LABELS = (
     ("switches", "switches"),
     ("crossings", "crossings"),
 )
-MINUTE_FIGURES = {"work", "personal", "break", "work_outside_window"}
+# what happened, once something was marked (a day never marked keeps its figures as they were)
+HAPPENED_LABELS = (
+    ("actual_work", "work ran"),
+    ("done", "✓ done ✗ skip"),
+    ("overruns", "» overruns"),
+)
+MINUTE_FIGURES = {"work", "personal", "break", "work_outside_window", "actual_work"}
 # what a rule's amount (minutes over the line) is, in the short form: "30m overlap"
 AMOUNT_WORDS = {
     "no-overlap": "overlap", "transition-buffer": "short", "work-inside-window": "outside",
@@ -132,9 +138,12 @@ class SidePanel(Vertical):
         self.violations = violations
         self._explain()
         lines = []
-        for key, label in FIGURE_LABELS:
+        marked = any(figures.get(key, 0) for key in ("done", "skipped", "overruns"))
+        for key, label in FIGURE_LABELS + (HAPPENED_LABELS if marked else ()):
             value = figures.get(key, 0)
             text = fmt_duration(value) if key in MINUTE_FIGURES and value else str(value)
+            if key == "done":
+                text = f"{value} {figures.get('skipped', 0)}"
             lines.append(f"{label:<15}{text:>6}")
         self.query_one("#figures", Static).update(literal("\n".join(lines)))
 

@@ -80,6 +80,8 @@ class Timeline(ScrollView, can_focus=True):
         "timeline--selected",
         "timeline--lane-title",
         "timeline--hint",
+        "timeline--ran",
+        "timeline--overrun",
     }
 
     def __init__(self, *, id: str | None = None) -> None:
@@ -331,6 +333,11 @@ class Timeline(ScrollView, can_focus=True):
     def _cell_segments(self, cell: Cell, width: int, now: bool) -> list[Segment]:
         if cell.kind in (CellKind.BLOCK, CellKind.OVERLAP) and cell.block is not None:
             return self._block_segments(cell, width, now)
+        if cell.kind is CellKind.RAN and cell.block is not None and width > 1:
+            # the actual span: its mark (┆, » an overrun) in the block's tint, then the words
+            edge = self._style("overrun" if cell.overrun else f"{cell.block.sphere.value}-body")
+            words = Segment(_fit(cell.text[1:], width - 1), self._style("ran"))
+            return [Segment(cell.text[:1], edge), words]
         if now:
             return [Segment(_fit("─" * width, width), self._style("now"))]
         kind_style = {
@@ -359,12 +366,15 @@ class Timeline(ScrollView, can_focus=True):
         if cell.kind is CellKind.BLOCK and len(cell.blocks) <= 1 and not title_row:
             text = self._lines(block, cell.height, width - 1)[min(cell.offset, cell.height - 1)]
         mark = {"error": "✖ ", "warning": "! "}.get(cell.severity, "")
+        if cell.overrun:  # what really happened crossed the mode: said in glyphs too
+            mark += "» "
         if title_row:
             text = mark + text
         edge_name = (
             "selected"
             if selected
             else {"error": "violation", "warning": "warning"}.get(cell.severity, "")
+            or ("overrun" if cell.overrun else "")
         )
         edge_style = self._style(edge_name) if edge_name else style
         edge = ("▸" if selected else " ") if title_row else ("┃" if selected else "│")
