@@ -93,7 +93,7 @@ def days(draw: st.DrawFn) -> list:
     return blocks
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=30, deadline=None)
 @given(days(), st.integers(0, 60), st.integers(0, 60), st.integers(0, 90), st.integers(0, 300))
 def test_switch_properties(blocks, after, before, after_long, long_work) -> None:
     buffers = Buffers(after, before, after_long, long_work)
