@@ -80,6 +80,7 @@ class Config:
     modes: Mapping[str, ModeSettings] = field(
         default_factory=lambda: MappingProxyType({})
     )  # the [modes.*] tables, in the file's order; domain.modes composes them
+    sync: SyncSettings | None = None  # [sync]: the CalDAV server (None: not set up)
     source: Path | None = None
     key_lines: Mapping[KeyPath, int] = field(default_factory=dict)  # where each key is set
 
@@ -129,7 +130,7 @@ def load_config(explicit: str | os.PathLike[str] | None = None) -> Config:
 
 _KNOWN_KEYS = {
     "timezone", "work_hours", "working_days", "week", "theme", "keymap", "reflection", "modes",
-    "reminders",
+    "reminders", "sync",
 }  # fmt: skip
 
 
@@ -184,7 +185,7 @@ def from_mapping(
             week[index] = mode
             week_keys[index] = day_name
 
-    for table_name in ("keymap", "reflection", "modes", "reminders"):
+    for table_name in ("keymap", "reflection", "modes", "reminders", "sync"):
         if table_name in data and not isinstance(data[table_name], dict):
             raise probe.error(f"[{table_name}] must be a table", (table_name,))
     keymap = dict(data.get("keymap", {}))
@@ -226,6 +227,7 @@ def from_mapping(
         reflection=reflection,
         reminders=_reminder_settings(probe, data.get("reminders", {})),
         modes=modes,
+        sync=_sync_settings(probe, data["sync"]) if "sync" in data else None,
         source=source,
         key_lines=probe.key_lines,
     )
@@ -283,6 +285,68 @@ def _reflection_settings(probe: Config, table: dict[str, Any]) -> ReflectionSett
         integration_at=default.integration_at if at is None else parse_clock(at),
         min_days=table.get("min_days", default.min_days),
         shutdown_block=table.get("shutdown_block", default.shutdown_block),
+    )
+
+
+@dataclass(frozen=True)
+class SyncSettings:
+    """``[sync]``: where ``flowday sync`` meets the other devices (see flowday.sync). The
+    password is never in the file: ``password_cmd`` prints it, or the system keyring
+    holds it (service ``flowday-sync``)."""
+
+    url: str
+    user: str = ""
+    password_cmd: str = ""
+    calendar: str = "flowday"  # the collection's display name (made on the first sync)
+    allow_insecure_http: bool = False  # plain http beyond this machine
+
+
+def _is_text(value: Any) -> bool:
+    return isinstance(value, str) and bool(value.strip()) and len(value) <= 2000
+
+
+_SYNC_CHECKS: dict[str, tuple[str, Any]] = {
+    "url": ('an address like "https://dav.example.org/"', _is_text),
+    "user": ("a user name in quotes", _is_text),
+    "password_cmd": ('a command in quotes, e.g. "pass show caldav"', _is_text),
+    "calendar": ("a calendar name in quotes", _is_text),
+    "allow_insecure_http": ("true or false", lambda v: isinstance(v, bool)),
+    "password": ("never set here: use password_cmd or the keyring", lambda v: False),
+}
+
+
+def _sync_settings(probe: Config, table: dict[str, Any]) -> SyncSettings:
+    """``[sync]`` checked: https (verified) anywhere, plain http only to this machine
+    unless ``allow_insecure_http`` says otherwise (the password would travel readable)."""
+    import ipaddress
+    import urllib.parse
+
+    _check_table(probe, "sync", table, _SYNC_CHECKS)
+    if "url" not in table:
+        raise probe.error('sync.url is missing (e.g. url = "https://dav.example.org/")', ("sync",))
+    url = table["url"].strip()
+    parts = urllib.parse.urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise probe.error(f"sync.url must be an http(s) address, not {url!r}", ("sync", "url"))
+    insecure = table.get("allow_insecure_http", False)
+    if parts.scheme == "http" and not insecure:
+        host = parts.hostname
+        try:
+            loopback = ipaddress.ip_address(host).is_loopback
+        except ValueError:
+            loopback = host == "localhost"
+        if not loopback:
+            raise probe.error(
+                f"sync.url {url!r} is plain http to another machine: use https, or set "
+                "allow_insecure_http = true",
+                ("sync", "url"),
+            )
+    return SyncSettings(
+        url=url,
+        user=table.get("user", ""),
+        password_cmd=table.get("password_cmd", ""),
+        calendar=table.get("calendar", "flowday").strip(),
+        allow_insecure_http=insecure,
     )
 
 

@@ -344,7 +344,7 @@ def _new_file() -> dict[str, Any]:
 
 
 _JOURNAL_NAMES = re.compile(
-    r"tasks\.json|state\.json|routines\.json|months/\d{4}-\d{2}\.json"
+    r"tasks\.json|state\.json|routines\.json|sync\.json|months/\d{4}-\d{2}\.json"
 )  # fullmatch
 
 
@@ -569,10 +569,15 @@ class Store:
     def journal_path(self) -> Path:
         return self.root / ".journal.json"
 
+    @property
+    def sync_path(self) -> Path:
+        """What the last CalDAV sync saw (flowday.sync): written with the changes it made."""
+        return self.root / "sync.json"
+
     def data_files(self) -> list[Path]:
         # lexists: a dangling link or a FIFO is listed too, so doctor reports it
         files = [p for p in self._month_files() if _month_of(p.name)]
-        named = (self.tasks_path, self.state_path, self.routines_path)
+        named = (self.tasks_path, self.state_path, self.routines_path, self.sync_path)
         return [p for p in named if os.path.lexists(p)] + files
 
     def _month_files(self) -> list[Path]:
@@ -698,9 +703,19 @@ class Store:
         self._state = None if identity is None else (identity, state)
         return dict(state)
 
+    def sync_state(self) -> dict[str, Any]:
+        """The CalDAV sync's own record (one object, opaque here: flowday.sync types it)."""
+        _, data = _read_store_file(self.sync_path)
+        records = _records(data, "sync")
+        return dict(records[0]) if records else {}
+
     def first_month(self) -> pendulum.Date | None:
         months = self._all_months()
         return months[0] if months else None
+
+    def last_month(self) -> pendulum.Date | None:
+        months = self._all_months()
+        return months[-1] if months else None
 
     def mtime_signature(self, *dates: pendulum.Date) -> tuple[float, ...]:
         """Cheap change detector for an open app: the files behind what it shows."""
@@ -1099,6 +1114,17 @@ class Transaction:
         merged = {**(dict(current[0]) if current else {}), **values}
         table.truncate()
         table.insert(merged)
+
+    # the CalDAV sync's record: in the same transaction (and journal) as the changes it made
+    def sync_state(self) -> dict[str, Any]:
+        records = self._shard(self.store.sync_path).db.table("sync").all()
+        return dict(records[0]) if records else {}
+
+    def set_sync_state(self, record: dict[str, Any]) -> None:
+        self._written.append(self.store.sync_path)
+        table = self._shard(self.store.sync_path).db.table("sync")
+        table.truncate()
+        table.insert(record)
 
     def commit(self) -> None:
         order = [*dict.fromkeys([*self._written, *self._shards])]

@@ -24,7 +24,7 @@ from flowday.cli import build_parser
 
 CliRunner = Callable[..., subprocess.CompletedProcess[str]]  # the `cli` fixture
 
-DOCUMENTED_STATUSES = {0, 1, 2, 3, 4, 5}  # README "Exit statuses"
+DOCUMENTED_STATUSES = {0, 1, 2, 3, 4, 5, 6, 7}  # README "Exit statuses"
 # the planner itself cannot run in pytest's process (its --date is fuzzed all the same in
 # test_cli_process); --data-dir would move the writes away from the folder compared here
 NOT_FUZZED_COMMANDS = {("tui",)}

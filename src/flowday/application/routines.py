@@ -183,16 +183,24 @@ def edit_routine(
 def remove_routine(planner: Planner, routine_id: str) -> Routine:
     """Its future occurrences go (from today); past ones and occurrences edited by hand
     stay. A routine that has not begun yet is removed outright."""
-    today = planner.today()
     with planner.store.transaction() as txn:
         old = _require(txn, routine_id)
-        if old.first >= today:
+        ended = ended_routine(old, planner.today(), planner.now())
+        if ended is None:
             txn.delete_routine(old.id)
             return old
-        ended = old.changed(planner.now(), removed=True,
-                            until=min(old.until or today, today.subtract(days=1)))  # fmt: skip
         txn.put_routine(ended)
         return ended
+
+
+def ended_routine(routine: Routine, today: pendulum.Date, now: pendulum.DateTime) -> Routine | None:
+    """A routine removed today (``routine rm``, or deleted on another device: flowday.sync):
+    ended yesterday, kept for its past occurrences; None when it has not begun yet (it
+    goes outright)."""
+    if routine.first >= today:
+        return None
+    until = min(routine.until or today, today.subtract(days=1))
+    return routine.changed(now, removed=True, until=until)
 
 
 def routines(planner: Planner, *, removed: bool = False) -> list[Routine]:

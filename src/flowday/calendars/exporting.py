@@ -5,7 +5,7 @@ RECURRENCE-ID for one occurrence) and ``<block id>@flowday`` otherwise, so a re-
 updates the same events. Day notes become all-day, transparent events.
 
 One event goes out as one event, whatever it became inside flowday: the blocks of an
-imported event split at midnight or over days join back into one (see :func:`_joined`),
+imported event split at midnight or over days join back into one (see :func:`joined`),
 and so do the day notes of a multi-day all-day event (``DTSTART;VALUE=DATE`` its first
 day, ``DTEND`` the day after its last). Each UID (with its RECURRENCE-ID) is written
 once, so importing an export back changes nothing.
@@ -33,7 +33,7 @@ from flowday.calendars.sources import (
 )
 from flowday.calendars.values import to_utc
 from flowday.domain.errors import InputError
-from flowday.domain.model import Block, Day, Sphere
+from flowday.domain.model import Block, Day, Outcome, Sphere
 from flowday.domain.timeparse import FIRST_YEAR, LAST_YEAR, Zone, instant
 from flowday.domain.wallclock import MINUTES_PER_DAY
 
@@ -73,7 +73,7 @@ def export_calendar(
     shown = [b for b in nearby if first <= b.date <= last]
     # routines: one repeating event each (calendars/routine_events.py), not per occurrence
     series, covered = routine_events(
-        planner, first, last, shown, spheres=wanted, now=now, to_datetime=_to_datetime
+        planner, first, last, shown, spheres=wanted, now=now, to_datetime=to_datetime
     )
     inside = {b.source for b in shown if b.source}
     blocks = [
@@ -84,32 +84,16 @@ def export_calendar(
         and b.id not in covered
     ]
     used: set[tuple[str, str]] = set()  # (UID, RECURRENCE-ID key): each written once
-    for group in _joined(blocks, tz):
+    for group in joined(blocks, tz):
         if not any(first <= b.date <= last for b in group):
             continue  # beyond the range and not part of an event inside it
-        head, tail = group[0], group[-1]
-        start = instant(head.date, head.start, tz, exact=False)
-        end = instant(tail.date, tail.end, tz, exact=False)
-        if end <= start:  # a block on a day the clocks skip (hand-edited): no real time
-            continue
-        uid, recurrence = _export_uid(head)
+        uid, recurrence = _export_uid(group[0])
         if (uid, recurrence or "") in used:
-            uid, recurrence = f"{head.id}{FLOWDAY_UID_SUFFIX}", None
+            uid, recurrence = f"{group[0].id}{FLOWDAY_UID_SUFFIX}", None
+        event = block_event(group, uid, recurrence, tz, now)
+        if event is None:
+            continue
         used.add((uid, recurrence or ""))
-        event = icalendar.Event()
-        event.add("UID", uid)
-        event.add("DTSTAMP", now)
-        event.add("DTSTART", _to_datetime(start))
-        event.add("DTEND", _to_datetime(end))
-        if recurrence:
-            event.add("RECURRENCE-ID", _recurrence_value(recurrence))
-        event.add("SUMMARY", head.title)
-        event.add("CATEGORIES", [head.sphere.value])
-        if head.notes:
-            event.add("DESCRIPTION", head.notes)
-        if head.flexible:
-            event.add("X-FLOWDAY-FLEXIBLE", "TRUE")
-        event.add("X-FLOWDAY-BLOCK", head.id)
         calendar.add_component(event)
     for event in [*series, *day_off_events(planner, first, last, now)]:
         calendar.add_component(event)
@@ -125,7 +109,41 @@ def export_calendar(
     return calendar
 
 
-def _joined(blocks: list[Block], tz: Zone) -> list[list[Block]]:
+def block_event(
+    group: list[Block], uid: str, recurrence: str | None, tz: Zone, now: dt.datetime
+) -> icalendar.Event | None:
+    """One event for the blocks of one event (see :func:`joined`): the first block's
+    title, sphere (CATEGORIES), notes and flexibility, from its start to the last block's
+    end; what happened (done or skipped, and the actual time) as X-FLOWDAY-* properties.
+    None when it has no real length (a block on a day the clocks skip, hand-edited). The
+    export and the CalDAV sync (flowday.sync) both write events here."""
+    head, tail = group[0], group[-1]
+    start = instant(head.date, head.start, tz, exact=False)
+    end = instant(tail.date, tail.end, tz, exact=False)
+    if end <= start:
+        return None
+    event = icalendar.Event()
+    event.add("UID", uid)
+    event.add("DTSTAMP", now)
+    event.add("DTSTART", to_datetime(start))
+    event.add("DTEND", to_datetime(end))
+    if recurrence:
+        event.add("RECURRENCE-ID", _recurrence_value(recurrence))
+    event.add("SUMMARY", head.title)
+    event.add("CATEGORIES", [head.sphere.value])
+    if head.notes:
+        event.add("DESCRIPTION", head.notes)
+    if head.flexible:
+        event.add("X-FLOWDAY-FLEXIBLE", "TRUE")
+    event.add("X-FLOWDAY-BLOCK", head.id)
+    if head.outcome is not Outcome.PLANNED:
+        event.add("X-FLOWDAY-OUTCOME", head.outcome.value.upper())
+        if head.actual_start is not None and head.actual_end is not None:
+            event.add("X-FLOWDAY-ACTUAL", head.actual_span)
+    return event
+
+
+def joined(blocks: list[Block], tz: Zone) -> list[list[Block]]:
     """Blocks in groups, one per event: a block made in flowday alone; the blocks of one
     imported event on following days that meet at midnight on at least one side (an event
     across midnight or over days, also after a piece of it was edited) together, in
@@ -175,7 +193,7 @@ def _recurrence_value(key: str) -> dt.date:
     return dt.datetime.strptime(key, "%Y%m%dT%H%M%S")
 
 
-def _to_datetime(moment: pendulum.DateTime) -> dt.datetime:
+def to_datetime(moment: pendulum.DateTime) -> dt.datetime:
     """A plain datetime with a zoneinfo zone, which icalendar writes as TZID + VTIMEZONE."""
     from zoneinfo import ZoneInfo
 
@@ -203,7 +221,7 @@ def _note_events(
     as one event over those days (those outside ``first``..``last`` too, when the event
     has a note inside), the notes made otherwise one event each."""
     # runs of following days per event (first day, last day, text); one event's notes on
-    # days that do not follow each other stay apart, as its blocks do (see _joined)
+    # days that do not follow each other stay apart, as its blocks do (see joined)
     runs: list[tuple[tuple[str, str], pendulum.Date, pendulum.Date, str]] = []
     open_run: dict[tuple[str, str], int] = {}
     for day in days:

@@ -133,14 +133,14 @@ def import_calendar(
     tz = planner.config.timezone
     # One transaction: the import lands whole or not at all, and a thousand blocks cost one
     # write per month file instead of one each. The rules are checked per day, before and
-    # after the whole import (see _apply_recording_crossings). Checking after each block
+    # after the whole import (see apply_recording_crossings). Checking after each block
     # instead would cost the cube of a busy day's blocks, and record overlaps that only
     # exist half-way through.
     dates = {b.date for b in changes.removals}
     dates |= {d for b, p, _ in changes.edits for d in (b.date, p.date)}
     dates |= {p.date for p, _ in changes.additions}
     with planner.store.transaction() as txn:
-        crossed = _apply_recording_crossings(
+        crossed = apply_recording_crossings(
             planner, txn, dates, lambda: _apply(txn, changes, report, now, tz, tick)
         )
         report.crossed.extend(crossed)
@@ -211,7 +211,7 @@ def _apply(
     return imported
 
 
-def _apply_recording_crossings(
+def apply_recording_crossings(
     planner: Planner,
     txn: Transaction,
     dates: set[pendulum.Date],

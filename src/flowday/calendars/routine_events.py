@@ -66,12 +66,12 @@ def routine_events(
         excepted = map(parse_iso_date, routine.skipped | routine.edited)
         excluded = {*excepted, *hidden} - overridden
         covered.update(occurrence_id(routine.id, d) for d in rule_dates if d not in excluded)
-        events.append(_series(routine, rule_dates[0], last, excluded, tz, now, to_datetime))
+        events.append(series_event(routine, rule_dates[0], last, excluded, tz, now, to_datetime))
         events.extend(overrides)
     return events, covered
 
 
-def _series(
+def series_event(
     routine: Routine,
     start: pendulum.Date,
     last: pendulum.Date,
@@ -80,6 +80,8 @@ def _series(
     now: dt.datetime,
     to_dt: ToDatetime,
 ) -> Event:
+    """The routine as one repeating event from ``start``, ``excluded`` dates as EXDATE
+    (the export and the CalDAV sync, flowday.sync, both write series here)."""
     event = _event(routine, now, to_dt(instant(start, routine.start, tz, exact=False)),
                    to_dt(instant(start, routine.end, tz, exact=False)))  # fmt: skip
     rule = icalendar.vRecur.from_ical(routine.rrule)

@@ -3,7 +3,9 @@
 Exit statuses: 0 ok; 1 a check found errors (or an unexpected failure); 2 bad input or
 configuration; 3 refused by a rule (or an overlap) — use ``--force``; 4 the data folder
 cannot be used safely (damaged, newer, unwritable); 5 the output could not be written
-(standard output on a full device); 130 interrupted (Ctrl+C).
+(standard output on a full device); 6 the sync server could not be reached or refused
+(``flowday sync``: what was done is recorded, run it again); 7 a sync that would delete
+many events was not confirmed (``--yes``); 130 interrupted (Ctrl+C).
 
 Non-TUI commands never import Textual (a test holds us to it): keep TUI imports inside
 :func:`run_tui`. Importing this module stays light: the commands' modules are loaded when
@@ -41,6 +43,7 @@ def command_modules() -> list[Register]:
         reflect,
         routines,
         rules,
+        sync,
         tasks,
         themes,
         transitions,
@@ -63,6 +66,7 @@ def command_modules() -> list[Register]:
         whatif.register,
         trial.register,
         transitions.register,
+        sync.register,
     ]
 
 

@@ -1,0 +1,566 @@
+"""One sync: pull the server's changes, merge each event field by field against the copy
+both sides last agreed on, ask before big deletions, apply here, push there.
+
+- Pull: the changes since the collection's sync-token, or the whole listing of ETags when
+  the server has none or forgot ours; only objects whose ETag moved are read.
+- Merge (:mod:`.merge`): one side changed → that side's value; both changed a field
+  differently → a :class:`~flowday.sync.state.Conflict` (the plan keeps its value, the
+  server its own, the record both) until ``flowday sync --resolve``. An edit beats a
+  deletion on the other side: nothing a person typed is lost.
+- Here: every change goes through the planner's judge like an import (never refused, the
+  hard rules it newly breaks recorded as crossings), in one store transaction together
+  with the sync state (``sync.json``).
+- There: ``If-Match`` on updates and deletions, ``If-None-Match: *`` on new events; a 412
+  means someone wrote in between: that event is read again in the next round (up to
+  :data:`ROUNDS`), never overwritten blindly.
+- Interrupted anywhere (killed, server error), both sides stay consistent: the state is
+  saved with each batch of pushes, and a push the state missed is found as agreement.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from flowday.application.planner import Planner
+from flowday.application.routines import HORIZON_DAYS, ended_routine
+from flowday.calendars.importing import apply_recording_crossings
+from flowday.calendars.sources import FLOWDAY_UID_SUFFIX
+from flowday.domain.errors import FlowdayError, InputError
+from flowday.domain.model import Block, Task
+from flowday.domain.routines import Routine, parse_occurrence_id
+from flowday.domain.rules import Violation
+from flowday.domain.text import shown
+from flowday.store import StoreError
+from flowday.sync.items import (
+    FLOWDAY_ONLY,
+    Local,
+    blocks_for,
+    local_fields,
+    local_id,
+    local_items,
+    local_text,
+    read_event,
+    routine_for,
+    task_for,
+)
+from flowday.sync.merge import merge
+from flowday.sync.server import Collection, Stale, SyncError
+from flowday.sync.state import Conflict, Fields, Synced, SyncState
+
+DELETE_ASKS_ABOVE = 20  # deletions in one sync beyond this ask first
+WHOLE_DAY_FROM = 3  # a day of at least this many blocks emptied asks first too
+ROUNDS = 3  # pull-merge-push rounds while pushes meet 412 (someone wrote in between)
+FIRST_SAVE = 100  # pushes before the state is first saved; then after twice as many, ...
+
+Confirm = Callable[[str], bool]
+Progress = Callable[[str, int, int], None]  # (stage: "reading" | "sending", done, total)
+
+
+class DeletionsNeedConfirmation(FlowdayError):
+    """A sync that would delete many events (or a whole day) was not confirmed (exit 7)."""
+
+    exit_code = 7
+
+
+@dataclass
+class SyncReport:
+    pushed_new: int = 0
+    pushed_changed: int = 0
+    pushed_deleted: int = 0
+    pulled_new: int = 0
+    pulled_changed: int = 0
+    pulled_deleted: int = 0
+    conflicts: list[Conflict] = field(default_factory=list)  # every open conflict after it
+    resolved: int = 0
+    skipped: list[str] = field(default_factory=list)  # events left alone, one line each
+    crossed: list[Violation] = field(default_factory=list)
+    full_listing: bool = False  # the server's whole listing was compared (no sync-token)
+    dry_run: bool = False
+    rounds: int = 0
+
+    @property
+    def pushed(self) -> int:
+        return self.pushed_new + self.pushed_changed + self.pushed_deleted
+
+    @property
+    def pulled(self) -> int:
+        return self.pulled_new + self.pulled_changed + self.pulled_deleted
+
+    def summary(self) -> str:
+        count = len(self.conflicts)
+        text = f"↑{self.pushed} ↓{self.pulled}, {count} conflict{'' if count == 1 else 's'}"
+        return f"{text} (dry run: nothing was changed)" if self.dry_run else text
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "pushed": {"new": self.pushed_new, "changed": self.pushed_changed,
+                       "deleted": self.pushed_deleted, "total": self.pushed},
+            "pulled": {"new": self.pulled_new, "changed": self.pulled_changed,
+                       "deleted": self.pulled_deleted, "total": self.pulled},
+            "conflicts": [
+                {"id": c.block_id, "uid": c.uid,
+                 "fields": {k: {"local": v[0], "remote": v[1]} for k, v in c.fields.items()}}
+                for c in self.conflicts
+            ],
+            "resolved": self.resolved,
+            "skipped": list(self.skipped),
+            "crossed": [{"rule": v.rule, "message": v.message} for v in self.crossed],
+            "full_listing": self.full_listing,
+            "dry_run": self.dry_run,
+            "summary": self.summary(),
+        }  # fmt: skip
+
+
+@dataclass
+class _Push:
+    uid: str
+    href: str
+    etag: str | None  # If-Match (None: a new event, If-None-Match: *)
+    prior: str  # the server's text to merge into ("" for a new event)
+    fields: Fields
+    kind: str  # "new" | "changed"
+
+
+@dataclass
+class _Plan:
+    state: SyncState
+    apply: dict[str, Fields] = field(default_factory=dict)  # here: uid → fields
+    delete: list[str] = field(default_factory=list)  # here: uids
+    pushes: list[_Push] = field(default_factory=list)
+    remote_deletes: list[Synced] = field(default_factory=list)
+    counts: Counter[str] = field(default_factory=Counter)
+    uids_of: dict[str, str] = field(default_factory=dict)  # remote-delete href → uid
+    agreed: dict[str, Synced] = field(default_factory=dict)  # the items before this plan
+
+
+def load_state(planner: Planner) -> SyncState:
+    try:
+        return SyncState.from_record(planner.store.sync_state())
+    except ValueError as exc:
+        path = planner.store.sync_path
+        raise StoreError(
+            f"{path} cannot be read ({exc}); it was left untouched — move it aside to sync "
+            "afresh (the next sync then compares both sides field by field)"
+        ) from None
+
+
+def run_sync(
+    planner: Planner,
+    collection: Collection,
+    *,
+    dry_run: bool = False,
+    yes: bool = False,
+    confirm: Confirm | None = None,
+    resolutions: Iterable[tuple[str, str]] = (),
+    progress: Progress | None = None,
+) -> SyncReport:
+    """One sync of the plan with ``collection`` (see the module doc)."""
+    report = SyncReport(dry_run=dry_run)
+    state = load_state(planner)
+    if state.collection != collection.url:
+        state = SyncState(collection=collection.url)  # another collection: start afresh
+    forced = _resolve(planner, state, resolutions, report)
+    for _ in range(ROUNDS):
+        report.rounds += 1
+        plan = _plan(planner, collection, state, forced, report, progress)
+        if dry_run:
+            _count_plan(plan, report)
+            report.conflicts = list(plan.state.conflicts.values())
+            return report
+        _guard(planner, plan, yes, confirm)
+        state = _apply_here(planner, plan, report)
+        stale = _push(planner, collection, plan, state, report, progress)
+        forced = {}
+        if not stale:
+            break
+    else:  # others kept writing the same events: say so, the next sync tries again
+        report.skipped.append(
+            f"{len(stale)} event{'' if len(stale) == 1 else 's'} changed on the server during "
+            f"each of {ROUNDS} tries; "
+            "the next sync sends them"
+        )
+    report.conflicts = list(state.conflicts.values())
+    return report
+
+
+def _resolve(
+    planner: Planner, state: SyncState, resolutions: Iterable[tuple[str, str]], report: SyncReport
+) -> dict[str, Fields]:
+    """``--resolve ID --take local|remote``: the conflict's server version becomes the
+    agreed copy, so the merge then sends what the plan holds; taking the server's values
+    first puts them into the plan. Returns the fields to put into the plan, by UID."""
+    forced: dict[str, Fields] = {}
+    for key, side in resolutions:
+        conflict = next((c for c in state.conflicts.values() if key in (c.block_id, c.uid)), None)
+        if conflict is None:
+            raise InputError(f"no conflict {shown(key)} (flowday sync lists them)")
+        del state.conflicts[conflict.uid]
+        state.items[conflict.uid] = conflict.remote
+        if side == "remote":
+            forced[conflict.uid] = {name: pair[1] for name, pair in conflict.fields.items()}
+        report.resolved += 1
+    return forced
+
+
+def _plan(
+    planner: Planner,
+    collection: Collection,
+    state: SyncState,
+    forced: dict[str, Fields],
+    report: SyncReport,
+    progress: Progress | None = None,
+) -> _Plan:
+    plan = _Plan(SyncState(state.collection, state.token, dict(state.items),
+                           dict(state.conflicts)))  # fmt: skip
+    new = plan.state
+    listing = collection.listing(state.token)
+    report.full_listing = report.full_listing or listing.full
+    new.token = listing.token
+    by_href = {item.href: uid for uid, item in state.items.items()}
+    for conflict in state.conflicts.values():
+        by_href.setdefault(conflict.remote.href, conflict.uid)
+    if listing.full:
+        gone = [href for href in by_href if href not in listing.etags]
+        changed = [
+            href for href, etag in listing.etags.items()
+            if href not in by_href or _etag_of(state, by_href[href]) != etag
+        ]  # fmt: skip
+    else:
+        gone = [href for href, etag in listing.etags.items() if etag is None]
+        changed = [
+            href for href, etag in listing.etags.items()
+            if etag is not None and (href not in by_href or _etag_of(state, by_href[href]) != etag)
+        ]  # fmt: skip
+    # an event whose write met a 412 has no known ETag: read again, whatever the listing says
+    changed += [i.href for i in state.items.values() if not i.etag and i.href not in gone]
+    remote: dict[str, Synced | None] = {by_href[h]: None for h in gone if h in by_href}
+    plan.agreed = dict(state.items)
+    to_read = sorted(set(changed))
+    for done, href in enumerate(to_read, 1):
+        if progress:
+            progress("reading", done, len(to_read))
+        got = collection.get(href)
+        if got is None:
+            if href in by_href:
+                remote[by_href[href]] = None
+            continue
+        etag, text = got
+        try:
+            event = read_event(planner, text, href)
+        except FlowdayError as exc:
+            report.skipped.append(f"{shown(href)}: {exc}")
+            continue
+        known = state.items.get(event.uid)
+        earlier = remote.get(event.uid)
+        if (earlier is not None and earlier.href != href) or (
+            known is not None and known.href != href and known.href not in gone
+            and remote.get(event.uid, known) is not None
+        ):  # fmt: skip
+            report.skipped.append(
+                f"{shown(href)}: another object on the server has the same UID "
+                f"{shown(event.uid)}; left alone (delete one of them)"
+            )
+            continue
+        fields = event.fields
+        if fields is not None and known and known.fields and not event.marked:
+            # no X-FLOWDAY-* at all (a server that drops X- properties, or an app that
+            # never wrote them): what only flowday knows stays as last agreed, not reset
+            fields = {**fields, **{k: known.fields.get(k, "") for k in FLOWDAY_ONLY}}
+        remote[event.uid] = Synced(href, etag, "" if event.plain else text, fields)
+    local = local_items(planner.store)
+    for uid in sorted(set(state.items) | set(local) | set(remote)):
+        if uid in state.conflicts:
+            if uid in remote and remote[uid] is None:  # deleted there while in conflict:
+                del new.conflicts[uid]  # the edit here beats the deletion, sent anew
+                state.items.pop(uid, None)
+            else:
+                _refresh_conflict(new, uid, remote, local)
+                continue
+        _decide(planner, collection, plan, uid, state.items.get(uid),
+                remote[uid] if uid in remote else state.items.get(uid),
+                local.get(uid), forced.get(uid), report)  # fmt: skip
+    return plan
+
+
+def _etag_of(state: SyncState, uid: str) -> str | None:
+    item = state.items.get(uid)
+    if item is None and uid in state.conflicts:
+        return state.conflicts[uid].remote.etag
+    return item.etag if item else None
+
+
+def _refresh_conflict(
+    state: SyncState, uid: str, remote: dict[str, Synced | None], local: dict[str, Local]
+) -> None:
+    """An open conflict waits for a person; a newer server version replaces the one kept."""
+    newer = remote.get(uid)
+    conflict = state.conflicts[uid]
+    if newer is not None and newer.fields is not None and uid in local:
+        mine = local_fields(local[uid])
+        fields = {k: (mine.get(k, ""), newer.fields.get(k, "")) for k in conflict.fields}
+        state.conflicts[uid] = Conflict(uid, conflict.block_id, fields, newer)
+
+
+def _decide(
+    planner: Planner,
+    collection: Collection,
+    plan: _Plan,
+    uid: str,
+    base: Synced | None,
+    remote: Synced | None,
+    here: Local | None,
+    forced: Fields | None,
+    report: SyncReport,
+) -> None:
+    new = plan.state
+    mine = local_fields(here) if here else None
+    if mine is not None and forced:
+        mine = {**mine, **forced}
+        plan.apply[uid] = mine
+    if remote is not None and remote.fields is None:  # an event flowday does not plan
+        new.items[uid] = remote
+        if here:
+            report.skipped.append(
+                f"{shown(uid)}: the server's event is now one flowday does not plan "
+                "(all-day or repeating); the plan keeps its blocks"
+            )
+        return
+    if mine is None and remote is None:
+        new.items.pop(uid, None)
+        return
+    if mine is None:
+        assert remote is not None and remote.fields is not None
+        if base is not None and remote.etag == base.etag:
+            plan.remote_deletes.append(remote)  # deleted here, unchanged there
+            plan.uids_of[remote.href] = uid
+            new.items.pop(uid, None)
+            return
+        plan.apply[uid] = remote.fields  # new there (or edited there: an edit beats a delete)
+        plan.counts["pulled_new"] += 1
+        new.items[uid] = remote
+        return
+    if remote is None:
+        if base is not None and base.fields == mine:
+            plan.delete.append(uid)  # deleted there, unchanged here
+            plan.counts["pulled_deleted"] += 1
+            new.items.pop(uid, None)
+            return
+        href = base.href if base is not None else collection.href_for(uid)
+        plan.pushes.append(_Push(uid, href, None, "", mine, "new"))
+        new.items.pop(uid, None)
+        return
+    assert remote.fields is not None
+    merged = merge(base.fields if base else None, mine, remote.fields)
+    assert here
+    if merged.fields != local_fields(here):
+        plan.apply[uid] = merged.fields
+        if merged.fields != mine:  # the server's changes (not only a resolution's)
+            plan.counts["pulled_changed"] += 1
+    if not merged.clean:
+        new.conflicts[uid] = Conflict(uid, local_id(here), merged.conflicts, remote)
+        return
+    if merged.fields != remote.fields:
+        # the agreed copy stays the old one until the server takes the push: a push that
+        # meets a 412 is merged again against it, never against what was not sent
+        plan.pushes.append(_Push(uid, remote.href, remote.etag, remote.raw, merged.fields,
+                                 "changed"))  # fmt: skip
+        return
+    new.items[uid] = Synced(remote.href, remote.etag, remote.raw, merged.fields)
+
+
+def _count_plan(plan: _Plan, report: SyncReport) -> None:
+    report.pulled_new += plan.counts["pulled_new"]
+    report.pulled_changed += plan.counts["pulled_changed"]
+    report.pulled_deleted += plan.counts["pulled_deleted"]
+    report.pushed_new += sum(p.kind == "new" for p in plan.pushes)
+    report.pushed_changed += sum(p.kind == "changed" for p in plan.pushes)
+    report.pushed_deleted += len(plan.remote_deletes)
+
+
+def _guard(planner: Planner, plan: _Plan, yes: bool, confirm: Confirm | None) -> None:
+    """More than :data:`DELETE_ASKS_ABOVE` deletions, or a day of blocks emptied here,
+    asks first (the guard vdirsyncer's users wished for)."""
+    here = len(plan.delete)
+    there = len(plan.remote_deletes)
+    reasons: list[str] = []
+    if here + there > DELETE_ASKS_ABOVE:
+        reasons.append(f"delete {here + there} events ({here} here, {there} on the server)")
+    local = local_items(planner.store) if plan.delete else {}
+    dates = Counter(b.date for uid in plan.delete for b in _blocks(local.get(uid)))
+    for date, count in sorted(dates.items()):
+        if count >= WHOLE_DAY_FROM and count >= len(planner.store.blocks_on(date)):
+            reasons.append(f"empty {date.to_date_string()} ({count} blocks)")
+            break
+    if not reasons or yes:
+        return
+    question = f"this sync would {' and '.join(reasons)}"
+    if confirm is not None and confirm(f"{question}. Go ahead?"):
+        return
+    raise DeletionsNeedConfirmation(
+        f"{question}; nothing was changed — run 'flowday sync --yes' to go ahead"
+    )
+
+
+def _blocks(local: Local | None) -> list[Block]:
+    return local if isinstance(local, list) else []
+
+
+def _apply_here(planner: Planner, plan: _Plan, report: SyncReport) -> SyncState:
+    """The plan's changes here and the state after the pull, in one transaction: routines
+    first (an occurrence edited by hand then lands on its routine), then blocks. A routine
+    changed is judged on its next :data:`~flowday.application.routines.HORIZON_DAYS`."""
+    now = planner.now()
+    local = local_items(planner.store)
+    # occurrences edited by hand, stored or arriving, by routine: their dates stay *edited*
+    edited: dict[str, set[str]] = {}
+    for uid in [*local, *plan.apply]:
+        occurrence = parse_occurrence_id(uid.removesuffix(FLOWDAY_UID_SUFFIX))
+        if occurrence is not None and uid not in plan.delete:
+            edited.setdefault(occurrence[0], set()).add(occurrence[1].to_date_string())
+    made: dict[str, list[Block]] = {}
+    routines: dict[str, Routine] = {}
+    tasks: list[Task] = []
+    for uid, fields in plan.apply.items():
+        here = local.get(uid)
+        try:
+            if fields.get("kind") == "task":
+                tasks.append(task_for(fields, uid, here if isinstance(here, Task) else None, now))
+            elif fields.get("kind") == "routine":
+                existing = here if isinstance(here, Routine) else None
+                rid = uid.removesuffix(FLOWDAY_UID_SUFFIX)
+                routines[uid] = routine_for(fields, uid, existing, edited.get(rid, set()), now)
+            else:
+                made[uid] = blocks_for(fields, uid, _blocks(here), now)
+        except (InputError, ValueError) as exc:
+            report.skipped.append(f"{shown(uid)}: {exc}")
+            if uid in plan.agreed:  # the plan keeps what it has: the agreed copy stays too
+                plan.state.items[uid] = plan.agreed[uid]
+            else:
+                plan.state.items.pop(uid, None)
+    removed = [b for uid in plan.delete for b in _blocks(local.get(uid))]
+    ended = [r for uid in plan.delete if isinstance(r := local.get(uid), Routine)]
+    done = [t.id for uid in plan.delete if isinstance(t := local.get(uid), Task)]
+    dates = {b.date for b in removed}
+    dates |= {b.date for uid in made for b in (*made[uid], *_blocks(local.get(uid)))}
+    if routines or ended:
+        today = planner.today()
+        dates |= {today.add(days=n) for n in range(HORIZON_DAYS)}
+
+    with planner.store.transaction() as txn:
+        # the inbox is not a day: nothing for the judge there
+        for task in tasks:
+            txn.put_task(task)
+        if done:
+            txn.delete_tasks(done)
+
+        def apply() -> set[str]:
+            for routine in routines.values():
+                txn.put_routine(routine)
+            for old_routine in ended:
+                kept = ended_routine(old_routine, planner.today(), now)
+                if kept is None:
+                    txn.delete_routine(old_routine.id)
+                else:
+                    txn.put_routine(kept)
+            for block in removed:
+                txn.delete_block(block.id, block.date)
+            for uid, blocks in made.items():
+                before = {b.id: b for b in _blocks(local.get(uid))}
+                keep = {b.id for b in blocks}
+                for old in before.values():
+                    if old.id not in keep:
+                        txn.delete_block(old.id, old.date, skip=False)
+                for block in blocks:
+                    found = before.get(block.id) or txn.find_block(block.id)
+                    txn.put_block(block, previous_date=found.date if found else None)
+            changed = {b.id for blocks in made.values() for b in blocks}
+            return changed | {r.id for r in routines.values()}
+
+        if dates:
+            report.crossed.extend(apply_recording_crossings(planner, txn, dates, apply))
+        txn.set_sync_state(plan.state.to_record())
+    report.pulled_new += plan.counts["pulled_new"]
+    report.pulled_changed += plan.counts["pulled_changed"]
+    report.pulled_deleted += plan.counts["pulled_deleted"]
+    return plan.state
+
+
+def _push(
+    planner: Planner,
+    collection: Collection,
+    plan: _Plan,
+    state: SyncState,
+    report: SyncReport,
+    progress: Progress | None,
+) -> list[str]:
+    """Send the plan's changes; returns the UIDs that met a 412 (read again next round).
+    The state is saved after :data:`FIRST_SAVE` pushes, again after twice as many, and so
+    on (sync.json is rewritten whole: a save every hundred pushes would cost the square of a
+    first sync of years), at the end, and on failure. A push a kill kept from the state is
+    found as agreement by the next sync, never sent twice as a new event."""
+    tz = planner.config.timezone
+    now = planner.now()
+    local = local_items(planner.store)
+    stale: list[str] = []
+    total = len(plan.pushes) + len(plan.remote_deletes)
+    done = 0
+    next_save = FIRST_SAVE
+
+    def save() -> None:
+        with planner.store.transaction() as txn:
+            txn.set_sync_state(state.to_record())
+
+    try:
+        for push in plan.pushes:
+            here = local.get(push.uid)
+            if not here or local_fields(here) != push.fields:
+                stale.append(push.uid)  # changed here meanwhile (or refused): next round
+                continue
+            try:
+                text = local_text(here, push.uid, push.prior, tz, now)
+                etag = collection.put(push.href, text, push.etag)
+            except Stale:
+                stale.append(push.uid)  # someone wrote in between: read again next round
+                if push.uid in state.items:
+                    state.items[push.uid] = replace(state.items[push.uid], etag="")
+                continue
+            except InputError as exc:
+                report.skipped.append(f"{shown(push.uid)}: {exc}")
+                continue
+            if not etag:  # the server changed what it stored: learn its ETag and text
+                got = collection.get(push.href)
+                etag, text = got if got else ("", text)
+            # the text only when it holds what flowday does not write (sync.json stays small)
+            kept = text if push.prior else ""
+            state.items[push.uid] = Synced(push.href, etag, kept, push.fields)
+            if push.kind == "new":
+                report.pushed_new += 1
+            else:
+                report.pushed_changed += 1
+            done += 1
+            if progress:
+                progress("sending", done, total)
+            if done == next_save:
+                save()
+                next_save *= 2
+        for gone in plan.remote_deletes:
+            try:
+                collection.delete(gone.href, gone.etag)
+            except Stale:
+                stale.append(plan.uids_of.get(gone.href, gone.href))
+                continue
+            report.pushed_deleted += 1
+            done += 1
+            if progress:
+                progress("sending", done, total)
+    except SyncError as exc:
+        save()
+        raise SyncError(
+            f"{exc}; {done} of {total} changes were sent and recorded — the next sync "
+            "sends the rest"
+        ) from None
+    save()
+    return stale

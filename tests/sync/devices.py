@@ -1,0 +1,85 @@
+"""Devices for the sync tests: a data folder each, one injected clock, one server."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import pendulum
+
+from flowday.application.planner import Planner
+from flowday.config import from_mapping
+from flowday.domain.clock import FixedClock
+from flowday.domain.model import Block, Sphere
+from flowday.store import Store
+from flowday.sync.engine import SyncReport, run_sync
+from flowday.sync.items import local_items
+from flowday.sync.server import CalDavCollection, Collection
+
+TZ = "Europe/Berlin"
+DAY = pendulum.date(2026, 12, 1)  # a Tuesday
+NOW = pendulum.datetime(2026, 11, 25, 10, 0, tz=TZ)
+
+
+class Device:
+    def __init__(self, root: Path, url: str, calendar: str) -> None:
+        self.planner = Planner(Store(root), from_mapping({"timezone": TZ}), FixedClock(NOW))
+        self.url, self.calendar = url, calendar
+        self._collection: CalDavCollection | None = None
+
+    @property
+    def collection(self) -> CalDavCollection:
+        if self._collection is None:
+            self._collection = CalDavCollection(self.url, "jane", "secret", self.calendar)
+        return self._collection
+
+    def sync(self, collection: Collection | None = None, **options: Any) -> SyncReport:
+        return run_sync(self.planner, collection or self.collection, **options)
+
+    def add(self, title: str, start: int, end: int, *, date: pendulum.Date = DAY,
+            sphere: Sphere = Sphere.WORK) -> Block:  # fmt: skip
+        block = Block.create(date=date, start=start, end=end, title=title, sphere=sphere,
+                             now=NOW)  # fmt: skip
+        with self.planner.store.transaction() as txn:
+            txn.put_block(block)
+        return block
+
+    def edit(self, block_id: str, **changes: Any) -> None:
+        with self.planner.store.transaction() as txn:
+            block = txn.find_block(block_id)
+            assert block is not None
+            txn.put_block(block.changed(NOW, **changes), previous_date=block.date)
+
+    def delete(self, block_id: str) -> None:
+        block = self.planner.store.find_block(block_id)
+        assert block is not None
+        with self.planner.store.transaction() as txn:
+            txn.delete_block(block.id, block.date)
+
+    def blocks(self) -> list[Block]:
+        items = local_items(self.planner.store).values()
+        return [b for blocks in items if isinstance(blocks, list) for b in blocks]
+
+    def titles(self) -> list[str]:
+        return sorted(b.title for b in self.blocks())
+
+
+def server_objects(device: Device) -> list[str]:
+    """The calendar objects' texts on the server, as a third-party client reads them."""
+    listing = device.collection.listing(None)
+    texts = []
+    for href in listing.etags:
+        got = device.collection.get(href)
+        assert got is not None
+        texts.append(got[1])
+    return texts
+
+
+def uids(texts: Iterable[str]) -> list[str]:
+    return sorted(
+        line.split(":", 1)[1].strip()
+        for text in texts
+        for line in text.splitlines()
+        if line.startswith("UID:")
+    )

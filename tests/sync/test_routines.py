@@ -1,0 +1,107 @@
+"""Routines sync as one repeating event each (RRULE + EXDATE), occurrences edited by hand
+as events of their own, through a real Radicale."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pendulum
+from tests.sync.conftest import Server
+from tests.sync.devices import Device, server_objects
+
+from flowday.application.routines import add_routine, remove_routine
+from flowday.domain.routines import Routine, occurrence_id
+
+
+def _routines(device: Device) -> list[Routine]:
+    return [r for r in device.planner.store.routines() if not r.removed]
+
+
+def test_a_routine_syncs_as_one_repeating_event(
+    tmp_path: Path, radicale: Server, calendar_name: str
+) -> None:
+    laptop = Device(tmp_path / "laptop", radicale.url, calendar_name)
+    desktop = Device(tmp_path / "desktop", radicale.url, calendar_name)
+    made = add_routine(laptop.planner, "Standup 9:00-9:15 #work", "weekdays", force=True).routine
+    assert made is not None
+    thursday = pendulum.date(2026, 11, 26)
+    friday = thursday.add(days=1)
+    assert laptop.sync().pushed_new == 1
+    (text,) = server_objects(laptop)  # what a phone reads: one repeating event
+    assert "RRULE:FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR" in text and "SUMMARY:Standup" in text
+    assert desktop.sync().pulled_new == 1
+    (copy,) = _routines(desktop)
+    assert (copy.id, copy.rrule, copy.first, copy.span, copy.text) == (
+        made.id, made.rrule, made.first, made.span, made.text
+    )  # fmt: skip
+    assert [b.span for b in desktop.planner.store.blocks_on(thursday)] == ["09:00-09:15"]
+
+    # one occurrence skipped on the desktop, another moved by hand on the laptop
+    desktop.delete(occurrence_id(made.id, thursday))
+    with laptop.planner.store.transaction() as txn:
+        moved = txn.find_block(occurrence_id(made.id, friday))
+        assert moved is not None
+        txn.put_block(moved.changed(laptop.planner.now(), start=10 * 60, end=10 * 60 + 15))
+    desktop.sync()
+    laptop.sync()
+    desktop.sync()
+    for device in (laptop, desktop):
+        store = device.planner.store
+        assert store.blocks_on(thursday) == [], device
+        assert [b.span for b in store.blocks_on(friday)] == ["10:00-10:15"]
+        (routine,) = _routines(device)
+        assert (routine.skipped, routine.edited) == (
+            {thursday.to_date_string()}, {friday.to_date_string()}
+        )  # fmt: skip
+    series = next(t for t in server_objects(laptop) if "RRULE" in t)
+    assert "EXDATE" in series and "20261126T090000" in series and "20261127T090000" in series
+
+    # the routine removed on the laptop ends on the desktop too
+    remove_routine(laptop.planner, made.id)
+    report = laptop.sync()
+    assert report.pushed_deleted == 1
+    assert desktop.sync().pulled_deleted == 1
+    assert _routines(desktop) == []
+    assert [b.span for b in desktop.planner.store.blocks_on(friday)] == ["10:00-10:15"]
+
+
+def test_inbox_tasks_sync_as_todos(tmp_path: Path, radicale: Server, calendar_name: str) -> None:
+    from dataclasses import replace
+
+    from flowday.domain.model import Sphere, Task
+
+    laptop = Device(tmp_path / "laptop", radicale.url, calendar_name)
+    desktop = Device(tmp_path / "desktop", radicale.url, calendar_name)
+    task = Task.create(title="Call the bank", sphere=Sphere.PERSONAL, estimate=45, priority=1,
+                       due=pendulum.date(2026, 12, 3), now=laptop.planner.now())  # fmt: skip
+    with laptop.planner.store.transaction() as txn:
+        txn.put_task(task)
+    assert laptop.sync().pushed_new == 1
+    (text,) = server_objects(laptop)
+    for line in ("BEGIN:VTODO", "SUMMARY:Call the bank", "PRIORITY:1", "DUE;VALUE=DATE:20261203"):
+        assert line in text
+    # a todo another app made is not an inbox task here (and is left as it is)
+    phone = laptop.collection
+    phone.put(phone.href_for("milk@phone"), "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//P//EN\r\n"
+              "BEGIN:VTODO\r\nUID:milk@phone\r\nDTSTAMP:20261120T080000Z\r\nSUMMARY:Milk\r\n"
+              "END:VTODO\r\nEND:VCALENDAR\r\n", None)  # fmt: skip
+    assert desktop.sync().pulled_new == 1
+    assert desktop.planner.store.tasks() == [task]
+
+    # different fields changed on both devices merge; then it is scheduled on one
+    with laptop.planner.store.transaction() as txn:
+        txn.put_task(replace(task, title="Call the bank about the card"))
+    with desktop.planner.store.transaction() as txn:
+        txn.put_task(replace(task, priority=3))
+    laptop.sync()
+    desktop.sync()
+    laptop.sync()
+    for device in (laptop, desktop):
+        (same,) = device.planner.store.tasks()
+        assert (same.title, same.priority, same.estimate) == ("Call the bank about the card", 3, 45)
+    with laptop.planner.store.transaction() as txn:
+        txn.delete_task(task.id)
+    assert laptop.sync().pushed_deleted == 1
+    assert desktop.sync().pulled_deleted == 1
+    assert desktop.planner.store.tasks() == []
+    assert len(server_objects(laptop)) == 1  # the phone's own todo

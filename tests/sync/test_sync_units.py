@@ -1,0 +1,138 @@
+"""The parts of the sync that need no server: the merge, the state, [sync], the password,
+the command's contract (exit statuses, --json keys)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from flowday.config import ConfigError, SyncSettings, from_mapping
+from flowday.sync.credentials import password
+from flowday.sync.merge import merge
+from flowday.sync.state import Conflict, Synced, SyncState
+
+BASE = {"title": "Plan", "notes": "", "start": "2026-12-01 09:00"}
+
+
+def test_merge_takes_each_side_s_changes_and_keeps_conflicts() -> None:
+    mine = {**BASE, "notes": "mine"}
+    theirs = {**BASE, "start": "2026-12-01 10:00"}
+    assert merge(BASE, mine, theirs).fields == {
+        **BASE,
+        "notes": "mine",
+        "start": "2026-12-01 10:00",
+    }
+    clash = merge(BASE, {**BASE, "title": "A"}, {**BASE, "title": "B"})
+    assert (clash.fields["title"], clash.conflicts) == ("A", {"title": ("A", "B")})
+    assert merge(BASE, {**BASE, "title": "A"}, {**BASE, "title": "A"}).clean  # agreement
+    # never synced: any difference is a conflict, the same values agree
+    assert merge(None, BASE, BASE).clean
+    assert merge(None, BASE, {**BASE, "notes": "x"}).conflicts == {"notes": ("", "x")}
+
+
+def test_state_round_trips_and_refuses_what_it_cannot_read() -> None:
+    item = Synced("http://h/c/a.ics", '"1"', "BEGIN:VCALENDAR", dict(BASE))
+    state = SyncState("http://h/c/", "tok", {"a@flowday": item},
+                      {"b": Conflict("b", "bbbbbbbb", {"title": ("x", "y")}, item)})  # fmt: skip
+    assert SyncState.from_record(json.loads(json.dumps(state.to_record()))) == state
+    with pytest.raises(ValueError, match="version"):
+        SyncState.from_record({**state.to_record(), "version": 99})
+    with pytest.raises(ValueError, match="fields are not text"):
+        SyncState.from_record(
+            {"version": 1, "items": {"a": {**item.to_record(), "fields": {"t": 1}}}}
+        )
+
+
+@pytest.mark.parametrize(
+    ("table", "message"),
+    [
+        ({"user": "jane"}, "sync.url is missing"),
+        ({"url": "ftp://dav.example.org/"}, "sync.url must be an http"),
+        ({"url": "http://dav.example.org/"}, "plain http to another machine"),
+        ({"url": "https://dav.example.org/", "password": "hunter2"}, "sync.password must be never"),
+        ({"url": "https://dav.example.org/", "colour": 1}, "unknown setting sync.colour"),
+        (
+            {"url": "https://dav.example.org/", "allow_insecure_http": "yes"},
+            "sync.allow_insecure_http",
+        ),
+    ],
+)
+def test_sync_settings_errors_name_the_key(table: dict[str, object], message: str) -> None:
+    with pytest.raises(ConfigError, match=message):
+        from_mapping({"sync": table})
+
+
+def test_sync_settings_allow_loopback_http_and_what_is_asked_for() -> None:
+    assert from_mapping({}).sync is None
+    local = from_mapping({"sync": {"url": "http://127.0.0.1:5232/"}}).sync
+    assert local == SyncSettings(url="http://127.0.0.1:5232/")
+    lan = {"url": "http://nas.lan/", "allow_insecure_http": True, "calendar": "plan"}
+    assert from_mapping({"sync": lan}).sync == SyncSettings("http://nas.lan/", calendar="plan",
+                                                            allow_insecure_http=True)  # fmt: skip
+
+
+def test_the_password_comes_from_the_command_s_first_line(tmp_path: Path) -> None:
+    command = r"printf 's3cret word\nsecond line\n'"
+    assert password(SyncSettings("https://x/", "jane", command)) == "s3cret word"
+    with pytest.raises(ConfigError, match=r"sync.password_cmd failed \(exit status 1\)"):
+        password(SyncSettings("https://x/", "jane", "false"))
+    with pytest.raises(ConfigError, match=r"sync\.password_cmd could not run"):
+        password(SyncSettings("https://x/", "jane", str(tmp_path / "missing")))
+    assert password(SyncSettings("https://x/")) == ""  # no user: a server without a login
+
+
+def test_sync_command_without_sync_settings_says_what_to_add(cli) -> None:  # type: ignore[no-untyped-def]
+    result = cli("sync")
+    assert result.returncode == 2
+    assert "no [sync] in the config" in result.stderr
+    assert cli("sync", "--take", "local").returncode == 2
+
+
+NIGHT = """BEGIN:VCALENDAR
+VERSION:2.0
+PRODID:-//Phone//EN
+BEGIN:VEVENT
+UID:night@example.org
+DTSTAMP:20261120T080000Z
+DTSTART;TZID=Europe/Berlin:20261201T220000
+DTEND;TZID=Europe/Berlin:20261202T013000
+SUMMARY:Night train
+CATEGORIES:personal,Travel
+END:VEVENT
+END:VCALENDAR
+"""
+
+
+def test_fields_survive_the_way_out_and_back_in(planner) -> None:  # type: ignore[no-untyped-def]
+    """Blocks → event (export's mapping) → fields (import's expansion) → blocks: the same
+    fields, for a night across midnight, a done block with its actual time, a flexible one."""
+    from flowday.sync.items import block_fields, blocks_for, event_text, read_event
+
+    tz, now = planner.config.timezone, planner.now()
+    night = read_event(planner, NIGHT, "night.ics")
+    assert night.fields is not None and not night.plain
+    assert (night.fields["start"], night.fields["end"]) == ("2026-12-01 22:00", "2026-12-02 01:30")
+    blocks = blocks_for(night.fields, night.uid, [], now)
+    assert [(b.date.day, b.span) for b in blocks] == [(1, "22:00-24:00"), (2, "00:00-01:30")]
+    assert block_fields(blocks) == night.fields
+    edited = [b.changed(now, title="Sleeper train") for b in blocks]
+    text = event_text(edited, night.uid, NIGHT, tz, now)
+    assert "CATEGORIES:personal,Travel" in text.replace("\r\n", "\n")  # its own category kept
+    assert read_event(planner, text, "x").fields == block_fields(edited)
+    done = {"start": "2026-12-03 07:00", "end": "2026-12-03 08:00", "title": "Run",
+            "sphere": "break", "notes": "5 km", "flexible": "true", "outcome": "done",
+            "actual": "07:10-08:05"}  # fmt: skip
+    (made,) = blocks_for(done, "abcdefgh@flowday", [], now)
+    assert (made.id, made.source, made.actual_span) == ("abcdefgh", "", "07:10-08:05")
+    back = read_event(planner, event_text([made], "abcdefgh@flowday", "", tz, now), "y")
+    assert (back.fields, back.plain, back.marked) == (done, True, True)
+
+
+def test_exception_dates_merge_date_by_date() -> None:
+    base = {"exceptions": "2026-12-01"}
+    mine = {"exceptions": "2026-12-01,2026-12-03"}  # one more skipped here
+    theirs = {"exceptions": "2026-12-04"}  # one more there, and the first brought back
+    assert merge(base, mine, theirs).fields == {"exceptions": "2026-12-03,2026-12-04"}
+    assert merge(None, mine, theirs).clean
