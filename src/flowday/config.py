@@ -241,7 +241,7 @@ KEYMAP_IDS: tuple[str, ...] = (
     "next_day", "today", "goto_date", "switch_mode", "schedule_task", "plan_inbox",
     "set_hours", "import_calendar", "reflection", "weekly_review", "week_view", "month_view",
     "routine", "help", "quit", "toggle_done", "toggle_skipped", "actual_times", "zoom_in",
-    "zoom_out", "zoom_fit",
+    "zoom_out", "zoom_fit", "log_intrusion", "park_thought",
 )  # fmt: skip
 
 _REFLECTION_CHECKS: dict[str, tuple[str, Any]] = {

@@ -50,6 +50,10 @@ def test_mode_shows_sets_and_groups_what_breaks_by_rule(cli) -> None:
     shown = cli("mode")
     assert shown.returncode == 0 and "2026-11-25: balance" in shown.stdout
     assert "integration" in shown.stdout
+    assert "transition buffers: 15m after work\n" in shown.stdout  # balance
+    assert "transition buffers: 5m after work, 15m after 2h+ of work, 5m before work" in (
+        shown.stdout
+    )
     assert cli("mode", "integration").returncode == 0
     cli("add", "Errand 12:30-13:00 #personal #flex")
     cli("add", "Children 15:30-16:30 #personal")

@@ -11,6 +11,7 @@ import pytest
 from flowday.config import ConfigError, from_mapping
 from flowday.domain.modes import BALANCE, build_modes
 from flowday.domain.rules import Severity, evaluate
+from flowday.domain.transitions import Buffers
 
 from .days import block, day
 
@@ -34,7 +35,8 @@ def test_tuning_a_built_in_mode_keeps_its_other_rules() -> None:
     modes = modes_from("[modes.balance.rules]\ntransition-buffer = { minutes = 30 }\n")
     balance = modes["balance"]
     assert [u.rule for u in balance.rules] == [u.rule for u in BALANCE.rules]
-    assert balance.use("transition-buffer").params == {"minutes": 30}
+    assert balance.use("transition-buffer").params["minutes"] == 30
+    assert balance.buffers.after_work == 30
 
 
 def test_a_custom_mode_composes_rules_with_parameters() -> None:
@@ -113,3 +115,18 @@ max-work = { minutes = "x" }
 def test_a_stored_day_with_a_mode_the_config_dropped_keeps_only_no_overlap(planner) -> None:
     mode = planner.mode_named("gone")
     assert [u.rule for u in mode.rules] == ["no-overlap"]
+
+
+def test_buffers_are_tuned_per_mode_as_the_readme_shows() -> None:
+    modes = modes_from(
+        "[modes.balance.rules]\n"
+        'transition-buffer = { minutes = 15, after-long-work = 30, long-work = "3h" }\n'
+        "[modes.integration.rules]\n"
+        "transition-buffer = { minutes = 10, before-work = 5 }\n"
+    )
+    assert modes["balance"].buffers == Buffers(15, 0, 30, 180)
+    assert modes["integration"].buffers == Buffers(10, 5, 15, 120)  # the rest kept
+    assert (
+        modes_from("[modes.integration.rules]\ntransition-buffer = false\n")["integration"].buffers
+        == Buffers()
+    )

@@ -12,6 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from flowday.application.intrusions import log_intrusion
 from flowday.application.planner import Planner
 from flowday.config import from_mapping
 from flowday.domain.clock import FixedClock
@@ -322,6 +323,7 @@ def test_figures(planner: Planner) -> None:
     add(planner, THU, "13:00-13:30", "break")
     add(planner, THU, "13:30-16:00", "work")
     add(planner, THU, "20:00-20:15", "work", force=True)  # 45m outside: over the limit
+    log_intrusion(planner, THU, at=19 * 60)  # evening: work reached into personal time
     figures = planner.figures(THU).to_dict()
     assert figures == {
         "work": 210 + 150 + 15, "personal": 60, "break": 30, "work_outside_window": 45,
@@ -329,6 +331,9 @@ def test_figures(planner: Planner) -> None:
         "longest_off": 510,  # midnight to 08:30
         # nothing marked: what happened is the plan
         "actual_work": 210 + 150 + 15, "overruns": 0, "done": 0, "skipped": 0,
+        # 12:00 is abrupt after 3½ hours of work (15m wanted); lunch covers the 5m at 13:30
+        "abrupt_switches": 1, "buffers_kept": 1, "buffers_short": 1,
+        "intrusions_from_work": 1, "intrusions_from_personal": 0,
     }  # fmt: skip
 
 

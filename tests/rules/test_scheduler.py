@@ -46,7 +46,8 @@ def test_integration_may_weave_personal_time_into_the_window() -> None:
     outcome = place(ctx, [task(60, "personal", "Errand")], earliest=420, latest=1320)
     assert spans(outcome) == ["07:00-08:00"]
     outcome = place(ctx, [task(60, "personal", "Errand")], earliest=540, latest=1320)
-    assert spans(outcome) == ["12:00-13:00"]
+    # after three hours of work, integration keeps 15 minutes free before personal time
+    assert spans(outcome) == ["12:15-13:15"]
 
 
 def test_integration_takes_a_break_before_a_long_stretch() -> None:
@@ -119,14 +120,66 @@ def test_the_scheduler_never_adds_a_hard_violation(case) -> None:
     before = evaluate(ctx)
     after = evaluate(replace(ctx, blocks=outcome.blocks))
     assert new_hard_violations(before, after) == []
+    # no placement takes away a buffer a switch keeps, or makes a missing one worse
+    unbuffered = {v.key(): v.amount for v in before if v.rule == "transition-buffer"}
+    for violation in after:
+        if violation.rule == "transition-buffer":
+            assert violation.amount <= unbuffered.get(violation.key(), 0), violation.message
     assert len(outcome.placed) + len(outcome.unplaced) == len(requests)
     for request, placed in outcome.placed:
         assert placed.id == request.template.id and 420 <= placed.start < placed.end <= 1320
     for _, reason in outcome.unplaced:
         assert reason.split(":")[0] in {v.rule for v in after} | {
             "no-overlap", "work-inside-window", "personal-outside-window", "no-work-on-days-off",
-            "work-outside-limit", "max-work", "protected-off-time",
+            "work-outside-limit", "max-work", "protected-off-time", "transition-buffer",
         }  # fmt: skip
+
+
+def test_a_placement_keeps_the_buffer_before_personal_time_free() -> None:
+    # work until 12:00, lunch with family from 12:30: a 25-minute work task would fit at
+    # 12:00 but leave only 5 minutes to switch; the scheduler keeps the seam free
+    ctx = day(block("09:00-12:00"), block("12:30-13:30", "personal"), mode="integration")
+    outcome = place(ctx, [task(25, title="Mail")], earliest=720, latest=900)
+    assert spans(outcome) == ["13:35-14:00"]
+    outcome = place(ctx, [task(25, title="Mail")], earliest=720, latest=780)
+    assert outcome.unplaced[0][1].startswith("transition-buffer: Only")
+
+
+@st.composite
+def tight_days(draw):
+    """Blocks of both spheres with short gaps between them: the gaps are where buffers
+    live, and tasks small enough to fit in them."""
+    existing, cursor = [], 9 * 60
+    for index in range(draw(st.integers(1, 6))):
+        length = draw(st.integers(2, 18)) * 5
+        sphere = draw(st.sampled_from(["work", "personal"]))
+        existing.append(
+            Block(
+                id=f"e{index}",
+                date=WEDNESDAY,
+                start=cursor,
+                end=cursor + length,
+                title="Fixed",
+                sphere=Sphere(sphere),
+            )
+        )
+        cursor += length + draw(st.integers(0, 8)) * 5
+    requests = [
+        task(draw(st.integers(1, 6)) * 5, draw(SPHERES), task_id=f"t{index}")
+        for index in range(draw(st.integers(2, 6)))
+    ]
+    return day(*existing, mode="integration", window="07:00-21:00"), requests, cursor
+
+
+@settings(max_examples=20, deadline=None, derandomize=True)
+@given(tight_days())
+def test_no_placement_ever_removes_a_required_buffer(case) -> None:
+    ctx, requests, end = case
+    outcome = place(ctx, requests, earliest=9 * 60, latest=end)
+    before = {v.key(): v.amount for v in evaluate(ctx) if v.rule == "transition-buffer"}
+    for violation in evaluate(replace(ctx, blocks=outcome.blocks)):
+        if violation.rule == "transition-buffer":
+            assert violation.amount <= before.get(violation.key(), 0), violation.message
 
 
 def test_nothing_is_placed_after_the_planning_hours() -> None:

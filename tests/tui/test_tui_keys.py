@@ -6,6 +6,7 @@ from collections.abc import Awaitable, Callable
 
 import pendulum
 import pytest
+from textual.widgets import Static
 
 from flowday.application.planner import Planner
 from flowday.domain.clock import FixedClock
@@ -158,7 +159,9 @@ async def test_malformed_quick_add_shows_error_and_keeps_text(seeded, make_app, 
         assert not bar.display
 
 
-async def test_A_adds_an_inbox_task(seeded, make_app, paste):
+async def test_A_adds_an_inbox_task_and_the_switch_ritual_parks_a_thought(
+    seeded, make_app, paste, clock
+):
     app = make_app(seeded)
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.press("A")
@@ -166,6 +169,34 @@ async def test_A_adds_an_inbox_task(seeded, make_app, paste):
         await pilot.press("enter")
         titles = [t.title for t in seeded.store.tasks()]
         assert "Book flights" in titles
+
+        # crossing from work (Code review ends 15:30) into personal time (Run at 18:00):
+        # offered once, only when idle, never over the quick-add line
+        def offers() -> list[str]:
+            return [str(n.message) for n in app._notifications if n.title == "Switch"]
+
+        screen = app.screen
+        object.__setattr__(clock, "at", pendulum.datetime(2026, 11, 25, 15, 40, tz="Europe/Berlin"))
+        await pilot.press("A")
+        app.last_key_at -= 60
+        screen.check_reminders()  # not idle: the quick-add line is open
+        await pilot.pause()
+        assert offers() == []
+        await pilot.press("escape")
+        app.last_key_at -= 60
+        screen.check_reminders()
+        screen.check_reminders()
+        await pilot.pause()
+        assert offers() == [
+            "Work ends, 18:00 is yours: press P to park a lingering work thought in the inbox"
+        ]
+        await pilot.press("P")
+        label = str(screen.query_one("#quick-label", Static).render())
+        assert label.startswith("Park a work thought in the inbox")
+        await paste(pilot, "Reply to Ana about the budget")
+        await pilot.press("enter")
+        parked = [t for t in seeded.store.tasks() if t.title == "Reply to Ana about the budget"]
+        assert [t.sphere for t in parked] == [Sphere.WORK]
 
 
 async def test_e_edits_in_a_form(seeded, make_app, paste):
@@ -204,6 +235,11 @@ async def test_d_deletes_and_u_ctrl_r_undo_redo(seeded, make_app):
         assert "Lunch" not in spans(seeded)
         await pilot.press("u")
         assert "Lunch" in spans(seeded) and selected(app).title == "Lunch"
+        await pilot.press("i")  # an intrusion, now: 08:30 is personal time before work
+        [logged] = seeded.store.day(TODAY).intrusions
+        assert (logged.direction, logged.at) == ("work-into-personal", 8 * 60 + 30)
+        await pilot.press("u")
+        assert seeded.store.day(TODAY).intrusions == ()
 
 
 async def test_undoing_a_move_selects_the_block_it_moved_back(seeded, make_app):

@@ -9,8 +9,12 @@ import pendulum
 import pytest
 
 from flowday.domain.model import Block, Outcome, Sphere
+from flowday.domain.modes import INTEGRATION
 from flowday.domain.rules import Severity, Violation
+from flowday.domain.transitions import find_switches
 from flowday.tui.layout import (
+    ABRUPT,
+    SWITCH,
     CellKind,
     DayLayout,
     Row,
@@ -19,6 +23,7 @@ from flowday.tui.layout import (
     fit_zoom,
     zoom_step,
 )
+from flowday.tui.screens.help import LEGEND
 
 BERLIN = pendulum.timezone("Europe/Berlin")
 
@@ -98,6 +103,27 @@ def test_balance_shows_the_transition_buffer_after_the_last_work_block() -> None
     assert row_of["17:00"].cells[1].kind is CellKind.BUFFER
     assert "transition" in row_of["17:00"].cells[1].text
     assert row_of["18:00"].cells[1].kind is CellKind.EMPTY
+
+
+def test_every_switch_is_marked_where_the_new_sphere_starts() -> None:
+    date = pendulum.date(2026, 11, 25)
+    blocks = [
+        block("Code", 540, 720, Sphere.WORK, date),
+        block("Lunch", 720, 765, Sphere.PERSONAL, date),  # abrupt: no gap after work
+        block("Walk", 765, 780, Sphere.BREAK, date),
+        block("Review", 780, 900, Sphere.WORK, date),  # the walk is the gap
+    ]
+    switches = find_switches(blocks, INTEGRATION.buffers)
+    row_of = by_time(layout_for(date, blocks, switches=switches, woven_lane=True))
+    assert (row_of["12:00"].switch, row_of["13:00"].switch) == (ABRUPT, SWITCH)
+    assert {row.switch for row in row_of.values()} == {"", SWITCH, ABRUPT}
+    # zoomed out to an hour a row, both fall on rows of their own; at two hours the abrupt
+    # one shows for the pair
+    hourly = layout_for(date, blocks, switches=switches, row_minutes=60)
+    assert [r.switch for r in hourly.rows if r.switch] == [ABRUPT, SWITCH]
+    coarse = layout_for(date, blocks, switches=switches, row_minutes=120)
+    assert [r.switch for r in coarse.rows if r.switch] == [ABRUPT]
+    assert "◇ ◆" in LEGEND
 
 
 def test_integration_weaves_one_lane() -> None:

@@ -11,6 +11,7 @@ from textual.fuzzy import Matcher
 from textual.geometry import Region
 from textual.widgets import Button, Static
 
+from flowday.application.intrusions import log_intrusion
 from flowday.application.planner import Planner
 from flowday.domain.model import Sphere
 from flowday.domain.wallclock import parse_clock
@@ -69,6 +70,7 @@ async def test_weekly_review_rows_fit_80_columns(planner: Planner, make_app):
     first, second = sorted(planner.store.blocks_on(TODAY), key=lambda b: b.start)
     outcomes.mark_done(planner, first.id, at=(540, 600))  # 09:00-10:00: 15 minutes more
     outcomes.mark_skipped(planner, second.id)
+    log_intrusion(planner, planner.today(), from_sphere=Sphere.WORK, at=19 * 60 + 30)
     app = make_app(planner)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("w")
@@ -84,6 +86,16 @@ async def test_weekly_review_rows_fit_80_columns(planner: Planner, make_app):
                      if line.startswith(TODAY.format("ddd D MMM")))  # fmt: skip
         assert today.split() == [*TODAY.format("ddd D MMM").split(), "1h30", "1h", "-30m",
                                  "1", "1", "0"]  # fmt: skip
+        # the week's transitions, and a day × hour map of the intrusion logged at 19:30
+        seams = app.screen.query_one("#review-transitions", Static)
+        lines = str(seams.render()).split("\n")
+        assert "intrusions: work → personal 1, personal → work 0" in lines[2]
+        [today] = [
+            line for line in lines if line.strip().startswith(planner.today().format("ddd D"))
+        ]
+        assert today.index("░░") == 2 + 10 + 19 * 2 and today.count("░") == 2
+        assert max(len(line) for line in lines) <= seams.content_region.width
+        assert seams.size.height == len(lines)
 
 
 @pytest.mark.parametrize("theme", ["ansi-dark", "ansi-light", "flowday-dark"])

@@ -11,8 +11,9 @@ from flowday.application import trial
 from flowday.application.planner import Planner
 from flowday.domain.figures import day_figures
 from flowday.domain.model import Block, Day, Task
-from flowday.domain.rules import Violation
+from flowday.domain.rules import Violation, day_switches
 from flowday.domain.timeparse import day_exists
+from flowday.domain.transitions import Switch
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,7 @@ class DayScreen:
     woven: bool  # one interleaved lane (integration-like) rather than fenced lanes
     skipped: bool = False  # the clocks skip the whole day in the zone: nothing can be on it
     trial: str = ""  # "trial day 3 of 20" on a day of a running mode trial
+    switches: tuple[Switch, ...] = ()  # between work and personal, drawn where they happen
 
 
 def load_day_screen(planner: Planner, date: pendulum.Date) -> DayScreen:
@@ -40,6 +42,7 @@ def load_day_screen(planner: Planner, date: pendulum.Date) -> DayScreen:
     blocks = planner.store.blocks_on(date)
     now = planner.now()
     mode = planner.mode_of(day)
+    ctx = planner.context(day, blocks)
     return DayScreen(
         date=date,
         day=day,
@@ -48,31 +51,38 @@ def load_day_screen(planner: Planner, date: pendulum.Date) -> DayScreen:
         blocks=blocks,
         violations=violations,
         tasks=planner.store.tasks(),  # in the order `p` takes them
-        figures=day_figures(planner.context(day, blocks), day).to_dict(),
+        figures=day_figures(ctx, day).to_dict(),
         now=now,
         is_today=now.date() == date,
         buffer_minutes=buffer_minutes(planner, mode),
         woven=is_woven(planner, mode),
         skipped=not day_exists(date, planner.config.timezone),
         trial=trial.day_label(planner, date, mode),
+        switches=tuple(day_switches(ctx)),
     )
 
 
 def with_blocks(planner: Planner, view: DayScreen, blocks: list[Block]) -> DayScreen:
-    """``view`` with other blocks on its day: the violations and figures worked out again,
-    from nothing but what is in memory (what a change will show once it is stored)."""
+    """``view`` with other blocks on its day: the violations, figures and switches worked
+    out again, from nothing but what is in memory (what a change will show once stored)."""
+    ctx = planner.context(view.day, blocks)
     return replace(
         view,
         blocks=blocks,
         violations=planner.evaluate(view.day, blocks),
-        figures=day_figures(planner.context(view.day, blocks), view.day).to_dict(),
+        figures=day_figures(ctx, view.day).to_dict(),
+        switches=tuple(day_switches(ctx)),
     )
+
+
+def switches_of(planner: Planner, day: Day, blocks: list[Block]) -> tuple[Switch, ...]:
+    """The day's switches between work and personal under its mode (the week view's)."""
+    return tuple(day_switches(planner.context(day, blocks)))
 
 
 def buffer_minutes(planner: Planner, mode: str) -> int:
     """The mode's transition buffer, drawn after the work day (0 when it has none)."""
-    use = planner.mode_named(mode).use("transition-buffer")
-    return int(use.params["minutes"]) if use else 0
+    return planner.mode_named(mode).buffers.after_work
 
 
 def is_woven(planner: Planner, mode: str) -> bool:

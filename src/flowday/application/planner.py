@@ -729,8 +729,8 @@ class Planner:
         evening is full). None: the mode weaves, personal tasks go in the earliest slot."""
         if mode.use("personal-outside-window") is None:
             return None
-        buffer = mode.use("transition-buffer")
-        return self.window_of(day)[1] + (int(buffer.params["minutes"]) if buffer else 0)
+        start, end = self.window_of(day)
+        return end + mode.buffers.required(Sphere.WORK, end - start)
 
     def _requests(
         self, tasks: list[Task], date: pendulum.Date, *, personal_from: int | None = None

@@ -38,7 +38,8 @@ class MonthCache:
     (``compute``'s module, this one and ``domain/figures.py``). Anything unreadable is
     recomputed; a cache that cannot be written is skipped silently."""
 
-    VERSION = 3  # 2: reflections as stored by Reflection.to_dict; 3: outcome figures
+    # 2: reflections as stored by Reflection.to_dict; 3: outcome figures; 4: transitions
+    VERSION = 4
 
     def __init__(self, planner: Planner, compute: ComputeRecords) -> None:
         self.planner = planner

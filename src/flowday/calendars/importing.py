@@ -10,7 +10,8 @@
   is one Store transaction (all or nothing); the planner's rules are evaluated for each
   touched day before and after it, and the hard rules it breaks are recorded as crossings
   on the imported block involved, the way a forced change records them. The conflicts of
-  the touched days are reported afterwards.
+  the touched days are reported afterwards. An event that lands in the other sphere's
+  protected time (it breaks a boundary rule) is also logged as an intrusion on its day.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from pathlib import Path
 
 import pendulum
 
+from flowday.application.intrusions import with_imported_intrusions
 from flowday.application.planner import Planner
 from flowday.calendars.bounds import DEFAULT_RANGE_DAYS, Skipped, check_range
 from flowday.calendars.expansion import Note, Piece, expand
@@ -223,8 +225,13 @@ def apply_recording_crossings(
     crossed: list[Violation] = []
     for date in sorted(dates):
         day = txn.day(date)
-        verdict = planner.judge(day, before[date], txn.blocks_on(date))
+        after = txn.blocks_on(date)
+        verdict = planner.judge(day, before[date], after)
         settled = planner.settle(day, verdict, force=True, changed=imported)
+        # an event in the other sphere's protected time is an intrusion, logged as such
+        settled = with_imported_intrusions(
+            settled, after, verdict.broken, imported, stamp(planner.now())
+        )
         if settled != day:
             txn.put_day(settled)
         crossed.extend(verdict.broken)

@@ -46,6 +46,7 @@ def command_modules() -> list[Register]:
         sync,
         tasks,
         themes,
+        transitions,
         trial,
         week,
         whatif,
@@ -64,6 +65,7 @@ def command_modules() -> list[Register]:
         reflect.register,
         whatif.register,
         trial.register,
+        transitions.register,
         sync.register,
     ]
 

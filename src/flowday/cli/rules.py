@@ -141,7 +141,9 @@ def run_mode(args: argparse.Namespace, context: Context) -> int:
         out(f"{date.to_date_string()}: {current}")
         for name in planner.modes():
             mark = "*" if name == current else " "
-            out(f" {mark} {name:<14} {planner.mode_named(name).description}")
+            mode = planner.mode_named(name)
+            out(f" {mark} {name:<14} {mode.description}")
+            out(f"   {'':<14} transition buffers: {mode.buffers.describe()}")
         return 0
     proposal = planner.set_mode(date, args.name, fix=args.fix)
     # after a fix, what matters is what is still broken, not what broke before it

@@ -77,3 +77,24 @@ def trend_lines(weeks: Sequence[Mapping[str, Any]], last: int = 26) -> list[str]
     top = max(hours) or 1.0
     lines.append(f"  {'work':<8}{sparkline(hours, 0.0, top)} {hours[0]:.0f}h → {hours[-1]:.0f}h")
     return lines
+
+
+HEAT = "·░▒▓█"  # none, then 1, 2, 3, 4 or more: shading reads without colour too
+HEAT_HOUR_CELLS = 2  # 24 hours × 2 cells + a 10-cell label: 58 columns
+
+
+def heat_row(counts: Sequence[int]) -> str:
+    """One day's counts per hour as shaded cells (``HEAT_HOUR_CELLS`` per hour)."""
+    return "".join(HEAT[min(count, len(HEAT) - 1)] * HEAT_HOUR_CELLS for count in counts)
+
+
+def heatmap(rows: Sequence[tuple[str, Sequence[int]]], label: int = 10) -> list[str]:
+    """Day × hour: one line per (label, 24 counts), under an hour axis, and a key."""
+    if not rows:
+        return []
+    axis = "".join(f"{hour:<{HEAT_HOUR_CELLS * 3}}" for hour in range(0, 24, 3))
+    lines = [f"{'':<{label}}{axis}".rstrip()]
+    lines.extend(f"{name[:label]:<{label}}{heat_row(counts)}" for name, counts in rows)
+    key = "  ".join(f"{glyph} {n}" for n, glyph in enumerate(HEAT))
+    lines.append(f"{'':<{label}}{key}+")
+    return lines

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from flowday.domain import intervals
 from flowday.domain.model import Day, Outcome, Sphere, as_it_happened
-from flowday.domain.rules import DayContext, DayView, count_switches
+from flowday.domain.rules import DayContext, DayView, view_switches
 from flowday.domain.wallclock import MINUTES_PER_DAY
 
 
@@ -26,6 +26,13 @@ class DayFigures:
     overruns: int = 0  # rules what really happened crossed (recorded apart from crossings)
     done: int = 0
     skipped: int = 0
+    # transitions (domain.transitions): switches with no gap, buffers the mode asks for
+    # kept or not, and boundary violations logged, by who intruded
+    abrupt_switches: int = 0
+    buffers_kept: int = 0
+    buffers_short: int = 0
+    intrusions_from_work: int = 0
+    intrusions_from_personal: int = 0
 
     def to_dict(self) -> dict[str, int]:
         return {
@@ -42,6 +49,11 @@ class DayFigures:
             "overruns": self.overruns,
             "done": self.done,
             "skipped": self.skipped,
+            "abrupt_switches": self.abrupt_switches,
+            "buffers_kept": self.buffers_kept,
+            "buffers_short": self.buffers_short,
+            "intrusions_from_work": self.intrusions_from_work,
+            "intrusions_from_personal": self.intrusions_from_personal,
         }
 
 
@@ -57,12 +69,15 @@ def day_figures(ctx: DayContext, day: Day) -> DayFigures:
     # longest stretch with no work, midnight to midnight (in real minutes: DST days)
     off = intervals.gaps(((b.start, b.end) for b in work), 0, MINUTES_PER_DAY)
     longest = max((view.length(start, end) for start, end in off), default=0)
+    switches = view_switches(view)
+    buffered = [s for s in switches if s.required]
+    from_work = sum(1 for i in day.intrusions if i.from_sphere is Sphere.WORK)
     return DayFigures(
         work=totals[Sphere.WORK],
         personal=totals[Sphere.PERSONAL],
         break_=totals[Sphere.BREAK],
         work_outside_window=outside,
-        switches=count_switches(view.ordered),
+        switches=len(switches),
         crossings=sum(1 for c in day.crossings if not c.overrun),
         mode_switches=len(day.mode_switches),
         work_span=span,
@@ -71,4 +86,9 @@ def day_figures(ctx: DayContext, day: Day) -> DayFigures:
         overruns=sum(1 for c in day.crossings if c.overrun),
         done=sum(1 for b in ctx.blocks if b.outcome is Outcome.DONE),
         skipped=sum(1 for b in ctx.blocks if b.outcome is Outcome.SKIPPED),
+        abrupt_switches=sum(1 for s in switches if s.abrupt),
+        buffers_kept=sum(1 for s in buffered if s.kept),
+        buffers_short=sum(1 for s in buffered if not s.kept),
+        intrusions_from_work=from_work,
+        intrusions_from_personal=len(day.intrusions) - from_work,
     )

@@ -371,6 +371,60 @@ class Crossing:
 PLANNED_CROSSING, OVERRUN = "planned", "overrun"
 
 
+MANUAL, IMPORTED = "manual", "import"  # how an intrusion was logged
+
+
+@dataclass(frozen=True, slots=True)
+class Intrusion:
+    """A boundary violation as it happened, with its direction (Kreiner, Hollensbe & Sheep
+    2009): work reaching into personal time (a call at dinner) or personal life into work
+    time (a family errand in a meeting). Logged by hand, or by an import whose event landed
+    in the other sphere's protected time."""
+
+    from_sphere: Sphere  # who intruded: WORK or PERSONAL, never BREAK
+    at: int | None = None  # wall-clock minute it happened (None: not known)
+    note: str = ""
+    source: str = MANUAL  # MANUAL or IMPORTED
+    block: str = ""  # the imported block it came with ("" when logged by hand)
+    logged: str = ""  # UTC stamp
+
+    @property
+    def into(self) -> Sphere:
+        return Sphere.PERSONAL if self.from_sphere is Sphere.WORK else Sphere.WORK
+
+    @property
+    def direction(self) -> str:
+        """``work-into-personal`` or ``personal-into-work``."""
+        return f"{self.from_sphere.value}-into-{self.into.value}"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "from": self.from_sphere.value,
+            "at": None if self.at is None else fmt_minutes(self.at),
+            "note": self.note,
+            "source": self.source,
+            "block": self.block,
+            "logged": self.logged,
+        }
+
+    @classmethod
+    def from_fields(cls, fields: Fields) -> Intrusion:
+        from_sphere = fields.choice("from", Sphere)
+        if from_sphere is Sphere.BREAK:
+            raise fields.wrong("from", "work or personal", from_sphere.value)
+        source = fields.text("source", MANUAL)
+        if source not in (MANUAL, IMPORTED):
+            raise fields.wrong("source", f"{MANUAL} or {IMPORTED}", source)
+        return cls(
+            from_sphere=from_sphere,
+            at=fields.optional_clock("at"),
+            note=fields.text("note", ""),
+            source=source,
+            block=fields.text("block", ""),
+            logged=fields.text("logged", ""),
+        )
+
+
 @dataclass(frozen=True, slots=True)
 class ModeSwitch:
     """One change of a day's mode, kept for the day's history and the insights."""
@@ -462,6 +516,8 @@ class Day:
     # written); False: cleared (written, so a stored record's key is overwritten)
     off: bool | None = None
     off_note: str = ""  # why, e.g. "Holiday in Lisbon"
+    # boundary violations logged on the day (absent in older files: none)
+    intrusions: tuple[Intrusion, ...] = ()
     extra: dict[str, Any] = field(default_factory=dict)  # fields from later versions, kept as-is
 
     @property
@@ -487,6 +543,7 @@ class Day:
                 "reflection_skipped": self.reflection_skipped,
                 "notes": list(self.notes),
                 "imported_notes": [n.to_dict() for n in self.imported_notes],
+                "intrusions": [i.to_dict() for i in self.intrusions],
             }
         )
         if self.off is not None:  # only days ever set: other days keep their shape
@@ -500,6 +557,7 @@ class Day:
         known = {
             "date", "mode", "work_start", "work_end", "crossings", "mode_switches",
             "reflection", "reflection_skipped", "notes", "imported_notes", "off", "off_note",
+            "intrusions",
         }  # fmt: skip
         fields = Fields(data)
         work_start = fields.optional_clock("work_start")
@@ -527,5 +585,6 @@ class Day:
             ),
             off=None if data.get("off") is None else fields.flag("off"),
             off_note=fields.text("off_note", ""),
+            intrusions=tuple(Intrusion.from_fields(i) for i in fields.records("intrusions")),
             extra={k: v for k, v in data.items() if k not in known},
         )

@@ -1,7 +1,7 @@
 """Modes: rules composed with parameters. Two built in, any number from the config.
 
     [modes.balance.rules]                  # tune a built-in mode
-    transition-buffer = { minutes = 30 }
+    transition-buffer = { minutes = 30 }  # the buffer after work (see domain.transitions)
 
     [modes.school-run]                     # or define your own
     description = "A little boundary here, a little flexibility there"
@@ -25,6 +25,7 @@ from dataclasses import dataclass, replace
 from flowday.domain.errors import FlowdayError
 from flowday.domain.rules import RULES, SHARED, RuleUse
 from flowday.domain.settings import ModeSettings
+from flowday.domain.transitions import AFTER_LONG_WORK, AFTER_WORK, BEFORE_WORK, LONG_WORK, Buffers
 from flowday.domain.wallclock import fmt_minutes
 
 DEFAULT_PLANNING = (7 * 60, 22 * 60)
@@ -40,6 +41,13 @@ class Mode:
 
     def use(self, rule_id: str) -> RuleUse | None:
         return next((u for u in self.rules if u.rule == rule_id), None)
+
+    @property
+    def buffers(self) -> Buffers:
+        """The free time the mode keeps at switches between work and personal: the
+        ``transition-buffer`` rule's parameters (none without the rule)."""
+        use = self.use("transition-buffer")
+        return Buffers.from_params(None if use is None else use.params)
 
 
 def _uses(*entries: str | tuple[str, dict[str, int]]) -> tuple[RuleUse, ...]:
@@ -72,6 +80,8 @@ INTEGRATION = Mode(
         "max-stretch",
         "max-switches",
         "min-block",
+        # the weave's seams: a short breath either way, longer after deep work
+        ("transition-buffer", {AFTER_WORK: 5, BEFORE_WORK: 5, AFTER_LONG_WORK: 15, LONG_WORK: 120}),
     ),
 )
 BUILTIN_MODES: dict[str, Mode] = {BALANCE.name: BALANCE, INTEGRATION.name: INTEGRATION}

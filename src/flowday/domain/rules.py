@@ -30,6 +30,15 @@ from flowday.domain.timeparse import (
     instant,
     parse_duration,
 )
+from flowday.domain.transitions import (
+    AFTER_LONG_WORK,
+    AFTER_WORK,
+    BEFORE_WORK,
+    LONG_WORK,
+    Buffers,
+    Switch,
+    find_switches,
+)
 from flowday.domain.wallclock import MINUTES_PER_DAY, fmt_minutes, parse_clock
 
 
@@ -318,31 +327,45 @@ def check_fixed_hours(view: DayView, use: RuleUse) -> Iterator[Violation]:
         )
 
 
+def mode_buffers(ctx: DayContext) -> Buffers:
+    """The buffers the day's mode keeps at switches: the ``transition-buffer`` rule's
+    parameters (none when the mode does not use the rule)."""
+    use = next((u for u in mode_rules(ctx) if u.rule == "transition-buffer"), None)
+    return Buffers.from_params(None if use is None else use.params)
+
+
+def view_switches(view: DayView, buffers: Buffers | None = None) -> list[Switch]:
+    """The day's switches between work and personal (real gaps on DST days)."""
+    return find_switches(view.ordered, buffers or mode_buffers(view.ctx), view.length)
+
+
+def day_switches(ctx: DayContext) -> list[Switch]:
+    """The switches of a day under its mode (:mod:`flowday.domain.transitions`)."""
+    return view_switches(DayView(ctx))
+
+
 def check_transition_buffer(view: DayView, use: RuleUse) -> Iterator[Violation]:
-    """The first personal block after a work block needs ``minutes`` of buffer."""
-    needed = use.params["minutes"]
-    last_work: Block | None = None
-    for block in view.ordered:
-        if block.sphere is Sphere.WORK:
-            if last_work is None or block.end >= last_work.end:
-                last_work = block
-        elif (
-            block.sphere is Sphere.PERSONAL
-            and last_work is not None
-            and block.start >= last_work.end
-        ):
-            gap = view.length(last_work.end, block.start)
-            if gap < needed:
-                yield _found(
-                    use,
-                    f"Only {fmt_duration(gap) if gap else '0m'} between work "
-                    f"'{last_work.title}' ending {fmt_minutes(last_work.end)} and personal "
-                    f"'{block.title}' at {fmt_minutes(block.start)}: leave at least "
-                    f"{fmt_duration(needed)} to switch from work to home",
-                    (last_work.id, block.id),
-                    needed - gap,
-                )
-            last_work = None  # only the first personal block after work
+    """Every switch needs the buffer its kind asks for (the rule's parameters are the
+    mode's buffers: after work, before work, after a long work run)."""
+    for switch in view_switches(view, Buffers.from_params(use.params)):
+        if switch.kept:
+            continue
+        left, entered, gap, needed = switch.left, switch.entered, switch.gap, switch.required
+        shown_gap = fmt_duration(gap) if gap else "0m"
+        if switch.leaving is Sphere.WORK:
+            why = "to switch from work to home"
+            if needed > Buffers.from_params(use.params).after_work:
+                why += f" after {fmt_duration(switch.run_work)} of work"
+        else:
+            why = "to switch from home to work"
+        yield _found(
+            use,
+            f"Only {shown_gap} between {left.sphere.value} '{left.title}' ending "
+            f"{fmt_minutes(left.end)} and {entered.sphere.value} '{entered.title}' at "
+            f"{fmt_minutes(entered.start)}: leave at least {fmt_duration(needed)} {why}",
+            (left.id, entered.id),
+            needed - gap,
+        )
 
 
 def check_plan_evening(view: DayView, use: RuleUse) -> Iterator[Violation]:
@@ -438,14 +461,7 @@ def check_max_stretch(view: DayView, use: RuleUse) -> Iterator[Violation]:
 
 def count_switches(ordered: list[Block]) -> int:
     """Changes between work and personal in time order (breaks do not count)."""
-    switches, previous = 0, None
-    for block in ordered:
-        if block.sphere is Sphere.BREAK:
-            continue
-        if previous is not None and block.sphere is not previous:
-            switches += 1
-        previous = block.sphere
-    return switches
+    return len(find_switches(ordered))
 
 
 def check_max_switches(view: DayView, use: RuleUse) -> Iterator[Violation]:
@@ -500,9 +516,14 @@ RULES: dict[str, Rule] = {
         ),
         Rule(
             "transition-buffer", _W,
-            "a buffer between the last work block and the first personal block after it",
+            "free time at each switch between work and personal (the mode's buffers)",
             check_transition_buffer,
-            (Param("minutes", _MIN, 15),),
+            (
+                Param(AFTER_WORK, _MIN, 15),  # work → personal
+                Param(BEFORE_WORK, _MIN, 0),  # personal → work
+                Param(AFTER_LONG_WORK, _MIN, 0),  # work → personal after a long run
+                Param(LONG_WORK, _MIN, 0),  # work minutes that make a run long (0: none)
+            ),
             mendable=True,  # a personal block placed later may become "the first after work"
         ),
         Rule(

@@ -8,13 +8,16 @@ the nearest to a preferred start). What cannot be placed comes back with the rea
 rule stood in the way and how much room was missing.
 
 Candidates are not every minute of the day but the points where a rule's verdict can change
-(free-slot edges, window and evening edges, buffers after blocks, each also shifted back by
+(free-slot edges, window and evening edges, buffers around blocks, each also shifted back by
 the request's length) plus a coarse grid, so one placement costs tens of evaluations.
 
 A big inbox is mostly tasks that no longer fit: between two placements the day stands still,
 so each answer (where a request of this sphere and length goes, whether it fits at all, why
 not) is worked out once per shape of request (:class:`_State`), and a candidate a hard rule
-refuses on the block alone is dropped before the whole day is evaluated. 1,000 tasks on a
+refuses on the block alone is dropped before the whole day is evaluated.
+
+The mode's transition buffers (:mod:`flowday.domain.transitions`) are hard here: a
+placement never takes away the free time a switch between work and personal keeps. 1,000 tasks on a
 200-block day: 65 s before, a fraction of a second now (``bench/bench_plan.py``).
 """
 
@@ -37,11 +40,13 @@ from flowday.domain.rules import (
     Violation,
     _identity,
     evaluate,
+    mode_buffers,
     mode_rules,
     new_hard_violations,
     real_clock,
 )
 from flowday.domain.timeparse import check_exists, fmt_duration
+from flowday.domain.transitions import LONG_WORK
 from flowday.domain.wallclock import MINUTES_PER_DAY, fmt_minutes
 
 GRID = 15  # minutes between grid candidates
@@ -80,6 +85,7 @@ def place(
 ) -> Outcome:
     """Place ``requests`` in order between ``earliest`` and ``latest`` (wall minutes).
     ``cancelled`` is asked between requests; when it says so, :class:`Cancelled` is raised."""
+    ctx = keeping_buffers(ctx)
     blocks = list(ctx.blocks)
     placed: list[tuple[Request, Block]] = []
     unplaced: list[tuple[Request, str]] = []
@@ -100,6 +106,20 @@ def place(
             state = _State(ctx.with_blocks(tuple(blocks)), earliest, latest)
     return Outcome(placed, unplaced, tuple(blocks))
 
+
+def keeping_buffers(ctx: DayContext) -> DayContext:
+    """The day as the scheduler judges a placement: the mode's transition buffers count as
+    hard, so no placement takes away a buffer a switch keeps (or makes a missing one worse).
+    The person may still put a block there by hand (the judge only warns then); the
+    scheduler never does."""
+    rules = mode_rules(ctx)
+    if not any(u.rule == BUFFER_RULE and u.severity is not Severity.ERROR for u in rules):
+        return ctx
+    kept = tuple(replace(u, severity=Severity.ERROR) if u.rule == BUFFER_RULE else u for u in rules)
+    return replace(ctx, rules=kept)
+
+
+BUFFER_RULE = "transition-buffer"
 
 Shape = tuple[Sphere, bool, int, int | None]
 
@@ -200,12 +220,16 @@ def _points(ctx: DayContext) -> set[int]:
             value = use.params[param.name]
             if param.kind is ParamKind.CLOCK:
                 points.add(value)
-            elif param.kind is ParamKind.MINUTES and value <= 120:
-                minutes_params.add(value)
+            elif param.kind is ParamKind.MINUTES and value <= 120 and param.name != LONG_WORK:
+                minutes_params.add(value)  # (a long run's length is no distance from an edge)
+    buffers = mode_buffers(ctx)
+    before = {m for m in (buffers.after_work, buffers.before_work, buffers.after_long_work) if m}
     for block in ctx.blocks:
         points.add(block.start)
         points.add(block.end)
         points.update(block.end + m for m in minutes_params)
+        # a buffer before a block: a block of the other sphere may end there
+        points.update(block.start - m for m in before)
     return points
 
 
@@ -294,7 +318,14 @@ def _blocking_rule(state: _State, request: Request) -> Violation | None:
     first: dict[str, Violation] = {}
     for start, end in starts:
         block = _at(request.template, ctx, start, end)
-        broken = [v for v in state.newly_broken(block) if v.rule != SHARED.rule]
+        newly = state.newly_broken(block)
+        # a block laid over others has no gap to keep: only room is missing there
+        ignored = (
+            {SHARED.rule, BUFFER_RULE}
+            if any(v.rule == SHARED.rule for v in newly)
+            else {SHARED.rule}
+        )
+        broken = [v for v in newly if v.rule not in ignored]
         if not broken:
             return None  # this one only lacked room
         for violation in broken:

@@ -22,6 +22,7 @@ import pendulum
 from flowday.domain.model import Block, Outcome, Sphere
 from flowday.domain.rules import Violation, real_clock
 from flowday.domain.timeparse import Zone, day_bounds
+from flowday.domain.transitions import Switch
 from flowday.domain.wallclock import fmt_minutes
 
 ROW_MINUTES = 15  # the default zoom
@@ -34,6 +35,10 @@ SPHERE_GLYPHS = {Sphere.WORK: "■", Sphere.PERSONAL: "●", Sphere.BREAK: "◌"
 OUTCOME_MARKS = {Outcome.DONE: "✓ ", Outcome.SKIPPED: "✗ "}
 RAN_MARK, OVERRUN_MARK = "┆", "»"  # the actual span beside the plan; an overrun's
 SPHERE_LABELS = {Sphere.WORK: "work", Sphere.PERSONAL: "personal", Sphere.BREAK: "break"}
+# where the day moves between work and personal (domain.transitions): drawn in the fence
+# column on the row the new sphere starts; an abrupt switch (no gap at all) stands out
+SWITCH, ABRUPT = "switch", "abrupt"
+SWITCH_GLYPHS = {SWITCH: "◇", ABRUPT: "◆"}
 
 
 class CellKind(StrEnum):
@@ -68,6 +73,7 @@ class Row:
     window_edge: str  # "start", "end" or "" (the fence's top and bottom rows)
     now: bool
     cells: tuple[Cell, ...]
+    switch: str = ""  # a switch between work and personal starts here: SWITCH or ABRUPT
 
 
 @dataclass(frozen=True)
@@ -130,6 +136,7 @@ def build_layout(
     buffer_minutes: int = DEFAULT_BUFFER_MINUTES,
     row_minutes: int = ROW_MINUTES,
     overruns: frozenset[str] = frozenset(),
+    switches: Sequence[Switch] = (),
 ) -> DayLayout:
     """``overruns``: ids of the blocks whose actual time was recorded as an overrun."""
     step = max(1, row_minutes)
@@ -177,6 +184,12 @@ def build_layout(
         start_row = -(-real_offset(date, min(after, 1440), tz) // step)
         buffer_rows = set(range(start_row, min(count, start_row + -(-buffer_minutes // step))))
 
+    switch_rows: dict[int, str] = {}
+    for switch in switches if count else ():
+        row = min(real_offset(date, switch.at, tz) // step, count - 1)
+        if switch_rows.get(row) != ABRUPT:  # two on one row (zoomed out): abrupt shows
+            switch_rows[row] = ABRUPT if switch.abrupt else SWITCH
+
     rows: list[Row] = []
     first_instant = midnight.timestamp()
     for index in range(count):
@@ -221,7 +234,8 @@ def build_layout(
                 cells.append(Cell(CellKind.EMPTY))
         edge = "start" if index == win_first else "end" if index == win_last - 1 else ""
         label = fmt_minutes(wall) if moment.minute == 0 else f"  :{moment.minute:02d}"
-        rows.append(Row(index, wall, label, in_window, edge, index == now_row, tuple(cells)))
+        rows.append(Row(index, wall, label, in_window, edge, index == now_row, tuple(cells),
+                        switch_rows.get(index, "")))  # fmt: skip
     return DayLayout(tuple(rows), lanes, block_rows, step)
 
 

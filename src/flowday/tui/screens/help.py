@@ -26,8 +26,9 @@ GROUPS: dict[str, str] = {
     "lengthen": "Plan the day", "shorten": "Plan the day", "undo": "Plan the day",
     "redo": "Plan the day", "import_calendar": "Plan the day",
     "toggle_done": "What happened", "toggle_skipped": "What happened",
-    "actual_times": "What happened",
-    "add_task": "The inbox", "schedule_task": "The inbox", "plan_inbox": "The inbox",
+    "actual_times": "What happened", "log_intrusion": "What happened",
+    "add_task": "The inbox", "park_thought": "The inbox", "schedule_task": "The inbox",
+    "plan_inbox": "The inbox",
     "switch_mode": "Modes and hours", "set_hours": "Modes and hours",
     "reflection": "Look back", "weekly_review": "Look back",
 }  # fmt: skip
@@ -44,6 +45,7 @@ LEGEND = """\
 ┏ ┃ ┗  balance: the work window, fenced off
 ░      balance: the personal lane, kept free in work hours
 ≈      balance: the transition buffer after work
+◇ ◆    a switch work ↔ personal starts here; ◆ abrupt (no gap)
 ╭ ┊ ╰  integration: the work window, woven into one lane
 ▶ ──   now (today only)
 ✓ ✗    done, skipped (a block stays drawn at its planned time)

@@ -36,7 +36,7 @@ from flowday.application.history import Entry, History
 from flowday.application.planner import BlockPreview, PlanDraft, Planner
 from flowday.domain import scheduler
 from flowday.domain.errors import InputError, RefusedError
-from flowday.domain.model import Block, Outcome, Sphere, Task
+from flowday.domain.model import Block, Intrusion, Outcome, Sphere, Task
 from flowday.domain.rules import Violation
 from flowday.domain.text import counted
 from flowday.domain.timeparse import parse_quick_add, parse_span
@@ -63,6 +63,7 @@ if TYPE_CHECKING:  # what the first screen does not need is imported when first 
     from flowday.application import outcomes
     from flowday.application.reflection_prompts import ReflectionPrompts
     from flowday.application.reminders import Reminders
+    from flowday.application.switch_ritual import SwitchRitual
 
 POLL_SECONDS = 0.5  # external changes show within 2 s; a stat() per file is cheap
 REFLECTION_CHECK_SECONDS = 30  # the evening prompt needs minute precision at most
@@ -85,6 +86,7 @@ class MainScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         _b("a", "add_block", "Add", "Add a block with the quick-add syntax"),
         _b("A", "add_task", "Task", "Add a task to the inbox", show=False),
+        _b("P", "park_thought", "Park", "Park a lingering work thought in the inbox", show=False),
         # these act on what has focus: the timeline's block, or the inbox's task
         _b("e", "edit_block", "Edit", "Edit the selected block or inbox task"),
         _b("d", "delete_block", "Del", "Delete the selected block or inbox task"),
@@ -97,6 +99,13 @@ class MainScreen(Screen[None]):
             "x", "toggle_done", "Done", "Mark the selected block done (again: planned)", show=False
         ),  # the footer keeps its width
         _b("X", "actual_times", "Ran", "Record when the selected block ran", show=False),
+        _b(
+            "i",
+            "log_intrusion",
+            "Intrusion",
+            "Log a boundary violation now: work into personal time or personal into work",
+            show=False,
+        ),
         _b(
             "S",
             "toggle_skipped",
@@ -188,6 +197,7 @@ class MainScreen(Screen[None]):
         self.set_timer(IDLE_SECONDS, self.check_reflection_due)
         self.set_interval(REFLECTION_CHECK_SECONDS, self.check_reflection_due)
         self._reminders: Reminders | None = None
+        self._ritual: SwitchRitual | None = None  # offered with the reminders, when idle
         self._reminder_retry: Timer | None = None
         self.set_interval(REMINDER_CHECK_SECONDS, self.check_reminders)
 
@@ -206,6 +216,14 @@ class MainScreen(Screen[None]):
 
             self._reminders = Reminders(self.planner)
         return self._reminders
+
+    @property
+    def ritual(self) -> SwitchRitual:
+        if self._ritual is None:
+            from flowday.application.switch_ritual import SwitchRitual
+
+            self._ritual = SwitchRitual(self.planner)
+        return self._ritual
 
     def is_idle(self) -> bool:
         """Nothing the person is in the middle of: no dialog, no open quick-add line, and
@@ -246,6 +264,17 @@ class MainScreen(Screen[None]):
                 from flowday.application.reminders import send_desktop
 
                 send_desktop(reminder)
+        self.offer_switch_ritual()
+
+    @reports_failures
+    def offer_switch_ritual(self) -> None:
+        """Crossing from work into personal time: one line offering to park what is still
+        on the mind (P), once per switch."""
+        switch = self.ritual.due()
+        if switch is not None:
+            self.notify(f"Work ends, {fmt_minutes(switch.at)} is yours: press P to park a "
+                        "lingering work thought in the inbox", title="Switch",
+                        timeout=OFFER_SECONDS, markup=False)  # fmt: skip
 
     def _retry_reminders(self) -> None:
         self._reminder_retry = None
@@ -319,6 +348,7 @@ class MainScreen(Screen[None]):
             buffer_minutes=view.buffer_minutes,
             row_minutes=row_minutes,
             overruns=view.day.overrun_blocks,
+            switches=view.switches,
         )
         self.query_one(DayHeader).show(view)
         timeline = self.query_one(Timeline)
@@ -560,6 +590,13 @@ class MainScreen(Screen[None]):
         self.add_class("-adding")
         self.query_one(QuickAddBar).open("task")
 
+    def action_park_thought(self) -> None:
+        """The ritual at a switch: a work thought into the inbox, out of the head."""
+        self.add_class("-adding")
+        self.query_one(QuickAddBar).open(
+            "task", label="Park a work thought in the inbox (enter parks it, escape closes)"
+        )
+
     @on(QuickAddBar.Closed)
     def quick_closed(self) -> None:
         self.remove_class("-adding")
@@ -672,6 +709,21 @@ class MainScreen(Screen[None]):
             self._record_outcome("unskip", lambda: outcomes.mark_planned(self.planner, block.id))
         else:
             self._record_outcome("skip", lambda: outcomes.mark_skipped(self.planner, block.id))
+
+    def action_log_intrusion(self) -> None:
+        """A boundary violation, as it happens: logged on today, now, the side that does not
+        own this time as the intruder (``flowday intrusion --from`` chooses otherwise)."""
+        from flowday.application.intrusions import log_intrusion
+
+        today = self.planner.today()
+
+        def logged(intrusion: Intrusion) -> None:
+            at = "" if intrusion.at is None else f" at {fmt_minutes(intrusion.at)}"
+            self.notify(f"Intrusion logged: {intrusion.direction.replace('-', ' ')}{at} "
+                        "(u undoes)", markup=False)  # fmt: skip
+
+        self.change("intrusion", lambda _force: log_intrusion(self.planner, today),
+                    dates=[today], after=logged)  # fmt: skip
 
     def action_actual_times(self) -> None:
         """Done at other times: the plan is kept, the actual time recorded beside it."""

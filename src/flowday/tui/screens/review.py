@@ -1,6 +1,7 @@
 """The weekly review: per day, bars of work, personal and break hours, crossings,
-switches and ratings; the week's averages by mode; the recommendation from all of the
-person's history, with its evidence."""
+switches and ratings; the week's averages by mode; its transitions (switches, buffers,
+intrusions and a day × hour map of them); the recommendation from all of the person's
+history, with its evidence."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Static
 
-from flowday.application import reviews, whatif
+from flowday.application import intrusions, reviews, whatif
 from flowday.application.planner import Planner
 from flowday.domain import charts, insights, questions
 from flowday.domain.insights import DayRecord, Recommendation
@@ -104,6 +105,7 @@ class WeeklyReviewScreen(Screen[None]):
             yield Static(id="review-title")
             yield Static(id="review-days")
             yield Static(id="review-modes")
+            yield Static(id="review-transitions")
             yield Static(id="review-recommendation")
             yield Static(id="review-evidence")
         yield StableFooter()
@@ -178,6 +180,7 @@ class WeeklyReviewScreen(Screen[None]):
         if records:
             modes.append(self.whatif_row())
         self.query_one("#review-modes", Static).update(modes)
+        self.query_one("#review-transitions", Static).update(self.transition_rows(records))
         if self.recommendation is None:
             self.query_one("#review-recommendation", Static).update(
                 Text("Reading all your days…", style="dim")
@@ -239,6 +242,31 @@ class WeeklyReviewScreen(Screen[None]):
                 + (f" · stress: {stress}" if stress else "")
                 + "\n"
             )
+        return text
+
+    def transition_rows(self, records: list[DayRecord]) -> Text:
+        """The week's seams: switches, abrupt ones, buffers kept, intrusions by direction,
+        and when the intrusions came (day × hour)."""
+
+        def total(name: str) -> int:
+            return sum(r.figures.get(name, 0) for r in records)
+
+        needed = total("buffers_kept") + total("buffers_short")
+        text = Text("Transitions this week\n", style="bold")
+        text.append(
+            f"  {total('switches')} switches, {total('abrupt_switches')} abrupt · buffers "
+            f"kept {total('buffers_kept')} of {needed}\n  intrusions: work → personal "
+            f"{total('intrusions_from_work')}, personal → work "
+            f"{total('intrusions_from_personal')}\n"
+        )
+        try:
+            heat = intrusions.week_heat(self.planner, self.monday)
+        except FAILURES as exc:
+            return text + Text(one_line(exc, "no intrusion map"), style="dim")
+        if any(any(counts) for _, counts in heat):
+            text.append("  Intrusions by hour\n")
+            rows = [(date.format("ddd D"), counts) for date, counts in heat]
+            text.append("\n".join("  " + line for line in charts.heatmap(rows)) + "\n")
         return text
 
     def whatif_row(self) -> Text:

@@ -1,5 +1,6 @@
-"""The top line: date, the day's mode, its work window, what happened and its all-day
-notes — abbreviated step by step until it fits the terminal's width."""
+"""The top line: date, the day's mode, its work window, how often it switches between work
+and personal, what happened and its all-day notes — abbreviated step by step until it fits
+the terminal's width."""
 
 from __future__ import annotations
 
@@ -67,6 +68,7 @@ def _header_at(view: DayScreen, level: int) -> Content:
         parts.append(Content.styled(" │ skipped: the clocks jump over this day", "$warning"))
     if view.day.has_own_window:
         parts.append(Content.styled(" (moved)", "$accent"))
+    parts += _switches(view.figures)
     parts += _what_happened(view.figures, level)
     if view.day.off:  # planned ahead (`flowday off`): no work today; the note is data
         off = f"day off: {view.day.off_note}" if view.day.off_note else "day off"
@@ -74,6 +76,19 @@ def _header_at(view: DayScreen, level: int) -> Content:
     if view.day.notes:  # all-day notes, e.g. an imported holiday: data, shown literally
         parts += [Content(" │ "), literal("✎ " + "; ".join(view.day.notes), "$accent")]
     return Content("").join(parts)
+
+
+def _switches(figures: dict[str, int]) -> list[Content]:
+    """How often the day moves between work and personal, marked as the timeline marks it
+    and kept short, beside the window (the header's room goes to what happened): ``◇3 ◆1``
+    is three switches, one of them abrupt."""
+    switches, abrupt = figures.get("switches", 0), figures.get("abrupt_switches", 0)
+    if not switches:
+        return []
+    parts = [Content(f" ◇{switches}")]
+    if abrupt:
+        parts.append(Content.styled(f" ◆{abrupt}", "$warning"))
+    return parts
 
 
 def _what_happened(figures: dict[str, int], level: int) -> list[Content]:

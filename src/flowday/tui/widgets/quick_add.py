@@ -37,11 +37,12 @@ class QuickAddBar(Vertical):
         yield Input(id="quick-input", compact=True)
         yield Static("", id="quick-preview")
 
-    def open(self, kind: Kind) -> None:
+    def open(self, kind: Kind, *, label: str = "") -> None:
+        """Open for a block or a task; ``label`` says what it is for (default: the kind)."""
         self.kind = kind
         self.query_one("#quick-label", Static).update(
-            "Add a block (enter adds, escape closes)" if kind == "block"
-            else "Add an inbox task (enter adds, escape closes)"
+            label or ("Add a block (enter adds, escape closes)" if kind == "block"
+                      else "Add an inbox task (enter adds, escape closes)")
         )  # fmt: skip
         field = self.query_one(Input)
         field.placeholder = PLACEHOLDERS[kind]

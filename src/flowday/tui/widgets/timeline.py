@@ -5,7 +5,8 @@ Each block cell starts with an edge column: blank on the title row (or ▸ when 
 bar below it (│, ┃ when selected). The title row is drawn in the sphere's full colour, the
 rest in a pale tint of it, so each block's start shows in colour and without. Selection,
 warnings and crossings colour only that edge column and mark the title (▸ ! ✖): the sphere
-keeps its colour in every state."""
+keeps its colour in every state. A switch between work and personal is marked in the fence
+column on the row the new sphere starts (◇; ◆ when abrupt)."""
 
 from __future__ import annotations
 
@@ -24,7 +25,7 @@ from textual.strip import Strip
 from flowday.domain.model import Block
 from flowday.domain.text import strip_controls
 from flowday.tui.compat import SizeAwareScrollView
-from flowday.tui.layout import Cell, CellKind, DayLayout, Row, block_lines
+from flowday.tui.layout import SWITCH_GLYPHS, Cell, CellKind, DayLayout, Row, block_lines
 
 GUTTER = 6  # "09:00 "
 HINT_TOP = 2  # the empty day's hint starts on this line of the view
@@ -66,6 +67,8 @@ class Timeline(SizeAwareScrollView, can_focus=True):
         "timeline--window",
         "timeline--fenced",
         "timeline--buffer",
+        "timeline--switch",
+        "timeline--abrupt",
         "timeline--work",
         "timeline--personal",
         "timeline--break",
@@ -370,6 +373,8 @@ class Timeline(SizeAwareScrollView, can_focus=True):
             if woven:
                 fence_char = {"start": "╭", "end": "╰"}.get(row.window_edge, "┊")
         fence_style = self._style("fence") if row.in_window else base
+        if row.switch:  # work ↔ personal starts here (◆: abrupt, no gap before it)
+            fence_char, fence_style = SWITCH_GLYPHS[row.switch], self._style(row.switch)
         if row.now:
             fence_char, fence_style = "▶", self._style("now")
         segments = [Segment(f"{label:<5} ", label_style), Segment(fence_char, fence_style)]

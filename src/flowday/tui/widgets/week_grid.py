@@ -20,7 +20,15 @@ from textual.strip import Strip
 from flowday.application.week import DaySummary
 from flowday.domain.model import Block, Sphere
 from flowday.domain.wallclock import MINUTES_PER_DAY, fmt_minutes
-from flowday.tui.layout import ROW_MINUTES, SPHERE_GLYPHS, Cell, CellKind, DayLayout, Row
+from flowday.tui.layout import (
+    ROW_MINUTES,
+    SPHERE_GLYPHS,
+    SWITCH_GLYPHS,
+    Cell,
+    CellKind,
+    DayLayout,
+    Row,
+)
 from flowday.tui.text import fit
 
 GUTTER = 6  # "09:00 "
@@ -83,6 +91,8 @@ class WeekGrid(ScrollView, can_focus=True):
         "week--fence",
         "week--window",
         "week--buffer",
+        "week--switch",
+        "week--abrupt",
         "week--off",
         "week--now",
         "week--work",
@@ -184,6 +194,9 @@ class WeekGrid(ScrollView, can_focus=True):
                     if cw <= 12
                     else f"{fmt_minutes(summary.window[0])}-{fmt_minutes(summary.window[1])}"
                 )
+                switches = summary.figures.get("switches", 0)
+                if switches:  # how often the day moves between work and personal
+                    text += f" {SWITCH_GLYPHS['switch']}{switches}"
             segments.append(Segment(" " + fit(text, cw - 1), style))
         return Strip(segments).adjust_cell_length(width, base)
 
@@ -208,6 +221,8 @@ class WeekGrid(ScrollView, can_focus=True):
         if row.in_window:
             mark = "┊" if column.woven else "┃"
             mark_style = self._style("fence")
+        if row.switch:  # work ↔ personal starts here (◆: abrupt)
+            mark, mark_style = SWITCH_GLYPHS[row.switch], self._style(row.switch)
         if row.now:
             mark, mark_style = "▶", self._style("now")
         cell = next((c for c in row.cells if c.kind in (CellKind.BLOCK, CellKind.OVERLAP)), None)
