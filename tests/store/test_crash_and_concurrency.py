@@ -11,35 +11,57 @@ from __future__ import annotations
 import itertools
 import os
 import random
+import shutil
 import signal
 import subprocess
 import sys
 import time
 from pathlib import Path
 
-from flowday.store import Store, load_json_file
+import pendulum
+
+from flowday.domain.model import Block, Sphere
+from flowday.store import Store, load_json_file, log_path_for
 
 SRC = Path(__file__).resolve().parents[2] / "src"
 WRITER = Path(__file__).with_name("writer.py")
-ADD_STEPS = 3  # an add: fsync the temp file, rename it over the month, fsync the folder
+# the adds of killed_run over a month with one line in its log, folded in after two lines
+ADD_STEPS = [
+    "fsync 2026-11.log.jsonl",  # a line appended
+    "fsync .2026-11.json",  # the log folded in: the month written whole (its temp file)...
+    "replace 2026-11.json",
+    "fsync months",
+    "unlink 2026-11.log.jsonl",  # ...then the log removed
+    "fsync months",
+    "fsync 2026-11.log.jsonl",  # a new log begun
+    "fsync months",
+]
 # both month files prepared (an fsync each), the journal (3), both renames, the folder's fsync,
 # dropping the journal (2)
 MOVE_STEPS = 10
 RANDOM_KILLS = 10
+NOV = pendulum.date(2026, 11, 20)
+NOW = pendulum.datetime(2026, 11, 20, 10, tz="UTC")
 CONCURRENT_ADDS = 100  # each: enough to overlap (asserted), few enough to be quick
 
 
-def start_writer(data_dir: Path, label: str, count: int, kill_at: int = 0) -> subprocess.Popen[str]:
+def start_writer(
+    data_dir: Path, label: str, count: int, kill_at: int = 0, compact_after: int = 0
+) -> subprocess.Popen[str]:
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(SRC), str(SRC.parent)])}
+    if compact_after:
+        env["WRITER_COMPACT_AFTER"] = str(compact_after)
     return subprocess.Popen(
         [sys.executable, str(WRITER), str(data_dir), label, str(count), str(kill_at)],
         stdout=subprocess.PIPE, text=True, env=env,
     )  # fmt: skip
 
 
-def killed_run(data_dir: Path, label: str, kill_at: int) -> tuple[list[str], str]:
+def killed_run(
+    data_dir: Path, label: str, kill_at: int, compact_after: int = 0
+) -> tuple[list[str], str]:
     """The ids the writer confirmed, and the step it was killed before."""
-    writer = start_writer(data_dir, label, 10_000, kill_at)
+    writer = start_writer(data_dir, label, 10_000, kill_at, compact_after)
     out, _ = writer.communicate(timeout=120)
     assert writer.returncode == -signal.SIGKILL, (kill_at, out[-500:])
     lines = out.split("\n")
@@ -62,19 +84,37 @@ def all_ids(data_dir: Path) -> list[str]:
 
 
 def test_a_kill_before_each_step_of_an_add_never_corrupts_or_loses(tmp_path: Path) -> None:
-    data_dir = tmp_path / "data"
-    confirmed: set[str] = set()
+    # a month file with one line in its log, folded in after two: the adds reach every
+    # kind of save - a line appended, the log folded into the file (a whole write, then the
+    # log removed), a new log begun
+    seed = tmp_path / "seed"
+    with Store(seed).transaction() as txn:
+        txn.put_block(Block.create(date=NOV, start=0, end=5, title="First", sphere=Sphere.WORK,
+                                   now=NOW))  # fmt: skip
+    with Store(seed).transaction() as txn:
+        txn.put_block(Block.create(date=NOV, start=5, end=9, title="Second", sphere=Sphere.WORK,
+                                   now=NOW))  # fmt: skip
+    assert log_path_for(Store(seed).month_path(NOV)).exists()
     torn_writes = 0
-    for kill_at in range(1, 2 * ADD_STEPS + 1):  # every step of the first two adds
-        ids, _ = killed_run(data_dir, "crash", kill_at)
-        confirmed.update(ids)
+    reached: list[str] = []
+    for kill_at in range(1, len(ADD_STEPS) + 1):
+        data_dir = tmp_path / f"run-{kill_at}"
+        shutil.copytree(seed, data_dir)
+        ids, killed = killed_run(data_dir, "crash", kill_at, compact_after=2)
+        reached.append(killed.split(maxsplit=1)[1].split(".tmp-")[0])
         torn_writes += bool(temp_files(data_dir))
-        missing = confirmed - set(all_ids(data_dir))
-        assert not missing, f"confirmed edits lost: {sorted(missing)[:5]}"
-        Store(data_dir)  # cleans the temp files the killed writer left
+        stored = all_ids(data_dir)
+        assert len(stored) == len(set(stored)), killed  # a log left beside is not replayed twice
+        missing = set(ids) - set(stored)
+        assert not missing, f"confirmed edits lost: {sorted(missing)[:5]} ({killed})"
+        store = Store(data_dir)  # cleans the temp files the killed writer left
         assert temp_files(data_dir) == []
-    assert torn_writes >= 2  # killed before the rename, in each of the two adds
-    assert len(confirmed) == ADD_STEPS  # each kill in the second add confirmed the first
+        with store.transaction() as txn:  # and saving goes on from whatever it found
+            txn.put_block(Block.create(date=NOV, start=900, end=915, title="After",
+                                       sphere=Sphere.WORK, now=NOW))  # fmt: skip
+        assert len(set(all_ids(data_dir))) == len(stored) + 1 == len(all_ids(data_dir))
+    assert reached == ADD_STEPS  # each step reached, in the order a save takes them
+    assert torn_writes >= 1  # killed before the rename that folds the log in
 
 
 def test_a_kill_before_each_step_of_a_move_across_months_never_duplicates_or_loses(
