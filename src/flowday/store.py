@@ -725,6 +725,15 @@ def _fresh_month(path: Path, cached: _Month | None) -> _Month:
     return month
 
 
+def _remove_log(month_path: Path) -> None:
+    """A month's log, once the month file holding its lines is durable. Harmless when that
+    fails: all its lines are at or below the file's log_seq, so a reader skips them."""
+    log = log_path_for(month_path)
+    if os.path.lexists(log):
+        with contextlib.suppress(OSError):
+            safe_write.remove(log)
+
+
 def _with_log(path: Path, raw: bytes | None) -> bytes | None:
     """What a journal binds a file to: its bytes, and a month's log after them (the log is
     left as it is until the journal is gone, and a line appended since is a change to the
@@ -1136,10 +1145,7 @@ class Store:
         """After a month was written whole (its log folded in, and durable): remove the
         log. Harmless when that fails: its lines are all at or below the file's log_seq."""
         self._months.pop(path, None)
-        log = log_path_for(path)
-        if os.path.lexists(log):
-            with contextlib.suppress(OSError):
-                safe_write.remove(log)
+        _remove_log(path)
 
     # maintenance
     def doctor(self, repair: bool = False) -> list[tuple[Path, str]]:
@@ -1170,21 +1176,27 @@ class Store:
                     )
             months: dict[Path, dict[str, Any]] = {}  # every month file that parses
             for path in self.data_files():
+                damaged = path
                 try:
-                    data = load_json_file(path)
-                    if path.parent.name == "months" and data is not None:
-                        months[path] = data
+                    data = _read_store_file(path)[1]  # the file alone, then a month's log
                     _checked(path, self.root, data)
+                    if path.parent.name == "months":
+                        damaged = log_path_for(path)  # the file is sound: its log is not
+                        data = load_json_file(path)
+                        if data is not None:
+                            months[path] = data
                 except StoreError as exc:
                     if "newer flowday" in str(exc):
                         problems.append((path, str(exc)))
                         continue  # never set aside a newer store: upgrading is the fix
                     if repair:
-                        kept = self._keep_aside(path)
-                        months.pop(path, None)
-                        problems.append((path, f"kept as {kept.name}"))
+                        kept = self._keep_aside(damaged)
+                        if damaged == path and os.path.lexists(log_path_for(path)):
+                            self._keep_aside(log_path_for(path))  # its lines follow that file
+                        self._months.pop(path, None)
+                        problems.append((damaged, f"kept as {kept.name}"))
                     else:
-                        problems.append((path, str(exc)))
+                        problems.append((damaged, str(exc)))
             problems.extend(self._duplicated_blocks(months, repair))
         return problems
 
@@ -1215,6 +1227,7 @@ class Store:
                 for key in [k for k, r in table.items() if r.get("id") == block_id]:
                     del table[key]
                 write_atomically(path, contents[path])
+                _remove_log(path)  # folded into the file just written
             kept = f"kept as the one copy of block {block_id} (removed from {names})"
             problems.append((keep, kept))
         return problems
