@@ -9,6 +9,7 @@ other not (a half-done move) - and each test asserts it was reached."""
 from __future__ import annotations
 
 import itertools
+import json
 import os
 import random
 import shutil
@@ -39,7 +40,7 @@ ADD_STEPS = [
 # both month files prepared (an fsync each), the journal (3), both renames, the folder's fsync,
 # dropping the journal (2)
 MOVE_STEPS = 10
-RANDOM_KILLS = 10
+RANDOM_KILLS = 6  # the J-burst test below kills at a random moment too
 NOV = pendulum.date(2026, 11, 20)
 NOW = pendulum.datetime(2026, 11, 20, 10, tz="UTC")
 CONCURRENT_ADDS = 100  # each: enough to overlap (asserted), few enough to be quick
@@ -196,3 +197,46 @@ def test_two_processes_writing_at_once_lose_nothing(tmp_path: Path) -> None:
     ]
     turns = sum(1 for before, after in itertools.pairwise(order) if before != after)
     assert turns >= 10, order
+
+
+def minutes(clock: str) -> int:
+    hours, mins = clock.split(":")
+    return int(hours) * 60 + int(mins)
+
+
+def test_a_planner_killed_in_a_burst_of_j_presses_keeps_an_unbroken_prefix_of_them(
+    tmp_path: Path,
+) -> None:
+    # J pressed again and again (what the key runs: Planner.edit_block, one transaction
+    # each), the month's log folded into its file every few presses, SIGKILL at a random
+    # moment: what is on disk is presses 1..k, k at least every press confirmed
+    data_dir = tmp_path / "data"
+    rng = random.Random(20261130)
+    presser = start_writer(data_dir, "presser", 90, compact_after=5)
+    assert presser.stdout is not None
+    block_id = presser.stdout.readline().strip()
+    confirmed = [int(presser.stdout.readline()) for _ in range(rng.randint(3, 12))]
+    time.sleep(rng.uniform(0, 0.02))
+    presser.send_signal(signal.SIGKILL)
+    rest, _ = presser.communicate()
+    confirmed += [int(start) for start in rest.split()]
+    assert presser.returncode == -signal.SIGKILL and len(confirmed) < 90  # killed mid-burst
+    # the positions on disk in the order they were saved: the month file's (presses folded
+    # in), then each line of its log after it - never torn, never a press skipped
+    month = data_dir / "months" / "2026-11.json"
+    data = json.loads(month.read_text("utf-8"))  # whole, readable JSON
+    (record,) = [r for r in data["blocks"].values() if r["id"] == block_id]
+    positions = [minutes(record["start"])]
+    log = log_path_for(month)
+    for line in log.read_text("utf-8").splitlines() if log.exists() else ():
+        entry = json.loads(line)  # every line whole: a kill never tears one
+        if entry["seq"] > data["_meta"]["1"].get("log_seq", 0):
+            (change,) = entry["changes"]
+            positions.append(minutes(change["record"]["start"]))
+    first = positions[0] // 15
+    assert positions == [15 * press for press in range(first, first + len(positions))]
+    saved = positions[-1] // 15
+    assert len(confirmed) <= saved <= len(confirmed) + 1  # the one in flight, at most
+    assert confirmed == [15 * press for press in range(1, len(confirmed) + 1)]
+    found = Store(data_dir).find_block(block_id)
+    assert found is not None and found.start == positions[-1]
