@@ -7,12 +7,15 @@ Layout of the data folder::
     tasks.json           the inbox (TinyDB)
     state.json           small app state, e.g. the theme chosen in the app (TinyDB)
     months/2026-11.json  one TinyDB file per month: tables ``blocks`` and ``days``
+    months/2026-11.log.jsonl  the month's changes since its file was last written whole,
+                         one fsynced line each (see "a month: its file and its change log")
     routines.json        repeating blocks (table ``routines``); their occurrences are not
                          stored but made on read by the ``occurrences`` hook (see below)
 
 Why shards: stock TinyDB re-reads and rewrites its whole file on each operation, so one
-file for ten years of history makes every edit slow. Opening a day or saving an edit
-touches one month file, whatever the history.
+file for ten years of history makes every edit slow. Opening a day touches one month file,
+whatever the history; saving an edit appends one line to that month's log, whatever the
+month holds.
 
 Every file carries ``_meta.schema_version``. Files from a newer flowday, or files that do
 not parse to the expected shape (every field's type is checked: :mod:`flowday.domain.records`;
@@ -24,13 +27,16 @@ next change to them. Every data file is opened without following a link or block
 be a regular file of at most ``MAX_FILE_BYTES``, and is never renamed over when it is not
 one (:func:`_read_regular`).
 
-A change is written whole or not at all (:func:`_write_whole`): everything that needs disk
-space is written before any file is replaced, and a failure after that puts back what was
-replaced, so a refused change leaves nothing that applies it later.
+A change is written whole or not at all: one month's change is one log line, fsynced or cut
+off again (:meth:`Store._append`); anything else (:func:`_write_whole`) writes everything
+that needs disk space before any file is replaced, and a failure after that puts back what
+was replaced, so a refused change leaves nothing that applies it later.
 
-TinyDB's part: the tables of the files a transaction touches, in memory (search, upsert,
-remove by document id); reads outside a transaction parse the JSON themselves and check
-every record. Its ``{table: {doc_id: record}}`` layout is the file format.
+TinyDB's part: the tables of ``tasks.json``, ``state.json`` and ``routines.json`` in a
+transaction, in memory (search, upsert, remove by document id); months are held indexed
+(:class:`_Month`), and reads outside a transaction parse the JSON themselves and check every
+record. Its ``{table: {doc_id: record}}`` layout is the file format, and a log line changes
+records by document id.
 
 Routines: the store keeps them and their per-date exceptions; what a reader sees on a day
 is decided above it, by the :class:`Occurrences` hook the application installs
