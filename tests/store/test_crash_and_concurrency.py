@@ -40,7 +40,7 @@ ADD_STEPS = [
 # both month files prepared (an fsync each), the journal (3), both renames, the folder's fsync,
 # dropping the journal (2)
 MOVE_STEPS = 10
-RANDOM_KILLS = 6  # the J-burst test below kills at a random moment too
+RANDOM_KILLS = 4  # the J-burst tests below kill at a random moment too
 NOV = pendulum.date(2026, 11, 20)
 NOW = pendulum.datetime(2026, 11, 20, 10, tz="UTC")
 CONCURRENT_ADDS = 100  # each: enough to overlap (asserted), few enough to be quick
@@ -239,4 +239,63 @@ def test_a_planner_killed_in_a_burst_of_j_presses_keeps_an_unbroken_prefix_of_th
     assert len(confirmed) <= saved <= len(confirmed) + 1  # the one in flight, at most
     assert confirmed == [15 * press for press in range(1, len(confirmed) + 1)]
     found = Store(data_dir).find_block(block_id)
+    assert found is not None and found.start == positions[-1]
+
+
+def test_the_real_planner_killed_in_a_burst_of_j_presses_keeps_an_unbroken_prefix(
+    tmp_path: Path,
+) -> None:
+    # the same, through the keys: the planner on a pty, J pressed as fast as a person
+    # would hold it down, SIGKILL once some presses have been saved
+    import pty
+
+    from flowday.application.planner import Planner
+    from flowday.config import from_mapping
+    from flowday.domain.clock import FixedClock
+
+    data_dir = tmp_path / "data"
+    planner = Planner(
+        Store(data_dir), from_mapping({"timezone": "Europe/Berlin"}),
+        FixedClock(pendulum.datetime(2026, 11, 25, 9, tz="UTC")),
+    )  # fmt: skip
+    result = planner.add_block(
+        pendulum.date(2026, 11, 25), title="Pressed", start=600, end=615, sphere=Sphere.BREAK
+    )
+    assert result.block is not None
+    month = data_dir / "months" / "2026-11.json"
+    log = log_path_for(month)
+    master, slave = pty.openpty()
+    env = {**os.environ, "PYTHONPATH": str(SRC), "FLOWDAY_DATA_DIR": str(data_dir),
+           "FLOWDAY_NOW": "2026-11-25T10:00", "FLOWDAY_TZ": "Europe/Berlin",
+           "TERM": "xterm-256color"}  # fmt: skip
+    app = subprocess.Popen(
+        [sys.executable, "-m", "flowday"], stdin=slave, stdout=slave, stderr=slave, env=env,
+        start_new_session=True,
+    )  # fmt: skip
+    os.close(slave)
+    output = b""
+    try:
+        deadline = time.monotonic() + 30
+        while b"Pressed" not in output and time.monotonic() < deadline:
+            output += os.read(master, 65536)
+        assert b"Pressed" in output, output[-300:]
+        presses = 0
+        while presses < 12 and (presses < 3 or not log.exists() or len(log.read_bytes()) < 2):
+            os.write(master, b"J")
+            presses += 1
+            time.sleep(0.02)
+        os.kill(app.pid, signal.SIGKILL)
+        app.wait(timeout=10)
+    finally:
+        if app.poll() is None:
+            app.kill()
+        os.close(master)
+    data = json.loads(month.read_text("utf-8"))
+    (record,) = list(data["blocks"].values())
+    positions = [minutes(record["start"])]
+    for line in log.read_text("utf-8").splitlines() if log.exists() else ():
+        positions.append(minutes(json.loads(line)["changes"][-1]["record"]["start"]))
+    assert positions == [600 + 15 * k for k in range(len(positions))], positions
+    assert 2 <= len(positions) <= presses + 1
+    found = Store(data_dir).find_block(result.block.id)
     assert found is not None and found.start == positions[-1]
