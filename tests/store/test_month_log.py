@@ -237,3 +237,24 @@ def test_what_is_read_back_is_what_was_saved_across_lines_and_foldings(
     data = load_json_file(store.month_path(NOV))
     assert data is not None and len(data["blocks"]) == len(saved)
     assert not list(root.glob(f"months/.*{safe_write.TEMP_MARK}*"))
+
+
+@pytest.mark.parametrize("kind", ["fifo", "link"])
+def test_a_log_that_is_not_a_regular_file_is_refused_never_read_or_written(
+    tmp_path: Path, kind: str
+) -> None:
+    store = Store(tmp_path)
+    first = block(540)
+    save(store, first)
+    log = log_path_for(store.month_path(NOV))
+    target = tmp_path / "elsewhere.jsonl"
+    if kind == "fifo":
+        os.mkfifo(log)
+    else:
+        target.write_bytes(b"")
+        log.symlink_to(target)
+    with pytest.raises(StoreError, match=r"2026-11\.log\.jsonl is not a regular file"):
+        Store(tmp_path).blocks_on(NOV)
+    with pytest.raises(StoreError, match="not a regular file"):
+        save(Store(tmp_path), moved(first, 555))
+    assert kind == "fifo" or target.read_bytes() == b""  # nothing written through the link
