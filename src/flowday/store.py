@@ -210,12 +210,15 @@ def _too_big(path: Path) -> StoreError:
     )
 
 
-def _read_regular(path: Path) -> tuple[os.stat_result, bytes] | None:
+def _read_regular(path: Path, offset: int = 0) -> tuple[os.stat_result, bytes] | None:
     """A data file's ``fstat`` and bytes; None when it does not exist. Through the one
     bounded, non-blocking read (:func:`flowday.safe_write.read_regular`), without following
-    a link, and never more than the size limit (one byte more tells a file past it)."""
+    a link, and never more than the size limit (one byte more tells a file past it). From
+    ``offset`` on: what was appended to a month's log since it was last read."""
     try:
-        info, raw = safe_write.read_regular(path, MAX_FILE_BYTES + 1, follow_links=False)
+        info, raw = safe_write.read_regular(
+            path, MAX_FILE_BYTES + 1, follow_links=False, offset=offset
+        )
     except FileNotFoundError:
         return None
     except safe_write.NotRegularFileError as exc:
@@ -717,7 +720,7 @@ def _fresh_month(path: Path, cached: _Month | None) -> _Month:
     ):
         return _read_month(path)
     start = cached.log_offset - len(cached.log_last)
-    read = _read_regular_from(log, start)
+    read = _read_regular(log, start)
     if read is None or not read[1].startswith(cached.log_last):
         return _read_month(path)
     month = cached.copy()
@@ -757,18 +760,6 @@ def _month_bytes_at(path: Path) -> bytes | None:
     if read is None and log is None:
         return None
     return (read[1] if read else b"") + (b"\n" + log[1] if log else b"")
-
-
-def _read_regular_from(path: Path, offset: int) -> tuple[os.stat_result, bytes] | None:
-    """Like :func:`_read_regular`, from ``offset`` on (a log's new lines)."""
-    try:
-        return safe_write.read_regular(path, MAX_FILE_BYTES + 1, follow_links=False, offset=offset)
-    except FileNotFoundError:
-        return None
-    except safe_write.NotRegularFileError as exc:
-        raise _not_regular(path, exc.kind) from None
-    except OSError as exc:
-        raise StoreError(f"cannot read {path}: {exc.strerror or exc}") from None
 
 
 # --- the repository ---------------------------------------------------------------------

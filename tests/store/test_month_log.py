@@ -46,6 +46,17 @@ def starts(store: Store) -> list[int]:
     return [b.start for b in store.blocks_on(NOV)]
 
 
+def logged(root: Path, *starts: int) -> tuple[Store, Block, Path]:
+    """A store whose November holds one block (its file written whole), moved to each of
+    ``starts`` in turn (a line each in the month's log); the block and the log."""
+    store = Store(root)
+    first = block(540)
+    save(store, first)
+    for start in starts:
+        save(store, moved(first, start))
+    return store, first, log_path_for(store.month_path(NOV))
+
+
 def log_lines(store: Store) -> list[bytes]:
     return log_path_for(store.month_path(NOV)).read_bytes().split(b"\n")
 
@@ -78,11 +89,7 @@ def test_a_save_is_one_line_and_another_process_sees_it_under_the_lock(tmp_path:
 def test_a_torn_last_line_is_ignored_and_cut_off_before_the_next_line(
     tmp_path: Path, torn: str
 ) -> None:
-    store = Store(tmp_path)
-    first = block(540)
-    save(store, first)
-    save(store, moved(first, 555))
-    log = log_path_for(store.month_path(NOV))
+    store, first, log = logged(tmp_path, 555)
     whole = log.read_bytes()
     long = moved(first, 570).changed(NOW, title="x" * 1000)  # torn: longer than the next
     line = store_module._log_line(3, [("blocks", "1", long.to_dict())])
@@ -104,12 +111,7 @@ def test_a_torn_last_line_is_ignored_and_cut_off_before_the_next_line(
 def test_a_damaged_line_before_the_last_is_refused_and_doctor_keeps_the_log_aside(
     tmp_path: Path,
 ) -> None:
-    store = Store(tmp_path)
-    first = block(540)
-    save(store, first)
-    for start in (555, 570):
-        save(store, moved(first, start))
-    log = log_path_for(store.month_path(NOV))
+    _, first, log = logged(tmp_path, 555, 570)
     lines = log.read_bytes().split(b"\n")
     lines[0] = lines[0].replace(b'"09:15"', b'"09:16"')  # a whole line after it: not torn
     log.write_bytes(b"\n".join(lines))
@@ -126,11 +128,7 @@ def test_a_damaged_line_before_the_last_is_refused_and_doctor_keeps_the_log_asid
 
 
 def test_a_failed_append_changes_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    store = Store(tmp_path)
-    first = block(540)
-    save(store, first)
-    save(store, moved(first, 555))
-    log = log_path_for(store.month_path(NOV))
+    store, first, log = logged(tmp_path, 555)
     before = log.read_bytes()
 
     def failing_fsync(fd: int) -> None:
@@ -150,12 +148,8 @@ def test_the_log_is_folded_into_a_month_file_tinydb_still_reads(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(store_module, "COMPACT_AFTER_LINES", 3)
-    store = Store(tmp_path)
-    first = block(540)
-    save(store, first)
-    month, log = store.month_path(NOV), log_path_for(store.month_path(NOV))
-    for start in (555, 570, 585):
-        save(store, moved(first, start))
+    store, first, log = logged(tmp_path, 555, 570, 585)
+    month = store.month_path(NOV)
     assert len(log_lines(store)) == 3 + 1
     save(store, moved(first, 600))  # the fourth: the month written whole, the log folded in
     assert not log.exists()
@@ -171,11 +165,7 @@ def test_a_log_left_beside_a_month_written_whole_is_not_replayed_again(
     tmp_path: Path,
 ) -> None:
     # a crash between writing the month whole and removing its log leaves the log behind
-    store = Store(tmp_path)
-    first = block(540)
-    save(store, first)
-    save(store, moved(first, 555))
-    log = log_path_for(store.month_path(NOV))
+    store, first, log = logged(tmp_path, 555)
     left = log.read_bytes()
     with store.transaction() as txn:  # a change to two months: both written whole
         txn.put_block(moved(first, 570))
@@ -243,10 +233,7 @@ def test_what_is_read_back_is_what_was_saved_across_lines_and_foldings(
 def test_a_log_that_is_not_a_regular_file_is_refused_never_read_or_written(
     tmp_path: Path, kind: str
 ) -> None:
-    store = Store(tmp_path)
-    first = block(540)
-    save(store, first)
-    log = log_path_for(store.month_path(NOV))
+    _, first, log = logged(tmp_path)
     target = tmp_path / "elsewhere.jsonl"
     if kind == "fifo":
         os.mkfifo(log)
