@@ -536,9 +536,25 @@ class _Month:
         self.on_date: dict[str, tuple[str, ...]] = {}
         self.day_doc: dict[str, str] = {}
         self.next_doc = {table: 1 for table in _MONTH_TABLES}
+        self._index_all()
+
+    def _index_all(self) -> None:
+        """Every record of the file parsed and indexed in one pass (what a cold read costs:
+        the month's records once; ``_set`` is the one-record path of a log line)."""
+        blocks, days = _checked_month(self.path, self.data)
+        by_id: dict[str, list[str]] = {}
+        by_date: dict[str, list[str]] = {}
+        for doc, block in zip(self.data["blocks"], blocks, strict=True):
+            self.blocks[doc] = block
+            by_id.setdefault(block.id, []).append(doc)
+            by_date.setdefault(block.date.isoformat(), []).append(doc)
+        self.block_docs = {key: tuple(docs) for key, docs in by_id.items()}
+        self.on_date = {key: tuple(docs) for key, docs in by_date.items()}
+        for doc, day in zip(self.data["days"], days, strict=True):
+            self.days[doc] = day
+            self.day_doc.setdefault(day.date.isoformat(), doc)
         for table in _MONTH_TABLES:
-            for doc, record in list(self.data[table].items()):
-                self._set(table, doc, record, None, self.path)
+            self.next_doc[table] = max(map(int, self.data[table]), default=0) + 1
 
     def copy(self) -> _Month:
         twin = object.__new__(_Month)
@@ -562,14 +578,14 @@ class _Month:
         return list(self.days.values())
 
     def blocks_on(self, date: pendulum.Date) -> list[Block]:
-        return [self.blocks[doc] for doc in self.on_date.get(date.to_date_string(), ())]
+        return [self.blocks[doc] for doc in self.on_date.get(date.isoformat(), ())]
 
     def block(self, block_id: str) -> Block | None:
         docs = self.block_docs.get(block_id)
         return self.blocks[docs[0]] if docs else None
 
     def day(self, date: pendulum.Date) -> Day | None:
-        doc = self.day_doc.get(date.to_date_string())
+        doc = self.day_doc.get(date.isoformat())
         return None if doc is None else self.days[doc]
 
     # changes (each one listed for the log)
@@ -586,7 +602,7 @@ class _Month:
         return bool(docs)
 
     def put_day(self, day: Day) -> None:
-        doc = self.day_doc.get(day.date.to_date_string()) or self._new_doc("days")
+        doc = self.day_doc.get(day.date.isoformat()) or self._new_doc("days")
         self._change("days", doc, day.to_dict(), day)
 
     def replay(self, changes: Sequence[Change], log: Path) -> None:
@@ -607,20 +623,20 @@ class _Month:
         if record is not None and parsed is None:  # read from a file: checked like one
             parse = Block.from_dict if table == "blocks" else Day.from_dict
             parsed = _parse_all(source, table, parse, [(doc, record)])[0]
-            if _month_key(parsed.date) != self.path.stem:
+            if _month_key(parsed.date) != self.path.stem:  # as _checked_month says it
                 raise StoreError(
-                    f"{source} holds a record dated {parsed.date.to_date_string()}, outside "
+                    f"{source} holds a record dated {parsed.date.isoformat()}, outside "
                     "its month; it was left untouched"
                 )
         rows = self.data[table]
         if table == "blocks":
             old = self.blocks.pop(doc, None)
             if old is not None:
-                self._unindex(old.id, old.date.to_date_string(), doc)
+                self._unindex(old.id, old.date.isoformat(), doc)
         else:
             old_day = self.days.pop(doc, None)
-            if old_day is not None and self.day_doc.get(old_day.date.to_date_string()) == doc:
-                del self.day_doc[old_day.date.to_date_string()]
+            if old_day is not None and self.day_doc.get(old_day.date.isoformat()) == doc:
+                del self.day_doc[old_day.date.isoformat()]
         if record is None:
             rows.pop(doc, None)
             return
@@ -629,11 +645,11 @@ class _Month:
         if table == "blocks":
             self.blocks[doc] = parsed
             self.block_docs[parsed.id] = (*self.block_docs.get(parsed.id, ()), doc)
-            date = parsed.date.to_date_string()
+            date = parsed.date.isoformat()
             self.on_date[date] = (*self.on_date.get(date, ()), doc)
         else:
             self.days[doc] = parsed
-            self.day_doc.setdefault(parsed.date.to_date_string(), doc)
+            self.day_doc.setdefault(parsed.date.isoformat(), doc)
 
     def _unindex(self, block_id: str, date: str, doc: str) -> None:
         for index, key in ((self.block_docs, block_id), (self.on_date, date)):
@@ -809,9 +825,9 @@ def _checked_month(path: Path, data: dict[str, Any] | None) -> tuple[list[Block]
     whole file damaged (refused, never rewritten), wherever in the month it is."""
     blocks = _parse_all(path, "blocks", Block.from_dict, _numbered(data, "blocks"))
     days = _parse_all(path, "days", Day.from_dict, _numbered(data, "days"))
-    month = path.stem
+    month = _month_of(path.name)
     for item in (*blocks, *days):
-        if _month_key(item.date) != month:
+        if month is None or item.date.month != month.month or item.date.year != month.year:
             raise StoreError(
                 f"{path} holds a record dated {item.date.to_date_string()}, outside its month; "
                 "it was left untouched"
