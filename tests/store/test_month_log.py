@@ -245,3 +245,13 @@ def test_a_log_that_is_not_a_regular_file_is_refused_never_read_or_written(
     with pytest.raises(StoreError, match="not a regular file"):
         save(Store(tmp_path), moved(first, 555))
     assert kind == "fifo" or target.read_bytes() == b""  # nothing written through the link
+
+
+def test_the_status_bar_snapshot_is_bound_to_the_month_log_too(tmp_path: Path) -> None:
+    from flowday.application import statusbar  # names the log without loading the store
+
+    store, first, _ = logged(tmp_path, 555)
+    config = tmp_path / "config.toml"
+    before = statusbar.fingerprint(tmp_path, config, NOV.isoformat())
+    save(store, moved(first, 570))  # a line appended: the month file is as it was
+    assert statusbar.fingerprint(tmp_path, config, NOV.isoformat()) != before
