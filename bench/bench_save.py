@@ -2,10 +2,11 @@
 
 Run by hand (not in CI):  python bench/bench_save.py [--runs 130] [--cli-runs 12] [--src DIR]
 
-Builds three stores in the store's own format: "empty" (the month holds only the block
-that is edited), "busy month" (450 blocks in the edited month: 15 a day) and "ten years"
-(about 55,000 blocks, the edited month busy too). Then times, interleaved in one run so
-machine noise hits every side alike:
+Builds four stores in the store's own format: "empty" (the month holds only the block
+that is edited), "one day" (the edited day's 15 blocks beside it, the rest of the month
+empty: the issue's baseline, and what the judge of a day costs), "busy month" (450 blocks in
+the edited month: 15 a day) and "ten years" (about 55,000 blocks, the edited month busy
+too). Then times, interleaved in one run so machine noise hits every side alike:
 
 - in process: ``Planner.edit_block`` moving one block by 15 minutes (what J/K runs in the
   planner: judge, ``Store.transaction()``, commit with its fsync);
@@ -13,7 +14,7 @@ machine noise hits every side alike:
 
 Prints medians, p90, means (the in-process runs cross two foldings of the month's log into
 its file, one edit in 64: the mean carries their cost) and each median's ratio against the
-empty store (target <= 1.1).
+empty store and against "one day" (target <= 1.1: what the month holds must not count).
 ``--src`` times another checkout's code (e.g. main's, for a before/after table).
 """
 
@@ -43,12 +44,13 @@ DAY_PLAN = [  # 15 blocks a day (the edited block moves in the free 06:00-07:00 
     (1110, 1170, "Dinner", "personal"), (1200, 1260, "Read", "personal"),
     (1260, 1320, "Music", "personal"),
 ]  # fmt: skip
-STORES = ("empty", "busy month", "ten years")
+STORES = ("empty", "one day", "busy month", "ten years")
 
 
-def build(root: Path, years: int | None) -> str:
-    """A store whose edited month (November 2026) holds only the edited block (``None``),
-    or is busy, with ``years`` of busy months before it; the edited block's id."""
+def build(root: Path, years: int | None, *, one_day: bool = False) -> str:
+    """A store whose edited month (November 2026) holds only the edited block (``None``;
+    ``one_day``: and its day's 15 blocks), or is busy, with ``years`` of busy months before
+    it; the edited block's id."""
     from flowday.domain.model import Block, Sphere
     from flowday.store import SCHEMA_VERSION, Store, write_atomically
 
@@ -60,6 +62,11 @@ def build(root: Path, years: int | None) -> str:
     month = first
     while month <= TODAY:
         docs: dict[str, dict[str, object]] = {}
+        if one_day and month.month == TODAY.month and month.year == TODAY.year:
+            for start, end, title, sphere in DAY_PLAN:
+                block = Block.create(date=TODAY, start=start, end=end, title=title,
+                                     sphere=Sphere(sphere), now=now)  # fmt: skip
+                docs[str(len(docs) + 1)] = block.to_dict()
         if years is not None:
             day = month
             while day <= month.end_of("month"):
@@ -103,6 +110,7 @@ def main() -> None:
         began = time.perf_counter()
         ids = {
             "empty": build(roots["empty"], None),
+            "one day": build(roots["one day"], None, one_day=True),
             "busy month": build(roots["busy month"], 0),
             "ten years": build(roots["ten years"], options.years),
         }
@@ -135,17 +143,20 @@ def main() -> None:
                     raise SystemExit(f"flowday edit failed ({name}): {result.stderr}")
                 samples.setdefault(("flowday edit", name), []).append(elapsed)
         print(f"{'what':<20} {'store':<11} {'median ms':>10} {'p90 ms':>8} {'mean ms':>8} "
-              f"{'ratio':>6}")  # fmt: skip
+              f"{'ratio':>6} {'/1 day':>7}")  # fmt: skip
         for what in ("Planner.edit_block", "flowday edit"):
             base = statistics.median(samples[(what, "empty")])
+            day = statistics.median(samples[(what, "one day")])
             for name in STORES:
                 values = samples[(what, name)]
                 median = statistics.median(values)
                 mean = statistics.fmean(values)
                 print(f"{what:<20} {name:<11} {median * 1000:>10.2f} {p90(values) * 1000:>8.2f}"
-                      f" {mean * 1000:>8.2f} {median / base:>6.2f}")  # fmt: skip
+                      f" {mean * 1000:>8.2f} {median / base:>6.2f}"
+                      f" {median / day:>7.2f}")  # fmt: skip
         print(f"\n{options.runs} in-process edits and {options.cli_runs} commands per store, "
-              "interleaved; ratio: median / the empty store's median (target <= 1.1)")  # fmt: skip
+              "interleaved; ratio: median / the empty store's median, /1 day: / the one-day "
+              "store's (target <= 1.1)")  # fmt: skip
 
 
 if __name__ == "__main__":
