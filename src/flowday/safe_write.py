@@ -4,7 +4,8 @@ and two processes writing the same path at once each replace it whole (unique te
 Stdlib only: the store, the calendar export and the stats cache all use it. The store's
 changes to several files use its two halves, :func:`prepare` (the part that needs disk
 space) and :meth:`PreparedFile.put_in_place` (the rename), so a full disk refuses a change
-before any file is replaced.
+before any file is replaced. :func:`append` is the one durable append (the store's
+per-month change log): a line is written and fsynced, or cut off again.
 
 Paths a person names can be anything: :func:`regular_target` (before a write) and
 :func:`read_regular` (a bounded read that never blocks) are the one check that a path is a
@@ -79,6 +80,46 @@ def write_atomically(path: Path, payload: bytes, *, permissions: int = 0o600) ->
         prepared.discard()
         raise
     fsync_folder(Path(path).parent)
+
+
+def append(path: Path, payload: bytes, *, at: int, permissions: int = 0o600) -> os.stat_result:
+    """Write ``payload`` at offset ``at`` of ``path`` (created if missing) and fsync it; the
+    file's ``fstat`` afterwards. Bytes past ``at`` (a line torn by a crash) are cut off
+    first, so what follows the last whole line is never kept under a new one. A failure
+    cuts the file back to ``at`` (a file this call created is removed) and raises
+    ``OSError``: a failed append leaves nothing. Not a link, never blocking (a named pipe
+    there is refused); the caller holds a lock, so no one else appends at once."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_CLOEXEC | getattr(os, "O_NOFOLLOW", 0)
+    flags |= getattr(os, "O_NONBLOCK", 0)
+    created = not os.path.lexists(path)
+    fd = os.open(path, flags, permissions)
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise _not_regular(info.st_mode)
+        if info.st_size < at:  # someone cut it under the lock: never write past a hole
+            raise OSError(errno.EIO, f"shorter ({info.st_size} bytes) than expected ({at})")
+        try:
+            if info.st_size > at:
+                os.ftruncate(fd, at)
+            view, offset = memoryview(payload), at
+            while view:  # os.pwrite may write less than asked
+                written = os.pwrite(fd, view, offset)
+                view, offset = view[written:], offset + written
+            os.fsync(fd)
+            if created:  # the new name durable too
+                fsync_folder(Path(path).parent)
+            return os.fstat(fd)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.ftruncate(fd, at)
+                os.fsync(fd)
+            if created:
+                with contextlib.suppress(OSError):
+                    os.unlink(path)
+            raise
+    finally:
+        os.close(fd)
 
 
 def remove(path: Path) -> None:
@@ -164,9 +205,10 @@ def regular_target(path: Path) -> Path:
 
 
 def read_regular(
-    path: Path, limit: int, *, follow_links: bool = True
+    path: Path, limit: int, *, follow_links: bool = True, offset: int = 0
 ) -> tuple[os.stat_result, bytes]:
-    """The open file's ``fstat`` and at most ``limit`` bytes of the regular file at ``path``,
+    """The open file's ``fstat`` and at most ``limit`` bytes of the regular file at ``path``
+    (from ``offset``: what was appended since a reader last looked),
     or ``OSError`` (:class:`NotRegularFileError` for anything else; ``FileNotFoundError``
     when it is missing). Opened without blocking and checked on the open descriptor: a
     named pipe with no writer would block ``open`` and ``read`` forever, and ``/dev/zero``
@@ -192,6 +234,8 @@ def read_regular(
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
             raise _not_regular(info.st_mode)
+        if offset:
+            os.lseek(fd, offset, os.SEEK_SET)
         chunks: list[bytes] = []
         left = limit
         while left > 0:

@@ -7,12 +7,15 @@ Layout of the data folder::
     tasks.json           the inbox (TinyDB)
     state.json           small app state, e.g. the theme chosen in the app (TinyDB)
     months/2026-11.json  one TinyDB file per month: tables ``blocks`` and ``days``
+    months/2026-11.log.jsonl  the month's changes since its file was last written whole,
+                         one fsynced line each (see "a month: its file and its change log")
     routines.json        repeating blocks (table ``routines``); their occurrences are not
                          stored but made on read by the ``occurrences`` hook (see below)
 
 Why shards: stock TinyDB re-reads and rewrites its whole file on each operation, so one
-file for ten years of history makes every edit slow. Opening a day or saving an edit
-touches one month file, whatever the history.
+file for ten years of history makes every edit slow. Opening a day touches one month file,
+whatever the history; saving an edit appends one line to that month's log, whatever the
+month holds.
 
 Every file carries ``_meta.schema_version``. Files from a newer flowday, or files that do
 not parse to the expected shape (every field's type is checked: :mod:`flowday.domain.records`;
@@ -24,13 +27,16 @@ next change to them. Every data file is opened without following a link or block
 be a regular file of at most ``MAX_FILE_BYTES``, and is never renamed over when it is not
 one (:func:`_read_regular`).
 
-A change is written whole or not at all (:func:`_write_whole`): everything that needs disk
-space is written before any file is replaced, and a failure after that puts back what was
-replaced, so a refused change leaves nothing that applies it later.
+A change is written whole or not at all: one month's change is one log line, fsynced or cut
+off again (:meth:`Store._append`); anything else (:func:`_write_whole`) writes everything
+that needs disk space before any file is replaced, and a failure after that puts back what
+was replaced, so a refused change leaves nothing that applies it later.
 
-TinyDB's part: the tables of the files a transaction touches, in memory (search, upsert,
-remove by document id); reads outside a transaction parse the JSON themselves and check
-every record. Its ``{table: {doc_id: record}}`` layout is the file format.
+TinyDB's part: the tables of ``tasks.json``, ``state.json`` and ``routines.json`` in a
+transaction, in memory (search, upsert, remove by document id); months are held indexed
+(:class:`_Month`), and reads outside a transaction parse the JSON themselves and check every
+record. Its ``{table: {doc_id: record}}`` layout is the file format, and a log line changes
+records by document id.
 
 Routines: the store keeps them and their per-date exceptions; what a reader sees on a day
 is decided above it, by the :class:`Occurrences` hook the application installs
@@ -54,12 +60,10 @@ import re
 import stat
 import time
 from collections.abc import (
-    Callable,
     Collection,
     Iterable,
     Iterator,
     Mapping,
-    MutableMapping,
     Sequence,
 )
 from dataclasses import replace
@@ -77,7 +81,10 @@ from flowday.domain.model import Block, Day, Task, in_plan_order
 from flowday.domain.records import Fields
 from flowday.domain.routines import Routine, parse_occurrence_id
 
-SCHEMA_VERSION = 2  # 2: a day's imported notes are a field (imported_notes), not ics_notes
+# 2: a day's imported notes are a field (imported_notes), not ics_notes; 3: a month is its
+# file plus its change log (months/YYYY-MM.log.jsonl, replayed on read): a flowday that
+# reads only the file would miss the log's changes, and lose them with its next write
+SCHEMA_VERSION = 3
 _MONTH_FILE = re.compile(r"^(\d{4})-(\d{2})\.json$")
 # Far above any real file (a busy month is a few hundred KB): a bigger one is refused before
 # it is parsed, so a runaway or hostile file cannot make every command slow or run out of memory.
@@ -155,7 +162,11 @@ def _loads(text: str | bytes, levels: int = MAX_NESTING) -> Any:
 
 
 def load_json_file(path: Path) -> dict[str, Any] | None:
-    """Read and validate one store file; ``None`` when it does not exist yet."""
+    """Read and validate one store file; ``None`` when it does not exist yet. A month is
+    read as every reader sees it: its file with its change log replayed."""
+    if path.parent.name == "months" and _month_of(path.name):
+        month = _read_month(path)
+        return None if month.file_identity is None and not month.seq else month.whole()
     return _read_store_file(path)[1]
 
 
@@ -199,12 +210,15 @@ def _too_big(path: Path) -> StoreError:
     )
 
 
-def _read_regular(path: Path) -> tuple[os.stat_result, bytes] | None:
+def _read_regular(path: Path, offset: int = 0) -> tuple[os.stat_result, bytes] | None:
     """A data file's ``fstat`` and bytes; None when it does not exist. Through the one
     bounded, non-blocking read (:func:`flowday.safe_write.read_regular`), without following
-    a link, and never more than the size limit (one byte more tells a file past it)."""
+    a link, and never more than the size limit (one byte more tells a file past it). From
+    ``offset`` on: what was appended to a month's log since it was last read."""
     try:
-        info, raw = safe_write.read_regular(path, MAX_FILE_BYTES + 1, follow_links=False)
+        info, raw = safe_write.read_regular(
+            path, MAX_FILE_BYTES + 1, follow_links=False, offset=offset
+        )
     except FileNotFoundError:
         return None
     except safe_write.NotRegularFileError as exc:
@@ -229,6 +243,11 @@ def _read_store_file(path: Path) -> tuple[FileIdentity | None, dict[str, Any] | 
 
 
 def _validated(path: Path, raw: bytes) -> dict[str, Any]:
+    return _validated_versioned(path, raw)[0]
+
+
+def _validated_versioned(path: Path, raw: bytes) -> tuple[dict[str, Any], int]:
+    """The checked file in this flowday's shape, and the schema it was written at."""
     data, problem = _parse_store_file(raw)
     if problem or data is None:
         raise StoreError(
@@ -243,7 +262,7 @@ def _validated(path: Path, raw: bytes) -> dict[str, Any]:
             f"{path} was written by a newer flowday (schema {version}, this one reads up to "
             f"{SCHEMA_VERSION}); upgrade flowday — the file was not touched"
         )
-    return _migrated(data, version)
+    return _migrated(data, version), version
 
 
 # --- older files ------------------------------------------------------------------------
@@ -257,6 +276,8 @@ def _migrated(data: dict[str, Any], version: int) -> dict[str, Any]:
     if version < 2:
         for record in data.get("days", {}).values():
             _day_from_schema_1(record)
+    # 2 -> 3: nothing in the file changes (a month without a log is its file alone); a
+    # month file still at 2 is written whole, at 3, before a log is ever begun beside it
     data["_meta"]["1"]["schema_version"] = SCHEMA_VERSION
     return data
 
@@ -393,17 +414,375 @@ class _Shard:
         self.db = TinyDB(storage=lambda: self.storage)
 
 
+# --- a month: its file and its change log ---------------------------------------------------
+#
+# One edit must not cost the whole month: a change to one month is appended to the month's
+# log (``months/YYYY-MM.log.jsonl``) as one line, fsynced, instead of rewriting the file.
+# Each line is one transaction's changes to the month's TinyDB tables, by document id
+# (``{"seq": n, "changes": [{"table", "doc", "record" or null}], "sum": ...}``), so a replay
+# sets each record as the transaction left it. ``seq`` counts up by one per line; the month
+# file's ``_meta.log_seq`` is the last line folded into it, so lines up to it are skipped:
+# a file written whole (compaction, a change to several files, a journal's replay) is
+# consistent with whatever log is left beside it. ``sum`` is the SHA-256 of the line up to
+# it. A crash mid-append leaves at most the last line torn (no newline, or a bad sum): it is
+# ignored, and the next writer cuts it off before appending (:func:`safe_write.append`), so
+# a whole line never follows a torn one; a bad line anywhere else is damage, refused.
+
+LOG_SUFFIX = ".log.jsonl"
+# Past either, the log is folded into the month file (a whole write, under the lock) after
+# the change that crossed it is durable: one edit in this many pays for the month.
+COMPACT_AFTER_LINES = 64
+COMPACT_AFTER_BYTES = 256 * 1024
+_SUM_KEY = b', "sum": "'
+_MONTH_TABLES = ("blocks", "days")
+Change = tuple[str, str, dict[str, Any] | None]  # table, document id, record (None: removed)
+
+
+def log_path_for(month_path: Path) -> Path:
+    return month_path.with_name(month_path.stem + LOG_SUFFIX)
+
+
+def _log_line(seq: int, changes: Sequence[Change]) -> bytes:
+    entry = {"seq": seq, "changes": [{"table": t, "doc": d, "record": r} for t, d, r in changes]}
+    head = _payload(entry)[:-1]  # "...}" without the brace: the sum is the last key
+    return head + _SUM_KEY + hashlib.sha256(head).hexdigest().encode() + b'"}\n'
+
+
+def _log_entry(line: bytes) -> tuple[int, list[Change]] | None:
+    """One line's seq and changes; None when it is not a whole, intact line."""
+    cut = line.rfind(_SUM_KEY)
+    if cut < 0 or line[cut:] != _SUM_KEY + hashlib.sha256(line[:cut]).hexdigest().encode() + b'"}':
+        return None
+    try:
+        entry = _loads(line.decode("utf-8"), MAX_NESTING + 3)  # line, list, change: 3 more
+    except (ValueError, UnicodeDecodeError):
+        return None
+    seq, changes = entry.get("seq"), entry.get("changes")
+    if type(seq) is not int or seq < 1 or not isinstance(changes, list):
+        return None
+    parsed: list[Change] = []
+    for change in changes:
+        if not isinstance(change, dict):
+            return None
+        table, doc, record = change.get("table"), change.get("doc"), change.get("record")
+        if table not in _MONTH_TABLES or not isinstance(doc, str) or not doc.isdigit():
+            return None
+        if record is not None and not isinstance(record, dict):
+            return None
+        parsed.append((table, doc, record))
+    return seq, parsed
+
+
+class _LogDamaged(Exception):
+    """A log that is not whole lines with a torn last one at most, or lines out of order."""
+
+
+def _log_lines(
+    raw: bytes,
+) -> tuple[list[tuple[int, list[Change]]], int, bytes]:
+    """The intact lines of a log (or of what was appended to it), the offset just past the
+    last one and that line (with its newline; b"" when none). What follows it is a line
+    torn by a crash: ignored. Raises ``_LogDamaged`` for anything else."""
+    entries: list[tuple[int, list[Change]]] = []
+    position, last = 0, b""
+    while True:
+        end = raw.find(b"\n", position)
+        if end < 0:
+            return entries, position, last  # the rest (if any) is a torn last line
+        entry = _log_entry(raw[position:end])
+        if entry is None:
+            if end == len(raw) - 1:  # the last line, whole but not intact: torn too
+                return entries, position, last
+            raise _LogDamaged("a damaged line before the last one")
+        if entries and entry[0] != entries[-1][0] + 1:
+            raise _LogDamaged(f"line {entry[0]} follows line {entries[-1][0]}")
+        entries.append(entry)
+        last = raw[position : end + 1]
+        position = end + 1
+
+
+def _log_damaged(log: Path, reason: str) -> StoreError:
+    return StoreError(
+        f"{log} is damaged ({reason}); it was left untouched — run 'flowday doctor --repair' "
+        "to keep it aside (the month then shows what its file holds)"
+    )
+
+
+class _Month:
+    """A month as every reader sees it: its file with its log replayed, every record parsed
+    and checked, indexed by block id, by date and by day. Shared by the store's cache; a
+    transaction changes a :meth:`copy` (records are replaced whole, never changed in place,
+    so copying the dicts is enough) and lists its changes, which become one log line."""
+
+    def __init__(self, path: Path, data: dict[str, Any] | None, disk_version: int | None) -> None:
+        self.path = path
+        self.data = data if data is not None else _new_file()
+        for table in _MONTH_TABLES:
+            self.data[table] = dict(self.data.get(table, {}))
+        seq = self.data["_meta"]["1"].get("log_seq", 0)
+        if type(seq) is not int or seq < 0:
+            raise StoreError(f"{path} is damaged (log_seq is not a count); it was left untouched")
+        self.seq = seq
+        self.disk_version = disk_version  # None: no month file yet
+        self.file_identity: FileIdentity | None = None
+        self.log_identity: FileIdentity | None = None
+        self.log_offset = 0  # just past the last intact line of the log
+        self.log_last = b""  # that line: an append since is read from its start on
+        self.log_lines = 0
+        self.changes: list[Change] = []
+        self.blocks: dict[str, Block] = {}
+        self.days: dict[str, Day] = {}
+        self.block_docs: dict[str, tuple[str, ...]] = {}
+        self.on_date: dict[str, tuple[str, ...]] = {}
+        self.day_doc: dict[str, str] = {}
+        self.next_doc = {table: 1 for table in _MONTH_TABLES}
+        self._index_all()
+
+    def _index_all(self) -> None:
+        """Every record of the file parsed and indexed in one pass (what a cold read costs:
+        the month's records once; ``_set`` is the one-record path of a log line)."""
+        blocks, days = _checked_month(self.path, self.data)
+        by_id: dict[str, list[str]] = {}
+        by_date: dict[str, list[str]] = {}
+        for doc, block in zip(self.data["blocks"], blocks, strict=True):
+            self.blocks[doc] = block
+            by_id.setdefault(block.id, []).append(doc)
+            by_date.setdefault(block.date.isoformat(), []).append(doc)
+        self.block_docs = {key: tuple(docs) for key, docs in by_id.items()}
+        self.on_date = {key: tuple(docs) for key, docs in by_date.items()}
+        for doc, day in zip(self.data["days"], days, strict=True):
+            self.days[doc] = day
+            self.day_doc.setdefault(day.date.isoformat(), doc)
+        for table in _MONTH_TABLES:
+            self.next_doc[table] = max(map(int, self.data[table]), default=0) + 1
+
+    def copy(self) -> _Month:
+        # dict.copy, not dict(): it clones the table in one go even after removals, where
+        # dict() inserts entry by entry (25 us against 3 for 450 blocks; a save's budget)
+        twin = object.__new__(_Month)
+        twin.__dict__.update(self.__dict__)
+        twin.data = {**self.data, **{t: self.data[t].copy() for t in _MONTH_TABLES}}
+        for name in ("blocks", "days", "block_docs", "on_date", "day_doc", "next_doc"):
+            setattr(twin, name, getattr(self, name).copy())
+        twin.changes = []
+        return twin
+
+    def whole(self) -> dict[str, Any]:
+        """The month file's contents with every change so far folded in."""
+        meta = {**self.data["_meta"]["1"], "schema_version": SCHEMA_VERSION, "log_seq": self.seq}
+        return {**self.data, "_meta": {**self.data["_meta"], "1": meta}}
+
+    # reads
+    def block_list(self) -> list[Block]:
+        return list(self.blocks.values())
+
+    def day_list(self) -> list[Day]:
+        return list(self.days.values())
+
+    def blocks_on(self, date: pendulum.Date) -> list[Block]:
+        return [self.blocks[doc] for doc in self.on_date.get(date.isoformat(), ())]
+
+    def block(self, block_id: str) -> Block | None:
+        docs = self.block_docs.get(block_id)
+        return self.blocks[docs[0]] if docs else None
+
+    def day(self, date: pendulum.Date) -> Day | None:
+        doc = self.day_doc.get(date.isoformat())
+        return None if doc is None else self.days[doc]
+
+    # changes (each one listed for the log)
+    def put_block(self, block: Block) -> None:
+        docs = self.block_docs.get(block.id)
+        for doc in docs[1:] if docs else ():  # a copy stored twice by hand: one is kept
+            self._change("blocks", doc, None, None)
+        self._change("blocks", docs[0] if docs else self._new_doc("blocks"), block.to_dict(), block)
+
+    def delete_block(self, block_id: str) -> bool:
+        docs = self.block_docs.get(block_id, ())
+        for doc in docs:
+            self._change("blocks", doc, None, None)
+        return bool(docs)
+
+    def put_day(self, day: Day) -> None:
+        doc = self.day_doc.get(day.date.isoformat()) or self._new_doc("days")
+        self._change("days", doc, day.to_dict(), day)
+
+    def replay(self, changes: Sequence[Change], log: Path) -> None:
+        for table, doc, record in changes:
+            self._set(table, doc, record, None, log)
+
+    def _new_doc(self, table: str) -> str:
+        return str(self.next_doc[table])
+
+    def _change(self, table: str, doc: str, record: dict[str, Any] | None, parsed: Any) -> None:
+        self._set(table, doc, record, parsed, self.path)
+        self.changes.append((table, doc, record))
+
+    def _set(
+        self, table: str, doc: str, record: dict[str, Any] | None, parsed: Any, source: Path
+    ) -> None:
+        """Record ``doc`` of ``table`` set to ``record`` (None: removed), indexes kept."""
+        if record is not None and parsed is None:  # read from a file: checked like one
+            parse = Block.from_dict if table == "blocks" else Day.from_dict
+            parsed = _parse_all(source, table, parse, [(doc, record)])[0]
+            if _month_key(parsed.date) != self.path.stem:  # as _checked_month says it
+                raise StoreError(
+                    f"{source} holds a record dated {parsed.date.isoformat()}, outside "
+                    "its month; it was left untouched"
+                )
+        rows = self.data[table]
+        if table == "blocks":
+            old = self.blocks.pop(doc, None)
+            if old is not None:
+                self._unindex(old.id, old.date.isoformat(), doc)
+        else:
+            old_day = self.days.pop(doc, None)
+            if old_day is not None and self.day_doc.get(old_day.date.isoformat()) == doc:
+                del self.day_doc[old_day.date.isoformat()]
+        if record is None:
+            rows.pop(doc, None)
+            return
+        rows[doc] = record
+        self.next_doc[table] = max(self.next_doc[table], int(doc) + 1)
+        if table == "blocks":
+            self.blocks[doc] = parsed
+            self.block_docs[parsed.id] = (*self.block_docs.get(parsed.id, ()), doc)
+            date = parsed.date.isoformat()
+            self.on_date[date] = (*self.on_date.get(date, ()), doc)
+        else:
+            self.days[doc] = parsed
+            self.day_doc.setdefault(parsed.date.isoformat(), doc)
+
+    def _unindex(self, block_id: str, date: str, doc: str) -> None:
+        for index, key in ((self.block_docs, block_id), (self.on_date, date)):
+            left = tuple(d for d in index.get(key, ()) if d != doc)
+            if left:
+                index[key] = left
+            else:
+                index.pop(key, None)
+
+    # the log
+    def take_log(self, raw: bytes, start: int, log: Path) -> None:
+        """Replay what ``raw`` (the log from offset ``start``) adds; ``_LogDamaged`` when it
+        does not continue what was read before (another process folded the log in)."""
+        entries, end, last = _log_lines(raw)
+        for seq, changes in entries:
+            if seq <= self.seq:
+                continue  # already in the month file (or read before)
+            if seq != self.seq + 1:
+                raise _LogDamaged(f"line {seq} follows line {self.seq}")
+            self.replay(changes, log)
+            self.seq = seq
+        self.log_lines += len(entries) - (1 if self.log_last else 0)  # read again: its start
+        if end:
+            self.log_offset, self.log_last = start + end, last
+
+
+def _identity(info: os.stat_result) -> FileIdentity:
+    return info.st_ino, info.st_mtime_ns, info.st_size
+
+
+def _stat_identity(path: Path) -> FileIdentity | None:
+    try:
+        return _identity(os.lstat(path))
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise StoreError(f"cannot read {path}: {exc.strerror or exc}") from None
+
+
+def _read_month(path: Path) -> _Month:
+    """A month read whole: the log first, then the file, so a log folded in meanwhile by
+    another process is found folded in (lines up to the file's log_seq are skipped). A read
+    that meets such a change half seen is read again; under the lock it never happens."""
+    log = log_path_for(path)
+    for attempt in range(3):
+        log_read = _read_regular(log)
+        read = _read_regular(path)
+        if read is None:
+            month = _Month(path, None, None)
+        else:
+            data, version = _validated_versioned(path, read[1])
+            month = _Month(path, data, version)
+            month.file_identity = _identity(read[0])
+        if log_read is None:
+            return month
+        month.log_identity = _identity(log_read[0])
+        try:
+            month.take_log(log_read[1], 0, log)
+        except _LogDamaged as exc:
+            if attempt == 2 or _stat_identity(path) == month.file_identity:
+                raise _log_damaged(log, str(exc)) from None
+            continue
+        return month
+    raise AssertionError("unreachable")
+
+
+def _fresh_month(path: Path, cached: _Month | None) -> _Month:
+    """``cached`` while neither file changed; what was appended to the log since, replayed
+    on a copy of it; else the month read whole. What a read costs: two ``stat`` calls, plus
+    the lines appended since the last read, whatever the month holds."""
+    if cached is None:
+        return _read_month(path)
+    log = log_path_for(path)
+    file_identity = _stat_identity(path)
+    log_identity = _stat_identity(log)
+    if file_identity != cached.file_identity:
+        return _read_month(path)
+    if log_identity == cached.log_identity:
+        return cached
+    if (
+        log_identity is None
+        or cached.log_identity is None
+        or log_identity[0] != cached.log_identity[0]
+    ):
+        return _read_month(path)
+    start = cached.log_offset - len(cached.log_last)
+    read = _read_regular(log, start)
+    if read is None or not read[1].startswith(cached.log_last):
+        return _read_month(path)
+    month = cached.copy()
+    try:
+        month.take_log(read[1], start, log)
+    except _LogDamaged:
+        return _read_month(path)  # says what is wrong, or finds the log folded in
+    if _stat_identity(path) != file_identity:
+        return _read_month(path)
+    month.log_identity = _identity(read[0])
+    return month
+
+
+def _remove_log(month_path: Path) -> None:
+    """A month's log, once the month file holding its lines is durable. Harmless when that
+    fails: all its lines are at or below the file's log_seq, so a reader skips them."""
+    log = log_path_for(month_path)
+    if os.path.lexists(log):
+        with contextlib.suppress(OSError):
+            safe_write.remove(log)
+
+
+def _with_log(path: Path, raw: bytes | None) -> bytes | None:
+    """What a journal binds a file to: its bytes, and a month's log after them (the log is
+    left as it is until the journal is gone, and a line appended since is a change to the
+    month that a journal restored from a backup must not be replayed over)."""
+    if path.parent.name != "months":
+        return raw
+    log = _read_regular(log_path_for(path))
+    return raw if log is None else (raw or b"") + b"\n" + log[1]
+
+
+def _month_bytes_at(path: Path) -> bytes | None:
+    """A month's file then its log, as stored (None: neither is there)."""
+    log = _read_regular(log_path_for(path))
+    read = _read_regular(path)
+    if read is None and log is None:
+        return None
+    return (read[1] if read else b"") + (b"\n" + log[1] if log else b"")
+
+
 # --- the repository ---------------------------------------------------------------------
 
 Record = Query()
-
-
-def _replaced_by(record: dict[str, Any]) -> Callable[[MutableMapping[Any, Any]], None]:
-    def replace_whole(document: MutableMapping[Any, Any]) -> None:
-        document.clear()
-        document.update(record)
-
-    return replace_whole
 
 
 def _month_key(date: pendulum.Date) -> str:
@@ -448,9 +827,9 @@ def _checked_month(path: Path, data: dict[str, Any] | None) -> tuple[list[Block]
     whole file damaged (refused, never rewritten), wherever in the month it is."""
     blocks = _parse_all(path, "blocks", Block.from_dict, _numbered(data, "blocks"))
     days = _parse_all(path, "days", Day.from_dict, _numbered(data, "days"))
-    month = path.stem
+    month = _month_of(path.name)
     for item in (*blocks, *days):
-        if _month_key(item.date) != month:
+        if month is None or item.date.month != month.month or item.date.year != month.year:
             raise StoreError(
                 f"{path} holds a record dated {item.date.to_date_string()}, outside its month; "
                 "it was left untouched"
@@ -536,7 +915,7 @@ class Store:
     def __init__(self, root: Path, *, recover: bool = True) -> None:
         """``recover=False`` (for ``doctor``) opens a folder whose journal is damaged."""
         self.root = Path(root)
-        self._months: dict[Path, tuple[FileIdentity, tuple[list[Block], list[Day]]]] = {}
+        self._months: dict[Path, _Month] = {}
         self._routines: tuple[FileIdentity, list[Routine]] | None = None
         self._state: tuple[FileIdentity, dict[str, Any]] | None = None
         self._tasks: tuple[FileIdentity, list[Task]] | None = None
@@ -584,24 +963,22 @@ class Store:
         return sorted((self.root / "months").glob("*.json"))
 
     # reads
-    def _month(self, path: Path) -> tuple[list[Block], list[Day]]:
-        """A month file's checked records, parsed once per version of the file: files are
-        only ever replaced (a new inode), so the identity of the bytes read is a safe key."""
-        cached = self._months.get(path)
-        if cached is not None and _unchanged(path, cached[0]):
-            return cached[1]
-        identity, data = _read_store_file(path)
-        month = _checked_month(path, data)
-        if identity is not None:
-            self._months[path] = (identity, month)
+    def _month(self, path: Path) -> _Month:
+        """A month's checked records (its file with its log replayed), parsed once per
+        version of the file and read again only as far as its log grew (:func:`_fresh_month`):
+        files are only ever replaced (a new inode) and logs only appended to."""
+        month = _fresh_month(path, self._months.get(path))
+        if month.file_identity is not None or month.log_identity is not None:
+            self._months[path] = month
+        else:
+            self._months.pop(path, None)
         return month
 
     def month_bytes(self, month: pendulum.Date) -> bytes | None:
-        """A month file's bytes as stored (None: no such month), read as safely as any data
-        file: for a cache keyed on them. Raises ``StoreError`` for a link, FIFO, device or
-        oversized file."""
-        read = _read_regular(self.month_path(month))
-        return read[1] if read else None
+        """A month's bytes as stored, its file's then its log's (None: no such month), read
+        as safely as any data file: for a cache keyed on them. Raises ``StoreError`` for a
+        link, FIFO, device or oversized file."""
+        return _month_bytes_at(self.month_path(month))
 
     def routines_bytes(self) -> bytes | None:
         """``routines.json`` as stored (None: no routines yet), read like a month's bytes:
@@ -610,18 +987,19 @@ class Store:
         return None if read is None else read[1]
 
     def blocks_on(self, date: pendulum.Date) -> list[Block]:
-        blocks, days = self._month(self.month_path(date))
-        found = [b for b in blocks if b.date == date]
+        month = self._month(self.month_path(date))
+        found = month.blocks_on(date)
         routines = self.routines()
         if routines and self.occurrences is not None:
-            day = {d.date.to_date_string(): d for d in days if d.date == date}
+            stored = month.day(date)
+            day = {} if stored is None else {date.to_date_string(): stored}
             found = self.occurrences.visible(date, date, found, day, routines)
         return sorted(found, key=lambda b: (b.start, b.end))
 
     def blocks_between(self, first: pendulum.Date, last: pendulum.Date) -> list[Block]:
         blocks: list[Block] = []
         for path in self._month_paths(first, last):
-            month, _ = self._month(path)
+            month = self._month(path).block_list()
             blocks.extend(b for b in month if first <= b.date <= last)
         routines = self.routines()
         if routines and self.occurrences is not None:
@@ -642,13 +1020,12 @@ class Store:
         return routines
 
     def day(self, date: pendulum.Date) -> Day:
-        _, days = self._month(self.month_path(date))
-        return next((d for d in days if d.date == date), Day(date=date))
+        return self._month(self.month_path(date)).day(date) or Day(date=date)
 
     def days_between(self, first: pendulum.Date, last: pendulum.Date) -> dict[str, Day]:
         days: dict[str, Day] = {}
         for path in self._month_paths(first, last):
-            _, month = self._month(path)
+            month = self._month(path).day_list()
             days.update((d.date.to_date_string(), d) for d in month if first <= d.date <= last)
         return days
 
@@ -664,19 +1041,25 @@ class Store:
         return self._find_stored_block(block_id)
 
     def _find_stored_block(self, block_id: str) -> Block | None:
+        # the months read already first (the planner's: a lookup in their index, whatever
+        # the history), then the others, newest first
+        for path in sorted(self._months, reverse=True):
+            found = self._month(path).block(block_id)
+            if found is not None:
+                return found
         needle = json.dumps(block_id).encode()
         for path in reversed(self.data_files()):
-            if path.parent.name != "months":
+            if path.parent.name != "months" or path in self._months:
                 continue
-            try:
-                read = _read_regular(path)
+            try:  # only read a month that may hold it
+                month_bytes = _month_bytes_at(path)
             except StoreError:
                 continue  # not readable as a file: reading that month says why
-            if read is None or needle not in read[1]:
+            if month_bytes is None or needle not in month_bytes:
                 continue
-            for doc_id, record in _numbered(_validated(path, read[1]), "blocks"):
-                if record.get("id") == block_id:
-                    return _parse_all(path, "blocks", Block.from_dict, [(doc_id, record)])[0]
+            found = self._month(path).block(block_id)
+            if found is not None:
+                return found
         return None
 
     def tasks(self) -> list[Task]:
@@ -719,13 +1102,17 @@ class Store:
 
     def mtime_signature(self, *dates: pendulum.Date) -> tuple[float, ...]:
         """Cheap change detector for an open app: the files behind what it shows."""
-        paths = [self.month_path(d) for d in dates] + [self.tasks_path, self.routines_path]
+        months = [self.month_path(d) for d in dates]
+        logs = [log_path_for(path) for path in months]  # a change to a month lands there
+        paths = months + logs + [self.tasks_path, self.routines_path]
         stamps: list[float] = []
         for path in paths:
             try:
-                stamps.append(path.stat().st_mtime_ns)
+                info = path.stat()
             except FileNotFoundError:
-                stamps.append(0)
+                stamps.extend((0, 0))
+                continue
+            stamps.extend((info.st_mtime_ns, info.st_size))  # two appends in one clock tick
         return tuple(stamps)
 
     # writes
@@ -738,6 +1125,42 @@ class Store:
             txn = Transaction(self)
             yield txn
             txn.commit()
+
+    def _append(self, month: _Month) -> bool:
+        """A transaction's changes to one month as one line of its log, fsynced before this
+        returns (the change is then durable); ``StoreError`` and nothing changed when that
+        fails. False when the month is to be written whole instead: no file yet, a file an
+        older flowday (which reads no log) could still read, or a log grown past
+        ``COMPACT_AFTER_LINES``/``_BYTES`` (folded in by that whole write)."""
+        if (
+            month.file_identity is None
+            or month.disk_version != SCHEMA_VERSION
+            or month.log_lines >= COMPACT_AFTER_LINES
+            or month.log_offset >= COMPACT_AFTER_BYTES
+        ):
+            return False
+        log = log_path_for(month.path)
+        line = _log_line(month.seq + 1, month.changes)
+        try:
+            info = safe_write.append(log, line, at=month.log_offset)
+        except OSError as exc:
+            raise StoreError(
+                f"cannot write {log}: {exc.strerror or exc}; nothing was changed"
+            ) from None
+        month.seq += 1
+        month.changes.clear()
+        month.log_offset += len(line)
+        month.log_last = line
+        month.log_lines += 1
+        month.log_identity = _identity(info)
+        self._months[month.path] = month
+        return True
+
+    def _drop_log(self, path: Path) -> None:
+        """After a month was written whole (its log folded in, and durable): remove the
+        log. Harmless when that fails: its lines are all at or below the file's log_seq."""
+        self._months.pop(path, None)
+        _remove_log(path)
 
     # maintenance
     def doctor(self, repair: bool = False) -> list[tuple[Path, str]]:
@@ -768,21 +1191,27 @@ class Store:
                     )
             months: dict[Path, dict[str, Any]] = {}  # every month file that parses
             for path in self.data_files():
+                damaged = path
                 try:
-                    data = load_json_file(path)
-                    if path.parent.name == "months" and data is not None:
-                        months[path] = data
+                    data = _read_store_file(path)[1]  # the file alone, then a month's log
                     _checked(path, self.root, data)
+                    if path.parent.name == "months":
+                        damaged = log_path_for(path)  # the file is sound: its log is not
+                        data = load_json_file(path)
+                        if data is not None:
+                            months[path] = data
                 except StoreError as exc:
                     if "newer flowday" in str(exc):
                         problems.append((path, str(exc)))
                         continue  # never set aside a newer store: upgrading is the fix
                     if repair:
-                        kept = self._keep_aside(path)
-                        months.pop(path, None)
-                        problems.append((path, f"kept as {kept.name}"))
+                        kept = self._keep_aside(damaged)
+                        if damaged == path and os.path.lexists(log_path_for(path)):
+                            self._keep_aside(log_path_for(path))  # its lines follow that file
+                        self._months.pop(path, None)
+                        problems.append((damaged, f"kept as {kept.name}"))
                     else:
-                        problems.append((path, str(exc)))
+                        problems.append((damaged, str(exc)))
             problems.extend(self._duplicated_blocks(months, repair))
         return problems
 
@@ -813,6 +1242,7 @@ class Store:
                 for key in [k for k, r in table.items() if r.get("id") == block_id]:
                     del table[key]
                 write_atomically(path, contents[path])
+                _remove_log(path)  # folded into the file just written
             kept = f"kept as the one copy of block {block_id} (removed from {names})"
             problems.append((keep, kept))
         return problems
@@ -896,7 +1326,7 @@ class Store:
             read = _read_regular(self.root / name)
             if read is not None:
                 _validated(self.root / name, read[1])
-            digest = _digest(read[1] if read else None)
+            digest = _digest(_with_log(self.root / name, read[1] if read else None))
             if targets is not None and digest not in targets[name]:
                 raise StoreError(
                     f"{self.journal_path} was not written against the current {name} (a "
@@ -975,7 +1405,9 @@ class Transaction:
 
     def __init__(self, store: Store) -> None:
         self.store = store
-        self._shards: dict[Path, _Shard] = {}
+        self._shards: dict[Path, _Shard] = {}  # TinyDB files: tasks, state, routines
+        self._seen: dict[Path, _Month] = {}  # each month as read under the lock
+        self._months: dict[Path, _Month] = {}  # copies of those, changed here
         self._written: list[Path] = []  # order of first write, so moves land before removals
         self._routines: list[Routine] | None = None  # parsed once; dropped by each change
 
@@ -987,11 +1419,25 @@ class Transaction:
             self._shards[path] = shard
         return self._shards[path]
 
+    def _month(self, path: Path) -> _Month:
+        """The month as it is now (read under the lock once per transaction), as changed
+        by this transaction so far."""
+        if path in self._months:
+            return self._months[path]
+        if path not in self._seen:
+            self._seen[path] = self.store._month(path)
+        return self._seen[path]
+
+    def _changing(self, path: Path) -> _Month:
+        """The month for this transaction to change: a copy, so a failed or refused change
+        leaves the store's reads as they were."""
+        if path not in self._months:
+            self._months[path] = self._month(path).copy()
+        return self._months[path]
+
     # blocks
     def blocks_on(self, date: pendulum.Date) -> list[Block]:
-        path = self.store.month_path(date)
-        records = self._shard(path).db.table("blocks").search(Record.date == date.to_date_string())
-        found = _parse_all(path, "blocks", Block.from_dict, _documents(records))
+        found = self._month(self.store.month_path(date)).blocks_on(date)
         routines = self.routines()
         if routines and self.store.occurrences is not None:
             day = {date.to_date_string(): self.day(date)}
@@ -1002,10 +1448,9 @@ class Transaction:
         found = self.store.find_block(block_id)  # locate without the lock; confirm under it
         if found is None:
             return None
-        path = self.store.month_path(found.date)
-        records = self._shard(path).db.table("blocks").search(Record.id == block_id)
-        if records:
-            return _parse_all(path, "blocks", Block.from_dict, _documents(records[:1]))[0]
+        stored = self._month(self.store.month_path(found.date)).block(block_id)
+        if stored is not None:
+            return stored
         if found.routine:  # an occurrence not edited by hand: made on its date
             return next((b for b in self.blocks_on(found.date) if b.id == block_id), None)
         return None
@@ -1013,12 +1458,9 @@ class Transaction:
     def put_block(self, block: Block, *, previous_date: pendulum.Date | None = None) -> None:
         path = self.store.month_path(block.date)
         self._written.append(path)
-        record = block.to_dict()
-        table = self._shard(path).db.table("blocks")
-        # replaced whole, not merged (upsert's update): a key the block no longer writes
-        # (an outcome undone) must not stay behind in the stored record
-        if not table.update(_replaced_by(record), Record.id == block.id):
-            table.insert(record)
+        # replaced whole, not merged: a key the block no longer writes (an outcome undone)
+        # must not stay behind in the stored record
+        self._changing(path).put_block(block)
         if previous_date is not None and _month_key(previous_date) != _month_key(block.date):
             self.delete_block(block.id, previous_date, skip=False)
         self._mark_occurrence(block.id, "edited")
@@ -1037,21 +1479,17 @@ class Transaction:
         self.put_routine(replace(routine, **{exception: getattr(routine, exception) | {key}}))
 
     def add_blocks(self, blocks: list[Block]) -> None:
-        """Insert blocks with fresh ids: one pass per month file, where ``put_block`` (an
-        upsert) scans the month once per block."""
-        by_path: dict[Path, list[dict[str, Any]]] = {}
+        """Store blocks with fresh ids (as ``put_block``: the months are indexed by id)."""
         for block in blocks:
-            by_path.setdefault(self.store.month_path(block.date), []).append(block.to_dict())
-        for path, records in by_path.items():
+            path = self.store.month_path(block.date)
             self._written.append(path)
-            self._shard(path).db.table("blocks").insert_multiple(records)
+            self._changing(path).put_block(block)
 
     def delete_block(self, block_id: str, date: pendulum.Date, *, skip: bool = True) -> bool:
         """Remove a stored block; an occurrence's date is recorded as skipped on its
         routine (``skip``; not when the block only moves to another month)."""
         self._written.append(self.store.month_path(date))
-        table = self._shard(self.store.month_path(date)).db.table("blocks")
-        removed = bool(table.remove(Record.id == block_id))
+        removed = self._changing(self.store.month_path(date)).delete_block(block_id)
         if skip and parse_occurrence_id(block_id) is not None:
             self._mark_occurrence(block_id, "skipped")
             return True
@@ -1079,15 +1517,12 @@ class Transaction:
 
     # days
     def day(self, date: pendulum.Date) -> Day:
-        path = self.store.month_path(date)
-        records = self._shard(path).db.table("days").search(Record.date == date.to_date_string())
-        if not records:
-            return Day(date=date)
-        return _parse_all(path, "days", Day.from_dict, _documents(records[:1]))[0]
+        return self._month(self.store.month_path(date)).day(date) or Day(date=date)
 
     def put_day(self, day: Day) -> None:
-        table = self._shard(self.store.month_path(day.date)).db.table("days")
-        table.upsert(day.to_dict(), Record.date == day.date.to_date_string())
+        path = self.store.month_path(day.date)
+        self._written.append(path)
+        self._changing(path).put_day(day)
 
     # tasks
     def tasks(self) -> list[Task]:
@@ -1127,14 +1562,23 @@ class Transaction:
         table.insert(record)
 
     def commit(self) -> None:
-        order = [*dict.fromkeys([*self._written, *self._shards])]
-        dirty = [path for path in order if self._shards[path].storage.dirty]
+        order = [*dict.fromkeys([*self._written, *self._shards, *self._months])]
+        dirty = [
+            path
+            for path in order
+            if (path in self._months and self._months[path].changes)
+            or (path in self._shards and self._shards[path].storage.dirty)
+        ]
         if not dirty:
             return
-        changes = [
-            (path, _payload(self._shards[path].storage.data), self._shards[path].original)
-            for path in dirty
-        ]
+        if (
+            len(dirty) == 1
+            and dirty[0] in self._months
+            and self.store._append(self._months[dirty[0]])
+        ):
+            return  # the common change: one month's, one line appended to its log
+        contents = {path: self._contents(path) for path in dirty}
+        changes = [(path, _payload(contents[path]), self._original(path)) for path in dirty]
         journal = None
         if len(dirty) > 1:
             # One file is replaced atomically; several are not. The journal holds their new
@@ -1145,15 +1589,34 @@ class Transaction:
             root = self.store.root
             journal = {
                 **_new_file(),
-                "files": {_journal_name(root, p): self._shards[p].storage.data for p in dirty},
+                "files": {_journal_name(root, p): contents[p] for p in dirty},
                 "targets": {
-                    _journal_name(root, path): [_digest(original), _digest(payload)]
+                    _journal_name(root, path): [
+                        _digest(_with_log(path, original)),
+                        _digest(_with_log(path, payload)),
+                    ]
                     for path, payload, original in changes
                 },
             }
         _write_whole(self.store.journal_path, changes, journal)
         for path in dirty:
-            self._shards[path].storage.dirty = False
+            if path in self._shards:
+                self._shards[path].storage.dirty = False
+            else:  # written whole, its log folded in: the log is only a leftover now
+                self._months[path].changes.clear()
+                self.store._drop_log(path)
+
+    def _contents(self, path: Path) -> dict[str, Any]:
+        if path in self._months:
+            return self._months[path].whole()
+        return self._shards[path].storage.data
+
+    def _original(self, path: Path) -> bytes | None:
+        """The bytes a whole write replaces (put back if the change fails)."""
+        if path in self._shards:
+            return self._shards[path].original
+        read = _read_regular(path)  # under the lock: the file the month was read from
+        return read[1] if read else None
 
 
 def _write_whole(

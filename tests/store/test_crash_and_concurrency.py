@@ -9,37 +9,62 @@ other not (a half-done move) - and each test asserts it was reached."""
 from __future__ import annotations
 
 import itertools
+import json
 import os
 import random
+import select
+import shutil
 import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
-from flowday.store import Store, load_json_file
+import pendulum
+
+from flowday.domain.model import Block, Sphere
+from flowday.store import Store, load_json_file, log_path_for
 
 SRC = Path(__file__).resolve().parents[2] / "src"
 WRITER = Path(__file__).with_name("writer.py")
-ADD_STEPS = 3  # an add: fsync the temp file, rename it over the month, fsync the folder
+# the adds of killed_run over a month with one line in its log, folded in after two lines
+ADD_STEPS = [
+    "fsync 2026-11.log.jsonl",  # a line appended
+    "fsync .2026-11.json",  # the log folded in: the month written whole (its temp file)...
+    "replace 2026-11.json",
+    "fsync months",
+    "unlink 2026-11.log.jsonl",  # ...then the log removed
+    "fsync months",
+    "fsync 2026-11.log.jsonl",  # a new log begun
+    "fsync months",
+]
 # both month files prepared (an fsync each), the journal (3), both renames, the folder's fsync,
 # dropping the journal (2)
 MOVE_STEPS = 10
-RANDOM_KILLS = 10
+RANDOM_KILLS = 4  # the J-burst tests below kill at a random moment too
+NOV = pendulum.date(2026, 11, 20)
+NOW = pendulum.datetime(2026, 11, 20, 10, tz="UTC")
 CONCURRENT_ADDS = 100  # each: enough to overlap (asserted), few enough to be quick
 
 
-def start_writer(data_dir: Path, label: str, count: int, kill_at: int = 0) -> subprocess.Popen[str]:
+def start_writer(
+    data_dir: Path, label: str, count: int, kill_at: int = 0, compact_after: int = 0
+) -> subprocess.Popen[str]:
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(SRC), str(SRC.parent)])}
+    if compact_after:
+        env["WRITER_COMPACT_AFTER"] = str(compact_after)
     return subprocess.Popen(
         [sys.executable, str(WRITER), str(data_dir), label, str(count), str(kill_at)],
         stdout=subprocess.PIPE, text=True, env=env,
     )  # fmt: skip
 
 
-def killed_run(data_dir: Path, label: str, kill_at: int) -> tuple[list[str], str]:
+def killed_run(
+    data_dir: Path, label: str, kill_at: int, compact_after: int = 0
+) -> tuple[list[str], str]:
     """The ids the writer confirmed, and the step it was killed before."""
-    writer = start_writer(data_dir, label, 10_000, kill_at)
+    writer = start_writer(data_dir, label, 10_000, kill_at, compact_after)
     out, _ = writer.communicate(timeout=120)
     assert writer.returncode == -signal.SIGKILL, (kill_at, out[-500:])
     lines = out.split("\n")
@@ -62,19 +87,37 @@ def all_ids(data_dir: Path) -> list[str]:
 
 
 def test_a_kill_before_each_step_of_an_add_never_corrupts_or_loses(tmp_path: Path) -> None:
-    data_dir = tmp_path / "data"
-    confirmed: set[str] = set()
+    # a month file with one line in its log, folded in after two: the adds reach every
+    # kind of save - a line appended, the log folded into the file (a whole write, then the
+    # log removed), a new log begun
+    seed = tmp_path / "seed"
+    with Store(seed).transaction() as txn:
+        txn.put_block(Block.create(date=NOV, start=0, end=5, title="First", sphere=Sphere.WORK,
+                                   now=NOW))  # fmt: skip
+    with Store(seed).transaction() as txn:
+        txn.put_block(Block.create(date=NOV, start=5, end=9, title="Second", sphere=Sphere.WORK,
+                                   now=NOW))  # fmt: skip
+    assert log_path_for(Store(seed).month_path(NOV)).exists()
     torn_writes = 0
-    for kill_at in range(1, 2 * ADD_STEPS + 1):  # every step of the first two adds
-        ids, _ = killed_run(data_dir, "crash", kill_at)
-        confirmed.update(ids)
+    reached: list[str] = []
+    for kill_at in range(1, len(ADD_STEPS) + 1):
+        data_dir = tmp_path / f"run-{kill_at}"
+        shutil.copytree(seed, data_dir)
+        ids, killed = killed_run(data_dir, "crash", kill_at, compact_after=2)
+        reached.append(killed.split(maxsplit=1)[1].split(".tmp-")[0])
         torn_writes += bool(temp_files(data_dir))
-        missing = confirmed - set(all_ids(data_dir))
-        assert not missing, f"confirmed edits lost: {sorted(missing)[:5]}"
-        Store(data_dir)  # cleans the temp files the killed writer left
+        stored = all_ids(data_dir)
+        assert len(stored) == len(set(stored)), killed  # a log left beside is not replayed twice
+        missing = set(ids) - set(stored)
+        assert not missing, f"confirmed edits lost: {sorted(missing)[:5]} ({killed})"
+        store = Store(data_dir)  # cleans the temp files the killed writer left
         assert temp_files(data_dir) == []
-    assert torn_writes >= 2  # killed before the rename, in each of the two adds
-    assert len(confirmed) == ADD_STEPS  # each kill in the second add confirmed the first
+        with store.transaction() as txn:  # and saving goes on from whatever it found
+            txn.put_block(Block.create(date=NOV, start=900, end=915, title="After",
+                                       sphere=Sphere.WORK, now=NOW))  # fmt: skip
+        assert len(set(all_ids(data_dir))) == len(stored) + 1 == len(all_ids(data_dir))
+    assert reached == ADD_STEPS  # each step reached, in the order a save takes them
+    assert torn_writes >= 1  # killed before the rename that folds the log in
 
 
 def test_a_kill_before_each_step_of_a_move_across_months_never_duplicates_or_loses(
@@ -156,3 +199,118 @@ def test_two_processes_writing_at_once_lose_nothing(tmp_path: Path) -> None:
     ]
     turns = sum(1 for before, after in itertools.pairwise(order) if before != after)
     assert turns >= 10, order
+
+
+def minutes(clock: str) -> int:
+    hours, mins = clock.split(":")
+    return int(hours) * 60 + int(mins)
+
+
+def test_a_planner_killed_in_a_burst_of_j_presses_keeps_an_unbroken_prefix_of_them(
+    tmp_path: Path,
+) -> None:
+    # J pressed again and again (what the key runs: Planner.edit_block, one transaction
+    # each), the month's log folded into its file every few presses, SIGKILL at a random
+    # moment: what is on disk is presses 1..k, k at least every press confirmed
+    data_dir = tmp_path / "data"
+    rng = random.Random(20261130)
+    presser = start_writer(data_dir, "presser", 90, compact_after=5)
+    assert presser.stdout is not None
+    block_id = presser.stdout.readline().strip()
+    confirmed = [int(presser.stdout.readline()) for _ in range(rng.randint(3, 12))]
+    time.sleep(rng.uniform(0, 0.02))
+    presser.send_signal(signal.SIGKILL)
+    rest, _ = presser.communicate()
+    confirmed += [int(start) for start in rest.split()]
+    assert presser.returncode == -signal.SIGKILL and len(confirmed) < 90  # killed mid-burst
+    # the positions on disk in the order they were saved: the month file's (presses folded
+    # in), then each line of its log after it - never torn, never a press skipped
+    month = data_dir / "months" / "2026-11.json"
+    data = json.loads(month.read_text("utf-8"))  # whole, readable JSON
+    (record,) = [r for r in data["blocks"].values() if r["id"] == block_id]
+    positions = [minutes(record["start"])]
+    log = log_path_for(month)
+    for line in log.read_text("utf-8").splitlines() if log.exists() else ():
+        entry = json.loads(line)  # every line whole: a kill never tears one
+        if entry["seq"] > data["_meta"]["1"].get("log_seq", 0):
+            (change,) = entry["changes"]
+            positions.append(minutes(change["record"]["start"]))
+    first = positions[0] // 15
+    assert positions == [15 * press for press in range(first, first + len(positions))]
+    saved = positions[-1] // 15
+    assert len(confirmed) <= saved <= len(confirmed) + 1  # the one in flight, at most
+    assert confirmed == [15 * press for press in range(1, len(confirmed) + 1)]
+    found = Store(data_dir).find_block(block_id)
+    assert found is not None and found.start == positions[-1]
+
+
+def test_the_real_planner_killed_in_a_burst_of_j_presses_keeps_an_unbroken_prefix(
+    tmp_path: Path,
+) -> None:
+    # the same, through the keys: the planner on a pty, J pressed as fast as a person
+    # would hold it down, SIGKILL once some presses have been saved
+    import pty
+
+    from flowday.application.planner import Planner
+    from flowday.config import from_mapping
+    from flowday.domain.clock import FixedClock
+
+    data_dir = tmp_path / "data"
+    planner = Planner(
+        Store(data_dir), from_mapping({"timezone": "Europe/Berlin"}),
+        FixedClock(pendulum.datetime(2026, 11, 25, 9, tz="UTC")),
+    )  # fmt: skip
+    result = planner.add_block(
+        pendulum.date(2026, 11, 25), title="Pressed", start=600, end=615, sphere=Sphere.BREAK
+    )
+    assert result.block is not None
+    month = data_dir / "months" / "2026-11.json"
+    log = log_path_for(month)
+    master, slave = pty.openpty()
+    env = {**os.environ, "PYTHONPATH": str(SRC), "FLOWDAY_DATA_DIR": str(data_dir),
+           "FLOWDAY_NOW": "2026-11-25T10:00", "FLOWDAY_TZ": "Europe/Berlin",
+           "TERM": "xterm-256color"}  # fmt: skip
+    app = subprocess.Popen(
+        [sys.executable, "-m", "flowday"], stdin=slave, stdout=slave, stderr=slave, env=env,
+        start_new_session=True,
+    )  # fmt: skip
+    os.close(slave)
+    output = b""
+
+    def read_until(done: Callable[[], bool], seconds: float) -> None:
+        """The app's output read all the while (a full pty would stall it)."""
+        nonlocal output
+        deadline = time.monotonic() + seconds
+        while not done() and time.monotonic() < deadline:
+            if select.select([master], [], [], 0.02)[0]:
+                output += os.read(master, 65536)
+
+    def saved() -> int:
+        return log.read_bytes().count(b"\n") if log.exists() else 0
+
+    try:
+        read_until(lambda: b"Pressed" in output, 30)
+        assert b"Pressed" in output, output[-300:]
+        presses = 0
+        while presses < 30 and saved() < 2:  # held down: J after J, each saved in turn
+            os.write(master, b"J")
+            presses += 1
+            read_until(lambda: False, 0.02)
+        read_until(lambda: saved() >= 2, 20)  # a slow machine: the presses are queued
+        os.write(master, b"JJ")
+        os.kill(app.pid, signal.SIGKILL)  # mid-burst: two presses just sent, others queued
+        app.wait(timeout=10)
+        presses += 2
+    finally:
+        if app.poll() is None:
+            app.kill()
+        os.close(master)
+    data = json.loads(month.read_text("utf-8"))
+    (record,) = list(data["blocks"].values())
+    positions = [minutes(record["start"])]
+    for line in log.read_text("utf-8").splitlines() if log.exists() else ():
+        positions.append(minutes(json.loads(line)["changes"][-1]["record"]["start"]))
+    assert positions == [600 + 15 * k for k in range(len(positions))], positions
+    assert 3 <= len(positions) <= presses + 1
+    found = Store(data_dir).find_block(result.block.id)
+    assert found is not None and found.start == positions[-1]

@@ -107,7 +107,7 @@ def test_a_change_rewrites_only_the_files_it_touches_in_the_new_shape(
         sphere=Sphere.BREAK,
     )  # fmt: skip
     november = old_store / "months/2026-11.json"
-    assert schema_of(november) == SCHEMA_VERSION == 2
+    assert schema_of(november) == SCHEMA_VERSION == 3
     text = november.read_text("utf-8")
     assert "ics_notes" not in text and '"imported_notes": [{"source": "ics:offsite-1' in text
     assert unchanged(old_store, "months/2026-12.json", "tasks.json", "state.json")
@@ -140,7 +140,7 @@ def test_imports_still_know_the_notes_they_made(
     assert "notes +0/-1" in removed.stdout
     day = Store(root).day(pendulum.date(2026, 11, 24))
     assert (day.notes, day.imported_notes) == ((), ())
-    assert schema_of(root / "months/2026-11.json") == 2
+    assert schema_of(root / "months/2026-11.json") == SCHEMA_VERSION
     assert schema_of(root / "months/2026-12.json") == 1  # the bank note stayed: not touched
 
 

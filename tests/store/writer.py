@@ -4,7 +4,12 @@ time and prints each id only after its transaction has committed ("confirmed"); 
 
 ``writer.py DATA LABEL COUNT [KILL_AT]``: with KILL_AT, the writer kills itself (SIGKILL, no
 clean-up runs) just before its KILL_AT-th durable step after start-up, having printed
-``KILLED <step> <file>`` - a crash at a chosen point of a commit instead of a hoped-for one."""
+``KILLED <step> <file>`` - a crash at a chosen point of a commit instead of a hoped-for one.
+
+As ``presser``, it is a burst of J presses: one block moved 15 minutes later again and again
+by what the planner's J runs (``Planner.edit_block``), each new start printed once saved.
+``WRITER_COMPACT_AFTER`` folds the month's log into its file after that many lines (so a
+short run crosses compactions too)."""
 
 from __future__ import annotations
 
@@ -18,11 +23,14 @@ from typing import Any
 
 import pendulum
 
+from flowday import store
 from flowday.application.planner import Planner
 from flowday.config import from_mapping
 from flowday.domain.clock import FixedClock
 from flowday.domain.model import Sphere
 from flowday.store import Store
+
+PRESS_DAY = pendulum.date(2026, 11, 25)
 
 
 def kill_before_step(kill_at: int) -> None:
@@ -60,6 +68,18 @@ def main() -> None:
     planner = Planner(
         Store(data_dir), config, FixedClock(pendulum.datetime(2026, 11, 25, tz="UTC"))
     )
+    if os.environ.get("WRITER_COMPACT_AFTER"):
+        store.COMPACT_AFTER_LINES = int(os.environ["WRITER_COMPACT_AFTER"])
+    if label == "presser":  # J pressed COUNT times on one block, from 00:00
+        result = planner.add_block(
+            PRESS_DAY, title="Pressed", start=0, end=15, sphere=Sphere.WORK, force=True
+        )
+        assert result.block is not None
+        print(result.block.id, flush=True)
+        for press in range(1, count + 1):
+            planner.edit_block(result.block.id, start=15 * press, end=15 * press + 15, force=True)
+            print(15 * press, flush=True)
+        return
     if label == "mover":  # one block moved back and forth between two month files
         existing = planner.store.blocks_on(pendulum.date(2026, 11, 10)) + planner.store.blocks_on(
             pendulum.date(2026, 12, 10)

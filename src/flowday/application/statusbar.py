@@ -93,14 +93,17 @@ def snapshot_file(data_root: Path) -> Path:
 
 def fingerprint(data_root: Path, config: Path, date: str) -> list[Any] | None:
     """What a snapshot of ``date`` was computed from: the contents (size and CRC-32: a
-    few KB, read in well under a millisecond) of every file it reads — the day's month file,
-    the routines, the app state (a trial's modes), the config file — and the zone from the
-    environment. Contents, not modification times: a file's time ticks coarsely (a few ms),
-    and two writes inside a tick must not leave a stale answer. None while a journal waits
-    to be replayed (the full command does that)."""
+    few KB, read in well under a millisecond) of every file it reads — the day's month file
+    and its log, the routines, the app state (a trial's modes), the config file — and the
+    zone from the environment. Contents, not modification times: a file's time ticks
+    coarsely (a few ms), and two writes inside a tick must not leave a stale answer. None
+    while a journal waits to be replayed (the full command does that)."""
     if (data_root / ".journal.json").exists():
         return None
-    files = [data_root / "months" / f"{date[:7]}.json", data_root / "routines.json",
+    # a month is its file and its change log (store.log_path_for: one append per change;
+    # named here, not imported, so that the fast path never loads the store)
+    files = [data_root / "months" / f"{date[:7]}.json",
+             data_root / "months" / f"{date[:7]}.log.jsonl", data_root / "routines.json",
              data_root / "state.json", config]  # fmt: skip
     return [
         FORMAT, __version__, str(data_root.resolve()), os.environ.get("FLOWDAY_TZ"),
