@@ -134,7 +134,9 @@ def edit_routine(
     """Change this and the following occurrences, from ``start`` (today): never a past
     day, never an occurrence edited by hand (it stays the stored block it is). A routine
     that began before ``start`` is split: it ends the day before, and a new routine (new
-    id) takes over with the change and the old one's later exceptions."""
+    id) takes over with the change and the old one's later exceptions. Only ``until``
+    changed is done in place (same id): where a routine ends alters no day before
+    ``start`` (an end before it is refused), so there is nothing to split off."""
     begin = _not_past(planner, start, "a routine's change starts")
     with planner.store.transaction() as txn:
         old = _require(txn, routine_id)
@@ -159,10 +161,20 @@ def edit_routine(
             raise InputError("nothing to change: give TEXT, --every, --until or --modes")
         first = repeat.first_on_or_after(from_day)
         new_until = changes.get("until", old.until)
-        if first is None or (isinstance(new_until, pendulum.Date) and new_until < first):
+        only_until = set(changes) == {"until"}
+        if only_until and isinstance(new_until, pendulum.Date) and new_until < from_day:
+            raise InputError(f"--until {new_until} is before {from_day}: the routine would "
+                             "end before it begins, or change past days")  # fmt: skip
+        if not only_until and (
+            first is None or (isinstance(new_until, pendulum.Date) and new_until < first)
+        ):
             raise InputError(f"the changed routine names no day from {from_day} on")
         now = planner.now()
-        if old.first >= begin:  # nothing of it has happened yet: changed in place
+        if only_until:  # where it ends: the days before `start` stay as they were
+            new = old.changed(now, **changes)
+            ended = None
+            olds, news = [old], [new]
+        elif old.first >= begin:  # nothing of it has happened yet: changed in place
             new = old.changed(now, first=first, **changes)
             ended = None
             olds, news = [old], [new]
