@@ -3,6 +3,8 @@ start per group (a start costs ~0.6 s CPU)."""
 
 from __future__ import annotations
 
+import re
+
 import pendulum
 
 from flowday.application import reviews
@@ -149,6 +151,19 @@ async def test_week_month_and_routine_keys(seeded: Planner, paste) -> None:
         (changed,) = planner.store.routines()
         assert changed.every == "mon,wed,fri" and changed.first == TODAY
         assert not any(b.routine for b in planner.store.blocks_on(THURSDAY))
+        # refused on many days: the first day's rules, then its days as the CLI counts them
+        await pilot.press("R")
+        await pilot.pause()
+        text = app.screen.query_one("#routine-text")
+        text.value = "Standup 21:00-21:15 #work"  # after hours on balance days
+        await pilot.press("enter")
+        await pilot.pause()
+        question = app.screen
+        assert isinstance(question, ConfirmScreen)
+        said = str(question.query_one("#confirm-days").render())
+        assert said.startswith("On Wed 2026-11-25 (these), Fri 2026-11-27, Mon 2026-11-30")
+        assert re.search(r" and \d+ more days$", said), said
+        await pilot.press("n")
 
 
 def test_month_cell_lines(planner: Planner) -> None:

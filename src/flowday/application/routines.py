@@ -277,7 +277,8 @@ def _judged(
     if verdicts and not force:
         only = {date: verdict for date, (_, verdict, _) in verdicts.items()}
         broken = next(iter(only.values())).broken
-        raise RefusedError(refusal_for_days(only, "the routine's occurrences"), broken)
+        raise RefusedError(refusal_for_days(only, "the routine's occurrences"), broken,
+                           days=refused_days(list(only)))  # fmt: skip
     for day, verdict, ours in verdicts.values():
         txn.put_day(planner.settle(day, verdict, force=True, changed=ours))
     return {date: verdict for date, (_, verdict, _) in verdicts.items()}
@@ -289,10 +290,25 @@ def refusal_for_days(verdicts: Mapping[pendulum.Date, Verdict], what: str) -> st
     for date, verdict in list(verdicts.items())[:SHOWN_DAYS]:
         rules = ", ".join(dict.fromkeys(v.rule for v in verdict.broken))
         named.append(f"{date.format('ddd YYYY-MM-DD')} ({rules}: {verdict.broken[0].message})")
-    more = len(verdicts) - len(named)
-    tail = f" and {more} more day{'s' if more != 1 else ''}" if more else ""
     count = f"{len(verdicts)} day{'s' if len(verdicts) != 1 else ''}"
     return (
-        f"refused: {what} break hard rules on {count}: {'; '.join(named)}{tail}; use --force "
-        "to cross the boundary anyway (recorded on each day)"
+        f"refused: {what} break hard rules on {count}: {'; '.join(named)}"
+        f"{more_days(len(verdicts), len(named))}; use --force to cross the boundary anyway "
+        "(recorded on each day)"
     )
+
+
+def refused_days(dates: Sequence[pendulum.Date]) -> str:
+    """The days of a refusal as the planner's dialog says them, under the first day's
+    rules: ``On Wed 2026-11-25 (these), Thu 2026-11-26, Fri 2026-11-27 and 12 more days``."""
+    named = [d.format("ddd YYYY-MM-DD") for d in dates[:SHOWN_DAYS]]
+    if not named:
+        return ""
+    named[0] += " (these)" if len(dates) > 1 else ""
+    return f"On {', '.join(named)}{more_days(len(dates), len(named))}"
+
+
+def more_days(total: int, named: int) -> str:
+    """`` and 12 more days``: what follows the days a refusal names (empty: all named)."""
+    more = total - named
+    return f" and {more} more day{'s' if more != 1 else ''}" if more > 0 else ""

@@ -492,7 +492,8 @@ class MainScreen(Screen[None]):
 
             # the dialog names each rule and why; earlier toasts would cover those reasons
             self.app.clear_notifications()
-            question = ConfirmScreen("Cross the boundary anyway?", broken, hint=exc.hint)
+            question = ConfirmScreen("Cross the boundary anyway?", broken, hint=exc.hint,
+                                     days=exc.days)  # fmt: skip
             self.app.push_screen(question, confirmed)
             return
         except FAILURES as exc:
