@@ -165,15 +165,13 @@ def edit_routine(
         if only_until and isinstance(new_until, pendulum.Date) and new_until < from_day:
             raise InputError(f"--until {new_until} is before {from_day}: the routine would "
                              "end before it begins, or change past days")  # fmt: skip
-        if not only_until and (
-            first is None or (isinstance(new_until, pendulum.Date) and new_until < first)
-        ):
-            raise InputError(f"the changed routine names no day from {from_day} on")
         now = planner.now()
         if only_until:  # where it ends: the days before `start` stay as they were
             new = old.changed(now, **changes)
             ended = None
             olds, news = [old], [new]
+        elif first is None or (isinstance(new_until, pendulum.Date) and new_until < first):
+            raise InputError(f"the changed routine names no day from {from_day} on")
         elif old.first >= begin:  # nothing of it has happened yet: changed in place
             new = old.changed(now, first=first, **changes)
             ended = None
