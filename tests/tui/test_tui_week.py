@@ -47,6 +47,10 @@ async def test_week_month_and_routine_keys(seeded: Planner, paste) -> None:
         assert isinstance(week, WeekScreen) and week.day_index == 2
         grid = week.query_one(WeekGrid)
         assert grid.columns[0].summary.date == pendulum.date(2026, 11, 23)
+        # the palette lists the view's own actions, and Textual's (theme, quit)
+        palette = [c.title for c in app.get_system_commands(week)]
+        assert "Move the selected block to the next day" in palette and "Theme" in palette
+        assert "Switch the whole week's mode" in palette
         assert week.block_id == planner.store.blocks_on(TODAY)[0].id  # Standup, 09:00
         await pilot.press("j")  # Deep work 09:30
         deep = next(b for b in planner.store.blocks_on(TODAY) if b.title == "Deep work")
@@ -101,6 +105,7 @@ async def test_week_month_and_routine_keys(seeded: Planner, paste) -> None:
         await pilot.press("t", "M")
         month = app.screen
         assert isinstance(month, MonthScreen) and month.date == TODAY
+        assert "The next month" in [c.title for c in app.get_system_commands(month)]
         await pilot.press("l", "j", "k", "k", "h")
         assert month.date == pendulum.date(2026, 11, 18)
         await pilot.press("right_square_bracket")

@@ -33,6 +33,8 @@ _b = view_binding("month")
 
 class MonthScreen(Screen[None]):
     CSS_PATH = "month.tcss"
+    ACTIONS_IN_PALETTE: ClassVar[bool] = True
+    """The palette lists this view's keys (the app adds them: see ``get_system_commands``)."""
     BINDINGS: ClassVar[list[BindingType]] = [
         _b("h,left", "move(-1)", "move_back", "◀", "The previous day", show=False),
         _b("l,right", "move(1)", "move_on", "▶", "The next day", show=False),

@@ -49,6 +49,8 @@ _b = view_binding("week")
 
 class WeekScreen(Screen[None]):
     CSS_PATH = "week.tcss"
+    ACTIONS_IN_PALETTE: ClassVar[bool] = True
+    """The palette lists this view's keys (the app adds them: see ``get_system_commands``)."""
     BINDINGS: ClassVar[list[BindingType]] = [
         _b("h,left", "day(-1)", "day_back", "◀", "Select the previous day", show=False),
         _b("l,right", "day(1)", "day_on", "▶", "Select the next day", show=False),
