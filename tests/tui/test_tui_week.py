@@ -20,7 +20,7 @@ from flowday.tui.screens.routine import RoutineScreen
 from flowday.tui.screens.week import WeekModeScreen, WeekScreen
 from flowday.tui.widgets.month_grid import cell_lines
 from flowday.tui.widgets.timeline import Timeline
-from flowday.tui.widgets.week_grid import WeekGrid
+from flowday.tui.widgets.week_grid import GUTTER, WeekGrid
 
 TODAY = pendulum.date(2026, 11, 25)  # a Wednesday
 THURSDAY = TODAY.add(days=1)
@@ -40,13 +40,31 @@ async def test_week_month_and_routine_keys(seeded: Planner, paste) -> None:
     planner = seeded
     planner.add_block(THURSDAY, title="Client call", start=600, end=660, sphere=Sphere.WORK)
     set_days_off(planner, SATURDAY, SATURDAY, note="Lisbon")
+    monday = pendulum.date(2026, 11, 23)  # a work and a personal block on one row (crossed)
+    planner.add_block(monday, title="Sprint", start=600, end=660, sphere=Sphere.WORK)
+    planner.add_block(monday, title="Dentist", start=600, end=645, sphere=Sphere.PERSONAL,
+                      force=True)  # fmt: skip
     app = FlowdayApp(planner, TODAY)
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.press("W")
         week = app.screen
         assert isinstance(week, WeekScreen) and week.day_index == 2
         grid = week.query_one(WeekGrid)
-        assert grid.columns[0].summary.date == pendulum.date(2026, 11, 23)
+        assert grid.columns[0].summary.date == monday
+        width, cw = grid.scrollable_content_region.width, grid.column_width()
+        shown = grid._row_strip(10 * 4, width).text[GUTTER : GUTTER + cw]  # 10:00, Monday
+        assert "■ Spr" in shown and shown.endswith("●")  # narrow: the second as its glyph
+        # zoom: the day view's keys and remembered setting; the whole week at 60 min a row
+        await pilot.press("Z", "Z")
+        assert grid.row_minutes == 60 and app.main.zoom == "60"
+        assert planner.store.state()["timeline_zoom"] == "60"
+        assert grid.columns[0].layout.row_minutes == 60
+        await pilot.press("z", "z")
+        assert grid.row_minutes == 15 and app.main.zoom == "15"
+        await pilot.press("f")
+        assert app.main.zoom == "fit" and grid.open_wall is not None
+        await pilot.press("f")
+        assert app.main.zoom == "15"
         # the palette lists the view's own actions, and Textual's (theme, quit)
         palette = [c.title for c in app.get_system_commands(week)]
         assert "Move the selected block to the next day" in palette and "Theme" in palette

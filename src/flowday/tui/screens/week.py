@@ -22,12 +22,12 @@ from flowday.application.week import set_week_mode, summaries, week_of
 from flowday.domain.text import counted
 from flowday.tui import failures
 from flowday.tui.failures import FAILURES
-from flowday.tui.layout import build_layout
+from flowday.tui.layout import FIT, ROW_MINUTES, build_layout, fit_zoom, zoom_step
 from flowday.tui.screens.mode import ModeChoice, ModeScreen
 from flowday.tui.text import literal
 from flowday.tui.widgets.footer import StableFooter
 from flowday.tui.widgets.timeline import Timeline
-from flowday.tui.widgets.week_grid import WeekColumn, WeekGrid
+from flowday.tui.widgets.week_grid import HEAD, WeekColumn, WeekGrid
 
 if TYPE_CHECKING:
     from flowday.tui.screens.main import MainScreen
@@ -45,6 +45,7 @@ def view_binding(view: str) -> Callable[..., Binding]:
 
 
 _b = view_binding("week")
+CHROME_ROWS = 2 + HEAD  # the screen's rows that are not the grid's time rows
 
 
 class WeekScreen(Screen[None]):
@@ -89,7 +90,14 @@ class WeekScreen(Screen[None]):
             show=False,
         ),
         _b("escape,W", "close", "close", "Back", "Back to the day view"),
-    ]
+        # the day view's zoom, its keys and keymap ids: one zoom, remembered for both
+        Binding("z", "zoom_in", "Zoom in", show=False, id="zoom_in",
+                tooltip="Zoom in: fewer minutes per row"),
+        Binding("Z", "zoom_out", "Zoom out", show=False, id="zoom_out",
+                tooltip="Zoom out: more of the day per row"),
+        Binding("f", "zoom_fit", "Fit day", show=False, id="zoom_fit",
+                tooltip="Fit the waking days to the screen"),
+    ]  # fmt: skip
 
     def __init__(self, main: MainScreen, date: pendulum.Date) -> None:
         super().__init__()
@@ -119,6 +127,7 @@ class WeekScreen(Screen[None]):
             return
         now = self.planner.now()
         tz = self.planner.config.timezone
+        row_minutes, open_wall = self._row_minutes(days)
         self.columns = []
         for summary in days:
             woven = is_woven(self.planner, summary.mode)
@@ -127,6 +136,7 @@ class WeekScreen(Screen[None]):
                 violations=summary.violations, window=summary.window, woven_lane=woven,
                 now=now if now.date() == summary.date else None,
                 buffer_minutes=buffer_minutes(self.planner, summary.mode),
+                row_minutes=row_minutes,
             )  # fmt: skip
             blocks = sorted(summary.blocks, key=lambda b: (b.start, b.end, b.id))
             self.columns.append(WeekColumn(summary, layout, woven, blocks))
@@ -145,9 +155,44 @@ class WeekScreen(Screen[None]):
         )
         self.query_one("#week-title", Static).update(literal(title))
         grid = self.query_one(WeekGrid)
-        grid.show(self.columns, self.day_index, self.block_id)
+        grid.show(self.columns, self.day_index, self.block_id, row_minutes=row_minutes,
+                  open_wall=open_wall)  # fmt: skip
         if first:
             self.call_after_refresh(grid.scroll_to_selection, opening=True)
+
+    def _row_minutes(self, days: list[Any]) -> tuple[int, int | None]:
+        """The day view's zoom (minutes per row); "fit" fits the whole week's waking days
+        (every day's blocks and window) and says the wall time to open at."""
+        zoom = self.main.zoom
+        if zoom != FIT:
+            return int(zoom), None
+        starts = [d.window[0] for d in days] or [ROW_MINUTES]
+        ends = [d.window[1] for d in days] or [ROW_MINUTES]
+        return fit_zoom(
+            date=self.date, tz=self.planner.config.timezone,
+            blocks=[b for d in days for b in d.blocks], window=(min(starts), max(ends)),
+            rows=self.app.size.height - CHROME_ROWS,
+        )  # fmt: skip
+
+    # --- zoom (the day view's: its keys, its remembered setting) ----------------------------
+    def _set_zoom(self, zoom: str) -> None:
+        self.main._set_zoom(zoom)  # remembered, and the day view redrawn for when it is back
+        self.reload()
+        self.query_one(WeekGrid).scroll_to_selection(opening=zoom == FIT)
+
+    def action_zoom_in(self) -> None:
+        self._set_zoom(str(zoom_step(self.query_one(WeekGrid).row_minutes, finer=True)))
+
+    def action_zoom_out(self) -> None:
+        self._set_zoom(str(zoom_step(self.query_one(WeekGrid).row_minutes, finer=False)))
+
+    def action_zoom_fit(self) -> None:
+        """Fit the week's waking days; pressed again, back to the default zoom."""
+        self._set_zoom(str(ROW_MINUTES) if self.main.zoom == FIT else FIT)
+
+    def on_resize(self) -> None:
+        if self.main.zoom == FIT and self.columns:
+            self._set_zoom(FIT)  # a taller or shorter screen fits another step
 
     @property
     def date(self) -> pendulum.Date:
