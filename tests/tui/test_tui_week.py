@@ -11,6 +11,7 @@ from flowday.application import reviews
 from flowday.application.planner import Planner
 from flowday.application.week import set_days_off, summaries
 from flowday.domain.model import Sphere
+from flowday.store import Store
 from flowday.tui.app import FlowdayApp
 from flowday.tui.screens.confirm import ConfirmScreen
 from flowday.tui.screens.main import MainScreen
@@ -18,7 +19,7 @@ from flowday.tui.screens.mode import ModeScreen
 from flowday.tui.screens.month import MonthScreen
 from flowday.tui.screens.routine import RoutineScreen
 from flowday.tui.screens.week import WeekModeScreen, WeekScreen
-from flowday.tui.widgets.month_grid import cell_lines
+from flowday.tui.widgets.month_grid import MonthGrid, cell_lines
 from flowday.tui.widgets.timeline import Timeline
 from flowday.tui.widgets.week_grid import GUTTER, WeekGrid
 
@@ -31,7 +32,16 @@ def _titles(planner: Planner, date: pendulum.Date) -> list[str]:
     return [b.title for b in planner.store.blocks_on(date)]
 
 
-async def test_week_month_and_routine_keys(seeded: Planner, paste) -> None:
+def _titles_shown(grid: WeekGrid, day: int) -> list[str]:
+    return [b.title for b in grid.columns[day].blocks]
+
+
+def _month_work(month: MonthScreen, date: pendulum.Date) -> int:
+    grid = month.query_one(MonthGrid)
+    return next(d.figures["work"] for d in grid.days if d.date == date)
+
+
+async def test_week_month_and_routine_keys(seeded: Planner, paste, wait_for) -> None:
     """One start (each costs ~0.6 s CPU). W opens the week on today with today's selection;
     h/l/j/k move it; L/H move a block to another day (refused → cross anyway → recorded);
     u undoes; m/M switch a day's or the week's mode; ] the next week; enter opens a day.
@@ -65,6 +75,11 @@ async def test_week_month_and_routine_keys(seeded: Planner, paste) -> None:
         assert app.main.zoom == "fit" and grid.open_wall is not None
         await pilot.press("f")
         assert app.main.zoom == "15"
+        # another process's change shows in the open week (the day view's poll)
+        other = Planner(Store(planner.store.root), planner.config, planner.clock)
+        other.add_block(SATURDAY.add(days=1), title="Brunch", start=660, end=720,
+                        sphere=Sphere.PERSONAL)  # fmt: skip
+        await wait_for(pilot, lambda: _titles_shown(grid, 6) == ["Brunch"])
         # the palette lists the view's own actions, and Textual's (theme, quit)
         palette = [c.title for c in app.get_system_commands(week)]
         assert "Move the selected block to the next day" in palette and "Theme" in palette
@@ -124,6 +139,9 @@ async def test_week_month_and_routine_keys(seeded: Planner, paste) -> None:
         month = app.screen
         assert isinstance(month, MonthScreen) and month.date == TODAY
         assert "The next month" in [c.title for c in app.get_system_commands(month)]
+        other.add_block(TODAY.add(days=5), title="Report", start=600, end=720,
+                        sphere=Sphere.WORK)  # fmt: skip
+        await wait_for(pilot, lambda: _month_work(month, TODAY.add(days=5)) == 120)
         await pilot.press("l", "j", "k", "k", "h")
         assert month.date == pendulum.date(2026, 11, 18)
         await pilot.press("right_square_bracket")

@@ -10,11 +10,11 @@ methods down to redraw.
 from __future__ import annotations
 
 import importlib.util
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
 from time import monotonic
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Protocol, runtime_checkable
 
 import pendulum
 from textual import on, work
@@ -68,6 +68,18 @@ STEP = ROW_MINUTES
 STATE_ZOOM = "timeline_zoom"  # the zoom, remembered between runs in the store's state
 ZOOMS = (*(str(z) for z in ZOOM_LEVELS), FIT)
 CHROME_ROWS = 3  # the screen's rows that are not timeline rows: header, lane titles, footer
+
+
+@runtime_checkable
+class OpenView(Protocol):
+    """A view open over the day (the week, the month): :meth:`MainScreen.poll_store` reads it
+    again when the files behind :meth:`shown_dates` change, or the now-line moves on."""
+
+    seen: tuple[float, ...]  # MainScreen.signature_of(shown_dates()), taken as it read them
+
+    def shown_dates(self) -> Sequence[pendulum.Date]: ...
+
+    def reload(self) -> None: ...
 
 
 def _b(key: str, action: str, description: str, tooltip: str, *, show: bool = True) -> Binding:
@@ -314,9 +326,12 @@ class MainScreen(Screen[None]):
         )
 
     def poll_store(self) -> None:
-        """Pick up changes made by another process (e.g. ``flowday add`` elsewhere)."""
+        """Pick up changes made by another process (e.g. ``flowday add`` elsewhere): in this
+        day, and in a view open over it (the week, the month)."""
+        view = self.app.screen if isinstance(self.app.screen, OpenView) else None
         try:
             signature = self.planner.store.mtime_signature(self.date)
+            seen = self.signature_of(view.shown_dates()) if view is not None else ()
         except FAILURES as exc:  # e.g. the folder made unreadable: said once, not each poll
             if str(exc) != self._poll_failure:
                 failures.report(self, exc)
@@ -325,6 +340,13 @@ class MainScreen(Screen[None]):
         self._poll_failure = None
         if signature != self._signature or self._slot(self.planner.now()) != self._now_slot:
             self.reload()  # e.g. a damaged file written by someone else: reported, not fatal
+        if view is not None and seen != view.seen:
+            view.reload()
+
+    def signature_of(self, dates: Sequence[pendulum.Date]) -> tuple[float, ...]:
+        """What :meth:`poll_store` compares for a view showing ``dates``: the files behind
+        them, and the slot of the now-line."""
+        return (*self.planner.store.mtime_signature(*dates), self._slot(self.planner.now()))
 
     def _slot(self, now: pendulum.DateTime) -> int:
         # the finest zoom's rows: the now-line moves on as soon as it would be drawn lower

@@ -107,6 +107,7 @@ class WeekScreen(Screen[None]):
         self.day_index = (date - self.monday).days
         self.block_id: str | None = None
         self.columns: list[WeekColumn] = []
+        self.seen: tuple[float, ...] = ()  # what the day view's poll compares (OpenView)
 
     def compose(self) -> ComposeResult:
         yield Static(id="week-title")
@@ -119,8 +120,11 @@ class WeekScreen(Screen[None]):
 
     # --- reading -------------------------------------------------------------------------
     def reload(self, *, first: bool = False) -> None:
-        """Read the week again; the selection is kept by block id (else the day's first)."""
+        """Read the week again; the selection is kept by block id (else the day's first).
+        The day view's poll calls it too, when another process changed the week."""
         try:
+            # taken before reading: a change made meanwhile is read at the next poll
+            self.seen = self.main.signature_of(self.shown_dates())
             days = summaries(self.planner, self.monday, self.monday.add(days=6))
         except FAILURES as exc:
             failures.report(self, exc, f"cannot read the week of {self.monday}")
@@ -193,6 +197,9 @@ class WeekScreen(Screen[None]):
     def on_resize(self) -> None:
         if self.main.zoom == FIT and self.columns:
             self._set_zoom(FIT)  # a taller or shorter screen fits another step
+
+    def shown_dates(self) -> list[pendulum.Date]:
+        return [self.monday, self.monday.add(days=6)]  # the files of both ends' months
 
     @property
     def date(self) -> pendulum.Date:
