@@ -202,7 +202,7 @@ async def test_week_month_and_routine_keys(seeded: Planner, paste, wait_for) -> 
         question = app.screen
         assert isinstance(question, ConfirmScreen)
         said = str(question.query_one("#confirm-days").render())
-        assert said.startswith("On Wed 2026-11-25 (these), Fri 2026-11-27, Mon 2026-11-30")
+        assert said.startswith("Broken on Wed 2026-11-25 (as above), Fri 2026-11-27, Mon")
         assert re.search(r" and \d+ more days$", said), said
         await pilot.press("n")
 

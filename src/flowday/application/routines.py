@@ -298,12 +298,13 @@ def refusal_for_days(verdicts: Mapping[pendulum.Date, Verdict], what: str) -> st
 
 def refused_days(dates: Sequence[pendulum.Date]) -> str:
     """The days of a refusal as the planner's dialog says them, under the first day's
-    rules: ``On Wed 2026-11-25 (these), Thu 2026-11-26, Fri 2026-11-27 and 12 more days``."""
+    rules: ``Broken on Wed 2026-11-25 (as above), Thu 2026-11-26, Fri 2026-11-27 and 12 more
+    days``."""
     named = [d.format("ddd YYYY-MM-DD") for d in dates[:SHOWN_DAYS]]
     if not named:
         return ""
-    named[0] += " (these)" if len(dates) > 1 else ""
-    return f"On {', '.join(named)}{more_days(len(dates), len(named))}"
+    named[0] += " (as above)" if len(dates) > 1 else ""
+    return f"Broken on {', '.join(named)}{more_days(len(dates), len(named))}"
 
 
 def more_days(total: int, named: int) -> str:

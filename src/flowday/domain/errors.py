@@ -27,7 +27,7 @@ class RefusedError(FlowdayError):
         self.violations = violations or []
         self.hint = hint  # the way forward the mode offers, e.g. the nearest allowed time
         # a change refused on several days (a routine): which, when `violations` are the
-        # first day's, e.g. "On Wed 2026-11-25, … and 12 more days"
+        # first day's, e.g. "Broken on Wed 2026-11-25 (as above), … and 12 more days"
         self.days = days
 
 
