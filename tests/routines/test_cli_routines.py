@@ -4,6 +4,7 @@ routine's export as one repeating event that loads back with the same occurrence
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import icalendar
@@ -13,7 +14,8 @@ import recurring_ical_events
 from flowday.application import routines as use
 from flowday.application.planner import Planner
 from flowday.application.week import set_days_off
-from flowday.calendars import exporting
+from flowday.calendars import exporting, import_calendar
+from flowday.store import Store
 
 CliRunner = Any  # the `cli` fixture (tests/conftest.py)
 
@@ -130,3 +132,56 @@ def test_a_routine_exports_as_one_event_with_the_same_occurrences(planner: Plann
     assert any(g[0] == "2027-03-29" and g[1] == "09:00" for g in got)  # wall clock after DST
     offs = [e for e in calendar.walk("VEVENT") if str(e.get("SUMMARY")) == "Day off: Eve"]
     assert len(offs) == 1 and not hasattr(offs[0].start, "hour")
+
+
+def test_a_flowday_export_imports_back_as_routines(planner: Planner, tmp_path: Path) -> None:
+    """Into another store: the routines again (ids, skips, hand edits, modes), the same
+    blocks shown; into the store it came from: nothing doubled. Another calendar's
+    repeating event is still blocks."""
+    first, last = pendulum.date(2026, 11, 25), pendulum.date(2027, 1, 31)
+    standup = use.add_routine(planner, "Standup 9:00-9:15 #work", "weekdays").routine
+    gym = use.add_routine(planner, "Gym 18:00-19:00 #personal", "mon,thu",
+                          modes=["integration"]).routine  # fmt: skip
+    assert standup is not None and gym is not None
+    planner.set_mode(pendulum.date(2026, 11, 26), "integration")
+    planner.remove_block(f"{standup.id}@2026-11-27")  # skipped: EXDATE
+    planner.edit_block(f"{standup.id}@2026-12-01", start=9 * 60 + 30, end=9 * 60 + 45)
+    set_days_off(planner, pendulum.date(2026, 12, 24), pendulum.date(2026, 12, 24))
+    path = tmp_path / "mine.ics"
+    path.write_bytes(exporting.export_calendar(planner, first, last).to_ical())
+
+    def shown(p: Planner) -> list[tuple[str, str, str, str]]:
+        return [(b.date.to_date_string(), b.span, b.title, b.routine)
+                for b in p.store.blocks_between(first, last)]  # fmt: skip
+
+    elsewhere = Planner(Store(tmp_path / "elsewhere"), planner.config, planner.clock)
+    set_days_off(elsewhere, pendulum.date(2026, 12, 24), pendulum.date(2026, 12, 24))
+    elsewhere.set_mode(pendulum.date(2026, 11, 26), "integration")
+    report = import_calendar(elsewhere, path, first=first, last=last)
+    assert report.routines == 2 and report.added == 0, report.summary()
+    assert "2 routines back as routines" in report.summary()
+    back = {r.id: r for r in elsewhere.store.routines()}
+    assert set(back) == {standup.id, gym.id}
+    assert back[standup.id].skipped == {"2026-11-27"} and back[standup.id].every == "weekdays"
+    assert back[standup.id].edited == {"2026-12-01"} and back[standup.id].until is None
+    assert back[gym.id].modes == ("integration",) and back[gym.id].until is None
+    assert not back[gym.id].skipped  # days in other modes are not skips
+    assert shown(elsewhere) == shown(planner)
+    # the store it came from: the routines stay as they are, nothing added
+    before = shown(planner)
+    again = import_calendar(planner, path, first=first, last=last)
+    assert (again.added, again.routines) == (0, 0) and shown(planner) == before
+    assert len(planner.store.routines()) == 2
+    # another calendar's repeating event: blocks, one per occurrence, as ever
+    theirs = icalendar.Calendar.from_ical(path.read_bytes())
+    for event in theirs.walk("VEVENT"):
+        if "RRULE" in event:
+            event["UID"] = "weekly-sync@example.com"
+            del event["X-FLOWDAY-ROUTINE"]
+            break
+    other = tmp_path / "theirs.ics"
+    other.write_bytes(theirs.to_ical())
+    fresh = Planner(Store(tmp_path / "fresh"), planner.config, planner.clock)
+    imported = import_calendar(fresh, other, first=first, last=last)
+    assert imported.added > 0 and imported.routines == 1
+    assert any(b.source.startswith("ics:weekly-sync") for b in fresh.store.blocks_on(first))

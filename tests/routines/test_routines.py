@@ -222,3 +222,22 @@ def test_a_skip_is_one_change_with_its_routine_even_across_a_crash(
     reopened = Planner(Store(store.root), planner.config, planner.clock)  # the next start
     assert spans(reopened, thu) == []
     assert thu.to_date_string() in reopened.store.routines()[0].skipped
+
+
+def test_changing_only_until_keeps_the_routine_and_its_past(tmp_path: Path) -> None:
+    planner = planner_at(tmp_path, WED)
+    routine = use.add_routine(planner, "Gym 18:00-19:00 #personal", "day").routine
+    assert routine is not None
+    later = planner_at(tmp_path, WED.add(days=10))
+    result = use.edit_routine(later, routine.id, until=WED.add(days=20))
+    assert result.ended is None and result.routine is not None
+    assert result.routine.id == routine.id and result.routine.first == WED  # no split
+    assert [r.id for r in later.store.routines()] == [routine.id]
+    assert spans(later, WED.add(days=3)) == [("18:00-19:00", "Gym", routine.id)]  # the past
+    assert spans(later, WED.add(days=21)) == []
+    with pytest.raises(InputError, match="before"):
+        use.edit_routine(later, routine.id, until=WED.add(days=5))
+    # a change to what the occurrences look like still splits "this and following"
+    split = use.edit_routine(later, routine.id, text="Gym 19:00-20:00 #personal")
+    assert split.ended is not None and split.routine is not None
+    assert split.routine.id != routine.id

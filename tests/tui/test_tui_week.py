@@ -3,12 +3,15 @@ start per group (a start costs ~0.6 s CPU)."""
 
 from __future__ import annotations
 
+import re
+
 import pendulum
 
 from flowday.application import reviews
 from flowday.application.planner import Planner
 from flowday.application.week import set_days_off, summaries
 from flowday.domain.model import Sphere
+from flowday.store import Store
 from flowday.tui.app import FlowdayApp
 from flowday.tui.screens.confirm import ConfirmScreen
 from flowday.tui.screens.main import MainScreen
@@ -16,9 +19,9 @@ from flowday.tui.screens.mode import ModeScreen
 from flowday.tui.screens.month import MonthScreen
 from flowday.tui.screens.routine import RoutineScreen
 from flowday.tui.screens.week import WeekModeScreen, WeekScreen
-from flowday.tui.widgets.month_grid import cell_lines
+from flowday.tui.widgets.month_grid import MonthGrid, cell_lines
 from flowday.tui.widgets.timeline import Timeline
-from flowday.tui.widgets.week_grid import WeekGrid
+from flowday.tui.widgets.week_grid import GUTTER, WeekGrid
 
 TODAY = pendulum.date(2026, 11, 25)  # a Wednesday
 THURSDAY = TODAY.add(days=1)
@@ -29,7 +32,16 @@ def _titles(planner: Planner, date: pendulum.Date) -> list[str]:
     return [b.title for b in planner.store.blocks_on(date)]
 
 
-async def test_week_month_and_routine_keys(seeded: Planner, paste) -> None:
+def _titles_shown(grid: WeekGrid, day: int) -> list[str]:
+    return [b.title for b in grid.columns[day].blocks]
+
+
+def _month_work(month: MonthScreen, date: pendulum.Date) -> int:
+    grid = month.query_one(MonthGrid)
+    return next(d.figures["work"] for d in grid.days if d.date == date)
+
+
+async def test_week_month_and_routine_keys(seeded: Planner, paste, wait_for) -> None:
     """One start (each costs ~0.6 s CPU). W opens the week on today with today's selection;
     h/l/j/k move it; L/H move a block to another day (refused → cross anyway → recorded);
     u undoes; m/M switch a day's or the week's mode; ] the next week; enter opens a day.
@@ -38,13 +50,40 @@ async def test_week_month_and_routine_keys(seeded: Planner, paste) -> None:
     planner = seeded
     planner.add_block(THURSDAY, title="Client call", start=600, end=660, sphere=Sphere.WORK)
     set_days_off(planner, SATURDAY, SATURDAY, note="Lisbon")
+    monday = pendulum.date(2026, 11, 23)  # a work and a personal block on one row (crossed)
+    planner.add_block(monday, title="Sprint", start=600, end=660, sphere=Sphere.WORK)
+    planner.add_block(monday, title="Dentist", start=600, end=645, sphere=Sphere.PERSONAL,
+                      force=True)  # fmt: skip
     app = FlowdayApp(planner, TODAY)
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.press("W")
         week = app.screen
         assert isinstance(week, WeekScreen) and week.day_index == 2
         grid = week.query_one(WeekGrid)
-        assert grid.columns[0].summary.date == pendulum.date(2026, 11, 23)
+        assert grid.columns[0].summary.date == monday
+        width, cw = grid.scrollable_content_region.width, grid.column_width()
+        shown = grid._row_strip(10 * 4, width).text[GUTTER : GUTTER + cw]  # 10:00, Monday
+        assert "■ Spr" in shown and shown.endswith("●")  # narrow: the second as its glyph
+        # zoom: the day view's keys and remembered setting; the whole week at 60 min a row
+        await pilot.press("Z", "Z")
+        assert grid.row_minutes == 60 and app.main.zoom == "60"
+        assert planner.store.state()["timeline_zoom"] == "60"
+        assert grid.columns[0].layout.row_minutes == 60
+        await pilot.press("z", "z")
+        assert grid.row_minutes == 15 and app.main.zoom == "15"
+        await pilot.press("f")
+        assert app.main.zoom == "fit" and grid.open_wall is not None
+        await pilot.press("f")
+        assert app.main.zoom == "15"
+        # another process's change shows in the open week (the day view's poll)
+        other = Planner(Store(planner.store.root), planner.config, planner.clock)
+        other.add_block(SATURDAY.add(days=1), title="Brunch", start=660, end=720,
+                        sphere=Sphere.PERSONAL)  # fmt: skip
+        await wait_for(pilot, lambda: _titles_shown(grid, 6) == ["Brunch"])
+        # the palette lists the view's own actions, and Textual's (theme, quit)
+        palette = [c.title for c in app.get_system_commands(week)]
+        assert "Move the selected block to the next day" in palette and "Theme" in palette
+        assert "Switch the whole week's mode" in palette
         assert week.block_id == planner.store.blocks_on(TODAY)[0].id  # Standup, 09:00
         await pilot.press("j")  # Deep work 09:30
         deep = next(b for b in planner.store.blocks_on(TODAY) if b.title == "Deep work")
@@ -99,6 +138,10 @@ async def test_week_month_and_routine_keys(seeded: Planner, paste) -> None:
         await pilot.press("t", "M")
         month = app.screen
         assert isinstance(month, MonthScreen) and month.date == TODAY
+        assert "The next month" in [c.title for c in app.get_system_commands(month)]
+        other.add_block(TODAY.add(days=5), title="Report", start=600, end=720,
+                        sphere=Sphere.WORK)  # fmt: skip
+        await wait_for(pilot, lambda: _month_work(month, TODAY.add(days=5)) == 120)
         await pilot.press("l", "j", "k", "k", "h")
         assert month.date == pendulum.date(2026, 11, 18)
         await pilot.press("right_square_bracket")
@@ -149,6 +192,19 @@ async def test_week_month_and_routine_keys(seeded: Planner, paste) -> None:
         (changed,) = planner.store.routines()
         assert changed.every == "mon,wed,fri" and changed.first == TODAY
         assert not any(b.routine for b in planner.store.blocks_on(THURSDAY))
+        # refused on many days: the first day's rules, then its days as the CLI counts them
+        await pilot.press("R")
+        await pilot.pause()
+        text = app.screen.query_one("#routine-text")
+        text.value = "Standup 21:00-21:15 #work"  # after hours on balance days
+        await pilot.press("enter")
+        await pilot.pause()
+        question = app.screen
+        assert isinstance(question, ConfirmScreen)
+        said = str(question.query_one("#confirm-days").render())
+        assert said.startswith("Broken on Wed 2026-11-25 (as above), Fri 2026-11-27, Mon")
+        assert re.search(r" and \d+ more days$", said), said
+        await pilot.press("n")
 
 
 def test_month_cell_lines(planner: Planner) -> None:

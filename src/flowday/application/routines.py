@@ -134,7 +134,9 @@ def edit_routine(
     """Change this and the following occurrences, from ``start`` (today): never a past
     day, never an occurrence edited by hand (it stays the stored block it is). A routine
     that began before ``start`` is split: it ends the day before, and a new routine (new
-    id) takes over with the change and the old one's later exceptions."""
+    id) takes over with the change and the old one's later exceptions. Only ``until``
+    changed is done in place (same id): where a routine ends alters no day before
+    ``start`` (an end before it is refused), so there is nothing to split off."""
     begin = _not_past(planner, start, "a routine's change starts")
     with planner.store.transaction() as txn:
         old = _require(txn, routine_id)
@@ -159,10 +161,18 @@ def edit_routine(
             raise InputError("nothing to change: give TEXT, --every, --until or --modes")
         first = repeat.first_on_or_after(from_day)
         new_until = changes.get("until", old.until)
-        if first is None or (isinstance(new_until, pendulum.Date) and new_until < first):
-            raise InputError(f"the changed routine names no day from {from_day} on")
+        only_until = set(changes) == {"until"}
+        if only_until and isinstance(new_until, pendulum.Date) and new_until < from_day:
+            raise InputError(f"--until {new_until} is before {from_day}: the routine would "
+                             "end before it begins, or change past days")  # fmt: skip
         now = planner.now()
-        if old.first >= begin:  # nothing of it has happened yet: changed in place
+        if only_until:  # where it ends: the days before `start` stay as they were
+            new = old.changed(now, **changes)
+            ended = None
+            olds, news = [old], [new]
+        elif first is None or (isinstance(new_until, pendulum.Date) and new_until < first):
+            raise InputError(f"the changed routine names no day from {from_day} on")
+        elif old.first >= begin:  # nothing of it has happened yet: changed in place
             new = old.changed(now, first=first, **changes)
             ended = None
             olds, news = [old], [new]
@@ -273,7 +283,8 @@ def _judged(
     if verdicts and not force:
         only = {date: verdict for date, (_, verdict, _) in verdicts.items()}
         broken = next(iter(only.values())).broken
-        raise RefusedError(refusal_for_days(only, "the routine's occurrences"), broken)
+        raise RefusedError(refusal_for_days(only, "the routine's occurrences"), broken,
+                           days=refused_days(list(only)))  # fmt: skip
     for day, verdict, ours in verdicts.values():
         txn.put_day(planner.settle(day, verdict, force=True, changed=ours))
     return {date: verdict for date, (_, verdict, _) in verdicts.items()}
@@ -285,10 +296,26 @@ def refusal_for_days(verdicts: Mapping[pendulum.Date, Verdict], what: str) -> st
     for date, verdict in list(verdicts.items())[:SHOWN_DAYS]:
         rules = ", ".join(dict.fromkeys(v.rule for v in verdict.broken))
         named.append(f"{date.format('ddd YYYY-MM-DD')} ({rules}: {verdict.broken[0].message})")
-    more = len(verdicts) - len(named)
-    tail = f" and {more} more day{'s' if more != 1 else ''}" if more else ""
     count = f"{len(verdicts)} day{'s' if len(verdicts) != 1 else ''}"
     return (
-        f"refused: {what} break hard rules on {count}: {'; '.join(named)}{tail}; use --force "
-        "to cross the boundary anyway (recorded on each day)"
+        f"refused: {what} break hard rules on {count}: {'; '.join(named)}"
+        f"{more_days(len(verdicts), len(named))}; use --force to cross the boundary anyway "
+        "(recorded on each day)"
     )
+
+
+def refused_days(dates: Sequence[pendulum.Date]) -> str:
+    """The days of a refusal as the planner's dialog says them, under the first day's
+    rules: ``Broken on Wed 2026-11-25 (as above), Thu 2026-11-26, Fri 2026-11-27 and 12 more
+    days``."""
+    named = [d.format("ddd YYYY-MM-DD") for d in dates[:SHOWN_DAYS]]
+    if not named:
+        return ""
+    named[0] += " (as above)" if len(dates) > 1 else ""
+    return f"Broken on {', '.join(named)}{more_days(len(dates), len(named))}"
+
+
+def more_days(total: int, named: int) -> str:
+    """`` and 12 more days``: what follows the days a refusal names (empty: all named)."""
+    more = total - named
+    return f" and {more} more day{'s' if more != 1 else ''}" if more > 0 else ""

@@ -278,13 +278,15 @@ def is_declined(event: icalendar.Component, me: set[str], owner: str | None) -> 
     return "DECLINED" in states and not states & {"ACCEPTED", "TENTATIVE"}
 
 
-def _local(value: dt.datetime, tz: Zone) -> pendulum.DateTime:
+def local_moment(value: dt.datetime, tz: Zone) -> pendulum.DateTime:
+    """An event's date-time in the planner's zone (also read by routine_events)."""
     if value.tzinfo is None:  # floating time (Apple, hand-written): it means local time
         return pendulum.instance(value, tz=tz)
     return pendulum.instance(value.astimezone(dt.UTC)).in_timezone(tz)
 
 
-def _minutes(moment: pendulum.DateTime, *, round_up: bool = False) -> int:
+def wall_minutes(moment: pendulum.DateTime, *, round_up: bool = False) -> int:
+    """Minutes since midnight on the wall clock; ``round_up``: a part minute counts."""
     minutes = moment.hour * 60 + moment.minute
     if round_up and (moment.second or moment.microsecond):
         minutes += 1
@@ -299,7 +301,7 @@ def _categories(event: icalendar.Component) -> list[str]:
     return [n.strip().lower() for n in names]
 
 
-def _sphere_of(event: icalendar.Component) -> Sphere | None:
+def sphere_of(event: icalendar.Component) -> Sphere | None:
     for name in _categories(event):
         with contextlib.suppress(ValueError):
             return Sphere(name)
@@ -327,17 +329,17 @@ def _place(
             yield Note(source, uid, day, title)
             day = day.add(days=1)
         return
-    local_start = _local(start, tz)
-    local_end = _local(end, tz) if isinstance(end, dt.datetime) else local_start
+    local_start = local_moment(start, tz)
+    local_end = local_moment(end, tz) if isinstance(end, dt.datetime) else local_start
     # compare in UTC: Python compares two times in one zone by the wall clock, fold ignored
     begin, finish = comparable(local_start), comparable(local_end)
     if finish - begin < dt.timedelta(minutes=1):
         if first <= local_start.date() <= last:  # no length: a reminder, kept as a note
-            when = fmt_minutes(_minutes(local_start))
+            when = fmt_minutes(wall_minutes(local_start))
             yield Note(source, uid, local_start.date(), f"{when} {title}")
         return
     description = clean_text(text_of(event, "DESCRIPTION"), limit=2000)
-    sphere = _sphere_of(event)
+    sphere = sphere_of(event)
     flexible = text_of(event, "X-FLOWDAY-FLEXIBLE").upper() == "TRUE"
     day = max(local_start.date(), first)
     while day <= min(local_end.date(), last):
@@ -348,12 +350,12 @@ def _place(
         if lower < upper:
             # a day that begins on an odd second (zones of the 1970s) starts the minute after
             piece_start = (
-                _minutes(local_start) if begin > comparable(opens)
-                else _minutes(opens, round_up=True)
+                wall_minutes(local_start) if begin > comparable(opens)
+                else wall_minutes(opens, round_up=True)
             )  # fmt: skip
             piece_end = (
                 MINUTES_PER_DAY if upper == comparable(closes)
-                else _minutes(local_end, round_up=True)
+                else wall_minutes(local_end, round_up=True)
             )  # fmt: skip
             if piece_end <= piece_start:
                 # the repeated hour when clocks fall back: 02:30 CEST-02:30 CET lasts an hour

@@ -6,6 +6,10 @@
 - A person's own notes on an imported block survive re-imports: the calendar's
   DESCRIPTION replaces the notes only while nobody changed them. Where both changed, both
   are kept, the calendar's text after `` | from the calendar: `` (see :func:`kept_notes`).
+- flowday's own export coming back: a routine's series (``X-FLOWDAY-ROUTINE``) is a
+  routine again (:func:`.routine_events.read_routines`: its skips and hand edits too), not a
+  run of blocks; a routine already in the store stays as it is. Other RRULE events are
+  blocks, one per occurrence.
 - The calendar is the truth about meetings: imports are never refused. The whole import
   is one Store transaction (all or nothing); the planner's rules are evaluated for each
   touched day before and after it, and the hard rules it breaks are recorded as crossings
@@ -29,6 +33,7 @@ from flowday.application.planner import Planner
 from flowday.calendars.bounds import DEFAULT_RANGE_DAYS, Skipped, check_range
 from flowday.calendars.expansion import Note, Piece, expand
 from flowday.calendars.reading import calendar_identity, read_calendar, shown
+from flowday.calendars.routine_events import ImportedRoutine, read_routines
 from flowday.calendars.sources import (
     FLOWDAY_UID_SUFFIX,
     SOURCE_PREFIX,
@@ -36,7 +41,9 @@ from flowday.calendars.sources import (
 )
 from flowday.domain.errors import FlowdayError
 from flowday.domain.model import Block, Day, ImportedNote, Sphere, stamp
+from flowday.domain.routines import occurrence_id
 from flowday.domain.rules import Violation
+from flowday.domain.text import counted
 from flowday.domain.timeparse import Zone, check_exists
 from flowday.store import Transaction
 
@@ -54,6 +61,7 @@ class ImportReport:
     updated: int = 0
     removed: int = 0
     unchanged: int = 0
+    routines: int = 0  # flowday routines read back from their series (new ones)
     notes_added: int = 0
     notes_removed: int = 0
     cancelled: int = 0
@@ -70,6 +78,8 @@ class ImportReport:
             f"{self.removed} removed",
             f"{self.unchanged} unchanged",
         ]
+        if self.routines:
+            parts.append(f"{counted(self.routines, 'routine')} back as routines")
         if self.notes_added or self.notes_removed:
             parts.append(f"notes +{self.notes_added}/-{self.notes_removed}")
         left_out = []
@@ -109,6 +119,7 @@ def import_calendar(
 
     calendar = read_calendar(path, notices, reading)
     identity = calendar_identity(calendar, path)
+    routines = read_routines(planner, calendar)  # before expanding bounds the rules
     expansion = expand(calendar, first, last, planner.config.timezone, me=me)
     report = ImportReport(
         calendar=shown(path.name), first=first, last=last, cancelled=expansion.cancelled,
@@ -119,7 +130,9 @@ def import_calendar(
     ours = known | expansion.uids  # removals stay inside this calendar
     remembered = planner.store.state().get(NOTES_STATE, {})
     remembered = dict(remembered) if isinstance(remembered, dict) else {}
-    changes = _plan_changes(planner, expansion.pieces, ours, first, last, sphere, remembered)
+    as_routines = {r.uid for r in routines}  # their events are not blocks
+    pieces = [p for p in expansion.pieces if p.uid not in as_routines]
+    changes = _plan_changes(planner, pieces, ours, first, last, sphere, remembered)
     total = len(changes.removals) + len(changes.edits) + len(changes.additions)
     done = 0
 
@@ -140,11 +153,19 @@ def import_calendar(
     dates |= {d for b, p, _ in changes.edits for d in (b.date, p.date)}
     dates |= {p.date for p, _ in changes.additions}
     with planner.store.transaction() as txn:
+        stored = {r.id for r in txn.routines()}
+        new_routines = [r for r in routines if r.routine.id not in stored]
+        for found in new_routines:  # their days in the range are judged too
+            dates.update(found.routine.dates(first, last))
+            dates.update(b.date for b in found.edited if first <= b.date <= last)
         crossed = apply_recording_crossings(
-            planner, txn, dates, lambda: _apply(txn, changes, report, now, tz, tick)
-        )
+            planner, txn, dates,
+            lambda: _apply(txn, changes, report, now, tz, tick)
+            | _put_routines(txn, new_routines, first, last),
+        )  # fmt: skip
         report.crossed.extend(crossed)
-        report.unchanged = changes.unchanged
+        report.routines = len(new_routines)
+        report.unchanged = changes.unchanged + len(routines) - len(new_routines)
         touched = dates | _sync_notes(txn, expansion.notes, ours, first, last, report)
         # remember the events that reached the plan (not every UID of a big file)
         placed = {p.uid for p in expansion.pieces} | {n.uid for n in expansion.notes}
@@ -209,6 +230,22 @@ def _apply(
     imported.update(block.id for block in added)
     report.added += len(added)
     return imported
+
+
+def _put_routines(
+    txn: Transaction, routines: list[ImportedRoutine], first: pendulum.Date, last: pendulum.Date
+) -> set[str]:
+    """Store routines read back from their series, with their hand-edited occurrences;
+    returns the ids of their blocks in the range (what crossings are recorded on)."""
+    ids: set[str] = set()
+    for found in routines:
+        routine = found.routine
+        txn.put_routine(routine)
+        for block in found.edited:
+            txn.put_block(block)
+            ids.add(block.id)
+        ids.update(occurrence_id(routine.id, d) for d in routine.dates(first, last))
+    return ids
 
 
 def apply_recording_crossings(

@@ -6,12 +6,18 @@ exported days in other modes), and one RECURRENCE-ID event per occurrence edited
 The series starts at its first occurrence in the exported range, so the file holds the
 occurrences flowday shows there and nothing before; a routine limited to modes ends with
 the range too (the modes of later days are not known yet). A day off is an all-day event.
+
+Imported again (:func:`read_routines`), such a series is a routine again, not a run of
+blocks: recognised by its ``X-FLOWDAY-ROUTINE`` and UID, with a rule flowday's repeat words
+make. Anything else with an RRULE (another calendar's) is imported as blocks, as before.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from collections.abc import Callable, Collection, Iterator
+from dataclasses import dataclass, replace
 
 import icalendar
 import pendulum
@@ -19,13 +25,20 @@ from icalendar import Event
 
 from flowday.application.occurrences import RoutineOccurrences
 from flowday.application.planner import Planner
+from flowday.application.routines import quick_add_text
+from flowday.calendars.expansion import local_moment, sphere_of, wall_minutes
 from flowday.calendars.sources import FLOWDAY_UID_SUFFIX
-from flowday.domain.model import Block, Sphere
+from flowday.calendars.values import as_list, dt_value, end_value, repeat_rules, text_of, uid_of
+from flowday.domain.errors import FlowdayError
+from flowday.domain.model import Block, Sphere, stamp
+from flowday.domain.recurrence import Repeat
 from flowday.domain.routines import Routine, occurrence_id
+from flowday.domain.text import clean_text, clean_title
 from flowday.domain.timeparse import Zone, instant
-from flowday.domain.wallclock import parse_iso_date
+from flowday.domain.wallclock import MINUTES_PER_DAY, parse_iso_date
 
 ToDatetime = Callable[[pendulum.DateTime], dt.datetime]  # exporting's: TZID + VTIMEZONE
+ROUTINE_PROPERTY = "X-FLOWDAY-ROUTINE"  # on a routine's series: the routine's id
 
 
 def routine_events(
@@ -100,7 +113,11 @@ def series_event(
     event.add("CATEGORIES", [routine.sphere.value])
     if routine.flexible:
         event.add("X-FLOWDAY-FLEXIBLE", "TRUE")
-    event.add("X-FLOWDAY-ROUTINE", routine.id)
+    event.add(ROUTINE_PROPERTY, routine.id)
+    event.add("X-FLOWDAY-EVERY", routine.every)  # the words, for `routine list` after import
+    if routine.modes:  # its UNTIL and EXDATEs then stand for days in other modes too
+        event.add("X-FLOWDAY-MODES", ",".join(routine.modes))
+        event.add("X-FLOWDAY-UNTIL", routine.until.to_date_string() if routine.until else "none")
     return event
 
 
@@ -150,3 +167,122 @@ def day_off_events(
         event.add("SUMMARY", f"Day off: {day.off_note}" if day.off_note else "Day off")
         event.add("X-FLOWDAY-DAY-OFF", "TRUE")
         yield event
+
+
+# --- reading them back -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ImportedRoutine:
+    """A routine read back from its series, and its occurrences edited by hand (stored
+    blocks with the occurrences' ids, as the planner stores them)."""
+
+    uid: str
+    routine: Routine
+    edited: tuple[Block, ...]
+
+
+def read_routines(planner: Planner, calendar: icalendar.Calendar) -> list[ImportedRoutine]:
+    """flowday's own routine series in ``calendar``, as routines. A series this cannot read
+    back whole (a rule outside flowday's repeat words, a date-only or day-crossing time, an
+    override it cannot place) is left out: the ordinary import takes it, as blocks."""
+    tz = planner.config.timezone
+    overrides: dict[str, list[icalendar.Component]] = {}
+    masters: list[icalendar.Component] = []
+    for event in calendar.walk("VEVENT"):
+        if not uid_of(event).endswith(FLOWDAY_UID_SUFFIX):
+            continue
+        if event.get("RECURRENCE-ID") is not None:
+            overrides.setdefault(uid_of(event), []).append(event)
+        elif text_of(event, ROUTINE_PROPERTY) and event.get("RRULE") is not None:
+            masters.append(event)
+    found = []
+    now = stamp(planner.now())
+    for master in masters:
+        with contextlib.suppress(FlowdayError, ValueError, TypeError, AttributeError):
+            found.append(_read_routine(planner, master, overrides.get(uid_of(master), []),
+                                       tz, now))  # fmt: skip
+    return found
+
+
+def _times(event: icalendar.Component, tz: Zone) -> tuple[pendulum.Date, int, int]:
+    """An event's local date and wall-clock span; ValueError unless it is one timed span
+    inside one day (what a block is)."""
+    start = dt_value(event, "DTSTART")
+    if not isinstance(start, dt.datetime):
+        raise ValueError("not a timed event")
+    end = end_value(event, start)
+    if not isinstance(end, dt.datetime):
+        raise ValueError("no end time")
+    begin, finish = local_moment(start, tz), local_moment(end, tz)
+    last = wall_minutes(finish, round_up=True)
+    if finish.date() != begin.date():
+        if finish.date() != begin.date().add(days=1) or last:
+            raise ValueError("crosses midnight")
+        last = MINUTES_PER_DAY
+    return begin.date(), wall_minutes(begin), last
+
+
+def _local_date(value: object, tz: Zone) -> pendulum.Date:
+    if isinstance(value, dt.datetime):
+        return local_moment(value, tz).date()
+    if isinstance(value, dt.date):
+        return pendulum.date(value.year, value.month, value.day)
+    raise ValueError(f"not a date: {value!r}")
+
+
+def _read_routine(
+    planner: Planner,
+    master: icalendar.Component,
+    overrides: list[icalendar.Component],
+    tz: Zone,
+    now: str,
+) -> ImportedRoutine:
+    (rule,) = repeat_rules(master)
+    rule = icalendar.vRecur(rule)
+    untils = rule.pop("UNTIL", None)
+    repeat = Repeat.from_rrule(rule.to_ical().decode())  # ValueError: not flowday's words
+    first, start, end = _times(master, tz)
+    routine_id = text_of(master, ROUTINE_PROPERTY).strip()
+    if uid_of(master) != f"{routine_id}{FLOWDAY_UID_SUFFIX}":
+        raise ValueError("the routine's id is not its UID's")
+    until = _local_date(untils[0], tz) if untils else None
+    modes = tuple(m for m in text_of(master, "X-FLOWDAY-MODES").split(",")
+                  if m.strip() in planner.mode_table)  # fmt: skip
+    if modes:  # the series ended with the exported range; the routine says where it ends
+        written = text_of(master, "X-FLOWDAY-UNTIL").strip()
+        until = None if written in ("", "none") else parse_iso_date(written)
+    every = clean_text(text_of(master, "X-FLOWDAY-EVERY"), limit=100) or repeat.describe()
+    sphere = sphere_of(master) or Sphere.WORK
+    routine = Routine(
+        id=routine_id, text="", title=clean_title(text_of(master, "SUMMARY")), start=start,
+        end=end, sphere=sphere, rrule=repeat.rrule(), every=" ".join(every.split()),
+        first=first, until=until,
+        flexible=text_of(master, "X-FLOWDAY-FLEXIBLE").upper() == "TRUE",
+        modes=tuple(m.strip() for m in modes), created=now, updated=now,
+    )  # fmt: skip
+    routine = replace(routine, text=quick_add_text(routine.occurrence(first)))
+    # an EXDATE on a day the routine is not shown anyway (a day in another mode, a day off
+    # for a work routine) is not a skip: the occurrence comes back when the day changes
+    occurrences = RoutineOccurrences(planner.config)
+    excluded = {_local_date(value.dt, tz) for prop in as_list(master.get("EXDATE"))
+                for value in getattr(prop, "dts", [])}  # fmt: skip
+    days = planner.store.days_between(min(excluded), max(excluded)) if excluded else {}
+    skipped = {d for d in excluded if occurrences.shown_on(routine, d, days)}
+    edited, replaced_dates = [], set()
+    for override in overrides:
+        replaced = _local_date(dt_value(override, "RECURRENCE-ID"), tz)
+        replaced_dates.add(replaced.to_date_string())
+        date, block_start, block_end = _times(override, tz)
+        edited.append(Block(
+            id=occurrence_id(routine.id, replaced), date=date, start=block_start,
+            end=block_end, title=clean_title(text_of(override, "SUMMARY")),
+            sphere=sphere_of(override) or sphere, flexible=routine.flexible,
+            notes=clean_text(text_of(override, "DESCRIPTION"), limit=2000),
+            created=now, updated=now,
+        ))  # fmt: skip
+    routine = replace(
+        routine, skipped=frozenset(d.to_date_string() for d in skipped),
+        edited=frozenset(replaced_dates),
+    )  # fmt: skip
+    return ImportedRoutine(uid_of(master), routine, tuple(edited))

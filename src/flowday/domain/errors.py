@@ -20,10 +20,15 @@ class RefusedError(FlowdayError):
 
     exit_code = 3
 
-    def __init__(self, message: str, violations: list | None = None, hint: str = "") -> None:
+    def __init__(
+        self, message: str, violations: list | None = None, hint: str = "", *, days: str = ""
+    ) -> None:
         super().__init__(f"{message}, or {hint}" if hint else message)
         self.violations = violations or []
         self.hint = hint  # the way forward the mode offers, e.g. the nearest allowed time
+        # a change refused on several days (a routine): which, when `violations` are the
+        # first day's, e.g. "Broken on Wed 2026-11-25 (as above), … and 12 more days"
+        self.days = days
 
 
 class NotFoundError(InputError):

@@ -155,6 +155,12 @@ class FlowdayApp(CompatApp):
             # palette only (no key): the mode trial, as `flowday trial start|status|stop`
             for title, help_text, action in TRIAL_COMMANDS:
                 yield SystemCommand(title, help_text, _runner(screen, action))
+        elif getattr(screen, "ACTIONS_IN_PALETTE", False):  # the week and month views
+            for binding in screen.BINDINGS:
+                assert isinstance(binding, Binding)
+                key = self.get_key_display(binding)
+                yield SystemCommand(binding.tooltip, f"{binding.description} · key {key}",
+                                    _runner(screen, binding.action))  # fmt: skip
 
     def action_save_screenshot(self, folder: Path | None = None) -> Path | None:
         """Save the screen as SVG through the one safe write and say where, or why not."""
@@ -197,7 +203,7 @@ class FlowdayApp(CompatApp):
         self.panic(Text(f"flowday: unexpected error: {type(error).__name__}: {error}"[:300]))
 
 
-def _runner(screen: MainScreen, action: str) -> Callable[[], Coroutine[None, None, None]]:
+def _runner(screen: Screen, action: str) -> Callable[[], Coroutine[None, None, None]]:
     async def run() -> None:
         await screen.run_action(action)
 

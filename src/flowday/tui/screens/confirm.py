@@ -26,13 +26,14 @@ class ConfirmScreen(ModalScreen[bool]):
 
     def __init__(
         self, question: str, violations: list[Violation], *, yes: str = "Cross",
-        no: str = "Cancel", hint: str = "",
+        no: str = "Cancel", hint: str = "", days: str = "",
     ) -> None:  # fmt: skip
         super().__init__()
         self.question = question
         self.violations = violations
         self.yes, self.no = yes, no
         self.hint = hint  # the way forward the mode offers instead of crossing
+        self.days = days  # a refusal on several days: which (the reasons are the first's)
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
@@ -43,6 +44,8 @@ class ConfirmScreen(ModalScreen[bool]):
                     yield Static(
                         literal(f"✖ {violation.rule}: {violation.message}"), classes="reason"
                     )
+            if self.days:
+                yield Static(literal(self.days), id="confirm-days")
             if self.hint:
                 yield Static(literal(f"Or: {self.hint}"), id="confirm-hint")
             with Horizontal(classes="buttons"):

@@ -12,11 +12,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import importlib.util
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
 from time import monotonic
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol, runtime_checkable
 
 import pendulum
 from textual import on, work
@@ -75,6 +75,18 @@ STATE_ZOOM = "timeline_zoom"  # the zoom, remembered between runs in the store's
 ZOOMS = (*(str(z) for z in ZOOM_LEVELS), FIT)
 PAINT_WAIT_SECONDS = 0.1  # at most this long for the day to be painted before it is stored
 CHROME_ROWS = 3  # the screen's rows that are not timeline rows: header, lane titles, footer
+
+
+@runtime_checkable
+class OpenView(Protocol):
+    """A view open over the day (the week, the month): :meth:`MainScreen.poll_store` reads it
+    again when the files behind :meth:`shown_dates` change, or the now-line moves on."""
+
+    seen: tuple[float, ...]  # MainScreen.signature_of(shown_dates()), taken as it read them
+
+    def shown_dates(self) -> Sequence[pendulum.Date]: ...
+
+    def reload(self) -> None: ...
 
 
 def _b(key: str, action: str, description: str, tooltip: str, *, show: bool = True) -> Binding:
@@ -369,9 +381,12 @@ class MainScreen(Screen[None]):
         )
 
     def poll_store(self) -> None:
-        """Pick up changes made by another process (e.g. ``flowday add`` elsewhere)."""
+        """Pick up changes made by another process (e.g. ``flowday add`` elsewhere): in this
+        day, and in a view open over it (the week, the month)."""
+        view = self.app.screen if isinstance(self.app.screen, OpenView) else None
         try:
             signature = self.planner.store.mtime_signature(self.date)
+            seen = self.signature_of(view.shown_dates()) if view is not None else ()
         except FAILURES as exc:  # e.g. the folder made unreadable: said once, not each poll
             if str(exc) != self._poll_failure:
                 failures.report(self, exc)
@@ -380,6 +395,13 @@ class MainScreen(Screen[None]):
         self._poll_failure = None
         if signature != self._signature or self._slot(self.planner.now()) != self._now_slot:
             self.reload()  # e.g. a damaged file written by someone else: reported, not fatal
+        if view is not None and seen != view.seen:
+            view.reload()
+
+    def signature_of(self, dates: Sequence[pendulum.Date]) -> tuple[float, ...]:
+        """What :meth:`poll_store` compares for a view showing ``dates``: the files behind
+        them, and the slot of the now-line."""
+        return (*self.planner.store.mtime_signature(*dates), self._slot(self.planner.now()))
 
     def _slot(self, now: pendulum.DateTime) -> int:
         # the finest zoom's rows: the now-line moves on as soon as it would be drawn lower
@@ -550,7 +572,8 @@ class MainScreen(Screen[None]):
 
             # the dialog names each rule and why; earlier toasts would cover those reasons
             self.app.clear_notifications()
-            question = ConfirmScreen("Cross the boundary anyway?", broken, hint=exc.hint)
+            question = ConfirmScreen("Cross the boundary anyway?", broken, hint=exc.hint,
+                                     days=exc.days)  # fmt: skip
             self.app.push_screen(question, confirmed)
             return False
         except FAILURES as exc:

@@ -33,6 +33,8 @@ _b = view_binding("month")
 
 class MonthScreen(Screen[None]):
     CSS_PATH = "month.tcss"
+    ACTIONS_IN_PALETTE: ClassVar[bool] = True
+    """The palette lists this view's keys (the app adds them: see ``get_system_commands``)."""
     BINDINGS: ClassVar[list[BindingType]] = [
         _b("h,left", "move(-1)", "move_back", "◀", "The previous day", show=False),
         _b("l,right", "move(1)", "move_on", "▶", "The next day", show=False),
@@ -50,6 +52,7 @@ class MonthScreen(Screen[None]):
         self.planner = main.planner
         self.date = date
         self.shown: tuple[pendulum.Date, pendulum.Date] | None = None
+        self.seen: tuple[float, ...] = ()  # what the day view's poll compares (OpenView)
 
     def compose(self) -> ComposeResult:
         yield Static(id="month-title")
@@ -61,9 +64,14 @@ class MonthScreen(Screen[None]):
         self.reload()
         self.query_one(MonthGrid).focus()
 
+    def shown_dates(self) -> list[pendulum.Date]:
+        return [month_of(self.date)[0]]
+
     def reload(self) -> None:
+        """Read the month again (the day view's poll calls it when another process wrote)."""
         first, last = month_of(self.date)
         try:
+            self.seen = self.main.signature_of([first])  # taken before reading
             days = summaries(self.planner, first, last)
         except FAILURES as exc:
             failures.report(self, exc, f"cannot read {first.format('MMMM YYYY')}")

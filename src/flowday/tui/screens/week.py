@@ -22,12 +22,12 @@ from flowday.application.week import set_week_mode, summaries, week_of
 from flowday.domain.text import counted
 from flowday.tui import failures
 from flowday.tui.failures import FAILURES
-from flowday.tui.layout import build_layout
+from flowday.tui.layout import FIT, ROW_MINUTES, build_layout, fit_zoom, zoom_step
 from flowday.tui.screens.mode import ModeChoice, ModeScreen
 from flowday.tui.text import literal
 from flowday.tui.widgets.footer import StableFooter
 from flowday.tui.widgets.timeline import Timeline
-from flowday.tui.widgets.week_grid import WeekColumn, WeekGrid
+from flowday.tui.widgets.week_grid import HEAD, WeekColumn, WeekGrid
 
 if TYPE_CHECKING:
     from flowday.tui.screens.main import MainScreen
@@ -45,10 +45,13 @@ def view_binding(view: str) -> Callable[..., Binding]:
 
 
 _b = view_binding("week")
+CHROME_ROWS = 2 + HEAD  # the screen's rows that are not the grid's time rows
 
 
 class WeekScreen(Screen[None]):
     CSS_PATH = "week.tcss"
+    ACTIONS_IN_PALETTE: ClassVar[bool] = True
+    """The palette lists this view's keys (the app adds them: see ``get_system_commands``)."""
     BINDINGS: ClassVar[list[BindingType]] = [
         _b("h,left", "day(-1)", "day_back", "◀", "Select the previous day", show=False),
         _b("l,right", "day(1)", "day_on", "▶", "Select the next day", show=False),
@@ -87,7 +90,14 @@ class WeekScreen(Screen[None]):
             show=False,
         ),
         _b("escape,W", "close", "close", "Back", "Back to the day view"),
-    ]
+        # the day view's zoom, its keys and keymap ids: one zoom, remembered for both
+        Binding("z", "zoom_in", "Zoom in", show=False, id="zoom_in",
+                tooltip="Zoom in: fewer minutes per row"),
+        Binding("Z", "zoom_out", "Zoom out", show=False, id="zoom_out",
+                tooltip="Zoom out: more of the day per row"),
+        Binding("f", "zoom_fit", "Fit day", show=False, id="zoom_fit",
+                tooltip="Fit the waking days to the screen"),
+    ]  # fmt: skip
 
     def __init__(self, main: MainScreen, date: pendulum.Date) -> None:
         super().__init__()
@@ -97,6 +107,7 @@ class WeekScreen(Screen[None]):
         self.day_index = (date - self.monday).days
         self.block_id: str | None = None
         self.columns: list[WeekColumn] = []
+        self.seen: tuple[float, ...] = ()  # what the day view's poll compares (OpenView)
 
     def compose(self) -> ComposeResult:
         yield Static(id="week-title")
@@ -109,14 +120,18 @@ class WeekScreen(Screen[None]):
 
     # --- reading -------------------------------------------------------------------------
     def reload(self, *, first: bool = False) -> None:
-        """Read the week again; the selection is kept by block id (else the day's first)."""
+        """Read the week again; the selection is kept by block id (else the day's first).
+        The day view's poll calls it too, when another process changed the week."""
         try:
+            # taken before reading: a change made meanwhile is read at the next poll
+            self.seen = self.main.signature_of(self.shown_dates())
             days = summaries(self.planner, self.monday, self.monday.add(days=6))
         except FAILURES as exc:
             failures.report(self, exc, f"cannot read the week of {self.monday}")
             return
         now = self.planner.now()
         tz = self.planner.config.timezone
+        row_minutes, open_wall = self._row_minutes(days)
         self.columns = []
         for summary in days:
             woven = is_woven(self.planner, summary.mode)
@@ -126,6 +141,7 @@ class WeekScreen(Screen[None]):
                 now=now if now.date() == summary.date else None,
                 buffer_minutes=buffer_minutes(self.planner, summary.mode),
                 switches=switches_of(self.planner, summary.day, summary.blocks),
+                row_minutes=row_minutes,
             )  # fmt: skip
             blocks = sorted(summary.blocks, key=lambda b: (b.start, b.end, b.id))
             self.columns.append(WeekColumn(summary, layout, woven, blocks))
@@ -144,9 +160,47 @@ class WeekScreen(Screen[None]):
         )
         self.query_one("#week-title", Static).update(literal(title))
         grid = self.query_one(WeekGrid)
-        grid.show(self.columns, self.day_index, self.block_id)
+        grid.show(self.columns, self.day_index, self.block_id, row_minutes=row_minutes,
+                  open_wall=open_wall)  # fmt: skip
         if first:
             self.call_after_refresh(grid.scroll_to_selection, opening=True)
+
+    def _row_minutes(self, days: list[Any]) -> tuple[int, int | None]:
+        """The day view's zoom (minutes per row); "fit" fits the whole week's waking days
+        (every day's blocks and window) and says the wall time to open at."""
+        zoom = self.main.zoom
+        if zoom != FIT:
+            return int(zoom), None
+        starts = [d.window[0] for d in days] or [ROW_MINUTES]
+        ends = [d.window[1] for d in days] or [ROW_MINUTES]
+        return fit_zoom(
+            date=self.date, tz=self.planner.config.timezone,
+            blocks=[b for d in days for b in d.blocks], window=(min(starts), max(ends)),
+            rows=self.app.size.height - CHROME_ROWS,
+        )  # fmt: skip
+
+    # --- zoom (the day view's: its keys, its remembered setting) ----------------------------
+    def _set_zoom(self, zoom: str) -> None:
+        self.main._set_zoom(zoom)  # remembered, and the day view redrawn for when it is back
+        self.reload()
+        self.query_one(WeekGrid).scroll_to_selection(opening=zoom == FIT)
+
+    def action_zoom_in(self) -> None:
+        self._set_zoom(str(zoom_step(self.query_one(WeekGrid).row_minutes, finer=True)))
+
+    def action_zoom_out(self) -> None:
+        self._set_zoom(str(zoom_step(self.query_one(WeekGrid).row_minutes, finer=False)))
+
+    def action_zoom_fit(self) -> None:
+        """Fit the week's waking days; pressed again, back to the default zoom."""
+        self._set_zoom(str(ROW_MINUTES) if self.main.zoom == FIT else FIT)
+
+    def on_resize(self) -> None:
+        if self.main.zoom == FIT and self.columns:
+            self._set_zoom(FIT)  # a taller or shorter screen fits another step
+
+    def shown_dates(self) -> list[pendulum.Date]:
+        return [self.monday, self.monday.add(days=6)]  # the files of both ends' months
 
     @property
     def date(self) -> pendulum.Date:

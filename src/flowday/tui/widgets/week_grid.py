@@ -1,4 +1,5 @@
-"""Seven days side by side, drawn to the day view's time scale (one row: 15 minutes).
+"""Seven days side by side, drawn to the day view's time scale and zoom (15 minutes a row
+unless zoomed: z, Z, f as in the day view).
 
 Each day is laid out by :func:`flowday.tui.layout.build_layout` (the day view's own
 geometry: DST days, fences, overlaps); this widget only paints those layouts in columns,
@@ -34,7 +35,8 @@ from flowday.tui.text import fit
 GUTTER = 6  # "09:00 "
 HEAD = 3  # header lines: date, mode, window (or day off)
 WIDE = 20  # a column this wide shows times on a block's second row
-ROWS = MINUTES_PER_DAY // ROW_MINUTES
+SPLIT = 16  # a column this wide splits between two lanes' blocks on one row; narrower, the
+# second lane's block is its sphere glyph at the column's right edge
 OPEN_WALL = 7 * 60  # the grid opens here unless the selection is elsewhere
 
 
@@ -64,9 +66,10 @@ class WeekColumn:
         return cached
 
 
-def grid_row(block: Block) -> int:
-    """The grid row (wall clock) a block starts on."""
-    return block.start // ROW_MINUTES
+def grid_rows(block: Block, row_minutes: int) -> tuple[int, int]:
+    """The grid rows (wall clock) a block covers: its first, and the one after its last."""
+    first = block.start // row_minutes
+    return first, max(first + 1, -(-block.end // row_minutes))
 
 
 def short_window(window: tuple[int, int]) -> str:
@@ -107,14 +110,24 @@ class WeekGrid(ScrollView, can_focus=True):
         self.columns: list[WeekColumn] = []
         self.day_index = 0
         self.block_id: str | None = None
+        self.row_minutes = ROW_MINUTES  # the zoom: each of the layouts' own row_minutes
+        self.open_wall: int | None = None  # "fit": the wall time the fitted week starts at
         self._paint_styles: dict[str, Style] | None = None
         self._lines: dict[tuple[int, int], Strip] = {}  # (row, width) → painted, until a change
 
     # --- called by the screen ------------------------------------------------------------
-    def show(self, columns: list[WeekColumn], day_index: int, block_id: str | None) -> None:
+    @property
+    def rows(self) -> int:
+        return MINUTES_PER_DAY // self.row_minutes
+
+    def show(
+        self, columns: list[WeekColumn], day_index: int, block_id: str | None, *,
+        row_minutes: int = ROW_MINUTES, open_wall: int | None = None,
+    ) -> None:  # fmt: skip
         self.columns = columns
         self.day_index, self.block_id = day_index, block_id
-        self.virtual_size = Size(self.scrollable_content_region.width, ROWS + HEAD)
+        self.row_minutes, self.open_wall = row_minutes, open_wall
+        self.virtual_size = Size(self.scrollable_content_region.width, self.rows + HEAD)
         self._paint_styles = None
         self._lines.clear()
         self.refresh()
@@ -130,19 +143,22 @@ class WeekGrid(ScrollView, can_focus=True):
 
     def scroll_to_selection(self, *, opening: bool = False) -> None:
         """Bring the selected block into view; ``opening``: the grid starts at 07:00 (or
-        the start of the day's window, if earlier) when the selection shows from there."""
+        the start of the day's window, if earlier; a fitted week where it fits) when the
+        selection shows from there."""
         height = self.scrollable_content_region.height - HEAD
         if height <= 0 or not self.columns:
             return
         column = self.columns[self.day_index]
         block = next((b for b in column.blocks if b.id == self.block_id), None)
-        opened = min(OPEN_WALL, column.summary.window[0]) // ROW_MINUTES
-        top = opened if opening else int(self.scroll_offset.y)
+        opened = min(OPEN_WALL, column.summary.window[0])
+        if self.open_wall is not None:
+            opened = self.open_wall
+        top = opened // self.row_minutes if opening else int(self.scroll_offset.y)
         if block is not None:
-            first, last = grid_row(block), -(-block.end // ROW_MINUTES)
+            first, last = grid_rows(block, self.row_minutes)
             if first < top or min(last, first + height) > top + height:
                 top = first - 1
-        self.scroll_to(y=max(0, min(top, ROWS - height)), animate=False, immediate=True)
+        self.scroll_to(y=max(0, min(top, self.rows - height)), animate=False, immediate=True)
 
     # --- painting ------------------------------------------------------------------------
     def notify_style_update(self) -> None:
@@ -166,7 +182,7 @@ class WeekGrid(ScrollView, can_focus=True):
         if y < HEAD:
             return self._head_strip(y, width)
         index = y - HEAD + int(self.scroll_offset.y)
-        if not 0 <= index < ROWS:
+        if not 0 <= index < self.rows:
             return Strip.blank(width)
         key = (index, width)
         if key not in self._lines:  # scrolling repaints the same rows: paint each once
@@ -176,7 +192,14 @@ class WeekGrid(ScrollView, can_focus=True):
     def _head_strip(self, line: int, width: int) -> Strip:
         cw = self.column_width()
         base = self._style("head")
-        segments = [Segment(" " * GUTTER, base)]
+        zoom = (
+            f"{self.row_minutes}m"
+            if line == 0
+            else "fit"
+            if self.open_wall is not None and line == 1
+            else ""
+        )
+        segments = [Segment(fit(zoom, GUTTER), base)]
         for number, column in enumerate(self.columns):
             summary = column.summary
             style = self._style("head-selected") if number == self.day_index else base
@@ -201,7 +224,7 @@ class WeekGrid(ScrollView, can_focus=True):
         return Strip(segments).adjust_cell_length(width, base)
 
     def _row_strip(self, index: int, width: int) -> Strip:
-        wall = index * ROW_MINUTES
+        wall = index * self.row_minutes
         cw = self.column_width()
         now = any((row := c.row_at(wall)) is not None and row.now for c in self.columns)
         label_style = self._style("now" if now else "hour" if wall % 60 == 0 else "label")
@@ -213,7 +236,8 @@ class WeekGrid(ScrollView, can_focus=True):
 
     def _cell(self, column: WeekColumn, row: Row | None, cw: int) -> list[Segment]:
         """One day's row: the fence mark (┃ fenced, ┊ woven, inside the window), then the
-        block there (the work lane first), the transition buffer, or the window."""
+        block there (the work lane first; a fenced day's personal block beside it, or as its
+        glyph in a narrow column), the transition buffer, or the window."""
         base = self.rich_style
         if row is None:  # the clocks skip this time on that day
             return [Segment(" " + fit("", cw - 1), base)]
@@ -225,9 +249,21 @@ class WeekGrid(ScrollView, can_focus=True):
             mark, mark_style = SWITCH_GLYPHS[row.switch], self._style(row.switch)
         if row.now:
             mark, mark_style = "▶", self._style("now")
-        cell = next((c for c in row.cells if c.kind in (CellKind.BLOCK, CellKind.OVERLAP)), None)
-        if cell is not None and cell.block is not None:
-            return [Segment(mark, mark_style), self._block_segment(cell, cw - 1)]
+        # fenced (balance): the work lane first, then the personal lane's block beside it
+        kinds = (CellKind.BLOCK, CellKind.OVERLAP)
+        cells = [c for c in row.cells if c.kind in kinds and c.block is not None]
+        if cells:
+            width = cw - 1
+            if len(cells) == 1:
+                return [Segment(mark, mark_style), self._block_segment(cells[0], width)]
+            if width >= SPLIT:
+                left = (width + 1) // 2
+                return [Segment(mark, mark_style), self._block_segment(cells[0], left),
+                        self._block_segment(cells[1], width - left)]  # fmt: skip
+            second = cells[1]
+            assert second.block is not None
+            return [Segment(mark, mark_style), self._block_segment(cells[0], width - 1),
+                    self._block_segment(second, 1, SPHERE_GLYPHS[second.block.sphere])]  # fmt: skip
         if column.summary.day.off:
             return [Segment(mark, mark_style), Segment("╱" * (cw - 1), self._style("off"))]
         if any(c.kind is CellKind.BUFFER for c in row.cells):
@@ -237,7 +273,7 @@ class WeekGrid(ScrollView, can_focus=True):
             return [Segment(mark, mark_style), Segment("─" * (cw - 1), self._style("now"))]
         return [Segment(mark, mark_style), Segment(" " * (cw - 1), style)]
 
-    def _block_segment(self, cell: Cell, width: int) -> Segment:
+    def _block_segment(self, cell: Cell, width: int, text: str | None = None) -> Segment:
         assert cell.block is not None
         sphere = cell.block.sphere
         style = self._style(
@@ -245,9 +281,10 @@ class WeekGrid(ScrollView, can_focus=True):
             else "break"
         )  # fmt: skip
         # narrow: the title on the block's first row, its glyph below; wide: the day's text
-        text = cell.text if cell.first or width >= WIDE else SPHERE_GLYPHS[sphere]
+        if text is None:
+            text = cell.text if cell.first or width >= WIDE else SPHERE_GLYPHS[sphere]
         if cell.severity == "error":
             style += self._style("violation")
-        if cell.block.id == self.block_id:
-            style += self._style("selected")
+        if self.block_id in [b.id for b in cell.blocks] or cell.block.id == self.block_id:
+            style += self._style("selected")  # zoomed out, one of the blocks sharing a row
         return Segment(fit(text, width), style)
