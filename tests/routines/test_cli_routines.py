@@ -81,6 +81,17 @@ def test_days_off_week_and_month(cli: CliRunner) -> None:
     assert week["days"][3]["off_note"] == "Holiday in Lisbon"
     assert week["days"][0]["blocks"] == [] and week["days"][3]["work_minutes"] == 0
     assert week["days"][2]["work_minutes"] == 15
+    # a weekend or a day off has no work window to show, whatever the hours say
+    assert [d["working_day"] for d in week["days"]] == [True] * 3 + [False] * 4
+    assert (
+        "Sat 28 Nov 2026 · balance · work 09:00-17:00 · not a working day"
+        in cli("list", "--date", "2026-11-28").stdout
+    )
+    assert "Thu 26 Nov 2026 · balance · work 09:00-17:00 · day off\n" in listed
+    lines = cli("week").stdout.splitlines()
+    assert any(line.startswith("Thu 26 Nov  balance      day off    ") for line in lines)
+    assert any(line.startswith("Sun 29 Nov  balance      no work    ") for line in lines)
+    assert any(line.startswith("Wed 25 Nov  balance      09:00-17:00") for line in lines)
     month = cli("month")
     assert "off: Holiday in Lisbon" in month.stdout
     assert all(len(line) <= 80 for line in month.stdout.splitlines())

@@ -327,3 +327,9 @@ def test_the_header_fits_80_columns_by_shortening_step_by_step() -> None:
     assert narrow.cell_length <= 80, narrow.plain
     assert narrow.plain.endswith("│ ✓3 ✗1 ran 5h45 »1") and "09:00-17:00" in narrow.plain
     assert header(replace(view, trial=""), 80).plain.startswith(" Wed 25 Nov 2026 · today")
+    # a weekend has no window to keep; a day off says so (with its note) further on
+    weekend = header(replace(view, working_day=False), 200).plain
+    assert "│ not a working day" in weekend and "09:00" not in weekend
+    planned_off = Day(date, off=True, off_note="Lisbon")
+    off = header(replace(view, working_day=False, day=planned_off), 200).plain
+    assert "│ day off: Lisbon" in off and "not a working day" not in off and "09:00" not in off

@@ -35,6 +35,7 @@ class DayScreen:
     skipped: bool = False  # the clocks skip the whole day in the zone: nothing can be on it
     trial: str = ""  # "trial day 3 of 20" on a day of a running mode trial
     switches: tuple[Switch, ...] = ()  # between work and personal, drawn where they happen
+    working_day: bool = True  # a configured working day, not planned off
 
 
 def load_day_screen(planner: Planner, date: pendulum.Date) -> DayScreen:
@@ -59,6 +60,7 @@ def load_day_screen(planner: Planner, date: pendulum.Date) -> DayScreen:
         skipped=not day_exists(date, planner.config.timezone),
         trial=trial.day_label(planner, date, mode),
         switches=tuple(day_switches(ctx)),
+        working_day=ctx.working_day,
     )
 
 

@@ -188,6 +188,10 @@ class Planner:
             return day.work_start, day.work_end
         return self.config.work_start, self.config.work_end
 
+    def is_working_day(self, day: Day) -> bool:
+        """A configured working day (``working_days``) not planned off (``flowday off``)."""
+        return self.config.is_working_day(day.date) and not day.off
+
     def modes(self) -> list[str]:
         """Mode names: the built-in balance and integration, then the config's own."""
         return list(self.mode_table)
@@ -207,7 +211,7 @@ class Planner:
             work_end=work_end,
             blocks=tuple(blocks),
             tz=self.config.timezone,
-            working_day=self.config.is_working_day(day.date) and not day.off,
+            working_day=self.is_working_day(day),
             rules=self.mode_named(mode).rules,
             default_start=self.config.work_start,
             default_end=self.config.work_end,

@@ -38,6 +38,7 @@ class DaySummary:
     blocks: list[Block]
     figures: dict[str, int]
     violations: list[Violation] = field(default_factory=list)
+    working_day: bool = True  # a configured working day, not planned off
 
     @property
     def score(self) -> float | None:
@@ -56,6 +57,7 @@ class DaySummary:
             "work_end": fmt_minutes(self.window[1]),
             "off": bool(self.day.off),
             "off_note": self.day.off_note,
+            "working_day": self.working_day,
             "work_minutes": self.figures["work"],
             "personal_minutes": self.figures["personal"],
             "break_minutes": self.figures["break"],
@@ -90,6 +92,7 @@ def summaries(planner: Planner, first: pendulum.Date, last: pendulum.Date) -> li
                 blocks=blocks,
                 figures=day_figures(ctx, day).to_dict(),
                 violations=planner.evaluate(day, blocks),
+                working_day=ctx.working_day,
             )
         )
         date = date.add(days=1)

@@ -117,7 +117,15 @@ def run_list(args: argparse.Namespace, context: Context) -> int:
             }
         )
         return 0
-    out(day_heading(day, planner.mode_of(day), planner.window_of(day), planner.config.timezone))
+    out(
+        day_heading(
+            day,
+            planner.mode_of(day),
+            planner.window_of(day),
+            planner.config.timezone,
+            working=planner.is_working_day(day),
+        )
+    )
     if day.off:  # planned ahead: no work today
         out(f"  day off{': ' + day.off_note if day.off_note else ''}")
     for note in day.notes:  # all-day notes (an imported holiday): the day's context

@@ -82,15 +82,21 @@ def report(warnings: list[Violation], crossed: list[Violation]) -> None:
         warn(f"{violation.message} [{violation.rule}]")
 
 
-def day_heading(day: Day, mode: str, window: tuple[int, int], tz: Zone | None = None) -> str:
-    """The date, mode and work window; with ``tz``, a day whose midnight the clocks skip
-    says where it starts, and a day they skip entirely says so."""
+def day_heading(
+    day: Day, mode: str, window: tuple[int, int], tz: Zone | None = None, *, working: bool = True
+) -> str:
+    """The date, mode and work window (``working=False``: followed by "not a working day",
+    or "day off" for one planned off: the window is the one the day would have, kept where
+    scripts read it); with ``tz``, a day whose midnight the clocks skip says where it
+    starts, and a day they skip entirely says so."""
     from flowday.domain.wallclock import fmt_minutes
 
     heading = (
         f"{day.date.format('ddd D MMM YYYY')} · {mode} · "
         f"work {fmt_minutes(window[0])}-{fmt_minutes(window[1])}"
     )
+    if not working:
+        heading += " · day off" if day.off else " · not a working day"
     if tz is not None:
         opens, closes = day_bounds(day.date, tz)
         if closes <= opens:

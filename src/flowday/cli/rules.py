@@ -84,7 +84,15 @@ def run_check(args: argparse.Namespace, context: Context) -> int:
             }
         )
         return 1 if failed else 0
-    out(day_heading(day, mode, planner.window_of(day), planner.config.timezone))
+    out(
+        day_heading(
+            day,
+            mode,
+            planner.window_of(day),
+            planner.config.timezone,
+            working=planner.is_working_day(day),
+        )
+    )
     if not violations:
         out("  no rule is broken")
     for violation in violations:

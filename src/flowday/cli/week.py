@@ -52,6 +52,8 @@ def _hours(minutes: int) -> str:
 def day_line(summary: DaySummary) -> str:
     """``Mon 30 Nov  balance      09:00-17:00  work 6h · personal 1h · break 45m``."""
     window = f"{fmt_minutes(summary.window[0])}-{fmt_minutes(summary.window[1])}"
+    if not summary.working_day:  # the same width: the columns stay aligned
+        window = fit("day off" if summary.day.off else "no work", len(window))
     figures = summary.figures
     spheres = (
         f"work {_hours(figures['work'])} · personal {_hours(figures['personal'])} · "

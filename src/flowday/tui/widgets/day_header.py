@@ -61,6 +61,8 @@ def _header_at(view: DayScreen, level: int) -> Content:
         Content.styled(view.mode, "bold"),
         Content(f"{shape} │ {work}{fmt_minutes(start)}-{fmt_minutes(end)}"),
     ]
+    if not view.working_day:  # no window to keep today: the day off says so further on
+        parts[-1] = Content(shape if view.day.off else f"{shape} │ not a working day")
     if view.trial:  # a randomised mode trial chose this day's mode
         trial = TRIAL_DAY.sub(r"trial \1/\2", view.trial) if level >= 5 else view.trial
         parts.append(Content.styled(f" │ {trial}", "$accent"))

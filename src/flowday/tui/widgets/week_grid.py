@@ -211,6 +211,8 @@ class WeekGrid(ScrollView, can_focus=True):
             elif summary.day.off:
                 note = summary.day.off_note
                 text = f"off: {note}" if note and cw > 12 else "day off" if cw > 8 else "off"
+            elif not summary.working_day:
+                text = "no work"
             else:
                 text = (
                     f"{short_window(summary.window)}"
