@@ -333,3 +333,19 @@ def test_the_header_fits_80_columns_by_shortening_step_by_step() -> None:
     planned_off = Day(date, off=True, off_note="Lisbon")
     off = header(replace(view, working_day=False, day=planned_off), 200).plain
     assert "│ day off: Lisbon" in off and "not a working day" not in off and "09:00" not in off
+
+
+def test_a_day_that_is_not_a_working_day_draws_no_window_and_no_buffer_without_work() -> None:
+    saturday = pendulum.date(2026, 11, 28)
+    hike = block("Hike", 600, 720, Sphere.PERSONAL, saturday)
+    working = layout_for(saturday, [hike])
+    assert any(r.in_window for r in working.rows)
+    weekend = layout_for(saturday, [hike], working_day=False)
+    assert not any(r.in_window for r in weekend.rows)
+    kinds = {c.kind for r in weekend.rows for c in r.cells}
+    assert CellKind.FENCED not in kinds and CellKind.BUFFER not in kinds
+    # work done on a weekend still gets its buffer after it, not after the unused window
+    report = block("Report", 600, 660, Sphere.WORK, saturday)
+    rows = by_time(layout_for(saturday, [report], working_day=False))
+    assert any(c.kind is CellKind.BUFFER for c in rows["11:00"].cells)
+    assert not any(c.kind is CellKind.BUFFER for c in rows["17:00"].cells)

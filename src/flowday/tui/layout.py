@@ -137,8 +137,11 @@ def build_layout(
     row_minutes: int = ROW_MINUTES,
     overruns: frozenset[str] = frozenset(),
     switches: Sequence[Switch] = (),
+    working_day: bool = True,
 ) -> DayLayout:
-    """``overruns``: ids of the blocks whose actual time was recorded as an overrun."""
+    """``overruns``: ids of the blocks whose actual time was recorded as an overrun.
+    ``working_day=False`` (a weekend, a day off): no window drawn, a buffer only after work
+    done that day."""
     step = max(1, row_minutes)
     midnight, day_end = day_bounds(date, tz)  # midnight: the day's first instant
     count = -(-int((day_end - midnight).total_seconds() // 60) // step)  # 0: a skipped day
@@ -146,6 +149,8 @@ def build_layout(
     work_start, work_end = window
     win_first = real_offset(date, work_start, tz) // step
     win_last = -(-real_offset(date, work_end, tz) // step)  # exclusive
+    if not working_day:
+        win_first = win_last = 0
     now_row = -1
     if now is not None and now.in_timezone(tz).date() == date:
         now_row = int((now - midnight).total_seconds() // 60) // step
@@ -176,11 +181,11 @@ def build_layout(
     real = real_clock(date, tz)
     ran = _ran_rows(blocks, block_rows, overruns, lane_of, real, step, count)
     buffer_rows: set[int] = set()
-    if not woven_lane and buffer_minutes > 0:
-        work_ends = [b.end for b in blocks if b.sphere is Sphere.WORK]
+    work_ends = [b.end for b in blocks if b.sphere is Sphere.WORK]
+    if not woven_lane and buffer_minutes > 0 and (working_day or work_ends):
         # balance keeps personal time out of the window, so the buffer follows whichever
         # ends later: the window or work done past it
-        after = max([*work_ends, work_end])
+        after = max([*work_ends, work_end] if working_day else work_ends)
         start_row = -(-real_offset(date, min(after, 1440), tz) // step)
         buffer_rows = set(range(start_row, min(count, start_row + -(-buffer_minutes // step))))
 

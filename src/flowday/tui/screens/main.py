@@ -361,6 +361,7 @@ class MainScreen(Screen[None]):
             row_minutes=row_minutes,
             overruns=view.day.overrun_blocks,
             switches=view.switches,
+            working_day=view.working_day,
         )
         self.query_one(DayHeader).show(view)
         timeline = self.query_one(Timeline)

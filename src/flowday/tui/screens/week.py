@@ -141,7 +141,7 @@ class WeekScreen(Screen[None]):
                 now=now if now.date() == summary.date else None,
                 buffer_minutes=buffer_minutes(self.planner, summary.mode),
                 switches=switches_of(self.planner, summary.day, summary.blocks),
-                row_minutes=row_minutes,
+                row_minutes=row_minutes, working_day=summary.working_day,
             )  # fmt: skip
             blocks = sorted(summary.blocks, key=lambda b: (b.start, b.end, b.id))
             self.columns.append(WeekColumn(summary, layout, woven, blocks))
