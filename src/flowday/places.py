@@ -27,10 +27,15 @@ def _expanded(path: str, where: str) -> Path:
         raise InputError(f"{where}: cannot expand {path!r}: no such home folder") from None
 
 
-def default_config_path() -> Path:
+def config_root() -> Path:
+    """flowday's user config folder: config.toml and the user's own themes."""
     from platformdirs import user_config_dir
 
-    return Path(user_config_dir("flowday")) / "config.toml"
+    return Path(user_config_dir("flowday"))
+
+
+def default_config_path() -> Path:
+    return config_root() / "config.toml"
 
 
 def config_path(explicit: str | os.PathLike[str] | None) -> Path:
@@ -49,3 +54,12 @@ def cache_root() -> Path:
 
         base = user_cache_dir("flowday")
     return Path(base)
+
+
+def screenshot_folder() -> Path:
+    """The Downloads folder when it exists (where Textual saves screenshots), else the
+    folder flowday was started in."""
+    from platformdirs import user_downloads_path
+
+    downloads = user_downloads_path()
+    return downloads if downloads.is_dir() else Path.cwd()

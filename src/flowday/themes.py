@@ -105,9 +105,9 @@ def shipped_themes_dir() -> Path:
 
 
 def user_themes_dir() -> Path:
-    from platformdirs import user_config_dir
+    from flowday.places import config_root
 
-    return Path(user_config_dir("flowday")) / "themes"
+    return config_root() / "themes"
 
 
 # --- reading ------------------------------------------------------------------------------

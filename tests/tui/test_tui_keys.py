@@ -428,9 +428,9 @@ async def test_help_scrolls_with_the_planners_movement_keys(seeded, make_app):
 
 
 async def test_ctrl_p_palette_runs_actions(seeded, make_app, monkeypatch, tmp_path, wait_for):
-    import flowday.tui.app as app_module
+    from flowday import places
 
-    monkeypatch.setattr(app_module, "screenshot_folder", lambda: tmp_path)
+    monkeypatch.setattr(places, "screenshot_folder", lambda: tmp_path)
     app = make_app(seeded)
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.press("ctrl+p")

@@ -77,11 +77,6 @@ def with_blocks(planner: Planner, view: DayScreen, blocks: list[Block]) -> DaySc
     )
 
 
-def switches_of(planner: Planner, day: Day, blocks: list[Block]) -> tuple[Switch, ...]:
-    """The day's switches between work and personal under its mode (the week view's)."""
-    return tuple(day_switches(planner.context(day, blocks)))
-
-
 def buffer_minutes(planner: Planner, mode: str) -> int:
     """The mode's transition buffer, drawn after the work day (0 when it has none)."""
     return planner.mode_named(mode).buffers.after_work

@@ -20,8 +20,9 @@ from flowday.domain.errors import InputError, RefusedError
 from flowday.domain.figures import day_figures
 from flowday.domain.insights import DayRecord
 from flowday.domain.model import Block, Day
-from flowday.domain.rules import Violation
+from flowday.domain.rules import Violation, day_switches
 from flowday.domain.text import clean_text
+from flowday.domain.transitions import Switch
 from flowday.domain.wallclock import fmt_minutes
 
 MAX_DAYS_OFF = 366  # one `flowday off` covers at most a year
@@ -39,6 +40,7 @@ class DaySummary:
     figures: dict[str, int]
     violations: list[Violation] = field(default_factory=list)
     working_day: bool = True  # a configured working day, not planned off
+    switches: tuple[Switch, ...] = ()  # between work and personal, as the day view draws them
 
     @property
     def score(self) -> float | None:
@@ -93,6 +95,7 @@ def summaries(planner: Planner, first: pendulum.Date, last: pendulum.Date) -> li
                 figures=day_figures(ctx, day).to_dict(),
                 violations=planner.evaluate(day, blocks),
                 working_day=ctx.working_day,
+                switches=tuple(day_switches(ctx)),
             )
         )
         date = date.add(days=1)

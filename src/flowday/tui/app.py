@@ -24,7 +24,7 @@ from textual.filter import Monochrome, NoColor
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
-from flowday import safe_write
+from flowday import places, safe_write
 from flowday.application.planner import Planner
 from flowday.domain.text import shown
 from flowday.tui.compat import CompatApp
@@ -164,7 +164,7 @@ class FlowdayApp(CompatApp):
 
     def action_save_screenshot(self, folder: Path | None = None) -> Path | None:
         """Save the screen as SVG through the one safe write and say where, or why not."""
-        folder = folder or screenshot_folder()
+        folder = folder or places.screenshot_folder()
         path = folder / f"flowday-{self.planner.now().format('YYYY-MM-DD_HH-mm-ss')}.svg"
         try:
             safe_write.write_atomically(path, self.export_screenshot().encode("utf-8"))
@@ -210,24 +210,13 @@ def _runner(screen: Screen, action: str) -> Callable[[], Coroutine[None, None, N
     return run
 
 
-def screenshot_folder() -> Path:
-    """The Downloads folder when it exists (where Textual saves them), else the folder the
-    planner was started in."""
-    from platformdirs import user_downloads_path
-
-    downloads = user_downloads_path()
-    return downloads if downloads.is_dir() else Path.cwd()
-
-
 def crash_log_places(data_path: Path) -> list[Path]:
     """Where a crash's details go: the first of these with room. The data folder first
     (beside what a person backs up), then the cache dir and the temp dir, which often sit
     on another disk when the data's is full."""
-    from flowday.places import cache_root
-
     # the temp dir is shared: a name per user
     fallback = Path(tempfile.gettempdir()) / f"flowday-{os.getuid()}-{CRASH_LOG}"
-    return [data_path / CRASH_LOG, cache_root() / CRASH_LOG, fallback]
+    return [data_path / CRASH_LOG, places.cache_root() / CRASH_LOG, fallback]
 
 
 def write_crash_log(data_path: Path, error: BaseException) -> str:

@@ -17,7 +17,7 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import Static
 
-from flowday.application.day_screen import buffer_minutes, is_woven, switches_of
+from flowday.application.day_screen import buffer_minutes, is_woven
 from flowday.application.week import set_week_mode, summaries, week_of
 from flowday.domain.text import counted
 from flowday.tui import failures
@@ -140,7 +140,7 @@ class WeekScreen(Screen[None]):
                 violations=summary.violations, window=summary.window, woven_lane=woven,
                 now=now if now.date() == summary.date else None,
                 buffer_minutes=buffer_minutes(self.planner, summary.mode),
-                switches=switches_of(self.planner, summary.day, summary.blocks),
+                switches=summary.switches,
                 row_minutes=row_minutes, working_day=summary.working_day,
             )  # fmt: skip
             blocks = sorted(summary.blocks, key=lambda b: (b.start, b.end, b.id))
