@@ -147,7 +147,8 @@ def one_parser(monkeypatch: pytest.MonkeyPatch) -> None:
     of an in-process run's time (~20 ms), and parsing does not change it."""
     import flowday.cli
 
-    monkeypatch.setattr(flowday.cli, "build_parser", functools.cache(flowday.cli.build_parser))
+    whole = functools.cache(flowday.cli.build_parser)
+    monkeypatch.setattr(flowday.cli, "build_parser", lambda argv=None: whole())
 
 
 @pytest.mark.usefixtures("one_parser")

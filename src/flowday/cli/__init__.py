@@ -33,41 +33,62 @@ if TYPE_CHECKING:
 Register = Callable[[argparse._SubParsersAction, argparse.ArgumentParser], None]
 
 
-def command_modules() -> list[Register]:
-    """Each command module adds its subcommands; order here is the order in --help."""
-    from flowday.cli import (
-        blocks,
-        calendar,
-        common,
-        outcomes,
-        reflect,
-        routines,
-        rules,
-        sync,
-        tasks,
-        themes,
-        transitions,
-        trial,
-        week,
-        whatif,
-    )
+# The command each module adds, in --help order: `flowday list` loads only the modules its
+# command needs, not every command's (building them all cost ~30 ms of a 100 ms budget).
+# A test checks this table against what the modules register.
+COMMAND_MODULES: dict[str, tuple[str, ...]] = {
+    "blocks": ("add", "list", "edit", "rm"),
+    "outcomes": ("done", "skip", "undone", "carry", "next"),
+    "tasks": ("task",),
+    "rules": ("check", "mode", "hours", "plan"),
+    "week": ("week", "month"),  # after rules: it adds --week to `mode`
+    "routines": ("routine", "off"),
+    "calendar": ("import", "export", "share"),
+    "common": ("doctor",),
+    "themes": ("themes",),
+    "reflect": ("reflect", "stats"),
+    "whatif": ("whatif",),
+    "trial": ("trial",),
+    "transitions": ("intrusion",),
+    "sync": ("sync",),
+}
+# a module that extends another module's command is loaded with it
+_EXTENDS: dict[str, tuple[str, ...]] = {"mode": ("week",)}
 
-    return [
-        blocks.register,
-        outcomes.register,
-        tasks.register,
-        rules.register,
-        week.register,  # after rules: it adds --week to `mode`
-        routines.register,
-        calendar.register,
-        common.register_doctor,
-        themes.register,
-        reflect.register,
-        whatif.register,
-        trial.register,
-        transitions.register,
-        sync.register,
+
+def command_modules(command: str | None = None) -> list[Register]:
+    """The register functions of every command module (in --help order), or only those
+    ``command`` needs."""
+    import importlib
+
+    names = [
+        module
+        for module, commands in COMMAND_MODULES.items()
+        if command is None or command in commands or module in _EXTENDS.get(command, ())
     ]
+    registers: list[Register] = []
+    for name in names:
+        module = importlib.import_module(f"flowday.cli.{name}")
+        registers.append(module.register_doctor if name == "common" else module.register)
+    return registers
+
+
+def _command_word(argv: Sequence[str]) -> str | None:
+    """The command named in ``argv`` (skipping the shared options and their values), or
+    None when there is none or it is not a known one."""
+    takes_value = {"--data-dir", "--config", "--theme"}
+    known = {command for commands in COMMAND_MODULES.values() for command in commands}
+    words = iter(argv)
+    for word in words:
+        if word == "--":
+            break
+        if word.startswith("-"):
+            # `--data-dir D` and its abbreviations (`--data D`) take the next word
+            if "=" not in word and any(o.startswith(word) for o in takes_value if len(word) > 2):
+                next(words, None)
+            continue
+        return word if word in known else None
+    return None
 
 
 class _Parser(argparse.ArgumentParser):
@@ -79,7 +100,9 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"flowday: {detail} (see '{self.prog} --help')\n")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The whole parser; given ``argv`` naming a known command, one holding only what that
+    command needs (it parses ``argv`` exactly as the whole one would)."""
     from flowday.cli import common
 
     shared = common.shared_options()
@@ -100,7 +123,7 @@ def build_parser() -> argparse.ArgumentParser:
     tui = commands.add_parser("tui", parents=[shared], help="open the planner (the default)")
     tui.add_argument("--date", help="day to open (YYYY-MM-DD, today, tomorrow, a weekday)")
     tui.set_defaults(handler=run_tui)
-    for register in command_modules():
+    for register in command_modules(None if argv is None else _command_word(argv)):
         register(commands, shared)
     return parser
 
@@ -195,7 +218,7 @@ def _run(argv: Sequence[str]) -> int:
     from flowday.cli import common
     from flowday.domain.errors import FlowdayError
 
-    parser = build_parser()
+    parser = build_parser(argv)
     args = parser.parse_args(argv)
     handler = getattr(args, "handler", run_tui)
     try:
