@@ -178,7 +178,7 @@ def test_the_cycle_check_sees_lazy_imports_not_type_checking_ones() -> None:
 
 
 def test_non_tui_commands_never_import_textual(tmp_path: Path) -> None:
-    from flowday.cli import build_parser
+    from flowday.cli.parsing import build_parser
 
     subcommands = build_parser()._subparsers._group_actions[0].choices  # type: ignore[union-attr]
     env = {**os.environ, "PYTHONPATH": str(SRC), "FLOWDAY_DATA_DIR": str(tmp_path),
@@ -199,6 +199,22 @@ def test_everyday_commands_load_only_what_they_use(tmp_path: Path) -> None:
                "flowday.cli.calendar", "flowday.cli.sync", "flowday.cli.reflect"}  # fmt: skip
     for args, loaded in loaded_after_each(commands, watched, env):
         assert loaded == [], args
+
+
+def test_a_status_bars_next_loads_no_heavy_module(tmp_path: Path) -> None:
+    # `flowday next` answered from today's snapshot has ~30 ms of its own: none of these
+    env = {**os.environ, "PYTHONPATH": str(SRC), "FLOWDAY_DATA_DIR": str(tmp_path / "data"),
+           "HOME": str(tmp_path), "XDG_CACHE_HOME": str(tmp_path / "cache"),
+           "XDG_CONFIG_HOME": str(tmp_path / "config"),
+           "FLOWDAY_NOW": "2026-11-25T10:00"}  # fmt: skip
+    for name in ("FLOWDAY_CACHE_DIR", "FLOWDAY_CONFIG"):
+        env.pop(name, None)
+    watched = {"typing", "argparse", "dataclasses", "platformdirs", "pendulum", "tinydb",
+               "flowday.cli.parsing", "flowday.store"}  # fmt: skip
+    [(_, first)] = loaded_after_each([["next"]], watched, env)  # computed; leaves a snapshot
+    assert "pendulum" in first and (tmp_path / "cache" / "flowday").is_dir()
+    [(_, answered)] = loaded_after_each([["next"]], watched, env)
+    assert answered == []
 
 
 def test_the_probe_sees_a_package_a_command_loads(tmp_path: Path) -> None:

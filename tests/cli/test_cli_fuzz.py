@@ -20,7 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import flowday.cli
-from flowday.cli import build_parser
+from flowday.cli.parsing import build_parser
 
 CliRunner = Callable[..., subprocess.CompletedProcess[str]]  # the `cli` fixture
 
