@@ -314,7 +314,12 @@ def test_a_command_alone_parses_as_the_whole_parser_does() -> None:
             assert set(alone) <= set(whole) and name in alone, (argv, sorted(alone))
             assert len(alone) <= 9 < len(whole), argv  # not every module
             assert _shape(alone[name]) == _shape(parser), argv
-    # an unknown word or none at all builds the whole parser (help, "invalid choice")
-    for argv in ([], ["--help"], ["lsit"], ["--data", "x"]):
+    # an unknown word, --help or --version: the whole parser (help, "invalid choice")
+    for argv in (["--help"], ["-h"], ["--vers"], ["lsit"], ["--data", "x", "lsit"], ["--", "x"]):
         built = build_parser(argv)._subparsers._group_actions[0].choices  # type: ignore[union-attr]
         assert set(built) == set(whole), argv
+    # no command: the planner, which needs no other command's parser
+    for argv in ([], ["--data-dir", "list"], ["--theme=dark"], ["tui", "--date", "mon"]):
+        built = build_parser(argv)._subparsers._group_actions[0].choices  # type: ignore[union-attr]
+        assert set(built) == {"tui"}, argv
+        assert _shape(built["tui"]) == _shape(whole["tui"]), argv

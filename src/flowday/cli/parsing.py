@@ -58,21 +58,25 @@ def command_modules(command: str | None = None) -> list[Register]:
 
 
 def _command_word(argv: Sequence[str]) -> str | None:
-    """The command named in ``argv`` (skipping the shared options and their values), or
-    None when there is none or it is not a known one."""
+    """The command named in ``argv`` (skipping the shared options and their values); "tui"
+    when there is none (the planner starts without every command's parser); None when the
+    whole parser must answer: a word it does not know, ``--help`` or ``--version``."""
     takes_value = {"--data-dir", "--config", "--theme"}
     known = {command for commands in COMMAND_MODULES.values() for command in commands}
     words = iter(argv)
     for word in words:
         if word == "--":
-            break
+            return None
+        asks = ("--help", "--version")
+        if word == "-h" or any(o.startswith(word) for o in asks if len(word) > 2):
+            return None
         if word.startswith("-"):
             # `--data-dir D` and its abbreviations (`--data D`) take the next word
             if "=" not in word and any(o.startswith(word) for o in takes_value if len(word) > 2):
                 next(words, None)
             continue
-        return word if word in known else None
-    return None
+        return word if word in known or word == "tui" else None
+    return "tui"
 
 
 class _Parser(argparse.ArgumentParser):
