@@ -49,6 +49,26 @@ _b = view_binding("week")
 CHROME_ROWS = 2 + HEAD  # the screen's rows that are not the grid's time rows
 
 
+def week_title(monday: pendulum.Date, work: int, width: int) -> str:
+    """The fullest form of the week's title that fits ``width`` cells: the legend goes
+    first, then the weekdays (``Week of 30 Nov – 6 Dec 2026 · work 10h15``)."""
+    sunday = monday.add(days=6)
+    worked = f"work {work // 60}h{work % 60:02d}"
+    days = f"{fmt_date(monday, 'ddd D MMM')} – {fmt_date(sunday, 'ddd D MMM YYYY')}"
+    short = (
+        f"{monday.day}–{fmt_date(sunday, 'D MMM YYYY')}"
+        if monday.month == sunday.month
+        else f"{fmt_date(monday, 'D MMM')} – {fmt_date(sunday, 'D MMM YYYY')}"
+    )
+    forms = [
+        f"Week of {days}  · {worked}  · ■ work ● personal ◌ break ↻ routine",
+        f"Week of {days}  · {worked}  · ■ work ● personal ◌ break",
+        f"Week of {days}  · {worked}",
+        f"Week of {short} · {worked}",
+    ]
+    return next((form for form in forms if len(form) <= width), forms[-1])
+
+
 class WeekScreen(Screen[None]):
     CSS_PATH = "week.tcss"
     ACTIONS_IN_PALETTE: ClassVar[bool] = True
@@ -108,6 +128,7 @@ class WeekScreen(Screen[None]):
         self.day_index = (date - self.monday).days
         self.block_id: str | None = None
         self.columns: list[WeekColumn] = []
+        self._work = 0  # the week's work minutes, for the title
         self.seen: tuple[float, ...] = ()  # what the day view's poll compares (OpenView)
 
     def compose(self) -> ComposeResult:
@@ -153,13 +174,8 @@ class WeekScreen(Screen[None]):
             else:
                 blocks = self.day_blocks
                 self.block_id = blocks[0].id if blocks else None
-        sunday = self.monday.add(days=6)
-        work = sum(d.figures["work"] for d in days)
-        title = (
-            f"Week of {fmt_date(self.monday, 'ddd D MMM')} – {fmt_date(sunday, 'ddd D MMM YYYY')}"
-            f"  · work {work // 60}h{work % 60:02d}  · ■ work ● personal ◌ break ↻ routine"
-        )
-        self.query_one("#week-title", Static).update(literal(title))
+        self._work = sum(d.figures["work"] for d in days)
+        self._show_title()
         grid = self.query_one(WeekGrid)
         grid.show(self.columns, self.day_index, self.block_id, row_minutes=row_minutes,
                   open_wall=open_wall)  # fmt: skip
@@ -199,6 +215,13 @@ class WeekScreen(Screen[None]):
     def on_resize(self) -> None:
         if self.main.zoom == FIT and self.columns:
             self._set_zoom(FIT)  # a taller or shorter screen fits another step
+        if self.columns:
+            self._show_title()  # a narrower screen: a shorter title
+
+    def _show_title(self) -> None:
+        shown = self.query_one("#week-title", Static)
+        width = (self.size.width or self.app.size.width) - shown.styles.gutter.width
+        shown.update(literal(week_title(self.monday, self._work, width)))
 
     def shown_dates(self) -> list[pendulum.Date]:
         return [self.monday, self.monday.add(days=6)]  # the files of both ends' months
