@@ -132,6 +132,23 @@ async def test_sync_key_palette_toast_and_an_edit_made_during_the_sync(
         there = {b.title: b for b in phone.blocks()}
         assert there["Review v2"].start == 9 * 60 + 15 and "Notes" in there
 
+        # the phone empties the day: a whole day deleted asks first (no: nothing changed)
+        for block in phone.blocks():
+            phone.delete(block.id)
+        phone.sync()
+        await pilot.press("y")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen), timeout=30)
+        question = app.screen.question  # type: ignore[attr-defined]
+        assert question == "This sync would empty 2026-12-01 (3 blocks). Go ahead?"
+        await pilot.press("n")
+        assert len(planner.store.blocks_on(DAY)) == 3
+        assert "Sync stopped: nothing was changed" in said
+        await pilot.press("y")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen), timeout=30)
+        await pilot.press("y")
+        await synced(app, pilot, wait_for)
+        assert planner.store.blocks_on(DAY) == [] and "↑0 ↓3, 0 conflicts" in said
+
         # not set up, and a server that is not there: one line each, saying so
         planner.config = replace(config, sync=None)
         await pilot.press("y")

@@ -52,7 +52,9 @@ class PlannerSync:
         if self.every and not self.running and self.clock() >= self.next_due:
             self.start(periodic=True)
 
-    def start(self, resolutions: Iterable[Resolution] = (), *, periodic: bool = False) -> None:
+    def start(
+        self, resolutions: Iterable[Resolution] = (), *, periodic: bool = False, yes: bool = False
+    ) -> None:
         resolutions = list(resolutions)
         if self.running:
             if resolutions:
@@ -65,10 +67,10 @@ class PlannerSync:
         self.running = True
         if not periodic:
             self.screen.notify("Syncing…", title="Sync", timeout=2, markup=False)
-        work = partial(self._work, resolutions, periodic)
+        work = partial(self._work, resolutions, periodic, yes)
         self.screen.run_worker(work, thread=True, group="sync", name="sync")
 
-    def _work(self, resolutions: list[Resolution], periodic: bool) -> None:
+    def _work(self, resolutions: list[Resolution], periodic: bool, yes: bool) -> None:
         """In the worker thread: the password, the server, the engine."""
         from flowday.sync.engine import run_sync
         from flowday.sync.setup import open_collection
@@ -76,9 +78,9 @@ class PlannerSync:
         planner = self.screen.planner
         try:
             collection = open_collection(planner.config)
-            report = run_sync(planner, collection, resolutions=resolutions)
+            report = run_sync(planner, collection, resolutions=resolutions, yes=yes)
         except FAILURES as exc:
-            self.screen.app.call_from_thread(self._failed, exc, periodic)
+            self.screen.app.call_from_thread(self._failed, exc, periodic, resolutions)
             return
         self.screen.app.call_from_thread(self._done, report, periodic)
 
@@ -118,8 +120,14 @@ class PlannerSync:
     def _key(self, binding_id: str, default: str) -> str:
         return self.screen.planner.config.keymap.get(binding_id, default).split(",")[0].strip()
 
-    def _failed(self, error: BaseException, periodic: bool) -> None:
+    def _failed(self, error: BaseException, periodic: bool, resolutions: list[Resolution]) -> None:
+        from flowday.sync.engine import DeletionsNeedConfirmation
+
         line = one_line(error)
+        if isinstance(error, DeletionsNeedConfirmation) and not periodic and self._nothing_open():
+            self._finished()
+            self._ask_to_delete(line, resolutions)
+            return
         if periodic:  # offline for hours is said once, not every interval
             if line != self.quiet_failure:
                 self.quiet_failure = line
@@ -129,6 +137,32 @@ class PlannerSync:
         else:
             self.screen.notify(line, title="Sync failed", severity="error", markup=False)
         self._finished()
+
+    def _nothing_open(self) -> bool:
+        """No dialog and no quick-add line: a question may be asked without taking over
+        what the person is typing or answering."""
+        from flowday.tui.widgets.quick_add import QuickAddBar
+
+        screen = self.screen
+        return screen.app.screen is screen and not screen.query_one(QuickAddBar).display
+
+    def _ask_to_delete(self, line: str, resolutions: list[Resolution]) -> None:
+        """Many deletions (or a whole day emptied) wait for a yes, as ``flowday sync``
+        asks in a terminal; no changes nothing."""
+        from flowday.tui.screens.confirm import ConfirmScreen
+
+        reason = line.split(";")[0]  # "this sync would delete …" without the CLI's advice
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.start(resolutions, yes=True)
+            else:
+                self.screen.notify("Sync stopped: nothing was changed", title="Sync", markup=False)
+
+        question = f"{reason[:1].upper()}{reason[1:]}. Go ahead?"
+        self.screen.app.push_screen(
+            ConfirmScreen(question, [], yes="Sync and delete", no="Stop"), answered
+        )
 
     # --- conflicts --------------------------------------------------------------------------
     def show_conflicts(self) -> None:
