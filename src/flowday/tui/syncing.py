@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from flowday.sync.engine import SyncReport
     from flowday.tui.screens.main import MainScreen
 
+SYNCING = "Syncing…"
 TICK_SECONDS = 30.0  # how often the periodic sync looks at its clock (minutes matter)
 Resolution = tuple[str, str]  # (block, routine or task id, "local" | "remote")
 
@@ -66,7 +67,7 @@ class PlannerSync:
             return
         self.running = True
         if not periodic:
-            self.screen.notify("Syncing…", title="Sync", timeout=2, markup=False)
+            self.screen.notify(SYNCING, title="Sync", timeout=30, markup=False)
         work = partial(self._work, resolutions, periodic, yes)
         self.screen.run_worker(work, thread=True, group="sync", name="sync")
 
@@ -85,6 +86,10 @@ class PlannerSync:
         self.screen.app.call_from_thread(self._done, report, periodic)
 
     def _finished(self) -> None:
+        app = self.screen.app
+        withdraw = getattr(app, "withdraw_notifications", None)  # FlowdayApp's (compat)
+        if withdraw is not None:
+            withdraw(lambda toast, _newer: toast.message == SYNCING)
         self.running = False
         self.next_due = self.clock() + self.every
         if self.queued:
