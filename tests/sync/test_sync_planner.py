@@ -69,17 +69,24 @@ async def synced(app: FlowdayApp, pilot: Any, wait_for: Any) -> None:
     await wait_for(pilot, lambda: not app.main.syncing.running, timeout=30)
 
 
-async def test_sync_key_palette_toast_and_an_edit_made_during_the_sync(
-    tmp_path: Path, radicale: Server, calendar_name: str, wait_for: Any,
+async def test_sync_in_the_planner(
+    tmp_path: Path, radicale: Server, calendar_name: str, wait_for: Any, paste: Any,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:  # fmt: skip
-    config = sync_config(radicale, calendar_name)
+    """One app start (each costs ~0.6 s): the key, the palette, an edit during a sync, the
+    deletion question, the periodic sync on its injected clock, the conflicts screen, and
+    the failures said in one line."""
+    config = sync_config(radicale, calendar_name, every="15m")
     planner = laptop(tmp_path, config)
     review = add(planner, "Review", 9 * 60, 10 * 60)
     phone = Device(tmp_path / "phone", radicale.url, calendar_name)
     app = FlowdayApp(planner, DAY)
     said = recorded(app)
+    now = [0.0]
     async with app.run_test(size=(100, 30)) as pilot:
+        syncing = app.main.syncing
+        syncing.clock = lambda: now[0]  # the periodic sync's clock
+        syncing.next_due = 15 * 60.0
         await pilot.press("y")  # the key
         await synced(app, pilot, wait_for)
         assert "↑1 ↓0, 0 conflicts" in said
@@ -110,7 +117,7 @@ async def test_sync_key_palette_toast_and_an_edit_made_during_the_sync(
         monkeypatch.setattr(setup, "open_collection", lambda c: Paused(real_open(c)))
         # the palette entry, found by its title like a person would
         await pilot.press("ctrl+p")
-        await pilot.press(*"Sync with the CalDAV")
+        await paste(pilot, "Sync with")
         await pilot.press("enter")
         await wait_for(pilot, merged.is_set, timeout=30)
         # meanwhile the planner answers keys: Review (selected) moves 15 minutes later
@@ -149,40 +156,14 @@ async def test_sync_key_palette_toast_and_an_edit_made_during_the_sync(
         await synced(app, pilot, wait_for)
         assert planner.store.blocks_on(DAY) == [] and "↑0 ↓3, 0 conflicts" in said
 
-        # not set up, and a server that is not there: one line each, saying so
-        planner.config = replace(config, sync=None)
-        await pilot.press("y")
-        await synced(app, pilot, wait_for)
-        assert any(t.startswith("no [sync] in the config") for t in said)
-        assert config.sync is not None
-        planner.config = replace(config, sync=replace(config.sync, url=DEAD_URL))
-        await pilot.press("y")
-        await synced(app, pilot, wait_for)
-        refused = [t for t in said if t.startswith("cannot reach the calendar at")]
-        assert refused and "connection refused" in refused[0]
-        assert isinstance(app.screen, MainScreen)
-
-
-async def test_conflicts_screen_and_the_periodic_sync(
-    tmp_path: Path, radicale: Server, calendar_name: str, wait_for: Any
-) -> None:
-    config = sync_config(radicale, calendar_name, every="15m")
-    planner = laptop(tmp_path, config)
-    review = add(planner, "Review", 9 * 60, 10 * 60)
-    phone = Device(tmp_path / "phone", radicale.url, calendar_name)
-    now = [0.0]
-    app = FlowdayApp(planner, DAY)
-    said = recorded(app)
-    async with app.run_test(size=(100, 30)) as pilot:
-        syncing = app.main.syncing
-        syncing.clock = lambda: now[0]
-        syncing.next_due = 15 * 60.0
+        # the periodic sync: due 15 minutes after the last sync, on its clock
+        review = add(planner, "Review", 9 * 60, 10 * 60)
         syncing.tick()  # before its time: nothing
         assert not syncing.running
-        now[0] = 15 * 60.0
-        syncing.tick()  # the first periodic sync
+        now[0] = syncing.next_due
+        syncing.tick()
         await synced(app, pilot, wait_for)
-        assert "↑1 ↓0, 0 conflicts" in said
+        assert said[-1] == "↑1 ↓0, 0 conflicts"
         phone.sync()
 
         # the same title changed on both sides: a conflict
@@ -232,6 +213,19 @@ async def test_conflicts_screen_and_the_periodic_sync(
         syncing.tick()  # back online, nothing to do: no toast
         await synced(app, pilot, wait_for)
         assert len(said) == before + 1
+
+        # not set up, and a server that is not there: one line each, saying so
+        planner.config = replace(config, sync=None)
+        await pilot.press("y")
+        await synced(app, pilot, wait_for)
+        assert any(t.startswith("no [sync] in the config") for t in said)
+        assert config.sync is not None
+        planner.config = replace(config, sync=replace(config.sync, url=DEAD_URL))
+        await pilot.press("y")
+        await synced(app, pilot, wait_for)
+        refused = [t for t in said if t.startswith("cannot reach the calendar at")]
+        assert refused and "connection refused" in refused[0]
+        assert isinstance(app.screen, MainScreen)
 
 
 def test_conflicts_screen_snapshot(snap_compare: Any, tmp_path: Path) -> None:
