@@ -11,6 +11,7 @@ key changed it since.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Iterable
 from functools import partial
 from time import monotonic
@@ -81,9 +82,15 @@ class PlannerSync:
             collection = open_collection(planner.config)
             report = run_sync(planner, collection, resolutions=resolutions, yes=yes)
         except FAILURES as exc:
-            self.screen.app.call_from_thread(self._failed, exc, periodic, resolutions)
+            self._say(self._failed, exc, periodic, resolutions)
             return
-        self.screen.app.call_from_thread(self._done, report, periodic)
+        self._say(self._done, report, periodic)
+
+    def _say(self, callback: Callable[..., None], *args: object) -> None:
+        """Back on the UI thread; the planner quit meanwhile (the sync finished its
+        transaction first): nobody left to tell."""
+        with contextlib.suppress(RuntimeError):
+            self.screen.app.call_from_thread(callback, *args)
 
     def _finished(self) -> None:
         app = self.screen.app
