@@ -19,9 +19,8 @@ from flowday.config import Config, from_mapping
 from flowday.domain.clock import FixedClock
 from flowday.domain.model import Block, Sphere
 from flowday.store import Store
-from flowday.sync import setup
 from flowday.sync.engine import load_state
-from flowday.sync.server import Collection
+from flowday.sync.server import CalDavCollection
 from flowday.sync.state import Conflict, Synced
 from flowday.tui.app import FlowdayApp
 from flowday.tui.screens.confirm import ConfirmScreen
@@ -34,10 +33,12 @@ from .devices import DAY, NOW, TZ, Device
 DEAD_URL = "http://127.0.0.1:9/"  # the discard port: nothing listens there
 
 
-def sync_config(server: Server, calendar: str, **extra: str) -> Config:
+def sync_config(server: Server, calendar: str, asked: Path, **extra: str) -> Config:
+    """Radicale's [sync]; each time the password is asked for, a line is added to ``asked``."""
+    command = f"sh -c 'echo asked >> {asked}; echo secret'"
     return from_mapping({"timezone": TZ, "sync": {
-        "url": server.url, "user": "jane", "password_cmd": "echo secret",
-        "calendar": calendar, **extra,
+        "url": server.url, "user": "jane", "password_cmd": command, "calendar": calendar,
+        **extra,
     }})  # fmt: skip
 
 
@@ -76,7 +77,8 @@ async def test_sync_in_the_planner(
     """One app start (each costs ~0.6 s): the key, the palette, an edit during a sync, the
     deletion question, the periodic sync on its injected clock, the conflicts screen, and
     the failures said in one line."""
-    config = sync_config(radicale, calendar_name, every="15m")
+    asked = tmp_path / "asked"
+    config = sync_config(radicale, calendar_name, asked, every="15m")
     planner = laptop(tmp_path, config)
     review = add(planner, "Review", 9 * 60, 10 * 60)
     phone = Device(tmp_path / "phone", radicale.url, calendar_name)
@@ -98,23 +100,16 @@ async def test_sync_in_the_planner(
         phone.sync()
         add(planner, "Notes", 15 * 60, 16 * 60)
         # the sync stops after its merge read the plan (it asks where the new block goes)
-        real_open = setup.open_collection
         merged, go_on = threading.Event(), threading.Event()
+        real_href_for = CalDavCollection.href_for
 
-        class Paused:
-            def __init__(self, inner: Collection) -> None:
-                self.inner, self.url = inner, inner.url
+        def paused_href_for(collection: CalDavCollection, uid: str) -> str:
+            if not merged.is_set():
+                merged.set()
+                assert go_on.wait(20)
+            return real_href_for(collection, uid)
 
-            def __getattr__(self, name: str) -> Any:
-                return getattr(self.inner, name)
-
-            def href_for(self, uid: str) -> str:
-                if not merged.is_set():
-                    merged.set()
-                    assert go_on.wait(20)
-                return self.inner.href_for(uid)
-
-        monkeypatch.setattr(setup, "open_collection", lambda c: Paused(real_open(c)))
+        monkeypatch.setattr(CalDavCollection, "href_for", paused_href_for)
         # the palette entry, found by its title like a person would
         await pilot.press("ctrl+p")
         await paste(pilot, "Sync with")
@@ -127,7 +122,7 @@ async def test_sync_in_the_planner(
         assert "A sync is under way" in said
         go_on.set()
         await synced(app, pilot, wait_for)
-        monkeypatch.setattr(setup, "open_collection", real_open)
+        monkeypatch.setattr(CalDavCollection, "href_for", real_href_for)
 
         moved = planner.store.find_block(review.id)
         assert moved is not None  # the edit here and the phone's both kept
@@ -197,6 +192,8 @@ async def test_sync_in_the_planner(
         assert app.main.selected is not None and app.main.selected.title == "Review (phone)"
         await pilot.press("C")
         assert "No sync conflicts" in said
+        # eight syncs, one password: the server's collection is kept between syncs
+        assert asked.read_text().splitlines() == ["asked"]
 
         # periodic: offline is said once, quietly; nothing new says nothing
         assert config.sync is not None

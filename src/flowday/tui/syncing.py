@@ -22,7 +22,9 @@ from flowday.tui import failures
 from flowday.tui.failures import FAILURES, one_line
 
 if TYPE_CHECKING:
+    from flowday.config import SyncSettings
     from flowday.sync.engine import SyncReport
+    from flowday.sync.server import Collection
     from flowday.tui.screens.main import MainScreen
 
 SYNCING = "Syncing…"
@@ -44,6 +46,9 @@ class PlannerSync:
         self.queued: list[Resolution] = []  # chosen while a sync ran: settled right after it
         self.quiet_failure: str | None = None  # a periodic failure already said once
         self.open_conflicts: int | None = None  # after the last sync (None: none ran yet)
+        # the server's collection, kept between syncs for the settings it was opened with:
+        # a periodic sync does not run password_cmd (a password manager's prompt) each time
+        self._opened: tuple[SyncSettings, Collection] | None = None
 
     def start_timer(self) -> None:
         if self.every:
@@ -74,14 +79,25 @@ class PlannerSync:
 
     def _work(self, resolutions: list[Resolution], periodic: bool, yes: bool) -> None:
         """In the worker thread: the password, the server, the engine."""
+        from flowday.config import ConfigError
         from flowday.sync.engine import run_sync
+        from flowday.sync.server import SyncError
         from flowday.sync.setup import open_collection
 
         planner = self.screen.planner
+        settings = planner.config.sync
         try:
-            collection = open_collection(planner.config)
+            if self._opened is None or self._opened[0] != settings or settings is None:
+                self._opened = None
+                collection: Collection = open_collection(planner.config)
+                if settings is not None:
+                    self._opened = (settings, collection)
+            else:
+                collection = self._opened[1]
             report = run_sync(planner, collection, resolutions=resolutions, yes=yes)
         except FAILURES as exc:
+            if isinstance(exc, (SyncError, ConfigError)):  # afresh next time: a new password,
+                self._opened = None  # the server back, the config fixed
             self._say(self._failed, exc, periodic, resolutions)
             return
         self._say(self._done, report, periodic)
