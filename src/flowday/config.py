@@ -9,7 +9,6 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -119,6 +118,8 @@ def load_config(explicit: str | os.PathLike[str] | None = None) -> Config:
         return from_mapping({}, tz_env=os.environ.get("FLOWDAY_TZ"))
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: cannot read ({exc})") from None
+    import tomllib  # lazily: without a config file no command pays its ~3 ms
+
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

@@ -51,7 +51,6 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
-import hashlib
 import itertools
 import json
 import math
@@ -230,8 +229,14 @@ def _read_regular(path: Path, offset: int = 0) -> tuple[os.stat_result, bytes] |
     return info, raw
 
 
+def _sha256(data: bytes) -> str:
+    import hashlib  # lazily: a command that only reads a month never hashes (~3 ms)
+
+    return hashlib.sha256(data).hexdigest()
+
+
 def _digest(raw: bytes | None) -> str | None:
-    return None if raw is None else hashlib.sha256(raw).hexdigest()
+    return None if raw is None else _sha256(raw)
 
 
 def _read_store_file(path: Path) -> tuple[FileIdentity | None, dict[str, Any] | None]:
@@ -445,13 +450,13 @@ def log_path_for(month_path: Path) -> Path:
 def _log_line(seq: int, changes: Sequence[Change]) -> bytes:
     entry = {"seq": seq, "changes": [{"table": t, "doc": d, "record": r} for t, d, r in changes]}
     head = _payload(entry)[:-1]  # "...}" without the brace: the sum is the last key
-    return head + _SUM_KEY + hashlib.sha256(head).hexdigest().encode() + b'"}\n'
+    return head + _SUM_KEY + _sha256(head).encode() + b'"}\n'
 
 
 def _log_entry(line: bytes) -> tuple[int, list[Change]] | None:
     """One line's seq and changes; None when it is not a whole, intact line."""
     cut = line.rfind(_SUM_KEY)
-    if cut < 0 or line[cut:] != _SUM_KEY + hashlib.sha256(line[:cut]).hexdigest().encode() + b'"}':
+    if cut < 0 or line[cut:] != _SUM_KEY + _sha256(line[:cut]).encode() + b'"}':
         return None
     try:
         entry = _loads(line.decode("utf-8"), MAX_NESTING + 3)  # line, list, change: 3 more

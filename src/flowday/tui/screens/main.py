@@ -40,7 +40,7 @@ from flowday.domain.model import Block, Intrusion, Outcome, Sphere, Task
 from flowday.domain.rules import Violation
 from flowday.domain.text import counted
 from flowday.domain.timeparse import parse_quick_add, parse_span
-from flowday.domain.wallclock import MINUTES_PER_DAY, fmt_minutes
+from flowday.domain.wallclock import MINUTES_PER_DAY, fmt_date, fmt_minutes
 from flowday.tui import failures
 from flowday.tui.failures import FAILURES, reports_failures
 from flowday.tui.layout import (
@@ -323,7 +323,7 @@ class MainScreen(Screen[None]):
         if date is None:
             return False
         self.offered = (date, monotonic())
-        what = "today" if date == self.planner.today() else date.format("dddd D MMMM")
+        what = "today" if date == self.planner.today() else fmt_date(date, "dddd D MMMM")
         self.notify(f"Time to reflect on {what}: press r to answer",
                     title="Reflection", timeout=OFFER_SECONDS, markup=False)  # fmt: skip
         return True
@@ -349,7 +349,7 @@ class MainScreen(Screen[None]):
             self._signature = self.planner.store.mtime_signature(self.date)
             self.day = day_screen.load_day_screen(self.planner, self.date)
         except FAILURES as exc:
-            failures.report(self, exc, f"cannot read {self.date.format('ddd D MMM YYYY')}")
+            failures.report(self, exc, f"cannot read {fmt_date(self.date, 'ddd D MMM YYYY')}")
             return False
         return True
 
@@ -1153,7 +1153,7 @@ class MainScreen(Screen[None]):
             self.reload()
             self.notify(
                 f"Trial started: {counted(len(started.assigned), 'day')} from "
-                f"{started.first.format('ddd D MMM')} to {started.last.format('ddd D MMM')} "
+                f"{fmt_date(started.first, 'ddd D MMM')} to {fmt_date(started.last, 'ddd D MMM')} "
                 "have a mode chosen at random (palette: Trial: status)",
                 markup=False,
             )

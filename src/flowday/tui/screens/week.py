@@ -20,6 +20,7 @@ from textual.widgets import Static
 from flowday.application.day_screen import buffer_minutes, is_woven
 from flowday.application.week import set_week_mode, summaries, week_of
 from flowday.domain.text import counted
+from flowday.domain.wallclock import fmt_date
 from flowday.tui import failures
 from flowday.tui.failures import FAILURES
 from flowday.tui.layout import FIT, ROW_MINUTES, build_layout, fit_zoom, zoom_step
@@ -155,7 +156,7 @@ class WeekScreen(Screen[None]):
         sunday = self.monday.add(days=6)
         work = sum(d.figures["work"] for d in days)
         title = (
-            f"Week of {self.monday.format('ddd D MMM')} – {sunday.format('ddd D MMM YYYY')}"
+            f"Week of {fmt_date(self.monday, 'ddd D MMM')} – {fmt_date(sunday, 'ddd D MMM YYYY')}"
             f"  · work {work // 60}h{work % 60:02d}  · ■ work ● personal ◌ break ↻ routine"
         )
         self.query_one("#week-title", Static).update(literal(title))
@@ -254,7 +255,7 @@ class WeekScreen(Screen[None]):
             return
         target = block.date.add(days=step)
         self.main.change(
-            f"move to {target.format('ddd D MMM')}",
+            f"move to {fmt_date(target, 'ddd D MMM')}",
             lambda force: self.planner.edit_block(block.id, date=target, force=force),
             dates=[block.date, target],
             after=lambda _: self._after_move(block.id, target),
@@ -313,7 +314,7 @@ class WeekScreen(Screen[None]):
             summary = shown.get(date)
             broken = [v for v in summary.violations if v.is_hard] if summary else []
             if broken:
-                lines.append(f"{date.format('ddd D')}: {counted(len(broken), 'rule')} broken "
+                lines.append(f"{fmt_date(date, 'ddd D')}: {counted(len(broken), 'rule')} broken "
                              f"({', '.join(dict.fromkeys(v.rule for v in broken))})")  # fmt: skip
         self.notify("\n".join(lines), severity="warning" if len(lines) > 1 else "information",
                     markup=False)  # fmt: skip
@@ -343,7 +344,7 @@ class WeekModeScreen(ModeScreen):
     ``mode --week`` has none either)."""
 
     def title_text(self) -> str:
-        return f"Switch the mode of the week of {self.date.format('D MMM')} (now {self.current})"
+        return f"Switch the mode of the week of {fmt_date(self.date, 'D MMM')} (now {self.current})"
 
     def on_mount(self) -> None:
         super().on_mount()
@@ -358,7 +359,7 @@ class WeekModeScreen(ModeScreen):
             # one short line a day: the rules by name (the day's Rules panel says why)
             rules = ", ".join(dict.fromkeys(v.rule for v in hard))
             what = f"✖ {rules}" if hard else "nothing breaks"
-            lines.append(f"  {date.format('ddd D')}: {what}")
+            lines.append(f"  {fmt_date(date, 'ddd D')}: {what}")
         return lines
 
     def action_choose(self, fix: bool) -> None:
