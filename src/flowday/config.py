@@ -29,7 +29,7 @@ from flowday.domain.settings import (
     ReminderSettings,
     RuleSetting,
 )
-from flowday.domain.timeparse import WEEKDAYS, Zone, parse_span
+from flowday.domain.timeparse import WEEKDAYS, Zone, parse_duration, parse_span
 from flowday.domain.wallclock import parse_clock
 from flowday.places import config_path
 from flowday.safe_write import read_regular
@@ -242,7 +242,7 @@ KEYMAP_IDS: tuple[str, ...] = (
     "next_day", "today", "goto_date", "switch_mode", "schedule_task", "plan_inbox",
     "set_hours", "import_calendar", "reflection", "weekly_review", "week_view", "month_view",
     "routine", "help", "quit", "toggle_done", "toggle_skipped", "actual_times", "zoom_in",
-    "zoom_out", "zoom_fit", "log_intrusion", "park_thought",
+    "zoom_out", "zoom_fit", "log_intrusion", "park_thought", "sync", "sync_conflicts",
 )  # fmt: skip
 
 _REFLECTION_CHECKS: dict[str, tuple[str, Any]] = {
@@ -300,6 +300,7 @@ class SyncSettings:
     password_cmd: str = ""
     calendar: str = "flowday"  # the collection's display name (made on the first sync)
     allow_insecure_http: bool = False  # plain http beyond this machine
+    every: int = 0  # minutes between syncs while the planner is open (0: only when asked)
 
 
 def _is_text(value: Any) -> bool:
@@ -313,7 +314,18 @@ _SYNC_CHECKS: dict[str, tuple[str, Any]] = {
     "calendar": ("a calendar name in quotes", _is_text),
     "allow_insecure_http": ("true or false", lambda v: isinstance(v, bool)),
     "password": ("never set here: use password_cmd or the keyring", lambda v: False),
+    "every": ('a duration like "15m" or "1h" (at most a day)', lambda v: _duration(v) is not None),
 }
+
+
+def _duration(value: Any) -> int | None:
+    """``"15m"``, ``"1h"`` → minutes; None for anything else."""
+    if not isinstance(value, str):
+        return None
+    try:
+        return parse_duration(value)
+    except FlowdayError:
+        return None
 
 
 def _sync_settings(probe: Config, table: dict[str, Any]) -> SyncSettings:
@@ -348,6 +360,7 @@ def _sync_settings(probe: Config, table: dict[str, Any]) -> SyncSettings:
         password_cmd=table.get("password_cmd", ""),
         calendar=table.get("calendar", "flowday").strip(),
         allow_insecure_http=insecure,
+        every=_duration(table.get("every")) or 0,
     )
 
 

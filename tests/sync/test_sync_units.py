@@ -57,6 +57,10 @@ def test_state_round_trips_and_refuses_what_it_cannot_read() -> None:
             {"url": "https://dav.example.org/", "allow_insecure_http": "yes"},
             "sync.allow_insecure_http",
         ),
+        ({"url": "https://dav.example.org/", "every": 15}, "sync.every must be a duration like"),
+        ({"url": "https://dav.example.org/", "every": "soon"}, "sync.every must be a duration"),
+        ({"url": "https://dav.example.org/", "every": "0m"}, "sync.every must be a duration"),
+        ({"url": "https://dav.example.org/", "every": "25h"}, "sync.every must be a duration"),
     ],
 )
 def test_sync_settings_errors_name_the_key(table: dict[str, object], message: str) -> None:
@@ -68,6 +72,9 @@ def test_sync_settings_allow_loopback_http_and_what_is_asked_for() -> None:
     assert from_mapping({}).sync is None
     local = from_mapping({"sync": {"url": "http://127.0.0.1:5232/"}}).sync
     assert local == SyncSettings(url="http://127.0.0.1:5232/")
+    assert local is not None and local.every == 0  # the planner syncs only when asked
+    every = from_mapping({"sync": {"url": "http://127.0.0.1:5232/", "every": "1h30"}}).sync
+    assert every is not None and every.every == 90
     lan = {"url": "http://nas.lan/", "allow_insecure_http": True, "calendar": "plan"}
     assert from_mapping({"sync": lan}).sync == SyncSettings("http://nas.lan/", calendar="plan",
                                                             allow_insecure_http=True)  # fmt: skip

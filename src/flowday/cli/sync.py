@@ -11,7 +11,6 @@ import argparse
 import sys
 
 from flowday.cli.common import Context, out, print_json, warn
-from flowday.config import ConfigError
 from flowday.domain.errors import InputError
 
 PROGRESS_FROM = 100  # events read or sent; smaller syncs finish before progress would help
@@ -47,24 +46,15 @@ def register(commands: argparse._SubParsersAction, shared: argparse.ArgumentPars
 
 
 def run_sync_command(args: argparse.Namespace, context: Context) -> int:
-    from flowday.sync.credentials import password
     from flowday.sync.engine import run_sync
-    from flowday.sync.server import CalDavCollection
+    from flowday.sync.setup import open_collection
 
     if args.resolve and not args.take:
         raise InputError("--resolve needs --take local or --take remote")
     if args.take and not args.resolve:
         raise InputError("--take goes with --resolve ID")
-    settings = context.config.sync
-    if settings is None:
-        raise ConfigError(
-            'no [sync] in the config: add url = "https://dav.example.org/" (and user, '
-            "password_cmd) — the README's Sync section shows how"
-        )
     planner = context.planner
-    collection = CalDavCollection(
-        settings.url, settings.user, password(settings), settings.calendar
-    )
+    collection = open_collection(context.config)
     interactive = sys.stdin.isatty() and not args.json
 
     def confirm(question: str) -> bool:

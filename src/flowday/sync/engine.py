@@ -59,6 +59,11 @@ Confirm = Callable[[str], bool]
 Progress = Callable[[str, int, int], None]  # (stage: "reading" | "sending", done, total)
 
 
+class _ChangedHere(Exception):
+    """Something the plan changes here was changed here after the plan read it (a person
+    in the planner, another process): the plan is made again, nothing written."""
+
+
 class DeletionsNeedConfirmation(FlowdayError):
     """A sync that would delete many events (or a whole day) was not confirmed (exit 7)."""
 
@@ -134,6 +139,7 @@ class _Plan:
     counts: Counter[str] = field(default_factory=Counter)
     uids_of: dict[str, str] = field(default_factory=dict)  # remote-delete href → uid
     agreed: dict[str, Synced] = field(default_factory=dict)  # the items before this plan
+    local: dict[str, Local] = field(default_factory=dict)  # what the merge saw here
 
 
 def load_state(planner: Planner) -> SyncState:
@@ -171,7 +177,11 @@ def run_sync(
             report.conflicts = list(plan.state.conflicts.values())
             return report
         _guard(planner, plan, yes, confirm)
-        state = _apply_here(planner, plan, report)
+        try:
+            state = _apply_here(planner, plan, report)
+        except _ChangedHere as changed:  # merged against what is no longer there: again
+            stale = changed.args[0]
+            continue
         stale = _push(planner, collection, plan, state, report, progress)
         forced = {}
         if not stale:
@@ -270,7 +280,7 @@ def _plan(
             # never wrote them): what only flowday knows stays as last agreed, not reset
             fields = {**fields, **{k: known.fields.get(k, "") for k in FLOWDAY_ONLY}}
         remote[event.uid] = Synced(href, etag, "" if event.plain else text, fields)
-    local = local_items(planner.store)
+    local = plan.local = local_items(planner.store)
     for uid in sorted(set(state.items) | set(local) | set(remote)):
         if uid in state.conflicts:
             if uid in remote and remote[uid] is None:  # deleted there while in conflict:
@@ -450,6 +460,13 @@ def _apply_here(planner: Planner, plan: _Plan, report: SyncReport) -> SyncState:
         dates |= {today.add(days=n) for n in range(HORIZON_DAYS)}
 
     with planner.store.transaction() as txn:
+        # read again under the lock: an edit made here since the merge read it (the
+        # planner stays usable during a sync) is neither overwritten nor lost
+        touched = [*plan.apply, *plan.delete]
+        fresh = local_items(planner.store) if touched else {}
+        changed = [uid for uid in touched if fresh.get(uid) != plan.local.get(uid)]
+        if changed:
+            raise _ChangedHere(changed)
         # the inbox is not a day: nothing for the judge there
         for task in tasks:
             txn.put_task(task)

@@ -186,4 +186,15 @@ def _token(token: Any) -> str | None:
 
 def _reason(exc: BaseException) -> str:
     first = (str(exc).splitlines() or [type(exc).__name__])[0]
+    # the HTTP stack wraps "connection refused" in a pool's retry error: say the cause
+    errno = _ERRNO.search(first)
+    if errno:
+        return f"{shown(errno[1]).lower()} (is the server running, and the url right?)"
+    unknown = _UNRESOLVED.search(first)
+    if unknown:
+        return f"no such host {shown(unknown[1])} (offline, or a typo in the url?)"
     return shown(first[:160]) or type(exc).__name__
+
+
+_ERRNO = re.compile(r"\[Errno -?\d+\] ([^'\"\])]+)")
+_UNRESOLVED = re.compile(r"Failed to resolve '([^']+)'")

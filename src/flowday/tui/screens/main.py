@@ -64,6 +64,7 @@ if TYPE_CHECKING:  # what the first screen does not need is imported when first 
     from flowday.application.reflection_prompts import ReflectionPrompts
     from flowday.application.reminders import Reminders
     from flowday.application.switch_ritual import SwitchRitual
+    from flowday.tui.syncing import PlannerSync
 
 POLL_SECONDS = 0.5  # external changes show within 2 s; a stat() per file is cheap
 REFLECTION_CHECK_SECONDS = 30  # the evening prompt needs minute precision at most
@@ -146,6 +147,15 @@ class MainScreen(Screen[None]):
         _b("z", "zoom_in", "Zoom in", "Zoom in: fewer minutes per row", show=False),
         _b("Z", "zoom_out", "Zoom out", "Zoom out: more of the day per row", show=False),
         _b("f", "zoom_fit", "Fit day", "Fit the waking day to the screen", show=False),
+        # y: s is taken (schedule); the sync runs in a thread, keys keep working
+        _b("y", "sync", "Sync", "Sync with the CalDAV server ([sync] in config.toml)", show=False),
+        _b(
+            "C",
+            "sync_conflicts",
+            "Conflicts",
+            "Sync conflicts: keep here or take the server's",
+            show=False,
+        ),
     ]
     # The footer shows the keys that make sense for what has focus, in this order (every
     # key still works everywhere, and ? lists them all): action → (label, group). Keys
@@ -212,6 +222,9 @@ class MainScreen(Screen[None]):
         self._ritual: SwitchRitual | None = None  # offered with the reminders, when idle
         self._reminder_retry: Timer | None = None
         self.set_interval(REMINDER_CHECK_SECONDS, self.check_reminders)
+        self._syncing: PlannerSync | None = None
+        if self.planner.config.sync is not None and self.planner.config.sync.every:
+            self.syncing.start_timer()  # [sync] every: the periodic sync
 
     @property
     def prompts(self) -> ReflectionPrompts:
@@ -236,6 +249,14 @@ class MainScreen(Screen[None]):
 
             self._ritual = SwitchRitual(self.planner)
         return self._ritual
+
+    @property
+    def syncing(self) -> PlannerSync:
+        if self._syncing is None:
+            from flowday.tui.syncing import PlannerSync
+
+            self._syncing = PlannerSync(self)
+        return self._syncing
 
     def is_idle(self) -> bool:
         """Nothing the person is in the middle of: no dialog, no open quick-add line, and
@@ -1192,6 +1213,13 @@ class MainScreen(Screen[None]):
             from flowday.tui.screens.routine import open_routine
 
             open_routine(self, block)
+
+    # --- sync (y, C), in a thread: see flowday.tui.syncing ------------------------------------
+    def action_sync(self) -> None:
+        self.syncing.start()
+
+    def action_sync_conflicts(self) -> None:
+        self.syncing.show_conflicts()
 
     def action_help(self) -> None:
         keymap = self.planner.config.keymap
