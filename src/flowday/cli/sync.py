@@ -9,10 +9,15 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import TYPE_CHECKING
 
 from flowday.cli.common import Context, out, print_json, warn
 from flowday.config import ConfigError
 from flowday.domain.errors import InputError
+
+if TYPE_CHECKING:
+    from flowday.sync.engine import SyncReport
+    from flowday.sync.subscriptions import SubscriptionReport
 
 PROGRESS_FROM = 100  # events read or sent; smaller syncs finish before progress would help
 SHOWN_SKIPPED = 20
@@ -49,7 +54,10 @@ def register(commands: argparse._SubParsersAction, shared: argparse.ArgumentPars
 def run_sync_command(args: argparse.Namespace, context: Context) -> int:
     from flowday.sync.credentials import password
     from flowday.sync.engine import run_sync
+    from flowday.sync.reflections import PREFIX as REFLECTION_PREFIX
+    from flowday.sync.scopes import REFLECTIONS
     from flowday.sync.server import CalDavCollection
+    from flowday.sync.subscriptions import pull_subscription
 
     if args.resolve and not args.take:
         raise InputError("--resolve needs --take local or --take remote")
@@ -62,9 +70,8 @@ def run_sync_command(args: argparse.Namespace, context: Context) -> int:
             "password_cmd) — the README's Sync section shows how"
         )
     planner = context.planner
-    collection = CalDavCollection(
-        settings.url, settings.user, password(settings), settings.calendar
-    )
+    secret = password(settings)
+    collection = CalDavCollection(settings.url, settings.user, secret, settings.calendar)
     interactive = sys.stdin.isatty() and not args.json
 
     def confirm(question: str) -> bool:
@@ -78,18 +85,52 @@ def run_sync_command(args: argparse.Namespace, context: Context) -> int:
         if total >= PROGRESS_FROM and (done % PROGRESS_FROM == 0 or done == total):
             out(f"flowday: {stage} {done}/{total}", err=True)
 
+    # a reflection's conflict is named reflection-<date>: it lives in the other collection
+    personal = [k for k in args.resolve if k.startswith(REFLECTION_PREFIX)]
+    if personal and not settings.reflections:
+        raise InputError("reflections are not synced (sync.reflections = false)")
+    options = {"dry_run": args.dry_run, "yes": args.yes, "confirm": confirm}
     report = run_sync(
-        planner, collection, dry_run=args.dry_run, yes=args.yes, confirm=confirm,
-        resolutions=[(key, args.take) for key in args.resolve], progress=progress,
+        planner, collection, **options, progress=progress,
+        resolutions=[(key, args.take) for key in args.resolve if key not in personal],
     )  # fmt: skip
+    reflections = None
+    if settings.reflections:
+        own = CalDavCollection(settings.url, settings.user, secret, settings.reflections_calendar)
+        reflections = run_sync(
+            planner, own, **options, progress=progress, scope=REFLECTIONS,
+            resolutions=[(key, args.take) for key in personal],
+        )  # fmt: skip
+    subscribed = []
+    for name in settings.subscribe:
+        other = CalDavCollection(settings.url, settings.user, secret, name, create=False)
+        subscribed.append(pull_subscription(planner, other, name, **options))
     if args.json:
-        print_json(report.to_json())
+        print_json({
+            **report.to_json(),
+            "reflections": reflections.to_json() if reflections else None,
+            "subscriptions": [s.to_json() for s in subscribed],
+        })  # fmt: skip
         return 0
     out(report.summary())
-    for conflict in report.conflicts:
+    _details(report)
+    # the first line stays the plan's; reflections speak when something moved
+    if reflections is not None and (reflections.pushed or reflections.pulled
+                                    or reflections.conflicts or reflections.resolved):  # fmt: skip
+        out(f"reflections: {reflections.summary()}")
+    if reflections is not None:
+        _details(reflections)
+    for pulled in subscribed:
+        out(pulled.summary())
+        _details(pulled)
+    return 0
+
+
+def _details(report: SyncReport | SubscriptionReport) -> None:
+    for conflict in getattr(report, "conflicts", []):
         for name, (mine, theirs) in conflict.fields.items():
             out(f"  conflict {conflict.block_id} {name}: here {mine!r}, server {theirs!r}")
-    if report.conflicts:
+    if getattr(report, "conflicts", []):
         out("  settle with: flowday sync --resolve ID --take local|remote")
     for line in report.skipped[:SHOWN_SKIPPED]:
         warn(f"left alone: {line}")
@@ -97,4 +138,3 @@ def run_sync_command(args: argparse.Namespace, context: Context) -> int:
         warn(f"... and {len(report.skipped) - SHOWN_SKIPPED} more left alone")
     for violation in report.crossed:
         out(f"flowday: crossed ({violation.rule}): {violation.message}", err=True)
-    return 0

@@ -68,6 +68,8 @@ from flowday.domain.text import clean_text, clean_title
 from flowday.domain.timeparse import LAST_YEAR, Zone
 from flowday.domain.wallclock import MINUTES_PER_DAY, fmt_minutes, parse_clock, parse_iso_date
 from flowday.store import Store
+from flowday.sync.journal_items import JournalItem
+from flowday.sync.journals import read_journal
 from flowday.sync.state import Fields
 
 FIELD_NAMES = ("start", "end", "title", "sphere", "notes", "flexible", "outcome", "actual")
@@ -104,7 +106,8 @@ def block_uid(block: Block) -> str | None:
     return source_uid(block.source)
 
 
-Local = list[Block] | Routine | Task  # what one event is here: blocks, a routine, a task
+# what one event is here: blocks, a routine, a task, a day's record (sync/journal_items.py)
+Local = list[Block] | Routine | Task | JournalItem
 
 
 def local_items(store: Store) -> dict[str, Local]:
@@ -133,6 +136,8 @@ def local_items(store: Store) -> dict[str, Local]:
 
 
 def local_fields(local: Local) -> Fields:
+    if isinstance(local, JournalItem):
+        return local.fields()
     if isinstance(local, Routine):
         return routine_fields(local)
     if isinstance(local, Task):
@@ -142,10 +147,12 @@ def local_fields(local: Local) -> Fields:
 
 def local_id(local: Local) -> str:
     """What a person knows it by: the block's, routine's or task's id."""
-    return local.id if isinstance(local, (Routine, Task)) else local[0].id
+    return local.id if isinstance(local, (Routine, Task, JournalItem)) else local[0].id
 
 
 def local_text(local: Local, uid: str, prior: str, tz: Zone, now: pendulum.DateTime) -> str:
+    if isinstance(local, JournalItem):
+        return local.text(uid, prior, now)
     if isinstance(local, Routine):
         return routine_text(local, uid, prior, tz, now)
     if isinstance(local, Task):
@@ -188,6 +195,10 @@ def read_event(planner: Planner, text: str, name: str) -> RemoteEvent:
     todos = list(calendar.walk("VTODO"))
     if not events and todos:
         return _read_task(todos[0], plain=len(todos) == 1)
+    journals = list(calendar.walk("VJOURNAL"))
+    if not events and journals:
+        uid, fields, marked, plain = read_journal(journals[0])
+        return RemoteEvent(uid, fields, marked=marked, plain=plain and len(journals) == 1)
     if not events:
         raise InputError(f"{name} holds no event")
     master = next((e for e in events if "RECURRENCE-ID" not in e), events[0])

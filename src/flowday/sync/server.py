@@ -60,9 +60,12 @@ _SAFE_NAME = re.compile(r"[A-Za-z0-9@._-]{1,120}")
 
 
 class CalDavCollection:
-    """One calendar collection on a CalDAV server, found (or made) by its display name."""
+    """One calendar collection on a CalDAV server, found (or made) by its display name;
+    ``create=False``: one that must exist already (a subscription, never made by flowday)."""
 
-    def __init__(self, url: str, user: str, password: str, calendar: str) -> None:
+    def __init__(
+        self, url: str, user: str, password: str, calendar: str, *, create: bool = True
+    ) -> None:
         from caldav.davclient import DAVClient
         from caldav.lib import error
 
@@ -76,7 +79,12 @@ class CalDavCollection:
             found = next(
                 (c for c in principal.calendars() if c.get_display_name() == calendar), None
             )
+            if found is None and not create:
+                raise SyncError(f"no calendar named {shown(calendar)} at {shown(url)} "
+                                "(sync.subscribe names calendars on the same server)")  # fmt: skip
             self._calendar: Any = found or principal.make_calendar(name=calendar)
+        except SyncError:
+            raise
         except error.AuthorizationError:
             raise SyncError(f"{shown(url)} refused the user name or password (sync.user, "
                             "sync.password_cmd)") from None  # fmt: skip
