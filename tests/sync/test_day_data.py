@@ -24,6 +24,11 @@ def _day(device: Device, date: pendulum.Date) -> Day:
     return device.planner.store.day(date)
 
 
+def _crossed(device: Device, date: pendulum.Date) -> list[tuple[str, str, str]]:
+    """The day's crossings (rule, block, when), each once, in one order on every device."""
+    return sorted((c.rule, c.block, c.at) for c in _day(device, date).crossings)
+
+
 def test_modes_hours_days_off_and_crossings_reach_the_other_device(
     tmp_path: Path, server: Server, calendar_name: str
 ) -> None:
@@ -34,8 +39,8 @@ def test_modes_hours_days_off_and_crossings_reach_the_other_device(
                              sphere=Sphere.WORK)  # fmt: skip
     set_days_off(laptop.planner, OFF, OFF, note="Holiday", force=True)  # work on it: crossed
     laptop.planner.set_hours(HOURS, 7 * 60, 15 * 60, force=True)
-    crossed = _day(laptop, OFF).crossings
-    assert [c.rule for c in crossed] == ["no-work-on-days-off"]
+    crossed = _crossed(laptop, OFF)
+    assert [c[0] for c in crossed] == ["no-work-on-days-off"]
     first = laptop.sync()
     assert (first.pushed_new, first.skipped) == (4, [])  # a block and three days
     journals = [t for t in server_objects(laptop) if "BEGIN:VJOURNAL" in t]
@@ -46,6 +51,8 @@ def test_modes_hours_days_off_and_crossings_reach_the_other_device(
                  "SUMMARY:integration day (flowday)"):  # fmt: skip
         assert line in text
 
+    # work the desktop planned on that day before it heard of the day off
+    late = desktop.add("Late fix", 16 * 60, 17 * 60, date=OFF)
     desktop.sync()
     assert _day(desktop, DAY).mode == "integration"
     assert [(s.from_mode, s.to_mode) for s in _day(desktop, DAY).mode_switches] == [
@@ -53,10 +60,17 @@ def test_modes_hours_days_off_and_crossings_reach_the_other_device(
     ]
     assert (_day(desktop, OFF).off, _day(desktop, OFF).off_note) == (True, "Holiday")
     # the crossing recorded on the laptop is in the desktop's history, once (the desktop's
-    # judge, meeting the same work on the same day off, does not record it a second time)
-    assert _day(desktop, OFF).crossings == crossed
+    # judge, meeting the same work on the same day off, does not record it a second time);
+    # the day off arriving is judged with the day as it was: the desktop's own work on it
+    # newly crosses the rule, recorded, and the laptop learns it too
+    crossed_here = _crossed(desktop, OFF)
+    assert len(_day(desktop, OFF).crossings) == 2
+    assert set(crossed_here) - set(crossed) == {("no-work-on-days-off", late.id, crossed[0][2])}
+    laptop.sync()
+    assert _crossed(laptop, OFF) == crossed_here
+    crossed = crossed_here
     assert (_day(desktop, HOURS).work_start, _day(desktop, HOURS).work_end) == (420, 900)
-    assert _day(desktop, HOURS).crossings == _day(laptop, HOURS).crossings
+    assert _crossed(desktop, HOURS) == _crossed(laptop, HOURS) != []
     assert [r.summary() for r in (laptop.sync(), desktop.sync())] == ["↑0 ↓0, 0 conflicts"] * 2
 
     # the same day switched to different modes on both: both kept until a person chooses
@@ -82,7 +96,19 @@ def test_modes_hours_days_off_and_crossings_reach_the_other_device(
     set_days_off(desktop.planner, OFF, OFF, clear=True, force=True)
     desktop.sync()
     assert laptop.sync().pulled_changed == 1
-    assert (_day(laptop, OFF).off, _day(laptop, OFF).crossings) == (False, crossed)
+    assert (_day(laptop, OFF).off, _crossed(laptop, OFF)) == (False, crossed)
+
+    # another app deletes a day's journal: the configured hours are back, the history stays
+    # (and goes up again)
+    phone = DAVClient(url=server.url, username="jane", password="secret")
+    calendar = next(
+        c for c in phone.principal().calendars() if c.get_display_name() == calendar_name
+    )
+    calendar.object_by_uid(f"day-{HOURS.to_date_string()}@flowday").delete()
+    history = _crossed(laptop, HOURS)
+    gone = laptop.sync()
+    assert (gone.pulled_deleted, gone.pushed_new) == (1, 1)
+    assert (_day(laptop, HOURS).work_start, _crossed(laptop, HOURS)) == (None, history)
 
 
 REPORT = """BEGIN:VCALENDAR

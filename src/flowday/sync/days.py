@@ -102,7 +102,7 @@ class DayItem(JournalItem):
         return "\n".join(lines)
 
 
-def _synced(day: Day) -> bool:
+def is_synced(day: Day) -> bool:
     fields = day_fields(day)
     return any(fields[name] for name in (*SETTINGS, *HISTORY))
 
@@ -117,7 +117,7 @@ def day_items(store: Store) -> dict[str, DayItem]:
     if first is None or last is None:
         return {}
     days = store.days_between(first, last.end_of("month"))
-    return {day_uid(d.date): DayItem(d) for d in days.values() if _synced(d)}
+    return {day_uid(d.date): DayItem(d) for d in days.values() if is_synced(d)}
 
 
 def read(journal: icalendar.Component, uid: str) -> Fields | None:

@@ -46,7 +46,7 @@ from flowday.sync.items import (
     task_for,
 )
 from flowday.sync.merge import merge
-from flowday.sync.scopes import PLAN, DayChanges, Scope
+from flowday.sync.scopes import PLAN, DayChanges, Scope, unsent_days
 from flowday.sync.server import Collection, Stale, SyncError
 from flowday.sync.state import Conflict, Fields, Synced, SyncState
 
@@ -134,6 +134,8 @@ class _Plan:
     counts: Counter[str] = field(default_factory=Counter)
     uids_of: dict[str, str] = field(default_factory=dict)  # remote-delete href → uid
     agreed: dict[str, Synced] = field(default_factory=dict)  # the items before this plan
+    # day records the judge changed while applying (a crossing recorded): sent next round
+    judged: list[str] = field(default_factory=list)
 
 
 def load_state(planner: Planner, scope: Scope = PLAN) -> SyncState:
@@ -176,7 +178,7 @@ def run_sync(
         state = _apply_here(planner, plan, report, scope)
         stale = _push(planner, collection, plan, state, report, progress, scope)
         forced = {}
-        if not stale:
+        if not stale and not plan.judged:
             break
     else:  # others kept writing the same events: say so, the next sync tries again
         report.skipped.append(
@@ -510,6 +512,9 @@ def _apply_here(
         if dates:
             report.crossed.extend(apply_recording_crossings(planner, txn, dates, apply))
             records.settle(txn)
+            if scope is PLAN:  # (a day with a push planned: _push finds it changed itself)
+                pending = {push.uid for push in plan.pushes}
+                plan.judged = [u for u in unsent_days(txn, dates, plan.state) if u not in pending]
         else:
             records.apply(txn)  # reflections only: nothing for the judge
         txn.set_sync_state(plan.state.to_record(), scope.name)

@@ -22,7 +22,7 @@ from flowday.store import Store, Transaction
 from flowday.sync import days, reflections
 from flowday.sync.items import Local, local_items
 from flowday.sync.journal_items import date_of_uid
-from flowday.sync.state import Fields
+from flowday.sync.state import Fields, SyncState
 
 
 @dataclass(frozen=True)
@@ -113,3 +113,17 @@ class DayChanges:
             kept = days.without_repeated_crossings(day, recorded)
             if kept != day:
                 txn.put_day(kept)
+
+
+def unsent_days(txn: Transaction, dates: set[pendulum.Date], state: SyncState) -> list[str]:
+    """The day records among ``dates`` that differ from what the server last agreed on
+    after the judge recorded crossings here: the same sync sends them (one more round)."""
+    unsent = []
+    for date in sorted(dates):
+        uid = days.day_uid(date)
+        day = txn.day(date)
+        mine = days.day_fields(day) if days.is_synced(day) else None
+        agreed = state.items.get(uid)
+        if uid not in state.conflicts and mine != (agreed.fields if agreed else None):
+            unsent.append(uid)
+    return unsent
