@@ -157,6 +157,16 @@ def test_reflections_go_to_their_own_collection_and_subscriptions_come_one_way(
         got = _day(device, evening).reflection
         assert got is not None and (got.answers.note, got.answers.energy) == ("A walk", 2)
     assert not any("REFLECTION" in text for text in server_objects(laptop))
+    # the same answer changed on both: kept both ways, settled by its id
+    save_reflection(desktop.planner, evening, {**answers, "peace": 1})
+    save_reflection(laptop.planner, evening, {**answers, "peace": 5})
+    reflections(desktop)
+    (clash,) = reflections(laptop).conflicts  # type: ignore[attr-defined]
+    assert (clash.block_id, clash.fields["peace"]) == ("reflection-2026-11-24", ("5", "1"))
+    own = CalDavCollection(laptop.url, "jane", "secret", personal)
+    laptop.sync(own, scope=REFLECTIONS, resolutions=[("reflection-2026-11-24", "local")])
+    reflections(desktop)
+    assert {_day(d, evening).reflection.answers.peace for d in (laptop, desktop)} == {5}  # type: ignore[union-attr]
 
     # a work calendar made by another client, subscribed one way
     work = f"{calendar_name}-w"

@@ -25,6 +25,9 @@ class Merged:
 SET_FIELDS = frozenset({"exceptions"})  # comma-separated sets: merged item by item
 # a day's history (sync/days.py): one record a line, merged line by line
 LINE_SET_FIELDS = frozenset({"crossings", "switches"})
+# when a reflection was answered, and the day's figures then: stamps, not answers; both
+# follow the newer answer instead of asking a person about a time stamp
+STAMP, WITH_STAMP = "at", ("at", "figures")
 
 
 def _merged_set(base: str, mine: str, theirs: str, separator: str = ",") -> str:
@@ -59,4 +62,9 @@ def merge(base: Fields | None, local: Fields, remote: Fields) -> Merged:
         else:
             merged[name] = mine
             conflicts[name] = (mine, theirs)
+    if STAMP in conflicts:
+        newer = 0 if conflicts[STAMP][0] >= conflicts[STAMP][1] else 1
+        for name in WITH_STAMP:
+            if name in conflicts:
+                merged[name] = conflicts.pop(name)[newer]
     return Merged(merged, conflicts)
