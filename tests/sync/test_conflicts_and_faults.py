@@ -265,6 +265,12 @@ def test_the_command_s_summary_json_and_exit_statuses(
         2,
         "flowday: no conflict nosuchid (flowday sync lists them)\n",
     )
+    # a subscription names a calendar that is not there: never made, one line, exit 6
+    with config.open("a") as more:
+        more.write(f'subscribe = ["{calendar_name}-nosuch"]\n')
+    absent = run("sync")
+    assert (absent.returncode, absent.stderr.count("\n")) == (6, 1)
+    assert f"no calendar named {calendar_name}-nosuch" in absent.stderr
 
 
 class DroppingX(Faulty):

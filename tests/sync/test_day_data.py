@@ -6,13 +6,16 @@ from __future__ import annotations
 from pathlib import Path
 
 import pendulum
+import pytest
 from caldav.davclient import DAVClient
 from tests.sync.conftest import Server
 from tests.sync.devices import DAY, Device, server_objects, uids
 
+import flowday.sync.engine
 from flowday.application.reviews import save_reflection
 from flowday.application.week import set_days_off
 from flowday.domain.model import Day, Sphere
+from flowday.sync.engine import DeletionsNeedConfirmation
 from flowday.sync.scopes import REFLECTIONS
 from flowday.sync.server import CalDavCollection
 from flowday.sync.subscriptions import pull_subscription
@@ -127,7 +130,7 @@ END:VCALENDAR
 
 
 def test_reflections_go_to_their_own_collection_and_subscriptions_come_one_way(
-    tmp_path: Path, radicale: Server, calendar_name: str
+    tmp_path: Path, radicale: Server, calendar_name: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     laptop = Device(tmp_path / "laptop", radicale.url, calendar_name)
     desktop = Device(tmp_path / "desktop", radicale.url, calendar_name)
@@ -186,12 +189,17 @@ def test_reflections_go_to_their_own_collection_and_subscriptions_come_one_way(
     laptop.edit(call.id, title="Call (moved to Friday?)")  # an edit here is never sent
     assert laptop.sync().pushed == 0
     assert pull_subscription(laptop.planner, source, work).pulled == 0
+    assert [b.title for b in laptop.blocks_all() if b.source] == ["Call (moved to Friday?)"]
     assert "SUMMARY:Late call with Tokyo" in event.data  # unchanged on the server
     event.icalendar_component["SUMMARY"] = "Late call (Tokyo)"
     event.save()
     assert pull_subscription(laptop.planner, source, work).pulled_changed == 1
     assert [b.title for b in laptop.blocks_all() if b.source] == ["Late call (Tokyo)"]
     event.delete()
-    assert pull_subscription(laptop.planner, source, work).pulled_deleted == 1
+    monkeypatch.setattr(flowday.sync.engine, "DELETE_ASKS_ABOVE", 0)  # the guard applies
+    with pytest.raises(DeletionsNeedConfirmation, match="delete 1 events"):
+        pull_subscription(laptop.planner, source, work)
+    assert [b.title for b in laptop.blocks_all() if b.source] == ["Late call (Tokyo)"]
+    assert pull_subscription(laptop.planner, source, work, yes=True).pulled_deleted == 1
     assert [b for b in laptop.blocks_all() if b.source] == []
     assert len(calendar.events()) == 0 and laptop.sync().pushed == 0

@@ -53,11 +53,8 @@ def register(commands: argparse._SubParsersAction, shared: argparse.ArgumentPars
 
 def run_sync_command(args: argparse.Namespace, context: Context) -> int:
     from flowday.sync.credentials import password
-    from flowday.sync.engine import run_sync
-    from flowday.sync.reflections import PREFIX as REFLECTION_PREFIX
-    from flowday.sync.scopes import REFLECTIONS
+    from flowday.sync.everything import sync_everything
     from flowday.sync.server import CalDavCollection
-    from flowday.sync.subscriptions import pull_subscription
 
     if args.resolve and not args.take:
         raise InputError("--resolve needs --take local or --take remote")
@@ -71,7 +68,6 @@ def run_sync_command(args: argparse.Namespace, context: Context) -> int:
         )
     planner = context.planner
     secret = password(settings)
-    collection = CalDavCollection(settings.url, settings.user, secret, settings.calendar)
     interactive = sys.stdin.isatty() and not args.json
 
     def confirm(question: str) -> bool:
@@ -85,32 +81,16 @@ def run_sync_command(args: argparse.Namespace, context: Context) -> int:
         if total >= PROGRESS_FROM and (done % PROGRESS_FROM == 0 or done == total):
             out(f"flowday: {stage} {done}/{total}", err=True)
 
-    # a reflection's conflict is named reflection-<date>: it lives in the other collection
-    personal = [k for k in args.resolve if k.startswith(REFLECTION_PREFIX)]
-    if personal and not settings.reflections:
-        raise InputError("reflections are not synced (sync.reflections = false)")
-    options = {"dry_run": args.dry_run, "yes": args.yes, "confirm": confirm}
-    report = run_sync(
-        planner, collection, **options, progress=progress,
-        resolutions=[(key, args.take) for key in args.resolve if key not in personal],
+    def connect(name: str, create: bool) -> CalDavCollection:
+        return CalDavCollection(settings.url, settings.user, secret, name, create=create)
+
+    reports = sync_everything(
+        planner, settings, connect, dry_run=args.dry_run, yes=args.yes, confirm=confirm,
+        resolutions=[(key, args.take) for key in args.resolve], progress=progress,
     )  # fmt: skip
-    reflections = None
-    if settings.reflections:
-        own = CalDavCollection(settings.url, settings.user, secret, settings.reflections_calendar)
-        reflections = run_sync(
-            planner, own, **options, progress=progress, scope=REFLECTIONS,
-            resolutions=[(key, args.take) for key in personal],
-        )  # fmt: skip
-    subscribed = []
-    for name in settings.subscribe:
-        other = CalDavCollection(settings.url, settings.user, secret, name, create=False)
-        subscribed.append(pull_subscription(planner, other, name, **options))
+    report, reflections, subscribed = reports.plan, reports.reflections, reports.subscriptions
     if args.json:
-        print_json({
-            **report.to_json(),
-            "reflections": reflections.to_json() if reflections else None,
-            "subscriptions": [s.to_json() for s in subscribed],
-        })  # fmt: skip
+        print_json(reports.to_json())
         return 0
     out(report.summary())
     _details(report)
