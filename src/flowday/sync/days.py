@@ -28,7 +28,14 @@ from flowday.domain.model import Crossing, Day
 from flowday.domain.records import RecordError
 from flowday.domain.wallclock import fmt_minutes, parse_clock
 from flowday.store import Store
-from flowday.sync.journal_items import JournalItem, date_of_uid, journal_uid, plain, texts
+from flowday.sync.journal_items import (
+    JournalItem,
+    date_of_uid,
+    journal_uid,
+    plain,
+    stored_days,
+    texts,
+)
 from flowday.sync.state import Fields
 
 KIND = "day"
@@ -113,11 +120,7 @@ def day_uid(date: pendulum.Date) -> str:
 
 def day_items(store: Store) -> dict[str, DayItem]:
     """Every stored day that holds something synced, by its journal's UID."""
-    first, last = store.first_month(), store.last_month()
-    if first is None or last is None:
-        return {}
-    days = store.days_between(first, last.end_of("month"))
-    return {day_uid(d.date): DayItem(d) for d in days.values() if is_synced(d)}
+    return {day_uid(d.date): DayItem(d) for d in stored_days(store) if is_synced(d)}
 
 
 def read(journal: icalendar.Component, uid: str) -> Fields | None:

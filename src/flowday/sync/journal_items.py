@@ -25,7 +25,9 @@ from flowday.calendars.exporting import new_calendar
 from flowday.calendars.reading import parse_calendar
 from flowday.calendars.values import to_utc, uid_of, values
 from flowday.domain.errors import InputError
+from flowday.domain.model import Day
 from flowday.domain.wallclock import parse_iso_date
+from flowday.store import Store
 from flowday.sync.state import Fields
 
 COMMON_OWNED = ("DTSTART", "DTSTAMP", "SUMMARY", "DESCRIPTION", "LAST-MODIFIED")
@@ -129,3 +131,11 @@ def plain(journal: icalendar.Component, owned: Iterable[str], mark: str) -> bool
     """It holds nothing flowday does not write: its text need not be kept."""
     written = {*COMMON_OWNED, *owned, mark, "UID"}
     return not journal.subcomponents and set(journal) <= written
+
+
+def stored_days(store: Store) -> list[Day]:
+    """Every day record the data folder holds."""
+    first, last = store.first_month(), store.last_month()
+    if first is None or last is None:
+        return []
+    return list(store.days_between(first, last.end_of("month")).values())

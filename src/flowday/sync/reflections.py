@@ -20,7 +20,14 @@ from flowday.domain.errors import InputError
 from flowday.domain.model import Day, Reflection
 from flowday.domain.records import RecordError
 from flowday.store import Store
-from flowday.sync.journal_items import JournalItem, date_of_uid, journal_uid, plain, text
+from flowday.sync.journal_items import (
+    JournalItem,
+    date_of_uid,
+    journal_uid,
+    plain,
+    stored_days,
+    text,
+)
 from flowday.sync.state import Fields
 
 KIND = "reflection"
@@ -87,13 +94,9 @@ def reflection_uid(date: pendulum.Date) -> str:
 
 def reflection_items(store: Store) -> dict[str, ReflectionItem]:
     """Every day with a reflection (or one skipped), by its journal's UID."""
-    first, last = store.first_month(), store.last_month()
-    if first is None or last is None:
-        return {}
-    days = store.days_between(first, last.end_of("month"))
     return {
         reflection_uid(d.date): ReflectionItem(d)
-        for d in days.values()
+        for d in stored_days(store)
         if d.reflection is not None or d.reflection_skipped
     }
 
