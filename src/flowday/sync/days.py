@@ -71,10 +71,6 @@ class DayItem(JournalItem):
     mark = MARK
     owned = OWNED
 
-    def __init__(self, day: Day) -> None:
-        super().__init__(day.date)
-        self.day = day
-
     def fields(self) -> Fields:
         return day_fields(self.day)
 

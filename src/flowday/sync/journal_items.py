@@ -40,8 +40,9 @@ class JournalItem(ABC):
     mark: str  # the X- property naming the date: every journal of this kind carries it
     owned: tuple[str, ...]  # the X- properties flowday writes (others' are kept)
 
-    def __init__(self, date: pendulum.Date) -> None:
-        self.date = date
+    def __init__(self, day: Day) -> None:
+        self.day = day
+        self.date = day.date
 
     @property
     def id(self) -> str:

@@ -53,10 +53,6 @@ class ReflectionItem(JournalItem):
     mark = MARK
     owned = OWNED
 
-    def __init__(self, day: Day) -> None:
-        super().__init__(day.date)
-        self.day = day
-
     @property
     def id(self) -> str:
         return f"{PREFIX}{self.date.to_date_string()}"
