@@ -42,7 +42,8 @@ def register(commands: argparse._SubParsersAction, shared: argparse.ArgumentPars
     )  # fmt: skip
     sync.add_argument(
         "--resolve", action="append", default=[], metavar="ID",
-        help="settle a conflict (its block or routine id, as the sync lists it; repeatable)",
+        help="settle a conflict (a block, routine or task id, a day's date, or reflection-DATE, "
+        "as the sync lists it; repeatable)",
     )  # fmt: skip
     sync.add_argument(
         "--take", choices=("local", "remote"),
