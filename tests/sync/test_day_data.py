@@ -203,3 +203,25 @@ def test_reflections_go_to_their_own_collection_and_subscriptions_come_one_way(
     assert pull_subscription(laptop.planner, source, work, yes=True).pulled_deleted == 1
     assert [b for b in laptop.blocks_all() if b.source] == []
     assert len(calendar.events()) == 0 and laptop.sync().pushed == 0
+
+
+def test_a_calendar_for_events_only_keeps_day_records_here(
+    tmp_path: Path, xandikos: Server, calendar_name: str
+) -> None:
+    # made by another app for events only (as Nextcloud's web calendar may): Xandikos then
+    # refuses journals (403); the blocks sync, the day records stay, one line says why
+    client = DAVClient(url=xandikos.url, username="jane", password="secret")
+    client.principal().make_calendar(
+        name=calendar_name, supported_calendar_component_set=["VEVENT"]
+    )
+    laptop = Device(tmp_path / "laptop", xandikos.url, calendar_name)
+    laptop.add("Write", 9 * 60, 10 * 60)
+    laptop.planner.set_mode(DAY, "integration")
+    laptop.planner.set_mode(OFF, "integration")
+    first = laptop.sync()
+    assert (first.pushed_new, first.rounds) == (1, 1)
+    assert [line.split(":")[0] for line in first.skipped] == [
+        "the calendar does not take journals (VJOURNAL)"
+    ]
+    assert "2 day records stay on this device" in first.skipped[0]
+    assert laptop.sync().summary() == "↑0 ↓0, 0 conflicts"  # (said again, nothing sent)

@@ -46,8 +46,8 @@ from flowday.sync.items import (
     task_for,
 )
 from flowday.sync.merge import merge
-from flowday.sync.scopes import PLAN, DayChanges, Scope, unsent_days
-from flowday.sync.server import Collection, Stale, SyncError
+from flowday.sync.scopes import JOURNAL_KINDS, PLAN, DayChanges, Scope, unsent_days
+from flowday.sync.server import Collection, Refused, Stale, SyncError
 from flowday.sync.state import Conflict, Fields, Synced, SyncState
 
 DELETE_ASKS_ABOVE = 20  # deletions in one sync beyond this ask first
@@ -178,7 +178,8 @@ def run_sync(
         state = _apply_here(planner, plan, report, scope)
         stale = _push(planner, collection, plan, state, report, progress, scope)
         forced = {}
-        if not stale and not plan.judged:
+        # (a day the judge changed while applying goes up in one more round, once)
+        if not stale and (not plan.judged or report.rounds > 1):
             break
     else:  # others kept writing the same events: say so, the next sync tries again
         report.skipped.append(
@@ -555,6 +556,7 @@ def _push(
     total = len(plan.pushes) + len(plan.remote_deletes)
     done = 0
     next_save = FIRST_SAVE
+    refused: Counter[str] = Counter()  # day records a collection does not take, by kind
 
     def save() -> None:
         with planner.store.transaction() as txn:
@@ -566,9 +568,18 @@ def _push(
             if not here or local_fields(here) != push.fields:
                 stale.append(push.uid)  # changed here meanwhile (or refused): next round
                 continue
+            kind = push.fields.get("kind", "")
+            if refused[kind]:
+                refused[kind] += 1
+                continue
             try:
                 text = local_text(here, push.uid, push.prior, tz, now)
                 etag = collection.put(push.href, text, push.etag)
+            except Refused:
+                if kind not in JOURNAL_KINDS:
+                    raise
+                refused[kind] += 1  # a calendar for events only: the rest stays here too
+                continue
             except Stale:
                 stale.append(push.uid)  # someone wrote in between: read again next round
                 if push.uid in state.items:
@@ -605,9 +616,22 @@ def _push(
                 progress("sending", done, total)
     except SyncError as exc:
         save()
+        _say_refused(refused, report)
         raise SyncError(
             f"{exc}; {done} of {total} changes were sent and recorded — the next sync "
             "sends the rest"
         ) from None
     save()
+    _say_refused(refused, report)
     return stale
+
+
+def _say_refused(refused: Counter[str], report: SyncReport) -> None:
+    for kind, count in sorted(refused.items()):
+        line = (
+            f"the calendar does not take journals (VJOURNAL): {count} {kind} record"
+            f"{'' if count == 1 else 's'} stay on this device (a calendar made for events "
+            "only; let flowday make its own, or allow journals in it)"
+        )
+        if line not in report.skipped:
+            report.skipped.append(line)

@@ -43,6 +43,7 @@ def _reflection_items(store: Store) -> dict[str, Local]:
     return dict(reflections.reflection_items(store))
 
 
+JOURNAL_KINDS = frozenset({days.KIND, reflections.KIND})  # the kinds kept as VJOURNALs
 PLAN = Scope("", frozenset({"block", "routine", "task", days.KIND}), _plan_items)
 REFLECTIONS = Scope("reflections", frozenset({reflections.KIND}), _reflection_items)
 

@@ -29,6 +29,11 @@ class SyncError(FlowdayError):
     exit_code = 6
 
 
+class Refused(SyncError):
+    """403 or 415 on a write: the collection does not take this kind of object (a calendar
+    made for events only refuses a journal) or this object at all."""
+
+
 class Stale(Exception):
     """412: the object changed on the server since it was read (or exists already)."""
 
@@ -146,6 +151,8 @@ class CalDavCollection:
         response = self._request(href, "PUT", text, headers)
         if response.status == 412:
             raise Stale(href)
+        if response.status in (403, 415):
+            raise Refused(f"writing {shown(href)}: the server answered {response.status}")
         if response.status not in (200, 201, 204):
             raise SyncError(f"writing {shown(href)}: the server answered {response.status}")
         return response.headers.get("ETag")
