@@ -68,7 +68,7 @@ from flowday.domain.text import clean_text, clean_title
 from flowday.domain.timeparse import LAST_YEAR, Zone
 from flowday.domain.wallclock import MINUTES_PER_DAY, fmt_minutes, parse_clock, parse_iso_date
 from flowday.store import Store
-from flowday.sync.journal_items import JournalItem
+from flowday.sync.journal_items import JournalItem, unescaped
 from flowday.sync.journals import read_journal
 from flowday.sync.state import Fields
 
@@ -88,7 +88,12 @@ ROUTINE_MARK = "X-FLOWDAY-ROUTINE"
 ROUTINE_OWNED = (
     "DTSTART", "DTEND", "DURATION", "SUMMARY", "DTSTAMP", "RRULE", "EXDATE",
     "X-FLOWDAY-FLEXIBLE", ROUTINE_MARK, "X-FLOWDAY-MODES", "X-FLOWDAY-TEXT", "X-FLOWDAY-EVERY",
+    "X-FLOWDAY-UNTIL",
 )  # fmt: skip
+# a series with more dates than this is refused by Radicale (400): a routine limited to
+# modes and without an end is written with an UNTIL this many years on (X-FLOWDAY-UNTIL
+# "none" tells flowday devices it has no end)
+MODES_UNTIL_YEARS = 20
 ROUTINE_WRITTEN = {*ROUTINE_OWNED, "UID", "CATEGORIES"}
 # the last day flowday plans: where block reads stop, and the UNTIL of a routine limited
 # to modes that has no end of its own
@@ -418,14 +423,19 @@ def routine_text(routine: Routine, uid: str, prior: str, tz: Zone,
                  now: pendulum.DateTime) -> str:  # fmt: skip
     """The routine's series (the export's), with what only flowday devices read."""
     excluded = {parse_iso_date(d) for d in routine.skipped | routine.edited}
-    last = routine.until or OPEN_END
+    last = routine.until or min(routine.first.add(years=MODES_UNTIL_YEARS), OPEN_END)
     fresh = series_event(routine, routine.first, last, excluded, tz, to_utc(now), to_datetime)
-    if routine.modes:
-        fresh.add("X-FLOWDAY-MODES", ",".join(routine.modes))
-    if routine.text:
-        fresh.add("X-FLOWDAY-TEXT", routine.text)
-    if routine.every:
-        fresh.add("X-FLOWDAY-EVERY", routine.every)
+    # escaped as TEXT: a server may cut an X- value at a bare comma (Radicale keeps
+    # "balance" of "balance,integration"); the export's own copies are replaced
+    for name, value in (
+        ("X-FLOWDAY-MODES", ",".join(routine.modes)),
+        ("X-FLOWDAY-TEXT", routine.text),
+        ("X-FLOWDAY-EVERY", routine.every),
+    ):
+        while name in fresh:
+            del fresh[name]
+        if value:
+            fresh.add(name, icalendar.vText(value))
     # its zone's rules from the first day to a year past the last date it names
     named = [routine.first, *(parse_iso_date(d) for d in routine.skipped | routine.edited)]
     end = min((routine.until or max(named)).add(years=1), OPEN_END)
@@ -456,6 +466,8 @@ def _read_routine(planner: Planner, event: icalendar.Component, uid: str, *,
         if until_values:
             last = _local_moment(until_values[0], tz).date()
             until = "" if last == OPEN_END else last.to_date_string()
+        if text_of(event, "X-FLOWDAY-UNTIL").strip() == "none":
+            until = ""  # limited to modes, no end of its own (see MODES_UNTIL_YEARS)
         exceptions = sorted(
             {
                 _local_moment(moment.dt, tz).date().to_date_string()
@@ -470,17 +482,17 @@ def _read_routine(planner: Planner, event: icalendar.Component, uid: str, *,
     sphere = next((s for s in Sphere if s.value in names), Sphere.PERSONAL)
     fields = {
         "kind": "routine",
-        "text": text_of(event, "X-FLOWDAY-TEXT"),
+        "text": unescaped(text_of(event, "X-FLOWDAY-TEXT")),
         "title": title_of(event),
         "start": fmt_minutes(start.hour * 60 + start.minute),
         "end": fmt_minutes(end_minutes),
         "sphere": sphere.value,
         "flexible": "true" if text_of(event, "X-FLOWDAY-FLEXIBLE").upper() == "TRUE" else "false",
         "rrule": _rule_text(rule),
-        "every": text_of(event, "X-FLOWDAY-EVERY"),
+        "every": unescaped(text_of(event, "X-FLOWDAY-EVERY")),
         "first": start.date().to_date_string(),
         "until": until,
-        "modes": text_of(event, "X-FLOWDAY-MODES"),
+        "modes": unescaped(text_of(event, "X-FLOWDAY-MODES")),
         "exceptions": ",".join(exceptions),
     }
     spheres = {s.value for s in Sphere}

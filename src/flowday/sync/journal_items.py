@@ -14,6 +14,7 @@ other apps added (their X- properties, CATEGORIES, attachments) is kept.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import urllib.parse
 from abc import ABC, abstractmethod
 from collections.abc import Iterable
@@ -112,10 +113,17 @@ def x_value(text: str) -> str:
     return urllib.parse.quote(text, safe=_KEPT)
 
 
+_ESCAPE = re.compile(r"\\([\\,;nN])")
+
+
+def unescaped(value: str) -> str:
+    """An X- property's TEXT escapes undone (RFC 5545 3.3.11: \\, \\; \\\\ \\n), which
+    icalendar leaves in the values of properties it does not know."""
+    return _ESCAPE.sub(lambda m: "\n" if m[1] in "nN" else m[1], value)
+
+
 def _x_text(value: str) -> str:
-    for escaped, character in (("\\,", ","), ("\\;", ";"), ("\\\\", "\\")):
-        value = value.replace(escaped, character)
-    return urllib.parse.unquote(value.strip())
+    return urllib.parse.unquote(unescaped(value).strip())
 
 
 def texts(journal: icalendar.Component, name: str) -> list[str]:
