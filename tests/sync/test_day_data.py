@@ -40,7 +40,9 @@ def test_modes_hours_days_off_and_crossings_reach_the_other_device(
     laptop.planner.set_mode(DAY, "integration")
     laptop.planner.add_block(OFF, title="Release", start=10 * 60, end=11 * 60,
                              sphere=Sphere.WORK)  # fmt: skip
-    set_days_off(laptop.planner, OFF, OFF, note="Holiday", force=True)  # work on it: crossed
+    set_days_off(
+        laptop.planner, OFF, OFF, note="Holiday, Lisbon; back \\ Monday", force=True
+    )  # work on it: crossed
     laptop.planner.set_hours(HOURS, 7 * 60, 15 * 60, force=True)
     crossed = _crossed(laptop, OFF)
     assert [c[0] for c in crossed] == ["no-work-on-days-off"]
@@ -61,7 +63,10 @@ def test_modes_hours_days_off_and_crossings_reach_the_other_device(
     assert [(s.from_mode, s.to_mode) for s in _day(desktop, DAY).mode_switches] == [
         (s.from_mode, s.to_mode) for s in _day(laptop, DAY).mode_switches
     ]
-    assert (_day(desktop, OFF).off, _day(desktop, OFF).off_note) == (True, "Holiday")
+    assert (_day(desktop, OFF).off, _day(desktop, OFF).off_note) == (
+        True,
+        "Holiday, Lisbon; back \\ Monday",
+    )
     # the crossing recorded on the laptop is in the desktop's history, once (the desktop's
     # judge, meeting the same work on the same day off, does not record it a second time);
     # the day off arriving is judged with the day as it was: the desktop's own work on it

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import urllib.parse
 from abc import ABC, abstractmethod
 from collections.abc import Iterable
 
@@ -74,7 +73,7 @@ class JournalItem(ABC):
         fresh.add("DESCRIPTION", self.description())
         fresh.add(self.mark, self.date.to_date_string())
         for name, text in self.properties():
-            fresh.add(name, x_value(text))
+            fresh.add(name, icalendar.vText(text))
         calendar = parse_calendar(prior.encode("utf-8"), uid) if prior else new_calendar()
         journal = next((j for j in calendar.walk("VJOURNAL") if uid_of(j) == uid), None)
         if journal is None:
@@ -103,32 +102,20 @@ def date_of_uid(uid: str, prefix: str) -> pendulum.Date | None:
         return None
 
 
-# X-FLOWDAY-* values are percent-encoded past letters, digits and a few signs: servers
-# escape commas, semicolons and backslashes in X- properties (Radicale writes "\\,"), and
-# readers differ on undoing it; people read DESCRIPTION instead
-_KEPT = " {}\":_-.@/()'!?=+[]<>#$&*~^|"
-
-
-def x_value(text: str) -> str:
-    return urllib.parse.quote(text, safe=_KEPT)
-
-
+# X-FLOWDAY-* values are written as escaped TEXT (RFC 5545 3.3.11): a server may cut an X-
+# value at a bare comma (Radicale keeps "balance" of "balance,integration")
 _ESCAPE = re.compile(r"\\([\\,;nN])")
 
 
 def unescaped(value: str) -> str:
-    """An X- property's TEXT escapes undone (RFC 5545 3.3.11: \\, \\; \\\\ \\n), which
-    icalendar leaves in the values of properties it does not know."""
+    """An X- property's TEXT escapes undone (\\, \\; \\\\ \\n), which icalendar leaves in
+    the values of properties it does not know."""
     return _ESCAPE.sub(lambda m: "\n" if m[1] in "nN" else m[1], value)
-
-
-def _x_text(value: str) -> str:
-    return urllib.parse.unquote(unescaped(value).strip())
 
 
 def texts(journal: icalendar.Component, name: str) -> list[str]:
     """Every value of a (repeatable) X-FLOWDAY-* property, in order, as flowday wrote it."""
-    return [_x_text(str(v)) for v in values(journal, name)]
+    return [unescaped(str(v)).strip() for v in values(journal, name)]
 
 
 def text(journal: icalendar.Component, name: str) -> str:
