@@ -794,6 +794,11 @@ def _month_key(date: pendulum.Date) -> str:
     return f"{date.year:04d}-{date.month:02d}"
 
 
+def _sync_table(name: str) -> str:
+    """sync.json's table for one collection's record ("": the plan's)."""
+    return f"sync-{name}" if name else "sync"
+
+
 def _records(data: dict[str, Any] | None, table: str) -> list[dict[str, Any]]:
     if not data:
         return []
@@ -1091,10 +1096,11 @@ class Store:
         self._state = None if identity is None else (identity, state)
         return dict(state)
 
-    def sync_state(self) -> dict[str, Any]:
-        """The CalDAV sync's own record (one object, opaque here: flowday.sync types it)."""
+    def sync_state(self, name: str = "") -> dict[str, Any]:
+        """The CalDAV sync's own record (one object, opaque here: flowday.sync types it);
+        ``name``: another collection's (the reflections'), kept beside it in sync.json."""
         _, data = _read_store_file(self.sync_path)
-        records = _records(data, "sync")
+        records = _records(data, _sync_table(name))
         return dict(records[0]) if records else {}
 
     def first_month(self) -> pendulum.Date | None:
@@ -1556,13 +1562,13 @@ class Transaction:
         table.insert(merged)
 
     # the CalDAV sync's record: in the same transaction (and journal) as the changes it made
-    def sync_state(self) -> dict[str, Any]:
-        records = self._shard(self.store.sync_path).db.table("sync").all()
+    def sync_state(self, name: str = "") -> dict[str, Any]:
+        records = self._shard(self.store.sync_path).db.table(_sync_table(name)).all()
         return dict(records[0]) if records else {}
 
-    def set_sync_state(self, record: dict[str, Any]) -> None:
+    def set_sync_state(self, record: dict[str, Any], name: str = "") -> None:
         self._written.append(self.store.sync_path)
-        table = self._shard(self.store.sync_path).db.table("sync")
+        table = self._shard(self.store.sync_path).db.table(_sync_table(name))
         table.truncate()
         table.insert(record)
 

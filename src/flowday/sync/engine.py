@@ -40,14 +40,14 @@ from flowday.sync.items import (
     blocks_for,
     local_fields,
     local_id,
-    local_items,
     local_text,
     read_event,
     routine_for,
     task_for,
 )
 from flowday.sync.merge import merge
-from flowday.sync.server import Collection, Stale, SyncError
+from flowday.sync.scopes import JOURNAL_KINDS, PLAN, DayChanges, Scope, unsent_days
+from flowday.sync.server import Collection, Refused, Stale, SyncError
 from flowday.sync.state import Conflict, Fields, Synced, SyncState
 
 DELETE_ASKS_ABOVE = 20  # deletions in one sync beyond this ask first
@@ -140,11 +140,13 @@ class _Plan:
     uids_of: dict[str, str] = field(default_factory=dict)  # remote-delete href → uid
     agreed: dict[str, Synced] = field(default_factory=dict)  # the items before this plan
     local: dict[str, Local] = field(default_factory=dict)  # what the merge saw here
+    # day records the judge changed while applying (a crossing recorded): sent next round
+    judged: list[str] = field(default_factory=list)
 
 
-def load_state(planner: Planner) -> SyncState:
+def load_state(planner: Planner, scope: Scope = PLAN) -> SyncState:
     try:
-        return SyncState.from_record(planner.store.sync_state())
+        return SyncState.from_record(planner.store.sync_state(scope.name))
     except ValueError as exc:
         path = planner.store.sync_path
         raise StoreError(
@@ -162,29 +164,32 @@ def run_sync(
     confirm: Confirm | None = None,
     resolutions: Iterable[tuple[str, str]] = (),
     progress: Progress | None = None,
+    scope: Scope = PLAN,
 ) -> SyncReport:
-    """One sync of the plan with ``collection`` (see the module doc)."""
+    """One sync of the plan with ``collection`` (see the module doc); ``scope``: what the
+    collection holds (:mod:`.scopes`: the plan's, or the reflections')."""
     report = SyncReport(dry_run=dry_run)
-    state = load_state(planner)
+    state = load_state(planner, scope)
     if state.collection != collection.url:
         state = SyncState(collection=collection.url)  # another collection: start afresh
     forced = _resolve(planner, state, resolutions, report)
     for _ in range(ROUNDS):
         report.rounds += 1
-        plan = _plan(planner, collection, state, forced, report, progress)
+        plan = _plan(planner, collection, state, forced, report, progress, scope)
         if dry_run:
             _count_plan(plan, report)
             report.conflicts = list(plan.state.conflicts.values())
             return report
-        _guard(planner, plan, yes, confirm)
+        _guard(planner, plan, yes, confirm, scope)
         try:
-            state = _apply_here(planner, plan, report)
+            state = _apply_here(planner, plan, report, scope)
         except _ChangedHere as changed:  # merged against what is no longer there: again
             stale = changed.args[0]
             continue
-        stale = _push(planner, collection, plan, state, report, progress)
+        stale = _push(planner, collection, plan, state, report, progress, scope)
         forced = {}
-        if not stale:
+        # (a day the judge changed while applying goes up in one more round, once)
+        if not stale and (not plan.judged or report.rounds > 1):
             break
     else:  # others kept writing the same events: say so, the next sync tries again
         report.skipped.append(
@@ -222,6 +227,7 @@ def _plan(
     forced: dict[str, Fields],
     report: SyncReport,
     progress: Progress | None = None,
+    scope: Scope = PLAN,
 ) -> _Plan:
     plan = _Plan(SyncState(state.collection, state.token, dict(state.items),
                            dict(state.conflicts)))  # fmt: skip
@@ -274,13 +280,13 @@ def _plan(
                 f"{shown(event.uid)}; left alone (delete one of them)"
             )
             continue
-        fields = event.fields
+        fields = event.fields if scope.holds(event.fields) else None  # not this scope's
         if fields is not None and known and known.fields and not event.marked:
             # no X-FLOWDAY-* at all (a server that drops X- properties, or an app that
             # never wrote them): what only flowday knows stays as last agreed, not reset
             fields = {**fields, **{k: known.fields.get(k, "") for k in FLOWDAY_ONLY}}
         remote[event.uid] = Synced(href, etag, "" if event.plain else text, fields)
-    local = plan.local = local_items(planner.store)
+    local = plan.local = scope.items(planner.store)
     for uid in sorted(set(state.items) | set(local) | set(remote)):
         if uid in state.conflicts:
             if uid in remote and remote[uid] is None:  # deleted there while in conflict:
@@ -390,16 +396,31 @@ def _count_plan(plan: _Plan, report: SyncReport) -> None:
     report.pushed_deleted += len(plan.remote_deletes)
 
 
-def _guard(planner: Planner, plan: _Plan, yes: bool, confirm: Confirm | None) -> None:
+def _guard(
+    planner: Planner, plan: _Plan, yes: bool, confirm: Confirm | None, scope: Scope = PLAN
+) -> None:
     """More than :data:`DELETE_ASKS_ABOVE` deletions, or a day of blocks emptied here,
     asks first (the guard vdirsyncer's users wished for)."""
-    here = len(plan.delete)
-    there = len(plan.remote_deletes)
+    local = scope.items(planner.store) if plan.delete else {}
+    removed = [b for uid in plan.delete for b in _blocks(local.get(uid))]
+    guard_deletions(planner, len(plan.delete), len(plan.remote_deletes), removed, yes, confirm)
+
+
+def guard_deletions(
+    planner: Planner,
+    here: int,
+    there: int,
+    removed: list[Block],
+    yes: bool,
+    confirm: Confirm | None,
+) -> None:
+    """``here`` deletions in the data folder (``removed``: their blocks) and ``there`` on
+    the server: more than :data:`DELETE_ASKS_ABOVE`, or a day emptied, asks first
+    (DeletionsNeedConfirmation unless ``yes`` or ``confirm`` says go ahead)."""
     reasons: list[str] = []
     if here + there > DELETE_ASKS_ABOVE:
         reasons.append(f"delete {here + there} events ({here} here, {there} on the server)")
-    local = local_items(planner.store) if plan.delete else {}
-    dates = Counter(b.date for uid in plan.delete for b in _blocks(local.get(uid)))
+    dates = Counter(b.date for b in removed)
     for date, count in sorted(dates.items()):
         if count >= WHOLE_DAY_FROM and count >= len(planner.store.blocks_on(date)):
             reasons.append(f"empty {date.to_date_string()} ({count} blocks)")
@@ -418,12 +439,25 @@ def _blocks(local: Local | None) -> list[Block]:
     return local if isinstance(local, list) else []
 
 
-def _apply_here(planner: Planner, plan: _Plan, report: SyncReport) -> SyncState:
+def _apply_here(
+    planner: Planner, plan: _Plan, report: SyncReport, scope: Scope = PLAN
+) -> SyncState:
     """The plan's changes here and the state after the pull, in one transaction: routines
     first (an occurrence edited by hand then lands on its routine), then blocks. A routine
     changed is judged on its next :data:`~flowday.application.routines.HORIZON_DAYS`."""
     now = planner.now()
-    local = local_items(planner.store)
+    local = scope.items(planner.store)
+    # a day's settings and history, reflections: applied with the blocks (sync/scopes.py)
+    records = DayChanges(set(planner.mode_table))
+    for uid in list(plan.apply):
+        try:
+            taken = records.take(uid, plan.apply[uid], local.get(uid))
+        except InputError as exc:
+            taken = True
+            _left_alone(plan, uid, exc, report)
+        if taken:
+            del plan.apply[uid]
+    plan.delete = [u for u in plan.delete if not records.take(u, None, local.get(u))]
     # occurrences edited by hand, stored or arriving, by routine: their dates stay *edited*
     edited: dict[str, set[str]] = {}
     for uid in [*local, *plan.apply]:
@@ -445,15 +479,11 @@ def _apply_here(planner: Planner, plan: _Plan, report: SyncReport) -> SyncState:
             else:
                 made[uid] = blocks_for(fields, uid, _blocks(here), now)
         except (InputError, ValueError) as exc:
-            report.skipped.append(f"{shown(uid)}: {exc}")
-            if uid in plan.agreed:  # the plan keeps what it has: the agreed copy stays too
-                plan.state.items[uid] = plan.agreed[uid]
-            else:
-                plan.state.items.pop(uid, None)
+            _left_alone(plan, uid, exc, report)
     removed = [b for uid in plan.delete for b in _blocks(local.get(uid))]
     ended = [r for uid in plan.delete if isinstance(r := local.get(uid), Routine)]
     done = [t.id for uid in plan.delete if isinstance(t := local.get(uid), Task)]
-    dates = {b.date for b in removed}
+    dates = {b.date for b in removed} | records.dates
     dates |= {b.date for uid in made for b in (*made[uid], *_blocks(local.get(uid)))}
     if routines or ended:
         today = planner.today()
@@ -463,7 +493,7 @@ def _apply_here(planner: Planner, plan: _Plan, report: SyncReport) -> SyncState:
         # read again under the lock: an edit made here since the merge read it (the
         # planner stays usable during a sync) is neither overwritten nor lost
         touched = [*plan.apply, *plan.delete]
-        fresh = local_items(planner.store) if touched else {}
+        fresh = scope.items(planner.store) if touched else {}
         changed = [uid for uid in touched if fresh.get(uid) != plan.local.get(uid)]
         if changed:
             raise _ChangedHere(changed)
@@ -493,16 +523,33 @@ def _apply_here(planner: Planner, plan: _Plan, report: SyncReport) -> SyncState:
                 for block in blocks:
                     found = before.get(block.id) or txn.find_block(block.id)
                     txn.put_block(block, previous_date=found.date if found else None)
+            records.apply(txn)
             changed = {b.id for blocks in made.values() for b in blocks}
             return changed | {r.id for r in routines.values()}
 
         if dates:
             report.crossed.extend(apply_recording_crossings(planner, txn, dates, apply))
-        txn.set_sync_state(plan.state.to_record())
+            records.settle(txn)
+            if scope is PLAN:  # (a day with a push planned: _push finds it changed itself)
+                pending = {push.uid for push in plan.pushes}
+                plan.judged = [u for u in unsent_days(txn, dates, plan.state) if u not in pending]
+        else:
+            records.apply(txn)  # reflections only: nothing for the judge
+        txn.set_sync_state(plan.state.to_record(), scope.name)
     report.pulled_new += plan.counts["pulled_new"]
     report.pulled_changed += plan.counts["pulled_changed"]
     report.pulled_deleted += plan.counts["pulled_deleted"]
     return plan.state
+
+
+def _left_alone(plan: _Plan, uid: str, exc: Exception, report: SyncReport) -> None:
+    """An item the server holds that makes nothing here: the plan keeps what it has, and
+    the agreed copy stays too."""
+    report.skipped.append(f"{shown(uid)}: {exc}")
+    if uid in plan.agreed:
+        plan.state.items[uid] = plan.agreed[uid]
+    else:
+        plan.state.items.pop(uid, None)
 
 
 def _push(
@@ -512,6 +559,7 @@ def _push(
     state: SyncState,
     report: SyncReport,
     progress: Progress | None,
+    scope: Scope = PLAN,
 ) -> list[str]:
     """Send the plan's changes; returns the UIDs that met a 412 (read again next round).
     The state is saved after :data:`FIRST_SAVE` pushes, again after twice as many, and so
@@ -520,15 +568,16 @@ def _push(
     found as agreement by the next sync, never sent twice as a new event."""
     tz = planner.config.timezone
     now = planner.now()
-    local = local_items(planner.store)
+    local = scope.items(planner.store)
     stale: list[str] = []
     total = len(plan.pushes) + len(plan.remote_deletes)
     done = 0
     next_save = FIRST_SAVE
+    refused: Counter[str] = Counter()  # day records a collection does not take, by kind
 
     def save() -> None:
         with planner.store.transaction() as txn:
-            txn.set_sync_state(state.to_record())
+            txn.set_sync_state(state.to_record(), scope.name)
 
     try:
         for push in plan.pushes:
@@ -536,9 +585,18 @@ def _push(
             if not here or local_fields(here) != push.fields:
                 stale.append(push.uid)  # changed here meanwhile (or refused): next round
                 continue
+            kind = push.fields.get("kind", "")
+            if refused[kind]:
+                refused[kind] += 1
+                continue
             try:
                 text = local_text(here, push.uid, push.prior, tz, now)
                 etag = collection.put(push.href, text, push.etag)
+            except Refused:
+                if kind not in JOURNAL_KINDS:
+                    raise
+                refused[kind] += 1  # a calendar for events only: the rest stays here too
+                continue
             except Stale:
                 stale.append(push.uid)  # someone wrote in between: read again next round
                 if push.uid in state.items:
@@ -575,9 +633,22 @@ def _push(
                 progress("sending", done, total)
     except SyncError as exc:
         save()
+        _say_refused(refused, report)
         raise SyncError(
             f"{exc}; {done} of {total} changes were sent and recorded — the next sync "
             "sends the rest"
         ) from None
     save()
+    _say_refused(refused, report)
     return stale
+
+
+def _say_refused(refused: Counter[str], report: SyncReport) -> None:
+    for kind, count in sorted(refused.items()):
+        line = (
+            f"the calendar does not take journals (VJOURNAL): {count} {kind} record"
+            f"{'' if count == 1 else 's'} stay on this device (a calendar made for events "
+            "only; let flowday make its own, or allow journals in it)"
+        )
+        if line not in report.skipped:
+            report.skipped.append(line)

@@ -24,7 +24,7 @@ from flowday.tui.failures import FAILURES, one_line
 if TYPE_CHECKING:
     from flowday.config import SyncSettings
     from flowday.sync.engine import SyncReport
-    from flowday.sync.server import Collection
+    from flowday.sync.everything import Connect, Reports
     from flowday.tui.screens.main import MainScreen
 
 SYNCING = "Syncing…"
@@ -48,7 +48,7 @@ class PlannerSync:
         self.open_conflicts: int | None = None  # after the last sync (None: none ran yet)
         # the server's collection, kept between syncs for the settings it was opened with:
         # a periodic sync does not run password_cmd (a password manager's prompt) each time
-        self._opened: tuple[SyncSettings, Collection] | None = None
+        self._opened: tuple[SyncSettings, Connect] | None = None
 
     def start_timer(self) -> None:
         if self.every:
@@ -80,21 +80,18 @@ class PlannerSync:
     def _work(self, resolutions: list[Resolution], periodic: bool, yes: bool) -> None:
         """In the worker thread: the password, the server, the engine."""
         from flowday.config import ConfigError
-        from flowday.sync.engine import run_sync
+        from flowday.sync.everything import sync_everything
         from flowday.sync.server import SyncError
-        from flowday.sync.setup import open_collection
+        from flowday.sync.setup import connector, sync_settings
 
         planner = self.screen.planner
-        settings = planner.config.sync
         try:
-            if self._opened is None or self._opened[0] != settings or settings is None:
+            settings = sync_settings(planner.config)
+            if self._opened is None or self._opened[0] != settings:
                 self._opened = None
-                collection: Collection = open_collection(planner.config)
-                if settings is not None:
-                    self._opened = (settings, collection)
-            else:
-                collection = self._opened[1]
-            report = run_sync(planner, collection, resolutions=resolutions, yes=yes)
+                self._opened = (settings, connector(planner.config))
+            report = sync_everything(planner, settings, self._opened[1],
+                                     resolutions=resolutions, yes=yes)  # fmt: skip
         except FAILURES as exc:
             if isinstance(exc, (SyncError, ConfigError)):  # afresh next time: a new password,
                 self._opened = None  # the server back, the config fixed
@@ -119,12 +116,17 @@ class PlannerSync:
             queued, self.queued = self.queued, []
             self.start(queued)
 
-    def _done(self, report: SyncReport, periodic: bool) -> None:
+    def _done(self, reports: Reports, periodic: bool) -> None:
         self.quiet_failure = None
+        report = reports.plan
         seen, self.open_conflicts = self.open_conflicts, len(report.conflicts)
-        if report.pulled or report.resolved:  # the data here changed: show it
+        pulled_elsewhere = bool(reports.reflections and reports.reflections.pulled) or any(
+            subscribed.pulled for subscribed in reports.subscriptions
+        )
+        if report.pulled or report.resolved or pulled_elsewhere:  # the data here changed
             self.screen.reload()
         news = report.pushed or report.pulled or report.resolved or report.crossed
+        news = news or pulled_elsewhere
         if not periodic or news or self.open_conflicts != (seen or 0):
             self.screen.notify(self.summary(report), title="Sync", markup=False,
                                severity="warning" if report.conflicts or report.crossed
