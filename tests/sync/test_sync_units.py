@@ -162,3 +162,31 @@ def test_exception_dates_merge_date_by_date() -> None:
     theirs = {"exceptions": "2026-12-04"}  # one more there, and the first brought back
     assert merge(base, mine, theirs).fields == {"exceptions": "2026-12-03,2026-12-04"}
     assert merge(None, mine, theirs).clean
+
+
+def test_the_planners_sync_line_says_the_reflections_and_subscriptions_too() -> None:
+    # the toast after `y`: the plan's line as `flowday sync` says it, then what moved in the
+    # reflections' collection and each subscription; C is named when any conflict is open
+    from types import SimpleNamespace
+
+    from flowday.config import from_mapping
+    from flowday.sync.engine import SyncReport
+    from flowday.sync.everything import Reports
+    from flowday.sync.state import Conflict, Synced
+    from flowday.sync.subscriptions import SubscriptionReport
+    from flowday.tui.syncing import PlannerSync
+
+    config = from_mapping({"sync": {"url": "https://dav.example.org/"}})
+    syncing = PlannerSync(SimpleNamespace(planner=SimpleNamespace(config=config)))  # type: ignore[arg-type]
+    quiet = Reports(SyncReport(), SyncReport(), [SubscriptionReport("Work")])
+    assert syncing.summary(quiet) == "↑0 ↓0, 0 conflicts"
+    clash = Conflict("reflection-2026-11-24@flowday", "reflection-2026-11-24",
+                     {"peace": ("4", "5")}, Synced("h", "e", "", {}))  # fmt: skip
+    moved = Reports(
+        SyncReport(pushed_new=2),
+        SyncReport(pulled_new=1, conflicts=[clash]),
+        [SubscriptionReport("Work", pulled_new=3), SubscriptionReport("Team")],
+    )
+    assert syncing.summary(moved) == (
+        "↑2 ↓0, 0 conflicts; reflections: ↑0 ↓1, 1 conflict; Work: ↓3 — C shows them"
+    )

@@ -23,7 +23,6 @@ from flowday.tui.failures import FAILURES, one_line
 
 if TYPE_CHECKING:
     from flowday.config import SyncSettings
-    from flowday.sync.engine import SyncReport
     from flowday.sync.everything import Connect, Reports
     from flowday.tui.screens.main import MainScreen
 
@@ -119,7 +118,8 @@ class PlannerSync:
     def _done(self, reports: Reports, periodic: bool) -> None:
         self.quiet_failure = None
         report = reports.plan
-        seen, self.open_conflicts = self.open_conflicts, len(report.conflicts)
+        personal = reports.reflections.conflicts if reports.reflections else []
+        seen, self.open_conflicts = self.open_conflicts, len(report.conflicts) + len(personal)
         pulled_elsewhere = bool(reports.reflections and reports.reflections.pulled) or any(
             subscribed.pulled for subscribed in reports.subscriptions
         )
@@ -128,17 +128,24 @@ class PlannerSync:
         news = report.pushed or report.pulled or report.resolved or report.crossed
         news = news or pulled_elsewhere
         if not periodic or news or self.open_conflicts != (seen or 0):
-            self.screen.notify(self.summary(report), title="Sync", markup=False,
-                               severity="warning" if report.conflicts or report.crossed
+            self.screen.notify(self.summary(reports), title="Sync", markup=False,
+                               severity="warning" if self.open_conflicts or report.crossed
                                else "information")  # fmt: skip
         self._finished()
 
-    def summary(self, report: SyncReport) -> str:
-        """``flowday sync``'s summary line, with what to do next."""
+    def summary(self, reports: Reports) -> str:
+        """``flowday sync``'s summary line, with what to do next (the reflections' and the
+        subscriptions' only when they moved, as the command says them)."""
+        report, personal = reports.plan, reports.reflections
         text = report.summary()
         if report.resolved:
             text = f"settled {counted(report.resolved, 'conflict')}; {text}"
-        if report.conflicts:
+        if personal is not None and (personal.pushed or personal.pulled or personal.conflicts):
+            text += f"; reflections: {personal.summary()}"
+        for subscribed in reports.subscriptions:
+            if subscribed.pulled:
+                text += f"; {subscribed.calendar}: ↓{subscribed.pulled}"
+        if report.conflicts or (personal is not None and personal.conflicts):
             text += f" — {self._key('sync_conflicts', 'C')} shows them"
         if report.crossed:
             text += f"; {counted(len(report.crossed), 'rule')} crossed — see Rules"
@@ -199,10 +206,16 @@ class PlannerSync:
         """The conflicts screen; the choices made there are settled by one sync, the same
         way as ``flowday sync --resolve ID --take local|remote``."""
         from flowday.sync.engine import load_state
+        from flowday.sync.scopes import REFLECTIONS
         from flowday.tui.screens.conflicts import ConflictsScreen, conflict_rows
 
+        planner = self.screen.planner
         try:
-            rows = conflict_rows(load_state(self.screen.planner).conflicts.values())
+            conflicts = [*load_state(planner).conflicts.values()]
+            if planner.config.sync is not None and planner.config.sync.reflections:
+                # a reflection's conflict too: settled as reflection-<date>, in its collection
+                conflicts += load_state(planner, REFLECTIONS).conflicts.values()
+            rows = conflict_rows(conflicts)
         except FAILURES as exc:  # sync.json unreadable: said in one line, nothing opened
             failures.report(self.screen, exc)
             return
