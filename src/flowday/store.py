@@ -11,6 +11,9 @@ Layout of the data folder::
                          one fsynced line each (see "a month: its file and its change log")
     routines.json        repeating blocks (table ``routines``); their occurrences are not
                          stored but made on read by the ``occurrences`` hook (see below)
+    sync.json            what the last CalDAV sync saw (flowday.sync), its small head record;
+    sync/2026-11.json    its events by the month they start in (``sync/undated.json``: the
+                         rest), so a sync's save rewrites the months it touched, not years
 
 Why shards: stock TinyDB re-reads and rewrites its whole file on each operation, so one
 file for ten years of history makes every edit slow. Opening a day touches one month file,
@@ -364,8 +367,10 @@ def _new_file() -> dict[str, Any]:
     return {"_meta": {"1": {"schema_version": SCHEMA_VERSION}}}
 
 
+_SYNC_SHARD = re.compile(r"(\d{4}-\d{2}|undated)\.json")  # fullmatch: sync/NAME.json
 _JOURNAL_NAMES = re.compile(
     r"tasks\.json|state\.json|routines\.json|sync\.json|months/\d{4}-\d{2}\.json"
+    r"|sync/(\d{4}-\d{2}|undated)\.json"
 )  # fullmatch
 
 
@@ -953,11 +958,26 @@ class Store:
         """What the last CalDAV sync saw (flowday.sync): written with the changes it made."""
         return self.root / "sync.json"
 
+    @property
+    def sync_folder(self) -> Path:
+        """The sync's events, one file per month they start in (see :meth:`sync_shards`)."""
+        return self.root / "sync"
+
+    def sync_shard_path(self, name: str) -> Path:
+        """``sync/<name>.json``; ``name`` is ``YYYY-MM`` or ``undated``."""
+        path = self.sync_folder / f"{name}.json"
+        if not _SYNC_SHARD.fullmatch(path.name):
+            raise ValueError(f"no sync shard {name!r}")
+        return path
+
+    def _sync_shard_files(self) -> list[Path]:
+        return [p for p in sorted(self.sync_folder.glob("*.json")) if _SYNC_SHARD.fullmatch(p.name)]
+
     def data_files(self) -> list[Path]:
         # lexists: a dangling link or a FIFO is listed too, so doctor reports it
         files = [p for p in self._month_files() if _month_of(p.name)]
         named = (self.tasks_path, self.state_path, self.routines_path, self.sync_path)
-        return [p for p in named if os.path.lexists(p)] + files
+        return [p for p in named if os.path.lexists(p)] + files + self._sync_shard_files()
 
     def _month_files(self) -> list[Path]:
         return sorted((self.root / "months").glob("*.json"))
@@ -1091,6 +1111,15 @@ class Store:
         _, data = _read_store_file(self.sync_path)
         records = _records(data, "sync")
         return dict(records[0]) if records else {}
+
+    def sync_shards(self) -> dict[str, list[dict[str, Any]]]:
+        """The sync's events, by shard name (``YYYY-MM`` or ``undated``): each file's
+        records, opaque here like :meth:`sync_state`'s."""
+        shards: dict[str, list[dict[str, Any]]] = {}
+        for path in self._sync_shard_files():
+            _, data = _read_store_file(path)
+            shards[path.stem] = [dict(r) for r in _records(data, "items")]
+        return shards
 
     def first_month(self) -> pendulum.Date | None:
         months = self._all_months()
@@ -1376,7 +1405,7 @@ class Store:
             with self._locked():
                 if recover:
                     self._finish_interrupted_commit()
-                for folder in (self.root, self.root / "months"):
+                for folder in (self.root, self.root / "months", self.sync_folder):
                     for leftover in folder.glob(f".*{safe_write.TEMP_MARK}*"):
                         with contextlib.suppress(OSError):
                             leftover.unlink()
@@ -1560,6 +1589,18 @@ class Transaction:
         table = self._shard(self.store.sync_path).db.table("sync")
         table.truncate()
         table.insert(record)
+
+    def set_sync_shard(self, name: str, records: list[dict[str, Any]]) -> None:
+        """Replace ``sync/<name>.json``'s records (one shard of the sync's events)."""
+        path = self.store.sync_shard_path(name)
+        if not os.path.lexists(path.parent):
+            # the folder's own entry made durable before any file in it is relied on
+            path.parent.mkdir(exist_ok=True)
+            safe_write.fsync_folder(self.store.root)
+        self._written.append(path)
+        table = self._shard(path).db.table("items")
+        table.truncate()
+        table.insert_multiple(records)
 
     def commit(self) -> None:
         order = [*dict.fromkeys([*self._written, *self._shards, *self._months])]

@@ -15,14 +15,17 @@ both sides last agreed on, ask before big deletions, apply here, push there.
   :data:`ROUNDS`), never overwritten blindly.
 - Interrupted anywhere (killed, server error), both sides stay consistent: the state is
   saved with each batch of pushes, and a push the state missed is found as agreement.
+  Pushes go out a few at a time (the collection's ``parallel``) and are recorded as each
+  lands, in the main thread: workers only build text and talk to the server.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, TypeVar
 
 from flowday.application.planner import Planner
 from flowday.application.routines import HORIZON_DAYS, ended_routine
@@ -48,12 +51,15 @@ from flowday.sync.items import (
 )
 from flowday.sync.merge import merge
 from flowday.sync.server import Collection, Stale, SyncError
-from flowday.sync.state import Conflict, Fields, Synced, SyncState
+from flowday.sync.state import Conflict, Fields, Saved, Synced, SyncState, read_state, write_state
 
 DELETE_ASKS_ABOVE = 20  # deletions in one sync beyond this ask first
 WHOLE_DAY_FROM = 3  # a day of at least this many blocks emptied asks first too
 ROUNDS = 3  # pull-merge-push rounds while pushes meet 412 (someone wrote in between)
-FIRST_SAVE = 100  # pushes before the state is first saved; then after twice as many, ...
+SAVE_EVERY = 250  # changes sent between saves of the state (each costs the months touched)
+_END: Any = object()
+_Item = TypeVar("_Item")
+_Outcome = TypeVar("_Outcome")
 
 Confirm = Callable[[str], bool]
 Progress = Callable[[str, int, int], None]  # (stage: "reading" | "sending", done, total)
@@ -137,8 +143,14 @@ class _Plan:
 
 
 def load_state(planner: Planner) -> SyncState:
+    return _load(planner)[0]
+
+
+def _load(planner: Planner) -> tuple[SyncState, Saved]:
+    """The state and what is on disk (see :mod:`.state`); a state this flowday cannot
+    read is refused, never written over."""
     try:
-        return SyncState.from_record(planner.store.sync_state())
+        return read_state(planner.store)
     except ValueError as exc:
         path = planner.store.sync_path
         raise StoreError(
@@ -159,7 +171,7 @@ def run_sync(
 ) -> SyncReport:
     """One sync of the plan with ``collection`` (see the module doc)."""
     report = SyncReport(dry_run=dry_run)
-    state = load_state(planner)
+    state, saved = _load(planner)
     if state.collection != collection.url:
         state = SyncState(collection=collection.url)  # another collection: start afresh
     forced = _resolve(planner, state, resolutions, report)
@@ -171,8 +183,8 @@ def run_sync(
             report.conflicts = list(plan.state.conflicts.values())
             return report
         _guard(planner, plan, yes, confirm)
-        state = _apply_here(planner, plan, report)
-        stale = _push(planner, collection, plan, state, report, progress)
+        state = _apply_here(planner, plan, report, saved)
+        stale = _push(planner, collection, plan, state, report, progress, saved)
         forced = {}
         if not stale:
             break
@@ -408,7 +420,7 @@ def _blocks(local: Local | None) -> list[Block]:
     return local if isinstance(local, list) else []
 
 
-def _apply_here(planner: Planner, plan: _Plan, report: SyncReport) -> SyncState:
+def _apply_here(planner: Planner, plan: _Plan, report: SyncReport, saved: Saved) -> SyncState:
     """The plan's changes here and the state after the pull, in one transaction: routines
     first (an occurrence edited by hand then lands on its routine), then blocks. A routine
     changed is judged on its next :data:`~flowday.application.routines.HORIZON_DAYS`."""
@@ -481,7 +493,8 @@ def _apply_here(planner: Planner, plan: _Plan, report: SyncReport) -> SyncState:
 
         if dates:
             report.crossed.extend(apply_recording_crossings(planner, txn, dates, apply))
-        txn.set_sync_state(plan.state.to_record())
+        written = write_state(txn, plan.state, saved)
+    saved.take(written)
     report.pulled_new += plan.counts["pulled_new"]
     report.pulled_changed += plan.counts["pulled_changed"]
     report.pulled_deleted += plan.counts["pulled_deleted"]
@@ -495,44 +508,75 @@ def _push(
     state: SyncState,
     report: SyncReport,
     progress: Progress | None,
+    saved: Saved,
 ) -> list[str]:
     """Send the plan's changes; returns the UIDs that met a 412 (read again next round).
-    The state is saved after :data:`FIRST_SAVE` pushes, again after twice as many, and so
-    on (sync.json is rewritten whole: a save every hundred pushes would cost the square of a
-    first sync of years), at the end, and on failure. A push a kill kept from the state is
-    found as agreement by the next sync, never sent twice as a new event."""
+    Up to the collection's ``parallel`` requests are under way at once (a first sync of
+    years is one request per event: one at a time, the round trips add up to hours). The
+    state is saved every :data:`SAVE_EVERY` changes sent (a save rewrites only the months
+    it touched), at the end, and on failure, after the requests under way have finished.
+    A push a kill kept from the state is found as agreement by the next sync, never sent
+    twice as a new event."""
     tz = planner.config.timezone
     now = planner.now()
     local = local_items(planner.store)
     stale: list[str] = []
     total = len(plan.pushes) + len(plan.remote_deletes)
-    done = 0
-    next_save = FIRST_SAVE
+    done = unsaved = 0
+    failed: list[SyncError] = []
+    ready: list[_Push] = []
+    for push in plan.pushes:
+        here = local.get(push.uid)
+        if not here or local_fields(here) != push.fields:
+            stale.append(push.uid)  # changed here meanwhile (or refused): next round
+        else:
+            ready.append(push)
 
     def save() -> None:
         with planner.store.transaction() as txn:
-            txn.set_sync_state(state.to_record())
+            written = write_state(txn, state, saved)
+        saved.take(written)
 
-    try:
-        for push in plan.pushes:
-            here = local.get(push.uid)
-            if not here or local_fields(here) != push.fields:
-                stale.append(push.uid)  # changed here meanwhile (or refused): next round
-                continue
-            try:
-                text = local_text(here, push.uid, push.prior, tz, now)
-                etag = collection.put(push.href, text, push.etag)
-            except Stale:
-                stale.append(push.uid)  # someone wrote in between: read again next round
-                if push.uid in state.items:
-                    state.items[push.uid] = replace(state.items[push.uid], etag="")
-                continue
-            except InputError as exc:
-                report.skipped.append(f"{shown(push.uid)}: {exc}")
-                continue
+    def send(push: _Push) -> tuple[str, str] | Stale | InputError | SyncError:  # in a worker
+        try:
+            text = local_text(local[push.uid], push.uid, push.prior, tz, now)
+            etag = collection.put(push.href, text, push.etag)
             if not etag:  # the server changed what it stored: learn its ETag and text
                 got = collection.get(push.href)
                 etag, text = got if got else ("", text)
+        except (Stale, InputError, SyncError) as exc:
+            return exc
+        return etag, text
+
+    def remove(gone: Synced) -> Stale | SyncError | None:
+        try:
+            collection.delete(gone.href, gone.etag)
+        except (Stale, SyncError) as exc:
+            return exc
+        return None
+
+    def landed() -> None:
+        nonlocal done, unsaved
+        done += 1
+        unsaved += 1
+        if progress:
+            progress("sending", done, total)
+        if unsaved >= SAVE_EVERY:
+            save()
+            unsaved = 0
+
+    workers = max(1, int(getattr(collection, "parallel", 1)))
+    for push, outcome in _in_parallel(ready, send, workers, stop=lambda: bool(failed)):
+        if isinstance(outcome, SyncError):
+            failed.append(outcome)
+        elif isinstance(outcome, Stale):
+            stale.append(push.uid)  # someone wrote in between: read again next round
+            if push.uid in state.items:
+                state.items[push.uid] = replace(state.items[push.uid], etag="")
+        elif isinstance(outcome, InputError):
+            report.skipped.append(f"{shown(push.uid)}: {outcome}")
+        else:
+            etag, text = outcome
             # the text only when it holds what flowday does not write (sync.json stays small)
             kept = text if push.prior else ""
             state.items[push.uid] = Synced(push.href, etag, kept, push.fields)
@@ -540,27 +584,52 @@ def _push(
                 report.pushed_new += 1
             else:
                 report.pushed_changed += 1
-            done += 1
-            if progress:
-                progress("sending", done, total)
-            if done == next_save:
-                save()
-                next_save *= 2
-        for gone in plan.remote_deletes:
-            try:
-                collection.delete(gone.href, gone.etag)
-            except Stale:
-                stale.append(plan.uids_of.get(gone.href, gone.href))
-                continue
+            landed()
+    deletes = [] if failed else plan.remote_deletes
+    for gone, problem in _in_parallel(deletes, remove, workers, stop=lambda: bool(failed)):
+        if isinstance(problem, SyncError):
+            failed.append(problem)
+        elif isinstance(problem, Stale):
+            stale.append(plan.uids_of.get(gone.href, gone.href))
+        else:
             report.pushed_deleted += 1
-            done += 1
-            if progress:
-                progress("sending", done, total)
-    except SyncError as exc:
-        save()
-        raise SyncError(
-            f"{exc}; {done} of {total} changes were sent and recorded — the next sync "
-            "sends the rest"
-        ) from None
+            landed()
     save()
+    if failed:
+        raise SyncError(
+            f"{failed[0]}; {done} of {total} changes were sent and recorded — the next sync "
+            "sends the rest"
+        )
     return stale
+
+
+def _in_parallel(
+    items: list[_Item], work: Callable[[_Item], _Outcome], workers: int, stop: Callable[[], bool]
+) -> Iterator[tuple[_Item, _Outcome]]:
+    """``work`` on each item, ``workers`` at a time, as each finishes. No new one begins
+    once ``stop()`` says so; those under way are finished and given (a request the server
+    took is recorded, not forgotten)."""
+    if workers == 1:
+        for item in items:
+            if stop():
+                return
+            yield item, work(item)
+        return
+    waiting = iter(items)
+    running: dict[Future[_Outcome], _Item] = {}
+    with ThreadPoolExecutor(workers, thread_name_prefix="flowday-sync") as pool:
+
+        def fill() -> None:
+            # a few queued beyond the workers keep each busy; no more, so a stop is quick
+            while len(running) < 2 * workers and not stop():
+                item = next(waiting, _END)
+                if item is _END:
+                    return
+                running[pool.submit(work, item)] = item
+
+        fill()
+        while running:
+            finished, _ = wait(running, return_when=FIRST_COMPLETED)
+            for future in finished:
+                yield running.pop(future), future.result()
+            fill()

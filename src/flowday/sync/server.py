@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import threading
 import urllib.parse
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -21,6 +22,9 @@ from flowday.domain.errors import FlowdayError
 from flowday.domain.text import shown
 
 TIMEOUT = 30  # seconds per request: a server that stops answering is an error, not a hang
+# requests under way at once while sending: enough to hide the round trips of a first sync
+# of years (one request per event), few enough not to swamp a small server
+PARALLEL = 4
 
 
 class SyncError(FlowdayError):
@@ -60,18 +64,27 @@ _SAFE_NAME = re.compile(r"[A-Za-z0-9@._-]{1,120}")
 
 
 class CalDavCollection:
-    """One calendar collection on a CalDAV server, found (or made) by its display name."""
+    """One calendar collection on a CalDAV server, found (or made) by its display name.
+
+    GET, PUT and DELETE may be called from :data:`PARALLEL` threads at once: each thread
+    talks through a client (an HTTP session) of its own, as sessions are not meant to be
+    shared between threads."""
+
+    parallel = PARALLEL
 
     def __init__(self, url: str, user: str, password: str, calendar: str) -> None:
         from caldav.davclient import DAVClient
         from caldav.lib import error
 
         self._error = error
+        self._options: dict[str, Any] = {
+            "url": url, "username": user or None, "password": password or None,
+            "ssl_verify_cert": True, "timeout": TIMEOUT,
+        }  # fmt: skip
+        self._owner = threading.get_ident()
+        self._threads = threading.local()
         try:
-            self._client: Any = DAVClient(
-                url=url, username=user or None, password=password or None,
-                ssl_verify_cert=True, timeout=TIMEOUT,
-            )  # fmt: skip
+            self._client: Any = DAVClient(**self._options)
             principal = self._client.principal()
             found = next(
                 (c for c in principal.calendars() if c.get_display_name() == calendar), None
@@ -149,9 +162,19 @@ class CalDavCollection:
         if response.status not in (200, 204, 404):
             raise SyncError(f"deleting {shown(href)}: the server answered {response.status}")
 
+    def _client_here(self) -> Any:
+        if threading.get_ident() == self._owner:
+            return self._client
+        client = getattr(self._threads, "client", None)
+        if client is None:
+            from caldav.davclient import DAVClient
+
+            client = self._threads.client = DAVClient(**self._options)
+        return client
+
     def _request(self, href: str, method: str, body: str, headers: dict[str, str]) -> Any:
         try:
-            return self._client.request(href, method, body, headers)
+            return self._client_here().request(href, method, body, headers)
         except self._error.DAVError as exc:
             status = getattr(exc, "status", None) or _status_in(str(exc))
             if status:

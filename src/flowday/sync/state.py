@@ -1,25 +1,40 @@
 """What the last sync saw: per event its href, ETag, the fields compared, and the text.
 
-Stored as one record in ``sync.json`` through :class:`flowday.store.Transaction`
-(``set_sync_state``), so the changes a sync makes in the data folder and what it
-remembers of them land together or not at all. A push the server took but the state
-never recorded (killed in between) is found again by the next sync: both sides then hold
-the same fields, which the merge takes as agreement, never as a conflict.
+Stored through :class:`flowday.store.Transaction`, so the changes a sync makes in the data
+folder and what it remembers of them land together or not at all (one journal). The head
+(``sync.json``: collection, sync-token, open conflicts) is small; the events are sharded by
+the month their block starts in (``sync/YYYY-MM.json``; routines, tasks and events flowday
+does not plan in ``sync/undated.json``), and :func:`write_state` rewrites only the shards
+whose events changed since the last save: a save costs the months it touched, whatever the
+history (one file of ten years would near the store's file cap and be rewritten whole by
+every save). A ``sync.json`` of version 1 (the events inside it) is read as it is and
+written in shards by the next save, in the same transaction; a newer one is refused.
+
+A push the server took but the state never recorded (killed in between) is found again by
+the next sync: both sides then hold the same fields, which the merge takes as agreement,
+never as a conflict.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-STATE_VERSION = 1
+if TYPE_CHECKING:
+    from flowday.store import Store, Transaction
+
+STATE_VERSION = 2  # 1: one record, the events inside it; 2: the events in shards
+UNDATED = "undated"  # the shard of what has no date of its own (routines, tasks, ...)
+_DATED = re.compile(r"(\d{4}-\d{2})-\d{2} ")  # a block's start: "YYYY-MM-DD HH:MM"
 
 Fields = dict[str, str]  # the fields compared (see items.FIELD_NAMES), as text
 
 
-@dataclass
+@dataclass(frozen=True)
 class Synced:
-    """One event as both sides last agreed on it."""
+    """One event as both sides last agreed on it (frozen: a change is a new object, which
+    is how :func:`write_state` finds what to write)."""
 
     href: str
     etag: str
@@ -28,6 +43,12 @@ class Synced:
 
     def to_record(self) -> dict[str, Any]:
         return {"href": self.href, "etag": self.etag, "raw": self.raw, "fields": self.fields}
+
+    @property
+    def shard(self) -> str:
+        """The shard it is stored in: the month its block starts in, else :data:`UNDATED`."""
+        found = _DATED.match(self.fields.get("start", "")) if self.fields else None
+        return found[1] if found else UNDATED
 
     @classmethod
     def from_record(cls, record: Any) -> Synced:
@@ -88,17 +109,18 @@ class SyncState:
     conflicts: dict[str, Conflict] = field(default_factory=dict)  # by UID
 
     def to_record(self) -> dict[str, Any]:
+        """``sync.json``'s record: everything but the events (those are in shards)."""
         return {
             "version": STATE_VERSION,
             "collection": self.collection,
             "token": self.token,
-            "items": {uid: item.to_record() for uid, item in self.items.items()},
             "conflicts": {uid: c.to_record() for uid, c in self.conflicts.items()},
         }
 
     @classmethod
     def from_record(cls, record: dict[str, Any]) -> SyncState:
-        """The stored record, checked; ValueError names what is wrong."""
+        """The head record, checked (version 1's holds the events too); ValueError names
+        what is wrong."""
         if not record:
             return cls()
         version = record.get("version")
@@ -114,3 +136,58 @@ class SyncState:
             items={str(uid): Synced.from_record(item) for uid, item in items.items()},
             conflicts={str(uid): Conflict.from_record(c) for uid, c in conflicts.items()},
         )
+
+
+@dataclass
+class Saved:
+    """What is on disk, as last read or written: the head record and every event (the
+    same objects the state held then, so an unchanged event is found by identity)."""
+
+    head: dict[str, Any] | None = None  # None: sync.json is to be written (absent, or v1)
+    items: dict[str, Synced] = field(default_factory=dict)
+
+    def take(self, written: Saved) -> None:
+        """After the transaction that wrote ``written`` committed."""
+        self.head, self.items = written.head, written.items
+
+
+def read_state(store: Store) -> tuple[SyncState, Saved]:
+    """The state and what is on disk; ValueError names what cannot be read (the caller
+    refuses to sync then: nothing is written over it)."""
+    head = store.sync_state()
+    state = SyncState.from_record(head)
+    if head.get("items") is not None or not head:
+        return state, Saved()  # version 1 (or nothing yet): the next save writes shards
+    saved = Saved(head=state.to_record())
+    for name, records in store.sync_shards().items():
+        for record in records:
+            uid = record.get("uid")
+            if not isinstance(uid, str) or not uid:
+                raise ValueError(f"an item of sync/{name}.json has no UID")
+            item = Synced.from_record(record)
+            state.items[uid] = saved.items[uid] = item
+    return state, saved
+
+
+def write_state(txn: Transaction, state: SyncState, saved: Saved) -> Saved:
+    """Write what changed since ``saved`` in ``txn``: the head if it changed, and each
+    shard holding an event that changed, came or went (whole: a shard is one month).
+    Returns what will be on disk once ``txn`` commits."""
+    head = state.to_record()
+    if head != saved.head:
+        txn.set_sync_state(head)
+    before, now = saved.items, state.items
+    touched = {(before.get(uid) or now[uid]).shard for uid in before.keys() ^ now.keys()}
+    for uid, item in now.items():
+        old = before.get(uid)
+        if old is not None and old is not item and old != item:
+            touched |= {old.shard, item.shard}
+    if touched:
+        shards: dict[str, list[dict[str, Any]]] = {name: [] for name in touched}
+        for uid, item in now.items():
+            records = shards.get(item.shard)
+            if records is not None:
+                records.append({"uid": uid, **item.to_record()})
+        for name, records in sorted(shards.items()):
+            txn.set_sync_shard(name, records)
+    return Saved(head, dict(now))
