@@ -2,7 +2,8 @@
 both sides last agreed on, ask before big deletions, apply here, push there.
 
 - Pull: the changes since the collection's sync-token, or the whole listing of ETags when
-  the server has none or forgot ours; only objects whose ETag moved are read.
+  the server has none or forgot ours; only objects whose ETag moved are read, a hundred
+  per request.
 - Merge (:mod:`.merge`): one side changed → that side's value; both changed a field
   differently → a :class:`~flowday.sync.state.Conflict` (the plan keeps its value, the
   server its own, the record both) until ``flowday sync --resolve``. An edit beats a
@@ -56,6 +57,7 @@ from flowday.sync.state import Conflict, Fields, Saved, Synced, SyncState, read_
 DELETE_ASKS_ABOVE = 20  # deletions in one sync beyond this ask first
 WHOLE_DAY_FROM = 3  # a day of at least this many blocks emptied asks first too
 ROUNDS = 3  # pull-merge-push rounds while pushes meet 412 (someone wrote in between)
+READ_TOGETHER = 100  # objects read in one request (calendar-multiget)
 SAVE_EVERY = 250  # changes sent between saves of the state (each costs the months touched)
 _END: Any = object()
 _Item = TypeVar("_Item")
@@ -251,10 +253,9 @@ def _plan(
     remote: dict[str, Synced | None] = {by_href[h]: None for h in gone if h in by_href}
     plan.agreed = dict(state.items)
     to_read = sorted(set(changed))
-    for done, href in enumerate(to_read, 1):
+    for done, (href, got) in enumerate(_read(collection, to_read), 1):
         if progress:
             progress("reading", done, len(to_read))
-        got = collection.get(href)
         if got is None:
             if href in by_href:
                 remote[by_href[href]] = None
@@ -295,6 +296,18 @@ def _plan(
                 remote[uid] if uid in remote else state.items.get(uid),
                 local.get(uid), forced.get(uid), report)  # fmt: skip
     return plan
+
+
+def _read(collection: Collection, hrefs: list[str]) -> Iterator[tuple[str, tuple[str, str] | None]]:
+    """Each object's (ETag, text), None when it is gone: :data:`READ_TOGETHER` at a time
+    when the collection can (``get_many``: a first pull of years is then a few hundred
+    requests, not one per event), else one by one."""
+    many = getattr(collection, "get_many", None)
+    for first in range(0, len(hrefs), READ_TOGETHER):
+        batch = hrefs[first : first + READ_TOGETHER]
+        got = many(batch) if many is not None and len(batch) > 1 else {}
+        for href in batch:
+            yield href, got[href] if href in got else collection.get(href)
 
 
 def _etag_of(state: SyncState, uid: str) -> str | None:
