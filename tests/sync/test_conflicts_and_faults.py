@@ -249,7 +249,7 @@ def test_the_command_s_summary_json_and_exit_statuses(
     assert run("sync").stdout == "↑1 ↓0, 0 conflicts\n"
     report = json.loads(run("sync", "--json").stdout)
     assert set(report) == {"pushed", "pulled", "conflicts", "resolved", "skipped", "crossed",
-                           "full_listing", "dry_run", "summary"}  # fmt: skip
+                           "full_listing", "dry_run", "summary", "others"}  # fmt: skip
     assert report["pushed"] == {"new": 0, "changed": 0, "deleted": 0, "total": 0}
     block_id = json.loads(run("list", "--date", "2026-11-26", "--json").stdout)[0]["id"]
     run("rm", block_id)

@@ -89,7 +89,7 @@ def test_a_single_file_state_is_migrated_and_a_newer_one_refused(tmp_path: Path)
     with store.transaction() as txn:  # the next save writes the head and the shards at once
         saved.take(write_state(txn, state, saved))
     assert store.sync_state() == {"version": 2, "collection": "http://h/c/", "token": "t1",
-                                  "conflicts": {}}  # fmt: skip
+                                  "conflicts": {}, "others": ""}  # fmt: skip
     assert [r["uid"] for r in store.sync_shards()["2026-05"]] == ["a@flowday"]
     assert read_state(store)[0] == state
 

@@ -51,12 +51,14 @@ from flowday.sync.items import (
     task_for,
 )
 from flowday.sync.merge import merge
+from flowday.sync.others import others_digest, plan_others
 from flowday.sync.server import Collection, Stale, SyncError
 from flowday.sync.state import Conflict, Fields, Saved, Synced, SyncState, read_state, write_state
 
 DELETE_ASKS_ABOVE = 20  # deletions in one sync beyond this ask first
 WHOLE_DAY_FROM = 3  # a day of at least this many blocks emptied asks first too
 ROUNDS = 3  # pull-merge-push rounds while pushes meet 412 (someone wrote in between)
+OTHERS_COUNTS = ("added", "updated", "removed", "notes_added", "notes_removed")
 READ_TOGETHER = 100  # objects read in one request (calendar-multiget)
 SAVE_EVERY = 250  # changes sent between saves of the state (each costs the months touched)
 _END: Any = object()
@@ -86,6 +88,8 @@ class SyncReport:
     skipped: list[str] = field(default_factory=list)  # events left alone, one line each
     crossed: list[Violation] = field(default_factory=list)
     full_listing: bool = False  # the server's whole listing was compared (no sync-token)
+    # other apps' repeating and all-day events planned like an import (sync.others)
+    others: dict[str, int] = field(default_factory=lambda: dict.fromkeys(OTHERS_COUNTS, 0))
     dry_run: bool = False
     rounds: int = 0
 
@@ -117,6 +121,7 @@ class SyncReport:
             "skipped": list(self.skipped),
             "crossed": [{"rule": v.rule, "message": v.message} for v in self.crossed],
             "full_listing": self.full_listing,
+            "others": dict(self.others),
             "dry_run": self.dry_run,
             "summary": self.summary(),
         }  # fmt: skip
@@ -196,8 +201,28 @@ def run_sync(
             f"each of {ROUNDS} tries; "
             "the next sync sends them"
         )
+    _plan_others(planner, state, saved, report)
     report.conflicts = list(state.conflicts.values())
     return report
+
+
+def _plan_others(planner: Planner, state: SyncState, saved: Saved, report: SyncReport) -> None:
+    """Other apps' repeating and all-day events, planned like an import (:mod:`.others`)
+    when they or the day changed since they were last planned."""
+    digest = others_digest(planner, state)
+    if digest == state.others:
+        return
+    try:
+        planned = plan_others(planner, state, report.skipped)
+    except InputError as exc:
+        report.skipped.append(f"the server's repeating and all-day events: {exc}")
+        return
+    report.others = {name: getattr(planned, name) for name in OTHERS_COUNTS}
+    report.crossed.extend(planned.crossed)
+    state.others = digest
+    with planner.store.transaction() as txn:
+        written = write_state(txn, state, saved)
+    saved.take(written)
 
 
 def _resolve(

@@ -107,6 +107,7 @@ class SyncState:
     token: str | None = None  # the collection's sync-token (RFC 6578) after the last pull
     items: dict[str, Synced] = field(default_factory=dict)  # by UID
     conflicts: dict[str, Conflict] = field(default_factory=dict)  # by UID
+    others: str = ""  # what other apps' events were last planned from (sync.others)
 
     def to_record(self) -> dict[str, Any]:
         """``sync.json``'s record: everything but the events (those are in shards)."""
@@ -115,6 +116,7 @@ class SyncState:
             "collection": self.collection,
             "token": self.token,
             "conflicts": {uid: c.to_record() for uid, c in self.conflicts.items()},
+            "others": self.others,
         }
 
     @classmethod
@@ -126,7 +128,7 @@ class SyncState:
         version = record.get("version")
         if not isinstance(version, int) or version > STATE_VERSION:
             raise ValueError(f"version {version!r} is not one this flowday reads")
-        token = record.get("token")
+        token, others = record.get("token"), record.get("others", "")
         items, conflicts = record.get("items", {}), record.get("conflicts", {})
         if not isinstance(items, dict) or not isinstance(conflicts, dict):
             raise ValueError("items or conflicts are not records")
@@ -135,6 +137,7 @@ class SyncState:
             token=token if isinstance(token, str) else None,
             items={str(uid): Synced.from_record(item) for uid, item in items.items()},
             conflicts={str(uid): Conflict.from_record(c) for uid, c in conflicts.items()},
+            others=others if isinstance(others, str) else "",
         )
 
 
