@@ -306,7 +306,7 @@ def _plan(
         if fields is not None and known and known.fields and not event.marked:
             # no X-FLOWDAY-* at all (a server that drops X- properties, or an app that
             # never wrote them): what only flowday knows stays as last agreed, not reset
-            fields = {**fields, **{k: known.fields.get(k, "") for k in FLOWDAY_ONLY}}
+            fields = {**fields, **{k: known.fields[k] for k in FLOWDAY_ONLY if k in known.fields}}
         remote[event.uid] = Synced(href, etag, "" if event.plain else text, fields)
     local = local_items(planner.store)
     for uid in sorted(set(state.items) | set(local) | set(remote)):
