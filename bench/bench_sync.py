@@ -31,6 +31,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +47,7 @@ from flowday.domain.model import Block, Sphere  # noqa: E402
 from flowday.store import Store  # noqa: E402
 from flowday.sync.engine import run_sync  # noqa: E402
 from flowday.sync.server import CalDavCollection, Listing  # noqa: E402
+from flowday.sync.state import Saved, Synced, SyncState, write_state  # noqa: E402
 
 TZ = "Europe/Berlin"
 NOW = pendulum.datetime(2026, 11, 25, 10, 0, tz=TZ)
@@ -168,15 +170,67 @@ def estimate(marks: list[tuple[int, float]], count: int) -> float:
     return intercept * count + max(slope, 0.0) * count * count / 2
 
 
+def state_saves(root: Path, count: int) -> None:
+    """What saving the sync's state costs with ``count`` events remembered (no server):
+    one file rewritten whole (version 1) against the month shards (version 2)."""
+    items = {}
+    for n in range(count):
+        day = pendulum.date(2016, 1, 4).add(days=n // 15)
+        fields = {"start": f"{day.to_date_string()} 09:00", "end": f"{day.to_date_string()} "
+                  "09:25", "title": f"Block {n}", "sphere": "work", "notes": "",
+                  "flexible": "false", "outcome": "planned", "actual": ""}  # fmt: skip
+        items[f"b{n:07d}@flowday"] = Synced(f"http://127.0.0.1:5232/jane/c/b{n:07d}.ics",
+                                            f'"{n:032x}"', "", fields)  # fmt: skip
+    state = SyncState("http://127.0.0.1:5232/jane/c/", "token", items)
+    whole, sharded = Store(root / "whole"), Store(root / "sharded")
+    record = {**state.to_record(), "version": 1,
+              "items": {uid: item.to_record() for uid, item in items.items()}}  # fmt: skip
+
+    def save_whole() -> None:
+        with whole.transaction() as txn:
+            txn.set_sync_state(record)
+
+    saved = Saved()
+
+    def save_sharded() -> None:
+        with sharded.transaction() as txn:
+            written = write_state(txn, state, saved)
+        saved.take(written)
+
+    first_whole, first_sharded = timed(save_whole), timed(save_sharded)
+    uid = next(iter(items))
+    state.items[uid] = replace(items[uid], etag='"changed"')
+    record["items"][uid]["etag"] = '"changed"'
+    again_whole, again_sharded = timed(save_whole), timed(save_sharded)
+    size = whole.sync_path.stat().st_size
+    largest = max(p.stat().st_size for p in sharded.sync_folder.iterdir())
+    print(
+        f"sync state of {count} events: one file {size / 1e6:.1f} MB; shards "
+        f"{len(list(sharded.sync_folder.iterdir()))}, the largest {largest / 1e3:.0f} kB"
+    )
+    print(f"{'save':<52}{'seconds':>9}  ratio")
+    print(f"{'first save, one file (before)':<52}{first_whole:>9.3f}  before")
+    print(f"{'first save, shards':<52}{first_sharded:>9.3f}  "
+          f"{first_sharded / first_whole:.2f} × before")  # fmt: skip
+    print(f"{'one event changed, one file (before)':<52}{again_whole:>9.3f}  before")
+    print(f"{'one event changed, shards':<52}{again_sharded:>9.3f}  "
+          f"{again_sharded / again_whole:.3f} × before")  # fmt: skip
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--blocks", type=int, default=1000)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--latency", type=float, default=0.03)
     parser.add_argument("--latency-blocks", type=int, default=200)
+    parser.add_argument("--state-events", type=int, default=55_000)
+    parser.add_argument("--state-only", action="store_true", help="no server: state saves")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as temp:
         folder = Path(temp)
+        state_saves(folder / "state", args.state_events)
+        if args.state_only:
+            return
         server, url = start_radicale(folder / "radicale")
         try:
             rows: list[tuple[str, float, str]] = []

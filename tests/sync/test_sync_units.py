@@ -69,6 +69,8 @@ def test_state_is_sharded_by_month_and_a_save_writes_only_what_changed(tmp_path:
     assert changed == {"2026-01.json", "2026-03.json"}
     assert store.sync_path.stat().st_ino == head  # same token, no conflict changed
     assert read_state(store)[0] == again
+    stored = [r["uid"] for records in store.sync_shards().values() for r in records]
+    assert sorted(stored) == sorted(again.items)  # each once: the moved one left March
     with store.transaction() as txn:  # nothing changed: nothing written
         saved.take(write_state(txn, again, saved))
     assert stamps() == {**before, **{n: stamps()[n] for n in changed}}

@@ -18,6 +18,7 @@ never as a conflict.
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -143,15 +144,17 @@ class SyncState:
 
 @dataclass
 class Saved:
-    """What is on disk, as last read or written: the head record and every event (the
-    same objects the state held then, so an unchanged event is found by identity)."""
+    """What is on disk, as last read or written: the head record, every event (the same
+    objects the state held then, so an unchanged event is found by identity) and which
+    events each shard holds."""
 
     head: dict[str, Any] | None = None  # None: sync.json is to be written (absent, or v1)
     items: dict[str, Synced] = field(default_factory=dict)
+    members: dict[str, set[str]] = field(default_factory=dict)  # shard → UIDs
 
     def take(self, written: Saved) -> None:
         """After the transaction that wrote ``written`` committed."""
-        self.head, self.items = written.head, written.items
+        self.head, self.items, self.members = written.head, written.items, written.members
 
 
 def read_state(store: Store) -> tuple[SyncState, Saved]:
@@ -163,34 +166,39 @@ def read_state(store: Store) -> tuple[SyncState, Saved]:
         return state, Saved()  # version 1 (or nothing yet): the next save writes shards
     saved = Saved(head=state.to_record())
     for name, records in store.sync_shards().items():
+        uids = saved.members[name] = set()
         for record in records:
             uid = record.get("uid")
             if not isinstance(uid, str) or not uid:
                 raise ValueError(f"an item of sync/{name}.json has no UID")
             item = Synced.from_record(record)
             state.items[uid] = saved.items[uid] = item
+            uids.add(uid)
     return state, saved
 
 
 def write_state(txn: Transaction, state: SyncState, saved: Saved) -> Saved:
     """Write what changed since ``saved`` in ``txn``: the head if it changed, and each
     shard holding an event that changed, came or went (whole: a shard is one month).
-    Returns what will be on disk once ``txn`` commits."""
+    Returns what will be on disk once ``txn`` commits. Its cost is one look at each event
+    (by identity) plus the shards written, whatever the history."""
     head = state.to_record()
     if head != saved.head:
         txn.set_sync_state(head)
     before, now = saved.items, state.items
-    touched = {(before.get(uid) or now[uid]).shard for uid in before.keys() ^ now.keys()}
+    leaving: dict[str, set[str]] = defaultdict(set)  # shard → UIDs changed or gone
+    arriving: dict[str, set[str]] = defaultdict(set)  # shard → UIDs changed or new
     for uid, item in now.items():
         old = before.get(uid)
-        if old is not None and old is not item and old != item:
-            touched |= {old.shard, item.shard}
-    if touched:
-        shards: dict[str, list[dict[str, Any]]] = {name: [] for name in touched}
-        for uid, item in now.items():
-            records = shards.get(item.shard)
-            if records is not None:
-                records.append({"uid": uid, **item.to_record()})
-        for name, records in sorted(shards.items()):
-            txn.set_sync_shard(name, records)
-    return Saved(head, dict(now))
+        if old is not item and old != item:
+            if old is not None:
+                leaving[old.shard].add(uid)
+            arriving[item.shard].add(uid)
+    for uid in before.keys() - now.keys():
+        leaving[before[uid].shard].add(uid)
+    members = dict(saved.members)
+    for name in sorted(leaving.keys() | arriving.keys()):
+        uids = (members.get(name, set()) - leaving[name]) | arriving[name]
+        members[name] = uids
+        txn.set_sync_shard(name, [{"uid": uid, **now[uid].to_record()} for uid in sorted(uids)])
+    return Saved(head, dict(now), members)
