@@ -21,11 +21,12 @@ from flowday.sync.state import SyncState, read_state, write_state
 TZ = "Europe/Berlin"
 DAY = pendulum.date(2026, 12, 1)  # a Tuesday
 NOW = pendulum.datetime(2026, 11, 25, 10, 0, tz=TZ)
+CONFIG = {"timezone": TZ, "modes": {"hybrid": {"rules": {}}}}  # a third mode to switch to
 
 
 class Device:
     def __init__(self, root: Path, url: str, calendar: str) -> None:
-        self.planner = Planner(Store(root), from_mapping({"timezone": TZ}), FixedClock(NOW))
+        self.planner = Planner(Store(root), from_mapping(CONFIG), FixedClock(NOW))
         self.url, self.calendar = url, calendar
         self._collection: CalDavCollection | None = None
 
@@ -62,6 +63,10 @@ class Device:
         items = local_items(self.planner.store).values()
         return [b for blocks in items if isinstance(blocks, list) for b in blocks]
 
+    def blocks_all(self) -> list[Block]:
+        """Every stored block, synced or not (a subscription's too)."""
+        return self.planner.store.blocks_between(DAY.subtract(days=60), DAY.add(days=60))
+
     def titles(self) -> list[str]:
         return sorted(b.title for b in self.blocks())
 
@@ -74,10 +79,12 @@ def server_objects(device: Device) -> list[str]:
     return [got[href][1] for href in hrefs]
 
 
-def uids(texts: Iterable[str]) -> list[str]:
+def uids(texts: Iterable[str], *, journals: bool = False) -> list[str]:
+    """The UIDs of the events and to-dos (``journals``: of the day records instead)."""
     return sorted(
         line.split(":", 1)[1].strip()
         for text in texts
+        if ("BEGIN:VJOURNAL" in text) == journals
         for line in text.splitlines()
         if line.startswith("UID:")
     )

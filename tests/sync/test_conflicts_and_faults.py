@@ -95,7 +95,7 @@ def test_big_deletions_ask_first(
     ):
         desktop.sync(confirm=lambda question: asked.append(question) or False)
     assert len(asked) == 1
-    assert len(server_objects(laptop)) == 4  # nothing was changed
+    assert len(uids(server_objects(laptop))) == 4  # nothing was changed
     assert desktop.sync(yes=True).pushed_deleted == 4
     # the laptop's sync would empty a day: it asks too
     monkeypatch.setattr(flowday.sync.engine, "DELETE_ASKS_ABOVE", 20)
@@ -240,7 +240,7 @@ def test_the_command_s_summary_json_and_exit_statuses(
     config = tmp_path / "config.toml"
     config.write_text(
         f'[sync]\nurl = "{radicale.url}"\nuser = "jane"\npassword_cmd = "echo secret"\n'
-        f'calendar = "{calendar_name}"\n'
+        f'calendar = "{calendar_name}"\nreflections_calendar = "{calendar_name}-r"\n'
     )
     run = lambda *args: cli("--config", str(config), *args)  # type: ignore[operator]  # noqa: E731
     run("add", "Standup", "--date", "2026-11-26", "--start", "09:00", "--end", "09:15", "--force")
@@ -249,7 +249,9 @@ def test_the_command_s_summary_json_and_exit_statuses(
     assert run("sync").stdout == "↑1 ↓0, 0 conflicts\n"
     report = json.loads(run("sync", "--json").stdout)
     assert set(report) == {"pushed", "pulled", "conflicts", "resolved", "skipped", "crossed",
-                           "full_listing", "dry_run", "summary", "others"}  # fmt: skip
+                           "full_listing", "dry_run", "summary", "reflections",
+                           "subscriptions", "others"}  # fmt: skip
+    assert (report["reflections"]["summary"], report["subscriptions"]) == ("↑0 ↓0, 0 conflicts", [])
     assert report["pushed"] == {"new": 0, "changed": 0, "deleted": 0, "total": 0}
     block_id = json.loads(run("list", "--date", "2026-11-26", "--json").stdout)[0]["id"]
     run("rm", block_id)
@@ -263,6 +265,12 @@ def test_the_command_s_summary_json_and_exit_statuses(
         2,
         "flowday: no conflict nosuchid (flowday sync lists them)\n",
     )
+    # a subscription names a calendar that is not there: never made, one line, exit 6
+    with config.open("a") as more:
+        more.write(f'subscribe = ["{calendar_name}-nosuch"]\n')
+    absent = run("sync")
+    assert (absent.returncode, absent.stderr.count("\n")) == (6, 1)
+    assert f"no calendar named {calendar_name}-nosuch" in absent.stderr
 
 
 class DroppingX(Faulty):

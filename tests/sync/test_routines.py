@@ -22,17 +22,21 @@ def test_a_routine_syncs_as_one_repeating_event(
 ) -> None:
     laptop = Device(tmp_path / "laptop", radicale.url, calendar_name)
     desktop = Device(tmp_path / "desktop", radicale.url, calendar_name)
-    made = add_routine(laptop.planner, "Standup 9:00-9:15 #work", "weekdays", force=True).routine
+    # two modes and a comma: Radicale cut X- values at an unescaped comma ("balance")
+    made = add_routine(laptop.planner, "Standup, mail 9:00-9:15 #work", "weekdays",
+                       modes=["balance", "integration"], force=True).routine  # fmt: skip
     assert made is not None
     thursday = pendulum.date(2026, 11, 26)
     friday = thursday.add(days=1)
     assert laptop.sync().pushed_new == 1
     (text,) = server_objects(laptop)  # what a phone reads: one repeating event
-    assert "RRULE:FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR" in text and "SUMMARY:Standup" in text
+    # limited to modes, no end: an UNTIL 20 years on (Radicale refuses more than 10,000 dates)
+    assert "RRULE:FREQ=WEEKLY;UNTIL=20461125T080000Z;BYDAY=MO,TU,WE,TH,FR" in text
+    assert "SUMMARY:Standup" in text and "X-FLOWDAY-MODES:balance\\,integration" in text
     assert desktop.sync().pulled_new == 1
     (copy,) = _routines(desktop)
-    assert (copy.id, copy.rrule, copy.first, copy.span, copy.text) == (
-        made.id, made.rrule, made.first, made.span, made.text
+    assert (copy.id, copy.rrule, copy.first, copy.span, copy.text, copy.modes, copy.until) == (
+        made.id, made.rrule, made.first, made.span, made.text, made.modes, None
     )  # fmt: skip
     assert [b.span for b in desktop.planner.store.blocks_on(thursday)] == ["09:00-09:15"]
 

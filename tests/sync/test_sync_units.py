@@ -30,6 +30,12 @@ def test_merge_takes_each_side_s_changes_and_keeps_conflicts() -> None:
     # never synced: any difference is a conflict, the same values agree
     assert merge(None, BASE, BASE).clean
     assert merge(None, BASE, {**BASE, "notes": "x"}).conflicts == {"notes": ("", "x")}
+    # a reflection answered on both devices: its stamp and figures follow the newer answer
+    was = {"at": "2026-11-24T20:00:00Z", "figures": "{}", "note": ""}
+    here = {"at": "2026-11-24T21:00:00Z", "figures": '{"a": 1}', "note": "x"}
+    there = {"at": "2026-11-24T22:00:00Z", "figures": '{"a": 2}', "note": ""}
+    both = merge(was, here, there)
+    assert (both.fields, both.clean) == ({**there, "note": "x"}, True)
 
 
 def _item(n: int, start: str) -> Synced:
@@ -134,6 +140,17 @@ def test_a_newer_or_broken_state_is_refused_and_left_untouched(planner) -> None:
             {"url": "https://dav.example.org/", "allow_insecure_http": "yes"},
             "sync.allow_insecure_http",
         ),
+        ({"url": "https://dav.example.org/", "every": 15}, "sync.every must be a duration like"),
+        ({"url": "https://dav.example.org/", "every": "soon"}, "sync.every must be a duration"),
+        ({"url": "https://dav.example.org/", "every": "0m"}, "sync.every must be a duration"),
+        ({"url": "https://dav.example.org/", "every": "25h"}, "sync.every must be a duration"),
+        (
+            {"url": "https://dav.example.org/", "reflections_calendar": "flowday"},
+            "sync.reflections_calendar must not be the plan's calendar",
+        ),
+        ({"url": "https://dav.example.org/", "subscribe": ["flowday"]}, "sync.subscribe names"),
+        ({"url": "https://dav.example.org/", "subscribe": "Work"}, "sync.subscribe must be a list"),
+        ({"url": "https://dav.example.org/", "reflections": "no"}, "sync.reflections must be"),
     ],
 )
 def test_sync_settings_errors_name_the_key(table: dict[str, object], message: str) -> None:
@@ -145,9 +162,18 @@ def test_sync_settings_allow_loopback_http_and_what_is_asked_for() -> None:
     assert from_mapping({}).sync is None
     local = from_mapping({"sync": {"url": "http://127.0.0.1:5232/"}}).sync
     assert local == SyncSettings(url="http://127.0.0.1:5232/")
+    assert local is not None and local.every == 0  # the planner syncs only when asked
+    every = from_mapping({"sync": {"url": "http://127.0.0.1:5232/", "every": "1h30"}}).sync
+    assert every is not None and every.every == 90
     lan = {"url": "http://nas.lan/", "allow_insecure_http": True, "calendar": "plan"}
     assert from_mapping({"sync": lan}).sync == SyncSettings("http://nas.lan/", calendar="plan",
                                                             allow_insecure_http=True)  # fmt: skip
+    assert (local.reflections, local.reflections_calendar, local.subscribe) == (
+        True, "flowday-reflections", ()
+    )  # fmt: skip
+    chosen = {"url": "http://[::1]/", "reflections": False, "subscribe": ["Work", " Work"]}
+    settings = from_mapping({"sync": chosen}).sync
+    assert settings is not None and (settings.reflections, settings.subscribe) == (False, ("Work",))
 
 
 def test_the_password_comes_from_the_command_s_first_line(tmp_path: Path) -> None:

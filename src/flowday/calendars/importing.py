@@ -283,12 +283,14 @@ def apply_recording_crossings(
     whole (before the import vs after it) and record the hard rules newly broken as
     crossings on the blocks ``apply`` made: imports are never refused. Returns those."""
     before = {date: txn.blocks_on(date) for date in dates}
+    # a sync may change a day's own settings too (its mode, its hours): judged like hours
+    days_before = {date: txn.day(date) for date in dates}
     imported = apply()
     crossed: list[Violation] = []
     for date in sorted(dates):
         day = txn.day(date)
         after = txn.blocks_on(date)
-        verdict = planner.judge(day, before[date], after)
+        verdict = planner.judge(days_before[date], before[date], after, changed_day=day)
         settled = planner.settle(day, verdict, force=True, changed=imported)
         # an event in the other sphere's protected time is an intrusion, logged as such
         settled = with_imported_intrusions(

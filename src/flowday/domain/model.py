@@ -20,7 +20,7 @@ from flowday.domain.errors import InputError
 from flowday.domain.questions import Answers
 from flowday.domain.records import Fields, RecordError
 from flowday.domain.text import clean_text, clean_title
-from flowday.domain.wallclock import MINUTES_PER_DAY, fmt_minutes
+from flowday.domain.wallclock import MINUTES_PER_DAY, fmt_date, fmt_minutes
 
 ID_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"  # no 0/o, 1/l/i: ids get typed by hand
 ID_LENGTH = 8
@@ -71,7 +71,7 @@ def new_id() -> str:
 
 
 def stamp(now: pendulum.DateTime) -> str:
-    return now.in_timezone("UTC").format("YYYY-MM-DD[T]HH:mm:ss[Z]")
+    return fmt_date(now.in_timezone("UTC"), "YYYY-MM-DD[T]HH:mm:ss[Z]")
 
 
 @dataclass(frozen=True, slots=True)

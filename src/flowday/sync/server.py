@@ -33,6 +33,11 @@ class SyncError(FlowdayError):
     exit_code = 6
 
 
+class Refused(SyncError):
+    """403 or 415 on a write: the collection does not take this kind of object (a calendar
+    made for events only refuses a journal) or this object at all."""
+
+
 class Stale(Exception):
     """412: the object changed on the server since it was read (or exists already)."""
 
@@ -64,7 +69,8 @@ _SAFE_NAME = re.compile(r"[A-Za-z0-9@._-]{1,120}")
 
 
 class CalDavCollection:
-    """One calendar collection on a CalDAV server, found (or made) by its display name.
+    """One calendar collection on a CalDAV server, found (or made) by its display name;
+    ``create=False``: one that must exist already (a subscription, never made by flowday).
 
     GET, PUT and DELETE may be called from :data:`PARALLEL` threads at once: each thread
     talks through a client (an HTTP session) of its own, as sessions are not meant to be
@@ -72,7 +78,9 @@ class CalDavCollection:
 
     parallel = PARALLEL
 
-    def __init__(self, url: str, user: str, password: str, calendar: str) -> None:
+    def __init__(
+        self, url: str, user: str, password: str, calendar: str, *, create: bool = True
+    ) -> None:
         from caldav.davclient import DAVClient
         from caldav.lib import error
 
@@ -89,7 +97,12 @@ class CalDavCollection:
             found = next(
                 (c for c in principal.calendars() if c.get_display_name() == calendar), None
             )
+            if found is None and not create:
+                raise SyncError(f"no calendar named {shown(calendar)} at {shown(url)} "
+                                "(sync.subscribe names calendars on the same server)")  # fmt: skip
             self._calendar: Any = found or principal.make_calendar(name=calendar)
+        except SyncError:
+            raise
         except error.AuthorizationError:
             raise SyncError(f"{shown(url)} refused the user name or password (sync.user, "
                             "sync.password_cmd)") from None  # fmt: skip
@@ -172,6 +185,8 @@ class CalDavCollection:
         response = self._request(href, "PUT", text, headers)
         if response.status == 412:
             raise Stale(href)
+        if response.status in (403, 415):
+            raise Refused(f"writing {shown(href)}: the server answered {response.status}")
         if response.status not in (200, 201, 204):
             raise SyncError(f"writing {shown(href)}: the server answered {response.status}")
         return response.headers.get("ETag")
@@ -235,4 +250,15 @@ def _token(token: Any) -> str | None:
 
 def _reason(exc: BaseException) -> str:
     first = (str(exc).splitlines() or [type(exc).__name__])[0]
+    # the HTTP stack wraps "connection refused" in a pool's retry error: say the cause
+    errno = _ERRNO.search(first)
+    if errno:
+        return f"{shown(errno[1]).lower()} (is the server running, and the url right?)"
+    unknown = _UNRESOLVED.search(first)
+    if unknown:
+        return f"no such host {shown(unknown[1])} (offline, or a typo in the url?)"
     return shown(first[:160]) or type(exc).__name__
+
+
+_ERRNO = re.compile(r"\[Errno -?\d+\] ([^'\"\])]+)")
+_UNRESOLVED = re.compile(r"Failed to resolve '([^']+)'")

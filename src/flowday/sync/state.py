@@ -17,6 +17,7 @@ never as a conflict.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -28,6 +29,22 @@ if TYPE_CHECKING:
 STATE_VERSION = 2  # 1: one record, the events inside it; 2: the events in shards
 UNDATED = "undated"  # the shard of what has no date of its own (routines, tasks, ...)
 _DATED = re.compile(r"(\d{4}-\d{2})-\d{2} ")  # a block's start: "YYYY-MM-DD HH:MM"
+_DAY_UID = re.compile(r"-(\d{4}-\d{2})-\d{2}@flowday$")  # day-…, reflection-YYYY-MM-DD@flowday
+
+
+def shard_of(uid: str, item: Synced) -> str:
+    """The shard an event is stored in: the month its block starts in (or the day record's
+    month), else :data:`UNDATED` (routines, tasks, other apps' events)."""
+    found = _DATED.match(item.fields.get("start", "")) if item.fields else None
+    found = found or _DAY_UID.search(uid)
+    return found[1] if found else UNDATED
+
+
+def shard_prefix(name: str) -> str:
+    """Shard files of the state ``name`` ("": the plan's) start with this: another
+    collection's (the reflections', a subscription's) with 8 hex digits of its name."""
+    return f"{hashlib.sha1(name.encode()).hexdigest()[:8]}-" if name else ""
+
 
 Fields = dict[str, str]  # the fields compared (see items.FIELD_NAMES), as text
 
@@ -44,12 +61,6 @@ class Synced:
 
     def to_record(self) -> dict[str, Any]:
         return {"href": self.href, "etag": self.etag, "raw": self.raw, "fields": self.fields}
-
-    @property
-    def shard(self) -> str:
-        """The shard it is stored in: the month its block starts in, else :data:`UNDATED`."""
-        found = _DATED.match(self.fields.get("start", "")) if self.fields else None
-        return found[1] if found else UNDATED
 
     @classmethod
     def from_record(cls, record: Any) -> Synced:
@@ -157,34 +168,36 @@ class Saved:
         self.head, self.items, self.members = written.head, written.items, written.members
 
 
-def read_state(store: Store) -> tuple[SyncState, Saved]:
-    """The state and what is on disk; ValueError names what cannot be read (the caller
-    refuses to sync then: nothing is written over it)."""
-    head = store.sync_state()
+def read_state(store: Store, name: str = "") -> tuple[SyncState, Saved]:
+    """The state ``name`` ("": the plan's collection's) and what is on disk; ValueError
+    names what cannot be read (the caller refuses to sync then: nothing is written over
+    it)."""
+    head = store.sync_state(name)
     state = SyncState.from_record(head)
     if head.get("items") is not None or not head:
         return state, Saved()  # version 1 (or nothing yet): the next save writes shards
     saved = Saved(head=state.to_record())
-    for name, records in store.sync_shards().items():
-        uids = saved.members[name] = set()
+    prefix = shard_prefix(name)
+    for shard, records in store.sync_shards(prefix).items():
+        uids = saved.members[shard] = set()
         for record in records:
             uid = record.get("uid")
             if not isinstance(uid, str) or not uid:
-                raise ValueError(f"an item of sync/{name}.json has no UID")
+                raise ValueError(f"an item of sync/{prefix}{shard}.json has no UID")
             item = Synced.from_record(record)
             state.items[uid] = saved.items[uid] = item
             uids.add(uid)
     return state, saved
 
 
-def write_state(txn: Transaction, state: SyncState, saved: Saved) -> Saved:
+def write_state(txn: Transaction, state: SyncState, saved: Saved, name: str = "") -> Saved:
     """Write what changed since ``saved`` in ``txn``: the head if it changed, and each
     shard holding an event that changed, came or went (whole: a shard is one month).
     Returns what will be on disk once ``txn`` commits. Its cost is one look at each event
     (by identity) plus the shards written, whatever the history."""
     head = state.to_record()
     if head != saved.head:
-        txn.set_sync_state(head)
+        txn.set_sync_state(head, name)
     before, now = saved.items, state.items
     leaving: dict[str, set[str]] = defaultdict(set)  # shard → UIDs changed or gone
     arriving: dict[str, set[str]] = defaultdict(set)  # shard → UIDs changed or new
@@ -192,13 +205,15 @@ def write_state(txn: Transaction, state: SyncState, saved: Saved) -> Saved:
         old = before.get(uid)
         if old is not item and old != item:
             if old is not None:
-                leaving[old.shard].add(uid)
-            arriving[item.shard].add(uid)
+                leaving[shard_of(uid, old)].add(uid)
+            arriving[shard_of(uid, item)].add(uid)
     for uid in before.keys() - now.keys():
-        leaving[before[uid].shard].add(uid)
+        leaving[shard_of(uid, before[uid])].add(uid)
     members = dict(saved.members)
-    for name in sorted(leaving.keys() | arriving.keys()):
-        uids = (members.get(name, set()) - leaving[name]) | arriving[name]
-        members[name] = uids
-        txn.set_sync_shard(name, [{"uid": uid, **now[uid].to_record()} for uid in sorted(uids)])
+    prefix = shard_prefix(name)
+    for shard in sorted(leaving.keys() | arriving.keys()):
+        uids = (members.get(shard, set()) - leaving[shard]) | arriving[shard]
+        members[shard] = uids
+        records = [{"uid": uid, **now[uid].to_record()} for uid in sorted(uids)]
+        txn.set_sync_shard(prefix + shard, records)
     return Saved(head, dict(now), members)
