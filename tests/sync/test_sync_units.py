@@ -3,6 +3,7 @@ the command's contract (exit statuses, --json keys)."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from pathlib import Path
 
@@ -80,6 +81,17 @@ def test_state_is_sharded_by_month_and_a_save_writes_only_what_changed(tmp_path:
     with store.transaction() as txn:  # nothing changed: nothing written
         saved.take(write_state(txn, again, saved))
     assert stamps() == {**before, **{n: stamps()[n] for n in changed}}
+
+    # another collection's state (the reflections'): shards of its own; a day's record
+    # goes by its date
+    day = Synced("http://h/r/d.ics", '"d"', "", {"kind": "reflection", "answer": "calm"})
+    theirs = SyncState("http://h/r/", "t", {"reflection-2026-12-01@flowday": day})
+    with store.transaction() as txn:
+        write_state(txn, theirs, read_state(store, "reflections")[1], "reflections")
+    (mine,) = [p.name for p in (tmp_path / "sync").iterdir() if p.name not in before]
+    assert re.fullmatch(r"[0-9a-f]{8}-2026-12\.json", mine)
+    assert read_state(store, "reflections")[0] == theirs
+    assert read_state(store)[0] == again  # the plan's state does not see them
 
 
 def test_a_single_file_state_is_migrated_and_a_newer_one_refused(tmp_path: Path) -> None:
