@@ -20,18 +20,19 @@ from flowday.store import Store
 from flowday.sync.engine import load_state
 from flowday.sync.server import Collection, Listing, SyncError
 
-BLOCKS = 16
+BLOCKS = 10
 
-# `flowday sync` as it runs, with two changes that only widen the window to kill in: each
-# PUT waits 50 ms first (a server across a network), and the state is saved every 4 sent.
-# Each PUT the server took is announced on stdout, so the test kills after some landed.
+# `flowday sync` as it runs, with two changes that only make the kill land where the test
+# wants it: the state is saved every 2 sent, and every PUT after the 4th waits (a slow
+# network) — the test kills the process once the server took 4, while others wait to go.
 SLOW_SYNC = """
-import sys, time
+import itertools, sys, time
 import flowday.sync.engine as engine, flowday.sync.server as server
-engine.SAVE_EVERY = 4
-real = server.CalDavCollection.put
+engine.SAVE_EVERY = 2
+real, started = server.CalDavCollection.put, itertools.count(1)
 def put(self, href, text, etag):
-    time.sleep(0.05)
+    if next(started) > 4:
+        time.sleep(10)
     answer = real(self, href, text, etag)
     sys.stdout.write("put\\n")
     sys.stdout.flush()
@@ -87,18 +88,18 @@ def test_a_sync_process_killed_while_sending(
     try:
         assert sync.stdout is not None
         landed = 0
-        while landed < 6 and sync.stdout.readline() == "put\n":
+        while landed < 4 and sync.stdout.readline() == "put\n":
             landed += 1
         sync.send_signal(signal.SIGKILL)
         _, errors = sync.communicate(timeout=30)
     finally:
         sync.kill()
-    assert (sync.returncode, landed) == (-signal.SIGKILL, 6), errors[-500:]
+    assert (sync.returncode, landed) == (-signal.SIGKILL, 4), errors[-500:]
     on_server = len(server_objects(laptop))
-    assert 6 <= on_server < BLOCKS  # killed with some sent, some not
+    assert on_server == 4  # killed with some sent, the others waiting to go
     laptop = Device(data, radicale.url, calendar_name)  # the folder as the kill left it
     assert len(laptop.blocks()) == BLOCKS
-    assert 4 <= _consistent(laptop) <= on_server  # saved every 4; sent since: not yet
+    assert 2 <= _consistent(laptop) <= on_server  # saved every 2; sent since: not yet
     _finished(laptop)
 
 
@@ -137,7 +138,7 @@ def test_the_server_killed_mid_sync(tmp_path: Path) -> None:
         laptop = Device(tmp_path / "laptop", f"http://127.0.0.1:{port}/", "plan")
         _fill(laptop)
         with pytest.raises(SyncError, match=rf"of {BLOCKS} changes were sent and recorded"):
-            laptop.sync(KillingServer(laptop.collection, server, at=7))
+            laptop.sync(KillingServer(laptop.collection, server, at=5))
         assert server.returncode == -signal.SIGKILL
         recorded = len(load_state(laptop.planner).items)
         assert 1 <= recorded < BLOCKS
