@@ -11,6 +11,9 @@ Layout of the data folder::
                          one fsynced line each (see "a month: its file and its change log")
     routines.json        repeating blocks (table ``routines``); their occurrences are not
                          stored but made on read by the ``occurrences`` hook (see below)
+    sync.json            what the last CalDAV sync saw (flowday.sync), its small head record;
+    sync/2026-11.json    its events by the month they start in (``sync/undated.json``: the
+                         rest), so a sync's save rewrites the months it touched, not years
 
 Why shards: stock TinyDB re-reads and rewrites its whole file on each operation, so one
 file for ten years of history makes every edit slow. Opening a day touches one month file,
@@ -369,8 +372,12 @@ def _new_file() -> dict[str, Any]:
     return {"_meta": {"1": {"schema_version": SCHEMA_VERSION}}}
 
 
+# sync/NAME.json: a month or "undated", after 8 hex digits naming another collection's state
+_SYNC_KEY = r"(\d{4}-\d{2}|undated)"
+_SYNC_SHARD = re.compile(rf"([0-9a-f]{{8}}-)?{_SYNC_KEY}\.json")  # fullmatch
 _JOURNAL_NAMES = re.compile(
     r"tasks\.json|state\.json|routines\.json|sync\.json|months/\d{4}-\d{2}\.json"
+    rf"|sync/([0-9a-f]{{8}}-)?{_SYNC_KEY}\.json"
 )  # fullmatch
 
 
@@ -963,11 +970,27 @@ class Store:
         """What the last CalDAV sync saw (flowday.sync): written with the changes it made."""
         return self.root / "sync.json"
 
+    @property
+    def sync_folder(self) -> Path:
+        """The sync's events, one file per month they start in (see :meth:`sync_shards`)."""
+        return self.root / "sync"
+
+    def sync_shard_path(self, name: str) -> Path:
+        """``sync/<name>.json``; ``name`` is ``YYYY-MM`` or ``undated`` (after a prefix of
+        8 hex digits and a dash for a state other than the plan's)."""
+        path = self.sync_folder / f"{name}.json"
+        if not _SYNC_SHARD.fullmatch(path.name):
+            raise ValueError(f"no sync shard {name!r}")
+        return path
+
+    def _sync_shard_files(self) -> list[Path]:
+        return [p for p in sorted(self.sync_folder.glob("*.json")) if _SYNC_SHARD.fullmatch(p.name)]
+
     def data_files(self) -> list[Path]:
         # lexists: a dangling link or a FIFO is listed too, so doctor reports it
         files = [p for p in self._month_files() if _month_of(p.name)]
         named = (self.tasks_path, self.state_path, self.routines_path, self.sync_path)
-        return [p for p in named if os.path.lexists(p)] + files
+        return [p for p in named if os.path.lexists(p)] + files + self._sync_shard_files()
 
     def _month_files(self) -> list[Path]:
         return sorted((self.root / "months").glob("*.json"))
@@ -1102,6 +1125,18 @@ class Store:
         _, data = _read_store_file(self.sync_path)
         records = _records(data, _sync_table(name))
         return dict(records[0]) if records else {}
+
+    def sync_shards(self, prefix: str = "") -> dict[str, list[dict[str, Any]]]:
+        """The sync's events of the shards named ``prefix`` + ``YYYY-MM`` or ``undated``,
+        by that month (or ``undated``): each file's records, opaque here like
+        :meth:`sync_state`'s."""
+        shards: dict[str, list[dict[str, Any]]] = {}
+        for path in self._sync_shard_files():
+            key = path.stem.removeprefix(prefix) if path.stem.startswith(prefix) else ""
+            if re.fullmatch(_SYNC_KEY, key):
+                _, data = _read_store_file(path)
+                shards[key] = [dict(r) for r in _records(data, "items")]
+        return shards
 
     def first_month(self) -> pendulum.Date | None:
         months = self._all_months()
@@ -1387,7 +1422,7 @@ class Store:
             with self._locked():
                 if recover:
                     self._finish_interrupted_commit()
-                for folder in (self.root, self.root / "months"):
+                for folder in (self.root, self.root / "months", self.sync_folder):
                     for leftover in folder.glob(f".*{safe_write.TEMP_MARK}*"):
                         with contextlib.suppress(OSError):
                             leftover.unlink()
@@ -1571,6 +1606,18 @@ class Transaction:
         table = self._shard(self.store.sync_path).db.table(_sync_table(name))
         table.truncate()
         table.insert(record)
+
+    def set_sync_shard(self, name: str, records: list[dict[str, Any]]) -> None:
+        """Replace ``sync/<name>.json``'s records (one shard of the sync's events)."""
+        path = self.store.sync_shard_path(name)
+        if not os.path.lexists(path.parent):
+            # the folder's own entry made durable before any file in it is relied on
+            path.parent.mkdir(exist_ok=True)
+            safe_write.fsync_folder(self.store.root)
+        self._written.append(path)
+        table = self._shard(path).db.table("items")
+        table.truncate()
+        table.insert_multiple(records)
 
     def commit(self) -> None:
         order = [*dict.fromkeys([*self._written, *self._shards, *self._months])]

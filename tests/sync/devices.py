@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +16,7 @@ from flowday.store import Store
 from flowday.sync.engine import SyncReport, run_sync
 from flowday.sync.items import local_items
 from flowday.sync.server import CalDavCollection, Collection
+from flowday.sync.state import SyncState, read_state, write_state
 
 TZ = "Europe/Berlin"
 DAY = pendulum.date(2026, 12, 1)  # a Tuesday
@@ -72,13 +73,10 @@ class Device:
 
 def server_objects(device: Device) -> list[str]:
     """The calendar objects' texts on the server, as a third-party client reads them."""
-    listing = device.collection.listing(None)
-    texts = []
-    for href in listing.etags:
-        got = device.collection.get(href)
-        assert got is not None
-        texts.append(got[1])
-    return texts
+    hrefs = sorted(device.collection.listing(None).etags)
+    got = device.collection.get_many(hrefs)  # one request, not one per object
+    assert sorted(got) == hrefs
+    return [got[href][1] for href in hrefs]
 
 
 def uids(texts: Iterable[str], *, journals: bool = False) -> list[str]:
@@ -90,3 +88,11 @@ def uids(texts: Iterable[str], *, journals: bool = False) -> list[str]:
         for line in text.splitlines()
         if line.startswith("UID:")
     )
+
+
+def edit_state(device: Device, change: Callable[[SyncState], None]) -> None:
+    """Change what the device's last sync remembers (as a crash or a server would)."""
+    state, saved = read_state(device.planner.store)
+    change(state)
+    with device.planner.store.transaction() as txn:
+        write_state(txn, state, saved)

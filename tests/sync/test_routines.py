@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pendulum
 from tests.sync.conftest import Server
-from tests.sync.devices import Device, server_objects
+from tests.sync.devices import Device, server_objects, uids
 
 from flowday.application.routines import add_routine, remove_routine
 from flowday.domain.routines import Routine, occurrence_id
@@ -84,13 +84,36 @@ def test_inbox_tasks_sync_as_todos(tmp_path: Path, radicale: Server, calendar_na
     (text,) = server_objects(laptop)
     for line in ("BEGIN:VTODO", "SUMMARY:Call the bank", "PRIORITY:1", "DUE;VALUE=DATE:20261203"):
         assert line in text
-    # a todo another app made is not an inbox task here (and is left as it is)
+    # a todo another app made is an inbox task here too, keeping its UID; not sent back
     phone = laptop.collection
-    phone.put(phone.href_for("milk@phone"), "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//P//EN\r\n"
-              "BEGIN:VTODO\r\nUID:milk@phone\r\nDTSTAMP:20261120T080000Z\r\nSUMMARY:Milk\r\n"
+    milk = phone.href_for("milk@phone")
+    phone.put(milk, "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//P//EN\r\nBEGIN:VTODO\r\n"
+              "UID:milk@phone\r\nDTSTAMP:20261120T080000Z\r\nSUMMARY:Milk\r\nPRIORITY:0\r\n"
               "END:VTODO\r\nEND:VCALENDAR\r\n", None)  # fmt: skip
-    assert desktop.sync().pulled_new == 1
-    assert desktop.planner.store.tasks() == [task]
+    as_phone_wrote = phone.get(milk)
+    assert desktop.sync().pulled_new == 2
+    (pulled,) = [t for t in desktop.planner.store.tasks() if t.id != task.id]
+    assert (pulled.title, pulled.source, pulled.priority) == ("Milk", "ics:milk@phone", 2)
+    assert laptop.sync().pulled_new == 1
+    for device in (laptop, desktop):
+        assert device.sync().summary() == "↑0 ↓0, 0 conflicts"  # none twice, none sent
+    assert phone.get(milk) == as_phone_wrote
+    assert as_phone_wrote is not None  # the phone renames it: no flowday property on it
+    phone.put(milk, as_phone_wrote[1].replace("SUMMARY:Milk", "SUMMARY:Milk!"), as_phone_wrote[0])
+    assert (laptop.sync().pulled_changed, desktop.sync().pulled_changed) == (1, 1)
+    for device in (laptop, desktop):
+        assert device.sync().summary() == "↑0 ↓0, 0 conflicts"
+    (mine,) = [t for t in laptop.planner.store.tasks() if t.source]
+    with laptop.planner.store.transaction() as txn:  # edited here: sent back, same UID
+        txn.put_task(replace(mine, title="Oat milk"))
+    assert laptop.sync().pushed_changed == 1
+    assert desktop.sync().pulled_changed == 1
+    assert [t.title for t in desktop.planner.store.tasks() if t.source] == ["Oat milk"]
+    assert uids(server_objects(laptop)) == sorted(["milk@phone", f"task-{task.id}@flowday"])
+    with laptop.planner.store.transaction() as txn:  # done here: gone there too
+        txn.delete_task(mine.id)
+    assert laptop.sync().pushed_deleted == 1
+    assert desktop.sync().pulled_deleted == 1
 
     # different fields changed on both devices merge; then it is scheduled on one
     with laptop.planner.store.transaction() as txn:
@@ -108,4 +131,4 @@ def test_inbox_tasks_sync_as_todos(tmp_path: Path, radicale: Server, calendar_na
     assert laptop.sync().pushed_deleted == 1
     assert desktop.sync().pulled_deleted == 1
     assert desktop.planner.store.tasks() == []
-    assert len(server_objects(laptop)) == 1  # the phone's own todo
+    assert server_objects(laptop) == []  # the phone's todo went when done here

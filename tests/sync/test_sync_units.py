@@ -3,7 +3,8 @@ the command's contract (exit statuses, --json keys)."""
 
 from __future__ import annotations
 
-import json
+import re
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -38,17 +39,105 @@ def test_merge_takes_each_side_s_changes_and_keeps_conflicts() -> None:
     assert (both.fields, both.clean) == ({**there, "note": "x"}, True)
 
 
-def test_state_round_trips_and_refuses_what_it_cannot_read() -> None:
-    item = Synced("http://h/c/a.ics", '"1"', "BEGIN:VCALENDAR", dict(BASE))
-    state = SyncState("http://h/c/", "tok", {"a@flowday": item},
-                      {"b": Conflict("b", "bbbbbbbb", {"title": ("x", "y")}, item)})  # fmt: skip
-    assert SyncState.from_record(json.loads(json.dumps(state.to_record()))) == state
+def _item(n: int, start: str) -> Synced:
+    return Synced(f"http://h/c/{n}.ics", f'"{n}"', "", {**BASE, "start": start})
+
+
+def test_state_is_sharded_by_month_and_a_save_writes_only_what_changed(tmp_path: Path) -> None:
+    from flowday.store import Store
+    from flowday.sync.state import read_state, write_state
+
+    store = Store(tmp_path)
+    routine = Synced("http://h/c/r.ics", '"r"', "BEGIN:VCALENDAR", {"rrule": "FREQ=DAILY"})
+    items = {f"b{n}@flowday": _item(n, f"2026-{n % 3 + 1:02d}-0{n % 9 + 1} 09:00")
+             for n in range(30)}  # fmt: skip
+    state = SyncState("http://h/c/", "tok", {**items, "r@flowday": routine},
+                      {"b": Conflict("b", "bbbbbbbb", {"title": ("x", "y")}, routine)})  # fmt: skip
+    loaded, saved = read_state(store)
+    assert loaded == SyncState() and saved.items == {}
+    with store.transaction() as txn:
+        saved.take(write_state(txn, state, saved))
+    shards = sorted(p.name for p in (tmp_path / "sync").iterdir())
+    assert shards == ["2026-01.json", "2026-02.json", "2026-03.json", "undated.json"]
+    assert "items" not in store.sync_state()  # the head keeps no events
+    again, saved = read_state(store)
+    assert again == state  # a round trip
+
+    def stamps() -> dict[str, int]:
+        return {p.name: p.stat().st_ino for p in (tmp_path / "sync").iterdir()}
+
+    before, head = stamps(), store.sync_path.stat().st_ino
+    # one event edited, one moved from March to January: those two months, nothing else
+    again.items["b0@flowday"] = replace(again.items["b0@flowday"], etag='"new"')
+    again.items["b2@flowday"] = _item(2, "2026-01-05 09:00")
+    with store.transaction() as txn:
+        saved.take(write_state(txn, again, saved))
+    changed = {name for name, inode in stamps().items() if before[name] != inode}
+    assert changed == {"2026-01.json", "2026-03.json"}
+    assert store.sync_path.stat().st_ino == head  # same token, no conflict changed
+    assert read_state(store)[0] == again
+    stored = [r["uid"] for records in store.sync_shards().values() for r in records]
+    assert sorted(stored) == sorted(again.items)  # each once: the moved one left March
+    with store.transaction() as txn:  # nothing changed: nothing written
+        saved.take(write_state(txn, again, saved))
+    assert stamps() == {**before, **{n: stamps()[n] for n in changed}}
+
+    # another collection's state (the reflections'): shards of its own; a day's record
+    # goes by its date
+    day = Synced("http://h/r/d.ics", '"d"', "", {"kind": "reflection", "answer": "calm"})
+    theirs = SyncState("http://h/r/", "t", {"reflection-2026-12-01@flowday": day})
+    with store.transaction() as txn:
+        write_state(txn, theirs, read_state(store, "reflections")[1], "reflections")
+    (mine,) = [p.name for p in (tmp_path / "sync").iterdir() if p.name not in before]
+    assert re.fullmatch(r"[0-9a-f]{8}-2026-12\.json", mine)
+    assert read_state(store, "reflections")[0] == theirs
+    assert read_state(store)[0] == again  # the plan's state does not see them
+
+
+def test_a_single_file_state_is_migrated_and_a_newer_one_refused(tmp_path: Path) -> None:
+    from flowday.store import Store
+    from flowday.sync.state import read_state, write_state
+
+    store = Store(tmp_path)
+    old = {"version": 1, "collection": "http://h/c/", "token": "t1",
+           "items": {"a@flowday": {**_item(1, "2026-05-01 09:00").to_record()}},
+           "conflicts": {}}  # fmt: skip
+    with store.transaction() as txn:
+        txn.set_sync_state(old)
+    state, saved = read_state(store)  # version 1: read as it is
+    assert state.items == {"a@flowday": _item(1, "2026-05-01 09:00")} and state.token == "t1"
+    with store.transaction() as txn:  # the next save writes the head and the shards at once
+        saved.take(write_state(txn, state, saved))
+    assert store.sync_state() == {"version": 2, "collection": "http://h/c/", "token": "t1",
+                                  "conflicts": {}, "others": ""}  # fmt: skip
+    assert [r["uid"] for r in store.sync_shards()["2026-05"]] == ["a@flowday"]
+    assert read_state(store)[0] == state
+
     with pytest.raises(ValueError, match="version"):
         SyncState.from_record({**state.to_record(), "version": 99})
     with pytest.raises(ValueError, match="fields are not text"):
-        SyncState.from_record(
-            {"version": 1, "items": {"a": {**item.to_record(), "fields": {"t": 1}}}}
-        )
+        SyncState.from_record({"version": 1, "items": {"a": {**_item(1, "x").to_record(),
+                                                             "fields": {"t": 1}}}})  # fmt: skip
+
+
+def test_a_newer_or_broken_state_is_refused_and_left_untouched(planner) -> None:  # type: ignore[no-untyped-def]
+    from flowday.store import StoreError
+    from flowday.sync.engine import run_sync
+
+    store = planner.store
+    with store.transaction() as txn:
+        txn.set_sync_state({"version": 3, "collection": "http://h/c/"})
+    head = store.sync_path.read_bytes()
+    with pytest.raises(StoreError, match=r"sync\.json cannot be read \(version 3 is not"):
+        run_sync(planner, None)  # type: ignore[arg-type]  # refused before the server
+    assert store.sync_path.read_bytes() == head
+    with store.transaction() as txn:
+        txn.set_sync_state({"version": 2, "collection": "http://h/c/"})
+        txn.set_sync_shard("2026-05", [{"href": "x", "etag": "", "raw": "", "fields": None}])
+    shard = store.sync_shard_path("2026-05").read_bytes()
+    with pytest.raises(StoreError, match="has no UID"):
+        run_sync(planner, None)  # type: ignore[arg-type]
+    assert store.sync_shard_path("2026-05").read_bytes() == shard
 
 
 @pytest.mark.parametrize(

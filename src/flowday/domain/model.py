@@ -267,6 +267,7 @@ class Task:
     priority: int = 2  # 1 high, 2 normal, 3 low
     due: pendulum.Date | None = None
     created: str = ""
+    source: str = ""  # "ics:<UID>": a to-do another app made, pulled by a sync
 
     def __post_init__(self) -> None:
         if not 0 < self.estimate <= MINUTES_PER_DAY:
@@ -304,6 +305,7 @@ class Task:
             "priority": self.priority,
             "due": self.due.to_date_string() if self.due else None,
             "created": self.created,
+            **({"source": self.source} if self.source else {}),  # files stay as they were
         }
 
     @classmethod
@@ -318,6 +320,7 @@ class Task:
             priority=fields.whole("priority", 2),
             due=fields.optional_date("due"),
             created=fields.text("created", ""),
+            source=fields.text("source", ""),
         )
 
 

@@ -2,7 +2,8 @@
 both sides last agreed on, ask before big deletions, apply here, push there.
 
 - Pull: the changes since the collection's sync-token, or the whole listing of ETags when
-  the server has none or forgot ours; only objects whose ETag moved are read.
+  the server has none or forgot ours; only objects whose ETag moved are read, a hundred
+  per request.
 - Merge (:mod:`.merge`): one side changed → that side's value; both changed a field
   differently → a :class:`~flowday.sync.state.Conflict` (the plan keeps its value, the
   server its own, the record both) until ``flowday sync --resolve``. An edit beats a
@@ -15,14 +16,17 @@ both sides last agreed on, ask before big deletions, apply here, push there.
   :data:`ROUNDS`), never overwritten blindly.
 - Interrupted anywhere (killed, server error), both sides stay consistent: the state is
   saved with each batch of pushes, and a push the state missed is found as agreement.
+  Pushes go out a few at a time (the collection's ``parallel``) and are recorded as each
+  lands, in the main thread: workers only build text and talk to the server.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, TypeVar
 
 from flowday.application.planner import Planner
 from flowday.application.routines import HORIZON_DAYS, ended_routine
@@ -46,14 +50,20 @@ from flowday.sync.items import (
     task_for,
 )
 from flowday.sync.merge import merge
+from flowday.sync.others import others_digest, plan_others
 from flowday.sync.scopes import JOURNAL_KINDS, PLAN, DayChanges, Scope, unsent_days
 from flowday.sync.server import Collection, Refused, Stale, SyncError
-from flowday.sync.state import Conflict, Fields, Synced, SyncState
+from flowday.sync.state import Conflict, Fields, Saved, Synced, SyncState, read_state, write_state
 
 DELETE_ASKS_ABOVE = 20  # deletions in one sync beyond this ask first
 WHOLE_DAY_FROM = 3  # a day of at least this many blocks emptied asks first too
 ROUNDS = 3  # pull-merge-push rounds while pushes meet 412 (someone wrote in between)
-FIRST_SAVE = 100  # pushes before the state is first saved; then after twice as many, ...
+OTHERS_COUNTS = ("added", "updated", "removed", "notes_added", "notes_removed")
+READ_TOGETHER = 100  # objects read in one request (calendar-multiget)
+SAVE_EVERY = 250  # changes sent between saves of the state (each costs the months touched)
+_END: Any = object()
+_Item = TypeVar("_Item")
+_Outcome = TypeVar("_Outcome")
 
 Confirm = Callable[[str], bool]
 Progress = Callable[[str, int, int], None]  # (stage: "reading" | "sending", done, total)
@@ -83,6 +93,8 @@ class SyncReport:
     skipped: list[str] = field(default_factory=list)  # events left alone, one line each
     crossed: list[Violation] = field(default_factory=list)
     full_listing: bool = False  # the server's whole listing was compared (no sync-token)
+    # other apps' repeating and all-day events planned like an import (sync.others)
+    others: dict[str, int] = field(default_factory=lambda: dict.fromkeys(OTHERS_COUNTS, 0))
     dry_run: bool = False
     rounds: int = 0
 
@@ -114,6 +126,7 @@ class SyncReport:
             "skipped": list(self.skipped),
             "crossed": [{"rule": v.rule, "message": v.message} for v in self.crossed],
             "full_listing": self.full_listing,
+            "others": dict(self.others),
             "dry_run": self.dry_run,
             "summary": self.summary(),
         }  # fmt: skip
@@ -145,8 +158,14 @@ class _Plan:
 
 
 def load_state(planner: Planner, scope: Scope = PLAN) -> SyncState:
+    return _load(planner, scope)[0]
+
+
+def _load(planner: Planner, scope: Scope = PLAN) -> tuple[SyncState, Saved]:
+    """The state and what is on disk (see :mod:`.state`); a state this flowday cannot
+    read is refused, never written over."""
     try:
-        return SyncState.from_record(planner.store.sync_state(scope.name))
+        return read_state(planner.store, scope.name)
     except ValueError as exc:
         path = planner.store.sync_path
         raise StoreError(
@@ -169,7 +188,7 @@ def run_sync(
     """One sync of the plan with ``collection`` (see the module doc); ``scope``: what the
     collection holds (:mod:`.scopes`: the plan's, or the reflections')."""
     report = SyncReport(dry_run=dry_run)
-    state = load_state(planner, scope)
+    state, saved = _load(planner, scope)
     if state.collection != collection.url:
         state = SyncState(collection=collection.url)  # another collection: start afresh
     forced = _resolve(planner, state, resolutions, report)
@@ -182,11 +201,11 @@ def run_sync(
             return report
         _guard(planner, plan, yes, confirm, scope)
         try:
-            state = _apply_here(planner, plan, report, scope)
+            state = _apply_here(planner, plan, report, saved, scope)
         except _ChangedHere as changed:  # merged against what is no longer there: again
             stale = changed.args[0]
             continue
-        stale = _push(planner, collection, plan, state, report, progress, scope)
+        stale = _push(planner, collection, plan, state, report, progress, saved, scope)
         forced = {}
         # (a day the judge changed while applying goes up in one more round, once)
         if not stale and (not plan.judged or report.rounds > 1):
@@ -197,8 +216,29 @@ def run_sync(
             f"each of {ROUNDS} tries; "
             "the next sync sends them"
         )
+    if scope is PLAN:
+        _plan_others(planner, state, saved, report)
     report.conflicts = list(state.conflicts.values())
     return report
+
+
+def _plan_others(planner: Planner, state: SyncState, saved: Saved, report: SyncReport) -> None:
+    """Other apps' repeating and all-day events, planned like an import (:mod:`.others`)
+    when they or the day changed since they were last planned."""
+    digest = others_digest(planner, state)
+    if digest == state.others:
+        return
+    try:
+        planned = plan_others(planner, state, report.skipped)
+    except InputError as exc:
+        report.skipped.append(f"the server's repeating and all-day events: {exc}")
+        return
+    report.others = {name: getattr(planned, name) for name in OTHERS_COUNTS}
+    report.crossed.extend(planned.crossed)
+    state.others = digest
+    with planner.store.transaction() as txn:
+        written = write_state(txn, state, saved)
+    saved.take(written)
 
 
 def _resolve(
@@ -255,10 +295,9 @@ def _plan(
     remote: dict[str, Synced | None] = {by_href[h]: None for h in gone if h in by_href}
     plan.agreed = dict(state.items)
     to_read = sorted(set(changed))
-    for done, href in enumerate(to_read, 1):
+    for done, (href, got) in enumerate(_read(collection, to_read), 1):
         if progress:
             progress("reading", done, len(to_read))
-        got = collection.get(href)
         if got is None:
             if href in by_href:
                 remote[by_href[href]] = None
@@ -284,7 +323,7 @@ def _plan(
         if fields is not None and known and known.fields and not event.marked:
             # no X-FLOWDAY-* at all (a server that drops X- properties, or an app that
             # never wrote them): what only flowday knows stays as last agreed, not reset
-            fields = {**fields, **{k: known.fields.get(k, "") for k in FLOWDAY_ONLY}}
+            fields = {**fields, **{k: known.fields[k] for k in FLOWDAY_ONLY if k in known.fields}}
         remote[event.uid] = Synced(href, etag, "" if event.plain else text, fields)
     local = plan.local = scope.items(planner.store)
     for uid in sorted(set(state.items) | set(local) | set(remote)):
@@ -299,6 +338,18 @@ def _plan(
                 remote[uid] if uid in remote else state.items.get(uid),
                 local.get(uid), forced.get(uid), report)  # fmt: skip
     return plan
+
+
+def _read(collection: Collection, hrefs: list[str]) -> Iterator[tuple[str, tuple[str, str] | None]]:
+    """Each object's (ETag, text), None when it is gone: :data:`READ_TOGETHER` at a time
+    when the collection can (``get_many``: a first pull of years is then a few hundred
+    requests, not one per event), else one by one."""
+    many = getattr(collection, "get_many", None)
+    for first in range(0, len(hrefs), READ_TOGETHER):
+        batch = hrefs[first : first + READ_TOGETHER]
+        got = many(batch) if many is not None and len(batch) > 1 else {}
+        for href in batch:
+            yield href, got[href] if href in got else collection.get(href)
 
 
 def _etag_of(state: SyncState, uid: str) -> str | None:
@@ -440,7 +491,7 @@ def _blocks(local: Local | None) -> list[Block]:
 
 
 def _apply_here(
-    planner: Planner, plan: _Plan, report: SyncReport, scope: Scope = PLAN
+    planner: Planner, plan: _Plan, report: SyncReport, saved: Saved, scope: Scope = PLAN
 ) -> SyncState:
     """The plan's changes here and the state after the pull, in one transaction: routines
     first (an occurrence edited by hand then lands on its routine), then blocks. A routine
@@ -535,7 +586,8 @@ def _apply_here(
                 plan.judged = [u for u in unsent_days(txn, dates, plan.state) if u not in pending]
         else:
             records.apply(txn)  # reflections only: nothing for the judge
-        txn.set_sync_state(plan.state.to_record(), scope.name)
+        written = write_state(txn, plan.state, saved, scope.name)
+    saved.take(written)
     report.pulled_new += plan.counts["pulled_new"]
     report.pulled_changed += plan.counts["pulled_changed"]
     report.pulled_deleted += plan.counts["pulled_deleted"]
@@ -559,55 +611,84 @@ def _push(
     state: SyncState,
     report: SyncReport,
     progress: Progress | None,
+    saved: Saved,
     scope: Scope = PLAN,
 ) -> list[str]:
     """Send the plan's changes; returns the UIDs that met a 412 (read again next round).
-    The state is saved after :data:`FIRST_SAVE` pushes, again after twice as many, and so
-    on (sync.json is rewritten whole: a save every hundred pushes would cost the square of a
-    first sync of years), at the end, and on failure. A push a kill kept from the state is
-    found as agreement by the next sync, never sent twice as a new event."""
+    Up to the collection's ``parallel`` requests are under way at once (a first sync of
+    years is one request per event: one at a time, the round trips add up to hours). The
+    state is saved every :data:`SAVE_EVERY` changes sent (a save rewrites only the months
+    it touched), at the end, and on failure, after the requests under way have finished.
+    A push a kill kept from the state is found as agreement by the next sync, never sent
+    twice as a new event."""
     tz = planner.config.timezone
     now = planner.now()
     local = scope.items(planner.store)
     stale: list[str] = []
     total = len(plan.pushes) + len(plan.remote_deletes)
-    done = 0
-    next_save = FIRST_SAVE
+    done = unsaved = 0
+    failed: list[SyncError] = []
     refused: Counter[str] = Counter()  # day records a collection does not take, by kind
+    ready: list[_Push] = []
+    for push in plan.pushes:
+        here = local.get(push.uid)
+        if not here or local_fields(here) != push.fields:
+            stale.append(push.uid)  # changed here meanwhile (or refused): next round
+        else:
+            ready.append(push)
 
     def save() -> None:
         with planner.store.transaction() as txn:
-            txn.set_sync_state(state.to_record(), scope.name)
+            written = write_state(txn, state, saved, scope.name)
+        saved.take(written)
 
-    try:
-        for push in plan.pushes:
-            here = local.get(push.uid)
-            if not here or local_fields(here) != push.fields:
-                stale.append(push.uid)  # changed here meanwhile (or refused): next round
-                continue
-            kind = push.fields.get("kind", "")
-            if refused[kind]:
-                refused[kind] += 1
-                continue
-            try:
-                text = local_text(here, push.uid, push.prior, tz, now)
-                etag = collection.put(push.href, text, push.etag)
-            except Refused:
-                if kind not in JOURNAL_KINDS:
-                    raise
-                refused[kind] += 1  # a calendar for events only: the rest stays here too
-                continue
-            except Stale:
-                stale.append(push.uid)  # someone wrote in between: read again next round
-                if push.uid in state.items:
-                    state.items[push.uid] = replace(state.items[push.uid], etag="")
-                continue
-            except InputError as exc:
-                report.skipped.append(f"{shown(push.uid)}: {exc}")
-                continue
+    def send(push: _Push) -> tuple[str, str] | Exception | None:  # in a worker thread
+        if refused[push.fields.get("kind", "")]:
+            return None  # a calendar for events only: the rest of its kind stays here
+        try:
+            text = local_text(local[push.uid], push.uid, push.prior, tz, now)
+            etag = collection.put(push.href, text, push.etag)
             if not etag:  # the server changed what it stored: learn its ETag and text
                 got = collection.get(push.href)
                 etag, text = got if got else ("", text)
+        except (Refused, Stale, InputError, SyncError) as exc:
+            return exc
+        return etag, text
+
+    def remove(gone: Synced) -> Stale | SyncError | None:
+        try:
+            collection.delete(gone.href, gone.etag)
+        except (Stale, SyncError) as exc:
+            return exc
+        return None
+
+    def landed() -> None:
+        nonlocal done, unsaved
+        done += 1
+        unsaved += 1
+        if progress:
+            progress("sending", done, total)
+        if unsaved >= SAVE_EVERY:
+            save()
+            unsaved = 0
+
+    workers = max(1, int(getattr(collection, "parallel", 1)))
+    for push, outcome in _in_parallel(ready, send, workers, stop=lambda: bool(failed)):
+        kind = push.fields.get("kind", "")
+        if outcome is None:
+            refused[kind] += 1
+        elif isinstance(outcome, Refused) and kind in JOURNAL_KINDS:
+            refused[kind] += 1  # a calendar for events only: the rest stays here too
+        elif isinstance(outcome, SyncError):
+            failed.append(outcome)
+        elif isinstance(outcome, Stale):
+            stale.append(push.uid)  # someone wrote in between: read again next round
+            if push.uid in state.items:
+                state.items[push.uid] = replace(state.items[push.uid], etag="")
+        elif isinstance(outcome, Exception):
+            report.skipped.append(f"{shown(push.uid)}: {outcome}")
+        else:
+            etag, text = outcome
             # the text only when it holds what flowday does not write (sync.json stays small)
             kept = text if push.prior else ""
             state.items[push.uid] = Synced(push.href, etag, kept, push.fields)
@@ -615,32 +696,56 @@ def _push(
                 report.pushed_new += 1
             else:
                 report.pushed_changed += 1
-            done += 1
-            if progress:
-                progress("sending", done, total)
-            if done == next_save:
-                save()
-                next_save *= 2
-        for gone in plan.remote_deletes:
-            try:
-                collection.delete(gone.href, gone.etag)
-            except Stale:
-                stale.append(plan.uids_of.get(gone.href, gone.href))
-                continue
+            landed()
+    deletes = [] if failed else plan.remote_deletes
+    for gone, problem in _in_parallel(deletes, remove, workers, stop=lambda: bool(failed)):
+        if isinstance(problem, SyncError):
+            failed.append(problem)
+        elif isinstance(problem, Stale):
+            stale.append(plan.uids_of.get(gone.href, gone.href))
+        else:
             report.pushed_deleted += 1
-            done += 1
-            if progress:
-                progress("sending", done, total)
-    except SyncError as exc:
-        save()
-        _say_refused(refused, report)
-        raise SyncError(
-            f"{exc}; {done} of {total} changes were sent and recorded — the next sync "
-            "sends the rest"
-        ) from None
+            landed()
     save()
     _say_refused(refused, report)
+    if failed:
+        raise SyncError(
+            f"{failed[0]}; {done} of {total} changes were sent and recorded — the next sync "
+            "sends the rest"
+        )
     return stale
+
+
+def _in_parallel(
+    items: list[_Item], work: Callable[[_Item], _Outcome], workers: int, stop: Callable[[], bool]
+) -> Iterator[tuple[_Item, _Outcome]]:
+    """``work`` on each item, ``workers`` at a time, as each finishes. No new one begins
+    once ``stop()`` says so; those under way are finished and given (a request the server
+    took is recorded, not forgotten)."""
+    if workers == 1:
+        for item in items:
+            if stop():
+                return
+            yield item, work(item)
+        return
+    waiting = iter(items)
+    running: dict[Future[_Outcome], _Item] = {}
+    with ThreadPoolExecutor(workers, thread_name_prefix="flowday-sync") as pool:
+
+        def fill() -> None:
+            # a few queued beyond the workers keep each busy; no more, so a stop is quick
+            while len(running) < 2 * workers and not stop():
+                item = next(waiting, _END)
+                if item is _END:
+                    return
+                running[pool.submit(work, item)] = item
+
+        fill()
+        while running:
+            finished, _ = wait(running, return_when=FIRST_COMPLETED)
+            for future in finished:
+                yield running.pop(future), future.result()
+            fill()
 
 
 def _say_refused(refused: Counter[str], report: SyncReport) -> None:

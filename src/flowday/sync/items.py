@@ -16,8 +16,10 @@ is one repeating event ``<routine id>@flowday`` (the export's
 :func:`~flowday.calendars.routine_events.series_event`: RRULE, its skipped and edited
 dates as EXDATE; what only flowday reads as X-FLOWDAY-*), and an occurrence edited by
 hand is the event ``<routine id>@<date>@flowday``. An inbox task is the VTODO
-``task-<id>@flowday``. Events flowday does not plan as blocks (all-day events, repeating
-events of other apps) and other apps' to-dos are remembered, never pushed, never deleted.
+``task-<id>@flowday``; a to-do another app made is an inbox task that keeps its UID (the
+task's ``source``), sent back only when edited here. Events flowday does not keep as
+blocks (all-day events, repeating events of other apps) are remembered, never pushed,
+never deleted, and planned like an import (:mod:`.others`).
 """
 
 from __future__ import annotations
@@ -550,8 +552,10 @@ _PRIORITY_OUT = {1: 1, 2: 5, 3: 9}
 
 
 def task_uid(task: Task) -> str:
-    """``task-<id>@flowday``: never the UID of a block or routine of the same id."""
-    return f"{TASK_PREFIX}{task.id}{FLOWDAY_UID_SUFFIX}"
+    """``task-<id>@flowday``: never the UID of a block or routine of the same id; a to-do
+    another app made keeps its own UID (its ``source``), so it is never duplicated."""
+    foreign = source_uid(task.source) if task.source else None
+    return foreign or f"{TASK_PREFIX}{task.id}{FLOWDAY_UID_SUFFIX}"
 
 
 def _task_id(uid: str) -> str | None:
@@ -587,11 +591,12 @@ def task_text(task: Task, uid: str, prior: str, now: pendulum.DateTime) -> str:
 
 
 def _read_task(todo: icalendar.Component, *, plain: bool) -> RemoteEvent:
-    """A VTODO flowday wrote (``task-<id>@flowday``), as a task's fields, also after
-    another app changed it; one made elsewhere, or completed, is not an inbox task here."""
+    """A VTODO as an inbox task's fields: flowday's own (``task-<id>@flowday``), also
+    after another app changed it, and one another app made (it keeps its UID: see
+    :func:`task_for`); a completed or cancelled one is not an inbox task here."""
     uid = uid_of(todo)
     status = text_of(todo, "STATUS").upper()
-    if _task_id(uid) is None or status in ("COMPLETED", "CANCELLED"):
+    if not uid or status in ("COMPLETED", "CANCELLED"):
         return RemoteEvent(uid, None)
     try:
         priority = int(text_of(todo, "PRIORITY") or 0)
@@ -615,10 +620,10 @@ def _read_task(todo: icalendar.Component, *, plain: bool) -> RemoteEvent:
 
 
 def task_for(fields: Fields, uid: str, existing: Task | None, now: pendulum.DateTime) -> Task:
-    """The inbox task ``fields`` ask for (InputError when they make none)."""
-    task_id = _task_id(uid)
-    if task_id is None:
-        raise InputError(f"{uid}: not a flowday task")
+    """The inbox task ``fields`` ask for (InputError when they make none). A to-do another
+    app made gets an id here and its UID as the task's source."""
+    task_id = _task_id(uid) or (existing.id if existing else new_id())
+    source = "" if _task_id(uid) else source_for(uid, None)
     try:
         due = fields.get("due") or None
         return Task(
@@ -629,6 +634,7 @@ def task_for(fields: Fields, uid: str, existing: Task | None, now: pendulum.Date
             priority=int(fields.get("priority", "2")),
             due=parse_iso_date(due) if due else None,
             created=existing.created if existing else stamp(now),
+            source=source,
         )
     except ValueError as exc:
         raise InputError(f"{uid}: not an inbox task ({exc})") from None

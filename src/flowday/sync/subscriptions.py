@@ -26,7 +26,7 @@ from flowday.store import StoreError
 from flowday.sync.engine import Confirm, guard_deletions
 from flowday.sync.items import blocks_for, read_event
 from flowday.sync.server import Collection
-from flowday.sync.state import Synced, SyncState
+from flowday.sync.state import Synced, SyncState, read_state, write_state
 
 SOURCE_PREFIX = "caldav:"
 
@@ -93,7 +93,7 @@ def pull_subscription(
     """One pull of the subscribed ``calendar`` (see the module doc)."""
     report = SubscriptionReport(calendar)
     try:
-        state = SyncState.from_record(planner.store.sync_state(state_name(calendar)))
+        state, saved = read_state(planner.store, state_name(calendar))
     except ValueError as exc:
         raise StoreError(f"{planner.store.sync_path}: {calendar}'s record ({exc})") from None
     if state.collection != collection.url:
@@ -179,5 +179,5 @@ def pull_subscription(
 
         if dates:
             report.crossed.extend(apply_recording_crossings(planner, txn, dates, apply))
-        txn.set_sync_state(new_state.to_record(), state_name(calendar))
+        write_state(txn, new_state, saved, state_name(calendar))
     return report
