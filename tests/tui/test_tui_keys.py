@@ -263,12 +263,30 @@ async def test_undo_covers_moves_and_adds(seeded, make_app, paste):
         assert spans(seeded) == before
 
 
+def rule_lines(app) -> list[str]:
+    rules = main(app).query_one("#rules")
+    return [str(rules.get_option_at_index(i).prompt) for i in range(rules.option_count)]
+
+
 async def test_brackets_t_and_g_change_the_date(seeded, make_app, paste):
+    # a work day without an evening: a warning on the next day, none on this one
+    seeded.add_block(TODAY.add(days=1), title="Focus", start=parse_clock("10:00"),
+                     end=parse_clock("11:00"), sphere=Sphere.WORK)  # fmt: skip
     app = make_app(seeded)
     async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()  # the start's own layouts are done
+        layouts: list[object] = []
+        screen = main(app)
+        screen.screen_layout_refresh_signal.subscribe(screen, layouts.append, immediate=True)
         await pilot.press("right_square_bracket")
         assert main(app).date == TODAY.add(days=1)
-        await pilot.press("left_square_bracket", "left_square_bracket")
+        assert rule_lines(app) == ["! plan-evening"]
+        await pilot.press("left_square_bracket")
+        assert rule_lines(app) == ["✔ no violations"]
+        # the Rules list refilled, the timeline redrawn: no layout of the whole screen
+        # (it was most of a day change's time)
+        assert layouts == []
+        await pilot.press("left_square_bracket")
         assert main(app).date == TODAY.subtract(days=1)
         await pilot.press("t")
         assert main(app).date == TODAY

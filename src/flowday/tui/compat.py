@@ -26,6 +26,11 @@ run ``tests/tui/test_tui_terminal.py`` (the crash path) and ``tests/tui/test_tui
   ``NoColor`` or ``Monochrome`` filter chosen once, for the start-up theme;
   :meth:`CompatApp.swap_no_color_filter` changes it with the theme (the public
   ``get_line_filters()`` only reads them).
+- ``Widget.virtual_size`` is a reactive that lays the whole screen out when it changes;
+  :class:`RepaintOnResizeOptionList` redefines it to repaint only. Safe while
+  ``OptionList._update_lines`` calls ``_scroll_update`` (which shows or hides the
+  scrollbars: those changes still lay out) and ``add_options`` lays out a list whose
+  height is ``auto``.
 """
 
 from __future__ import annotations
@@ -37,7 +42,9 @@ from textual.app import App
 from textual.filter import Monochrome, NoColor
 from textual.geometry import Size
 from textual.notifications import Notification
+from textual.reactive import Reactive
 from textual.scroll_view import ScrollView
+from textual.widgets import OptionList
 
 
 class CompatApp(App[None]):
@@ -92,3 +99,12 @@ class SizeAwareScrollView(ScrollView):
         if changed:
             self.on_size_known()
         return changed
+
+
+class RepaintOnResizeOptionList(OptionList):
+    """An OptionList whose new content repaints it, without laying out the whole screen
+    (a day change refilled the Rules list: a full layout and repaint of every widget,
+    most of the key's time). Its own height must not depend on its content, unless it is
+    ``auto`` (then ``add_options`` lays it out); scrollbars shown or hidden still lay out."""
+
+    virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False)
