@@ -12,6 +12,7 @@ from flowday.application.planner import Planner
 from flowday.domain.clock import FixedClock
 from flowday.domain.model import Block, Sphere
 from flowday.domain.wallclock import parse_clock
+from flowday.store import Store
 from flowday.tui.screens.confirm import ConfirmScreen
 from flowday.tui.screens.edit import EditBlockScreen
 from flowday.tui.screens.help import HelpScreen
@@ -382,6 +383,56 @@ async def test_moving_into_another_block_is_refused(seeded, make_app):
         assert isinstance(app.screen, ConfirmScreen)
         await pilot.press("escape")
         assert spans(seeded)["Standup"] == "09:00-09:30"
+
+
+async def test_changes_show_before_they_are_stored_and_a_refused_one_never(
+    seeded, make_app, paste, monkeypatch
+):
+    app = make_app(seeded)
+    async with app.run_test(size=(100, 30)) as pilot:
+        timeline = main(app).query_one(Timeline)
+
+        def shown(blocks) -> dict[str, tuple[str, str]]:
+            return {b.title: (b.span, b.outcome.value) for b in blocks}
+
+        painted: list[dict[str, tuple[str, str]]] = []  # every day the timeline was given
+        show = timeline.show
+
+        def spy(layout, blocks, **options):
+            painted.append(shown(blocks))
+            return show(layout, blocks, **options)
+
+        monkeypatch.setattr(timeline, "show", spy)
+        at_write: list[dict[str, tuple[str, str]]] = []  # on screen as each write begins
+        transaction = Store.transaction
+
+        def spied(self):
+            at_write.append(shown(timeline.blocks))
+            return transaction(self)
+
+        monkeypatch.setattr(Store, "transaction", spied)
+        await pilot.press("plus", "plus")  # Standup 09:00-09:45 runs into Deep work 09:30
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("escape")
+        # the judge refuses it in memory: never painted, not even for a frame
+        assert [day for day in painted if day["Standup"][0] == "09:00-09:45"] == []
+        # keys, then text typed into the dialog or the quick-add line (then enter)
+        for keys, text in ((("x",), ""), (("S",), ""), (("X", "ctrl+u"), "09:05-09:20"),
+                           (("e", "ctrl+u"), "Standup, renamed"),
+                           (("a",), "Walk 20:00-20:30 #personal"), (("J",), ""),
+                           (("u",), ""), (("ctrl+r",), "")):  # fmt: skip
+            writes = len(at_write)
+            await pilot.press(*keys)
+            if text:
+                await paste(pilot, text)
+                await pilot.press("enter")
+            await pilot.pause()
+            assert len(at_write) == writes + 1, keys
+            # what the write stores was on screen before it began
+            assert at_write[-1] == shown(seeded.store.blocks_on(TODAY)), keys
+        stored = shown(seeded.store.blocks_on(TODAY))
+        assert stored["Standup, renamed"] == ("09:00-09:30", "done")  # + once, not twice
+        assert stored["Walk"] == ("20:15-20:45", "planned")  # J moved the block just added
 
 
 async def test_s_schedules_the_inbox_task_p_plans_the_rest_u_undoes(seeded, make_app):
