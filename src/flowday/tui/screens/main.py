@@ -19,7 +19,7 @@ from time import monotonic
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol, runtime_checkable
 
 import pendulum
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import ActiveBinding, Binding, BindingType
 from textual.containers import Horizontal
@@ -197,6 +197,14 @@ class MainScreen(Screen[None]):
             yield SidePanel(id="side")
         yield QuickAddBar(id="quick")
         yield StableFooter(compact=True)
+
+    def on_screen_resume(self, event: events.ScreenResume) -> None:
+        """The first show: every widget was styled as it was mounted, with the theme
+        chosen before (FlowdayApp.__init__); Textual would restyle the whole screen once
+        more (a third of the start-up's styling). Later resumes restyle as Textual says."""
+        if not getattr(self, "_resumed", False):
+            self._resumed = True
+            event.refresh_styles = False
 
     def on_mount(self) -> None:
         self.reload()  # the timeline opens at the start on its first show
