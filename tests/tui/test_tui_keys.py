@@ -289,6 +289,13 @@ async def test_brackets_t_and_g_change_the_date(seeded, make_app, paste):
         assert layouts == []
         await pilot.press("left_square_bracket")
         assert main(app).date == TODAY.subtract(days=1)
+        await pilot.press("right_square_bracket")
+        await pilot.pause()  # the days either side are read ahead
+        seeded.add_block(TODAY.add(days=1), title="Walk", start=parse_clock("18:00"),
+                         end=parse_clock("19:00"), sphere=Sphere.PERSONAL)  # fmt: skip
+        await pilot.press("right_square_bracket")  # changed since it was read ahead
+        assert [b.title for b in main(app).query_one(Timeline).blocks] == ["Focus", "Walk"]
+        await pilot.press("left_square_bracket", "left_square_bracket")
         await pilot.press("t")
         assert main(app).date == TODAY
         await pilot.press("g")

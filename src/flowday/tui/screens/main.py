@@ -187,6 +187,8 @@ class MainScreen(Screen[None]):
         self._signature: tuple[float, ...] = ()
         self._now_slot = -1
         self._poll_failure: str | None = None
+        # date → (the stamp of its files, now's slot and date; what was read), see _read_ahead
+        self._ahead: dict[pendulum.Date, tuple[tuple[Any, ...], DayScreen]] = {}
         self.zoom = self._remembered_zoom()
 
     # --- layout ---------------------------------------------------------------------------
@@ -208,6 +210,7 @@ class MainScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.reload()  # the timeline opens at the start on its first show
+        self.call_after_refresh(self._read_ahead)
         self.query_one(Timeline).focus()
         self.set_interval(POLL_SECONDS, self.poll_store)
         self._prompts: ReflectionPrompts | None = None
@@ -325,20 +328,45 @@ class MainScreen(Screen[None]):
     def reload(self) -> None:
         """Read :attr:`date` afresh; :meth:`watch_day` redraws. A read that fails is
         reported in one line and what is shown stays."""
+        self._ahead.clear()  # after a change: what was read ahead may be out of date
         self._read()
 
     def _read(self) -> bool:
         """:meth:`reload`, saying whether the read worked."""
         # taken before reading: a file that cannot be read is retried when it changes (or
         # the next slot comes), not on every poll
-        self._now_slot = self._slot(self.planner.now())
+        now = self.planner.now()
+        self._now_slot = self._slot(now)
         try:
             self._signature = self.planner.store.mtime_signature(self.date)
-            self.day = day_screen.load_day_screen(self.planner, self.date)
+            stamp = (self._signature, self._now_slot, now.date())
+            ahead = self._ahead.pop(self.date, None)
+            if ahead is not None and ahead[0] == stamp:  # its files unchanged since
+                self.day = replace(ahead[1], now=now)
+            else:
+                self.day = day_screen.load_day_screen(self.planner, self.date)
         except FAILURES as exc:
             failures.report(self, exc, f"cannot read {self.date.format('ddd D MMM YYYY')}")
             return False
         return True
+
+    def _read_ahead(self) -> None:
+        """Once a day is on the screen: the days ] and [ go to, read while the person looks
+        (a cold month is a good part of a day change). Kept with the stamp of their files,
+        used only while those are unchanged."""
+        now = self.planner.now()
+        wanted = (self.date.subtract(days=1), self.date.add(days=1))
+        for date in list(self._ahead):
+            if date not in wanted:
+                del self._ahead[date]
+        for date in wanted:
+            if date in self._ahead:
+                continue
+            try:
+                stamp = (self.planner.store.mtime_signature(date), self._slot(now), now.date())
+                self._ahead[date] = (stamp, day_screen.load_day_screen(self.planner, date))
+            except FAILURES:  # said when the day is really asked for
+                return
 
     def watch_date(self, date: pendulum.Date) -> None:
         """Another date (or the same asked for again) is read and opened at its start; a
@@ -350,6 +378,7 @@ class MainScreen(Screen[None]):
                 self._signature = signature
             return
         self.query_one(Timeline).open_at_start()
+        self.call_after_refresh(self._read_ahead)
 
     def watch_day(self, view: DayScreen | None) -> None:
         """Redraw everything from what was read (the selection is kept by block id)."""
