@@ -156,8 +156,9 @@ def run_in_process(
     set and restored, stdin/stdout/stderr replaced, ``SystemExit`` turned into the status.
     An uncaught exception propagates (the test fails with its traceback)."""
     import flowday.cli
+    import flowday.cli.parsing
 
-    real_run_tui = flowday.cli.run_tui
+    real_run_tui = flowday.cli.parsing.run_tui
 
     def run_tui(args: Any, context: Any) -> int:
         # the real checks (a bad --date is a one-line error), but never the real terminal app
@@ -173,7 +174,7 @@ def run_in_process(
         os.environ.pop(name, None)
     try:
         with (
-            mock.patch.object(flowday.cli, "run_tui", run_tui),
+            mock.patch.object(flowday.cli.parsing, "run_tui", run_tui),
             mock.patch.object(sys, "stdin", io.StringIO(input or "")),  # no input: end of file
             contextlib.redirect_stdout(stdout),
             contextlib.redirect_stderr(stderr),

@@ -9,7 +9,6 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,7 +29,7 @@ from flowday.domain.settings import (
     ReminderSettings,
     RuleSetting,
 )
-from flowday.domain.timeparse import WEEKDAYS, Zone, parse_span
+from flowday.domain.timeparse import WEEKDAYS, Zone, parse_duration, parse_span
 from flowday.domain.wallclock import parse_clock
 from flowday.places import config_path
 from flowday.safe_write import read_regular
@@ -119,6 +118,8 @@ def load_config(explicit: str | os.PathLike[str] | None = None) -> Config:
         return from_mapping({}, tz_env=os.environ.get("FLOWDAY_TZ"))
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: cannot read ({exc})") from None
+    import tomllib  # lazily: without a config file no command pays its ~3 ms
+
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -241,7 +242,7 @@ KEYMAP_IDS: tuple[str, ...] = (
     "next_day", "today", "goto_date", "switch_mode", "schedule_task", "plan_inbox",
     "set_hours", "import_calendar", "reflection", "weekly_review", "week_view", "month_view",
     "routine", "help", "quit", "toggle_done", "toggle_skipped", "actual_times", "zoom_in",
-    "zoom_out", "zoom_fit", "log_intrusion", "park_thought",
+    "zoom_out", "zoom_fit", "log_intrusion", "park_thought", "sync", "sync_conflicts",
 )  # fmt: skip
 
 _REFLECTION_CHECKS: dict[str, tuple[str, Any]] = {
@@ -299,6 +300,13 @@ class SyncSettings:
     password_cmd: str = ""
     calendar: str = "flowday"  # the collection's display name (made on the first sync)
     allow_insecure_http: bool = False  # plain http beyond this machine
+    every: int = 0  # minutes between syncs while the planner is open (0: only when asked)
+    # reflections are personal: a collection of their own, never the plan's (which may be
+    # shared); reflections = false keeps them on this device
+    reflections: bool = True
+    reflections_calendar: str = "flowday-reflections"
+    # other collections on the same server pulled one way, like `flowday import` (by name)
+    subscribe: tuple[str, ...] = ()
 
 
 def _is_text(value: Any) -> bool:
@@ -311,8 +319,25 @@ _SYNC_CHECKS: dict[str, tuple[str, Any]] = {
     "password_cmd": ('a command in quotes, e.g. "pass show caldav"', _is_text),
     "calendar": ("a calendar name in quotes", _is_text),
     "allow_insecure_http": ("true or false", lambda v: isinstance(v, bool)),
+    "reflections": ("true or false", lambda v: isinstance(v, bool)),
+    "reflections_calendar": ("a calendar name in quotes", _is_text),
+    "subscribe": (
+        'a list of calendar names, e.g. ["Work"]',
+        lambda v: isinstance(v, list) and len(v) <= 50 and all(_is_text(x) for x in v),
+    ),
     "password": ("never set here: use password_cmd or the keyring", lambda v: False),
+    "every": ('a duration like "15m" or "1h" (at most a day)', lambda v: _duration(v) is not None),
 }
+
+
+def _duration(value: Any) -> int | None:
+    """``"15m"``, ``"1h"`` → minutes; None for anything else."""
+    if not isinstance(value, str):
+        return None
+    try:
+        return parse_duration(value)
+    except FlowdayError:
+        return None
 
 
 def _sync_settings(probe: Config, table: dict[str, Any]) -> SyncSettings:
@@ -341,12 +366,31 @@ def _sync_settings(probe: Config, table: dict[str, Any]) -> SyncSettings:
                 "allow_insecure_http = true",
                 ("sync", "url"),
             )
+    calendar = table.get("calendar", "flowday").strip()
+    reflections_calendar = table.get("reflections_calendar", "flowday-reflections").strip()
+    if reflections_calendar == calendar:
+        raise probe.error(
+            f"sync.reflections_calendar must not be the plan's calendar {calendar!r}: "
+            "reflections are personal and go to a collection of their own",
+            ("sync", "reflections_calendar"),
+        )
+    subscribe = tuple(dict.fromkeys(name.strip() for name in table.get("subscribe", [])))
+    for name in subscribe:
+        if name in (calendar, reflections_calendar):
+            raise probe.error(
+                f"sync.subscribe names {name!r}, which flowday syncs both ways already",
+                ("sync", "subscribe"),
+            )
     return SyncSettings(
         url=url,
         user=table.get("user", ""),
         password_cmd=table.get("password_cmd", ""),
-        calendar=table.get("calendar", "flowday").strip(),
+        calendar=calendar,
         allow_insecure_http=insecure,
+        every=_duration(table.get("every")) or 0,
+        reflections=table.get("reflections", True),
+        reflections_calendar=reflections_calendar,
+        subscribe=subscribe,
     )
 
 

@@ -11,6 +11,9 @@ Layout of the data folder::
                          one fsynced line each (see "a month: its file and its change log")
     routines.json        repeating blocks (table ``routines``); their occurrences are not
                          stored but made on read by the ``occurrences`` hook (see below)
+    sync.json            what the last CalDAV sync saw (flowday.sync), its small head record;
+    sync/2026-11.json    its events by the month they start in (``sync/undated.json``: the
+                         rest), so a sync's save rewrites the months it touched, not years
 
 Why shards: stock TinyDB re-reads and rewrites its whole file on each operation, so one
 file for ten years of history makes every edit slow. Opening a day touches one month file,
@@ -51,7 +54,6 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
-import hashlib
 import itertools
 import json
 import math
@@ -230,8 +232,14 @@ def _read_regular(path: Path, offset: int = 0) -> tuple[os.stat_result, bytes] |
     return info, raw
 
 
+def _sha256(data: bytes) -> str:
+    import hashlib  # lazily: a command that only reads a month never hashes (~3 ms)
+
+    return hashlib.sha256(data).hexdigest()
+
+
 def _digest(raw: bytes | None) -> str | None:
-    return None if raw is None else hashlib.sha256(raw).hexdigest()
+    return None if raw is None else _sha256(raw)
 
 
 def _read_store_file(path: Path) -> tuple[FileIdentity | None, dict[str, Any] | None]:
@@ -364,8 +372,12 @@ def _new_file() -> dict[str, Any]:
     return {"_meta": {"1": {"schema_version": SCHEMA_VERSION}}}
 
 
+# sync/NAME.json: a month or "undated", after 8 hex digits naming another collection's state
+_SYNC_KEY = r"(\d{4}-\d{2}|undated)"
+_SYNC_SHARD = re.compile(rf"([0-9a-f]{{8}}-)?{_SYNC_KEY}\.json")  # fullmatch
 _JOURNAL_NAMES = re.compile(
     r"tasks\.json|state\.json|routines\.json|sync\.json|months/\d{4}-\d{2}\.json"
+    rf"|sync/([0-9a-f]{{8}}-)?{_SYNC_KEY}\.json"
 )  # fullmatch
 
 
@@ -445,13 +457,13 @@ def log_path_for(month_path: Path) -> Path:
 def _log_line(seq: int, changes: Sequence[Change]) -> bytes:
     entry = {"seq": seq, "changes": [{"table": t, "doc": d, "record": r} for t, d, r in changes]}
     head = _payload(entry)[:-1]  # "...}" without the brace: the sum is the last key
-    return head + _SUM_KEY + hashlib.sha256(head).hexdigest().encode() + b'"}\n'
+    return head + _SUM_KEY + _sha256(head).encode() + b'"}\n'
 
 
 def _log_entry(line: bytes) -> tuple[int, list[Change]] | None:
     """One line's seq and changes; None when it is not a whole, intact line."""
     cut = line.rfind(_SUM_KEY)
-    if cut < 0 or line[cut:] != _SUM_KEY + hashlib.sha256(line[:cut]).hexdigest().encode() + b'"}':
+    if cut < 0 or line[cut:] != _SUM_KEY + _sha256(line[:cut]).encode() + b'"}':
         return None
     try:
         entry = _loads(line.decode("utf-8"), MAX_NESTING + 3)  # line, list, change: 3 more
@@ -789,6 +801,11 @@ def _month_key(date: pendulum.Date) -> str:
     return f"{date.year:04d}-{date.month:02d}"
 
 
+def _sync_table(name: str) -> str:
+    """sync.json's table for one collection's record ("": the plan's)."""
+    return f"sync-{name}" if name else "sync"
+
+
 def _records(data: dict[str, Any] | None, table: str) -> list[dict[str, Any]]:
     if not data:
         return []
@@ -953,11 +970,27 @@ class Store:
         """What the last CalDAV sync saw (flowday.sync): written with the changes it made."""
         return self.root / "sync.json"
 
+    @property
+    def sync_folder(self) -> Path:
+        """The sync's events, one file per month they start in (see :meth:`sync_shards`)."""
+        return self.root / "sync"
+
+    def sync_shard_path(self, name: str) -> Path:
+        """``sync/<name>.json``; ``name`` is ``YYYY-MM`` or ``undated`` (after a prefix of
+        8 hex digits and a dash for a state other than the plan's)."""
+        path = self.sync_folder / f"{name}.json"
+        if not _SYNC_SHARD.fullmatch(path.name):
+            raise ValueError(f"no sync shard {name!r}")
+        return path
+
+    def _sync_shard_files(self) -> list[Path]:
+        return [p for p in sorted(self.sync_folder.glob("*.json")) if _SYNC_SHARD.fullmatch(p.name)]
+
     def data_files(self) -> list[Path]:
         # lexists: a dangling link or a FIFO is listed too, so doctor reports it
         files = [p for p in self._month_files() if _month_of(p.name)]
         named = (self.tasks_path, self.state_path, self.routines_path, self.sync_path)
-        return [p for p in named if os.path.lexists(p)] + files
+        return [p for p in named if os.path.lexists(p)] + files + self._sync_shard_files()
 
     def _month_files(self) -> list[Path]:
         return sorted((self.root / "months").glob("*.json"))
@@ -1086,11 +1119,24 @@ class Store:
         self._state = None if identity is None else (identity, state)
         return dict(state)
 
-    def sync_state(self) -> dict[str, Any]:
-        """The CalDAV sync's own record (one object, opaque here: flowday.sync types it)."""
+    def sync_state(self, name: str = "") -> dict[str, Any]:
+        """The CalDAV sync's own record (one object, opaque here: flowday.sync types it);
+        ``name``: another collection's (the reflections'), kept beside it in sync.json."""
         _, data = _read_store_file(self.sync_path)
-        records = _records(data, "sync")
+        records = _records(data, _sync_table(name))
         return dict(records[0]) if records else {}
+
+    def sync_shards(self, prefix: str = "") -> dict[str, list[dict[str, Any]]]:
+        """The sync's events of the shards named ``prefix`` + ``YYYY-MM`` or ``undated``,
+        by that month (or ``undated``): each file's records, opaque here like
+        :meth:`sync_state`'s."""
+        shards: dict[str, list[dict[str, Any]]] = {}
+        for path in self._sync_shard_files():
+            key = path.stem.removeprefix(prefix) if path.stem.startswith(prefix) else ""
+            if re.fullmatch(_SYNC_KEY, key):
+                _, data = _read_store_file(path)
+                shards[key] = [dict(r) for r in _records(data, "items")]
+        return shards
 
     def first_month(self) -> pendulum.Date | None:
         months = self._all_months()
@@ -1376,7 +1422,7 @@ class Store:
             with self._locked():
                 if recover:
                     self._finish_interrupted_commit()
-                for folder in (self.root, self.root / "months"):
+                for folder in (self.root, self.root / "months", self.sync_folder):
                     for leftover in folder.glob(f".*{safe_write.TEMP_MARK}*"):
                         with contextlib.suppress(OSError):
                             leftover.unlink()
@@ -1551,15 +1597,27 @@ class Transaction:
         table.insert(merged)
 
     # the CalDAV sync's record: in the same transaction (and journal) as the changes it made
-    def sync_state(self) -> dict[str, Any]:
-        records = self._shard(self.store.sync_path).db.table("sync").all()
+    def sync_state(self, name: str = "") -> dict[str, Any]:
+        records = self._shard(self.store.sync_path).db.table(_sync_table(name)).all()
         return dict(records[0]) if records else {}
 
-    def set_sync_state(self, record: dict[str, Any]) -> None:
+    def set_sync_state(self, record: dict[str, Any], name: str = "") -> None:
         self._written.append(self.store.sync_path)
-        table = self._shard(self.store.sync_path).db.table("sync")
+        table = self._shard(self.store.sync_path).db.table(_sync_table(name))
         table.truncate()
         table.insert(record)
+
+    def set_sync_shard(self, name: str, records: list[dict[str, Any]]) -> None:
+        """Replace ``sync/<name>.json``'s records (one shard of the sync's events)."""
+        path = self.store.sync_shard_path(name)
+        if not os.path.lexists(path.parent):
+            # the folder's own entry made durable before any file in it is relied on
+            path.parent.mkdir(exist_ok=True)
+            safe_write.fsync_folder(self.store.root)
+        self._written.append(path)
+        table = self._shard(path).db.table("items")
+        table.truncate()
+        table.insert_multiple(records)
 
     def commit(self) -> None:
         order = [*dict.fromkeys([*self._written, *self._shards, *self._months])]

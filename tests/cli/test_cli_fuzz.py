@@ -20,7 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import flowday.cli
-from flowday.cli import build_parser
+from flowday.cli.parsing import build_parser
 
 CliRunner = Callable[..., subprocess.CompletedProcess[str]]  # the `cli` fixture
 
@@ -285,3 +285,41 @@ def test_json_output_stays_json_under_a_hostile_environment(cli: CliRunner) -> N
     result = cli("list", "--json", env={"TZ": "A" * 300, "NO_COLOR": "\x1b[2J"})
     assert result.returncode == 0 and "\x1b" not in result.stdout
     json.loads(result.stdout)
+
+
+def _shape(parser: argparse.ArgumentParser) -> list[object]:
+    """What parsing depends on: each argument's flags, destination, default and choices,
+    and the same for nested commands."""
+    shape: list[object] = []
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            shape.append({name: _shape(sub) for name, sub in action.choices.items()})
+        else:
+            choices = list(action.choices) if action.choices is not None else None
+            shape.append((action.option_strings, action.dest, repr(action.default), choices))
+    handler = parser.get_default("handler")
+    shape.append(getattr(handler, "__qualname__", handler))
+    return shape
+
+
+def test_a_command_alone_parses_as_the_whole_parser_does() -> None:
+    # `flowday list` builds only the modules `list` needs: each command's parser built that
+    # way must be the one the whole parser holds (and the table must name every command)
+    whole = build_parser()._subparsers._group_actions[0].choices  # type: ignore[union-attr]
+    for name, parser in whole.items():
+        if name == "tui":
+            continue
+        for argv in ([name], ["--data-dir", "list", name], ["--theme=x", name, "--json"]):
+            alone = build_parser(argv)._subparsers._group_actions[0].choices  # type: ignore[union-attr]
+            assert set(alone) <= set(whole) and name in alone, (argv, sorted(alone))
+            assert len(alone) <= 9 < len(whole), argv  # not every module
+            assert _shape(alone[name]) == _shape(parser), argv
+    # an unknown word, --help or --version: the whole parser (help, "invalid choice")
+    for argv in (["--help"], ["-h"], ["--vers"], ["lsit"], ["--data", "x", "lsit"], ["--", "x"]):
+        built = build_parser(argv)._subparsers._group_actions[0].choices  # type: ignore[union-attr]
+        assert set(built) == set(whole), argv
+    # no command: the planner, which needs no other command's parser
+    for argv in ([], ["--data-dir", "list"], ["--theme=dark"], ["tui", "--date", "mon"]):
+        built = build_parser(argv)._subparsers._group_actions[0].choices  # type: ignore[union-attr]
+        assert set(built) == {"tui"}, argv
+        assert _shape(built["tui"]) == _shape(whole["tui"]), argv

@@ -51,6 +51,36 @@ def test_intrusions_are_logged_with_their_direction(cli: CliRunner) -> None:
     )
 
 
+def test_intrusions_are_listed_and_one_logged_by_mistake_is_removed(cli: CliRunner) -> None:
+    assert cli("intrusion", "--list").stdout == "2026-11-25: no intrusions logged\n"
+    assert json.loads(cli("intrusion", "--list", "--json").stdout) == []
+    cli("intrusion", "--at", "09:30", "--note", "first")
+    cli("intrusion", "--at", "19:30", "--from", "work", "--note", "[b]call[/b]")
+    cli("intrusion", "--at", "12:00", "--note", "third")
+    listed = cli("intrusion", "--list").stdout.splitlines()
+    assert listed[1] == " 2  2026-11-25 19:30  intrusion: work into personal  [b]call[/b]"
+    assert [row["n"] for row in json.loads(cli("intrusion", "--list", "--json").stdout)] == [
+        1, 2, 3,
+    ]  # fmt: skip
+    removed = cli("intrusion", "--remove", "2", "--json")
+    assert removed.returncode == 0, removed.stderr
+    assert json.loads(removed.stdout)["note"] == "[b]call[/b]"
+    assert [i.note for i in intrusions(cli)] == ["first", "third"]
+    assert cli("stats", "--json", "--from", "2026-11-25").stdout.count('"intrusions_from_work": 0')
+    # a wrong number or a logging flag changes nothing and says why in one line
+    before = intrusions(cli)
+    for args, message in [
+        (("--remove", "3"), "no intrusion 3 on 2026-11-25 (it has 2)"),
+        (("--remove", "1", "--date", "2026-11-20"), "(it has none)"),
+        (("--remove", "1", "--note", "x"), "--remove takes only --date and --json, not --note"),
+        (("--list", "--remove", "1"), "not allowed with argument"),
+    ]:
+        result = cli("intrusion", *args)
+        assert result.returncode == 2 and message in result.stderr, (args, result.stderr)
+        assert len(result.stderr.splitlines()) == 1
+    assert intrusions(cli) == before
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [

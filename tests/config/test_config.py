@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import re
+import sys
 import tomllib
 from pathlib import Path
 
@@ -211,3 +212,27 @@ def test_key_lines_finds_every_key_where_toml_sets_it(
 def _header_path(header: str) -> list[str]:
     inside = header.strip("[]")
     return [part.strip('"') for part in re.findall(r'"[^"]*"|[^.]+', inside)]
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="the XDG reading is Linux's")
+def test_flowdays_folders_are_where_platformdirs_puts_them(monkeypatch) -> None:
+    # places reads the XDG variables itself (platformdirs' import is most of `flowday
+    # next`'s own time): the answer must stay the library's, odd values included
+    import platformdirs
+
+    from flowday import places
+
+    for home in ("/home/u", "/home/u/", "/"):
+        for value in (None, "", "/xdg/base", "relative/base", "/xdg/base/"):
+            monkeypatch.setenv("HOME", home)
+            for variable in ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME"):
+                if value is None:
+                    monkeypatch.delenv(variable, raising=False)
+                else:
+                    monkeypatch.setenv(variable, value)
+            monkeypatch.delenv("FLOWDAY_DATA_DIR", raising=False)
+            monkeypatch.delenv("FLOWDAY_CACHE_DIR", raising=False)
+            case = (home, value)
+            assert places.data_dir(None) == Path(platformdirs.user_data_dir("flowday")), case
+            assert places.config_root() == Path(platformdirs.user_config_dir("flowday")), case
+            assert places.cache_root() == Path(platformdirs.user_cache_dir("flowday")), case

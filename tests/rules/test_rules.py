@@ -122,6 +122,18 @@ def test_evening_nudge_only_for_a_planned_day_without_evening_personal_time() ->
     late = only("plan-evening", start=20 * 60, end=23 * 60)
     assert rules_of(evaluate(day(block("18:00-19:00", "personal"), mode=late))) == ["plan-evening"]
 
+    # the evening starts when the day's work ends (hours moved to 11:00-19:00 for the day)
+    def nudges(*blocks: Block, window: str) -> list[str]:
+        found = evaluate(day(*blocks, window=window))
+        return [v.message for v in found if v.rule == "plan-evening"]
+
+    [nudge] = nudges(block("11:00-12:00"), block("17:00-18:00", "personal"), window="11:00-19:00")
+    assert "this evening (19:00-22:00)" in nudge
+    assert (
+        nudges(block("11:00-12:00"), block("19:30-20:00", "personal"), window="11:00-19:00") == []
+    )
+    assert nudges(block("14:00-15:00"), window="14:00-22:00") == []  # no evening left
+
 
 def test_integration_allows_a_few_emails_outside_the_window() -> None:
     emails = block("20:00-20:30", title="Emails")

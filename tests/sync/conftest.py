@@ -30,54 +30,61 @@ class Server:
     url: str
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
 
 
-def _started(name: str, argv: list[str], port: int, log: Path) -> Iterator[Server]:
-    with log.open("wb") as output:
+def launch(name: str, argv: list[str], port: int, log: Path) -> subprocess.Popen[bytes]:
+    """Start a server and wait until it takes connections on ``port``."""
+    with log.open("ab") as output:
         process = subprocess.Popen(argv, stdout=output, stderr=subprocess.STDOUT)
-        try:
-            deadline = time.monotonic() + START_TIMEOUT
-            while True:
-                if process.poll() is not None:
-                    pytest.fail(
-                        f"{name} stopped at start: {log.read_text(errors='replace')[-500:]}"
-                    )
-                with (
-                    contextlib.suppress(OSError),
-                    socket.create_connection(("127.0.0.1", port), timeout=0.2),
-                ):
-                    break
-                if time.monotonic() > deadline:
-                    pytest.fail(f"{name} did not open port {port}")
-                time.sleep(0.05)
-            yield Server(name, f"http://127.0.0.1:{port}/")
-        finally:
-            # its storage is thrown away with the temporary folder: no graceful shutdown
-            # needed (Xandikos takes most of a second for one)
+    deadline = time.monotonic() + START_TIMEOUT
+    while True:
+        if process.poll() is not None:
+            pytest.fail(f"{name} stopped at start: {log.read_text(errors='replace')[-500:]}")
+        with (
+            contextlib.suppress(OSError),
+            socket.create_connection(("127.0.0.1", port), timeout=0.2),
+        ):
+            return process
+        if time.monotonic() > deadline:
             process.kill()
-            process.wait()
+            pytest.fail(f"{name} did not open port {port}")
+        time.sleep(0.05)
+
+
+def radicale_argv(folder: Path, port: int) -> list[str]:
+    return [
+        sys.executable, "-m", "radicale", "--config", "", "--server-hosts", f"127.0.0.1:{port}",
+        "--storage-filesystem-folder", str(folder / "collections"), "--auth-type", "none",
+        "--auth-delay", "0", "--logging-level", "warning",
+    ]  # fmt: skip
+
+
+def _started(name: str, argv: list[str], port: int, log: Path) -> Iterator[Server]:
+    process = launch(name, argv, port, log)
+    try:
+        yield Server(name, f"http://127.0.0.1:{port}/")
+    finally:
+        # its storage is thrown away with the temporary folder: no graceful shutdown
+        # needed (Xandikos takes most of a second for one)
+        process.kill()
+        process.wait()
 
 
 @pytest.fixture(scope="session")
 def radicale(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     folder = tmp_path_factory.mktemp("radicale")
-    port = _free_port()
-    argv = [
-        sys.executable, "-m", "radicale", "--config", "", "--server-hosts", f"127.0.0.1:{port}",
-        "--storage-filesystem-folder", str(folder / "collections"), "--auth-type", "none",
-        "--auth-delay", "0", "--logging-level", "warning",
-    ]  # fmt: skip
-    yield from _started("radicale", argv, port, folder / "log")
+    port = free_port()
+    yield from _started("radicale", radicale_argv(folder, port), port, folder / "log")
 
 
 @pytest.fixture(scope="session")
 def xandikos(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     folder = tmp_path_factory.mktemp("xandikos")
-    port = _free_port()
+    port = free_port()
     argv = [
         sys.executable, "-m", "xandikos", "serve", "-d", str(folder / "data"),
         "-l", "127.0.0.1", "-p", str(port), "--defaults", "--state-dir", str(folder / "state"),

@@ -4,14 +4,17 @@ devices converge and nothing is lost or duplicated (counted)."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from tests.sync.conftest import Server
-from tests.sync.devices import Device, server_objects, uids
+from tests.sync.devices import Device, edit_state, server_objects, uids
 
-from flowday.sync.engine import DeletionsNeedConfirmation
+from flowday.sync.engine import DeletionsNeedConfirmation, load_state
 from flowday.sync.server import Collection, Listing, Stale, SyncError
+from flowday.sync.state import SyncState
 
 
 def _pair(tmp_path: Path, radicale: Server, name: str) -> tuple[Device, Device]:
@@ -92,7 +95,7 @@ def test_big_deletions_ask_first(
     ):
         desktop.sync(confirm=lambda question: asked.append(question) or False)
     assert len(asked) == 1
-    assert len(server_objects(laptop)) == 4  # nothing was changed
+    assert len(uids(server_objects(laptop))) == 4  # nothing was changed
     assert desktop.sync(yes=True).pushed_deleted == 4
     # the laptop's sync would empty a day: it asks too
     monkeypatch.setattr(flowday.sync.engine, "DELETE_ASKS_ABOVE", 20)
@@ -183,10 +186,7 @@ def test_faults_lose_and_duplicate_nothing(
         assert (same.title, same.notes) == ("Deep work", "from the laptop")
 
     # an expired sync-token: the whole listing is compared, nothing doubles
-    state = laptop.planner.store.sync_state()
-    state["token"] = "http://radicale.org/ns/sync/expired"
-    with laptop.planner.store.transaction() as txn:
-        txn.set_sync_state(state)
+    edit_state(laptop, lambda state: setattr(state, "token", "http://radicale.org/ns/sync/expired"))
     desktop.add("Call", 14 * 60, 15 * 60)
     desktop.sync()
     expired = laptop.sync()
@@ -219,16 +219,16 @@ def test_a_stale_write_is_never_forced(
     laptop, _ = _pair(tmp_path, radicale, calendar_name)
     block = laptop.add("Gym", 18 * 60, 19 * 60)
     laptop.sync()
-    item = laptop.planner.store.sync_state()["items"][f"{block.id}@flowday"]
-    assert item["raw"] == ""  # flowday's own event: its text need not be kept
-    got = laptop.collection.get(item["href"])
-    assert got is not None and got[0] == item["etag"]
+    item = load_state(laptop.planner).items[f"{block.id}@flowday"]
+    assert item.raw == ""  # flowday's own event: its text need not be kept
+    got = laptop.collection.get(item.href)
+    assert got is not None and got[0] == item.etag
     text = got[1]
-    laptop.collection.put(item["href"], text.replace("Gym", "Run"), item["etag"])
+    laptop.collection.put(item.href, text.replace("Gym", "Run"), item.etag)
     with pytest.raises(Stale):
-        laptop.collection.put(item["href"], text, item["etag"])
+        laptop.collection.put(item.href, text, item.etag)
     with pytest.raises(Stale):  # If-None-Match: * on one that exists
-        laptop.collection.put(item["href"], text, None)
+        laptop.collection.put(item.href, text, None)
 
 
 def test_the_command_s_summary_json_and_exit_statuses(
@@ -240,7 +240,7 @@ def test_the_command_s_summary_json_and_exit_statuses(
     config = tmp_path / "config.toml"
     config.write_text(
         f'[sync]\nurl = "{radicale.url}"\nuser = "jane"\npassword_cmd = "echo secret"\n'
-        f'calendar = "{calendar_name}"\n'
+        f'calendar = "{calendar_name}"\nreflections_calendar = "{calendar_name}-r"\n'
     )
     run = lambda *args: cli("--config", str(config), *args)  # type: ignore[operator]  # noqa: E731
     run("add", "Standup", "--date", "2026-11-26", "--start", "09:00", "--end", "09:15", "--force")
@@ -249,7 +249,9 @@ def test_the_command_s_summary_json_and_exit_statuses(
     assert run("sync").stdout == "↑1 ↓0, 0 conflicts\n"
     report = json.loads(run("sync", "--json").stdout)
     assert set(report) == {"pushed", "pulled", "conflicts", "resolved", "skipped", "crossed",
-                           "full_listing", "dry_run", "summary"}  # fmt: skip
+                           "full_listing", "dry_run", "summary", "reflections",
+                           "subscriptions", "others"}  # fmt: skip
+    assert (report["reflections"]["summary"], report["subscriptions"]) == ("↑0 ↓0, 0 conflicts", [])
     assert report["pushed"] == {"new": 0, "changed": 0, "deleted": 0, "total": 0}
     block_id = json.loads(run("list", "--date", "2026-11-26", "--json").stdout)[0]["id"]
     run("rm", block_id)
@@ -263,6 +265,12 @@ def test_the_command_s_summary_json_and_exit_statuses(
         2,
         "flowday: no conflict nosuchid (flowday sync lists them)\n",
     )
+    # a subscription names a calendar that is not there: never made, one line, exit 6
+    with config.open("a") as more:
+        more.write(f'subscribe = ["{calendar_name}-nosuch"]\n')
+    absent = run("sync")
+    assert (absent.returncode, absent.stderr.count("\n")) == (6, 1)
+    assert f"no calendar named {calendar_name}-nosuch" in absent.stderr
 
 
 class DroppingX(Faulty):
@@ -283,22 +291,22 @@ def test_a_server_that_drops_x_properties_loses_nothing_flowday_knows(
     laptop.edit(block.id, flexible=True, outcome=Outcome.DONE, actual_start=430, actual_end=490)
     assert laptop.sync(DroppingX(laptop.collection)).pushed_new == 1
     assert "X-FLOWDAY" not in server_objects(laptop)[0]
-    state = laptop.planner.store.sync_state()
-    state["items"][f"{block.id}@flowday"]["etag"] = '"changed by the server"'
-    state["token"] = None  # the whole listing: the ETag differs, the event is read again
-    with laptop.planner.store.transaction() as txn:
-        txn.set_sync_state(state)
+    edit_state(laptop, etag_changed(f"{block.id}@flowday", '"changed by the server"'))
     report = laptop.sync()  # reads the event again: no flowday property on it
     (kept,) = laptop.blocks()
     assert (kept.flexible, kept.outcome, kept.actual_span) == (True, Outcome.DONE, "07:10-08:10")
     assert (report.pulled, report.pushed) == (0, 0)
-    state = laptop.planner.store.sync_state()
-    state["items"][f"{block.id}@flowday"]["etag"] = '"changed again"'
-    state["token"] = None
-    with laptop.planner.store.transaction() as txn:
-        txn.set_sync_state(state)
+    edit_state(laptop, etag_changed(f"{block.id}@flowday", '"changed again"'))
     laptop.sync()
     assert laptop.blocks()[0].outcome is Outcome.DONE
+
+
+def etag_changed(uid: str, etag: str) -> Callable[[SyncState], None]:
+    def change(state: SyncState) -> None:
+        state.items[uid] = replace(state.items[uid], etag=etag)
+        state.token = None  # the whole listing: the ETag differs, the event is read again
+
+    return change
 
 
 class AlwaysStale(Faulty):

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pendulum
 from tests.sync.conftest import Server
-from tests.sync.devices import Device, server_objects
+from tests.sync.devices import Device, server_objects, uids
 
 from flowday.application.routines import add_routine, remove_routine
 from flowday.domain.routines import Routine, occurrence_id
@@ -22,17 +22,21 @@ def test_a_routine_syncs_as_one_repeating_event(
 ) -> None:
     laptop = Device(tmp_path / "laptop", radicale.url, calendar_name)
     desktop = Device(tmp_path / "desktop", radicale.url, calendar_name)
-    made = add_routine(laptop.planner, "Standup 9:00-9:15 #work", "weekdays", force=True).routine
+    # two modes and a comma: Radicale cut X- values at an unescaped comma ("balance")
+    made = add_routine(laptop.planner, "Standup, mail 9:00-9:15 #work", "weekdays",
+                       modes=["balance", "integration"], force=True).routine  # fmt: skip
     assert made is not None
     thursday = pendulum.date(2026, 11, 26)
     friday = thursday.add(days=1)
     assert laptop.sync().pushed_new == 1
     (text,) = server_objects(laptop)  # what a phone reads: one repeating event
-    assert "RRULE:FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR" in text and "SUMMARY:Standup" in text
+    # limited to modes, no end: an UNTIL 20 years on (Radicale refuses more than 10,000 dates)
+    assert "RRULE:FREQ=WEEKLY;UNTIL=20461125T080000Z;BYDAY=MO,TU,WE,TH,FR" in text
+    assert "SUMMARY:Standup" in text and "X-FLOWDAY-MODES:balance\\,integration" in text
     assert desktop.sync().pulled_new == 1
     (copy,) = _routines(desktop)
-    assert (copy.id, copy.rrule, copy.first, copy.span, copy.text) == (
-        made.id, made.rrule, made.first, made.span, made.text
+    assert (copy.id, copy.rrule, copy.first, copy.span, copy.text, copy.modes, copy.until) == (
+        made.id, made.rrule, made.first, made.span, made.text, made.modes, None
     )  # fmt: skip
     assert [b.span for b in desktop.planner.store.blocks_on(thursday)] == ["09:00-09:15"]
 
@@ -80,13 +84,36 @@ def test_inbox_tasks_sync_as_todos(tmp_path: Path, radicale: Server, calendar_na
     (text,) = server_objects(laptop)
     for line in ("BEGIN:VTODO", "SUMMARY:Call the bank", "PRIORITY:1", "DUE;VALUE=DATE:20261203"):
         assert line in text
-    # a todo another app made is not an inbox task here (and is left as it is)
+    # a todo another app made is an inbox task here too, keeping its UID; not sent back
     phone = laptop.collection
-    phone.put(phone.href_for("milk@phone"), "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//P//EN\r\n"
-              "BEGIN:VTODO\r\nUID:milk@phone\r\nDTSTAMP:20261120T080000Z\r\nSUMMARY:Milk\r\n"
+    milk = phone.href_for("milk@phone")
+    phone.put(milk, "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//P//EN\r\nBEGIN:VTODO\r\n"
+              "UID:milk@phone\r\nDTSTAMP:20261120T080000Z\r\nSUMMARY:Milk\r\nPRIORITY:0\r\n"
               "END:VTODO\r\nEND:VCALENDAR\r\n", None)  # fmt: skip
-    assert desktop.sync().pulled_new == 1
-    assert desktop.planner.store.tasks() == [task]
+    as_phone_wrote = phone.get(milk)
+    assert desktop.sync().pulled_new == 2
+    (pulled,) = [t for t in desktop.planner.store.tasks() if t.id != task.id]
+    assert (pulled.title, pulled.source, pulled.priority) == ("Milk", "ics:milk@phone", 2)
+    assert laptop.sync().pulled_new == 1
+    for device in (laptop, desktop):
+        assert device.sync().summary() == "↑0 ↓0, 0 conflicts"  # none twice, none sent
+    assert phone.get(milk) == as_phone_wrote
+    assert as_phone_wrote is not None  # the phone renames it: no flowday property on it
+    phone.put(milk, as_phone_wrote[1].replace("SUMMARY:Milk", "SUMMARY:Milk!"), as_phone_wrote[0])
+    assert (laptop.sync().pulled_changed, desktop.sync().pulled_changed) == (1, 1)
+    for device in (laptop, desktop):
+        assert device.sync().summary() == "↑0 ↓0, 0 conflicts"
+    (mine,) = [t for t in laptop.planner.store.tasks() if t.source]
+    with laptop.planner.store.transaction() as txn:  # edited here: sent back, same UID
+        txn.put_task(replace(mine, title="Oat milk"))
+    assert laptop.sync().pushed_changed == 1
+    assert desktop.sync().pulled_changed == 1
+    assert [t.title for t in desktop.planner.store.tasks() if t.source] == ["Oat milk"]
+    assert uids(server_objects(laptop)) == sorted(["milk@phone", f"task-{task.id}@flowday"])
+    with laptop.planner.store.transaction() as txn:  # done here: gone there too
+        txn.delete_task(mine.id)
+    assert laptop.sync().pushed_deleted == 1
+    assert desktop.sync().pulled_deleted == 1
 
     # different fields changed on both devices merge; then it is scheduled on one
     with laptop.planner.store.transaction() as txn:
@@ -104,4 +131,4 @@ def test_inbox_tasks_sync_as_todos(tmp_path: Path, radicale: Server, calendar_na
     assert laptop.sync().pushed_deleted == 1
     assert desktop.sync().pulled_deleted == 1
     assert desktop.planner.store.tasks() == []
-    assert len(server_objects(laptop)) == 1  # the phone's own todo
+    assert server_objects(laptop) == []  # the phone's todo went when done here

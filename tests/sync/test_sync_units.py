@@ -3,7 +3,8 @@ the command's contract (exit statuses, --json keys)."""
 
 from __future__ import annotations
 
-import json
+import re
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -30,19 +31,113 @@ def test_merge_takes_each_side_s_changes_and_keeps_conflicts() -> None:
     # never synced: any difference is a conflict, the same values agree
     assert merge(None, BASE, BASE).clean
     assert merge(None, BASE, {**BASE, "notes": "x"}).conflicts == {"notes": ("", "x")}
+    # a reflection answered on both devices: its stamp and figures follow the newer answer
+    was = {"at": "2026-11-24T20:00:00Z", "figures": "{}", "note": ""}
+    here = {"at": "2026-11-24T21:00:00Z", "figures": '{"a": 1}', "note": "x"}
+    there = {"at": "2026-11-24T22:00:00Z", "figures": '{"a": 2}', "note": ""}
+    both = merge(was, here, there)
+    assert (both.fields, both.clean) == ({**there, "note": "x"}, True)
 
 
-def test_state_round_trips_and_refuses_what_it_cannot_read() -> None:
-    item = Synced("http://h/c/a.ics", '"1"', "BEGIN:VCALENDAR", dict(BASE))
-    state = SyncState("http://h/c/", "tok", {"a@flowday": item},
-                      {"b": Conflict("b", "bbbbbbbb", {"title": ("x", "y")}, item)})  # fmt: skip
-    assert SyncState.from_record(json.loads(json.dumps(state.to_record()))) == state
+def _item(n: int, start: str) -> Synced:
+    return Synced(f"http://h/c/{n}.ics", f'"{n}"', "", {**BASE, "start": start})
+
+
+def test_state_is_sharded_by_month_and_a_save_writes_only_what_changed(tmp_path: Path) -> None:
+    from flowday.store import Store
+    from flowday.sync.state import read_state, write_state
+
+    store = Store(tmp_path)
+    routine = Synced("http://h/c/r.ics", '"r"', "BEGIN:VCALENDAR", {"rrule": "FREQ=DAILY"})
+    items = {f"b{n}@flowday": _item(n, f"2026-{n % 3 + 1:02d}-0{n % 9 + 1} 09:00")
+             for n in range(30)}  # fmt: skip
+    state = SyncState("http://h/c/", "tok", {**items, "r@flowday": routine},
+                      {"b": Conflict("b", "bbbbbbbb", {"title": ("x", "y")}, routine)})  # fmt: skip
+    loaded, saved = read_state(store)
+    assert loaded == SyncState() and saved.items == {}
+    with store.transaction() as txn:
+        saved.take(write_state(txn, state, saved))
+    shards = sorted(p.name for p in (tmp_path / "sync").iterdir())
+    assert shards == ["2026-01.json", "2026-02.json", "2026-03.json", "undated.json"]
+    assert "items" not in store.sync_state()  # the head keeps no events
+    again, saved = read_state(store)
+    assert again == state  # a round trip
+
+    def stamps() -> dict[str, int]:
+        return {p.name: p.stat().st_ino for p in (tmp_path / "sync").iterdir()}
+
+    before, head = stamps(), store.sync_path.stat().st_ino
+    # one event edited, one moved from March to January: those two months, nothing else
+    again.items["b0@flowday"] = replace(again.items["b0@flowday"], etag='"new"')
+    again.items["b2@flowday"] = _item(2, "2026-01-05 09:00")
+    with store.transaction() as txn:
+        saved.take(write_state(txn, again, saved))
+    changed = {name for name, inode in stamps().items() if before[name] != inode}
+    assert changed == {"2026-01.json", "2026-03.json"}
+    assert store.sync_path.stat().st_ino == head  # same token, no conflict changed
+    assert read_state(store)[0] == again
+    stored = [r["uid"] for records in store.sync_shards().values() for r in records]
+    assert sorted(stored) == sorted(again.items)  # each once: the moved one left March
+    with store.transaction() as txn:  # nothing changed: nothing written
+        saved.take(write_state(txn, again, saved))
+    assert stamps() == {**before, **{n: stamps()[n] for n in changed}}
+
+    # another collection's state (the reflections'): shards of its own; a day's record
+    # goes by its date
+    day = Synced("http://h/r/d.ics", '"d"', "", {"kind": "reflection", "answer": "calm"})
+    theirs = SyncState("http://h/r/", "t", {"reflection-2026-12-01@flowday": day})
+    with store.transaction() as txn:
+        write_state(txn, theirs, read_state(store, "reflections")[1], "reflections")
+    (mine,) = [p.name for p in (tmp_path / "sync").iterdir() if p.name not in before]
+    assert re.fullmatch(r"[0-9a-f]{8}-2026-12\.json", mine)
+    assert read_state(store, "reflections")[0] == theirs
+    assert read_state(store)[0] == again  # the plan's state does not see them
+
+
+def test_a_single_file_state_is_migrated_and_a_newer_one_refused(tmp_path: Path) -> None:
+    from flowday.store import Store
+    from flowday.sync.state import read_state, write_state
+
+    store = Store(tmp_path)
+    old = {"version": 1, "collection": "http://h/c/", "token": "t1",
+           "items": {"a@flowday": {**_item(1, "2026-05-01 09:00").to_record()}},
+           "conflicts": {}}  # fmt: skip
+    with store.transaction() as txn:
+        txn.set_sync_state(old)
+    state, saved = read_state(store)  # version 1: read as it is
+    assert state.items == {"a@flowday": _item(1, "2026-05-01 09:00")} and state.token == "t1"
+    with store.transaction() as txn:  # the next save writes the head and the shards at once
+        saved.take(write_state(txn, state, saved))
+    assert store.sync_state() == {"version": 2, "collection": "http://h/c/", "token": "t1",
+                                  "conflicts": {}, "others": ""}  # fmt: skip
+    assert [r["uid"] for r in store.sync_shards()["2026-05"]] == ["a@flowday"]
+    assert read_state(store)[0] == state
+
     with pytest.raises(ValueError, match="version"):
         SyncState.from_record({**state.to_record(), "version": 99})
     with pytest.raises(ValueError, match="fields are not text"):
-        SyncState.from_record(
-            {"version": 1, "items": {"a": {**item.to_record(), "fields": {"t": 1}}}}
-        )
+        SyncState.from_record({"version": 1, "items": {"a": {**_item(1, "x").to_record(),
+                                                             "fields": {"t": 1}}}})  # fmt: skip
+
+
+def test_a_newer_or_broken_state_is_refused_and_left_untouched(planner) -> None:  # type: ignore[no-untyped-def]
+    from flowday.store import StoreError
+    from flowday.sync.engine import run_sync
+
+    store = planner.store
+    with store.transaction() as txn:
+        txn.set_sync_state({"version": 3, "collection": "http://h/c/"})
+    head = store.sync_path.read_bytes()
+    with pytest.raises(StoreError, match=r"sync\.json cannot be read \(version 3 is not"):
+        run_sync(planner, None)  # type: ignore[arg-type]  # refused before the server
+    assert store.sync_path.read_bytes() == head
+    with store.transaction() as txn:
+        txn.set_sync_state({"version": 2, "collection": "http://h/c/"})
+        txn.set_sync_shard("2026-05", [{"href": "x", "etag": "", "raw": "", "fields": None}])
+    shard = store.sync_shard_path("2026-05").read_bytes()
+    with pytest.raises(StoreError, match="has no UID"):
+        run_sync(planner, None)  # type: ignore[arg-type]
+    assert store.sync_shard_path("2026-05").read_bytes() == shard
 
 
 @pytest.mark.parametrize(
@@ -57,6 +152,17 @@ def test_state_round_trips_and_refuses_what_it_cannot_read() -> None:
             {"url": "https://dav.example.org/", "allow_insecure_http": "yes"},
             "sync.allow_insecure_http",
         ),
+        ({"url": "https://dav.example.org/", "every": 15}, "sync.every must be a duration like"),
+        ({"url": "https://dav.example.org/", "every": "soon"}, "sync.every must be a duration"),
+        ({"url": "https://dav.example.org/", "every": "0m"}, "sync.every must be a duration"),
+        ({"url": "https://dav.example.org/", "every": "25h"}, "sync.every must be a duration"),
+        (
+            {"url": "https://dav.example.org/", "reflections_calendar": "flowday"},
+            "sync.reflections_calendar must not be the plan's calendar",
+        ),
+        ({"url": "https://dav.example.org/", "subscribe": ["flowday"]}, "sync.subscribe names"),
+        ({"url": "https://dav.example.org/", "subscribe": "Work"}, "sync.subscribe must be a list"),
+        ({"url": "https://dav.example.org/", "reflections": "no"}, "sync.reflections must be"),
     ],
 )
 def test_sync_settings_errors_name_the_key(table: dict[str, object], message: str) -> None:
@@ -68,9 +174,18 @@ def test_sync_settings_allow_loopback_http_and_what_is_asked_for() -> None:
     assert from_mapping({}).sync is None
     local = from_mapping({"sync": {"url": "http://127.0.0.1:5232/"}}).sync
     assert local == SyncSettings(url="http://127.0.0.1:5232/")
+    assert local is not None and local.every == 0  # the planner syncs only when asked
+    every = from_mapping({"sync": {"url": "http://127.0.0.1:5232/", "every": "1h30"}}).sync
+    assert every is not None and every.every == 90
     lan = {"url": "http://nas.lan/", "allow_insecure_http": True, "calendar": "plan"}
     assert from_mapping({"sync": lan}).sync == SyncSettings("http://nas.lan/", calendar="plan",
                                                             allow_insecure_http=True)  # fmt: skip
+    assert (local.reflections, local.reflections_calendar, local.subscribe) == (
+        True, "flowday-reflections", ()
+    )  # fmt: skip
+    chosen = {"url": "http://[::1]/", "reflections": False, "subscribe": ["Work", " Work"]}
+    settings = from_mapping({"sync": chosen}).sync
+    assert settings is not None and (settings.reflections, settings.subscribe) == (False, ("Work",))
 
 
 def test_the_password_comes_from_the_command_s_first_line(tmp_path: Path) -> None:
@@ -136,3 +251,31 @@ def test_exception_dates_merge_date_by_date() -> None:
     theirs = {"exceptions": "2026-12-04"}  # one more there, and the first brought back
     assert merge(base, mine, theirs).fields == {"exceptions": "2026-12-03,2026-12-04"}
     assert merge(None, mine, theirs).clean
+
+
+def test_the_planners_sync_line_says_the_reflections_and_subscriptions_too() -> None:
+    # the toast after `y`: the plan's line as `flowday sync` says it, then what moved in the
+    # reflections' collection and each subscription; C is named when any conflict is open
+    from types import SimpleNamespace
+
+    from flowday.config import from_mapping
+    from flowday.sync.engine import SyncReport
+    from flowday.sync.everything import Reports
+    from flowday.sync.state import Conflict, Synced
+    from flowday.sync.subscriptions import SubscriptionReport
+    from flowday.tui.syncing import PlannerSync
+
+    config = from_mapping({"sync": {"url": "https://dav.example.org/"}})
+    syncing = PlannerSync(SimpleNamespace(planner=SimpleNamespace(config=config)))  # type: ignore[arg-type]
+    quiet = Reports(SyncReport(), SyncReport(), [SubscriptionReport("Work")])
+    assert syncing.summary(quiet) == "↑0 ↓0, 0 conflicts"
+    clash = Conflict("reflection-2026-11-24@flowday", "reflection-2026-11-24",
+                     {"peace": ("4", "5")}, Synced("h", "e", "", {}))  # fmt: skip
+    moved = Reports(
+        SyncReport(pushed_new=2),
+        SyncReport(pulled_new=1, conflicts=[clash]),
+        [SubscriptionReport("Work", pulled_new=3), SubscriptionReport("Team")],
+    )
+    assert syncing.summary(moved) == (
+        "↑2 ↓0, 0 conflicts; reflections: ↑0 ↓1, 1 conflict; Work: ↓3 — C shows them"
+    )

@@ -219,3 +219,17 @@ def test_month_cell_lines(planner: Planner) -> None:
     assert head == "25 bal" and middle.startswith("■4h⚑1") and last == "★4.0"
     assert cell_lines(thursday, 9)[0] == "26 off"
     assert cell_lines(thursday, 20) == ("26 balance · off", "■-", "Lisbon")
+
+
+def test_the_week_title_fits_the_screen_dropping_the_legend_first() -> None:
+    from flowday.tui.screens.week import week_title
+
+    monday = pendulum.date(2026, 11, 30)
+    wide = week_title(monday, 615, 200)
+    assert wide.endswith("· ■ work ● personal ◌ break ↻ routine") and "Mon 30 Nov" in wide
+    for width in (78, 60, 40):
+        title = week_title(monday, 615, width)
+        assert len(title) <= width and "work 10h15" in title, (width, title)
+    assert week_title(monday, 615, 30) == week_title(monday, 615, 40)  # the shortest, cut
+    assert week_title(monday, 615, 40) == "Week of 30 Nov – 6 Dec 2026 · work 10h15"
+    assert week_title(pendulum.date(2026, 11, 23), 0, 40) == "Week of 23–29 Nov 2026 · work 0h00"

@@ -65,6 +65,22 @@ def log_intrusion(
     return intrusion
 
 
+def remove_intrusion(planner: Planner, date: pendulum.Date, number: int) -> Intrusion:
+    """Remove the ``number``-th intrusion of ``date`` (1 is the first logged, as
+    ``flowday intrusion --list`` numbers them): one logged by mistake. An imported one comes
+    back if the same event is imported again and still breaks the boundary."""
+    with planner.store.transaction() as txn:
+        day = txn.day(date)
+        count = len(day.intrusions)
+        if not 1 <= number <= count:
+            held = f"it has {count}" if count else "it has none"
+            raise InputError(f"no intrusion {number} on {date.to_date_string()} ({held})")
+        removed = day.intrusions[number - 1]
+        kept = day.intrusions[: number - 1] + day.intrusions[number:]
+        txn.put_day(replace(day, intrusions=kept))
+    return removed
+
+
 def with_imported_intrusions(
     day: Day,
     blocks: Sequence[Block],

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field, fields, replace
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import pendulum
 
 from flowday.application.occurrences import RoutineOccurrences
 from flowday.config import Config
-from flowday.domain import rules, scheduler
+from flowday.domain import rules
 from flowday.domain.clock import Clock
 from flowday.domain.errors import InputError, NotFoundError, RefusedError
 from flowday.domain.figures import DayFigures, day_figures
@@ -40,6 +40,9 @@ from flowday.domain.timeparse import (
 )
 from flowday.domain.wallclock import MINUTES_PER_DAY, fmt_minutes
 from flowday.store import Store, Transaction
+
+if TYPE_CHECKING:
+    from flowday.domain import scheduler
 
 
 @dataclass(frozen=True)
@@ -476,6 +479,8 @@ class Planner:
         mode = self.mode_named(self.mode_of(day))
         stuck: dict[str, str] = {}
         outcome = None
+        from flowday.domain import scheduler  # lazily: only planning needs it
+
         for _ in range(len(movable) + 1):
             staying = [b for b in blocks if b.id not in involved or not b.flexible]
             staying += [b for b in movable if b.id in stuck]
@@ -580,6 +585,8 @@ class Planner:
         day = txn.day(date)
         earliest, latest = self._planning_span(day, self.mode_named(self.mode_of(day)))
         blocks = txn.blocks_on(date)
+        from flowday.domain import scheduler  # lazily: only planning needs it
+
         outcome = scheduler.place(
             self.context(day, blocks), requests, earliest=earliest, latest=latest
         )
@@ -655,6 +662,8 @@ class Planner:
         mode = self.mode_named(self.mode_of(day))
         earliest, latest = self._planning_span(day, mode)
         requests = self._requests(inbox, date, personal_from=self._home_time(day, mode))
+        from flowday.domain import scheduler  # lazily: only planning needs it
+
         outcome = scheduler.place(
             self.context(day, blocks),
             requests,
@@ -690,6 +699,8 @@ class Planner:
         if any(v.rule == "no-overlap" for v in broken) and not block.flexible:
             return ""  # an appointment that clashes: the person decides which one moves
         earliest, latest = self._planning_span(day, mode)
+        from flowday.domain import scheduler  # lazily: only planning needs it
+
         request = scheduler.Request(block, self._real_minutes(block), prefer=block.start)
         outcome = scheduler.place(
             self.context(day, others), [request], earliest=earliest, latest=latest
@@ -718,6 +729,8 @@ class Planner:
         earliest, latest = self._planning_span(day, mode)
         task = Task(id="next-slot", title="next slot", sphere=sphere, estimate=minutes)
         [request] = self._requests([task], day.date, personal_from=self._home_time(day, mode))
+        from flowday.domain import scheduler  # lazily: only planning needs it
+
         outcome = scheduler.place(
             self.context(day, blocks), [request], earliest=earliest, latest=latest
         )
@@ -742,6 +755,8 @@ class Planner:
         # one template stamped once (formatting the time 1,000 times showed in a profile)
         base = Block.create(date=date, start=0, end=1, title="task", sphere=Sphere.WORK,
                             flexible=True, now=self.now())  # fmt: skip
+        from flowday.domain import scheduler  # lazily: only planning needs it
+
         requests = []
         for task in tasks:
             end = min(task.estimate, MINUTES_PER_DAY)

@@ -22,6 +22,7 @@ from flowday.domain.recurrence import parse_every
 from flowday.domain.routines import Routine
 from flowday.domain.text import clean_text
 from flowday.domain.timeparse import check_exists
+from flowday.domain.wallclock import fmt_date
 from flowday.store import Transaction
 
 HORIZON_DAYS = 91  # an added or changed routine is judged on its next 13 weeks
@@ -295,7 +296,7 @@ def refusal_for_days(verdicts: Mapping[pendulum.Date, Verdict], what: str) -> st
     named = []
     for date, verdict in list(verdicts.items())[:SHOWN_DAYS]:
         rules = ", ".join(dict.fromkeys(v.rule for v in verdict.broken))
-        named.append(f"{date.format('ddd YYYY-MM-DD')} ({rules}: {verdict.broken[0].message})")
+        named.append(f"{fmt_date(date, 'ddd YYYY-MM-DD')} ({rules}: {verdict.broken[0].message})")
     count = f"{len(verdicts)} day{'s' if len(verdicts) != 1 else ''}"
     return (
         f"refused: {what} break hard rules on {count}: {'; '.join(named)}"
@@ -308,7 +309,7 @@ def refused_days(dates: Sequence[pendulum.Date]) -> str:
     """The days of a refusal as the planner's dialog says them, under the first day's
     rules: ``Broken on Wed 2026-11-25 (as above), Thu 2026-11-26, Fri 2026-11-27 and 12 more
     days``."""
-    named = [d.format("ddd YYYY-MM-DD") for d in dates[:SHOWN_DAYS]]
+    named = [fmt_date(d, "ddd YYYY-MM-DD") for d in dates[:SHOWN_DAYS]]
     if not named:
         return ""
     named[0] += " (as above)" if len(dates) > 1 else ""

@@ -14,7 +14,7 @@ from flowday.domain.figures import day_figures
 from flowday.domain.model import Block, Outcome, Sphere
 from flowday.domain.text import shown
 from flowday.domain.timeparse import fmt_duration
-from flowday.domain.wallclock import fmt_minutes
+from flowday.domain.wallclock import fmt_date, fmt_minutes
 
 
 def day_word(date: pendulum.Date, today: pendulum.Date) -> str:
@@ -25,8 +25,8 @@ def day_word(date: pendulum.Date, today: pendulum.Date) -> str:
     if date == today.subtract(days=1):
         return "yesterday"
     if today.subtract(days=6) <= date < today:
-        return f"on {date.format('dddd')}"
-    return f"on {date.format('D MMMM')}"
+        return f"on {fmt_date(date, 'dddd')}"
+    return f"on {fmt_date(date, 'D MMMM')}"
 
 
 def day_at_a_glance(planner: Planner, date: pendulum.Date) -> list[str]:
@@ -36,7 +36,7 @@ def day_at_a_glance(planner: Planner, date: pendulum.Date) -> list[str]:
     done = sum(1 for b in blocks if b.outcome is Outcome.DONE)
     skipped = sum(1 for b in blocks if b.outcome is Outcome.SKIPPED)
     return [
-        f"{date.format('dddd D MMMM')} · {planner.mode_of(day)}",
+        f"{fmt_date(date, 'dddd D MMMM')} · {planner.mode_of(day)}",
         f"work planned {fmt_duration(figures.work)}, ran {fmt_duration(figures.actual_work)}"
         f" · {done} of {len(blocks)} blocks done" + (f", {skipped} skipped" if skipped else ""),
         f"work planned outside the window {fmt_duration(figures.work_outside_window)}"
@@ -52,7 +52,7 @@ def tomorrow_at_a_glance(planner: Planner, date: pendulum.Date) -> list[str]:
     start, end = planner.window_of(day)
     blocks = sorted(planner.store.blocks_on(tomorrow), key=lambda b: (b.start, b.end))
     lines = [
-        f"{tomorrow.format('dddd D MMMM')} · {planner.mode_of(day)}"
+        f"{fmt_date(tomorrow, 'dddd D MMMM')} · {planner.mode_of(day)}"
         f" · work {fmt_minutes(start)}-{fmt_minutes(end)}" + (" · day off" if day.off else ""),
         f"first: {blocks[0].span} {shown(blocks[0].title)}" if blocks else "nothing planned yet",
     ]
@@ -100,7 +100,7 @@ def record_shutdown(planner: Planner, date: pendulum.Date) -> str:
     try:
         added = planner.add_block(
             date, title=SHUTDOWN_TITLE, start=slot[0], end=slot[1], sphere=sphere,
-            notes=f"the shutdown ritual, completed at {now.format('HH:mm')}",
+            notes=f"the shutdown ritual, completed at {fmt_date(now, 'HH:mm')}",
         ).block  # fmt: skip
     except FlowdayError as exc:  # never forced: a rule of the mode says no (or the store)
         return f"shutdown: not added ({exc})"

@@ -16,12 +16,15 @@ import os
 import zlib
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Literal, NamedTuple
 
 from flowday import __version__, safe_write
 from flowday.domain.clockface import fmt_duration
 from flowday.domain.text import shown
 from flowday.places import cache_root
+
+TYPE_CHECKING = False  # typing itself costs `flowday next` ~3 ms: mypy reads this as True
+if TYPE_CHECKING:
+    from typing import Any, Literal
 
 BROKEN_MARK = "!"
 FORMAT = 1  # the snapshot's shape: a new one ignores every snapshot written before
@@ -30,15 +33,30 @@ CONTENTS_LIMIT = 64 << 20  # past the store's own limits: what is read is what i
 BLOCK_KEYS = ("id", "title", "sphere", "glyph", "start", "end")  # as `next --json` says them
 
 
-class Status(NamedTuple):
+class Status:
     """The block under way (minutes left), the next one today (minutes until), or none.
-    (A NamedTuple, not a dataclass: importing dataclasses costs the fast path ~15 ms.)"""
+    (A plain class: dataclasses and typing.NamedTuple cost the fast path ~15 and ~3 ms.)"""
 
-    state: Literal["now", "next", "free"]
-    mode: str
-    block: dict[str, Any] | None = None  # BLOCK_KEYS
-    minutes: int = 0  # left (now) or until (next), in real minutes
-    broken: int = 0  # hard rules the day breaks now
+    __slots__ = ("block", "broken", "minutes", "mode", "state")
+
+    def __init__(
+        self,
+        state: Literal["now", "next", "free"],
+        mode: str,
+        block: dict[str, Any] | None = None,  # BLOCK_KEYS
+        minutes: int = 0,  # left (now) or until (next), in real minutes
+        broken: int = 0,  # hard rules the day breaks now
+    ) -> None:
+        self.state, self.mode, self.block = state, mode, block
+        self.minutes, self.broken = minutes, broken
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Status) and self.to_dict() == other.to_dict()
+
+    def __repr__(self) -> str:
+        return (
+            f"Status({self.state!r}, {self.mode!r}, {self.block!r}, {self.minutes}, {self.broken})"
+        )
 
     def line(self) -> str:
         mark = f" {BROKEN_MARK}" if self.broken else ""

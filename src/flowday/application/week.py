@@ -23,7 +23,7 @@ from flowday.domain.model import Block, Day
 from flowday.domain.rules import Violation, day_switches
 from flowday.domain.text import clean_text
 from flowday.domain.transitions import Switch
-from flowday.domain.wallclock import fmt_minutes
+from flowday.domain.wallclock import fmt_date, fmt_minutes
 
 MAX_DAYS_OFF = 366  # one `flowday off` covers at most a year
 
@@ -53,7 +53,7 @@ class DaySummary:
         score = self.score
         return {
             "date": self.date.to_date_string(),
-            "weekday": self.date.format("ddd"),
+            "weekday": fmt_date(self.date, "ddd"),
             "mode": self.mode,
             "work_start": fmt_minutes(self.window[0]),
             "work_end": fmt_minutes(self.window[1]),

@@ -35,7 +35,7 @@ from flowday.calendars.values import to_utc
 from flowday.domain.errors import InputError
 from flowday.domain.model import Block, Day, Outcome, Sphere
 from flowday.domain.timeparse import FIRST_YEAR, LAST_YEAR, Zone, instant
-from flowday.domain.wallclock import MINUTES_PER_DAY
+from flowday.domain.wallclock import MINUTES_PER_DAY, fmt_date
 
 EDGE_DAYS = 31  # how far beyond the range an event the range cuts is followed
 
@@ -244,7 +244,7 @@ def _note_events(
             continue  # beyond the range and not part of an event inside it
         if (uid, recurrence) in used:  # a block or an earlier run carries it: keep apart
             digest = hashlib.sha1(f"{first_day}|{text}".encode()).hexdigest()[:12]
-            uid = f"note-{first_day.format('YYYYMMDD')}-{digest}{FLOWDAY_UID_SUFFIX}"
+            uid = f"note-{fmt_date(first_day, 'YYYYMMDD')}-{digest}{FLOWDAY_UID_SUFFIX}"
             recurrence = ""
         used.add((uid, recurrence))
         event = icalendar.Event()
@@ -264,7 +264,7 @@ def _note_uid(day: Day, text: str, source: str) -> tuple[str, str | None]:
     uid = source_uid(source)
     if uid is None:  # a note not from an import: stable for its day and text
         digest = hashlib.sha1(f"{day.date}|{text}".encode()).hexdigest()[:12]
-        return f"note-{day.date.format('YYYYMMDD')}-{digest}{FLOWDAY_UID_SUFFIX}", None
+        return f"note-{fmt_date(day.date, 'YYYYMMDD')}-{digest}{FLOWDAY_UID_SUFFIX}", None
     return uid, source_recurrence(source)
 
 

@@ -22,10 +22,11 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+import icalendar
 import pendulum
 
 from flowday.application.intrusions import with_imported_intrusions
@@ -118,16 +119,40 @@ def import_calendar(
             progress("reading", 0, size)
 
     calendar = read_calendar(path, notices, reading)
-    identity = calendar_identity(calendar, path)
+    return import_events(
+        planner, calendar, calendar_identity(calendar, path), shown(path.name),
+        first=first, last=last, sphere=sphere, me=me, progress=progress, notices=notices,
+    )  # fmt: skip
+
+
+def import_events(
+    planner: Planner,
+    calendar: icalendar.Calendar,
+    identity: str,
+    name: str,
+    *,
+    first: pendulum.Date,
+    last: pendulum.Date,
+    sphere: Sphere | None = None,
+    me: Iterable[str] = (),
+    progress: Progress | None = None,
+    notices: list[str] | None = None,
+    left_alone: Collection[str] = (),
+) -> ImportReport:
+    """:func:`import_calendar` of a calendar already read (``identity``: what its UIDs are
+    remembered under). ``left_alone``: UIDs planned some other way (a sync's own events),
+    never removed nor remembered as this calendar's."""
+    notices = [] if notices is None else notices
     routines = read_routines(planner, calendar)  # before expanding bounds the rules
     expansion = expand(calendar, first, last, planner.config.timezone, me=me)
     report = ImportReport(
-        calendar=shown(path.name), first=first, last=last, cancelled=expansion.cancelled,
+        calendar=name, first=first, last=last, cancelled=expansion.cancelled,
         declined=expansion.declined, skipped=expansion.skipped, notices=notices,
     )  # fmt: skip
     state = planner.store.state().get("calendars", {})
     known = set(state.get(identity, {}).get("uids", [])) if isinstance(state, dict) else set()
-    ours = known | expansion.uids  # removals stay inside this calendar
+    known -= set(left_alone)
+    ours = (known | expansion.uids) - set(left_alone)  # removals stay inside this calendar
     remembered = planner.store.state().get(NOTES_STATE, {})
     remembered = dict(remembered) if isinstance(remembered, dict) else {}
     as_routines = {r.uid for r in routines}  # their events are not blocks
@@ -169,7 +194,7 @@ def import_calendar(
         touched = dates | _sync_notes(txn, expansion.notes, ours, first, last, report)
         # remember the events that reached the plan (not every UID of a big file)
         placed = {p.uid for p in expansion.pieces} | {n.uid for n in expansion.notes}
-        _remember(txn, identity, known | placed, now)
+        _remember(txn, identity, (known | placed) - set(left_alone), now)
         if changes.described:
             for source, digest in changes.described.items():
                 if digest is None:
@@ -258,12 +283,14 @@ def apply_recording_crossings(
     whole (before the import vs after it) and record the hard rules newly broken as
     crossings on the blocks ``apply`` made: imports are never refused. Returns those."""
     before = {date: txn.blocks_on(date) for date in dates}
+    # a sync may change a day's own settings too (its mode, its hours): judged like hours
+    days_before = {date: txn.day(date) for date in dates}
     imported = apply()
     crossed: list[Violation] = []
     for date in sorted(dates):
         day = txn.day(date)
         after = txn.blocks_on(date)
-        verdict = planner.judge(day, before[date], after)
+        verdict = planner.judge(days_before[date], before[date], after, changed_day=day)
         settled = planner.settle(day, verdict, force=True, changed=imported)
         # an event in the other sphere's protected time is an intrusion, logged as such
         settled = with_imported_intrusions(

@@ -35,7 +35,7 @@ from flowday.domain.recurrence import Repeat
 from flowday.domain.routines import Routine, occurrence_id
 from flowday.domain.text import clean_text, clean_title
 from flowday.domain.timeparse import Zone, instant
-from flowday.domain.wallclock import MINUTES_PER_DAY, parse_iso_date
+from flowday.domain.wallclock import MINUTES_PER_DAY, fmt_date, parse_iso_date
 
 ToDatetime = Callable[[pendulum.DateTime], dt.datetime]  # exporting's: TZID + VTIMEZONE
 ROUTINE_PROPERTY = "X-FLOWDAY-ROUTINE"  # on a routine's series: the routine's id
@@ -159,7 +159,7 @@ def day_off_events(
         if not day.off:
             continue
         event = icalendar.Event()
-        event.add("UID", f"off-{day.date.format('YYYYMMDD')}{FLOWDAY_UID_SUFFIX}")
+        event.add("UID", f"off-{fmt_date(day.date, 'YYYYMMDD')}{FLOWDAY_UID_SUFFIX}")
         event.add("DTSTAMP", now)
         event.add("DTSTART", dt.date(day.date.year, day.date.month, day.date.day))
         nxt = day.date.add(days=1)

@@ -14,17 +14,18 @@ from flowday.calendars.values import to_utc
 from flowday.domain import intervals
 from flowday.domain.availability import day_availability
 from flowday.domain.timeparse import day_bounds, day_exists, instant
+from flowday.domain.wallclock import fmt_date
 
 
 def share_text(planner: Planner, dates: list[pendulum.Date], *, details: bool = False) -> str:
     lines = []
     for date in dates:
         if not day_exists(date, planner.config.timezone):
-            lines.append(f"{date.format('ddd D MMM')}: no such day here (the clocks skip it)")
+            lines.append(f"{fmt_date(date, 'ddd D MMM')}: no such day here (the clocks skip it)")
             continue
         stretches = day_availability(planner.store.blocks_on(date), details=details)
         body = ", ".join(s.text() for s in stretches) or "busy all day"
-        lines.append(f"{date.format('ddd D MMM')}: {body}")
+        lines.append(f"{fmt_date(date, 'ddd D MMM')}: {body}")
     return "\n".join(lines)
 
 
@@ -35,7 +36,9 @@ def freebusy_calendar(planner: Planner, dates: list[pendulum.Date]) -> icalendar
     calendar.add("METHOD", "PUBLISH")
     freebusy = icalendar.FreeBusy()
     first, last = min(dates), max(dates)
-    freebusy.add("UID", f"freebusy-{first.format('YYYYMMDD')}-{last.format('YYYYMMDD')}@flowday")
+    freebusy.add(
+        "UID", f"freebusy-{fmt_date(first, 'YYYYMMDD')}-{fmt_date(last, 'YYYYMMDD')}@flowday"
+    )
     freebusy.add("DTSTAMP", to_utc(planner.now()))
     freebusy.add("DTSTART", to_utc(day_bounds(first, tz)[0]))
     freebusy.add("DTEND", to_utc(day_bounds(last, tz)[1]))

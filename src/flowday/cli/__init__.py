@@ -8,108 +8,24 @@ cannot be used safely (damaged, newer, unwritable); 5 the output could not be wr
 many events was not confirmed (``--yes``); 130 interrupted (Ctrl+C).
 
 Non-TUI commands never import Textual (a test holds us to it): keep TUI imports inside
-:func:`run_tui`. Importing this module stays light: the commands' modules are loaded when
-the parser is built, so ``flowday next`` can answer a status bar without them
-(:mod:`flowday.cli.fast_next`).
+:func:`flowday.cli.parsing.run_tui`. Importing this module stays light (no argparse, no
+typing): the parser and the commands' modules are loaded when a command needs them, so
+``flowday next`` can answer a status bar without them (:mod:`flowday.cli.fast_next`).
 """
 
 from __future__ import annotations
 
-import argparse
 import contextlib
 import io
 import os
 import sys
-from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any, NoReturn, TextIO, cast
+from collections.abc import Sequence
 
-from flowday import __version__
 from flowday.cli.output import error
-from flowday.domain.text import shown
 
+TYPE_CHECKING = False  # typing itself costs `flowday next` ~3 ms: mypy reads this as True
 if TYPE_CHECKING:
-    from flowday.cli import common
-
-Register = Callable[[argparse._SubParsersAction, argparse.ArgumentParser], None]
-
-
-def command_modules() -> list[Register]:
-    """Each command module adds its subcommands; order here is the order in --help."""
-    from flowday.cli import (
-        blocks,
-        calendar,
-        common,
-        outcomes,
-        reflect,
-        routines,
-        rules,
-        sync,
-        tasks,
-        themes,
-        transitions,
-        trial,
-        week,
-        whatif,
-    )
-
-    return [
-        blocks.register,
-        outcomes.register,
-        tasks.register,
-        rules.register,
-        week.register,  # after rules: it adds --week to `mode`
-        routines.register,
-        calendar.register,
-        common.register_doctor,
-        themes.register,
-        reflect.register,
-        whatif.register,
-        trial.register,
-        transitions.register,
-        sync.register,
-    ]
-
-
-class _Parser(argparse.ArgumentParser):
-    """Bad usage is one line, like every other error (the full usage is one --help away)."""
-
-    def error(self, message: str) -> NoReturn:
-        # the message quotes the arguments, which may be pasted text: shown safely too
-        detail = shown(" ".join(message.split()))
-        self.exit(2, f"flowday: {detail} (see '{self.prog} --help')\n")
-
-
-def build_parser() -> argparse.ArgumentParser:
-    from flowday.cli import common
-
-    shared = common.shared_options()
-    parser = _Parser(
-        prog="flowday",
-        description="A keyboard-driven daily planner for balance or integration days.",
-        parents=[common.shared_options(suppress=False)],
-        epilog="Run 'flowday COMMAND --help' for a command's options. Without a command, "
-        "flowday opens the planner on today.",
-    )
-    parser.add_argument("--version", action="version", version=f"flowday {__version__}")
-    # Typed as plain parsers: the shared options are one, and every command's parser is
-    # still a _Parser at run time (argparse makes subparsers of the parent's class).
-    commands = cast(
-        "argparse._SubParsersAction[argparse.ArgumentParser]",
-        parser.add_subparsers(dest="command", metavar="COMMAND"),
-    )
-    tui = commands.add_parser("tui", parents=[shared], help="open the planner (the default)")
-    tui.add_argument("--date", help="day to open (YYYY-MM-DD, today, tomorrow, a weekday)")
-    tui.set_defaults(handler=run_tui)
-    for register in command_modules():
-        register(commands, shared)
-    return parser
-
-
-def run_tui(args: argparse.Namespace, context: common.Context) -> int:
-    from flowday.tui.app import run_app  # Textual is imported only when the TUI runs
-
-    date = context.date(getattr(args, "date", None))
-    return run_app(context, date=date, theme=getattr(args, "theme", None))
+    from typing import Any
 
 
 class OutputError(Exception):
@@ -130,7 +46,8 @@ class _Guarded:
 
     def write(self, data: Any) -> int:
         try:
-            return cast(int, self._stream.write(data))
+            written: int = self._stream.write(data)
+            return written
         except OSError as exc:
             raise OutputError(exc) from None
 
@@ -167,7 +84,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     flowday can name is one line on stderr, never a traceback."""
     stdout = sys.stdout
     guarded = _Guarded(stdout)
-    sys.stdout = cast(TextIO, guarded)
+    sys.stdout = guarded  # a TextIO in all it is asked (its __getattr__ passes the rest on)
     try:
         try:
             status = _run(sys.argv[1:] if argv is None else argv)
@@ -193,9 +110,10 @@ def _run(argv: Sequence[str]) -> int:
     if fast is not None:
         return fast
     from flowday.cli import common
+    from flowday.cli.parsing import build_parser, run_tui
     from flowday.domain.errors import FlowdayError
 
-    parser = build_parser()
+    parser = build_parser(argv)
     args = parser.parse_args(argv)
     handler = getattr(args, "handler", run_tui)
     try:

@@ -22,6 +22,7 @@ from flowday.domain.model import Block, Day, Outcome
 from flowday.domain.rules import Violation
 from flowday.domain.text import shown
 from flowday.domain.timeparse import Zone, day_bounds, parse_date
+from flowday.domain.wallclock import fmt_date
 from flowday.places import data_dir
 from flowday.store import Store
 
@@ -92,7 +93,7 @@ def day_heading(
     from flowday.domain.wallclock import fmt_minutes
 
     heading = (
-        f"{day.date.format('ddd D MMM YYYY')} · {mode} · "
+        f"{fmt_date(day.date, 'ddd D MMM YYYY')} · {mode} · "
         f"work {fmt_minutes(window[0])}-{fmt_minutes(window[1])}"
     )
     if not working:
@@ -102,7 +103,7 @@ def day_heading(
         if closes <= opens:
             heading += " · no such day here: the clocks skip it"
         elif (opens.hour, opens.minute) != (0, 0):
-            heading += f" · starts {opens.format('HH:mm')} (the clocks skip midnight)"
+            heading += f" · starts {fmt_date(opens, 'HH:mm')} (the clocks skip midnight)"
     return heading
 
 

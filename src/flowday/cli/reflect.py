@@ -22,6 +22,7 @@ from flowday.domain.questions import (
 )
 from flowday.domain.text import shown
 from flowday.domain.timeparse import FIRST_YEAR, fmt_duration
+from flowday.domain.wallclock import fmt_date
 
 QUESTIONS: dict[str, str] = {
     "present": "When did you feel most present today?",
@@ -136,7 +137,8 @@ def run_reflect(args: argparse.Namespace, context: Context) -> int:
             missing.append("note")
         day = context.store.day(date)
         out(
-            f"Reflecting on {date.format('dddd D MMMM YYYY')} ({context.planner.mode_of(day)} day)",
+            f"Reflecting on {fmt_date(date, 'dddd D MMMM YYYY')} "
+            f"({context.planner.mode_of(day)} day)",
             err=True,
         )
         _shutdown_before(context, date)  # the ritual's first steps, asked in a terminal only

@@ -9,10 +9,14 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import TYPE_CHECKING
 
 from flowday.cli.common import Context, out, print_json, warn
-from flowday.config import ConfigError
 from flowday.domain.errors import InputError
+
+if TYPE_CHECKING:
+    from flowday.sync.engine import SyncReport
+    from flowday.sync.subscriptions import SubscriptionReport
 
 PROGRESS_FROM = 100  # events read or sent; smaller syncs finish before progress would help
 SHOWN_SKIPPED = 20
@@ -37,7 +41,8 @@ def register(commands: argparse._SubParsersAction, shared: argparse.ArgumentPars
     )  # fmt: skip
     sync.add_argument(
         "--resolve", action="append", default=[], metavar="ID",
-        help="settle a conflict (its block or routine id, as the sync lists it; repeatable)",
+        help="settle a conflict (a block, routine or task id, a day's date, or reflection-DATE, "
+        "as the sync lists it; repeatable)",
     )  # fmt: skip
     sync.add_argument(
         "--take", choices=("local", "remote"),
@@ -47,24 +52,16 @@ def register(commands: argparse._SubParsersAction, shared: argparse.ArgumentPars
 
 
 def run_sync_command(args: argparse.Namespace, context: Context) -> int:
-    from flowday.sync.credentials import password
-    from flowday.sync.engine import run_sync
-    from flowday.sync.server import CalDavCollection
+    from flowday.sync.everything import sync_everything
+    from flowday.sync.setup import connector, sync_settings
 
     if args.resolve and not args.take:
         raise InputError("--resolve needs --take local or --take remote")
     if args.take and not args.resolve:
         raise InputError("--take goes with --resolve ID")
-    settings = context.config.sync
-    if settings is None:
-        raise ConfigError(
-            'no [sync] in the config: add url = "https://dav.example.org/" (and user, '
-            "password_cmd) — the README's Sync section shows how"
-        )
     planner = context.planner
-    collection = CalDavCollection(
-        settings.url, settings.user, password(settings), settings.calendar
-    )
+    settings = sync_settings(context.config)
+    connect = connector(context.config)
     interactive = sys.stdin.isatty() and not args.json
 
     def confirm(question: str) -> bool:
@@ -78,18 +75,33 @@ def run_sync_command(args: argparse.Namespace, context: Context) -> int:
         if total >= PROGRESS_FROM and (done % PROGRESS_FROM == 0 or done == total):
             out(f"flowday: {stage} {done}/{total}", err=True)
 
-    report = run_sync(
-        planner, collection, dry_run=args.dry_run, yes=args.yes, confirm=confirm,
+    reports = sync_everything(
+        planner, settings, connect, dry_run=args.dry_run, yes=args.yes, confirm=confirm,
         resolutions=[(key, args.take) for key in args.resolve], progress=progress,
     )  # fmt: skip
+    report, reflections, subscribed = reports.plan, reports.reflections, reports.subscriptions
     if args.json:
-        print_json(report.to_json())
+        print_json(reports.to_json())
         return 0
     out(report.summary())
-    for conflict in report.conflicts:
+    _details(report)
+    # the first line stays the plan's; reflections speak when something moved
+    if reflections is not None and (reflections.pushed or reflections.pulled
+                                    or reflections.conflicts or reflections.resolved):  # fmt: skip
+        out(f"reflections: {reflections.summary()}")
+    if reflections is not None:
+        _details(reflections)
+    for pulled in subscribed:
+        out(pulled.summary())
+        _details(pulled)
+    return 0
+
+
+def _details(report: SyncReport | SubscriptionReport) -> None:
+    for conflict in getattr(report, "conflicts", []):
         for name, (mine, theirs) in conflict.fields.items():
             out(f"  conflict {conflict.block_id} {name}: here {mine!r}, server {theirs!r}")
-    if report.conflicts:
+    if getattr(report, "conflicts", []):
         out("  settle with: flowday sync --resolve ID --take local|remote")
     for line in report.skipped[:SHOWN_SKIPPED]:
         warn(f"left alone: {line}")
@@ -97,4 +109,3 @@ def run_sync_command(args: argparse.Namespace, context: Context) -> int:
         warn(f"... and {len(report.skipped) - SHOWN_SKIPPED} more left alone")
     for violation in report.crossed:
         out(f"flowday: crossed ({violation.rule}): {violation.message}", err=True)
-    return 0

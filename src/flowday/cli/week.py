@@ -10,7 +10,7 @@ from flowday.cli.rules import _proposal_json, violation_lines
 from flowday.domain.errors import InputError
 from flowday.domain.text import shown
 from flowday.domain.timeparse import fmt_duration
-from flowday.domain.wallclock import fmt_minutes
+from flowday.domain.wallclock import fmt_date, fmt_minutes
 
 TITLE_COLUMNS = 48  # a block's title in `flowday week` (80 columns in all)
 _GLYPHS = {"work": "■", "personal": "●", "break": "◌"}
@@ -30,8 +30,11 @@ def register(commands: argparse._SubParsersAction, shared: argparse.ArgumentPars
     month.set_defaults(handler=run_month)
 
     # `flowday mode NAME --week`: the week's flag on the mode command (registered before
-    # this module: see COMMAND_MODULES), which hands the week to run_mode_week
-    mode = commands.choices["mode"]
+    # this module: see COMMAND_MODULES; absent when only `week` or `month` is built),
+    # which hands the week to run_mode_week
+    mode = commands.choices.get("mode")
+    if mode is None:
+        return
     mode.add_argument(
         "--week", action="store_true", help="set the mode on each day of --date's week"
     )
@@ -59,7 +62,7 @@ def day_line(summary: DaySummary) -> str:
         f"work {_hours(figures['work'])} · personal {_hours(figures['personal'])} · "
         f"break {_hours(figures['break'])}"
     )
-    return f"{summary.date.format('ddd DD MMM')}  {fit(summary.mode, 12)} {window}  {spheres}"
+    return f"{fmt_date(summary.date, 'ddd DD MMM')}  {fit(summary.mode, 12)} {window}  {spheres}"
 
 
 def block_line(summary: DaySummary, index: int) -> str:
@@ -82,7 +85,7 @@ def run_week(args: argparse.Namespace, context: Context) -> int:
             }
         )
         return 0
-    out(f"Week of {monday.format('ddd D MMM YYYY')}  (■ work ● personal ◌ break ~ flexible "
+    out(f"Week of {fmt_date(monday, 'ddd D MMM YYYY')}  (■ work ● personal ◌ break ~ flexible "
         "↻ routine)")  # fmt: skip
     for summary in days:
         out(fit(day_line(summary), 80).rstrip())
@@ -107,7 +110,7 @@ def month_line(summary: DaySummary) -> str:
     if summary.day.off:
         off = "off" + (f": {summary.day.off_note}" if summary.day.off_note else "")
     line = (
-        f"{summary.date.format('ddd DD')}  {fit(summary.mode, 12)} "
+        f"{fmt_date(summary.date, 'ddd DD')}  {fit(summary.mode, 12)} "
         f"{_hours(summary.figures['work']):>6}  {broken:>6}  {shown_score:>5}  {off}"
     )
     return fit(line.rstrip(), 80).rstrip()
@@ -119,7 +122,7 @@ def run_month(args: argparse.Namespace, context: Context) -> int:
     if args.json:
         print_json(
             {
-                "month": first.format("YYYY-MM"),
+                "month": fmt_date(first, "YYYY-MM"),
                 "days": [
                     {k: v for k, v in d.to_dict().items() if k not in ("blocks", "notes")}
                     for d in days
@@ -127,7 +130,7 @@ def run_month(args: argparse.Namespace, context: Context) -> int:
             }
         )
         return 0
-    out(first.format("MMMM YYYY"))
+    out(fmt_date(first, "MMMM YYYY"))
     out(f"{'Day':<6}  {'Mode':<12} {'Work':>6}  {'Cross':>6}  {'Score':>5}")
     for summary in days:
         out(month_line(summary))
@@ -144,7 +147,7 @@ def run_mode_week(args: argparse.Namespace, context: Context) -> int:
         print_json([_proposal_json(p) for p in proposals])
         return 0
     for proposal in proposals:
-        date = proposal.date.format("ddd YYYY-MM-DD")
+        date = fmt_date(proposal.date, "ddd YYYY-MM-DD")
         change = (
             f"{proposal.previous} → {proposal.mode}"
             if proposal.switched

@@ -20,7 +20,7 @@ from flowday.domain.errors import InputError
 from flowday.domain.questions import Answers
 from flowday.domain.records import Fields, RecordError
 from flowday.domain.text import clean_text, clean_title
-from flowday.domain.wallclock import MINUTES_PER_DAY, fmt_minutes
+from flowday.domain.wallclock import MINUTES_PER_DAY, fmt_date, fmt_minutes
 
 ID_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"  # no 0/o, 1/l/i: ids get typed by hand
 ID_LENGTH = 8
@@ -71,7 +71,7 @@ def new_id() -> str:
 
 
 def stamp(now: pendulum.DateTime) -> str:
-    return now.in_timezone("UTC").format("YYYY-MM-DD[T]HH:mm:ss[Z]")
+    return fmt_date(now.in_timezone("UTC"), "YYYY-MM-DD[T]HH:mm:ss[Z]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -267,6 +267,7 @@ class Task:
     priority: int = 2  # 1 high, 2 normal, 3 low
     due: pendulum.Date | None = None
     created: str = ""
+    source: str = ""  # "ics:<UID>": a to-do another app made, pulled by a sync
 
     def __post_init__(self) -> None:
         if not 0 < self.estimate <= MINUTES_PER_DAY:
@@ -304,6 +305,7 @@ class Task:
             "priority": self.priority,
             "due": self.due.to_date_string() if self.due else None,
             "created": self.created,
+            **({"source": self.source} if self.source else {}),  # files stay as they were
         }
 
     @classmethod
@@ -318,6 +320,7 @@ class Task:
             priority=fields.whole("priority", 2),
             due=fields.optional_date("due"),
             created=fields.text("created", ""),
+            source=fields.text("source", ""),
         )
 
 

@@ -372,6 +372,11 @@ def check_plan_evening(view: DayView, use: RuleUse) -> Iterator[Violation]:
     start, end = use.params["start"], use.params["end"]
     if not view.ordered or not view.ctx.working_day:
         return  # nothing planned yet, or a day off: nothing to nudge about
+    # the evening begins when the day's work does end: asking for personal time at 17:00
+    # of a day worked until 19:00 would ask for what its own window forbids
+    start = max(start, view.ctx.work_end)
+    if start >= end:
+        return  # worked until the evening is over: no evening to plan
     for block in view.ordered:
         if block.sphere is Sphere.PERSONAL and block.start < end and start < block.end:
             return

@@ -8,8 +8,10 @@ build on both without an import cycle.
 
 from __future__ import annotations
 
+import datetime
 import functools
 import re
+from typing import cast
 
 import pendulum
 
@@ -19,6 +21,44 @@ MINUTES_PER_DAY = 24 * 60
 
 _CLOCK = re.compile(r"^(\d{1,2})(?::(\d{2}))?\s*(am|pm)?$", re.IGNORECASE)
 _ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+
+
+_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December")  # fmt: skip
+_DATE_TOKENS = re.compile(r"\[([^\]]*)\]|YYYY|MMMM|MMM|MM|DD|D|dddd|ddd|HH|mm|ss")
+
+
+def fmt_date(value: datetime.date, pattern: str) -> str:
+    """A date or date-time in pendulum's ``format`` tokens (``YYYY MMMM MMM MM DD D dddd ddd
+    HH mm ss``, ``[literal]``), in English. Not pendulum's own: its first call loads the
+    locale machinery, ~11 ms of every command's start."""
+
+    def token(match: re.Match[str]) -> str:
+        literal = match[1]
+        if literal is not None:
+            return literal
+        match match[0]:
+            case "YYYY":
+                return f"{value.year:04d}"
+            case "MMMM":
+                return _MONTHS[value.month - 1]
+            case "MMM":
+                return _MONTHS[value.month - 1][:3]
+            case "MM":
+                return f"{value.month:02d}"
+            case "DD":
+                return f"{value.day:02d}"
+            case "D":
+                return str(value.day)
+            case "dddd":
+                return _WEEKDAYS[value.weekday()]
+            case "ddd":
+                return _WEEKDAYS[value.weekday()][:3]
+        moment = cast(datetime.datetime, value)  # the time tokens: HH, mm, ss
+        return f"{getattr(moment, {'HH': 'hour', 'mm': 'minute', 'ss': 'second'}[match[0]]):02d}"
+
+    return _DATE_TOKENS.sub(token, pattern)
 
 
 def fmt_minutes(minutes: int) -> str:

@@ -2,7 +2,8 @@
 both sides last agreed on, ask before big deletions, apply here, push there.
 
 - Pull: the changes since the collection's sync-token, or the whole listing of ETags when
-  the server has none or forgot ours; only objects whose ETag moved are read.
+  the server has none or forgot ours; only objects whose ETag moved are read, a hundred
+  per request.
 - Merge (:mod:`.merge`): one side changed → that side's value; both changed a field
   differently → a :class:`~flowday.sync.state.Conflict` (the plan keeps its value, the
   server its own, the record both) until ``flowday sync --resolve``. An edit beats a
@@ -15,14 +16,17 @@ both sides last agreed on, ask before big deletions, apply here, push there.
   :data:`ROUNDS`), never overwritten blindly.
 - Interrupted anywhere (killed, server error), both sides stay consistent: the state is
   saved with each batch of pushes, and a push the state missed is found as agreement.
+  Pushes go out a few at a time (the collection's ``parallel``) and are recorded as each
+  lands, in the main thread: workers only build text and talk to the server.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, TypeVar
 
 from flowday.application.planner import Planner
 from flowday.application.routines import HORIZON_DAYS, ended_routine
@@ -40,23 +44,34 @@ from flowday.sync.items import (
     blocks_for,
     local_fields,
     local_id,
-    local_items,
     local_text,
     read_event,
     routine_for,
     task_for,
 )
 from flowday.sync.merge import merge
-from flowday.sync.server import Collection, Stale, SyncError
-from flowday.sync.state import Conflict, Fields, Synced, SyncState
+from flowday.sync.others import others_digest, plan_others
+from flowday.sync.scopes import JOURNAL_KINDS, PLAN, DayChanges, Scope, unsent_days
+from flowday.sync.server import Collection, Refused, Stale, SyncError
+from flowday.sync.state import Conflict, Fields, Saved, Synced, SyncState, read_state, write_state
 
 DELETE_ASKS_ABOVE = 20  # deletions in one sync beyond this ask first
 WHOLE_DAY_FROM = 3  # a day of at least this many blocks emptied asks first too
 ROUNDS = 3  # pull-merge-push rounds while pushes meet 412 (someone wrote in between)
-FIRST_SAVE = 100  # pushes before the state is first saved; then after twice as many, ...
+OTHERS_COUNTS = ("added", "updated", "removed", "notes_added", "notes_removed")
+READ_TOGETHER = 100  # objects read in one request (calendar-multiget)
+SAVE_EVERY = 250  # changes sent between saves of the state (each costs the months touched)
+_END: Any = object()
+_Item = TypeVar("_Item")
+_Outcome = TypeVar("_Outcome")
 
 Confirm = Callable[[str], bool]
 Progress = Callable[[str, int, int], None]  # (stage: "reading" | "sending", done, total)
+
+
+class _ChangedHere(Exception):
+    """Something the plan changes here was changed here after the plan read it (a person
+    in the planner, another process): the plan is made again, nothing written."""
 
 
 class DeletionsNeedConfirmation(FlowdayError):
@@ -78,6 +93,8 @@ class SyncReport:
     skipped: list[str] = field(default_factory=list)  # events left alone, one line each
     crossed: list[Violation] = field(default_factory=list)
     full_listing: bool = False  # the server's whole listing was compared (no sync-token)
+    # other apps' repeating and all-day events planned like an import (sync.others)
+    others: dict[str, int] = field(default_factory=lambda: dict.fromkeys(OTHERS_COUNTS, 0))
     dry_run: bool = False
     rounds: int = 0
 
@@ -109,6 +126,7 @@ class SyncReport:
             "skipped": list(self.skipped),
             "crossed": [{"rule": v.rule, "message": v.message} for v in self.crossed],
             "full_listing": self.full_listing,
+            "others": dict(self.others),
             "dry_run": self.dry_run,
             "summary": self.summary(),
         }  # fmt: skip
@@ -134,11 +152,20 @@ class _Plan:
     counts: Counter[str] = field(default_factory=Counter)
     uids_of: dict[str, str] = field(default_factory=dict)  # remote-delete href → uid
     agreed: dict[str, Synced] = field(default_factory=dict)  # the items before this plan
+    local: dict[str, Local] = field(default_factory=dict)  # what the merge saw here
+    # day records the judge changed while applying (a crossing recorded): sent next round
+    judged: list[str] = field(default_factory=list)
 
 
-def load_state(planner: Planner) -> SyncState:
+def load_state(planner: Planner, scope: Scope = PLAN) -> SyncState:
+    return _load(planner, scope)[0]
+
+
+def _load(planner: Planner, scope: Scope = PLAN) -> tuple[SyncState, Saved]:
+    """The state and what is on disk (see :mod:`.state`); a state this flowday cannot
+    read is refused, never written over."""
     try:
-        return SyncState.from_record(planner.store.sync_state())
+        return read_state(planner.store, scope.name)
     except ValueError as exc:
         path = planner.store.sync_path
         raise StoreError(
@@ -156,25 +183,32 @@ def run_sync(
     confirm: Confirm | None = None,
     resolutions: Iterable[tuple[str, str]] = (),
     progress: Progress | None = None,
+    scope: Scope = PLAN,
 ) -> SyncReport:
-    """One sync of the plan with ``collection`` (see the module doc)."""
+    """One sync of the plan with ``collection`` (see the module doc); ``scope``: what the
+    collection holds (:mod:`.scopes`: the plan's, or the reflections')."""
     report = SyncReport(dry_run=dry_run)
-    state = load_state(planner)
+    state, saved = _load(planner, scope)
     if state.collection != collection.url:
         state = SyncState(collection=collection.url)  # another collection: start afresh
     forced = _resolve(planner, state, resolutions, report)
     for _ in range(ROUNDS):
         report.rounds += 1
-        plan = _plan(planner, collection, state, forced, report, progress)
+        plan = _plan(planner, collection, state, forced, report, progress, scope)
         if dry_run:
             _count_plan(plan, report)
             report.conflicts = list(plan.state.conflicts.values())
             return report
-        _guard(planner, plan, yes, confirm)
-        state = _apply_here(planner, plan, report)
-        stale = _push(planner, collection, plan, state, report, progress)
+        _guard(planner, plan, yes, confirm, scope)
+        try:
+            state = _apply_here(planner, plan, report, saved, scope)
+        except _ChangedHere as changed:  # merged against what is no longer there: again
+            stale = changed.args[0]
+            continue
+        stale = _push(planner, collection, plan, state, report, progress, saved, scope)
         forced = {}
-        if not stale:
+        # (a day the judge changed while applying goes up in one more round, once)
+        if not stale and (not plan.judged or report.rounds > 1):
             break
     else:  # others kept writing the same events: say so, the next sync tries again
         report.skipped.append(
@@ -182,8 +216,29 @@ def run_sync(
             f"each of {ROUNDS} tries; "
             "the next sync sends them"
         )
+    if scope is PLAN:
+        _plan_others(planner, state, saved, report)
     report.conflicts = list(state.conflicts.values())
     return report
+
+
+def _plan_others(planner: Planner, state: SyncState, saved: Saved, report: SyncReport) -> None:
+    """Other apps' repeating and all-day events, planned like an import (:mod:`.others`)
+    when they or the day changed since they were last planned."""
+    digest = others_digest(planner, state)
+    if digest == state.others:
+        return
+    try:
+        planned = plan_others(planner, state, report.skipped)
+    except InputError as exc:
+        report.skipped.append(f"the server's repeating and all-day events: {exc}")
+        return
+    report.others = {name: getattr(planned, name) for name in OTHERS_COUNTS}
+    report.crossed.extend(planned.crossed)
+    state.others = digest
+    with planner.store.transaction() as txn:
+        written = write_state(txn, state, saved)
+    saved.take(written)
 
 
 def _resolve(
@@ -212,6 +267,7 @@ def _plan(
     forced: dict[str, Fields],
     report: SyncReport,
     progress: Progress | None = None,
+    scope: Scope = PLAN,
 ) -> _Plan:
     plan = _Plan(SyncState(state.collection, state.token, dict(state.items),
                            dict(state.conflicts)))  # fmt: skip
@@ -239,10 +295,9 @@ def _plan(
     remote: dict[str, Synced | None] = {by_href[h]: None for h in gone if h in by_href}
     plan.agreed = dict(state.items)
     to_read = sorted(set(changed))
-    for done, href in enumerate(to_read, 1):
+    for done, (href, got) in enumerate(_read(collection, to_read), 1):
         if progress:
             progress("reading", done, len(to_read))
-        got = collection.get(href)
         if got is None:
             if href in by_href:
                 remote[by_href[href]] = None
@@ -264,13 +319,13 @@ def _plan(
                 f"{shown(event.uid)}; left alone (delete one of them)"
             )
             continue
-        fields = event.fields
+        fields = event.fields if scope.holds(event.fields) else None  # not this scope's
         if fields is not None and known and known.fields and not event.marked:
             # no X-FLOWDAY-* at all (a server that drops X- properties, or an app that
             # never wrote them): what only flowday knows stays as last agreed, not reset
-            fields = {**fields, **{k: known.fields.get(k, "") for k in FLOWDAY_ONLY}}
+            fields = {**fields, **{k: known.fields[k] for k in FLOWDAY_ONLY if k in known.fields}}
         remote[event.uid] = Synced(href, etag, "" if event.plain else text, fields)
-    local = local_items(planner.store)
+    local = plan.local = scope.items(planner.store)
     for uid in sorted(set(state.items) | set(local) | set(remote)):
         if uid in state.conflicts:
             if uid in remote and remote[uid] is None:  # deleted there while in conflict:
@@ -283,6 +338,18 @@ def _plan(
                 remote[uid] if uid in remote else state.items.get(uid),
                 local.get(uid), forced.get(uid), report)  # fmt: skip
     return plan
+
+
+def _read(collection: Collection, hrefs: list[str]) -> Iterator[tuple[str, tuple[str, str] | None]]:
+    """Each object's (ETag, text), None when it is gone: :data:`READ_TOGETHER` at a time
+    when the collection can (``get_many``: a first pull of years is then a few hundred
+    requests, not one per event), else one by one."""
+    many = getattr(collection, "get_many", None)
+    for first in range(0, len(hrefs), READ_TOGETHER):
+        batch = hrefs[first : first + READ_TOGETHER]
+        got = many(batch) if many is not None and len(batch) > 1 else {}
+        for href in batch:
+            yield href, got[href] if href in got else collection.get(href)
 
 
 def _etag_of(state: SyncState, uid: str) -> str | None:
@@ -380,16 +447,31 @@ def _count_plan(plan: _Plan, report: SyncReport) -> None:
     report.pushed_deleted += len(plan.remote_deletes)
 
 
-def _guard(planner: Planner, plan: _Plan, yes: bool, confirm: Confirm | None) -> None:
+def _guard(
+    planner: Planner, plan: _Plan, yes: bool, confirm: Confirm | None, scope: Scope = PLAN
+) -> None:
     """More than :data:`DELETE_ASKS_ABOVE` deletions, or a day of blocks emptied here,
     asks first (the guard vdirsyncer's users wished for)."""
-    here = len(plan.delete)
-    there = len(plan.remote_deletes)
+    local = scope.items(planner.store) if plan.delete else {}
+    removed = [b for uid in plan.delete for b in _blocks(local.get(uid))]
+    guard_deletions(planner, len(plan.delete), len(plan.remote_deletes), removed, yes, confirm)
+
+
+def guard_deletions(
+    planner: Planner,
+    here: int,
+    there: int,
+    removed: list[Block],
+    yes: bool,
+    confirm: Confirm | None,
+) -> None:
+    """``here`` deletions in the data folder (``removed``: their blocks) and ``there`` on
+    the server: more than :data:`DELETE_ASKS_ABOVE`, or a day emptied, asks first
+    (DeletionsNeedConfirmation unless ``yes`` or ``confirm`` says go ahead)."""
     reasons: list[str] = []
     if here + there > DELETE_ASKS_ABOVE:
         reasons.append(f"delete {here + there} events ({here} here, {there} on the server)")
-    local = local_items(planner.store) if plan.delete else {}
-    dates = Counter(b.date for uid in plan.delete for b in _blocks(local.get(uid)))
+    dates = Counter(b.date for b in removed)
     for date, count in sorted(dates.items()):
         if count >= WHOLE_DAY_FROM and count >= len(planner.store.blocks_on(date)):
             reasons.append(f"empty {date.to_date_string()} ({count} blocks)")
@@ -408,12 +490,25 @@ def _blocks(local: Local | None) -> list[Block]:
     return local if isinstance(local, list) else []
 
 
-def _apply_here(planner: Planner, plan: _Plan, report: SyncReport) -> SyncState:
+def _apply_here(
+    planner: Planner, plan: _Plan, report: SyncReport, saved: Saved, scope: Scope = PLAN
+) -> SyncState:
     """The plan's changes here and the state after the pull, in one transaction: routines
     first (an occurrence edited by hand then lands on its routine), then blocks. A routine
     changed is judged on its next :data:`~flowday.application.routines.HORIZON_DAYS`."""
     now = planner.now()
-    local = local_items(planner.store)
+    local = scope.items(planner.store)
+    # a day's settings and history, reflections: applied with the blocks (sync/scopes.py)
+    records = DayChanges(set(planner.mode_table))
+    for uid in list(plan.apply):
+        try:
+            taken = records.take(uid, plan.apply[uid], local.get(uid))
+        except InputError as exc:
+            taken = True
+            _left_alone(plan, uid, exc, report)
+        if taken:
+            del plan.apply[uid]
+    plan.delete = [u for u in plan.delete if not records.take(u, None, local.get(u))]
     # occurrences edited by hand, stored or arriving, by routine: their dates stay *edited*
     edited: dict[str, set[str]] = {}
     for uid in [*local, *plan.apply]:
@@ -435,21 +530,24 @@ def _apply_here(planner: Planner, plan: _Plan, report: SyncReport) -> SyncState:
             else:
                 made[uid] = blocks_for(fields, uid, _blocks(here), now)
         except (InputError, ValueError) as exc:
-            report.skipped.append(f"{shown(uid)}: {exc}")
-            if uid in plan.agreed:  # the plan keeps what it has: the agreed copy stays too
-                plan.state.items[uid] = plan.agreed[uid]
-            else:
-                plan.state.items.pop(uid, None)
+            _left_alone(plan, uid, exc, report)
     removed = [b for uid in plan.delete for b in _blocks(local.get(uid))]
     ended = [r for uid in plan.delete if isinstance(r := local.get(uid), Routine)]
     done = [t.id for uid in plan.delete if isinstance(t := local.get(uid), Task)]
-    dates = {b.date for b in removed}
+    dates = {b.date for b in removed} | records.dates
     dates |= {b.date for uid in made for b in (*made[uid], *_blocks(local.get(uid)))}
     if routines or ended:
         today = planner.today()
         dates |= {today.add(days=n) for n in range(HORIZON_DAYS)}
 
     with planner.store.transaction() as txn:
+        # read again under the lock: an edit made here since the merge read it (the
+        # planner stays usable during a sync) is neither overwritten nor lost
+        touched = [*plan.apply, *plan.delete]
+        fresh = scope.items(planner.store) if touched else {}
+        changed = [uid for uid in touched if fresh.get(uid) != plan.local.get(uid)]
+        if changed:
+            raise _ChangedHere(changed)
         # the inbox is not a day: nothing for the judge there
         for task in tasks:
             txn.put_task(task)
@@ -476,16 +574,34 @@ def _apply_here(planner: Planner, plan: _Plan, report: SyncReport) -> SyncState:
                 for block in blocks:
                     found = before.get(block.id) or txn.find_block(block.id)
                     txn.put_block(block, previous_date=found.date if found else None)
+            records.apply(txn)
             changed = {b.id for blocks in made.values() for b in blocks}
             return changed | {r.id for r in routines.values()}
 
         if dates:
             report.crossed.extend(apply_recording_crossings(planner, txn, dates, apply))
-        txn.set_sync_state(plan.state.to_record())
+            records.settle(txn)
+            if scope is PLAN:  # (a day with a push planned: _push finds it changed itself)
+                pending = {push.uid for push in plan.pushes}
+                plan.judged = [u for u in unsent_days(txn, dates, plan.state) if u not in pending]
+        else:
+            records.apply(txn)  # reflections only: nothing for the judge
+        written = write_state(txn, plan.state, saved, scope.name)
+    saved.take(written)
     report.pulled_new += plan.counts["pulled_new"]
     report.pulled_changed += plan.counts["pulled_changed"]
     report.pulled_deleted += plan.counts["pulled_deleted"]
     return plan.state
+
+
+def _left_alone(plan: _Plan, uid: str, exc: Exception, report: SyncReport) -> None:
+    """An item the server holds that makes nothing here: the plan keeps what it has, and
+    the agreed copy stays too."""
+    report.skipped.append(f"{shown(uid)}: {exc}")
+    if uid in plan.agreed:
+        plan.state.items[uid] = plan.agreed[uid]
+    else:
+        plan.state.items.pop(uid, None)
 
 
 def _push(
@@ -495,44 +611,84 @@ def _push(
     state: SyncState,
     report: SyncReport,
     progress: Progress | None,
+    saved: Saved,
+    scope: Scope = PLAN,
 ) -> list[str]:
     """Send the plan's changes; returns the UIDs that met a 412 (read again next round).
-    The state is saved after :data:`FIRST_SAVE` pushes, again after twice as many, and so
-    on (sync.json is rewritten whole: a save every hundred pushes would cost the square of a
-    first sync of years), at the end, and on failure. A push a kill kept from the state is
-    found as agreement by the next sync, never sent twice as a new event."""
+    Up to the collection's ``parallel`` requests are under way at once (a first sync of
+    years is one request per event: one at a time, the round trips add up to hours). The
+    state is saved every :data:`SAVE_EVERY` changes sent (a save rewrites only the months
+    it touched), at the end, and on failure, after the requests under way have finished.
+    A push a kill kept from the state is found as agreement by the next sync, never sent
+    twice as a new event."""
     tz = planner.config.timezone
     now = planner.now()
-    local = local_items(planner.store)
+    local = scope.items(planner.store)
     stale: list[str] = []
     total = len(plan.pushes) + len(plan.remote_deletes)
-    done = 0
-    next_save = FIRST_SAVE
+    done = unsaved = 0
+    failed: list[SyncError] = []
+    refused: Counter[str] = Counter()  # day records a collection does not take, by kind
+    ready: list[_Push] = []
+    for push in plan.pushes:
+        here = local.get(push.uid)
+        if not here or local_fields(here) != push.fields:
+            stale.append(push.uid)  # changed here meanwhile (or refused): next round
+        else:
+            ready.append(push)
 
     def save() -> None:
         with planner.store.transaction() as txn:
-            txn.set_sync_state(state.to_record())
+            written = write_state(txn, state, saved, scope.name)
+        saved.take(written)
 
-    try:
-        for push in plan.pushes:
-            here = local.get(push.uid)
-            if not here or local_fields(here) != push.fields:
-                stale.append(push.uid)  # changed here meanwhile (or refused): next round
-                continue
-            try:
-                text = local_text(here, push.uid, push.prior, tz, now)
-                etag = collection.put(push.href, text, push.etag)
-            except Stale:
-                stale.append(push.uid)  # someone wrote in between: read again next round
-                if push.uid in state.items:
-                    state.items[push.uid] = replace(state.items[push.uid], etag="")
-                continue
-            except InputError as exc:
-                report.skipped.append(f"{shown(push.uid)}: {exc}")
-                continue
+    def send(push: _Push) -> tuple[str, str] | Exception | None:  # in a worker thread
+        if refused[push.fields.get("kind", "")]:
+            return None  # a calendar for events only: the rest of its kind stays here
+        try:
+            text = local_text(local[push.uid], push.uid, push.prior, tz, now)
+            etag = collection.put(push.href, text, push.etag)
             if not etag:  # the server changed what it stored: learn its ETag and text
                 got = collection.get(push.href)
                 etag, text = got if got else ("", text)
+        except (Refused, Stale, InputError, SyncError) as exc:
+            return exc
+        return etag, text
+
+    def remove(gone: Synced) -> Stale | SyncError | None:
+        try:
+            collection.delete(gone.href, gone.etag)
+        except (Stale, SyncError) as exc:
+            return exc
+        return None
+
+    def landed() -> None:
+        nonlocal done, unsaved
+        done += 1
+        unsaved += 1
+        if progress:
+            progress("sending", done, total)
+        if unsaved >= SAVE_EVERY:
+            save()
+            unsaved = 0
+
+    workers = max(1, int(getattr(collection, "parallel", 1)))
+    for push, outcome in _in_parallel(ready, send, workers, stop=lambda: bool(failed)):
+        kind = push.fields.get("kind", "")
+        if outcome is None:
+            refused[kind] += 1
+        elif isinstance(outcome, Refused) and kind in JOURNAL_KINDS:
+            refused[kind] += 1  # a calendar for events only: the rest stays here too
+        elif isinstance(outcome, SyncError):
+            failed.append(outcome)
+        elif isinstance(outcome, Stale):
+            stale.append(push.uid)  # someone wrote in between: read again next round
+            if push.uid in state.items:
+                state.items[push.uid] = replace(state.items[push.uid], etag="")
+        elif isinstance(outcome, Exception):
+            report.skipped.append(f"{shown(push.uid)}: {outcome}")
+        else:
+            etag, text = outcome
             # the text only when it holds what flowday does not write (sync.json stays small)
             kept = text if push.prior else ""
             state.items[push.uid] = Synced(push.href, etag, kept, push.fields)
@@ -540,27 +696,64 @@ def _push(
                 report.pushed_new += 1
             else:
                 report.pushed_changed += 1
-            done += 1
-            if progress:
-                progress("sending", done, total)
-            if done == next_save:
-                save()
-                next_save *= 2
-        for gone in plan.remote_deletes:
-            try:
-                collection.delete(gone.href, gone.etag)
-            except Stale:
-                stale.append(plan.uids_of.get(gone.href, gone.href))
-                continue
+            landed()
+    deletes = [] if failed else plan.remote_deletes
+    for gone, problem in _in_parallel(deletes, remove, workers, stop=lambda: bool(failed)):
+        if isinstance(problem, SyncError):
+            failed.append(problem)
+        elif isinstance(problem, Stale):
+            stale.append(plan.uids_of.get(gone.href, gone.href))
+        else:
             report.pushed_deleted += 1
-            done += 1
-            if progress:
-                progress("sending", done, total)
-    except SyncError as exc:
-        save()
-        raise SyncError(
-            f"{exc}; {done} of {total} changes were sent and recorded — the next sync "
-            "sends the rest"
-        ) from None
+            landed()
     save()
+    _say_refused(refused, report)
+    if failed:
+        raise SyncError(
+            f"{failed[0]}; {done} of {total} changes were sent and recorded — the next sync "
+            "sends the rest"
+        )
     return stale
+
+
+def _in_parallel(
+    items: list[_Item], work: Callable[[_Item], _Outcome], workers: int, stop: Callable[[], bool]
+) -> Iterator[tuple[_Item, _Outcome]]:
+    """``work`` on each item, ``workers`` at a time, as each finishes. No new one begins
+    once ``stop()`` says so; those under way are finished and given (a request the server
+    took is recorded, not forgotten)."""
+    if workers == 1:
+        for item in items:
+            if stop():
+                return
+            yield item, work(item)
+        return
+    waiting = iter(items)
+    running: dict[Future[_Outcome], _Item] = {}
+    with ThreadPoolExecutor(workers, thread_name_prefix="flowday-sync") as pool:
+
+        def fill() -> None:
+            # a few queued beyond the workers keep each busy; no more, so a stop is quick
+            while len(running) < 2 * workers and not stop():
+                item = next(waiting, _END)
+                if item is _END:
+                    return
+                running[pool.submit(work, item)] = item
+
+        fill()
+        while running:
+            finished, _ = wait(running, return_when=FIRST_COMPLETED)
+            for future in finished:
+                yield running.pop(future), future.result()
+            fill()
+
+
+def _say_refused(refused: Counter[str], report: SyncReport) -> None:
+    for kind, count in sorted(refused.items()):
+        line = (
+            f"the calendar does not take journals (VJOURNAL): {count} {kind} record"
+            f"{'' if count == 1 else 's'} stay on this device (a calendar made for events "
+            "only; let flowday make its own, or allow journals in it)"
+        )
+        if line not in report.skipped:
+            report.skipped.append(line)

@@ -16,8 +16,10 @@ is one repeating event ``<routine id>@flowday`` (the export's
 :func:`~flowday.calendars.routine_events.series_event`: RRULE, its skipped and edited
 dates as EXDATE; what only flowday reads as X-FLOWDAY-*), and an occurrence edited by
 hand is the event ``<routine id>@<date>@flowday``. An inbox task is the VTODO
-``task-<id>@flowday``. Events flowday does not plan as blocks (all-day events, repeating
-events of other apps) and other apps' to-dos are remembered, never pushed, never deleted.
+``task-<id>@flowday``; a to-do another app made is an inbox task that keeps its UID (the
+task's ``source``), sent back only when edited here. Events flowday does not keep as
+blocks (all-day events, repeating events of other apps) are remembered, never pushed,
+never deleted, and planned like an import (:mod:`.others`).
 """
 
 from __future__ import annotations
@@ -68,6 +70,8 @@ from flowday.domain.text import clean_text, clean_title
 from flowday.domain.timeparse import LAST_YEAR, Zone
 from flowday.domain.wallclock import MINUTES_PER_DAY, fmt_minutes, parse_clock, parse_iso_date
 from flowday.store import Store
+from flowday.sync.journal_items import JournalItem, unescaped
+from flowday.sync.journals import read_journal
 from flowday.sync.state import Fields
 
 FIELD_NAMES = ("start", "end", "title", "sphere", "notes", "flexible", "outcome", "actual")
@@ -86,7 +90,12 @@ ROUTINE_MARK = "X-FLOWDAY-ROUTINE"
 ROUTINE_OWNED = (
     "DTSTART", "DTEND", "DURATION", "SUMMARY", "DTSTAMP", "RRULE", "EXDATE",
     "X-FLOWDAY-FLEXIBLE", ROUTINE_MARK, "X-FLOWDAY-MODES", "X-FLOWDAY-TEXT", "X-FLOWDAY-EVERY",
+    "X-FLOWDAY-UNTIL",
 )  # fmt: skip
+# a series with more dates than this is refused by Radicale (400): a routine limited to
+# modes and without an end is written with an UNTIL this many years on (X-FLOWDAY-UNTIL
+# "none" tells flowday devices it has no end)
+MODES_UNTIL_YEARS = 20
 ROUTINE_WRITTEN = {*ROUTINE_OWNED, "UID", "CATEGORIES"}
 # the last day flowday plans: where block reads stop, and the UNTIL of a routine limited
 # to modes that has no end of its own
@@ -104,7 +113,8 @@ def block_uid(block: Block) -> str | None:
     return source_uid(block.source)
 
 
-Local = list[Block] | Routine | Task  # what one event is here: blocks, a routine, a task
+# what one event is here: blocks, a routine, a task, a day's record (sync/journal_items.py)
+Local = list[Block] | Routine | Task | JournalItem
 
 
 def local_items(store: Store) -> dict[str, Local]:
@@ -133,6 +143,8 @@ def local_items(store: Store) -> dict[str, Local]:
 
 
 def local_fields(local: Local) -> Fields:
+    if isinstance(local, JournalItem):
+        return local.fields()
     if isinstance(local, Routine):
         return routine_fields(local)
     if isinstance(local, Task):
@@ -142,10 +154,12 @@ def local_fields(local: Local) -> Fields:
 
 def local_id(local: Local) -> str:
     """What a person knows it by: the block's, routine's or task's id."""
-    return local.id if isinstance(local, (Routine, Task)) else local[0].id
+    return local.id if isinstance(local, (Routine, Task, JournalItem)) else local[0].id
 
 
 def local_text(local: Local, uid: str, prior: str, tz: Zone, now: pendulum.DateTime) -> str:
+    if isinstance(local, JournalItem):
+        return local.text(uid, prior, now)
     if isinstance(local, Routine):
         return routine_text(local, uid, prior, tz, now)
     if isinstance(local, Task):
@@ -188,6 +202,10 @@ def read_event(planner: Planner, text: str, name: str) -> RemoteEvent:
     todos = list(calendar.walk("VTODO"))
     if not events and todos:
         return _read_task(todos[0], plain=len(todos) == 1)
+    journals = list(calendar.walk("VJOURNAL"))
+    if not events and journals:
+        uid, fields, marked, plain = read_journal(journals[0])
+        return RemoteEvent(uid, fields, marked=marked, plain=plain and len(journals) == 1)
     if not events:
         raise InputError(f"{name} holds no event")
     master = next((e for e in events if "RECURRENCE-ID" not in e), events[0])
@@ -407,14 +425,19 @@ def routine_text(routine: Routine, uid: str, prior: str, tz: Zone,
                  now: pendulum.DateTime) -> str:  # fmt: skip
     """The routine's series (the export's), with what only flowday devices read."""
     excluded = {parse_iso_date(d) for d in routine.skipped | routine.edited}
-    last = routine.until or OPEN_END
+    last = routine.until or min(routine.first.add(years=MODES_UNTIL_YEARS), OPEN_END)
     fresh = series_event(routine, routine.first, last, excluded, tz, to_utc(now), to_datetime)
-    if routine.modes:
-        fresh.add("X-FLOWDAY-MODES", ",".join(routine.modes))
-    if routine.text:
-        fresh.add("X-FLOWDAY-TEXT", routine.text)
-    if routine.every:
-        fresh.add("X-FLOWDAY-EVERY", routine.every)
+    # escaped as TEXT: a server may cut an X- value at a bare comma (Radicale keeps
+    # "balance" of "balance,integration"); the export's own copies are replaced
+    for name, value in (
+        ("X-FLOWDAY-MODES", ",".join(routine.modes)),
+        ("X-FLOWDAY-TEXT", routine.text),
+        ("X-FLOWDAY-EVERY", routine.every),
+    ):
+        while name in fresh:
+            del fresh[name]
+        if value:
+            fresh.add(name, icalendar.vText(value))
     # its zone's rules from the first day to a year past the last date it names
     named = [routine.first, *(parse_iso_date(d) for d in routine.skipped | routine.edited)]
     end = min((routine.until or max(named)).add(years=1), OPEN_END)
@@ -445,6 +468,8 @@ def _read_routine(planner: Planner, event: icalendar.Component, uid: str, *,
         if until_values:
             last = _local_moment(until_values[0], tz).date()
             until = "" if last == OPEN_END else last.to_date_string()
+        if text_of(event, "X-FLOWDAY-UNTIL").strip() == "none":
+            until = ""  # limited to modes, no end of its own (see MODES_UNTIL_YEARS)
         exceptions = sorted(
             {
                 _local_moment(moment.dt, tz).date().to_date_string()
@@ -459,17 +484,17 @@ def _read_routine(planner: Planner, event: icalendar.Component, uid: str, *,
     sphere = next((s for s in Sphere if s.value in names), Sphere.PERSONAL)
     fields = {
         "kind": "routine",
-        "text": text_of(event, "X-FLOWDAY-TEXT"),
+        "text": unescaped(text_of(event, "X-FLOWDAY-TEXT")),
         "title": title_of(event),
         "start": fmt_minutes(start.hour * 60 + start.minute),
         "end": fmt_minutes(end_minutes),
         "sphere": sphere.value,
         "flexible": "true" if text_of(event, "X-FLOWDAY-FLEXIBLE").upper() == "TRUE" else "false",
         "rrule": _rule_text(rule),
-        "every": text_of(event, "X-FLOWDAY-EVERY"),
+        "every": unescaped(text_of(event, "X-FLOWDAY-EVERY")),
         "first": start.date().to_date_string(),
         "until": until,
-        "modes": text_of(event, "X-FLOWDAY-MODES"),
+        "modes": unescaped(text_of(event, "X-FLOWDAY-MODES")),
         "exceptions": ",".join(exceptions),
     }
     spheres = {s.value for s in Sphere}
@@ -527,8 +552,10 @@ _PRIORITY_OUT = {1: 1, 2: 5, 3: 9}
 
 
 def task_uid(task: Task) -> str:
-    """``task-<id>@flowday``: never the UID of a block or routine of the same id."""
-    return f"{TASK_PREFIX}{task.id}{FLOWDAY_UID_SUFFIX}"
+    """``task-<id>@flowday``: never the UID of a block or routine of the same id; a to-do
+    another app made keeps its own UID (its ``source``), so it is never duplicated."""
+    foreign = source_uid(task.source) if task.source else None
+    return foreign or f"{TASK_PREFIX}{task.id}{FLOWDAY_UID_SUFFIX}"
 
 
 def _task_id(uid: str) -> str | None:
@@ -564,11 +591,12 @@ def task_text(task: Task, uid: str, prior: str, now: pendulum.DateTime) -> str:
 
 
 def _read_task(todo: icalendar.Component, *, plain: bool) -> RemoteEvent:
-    """A VTODO flowday wrote (``task-<id>@flowday``), as a task's fields, also after
-    another app changed it; one made elsewhere, or completed, is not an inbox task here."""
+    """A VTODO as an inbox task's fields: flowday's own (``task-<id>@flowday``), also
+    after another app changed it, and one another app made (it keeps its UID: see
+    :func:`task_for`); a completed or cancelled one is not an inbox task here."""
     uid = uid_of(todo)
     status = text_of(todo, "STATUS").upper()
-    if _task_id(uid) is None or status in ("COMPLETED", "CANCELLED"):
+    if not uid or status in ("COMPLETED", "CANCELLED"):
         return RemoteEvent(uid, None)
     try:
         priority = int(text_of(todo, "PRIORITY") or 0)
@@ -592,10 +620,10 @@ def _read_task(todo: icalendar.Component, *, plain: bool) -> RemoteEvent:
 
 
 def task_for(fields: Fields, uid: str, existing: Task | None, now: pendulum.DateTime) -> Task:
-    """The inbox task ``fields`` ask for (InputError when they make none)."""
-    task_id = _task_id(uid)
-    if task_id is None:
-        raise InputError(f"{uid}: not a flowday task")
+    """The inbox task ``fields`` ask for (InputError when they make none). A to-do another
+    app made gets an id here and its UID as the task's source."""
+    task_id = _task_id(uid) or (existing.id if existing else new_id())
+    source = "" if _task_id(uid) else source_for(uid, None)
     try:
         due = fields.get("due") or None
         return Task(
@@ -606,6 +634,7 @@ def task_for(fields: Fields, uid: str, existing: Task | None, now: pendulum.Date
             priority=int(fields.get("priority", "2")),
             due=parse_iso_date(due) if due else None,
             created=existing.created if existing else stamp(now),
+            source=source,
         )
     except ValueError as exc:
         raise InputError(f"{uid}: not an inbox task ({exc})") from None

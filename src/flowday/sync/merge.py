@@ -23,13 +23,19 @@ class Merged:
 
 
 SET_FIELDS = frozenset({"exceptions"})  # comma-separated sets: merged item by item
+# a day's history (sync/days.py): one record a line, merged line by line
+LINE_SET_FIELDS = frozenset({"crossings", "switches"})
+# when a reflection was answered, and the day's figures then: stamps, not answers; both
+# follow the newer answer instead of asking a person about a time stamp
+STAMP, WITH_STAMP = "at", ("at", "figures")
 
 
-def _merged_set(base: str, mine: str, theirs: str) -> str:
+def _merged_set(base: str, mine: str, theirs: str, separator: str = ",") -> str:
     """A routine's exception dates: each side's additions and removals both kept (a date
     skipped here and another moved there are two changes, not a conflict)."""
-    was, here, there = (set(filter(None, v.split(","))) for v in (base, mine, theirs))
-    return ",".join(sorted((was | (here - was) | (there - was)) - (was - here) - (was - there)))
+    was, here, there = (set(filter(None, v.split(separator))) for v in (base, mine, theirs))
+    kept = (was | (here - was) | (there - was)) - (was - here) - (was - there)
+    return separator.join(sorted(kept))
 
 
 def merge(base: Fields | None, local: Fields, remote: Fields) -> Merged:
@@ -46,6 +52,9 @@ def merge(base: Fields | None, local: Fields, remote: Fields) -> Merged:
         if name in SET_FIELDS:
             merged[name] = _merged_set(was or "", mine, theirs)
             continue
+        if name in LINE_SET_FIELDS:
+            merged[name] = _merged_set(was or "", mine, theirs, "\n")
+            continue
         if was == mine:
             merged[name] = theirs
         elif was == theirs:
@@ -53,4 +62,9 @@ def merge(base: Fields | None, local: Fields, remote: Fields) -> Merged:
         else:
             merged[name] = mine
             conflicts[name] = (mine, theirs)
+    if STAMP in conflicts:
+        newer = 0 if conflicts[STAMP][0] >= conflicts[STAMP][1] else 1
+        for name in WITH_STAMP:
+            if name in conflicts:
+                merged[name] = conflicts.pop(name)[newer]
     return Merged(merged, conflicts)

@@ -2,17 +2,18 @@
 
 Only what a sync needs: the changes since a sync-token (RFC 6578), or the whole listing
 of hrefs and ETags when the server has no sync-token or forgot ours; GET one object
-with its ETag; PUT with ``If-Match`` (an update) or ``If-None-Match: *`` (a new event);
-DELETE with ``If-Match``. A precondition that fails (someone changed the object since we
-read it) is :class:`Stale`, which the engine answers by reading again and merging.
-Every other failure is one :class:`SyncError` line: nothing half-done is left, the next
-sync finishes the job.
+with its ETag, or a hundred in one calendar-multiget REPORT; PUT with ``If-Match`` (an
+update) or ``If-None-Match: *`` (a new event); DELETE with ``If-Match``. A precondition
+that fails (someone changed the object since we read it) is :class:`Stale`, which the
+engine answers by reading again and merging. Every other failure is one
+:class:`SyncError` line: nothing half-done is left, the next sync finishes the job.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
+import threading
 import urllib.parse
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -21,12 +22,20 @@ from flowday.domain.errors import FlowdayError
 from flowday.domain.text import shown
 
 TIMEOUT = 30  # seconds per request: a server that stops answering is an error, not a hang
+# requests under way at once while sending: enough to hide the round trips of a first sync
+# of years (one request per event), few enough not to swamp a small server
+PARALLEL = 4
 
 
 class SyncError(FlowdayError):
     """The server could not be reached or did not do what was asked (exit status 6)."""
 
     exit_code = 6
+
+
+class Refused(SyncError):
+    """403 or 415 on a write: the collection does not take this kind of object (a calendar
+    made for events only refuses a journal) or this object at all."""
 
 
 class Stale(Exception):
@@ -60,23 +69,40 @@ _SAFE_NAME = re.compile(r"[A-Za-z0-9@._-]{1,120}")
 
 
 class CalDavCollection:
-    """One calendar collection on a CalDAV server, found (or made) by its display name."""
+    """One calendar collection on a CalDAV server, found (or made) by its display name;
+    ``create=False``: one that must exist already (a subscription, never made by flowday).
 
-    def __init__(self, url: str, user: str, password: str, calendar: str) -> None:
+    GET, PUT and DELETE may be called from :data:`PARALLEL` threads at once: each thread
+    talks through a client (an HTTP session) of its own, as sessions are not meant to be
+    shared between threads."""
+
+    parallel = PARALLEL
+
+    def __init__(
+        self, url: str, user: str, password: str, calendar: str, *, create: bool = True
+    ) -> None:
         from caldav.davclient import DAVClient
         from caldav.lib import error
 
         self._error = error
+        self._options: dict[str, Any] = {
+            "url": url, "username": user or None, "password": password or None,
+            "ssl_verify_cert": True, "timeout": TIMEOUT,
+        }  # fmt: skip
+        self._owner = threading.get_ident()
+        self._threads = threading.local()
         try:
-            self._client: Any = DAVClient(
-                url=url, username=user or None, password=password or None,
-                ssl_verify_cert=True, timeout=TIMEOUT,
-            )  # fmt: skip
+            self._client: Any = DAVClient(**self._options)
             principal = self._client.principal()
             found = next(
                 (c for c in principal.calendars() if c.get_display_name() == calendar), None
             )
+            if found is None and not create:
+                raise SyncError(f"no calendar named {shown(calendar)} at {shown(url)} "
+                                "(sync.subscribe names calendars on the same server)")  # fmt: skip
             self._calendar: Any = found or principal.make_calendar(name=calendar)
+        except SyncError:
+            raise
         except error.AuthorizationError:
             raise SyncError(f"{shown(url)} refused the user name or password (sync.user, "
                             "sync.password_cmd)") from None  # fmt: skip
@@ -123,6 +149,27 @@ class CalDavCollection:
             etags[href] = None if href in deleted else (str(etag) if etag else None)
         return etags
 
+    def get_many(self, hrefs: list[str]) -> dict[str, tuple[str, str]]:
+        """Several objects in one request (calendar-multiget, RFC 4791 7.9): (ETag, text)
+        by href. One the answer lacks (or a server without multiget: none) is left out,
+        and the engine reads it alone with :meth:`get`, which says what went wrong."""
+        from caldav.elements import dav
+        from caldav.lib.url import URL
+
+        try:
+            found = self._calendar.multiget([URL.objectify(href) for href in hrefs])
+        except Exception:
+            return {}
+        wanted = {_path_of(href): href for href in hrefs}
+        got: dict[str, tuple[str, str]] = {}
+        for obj in found:
+            href = wanted.get(_path_of(str(obj.url)))
+            etag = (getattr(obj, "props", None) or {}).get(dav.GetEtag.tag)
+            text = obj.data
+            if href and etag and isinstance(text, str) and text:
+                got[href] = (str(etag), text)
+        return got
+
     def get(self, href: str) -> tuple[str, str] | None:
         response = self._request(href, "GET", "", {})
         if response.status == 404:
@@ -138,6 +185,8 @@ class CalDavCollection:
         response = self._request(href, "PUT", text, headers)
         if response.status == 412:
             raise Stale(href)
+        if response.status in (403, 415):
+            raise Refused(f"writing {shown(href)}: the server answered {response.status}")
         if response.status not in (200, 201, 204):
             raise SyncError(f"writing {shown(href)}: the server answered {response.status}")
         return response.headers.get("ETag")
@@ -149,9 +198,19 @@ class CalDavCollection:
         if response.status not in (200, 204, 404):
             raise SyncError(f"deleting {shown(href)}: the server answered {response.status}")
 
+    def _client_here(self) -> Any:
+        if threading.get_ident() == self._owner:
+            return self._client
+        client = getattr(self._threads, "client", None)
+        if client is None:
+            from caldav.davclient import DAVClient
+
+            client = self._threads.client = DAVClient(**self._options)
+        return client
+
     def _request(self, href: str, method: str, body: str, headers: dict[str, str]) -> Any:
         try:
-            return self._client.request(href, method, body, headers)
+            return self._client_here().request(href, method, body, headers)
         except self._error.DAVError as exc:
             status = getattr(exc, "status", None) or _status_in(str(exc))
             if status:
@@ -167,6 +226,11 @@ class _Answer:
 
     status: int
     headers: dict[str, str] = field(default_factory=dict)
+
+
+def _path_of(href: str) -> str:
+    # servers differ in what they percent-encode ('@' or '%40'): compare unquoted paths
+    return urllib.parse.unquote(urllib.parse.urlsplit(href).path)
 
 
 def _status_in(text: str) -> str | None:
@@ -186,4 +250,15 @@ def _token(token: Any) -> str | None:
 
 def _reason(exc: BaseException) -> str:
     first = (str(exc).splitlines() or [type(exc).__name__])[0]
+    # the HTTP stack wraps "connection refused" in a pool's retry error: say the cause
+    errno = _ERRNO.search(first)
+    if errno:
+        return f"{shown(errno[1]).lower()} (is the server running, and the url right?)"
+    unknown = _UNRESOLVED.search(first)
+    if unknown:
+        return f"no such host {shown(unknown[1])} (offline, or a typo in the url?)"
     return shown(first[:160]) or type(exc).__name__
+
+
+_ERRNO = re.compile(r"\[Errno -?\d+\] ([^'\"\])]+)")
+_UNRESOLVED = re.compile(r"Failed to resolve '([^']+)'")

@@ -27,6 +27,7 @@ from textual.screen import Screen
 from flowday import places, safe_write
 from flowday.application.planner import Planner
 from flowday.domain.text import shown
+from flowday.domain.wallclock import fmt_date
 from flowday.tui.compat import CompatApp
 from flowday.tui.screens.main import MainScreen
 from flowday.tui.theming import install_themes, remember_theme_choices
@@ -165,7 +166,7 @@ class FlowdayApp(CompatApp):
     def action_save_screenshot(self, folder: Path | None = None) -> Path | None:
         """Save the screen as SVG through the one safe write and say where, or why not."""
         folder = folder or places.screenshot_folder()
-        path = folder / f"flowday-{self.planner.now().format('YYYY-MM-DD_HH-mm-ss')}.svg"
+        path = folder / f"flowday-{fmt_date(self.planner.now(), 'YYYY-MM-DD_HH-mm-ss')}.svg"
         try:
             safe_write.write_atomically(path, self.export_screenshot().encode("utf-8"))
         except OSError as exc:

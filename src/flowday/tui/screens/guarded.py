@@ -17,6 +17,8 @@ T = TypeVar("T")
 class GuardedDialog(ModalScreen[T | None]):
     """Bind escape to ``cancel``; a subclass says what counts as an edit."""
 
+    DISCARD_QUESTION: ClassVar[str] = "Discard what you typed?"
+
     def has_edits(self) -> bool:
         """Whether anything was typed or picked that leaving would lose."""
         raise NotImplementedError
@@ -31,7 +33,7 @@ class GuardedDialog(ModalScreen[T | None]):
                 self.dismiss(None)
 
         self.app.push_screen(
-            ConfirmScreen("Discard what you typed?", [], yes="Discard", no="Keep editing"),
+            ConfirmScreen(self.DISCARD_QUESTION, [], yes="Discard", no="Keep editing"),
             answered,
         )
 

@@ -40,7 +40,7 @@ from flowday.domain.model import Block, Intrusion, Outcome, Sphere, Task
 from flowday.domain.rules import Violation
 from flowday.domain.text import counted
 from flowday.domain.timeparse import check_exists, parse_quick_add, parse_span
-from flowday.domain.wallclock import MINUTES_PER_DAY, fmt_minutes
+from flowday.domain.wallclock import MINUTES_PER_DAY, fmt_date, fmt_minutes
 from flowday.tui import failures
 from flowday.tui.failures import FAILURES, reports_failures
 from flowday.tui.layout import (
@@ -64,6 +64,7 @@ if TYPE_CHECKING:  # what the first screen does not need is imported when first 
     from flowday.application.reflection_prompts import ReflectionPrompts
     from flowday.application.reminders import Reminders
     from flowday.application.switch_ritual import SwitchRitual
+    from flowday.tui.syncing import PlannerSync
 
 POLL_SECONDS = 0.5  # external changes show within 2 s; a stat() per file is cheap
 REFLECTION_CHECK_SECONDS = 30  # the evening prompt needs minute precision at most
@@ -146,6 +147,15 @@ class MainScreen(Screen[None]):
         _b("z", "zoom_in", "Zoom in", "Zoom in: fewer minutes per row", show=False),
         _b("Z", "zoom_out", "Zoom out", "Zoom out: more of the day per row", show=False),
         _b("f", "zoom_fit", "Fit day", "Fit the waking day to the screen", show=False),
+        # y: s is taken (schedule); the sync runs in a thread, keys keep working
+        _b("y", "sync", "Sync", "Sync with the CalDAV server ([sync] in config.toml)", show=False),
+        _b(
+            "C",
+            "sync_conflicts",
+            "Conflicts",
+            "Sync conflicts: keep here or take the server's",
+            show=False,
+        ),
     ]
     # The footer shows the keys that make sense for what has focus, in this order (every
     # key still works everywhere, and ? lists them all): action → (label, group). Keys
@@ -223,6 +233,9 @@ class MainScreen(Screen[None]):
         self._ritual: SwitchRitual | None = None  # offered with the reminders, when idle
         self._reminder_retry: Timer | None = None
         self.set_interval(REMINDER_CHECK_SECONDS, self.check_reminders)
+        self._syncing: PlannerSync | None = None
+        if self.planner.config.sync is not None and self.planner.config.sync.every:
+            self.syncing.start_timer()  # [sync] every: the periodic sync
 
     @property
     def prompts(self) -> ReflectionPrompts:
@@ -247,6 +260,14 @@ class MainScreen(Screen[None]):
 
             self._ritual = SwitchRitual(self.planner)
         return self._ritual
+
+    @property
+    def syncing(self) -> PlannerSync:
+        if self._syncing is None:
+            from flowday.tui.syncing import PlannerSync
+
+            self._syncing = PlannerSync(self)
+        return self._syncing
 
     def is_idle(self) -> bool:
         """Nothing the person is in the middle of: no dialog, no open quick-add line, and
@@ -313,7 +334,7 @@ class MainScreen(Screen[None]):
         if date is None:
             return False
         self.offered = (date, monotonic())
-        what = "today" if date == self.planner.today() else date.format("dddd D MMMM")
+        what = "today" if date == self.planner.today() else fmt_date(date, "dddd D MMMM")
         self.notify(f"Time to reflect on {what}: press r to answer",
                     title="Reflection", timeout=OFFER_SECONDS, markup=False)  # fmt: skip
         return True
@@ -346,7 +367,7 @@ class MainScreen(Screen[None]):
             else:
                 self.day = day_screen.load_day_screen(self.planner, self.date)
         except FAILURES as exc:
-            failures.report(self, exc, f"cannot read {self.date.format('ddd D MMM YYYY')}")
+            failures.report(self, exc, f"cannot read {fmt_date(self.date, 'ddd D MMM YYYY')}")
             return False
         return True
 
@@ -1245,7 +1266,7 @@ class MainScreen(Screen[None]):
             self.reload()
             self.notify(
                 f"Trial started: {counted(len(started.assigned), 'day')} from "
-                f"{started.first.format('ddd D MMM')} to {started.last.format('ddd D MMM')} "
+                f"{fmt_date(started.first, 'ddd D MMM')} to {fmt_date(started.last, 'ddd D MMM')} "
                 "have a mode chosen at random (palette: Trial: status)",
                 markup=False,
             )
@@ -1305,6 +1326,13 @@ class MainScreen(Screen[None]):
             from flowday.tui.screens.routine import open_routine
 
             open_routine(self, block)
+
+    # --- sync (y, C), in a thread: see flowday.tui.syncing ------------------------------------
+    def action_sync(self) -> None:
+        self.syncing.start()
+
+    def action_sync_conflicts(self) -> None:
+        self.syncing.show_conflicts()
 
     def action_help(self) -> None:
         keymap = self.planner.config.keymap

@@ -14,7 +14,7 @@ from textual.widgets import Button, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from flowday.application.planner import Planner
-from flowday.domain.wallclock import fmt_minutes
+from flowday.domain.wallclock import fmt_date, fmt_minutes
 from flowday.tui.failures import FAILURES, one_line
 from flowday.tui.text import literal
 
@@ -96,7 +96,7 @@ class ModeScreen(ModalScreen[ModeChoice | None]):
         self.query_one("#mode-preview", Static).update(literal("\n".join(lines)))
 
     def title_text(self) -> str:
-        return f"Switch mode of {self.date.format('ddd D MMM')} (now {self.current})"
+        return f"Switch mode of {fmt_date(self.date, 'ddd D MMM')} (now {self.current})"
 
     def preview_lines(self, mode: str) -> list[str]:
         """What switching to ``mode`` would break, and the fix (a week's dialog says more)."""

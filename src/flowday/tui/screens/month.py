@@ -15,6 +15,7 @@ from textual.widgets import Static
 from flowday.application.week import month_of, summaries
 from flowday.domain.text import counted
 from flowday.domain.timeparse import fmt_duration
+from flowday.domain.wallclock import fmt_date
 from flowday.tui import failures
 from flowday.tui.failures import FAILURES
 from flowday.tui.screens.week import view_binding
@@ -74,13 +75,13 @@ class MonthScreen(Screen[None]):
             self.seen = self.main.signature_of([first])  # taken before reading
             days = summaries(self.planner, first, last)
         except FAILURES as exc:
-            failures.report(self, exc, f"cannot read {first.format('MMMM YYYY')}")
+            failures.report(self, exc, f"cannot read {fmt_date(first, 'MMMM YYYY')}")
             return
         self.shown = (first, last)
         work = sum(d.figures["work"] for d in days)
         crossings = sum(d.figures["crossings"] for d in days)
         off = sum(1 for d in days if d.day.off)
-        title = f"{first.format('MMMM YYYY')} · work {fmt_duration(work) if work else '-'}"
+        title = f"{fmt_date(first, 'MMMM YYYY')} · work {fmt_duration(work) if work else '-'}"
         title += f" · {counted(crossings, 'crossing')}" if crossings else ""
         title += f" · {counted(off, 'day')} off" if off else ""
         self.query_one("#month-title", Static).update(literal(title))

@@ -22,6 +22,7 @@ from flowday.application import reviews
 from flowday.application.planner import Planner
 from flowday.application.shutdown import day_word
 from flowday.domain import questions
+from flowday.domain.wallclock import fmt_date
 from flowday.tui.failures import FAILURES, one_line
 from flowday.tui.screens.guarded import GuardedDialog
 
@@ -118,7 +119,7 @@ class ReflectionScreen(GuardedDialog[str]):
         earlier, mode = self.earlier, self.mode
         with VerticalScroll(id="reflection-dialog"):
             yield Static(
-                Text(f"Reflect on {self.date.format('dddd D MMMM')} · {mode} day"),
+                Text(f"Reflect on {fmt_date(self.date, 'dddd D MMMM')} · {mode} day"),
                 id="reflection-title",
             )
             yield Static(QUESTIONS["present"], classes="question")

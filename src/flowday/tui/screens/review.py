@@ -23,6 +23,7 @@ from flowday.application.planner import Planner
 from flowday.domain import charts, insights, questions
 from flowday.domain.insights import DayRecord, Recommendation
 from flowday.domain.timeparse import fmt_duration
+from flowday.domain.wallclock import fmt_date
 from flowday.tui.failures import FAILURES, one_line, report
 from flowday.tui.widgets.footer import StableFooter
 
@@ -65,7 +66,7 @@ def planned_vs_actual(records: list[DayRecord]) -> Text:
         figures = {key: record.figures.get(key, 0) for key in totals}
         for key, value in figures.items():
             totals[key] += value
-        text.append(_actual_row(record.date.format("ddd D MMM"), figures))
+        text.append(_actual_row(fmt_date(record.date, "ddd D MMM"), figures))
     week = _actual_row("week", totals)
     week.stylize_before("bold")
     text.append(week)
@@ -166,13 +167,13 @@ class WeeklyReviewScreen(Screen[None]):
         try:
             records = reviews.records_between(self.planner, self.monday, self.sunday)
         except FAILURES as exc:
-            report(self, exc, f"cannot read the week of {self.monday.format('D MMM YYYY')}")
+            report(self, exc, f"cannot read the week of {fmt_date(self.monday, 'D MMM YYYY')}")
             return False
         by_date = {r.date: r for r in records}
         cell = minutes_per_cell(records)
         title = Text(
-            f"Week of {self.monday.format('D MMM YYYY')} "
-            f"({self.monday.format('ddd D')} – {self.sunday.format('ddd D MMM')})"
+            f"Week of {fmt_date(self.monday, 'D MMM YYYY')} "
+            f"({fmt_date(self.monday, 'ddd D')} – {fmt_date(self.sunday, 'ddd D MMM')})"
         )
         self.query_one("#review-title", Static).update(title)
         self.query_one("#review-days", Static).update(self.day_rows(by_date, cell))
@@ -200,7 +201,7 @@ class WeeklyReviewScreen(Screen[None]):
         for offset in range(7):
             date = self.monday.add(days=offset)
             record = by_date.get(date)
-            text.append(f"{date.format('ddd D MMM'):<10}  ")
+            text.append(f"{fmt_date(date, 'ddd D MMM'):<10}  ")
             if record is None:
                 text.append(f"{'-':<11} {'':<{BAR_CELLS}} {'':<17}  {'':<8}  - - -\n", style="dim")
                 continue
@@ -265,7 +266,7 @@ class WeeklyReviewScreen(Screen[None]):
             return text + Text(one_line(exc, "no intrusion map"), style="dim")
         if any(any(counts) for _, counts in heat):
             text.append("  Intrusions by hour\n")
-            rows = [(date.format("ddd D"), counts) for date, counts in heat]
+            rows = [(fmt_date(date, "ddd D"), counts) for date, counts in heat]
             text.append("\n".join("  " + line for line in charts.heatmap(rows)) + "\n")
         return text
 

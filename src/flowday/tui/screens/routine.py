@@ -25,6 +25,7 @@ from flowday.domain.recurrence import EXAMPLES, parse_every
 from flowday.domain.routines import Routine
 from flowday.domain.text import counted
 from flowday.domain.timeparse import parse_date
+from flowday.domain.wallclock import fmt_date
 from flowday.tui import failures
 from flowday.tui.failures import FAILURES
 from flowday.tui.screens.guarded import GuardedForm
@@ -91,7 +92,7 @@ class RoutineScreen(GuardedForm[RoutineForm]):
         making = self.routine is None
         with Vertical(classes="dialog wide"):
             if making:
-                when = self.start.format("ddd D MMM")
+                when = fmt_date(self.start, "ddd D MMM")
                 title = f"Make '{self.block.title}' a routine (from {when})"
             else:
                 assert self.routine is not None

@@ -20,6 +20,7 @@ from textual.widgets import Static
 from flowday.application.day_screen import buffer_minutes, is_woven
 from flowday.application.week import set_week_mode, summaries, week_of
 from flowday.domain.text import counted
+from flowday.domain.wallclock import fmt_date
 from flowday.tui import failures
 from flowday.tui.failures import FAILURES
 from flowday.tui.layout import FIT, ROW_MINUTES, build_layout, fit_zoom, zoom_step
@@ -46,6 +47,26 @@ def view_binding(view: str) -> Callable[..., Binding]:
 
 _b = view_binding("week")
 CHROME_ROWS = 2 + HEAD  # the screen's rows that are not the grid's time rows
+
+
+def week_title(monday: pendulum.Date, work: int, width: int) -> str:
+    """The fullest form of the week's title that fits ``width`` cells: the legend goes
+    first, then the weekdays (``Week of 30 Nov – 6 Dec 2026 · work 10h15``)."""
+    sunday = monday.add(days=6)
+    worked = f"work {work // 60}h{work % 60:02d}"
+    days = f"{fmt_date(monday, 'ddd D MMM')} – {fmt_date(sunday, 'ddd D MMM YYYY')}"
+    short = (
+        f"{monday.day}–{fmt_date(sunday, 'D MMM YYYY')}"
+        if monday.month == sunday.month
+        else f"{fmt_date(monday, 'D MMM')} – {fmt_date(sunday, 'D MMM YYYY')}"
+    )
+    forms = [
+        f"Week of {days}  · {worked}  · ■ work ● personal ◌ break ↻ routine",
+        f"Week of {days}  · {worked}  · ■ work ● personal ◌ break",
+        f"Week of {days}  · {worked}",
+        f"Week of {short} · {worked}",
+    ]
+    return next((form for form in forms if len(form) <= width), forms[-1])
 
 
 class WeekScreen(Screen[None]):
@@ -107,6 +128,7 @@ class WeekScreen(Screen[None]):
         self.day_index = (date - self.monday).days
         self.block_id: str | None = None
         self.columns: list[WeekColumn] = []
+        self._work = 0  # the week's work minutes, for the title
         self.seen: tuple[float, ...] = ()  # what the day view's poll compares (OpenView)
 
     def compose(self) -> ComposeResult:
@@ -152,13 +174,8 @@ class WeekScreen(Screen[None]):
             else:
                 blocks = self.day_blocks
                 self.block_id = blocks[0].id if blocks else None
-        sunday = self.monday.add(days=6)
-        work = sum(d.figures["work"] for d in days)
-        title = (
-            f"Week of {self.monday.format('ddd D MMM')} – {sunday.format('ddd D MMM YYYY')}"
-            f"  · work {work // 60}h{work % 60:02d}  · ■ work ● personal ◌ break ↻ routine"
-        )
-        self.query_one("#week-title", Static).update(literal(title))
+        self._work = sum(d.figures["work"] for d in days)
+        self._show_title()
         grid = self.query_one(WeekGrid)
         grid.show(self.columns, self.day_index, self.block_id, row_minutes=row_minutes,
                   open_wall=open_wall)  # fmt: skip
@@ -198,6 +215,13 @@ class WeekScreen(Screen[None]):
     def on_resize(self) -> None:
         if self.main.zoom == FIT and self.columns:
             self._set_zoom(FIT)  # a taller or shorter screen fits another step
+        if self.columns:
+            self._show_title()  # a narrower screen: a shorter title
+
+    def _show_title(self) -> None:
+        shown = self.query_one("#week-title", Static)
+        width = (self.size.width or self.app.size.width) - shown.styles.gutter.width
+        shown.update(literal(week_title(self.monday, self._work, width)))
 
     def shown_dates(self) -> list[pendulum.Date]:
         return [self.monday, self.monday.add(days=6)]  # the files of both ends' months
@@ -254,7 +278,7 @@ class WeekScreen(Screen[None]):
             return
         target = block.date.add(days=step)
         self.main.change(
-            f"move to {target.format('ddd D MMM')}",
+            f"move to {fmt_date(target, 'ddd D MMM')}",
             lambda force: self.planner.edit_block(block.id, date=target, force=force),
             dates=[block.date, target],
             after=lambda _: self._after_move(block.id, target),
@@ -313,7 +337,7 @@ class WeekScreen(Screen[None]):
             summary = shown.get(date)
             broken = [v for v in summary.violations if v.is_hard] if summary else []
             if broken:
-                lines.append(f"{date.format('ddd D')}: {counted(len(broken), 'rule')} broken "
+                lines.append(f"{fmt_date(date, 'ddd D')}: {counted(len(broken), 'rule')} broken "
                              f"({', '.join(dict.fromkeys(v.rule for v in broken))})")  # fmt: skip
         self.notify("\n".join(lines), severity="warning" if len(lines) > 1 else "information",
                     markup=False)  # fmt: skip
@@ -343,7 +367,7 @@ class WeekModeScreen(ModeScreen):
     ``mode --week`` has none either)."""
 
     def title_text(self) -> str:
-        return f"Switch the mode of the week of {self.date.format('D MMM')} (now {self.current})"
+        return f"Switch the mode of the week of {fmt_date(self.date, 'D MMM')} (now {self.current})"
 
     def on_mount(self) -> None:
         super().on_mount()
@@ -358,7 +382,7 @@ class WeekModeScreen(ModeScreen):
             # one short line a day: the rules by name (the day's Rules panel says why)
             rules = ", ".join(dict.fromkeys(v.rule for v in hard))
             what = f"✖ {rules}" if hard else "nothing breaks"
-            lines.append(f"  {date.format('ddd D')}: {what}")
+            lines.append(f"  {fmt_date(date, 'ddd D')}: {what}")
         return lines
 
     def action_choose(self, fix: bool) -> None:

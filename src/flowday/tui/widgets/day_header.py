@@ -12,7 +12,7 @@ from textual.widgets import Static
 
 from flowday.application.day_screen import DayScreen
 from flowday.domain.timeparse import fmt_duration
-from flowday.domain.wallclock import fmt_minutes
+from flowday.domain.wallclock import fmt_date, fmt_minutes
 from flowday.tui.text import literal
 
 # How far the header is shortened, one step at a time, until it fits: the figures of what
@@ -52,7 +52,7 @@ def header(view: DayScreen, width: int) -> Content:
 def _header_at(view: DayScreen, level: int) -> Content:
     start, end = view.window
     shape = "" if level >= 2 else (" (woven)" if view.woven else " (fenced)")
-    date = view.date.format("ddd D MMM" if level >= 3 else "ddd D MMM YYYY")
+    date = fmt_date(view.date, "ddd D MMM" if level >= 3 else "ddd D MMM YYYY")
     work = "" if level >= 4 else "work "
     parts = [
         Content.styled(f" {date}", "bold"),

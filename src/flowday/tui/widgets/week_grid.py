@@ -20,7 +20,7 @@ from textual.strip import Strip
 
 from flowday.application.week import DaySummary
 from flowday.domain.model import Block, Sphere
-from flowday.domain.wallclock import MINUTES_PER_DAY, fmt_minutes
+from flowday.domain.wallclock import MINUTES_PER_DAY, fmt_date, fmt_minutes
 from flowday.tui.layout import (
     ROW_MINUTES,
     SPHERE_GLYPHS,
@@ -204,7 +204,7 @@ class WeekGrid(ScrollView, can_focus=True):
             summary = column.summary
             style = self._style("head-selected") if number == self.day_index else base
             if line == 0:
-                text = summary.date.format("ddd D MMM" if cw > 12 else "ddd D")
+                text = fmt_date(summary.date, "ddd D MMM" if cw > 12 else "ddd D")
             elif line == 1:
                 fence = "≈" if column.woven else "┃"  # woven or fenced, as the column draws
                 text = f"{fence}{summary.mode}"

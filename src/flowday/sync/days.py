@@ -1,0 +1,195 @@
+"""A day's settings and history ↔ one VJOURNAL ``day-YYYY-MM-DD@flowday`` in the plan's
+collection (why a journal: :mod:`.journal_items`).
+
+Synced per day: the mode (``""``: the weekly mode map decides), the work window moved by
+``flowday hours`` (``""``: the configured hours), a day off and its note, the crossings (the
+hard rules crossed that day) and the mode switches. The last two are history: merged item
+by item (each side's new entries kept, never a conflict), and never removed by a deletion
+on the server — a journal deleted elsewhere puts the day back to the configured mode and
+hours, its history stays (and goes up again). A day with none of these is no journal.
+
+Applied through the planner's judge like everything a sync brings (the day's blocks judged
+under its old and its new settings; never refused; what newly breaks is recorded). A
+crossing the judge records here for a block that arrived with its crossing already
+recorded on the other device is that same crossing, not a second one.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from typing import Any
+
+import icalendar
+import pendulum
+
+from flowday.domain.errors import InputError
+from flowday.domain.model import Crossing, Day
+from flowday.domain.records import RecordError
+from flowday.domain.wallclock import fmt_minutes, parse_clock
+from flowday.store import Store
+from flowday.sync.journal_items import (
+    JournalItem,
+    date_of_uid,
+    journal_uid,
+    plain,
+    stored_days,
+    texts,
+)
+from flowday.sync.state import Fields
+
+KIND = "day"
+PREFIX = "day-"
+MARK = "X-FLOWDAY-DAY"
+OWNED = ("X-FLOWDAY-MODE", "X-FLOWDAY-WORK", "X-FLOWDAY-OFF", "X-FLOWDAY-OFF-NOTE",
+         "X-FLOWDAY-CROSSING", "X-FLOWDAY-SWITCH")  # fmt: skip
+SETTINGS = ("mode", "work", "off", "off_note")  # what a deletion elsewhere puts back
+HISTORY = ("crossings", "switches")  # one JSON record a line, merged line by line
+
+
+def _line(record: dict[str, Any]) -> str:
+    return json.dumps(record, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+def day_fields(day: Day) -> Fields:
+    work = ""
+    if day.work_start is not None and day.work_end is not None:
+        work = f"{fmt_minutes(day.work_start)}-{fmt_minutes(day.work_end)}"
+    return {
+        "kind": KIND,
+        "mode": day.mode or "",
+        "work": work,
+        "off": "true" if day.off else "",
+        "off_note": day.off_note if day.off else "",
+        "crossings": "\n".join(sorted({_line(c.to_dict()) for c in day.crossings})),
+        "switches": "\n".join(sorted({_line(s.to_dict()) for s in day.mode_switches})),
+    }
+
+
+class DayItem(JournalItem):
+    kind = KIND
+    mark = MARK
+    owned = OWNED
+
+    def fields(self) -> Fields:
+        return day_fields(self.day)
+
+    def properties(self) -> list[tuple[str, str]]:
+        fields = self.fields()
+        found = [
+            ("X-FLOWDAY-MODE", fields["mode"]),
+            ("X-FLOWDAY-WORK", fields["work"]),
+            ("X-FLOWDAY-OFF", "TRUE" if fields["off"] else "FALSE"),
+            ("X-FLOWDAY-OFF-NOTE", fields["off_note"]),
+        ]
+        for name, field in (("X-FLOWDAY-CROSSING", "crossings"), ("X-FLOWDAY-SWITCH", "switches")):
+            found += [(name, line) for line in fields[field].splitlines()]
+        return [(name, value) for name, value in found if value]
+
+    def summary(self) -> str:
+        if self.day.off:
+            return f"Day off{': ' + self.day.off_note if self.day.off_note else ''} (flowday)"
+        return f"{self.day.mode or 'Usual'} day (flowday)"
+
+    def description(self) -> str:
+        fields = self.fields()
+        lines = [f"Mode: {fields['mode'] or 'as the week says'}"]
+        if fields["work"]:
+            lines.append(f"Work hours: {fields['work']}")
+        if self.day.off:
+            lines.append(f"Day off{': ' + self.day.off_note if self.day.off_note else ''}")
+        lines += [f"Crossed {c.rule}: {c.message}".rstrip(": ") for c in self.day.crossings]
+        lines += [
+            f"Mode switched from {s.from_mode} to {s.to_mode}" for s in self.day.mode_switches
+        ]
+        return "\n".join(lines)
+
+
+def is_synced(day: Day) -> bool:
+    fields = day_fields(day)
+    return any(fields[name] for name in (*SETTINGS, *HISTORY))
+
+
+def day_uid(date: pendulum.Date) -> str:
+    return journal_uid(PREFIX, date)
+
+
+def day_items(store: Store) -> dict[str, DayItem]:
+    """Every stored day that holds something synced, by its journal's UID."""
+    return {day_uid(d.date): DayItem(d) for d in stored_days(store) if is_synced(d)}
+
+
+def read(journal: icalendar.Component, uid: str) -> Fields | None:
+    """A day's fields from a journal flowday wrote (None: not a day journal)."""
+    if date_of_uid(uid, PREFIX) is None:
+        return None
+    first = {name: (texts(journal, name) or [""])[0].strip() for name in OWNED}
+    return {
+        "kind": KIND,
+        "mode": first["X-FLOWDAY-MODE"],
+        "work": first["X-FLOWDAY-WORK"],
+        "off": "true" if first["X-FLOWDAY-OFF"].upper() == "TRUE" else "",
+        "off_note": first["X-FLOWDAY-OFF-NOTE"] if first["X-FLOWDAY-OFF"].upper() == "TRUE" else "",
+        "crossings": _history(journal, "X-FLOWDAY-CROSSING"),
+        "switches": _history(journal, "X-FLOWDAY-SWITCH"),
+    }
+
+
+def _history(journal: icalendar.Component, name: str) -> str:
+    return "\n".join(sorted(set(texts(journal, name)) - {""}))
+
+
+def is_plain(journal: icalendar.Component) -> bool:
+    return plain(journal, OWNED, MARK)
+
+
+def day_with(day: Day, fields: Fields, modes: set[str]) -> Day:
+    """``day`` with the synced ``fields`` (InputError: they make no day here, e.g. a mode
+    this device's config does not have)."""
+    mode = fields.get("mode", "") or None
+    if mode is not None and mode not in modes:
+        raise InputError(f"mode {mode!r} is not one of this device's modes ({', '.join(modes)})")
+    work_start = work_end = None
+    if fields.get("work"):
+        start, _, end = fields["work"].partition("-")
+        work_start, work_end = parse_clock(start), parse_clock(end, allow_midnight_end=True)
+        if work_start >= work_end:
+            raise InputError(f"the work window {fields['work']} is not a time range")
+    try:
+        history = Day.from_dict({
+            "date": day.date.to_date_string(),
+            "crossings": [json.loads(x) for x in fields.get("crossings", "").splitlines()],
+            "mode_switches": [json.loads(x) for x in fields.get("switches", "").splitlines()],
+        })  # fmt: skip
+    except (RecordError, ValueError, TypeError) as exc:
+        raise InputError(f"the day's history cannot be read ({exc})") from None
+    off = fields.get("off") == "true"
+    return replace(
+        day,
+        mode=mode,
+        work_start=work_start,
+        work_end=work_end,
+        off=off if off or day.off is not None else None,
+        off_note=fields.get("off_note", "") if off else "",
+        crossings=tuple(sorted(history.crossings, key=lambda c: c.at)),
+        mode_switches=tuple(sorted(history.mode_switches, key=lambda s: s.at)),
+    )
+
+
+def settings_cleared(day: Day) -> Day:
+    """A day journal deleted on the server: the configured mode and hours back, no day
+    off; its history stays."""
+    return replace(day, mode=None, work_start=None, work_end=None,
+                   off=False if day.off is not None else None, off_note="")  # fmt: skip
+
+
+def without_repeated_crossings(day: Day, recorded: tuple[Crossing, ...]) -> Day:
+    """``day`` without the crossings the sync's judge added (those after ``recorded``, the
+    day's crossings before it) that the day holds already: the same rule crossed by the
+    same block, recorded on the device where it happened."""
+    added = day.crossings[len(recorded) :] if day.crossings[: len(recorded)] == recorded else ()
+    if not added:
+        return day
+    known = {(c.rule, c.block, c.kind) for c in recorded}
+    fresh = tuple(c for c in added if (c.rule, c.block, c.kind) not in known)
+    return replace(day, crossings=(*recorded, *fresh))

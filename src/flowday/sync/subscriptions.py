@@ -1,0 +1,183 @@
+"""Other collections on the same server pulled one way (``[sync] subscribe = ["Work"]``),
+with the rules of ``flowday import``: each event a fixed block, applied through the
+planner's judge (never refused, what it newly breaks recorded as crossings), all-day and
+repeating events left alone as the plan's sync leaves them.
+
+Never pushed, never deleted on the server: an edit made here stays until the event
+changes there (then the server's version replaces it); an event removed there is removed
+here (the deletion guard asks first for many, or a whole day). Their blocks keep their
+source (``caldav:<calendar>:<UID>``), so the plan's sync never sends them into the
+flowday collection, and ``flowday import`` never takes them for its own.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from flowday.application.planner import Planner
+from flowday.calendars.importing import apply_recording_crossings
+from flowday.domain.errors import FlowdayError
+from flowday.domain.model import Block, Outcome
+from flowday.domain.rules import Violation
+from flowday.domain.text import shown
+from flowday.store import StoreError
+from flowday.sync.engine import Confirm, guard_deletions
+from flowday.sync.items import blocks_for, read_event
+from flowday.sync.server import Collection
+from flowday.sync.state import Synced, SyncState, read_state, write_state
+
+SOURCE_PREFIX = "caldav:"
+
+
+def source_of(calendar: str, uid: str) -> str:
+    return f"{SOURCE_PREFIX}{calendar}:{uid}"
+
+
+def state_name(calendar: str) -> str:
+    """The subscription's record in sync.json, beside the plan's."""
+    return f"subscribe:{calendar}"
+
+
+@dataclass
+class SubscriptionReport:
+    calendar: str
+    pulled_new: int = 0
+    pulled_changed: int = 0
+    pulled_deleted: int = 0
+    skipped: list[str] = field(default_factory=list)
+    crossed: list[Violation] = field(default_factory=list)
+    full_listing: bool = False
+
+    @property
+    def pulled(self) -> int:
+        return self.pulled_new + self.pulled_changed + self.pulled_deleted
+
+    def summary(self) -> str:
+        return f"{self.calendar}: ↓{self.pulled} (subscribed, never sent)"
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "calendar": self.calendar,
+            "pulled": {"new": self.pulled_new, "changed": self.pulled_changed,
+                       "deleted": self.pulled_deleted, "total": self.pulled},
+            "skipped": list(self.skipped),
+            "crossed": [{"rule": v.rule, "message": v.message} for v in self.crossed],
+            "full_listing": self.full_listing,
+        }  # fmt: skip
+
+
+def subscribed_blocks(planner: Planner, calendar: str) -> dict[str, list[Block]]:
+    """This subscription's blocks here, by their event's UID."""
+    prefix = source_of(calendar, "")
+    found: dict[str, list[Block]] = defaultdict(list)
+    first, last = planner.store.first_month(), planner.store.last_month()
+    if first is None or last is None:
+        return {}
+    for block in planner.store.blocks_between(first, last.end_of("month")):
+        if block.source.startswith(prefix):
+            found[block.source[len(prefix) :]].append(block)
+    return found
+
+
+def pull_subscription(
+    planner: Planner,
+    collection: Collection,
+    calendar: str,
+    *,
+    dry_run: bool = False,
+    yes: bool = False,
+    confirm: Confirm | None = None,
+) -> SubscriptionReport:
+    """One pull of the subscribed ``calendar`` (see the module doc)."""
+    report = SubscriptionReport(calendar)
+    try:
+        state, saved = read_state(planner.store, state_name(calendar))
+    except ValueError as exc:
+        raise StoreError(f"{planner.store.sync_path}: {calendar}'s record ({exc})") from None
+    if state.collection != collection.url:
+        state = SyncState(collection=collection.url)
+    listing = collection.listing(state.token)
+    report.full_listing = listing.full
+    by_href = {item.href: uid for uid, item in state.items.items()}
+    if listing.full:
+        gone = [h for h in by_href if h not in listing.etags]
+    else:
+        gone = [h for h, etag in listing.etags.items() if etag is None and h in by_href]
+    changed = [
+        h for h, etag in listing.etags.items()
+        if etag is not None and (h not in by_href or state.items[by_href[h]].etag != etag)
+    ]  # fmt: skip
+    new_state = SyncState(state.collection, listing.token, dict(state.items))
+    local = subscribed_blocks(planner, calendar)
+    made: dict[str, list[Block]] = {}
+    removed: list[Block] = []
+    now = planner.now()
+    for href in sorted(changed):
+        got = collection.get(href)
+        if got is None:
+            gone.append(href)
+            continue
+        etag, text = got
+        try:
+            event = read_event(planner, text, href)
+        except FlowdayError as exc:
+            report.skipped.append(f"{shown(href)}: {exc}")
+            continue
+        known = new_state.items.get(event.uid)
+        if known is not None and known.href != href:
+            report.skipped.append(f"{shown(href)}: another object has the UID {shown(event.uid)}")
+            continue
+        new_state.items[event.uid] = Synced(href, etag, "", event.fields)
+        if event.fields is None or event.fields.get("kind", "block") != "block":
+            continue  # all-day, repeating, a to-do: not planned, as the plan's sync does
+        # what `flowday import` makes of an event: a fixed block, as planned
+        fields = {**event.fields, "flexible": "false", "outcome": Outcome.PLANNED.value,
+                  "actual": ""}  # fmt: skip
+        existing = local.get(event.uid, [])
+        try:
+            # "#": never taken for a block made in flowday (a colleague's flowday event)
+            blocks = blocks_for(fields, f"{event.uid}#", existing, now)
+        except (FlowdayError, ValueError) as exc:
+            report.skipped.append(f"{shown(event.uid)}: {exc}")
+            continue
+        source = source_of(calendar, event.uid)
+        made[event.uid] = [replace(b, source=source) for b in blocks]
+        if existing:
+            report.pulled_changed += 1
+        else:
+            report.pulled_new += 1
+    for href in gone:
+        uid = by_href.get(href)
+        if uid is None:
+            continue
+        new_state.items.pop(uid, None)
+        if uid in local:
+            removed.extend(local[uid])
+            report.pulled_deleted += 1
+    if dry_run:
+        return report
+    guard_deletions(planner, report.pulled_deleted, 0, removed, yes, confirm)
+    dates = {b.date for b in removed}
+    dates |= {b.date for uid, blocks in made.items() for b in (*blocks, *local.get(uid, []))}
+    with planner.store.transaction() as txn:
+
+        def apply() -> set[str]:
+            for block in removed:
+                txn.delete_block(block.id, block.date)
+            for uid, blocks in made.items():
+                keep = {b.id for b in blocks}
+                for old in local.get(uid, []):
+                    if old.id not in keep:
+                        txn.delete_block(old.id, old.date, skip=False)
+                before = {b.id: b for b in local.get(uid, [])}
+                for block in blocks:
+                    found = before.get(block.id)
+                    txn.put_block(block, previous_date=found.date if found else None)
+            return {b.id for blocks in made.values() for b in blocks}
+
+        if dates:
+            report.crossed.extend(apply_recording_crossings(planner, txn, dates, apply))
+        write_state(txn, new_state, saved, state_name(calendar))
+    return report
