@@ -116,8 +116,7 @@ WRITES = {
     "A+enter": _quick_add_task,
     "e": _edit,
     "d": _keys("d"),
-    "x": _keys("x"),
-    "S": _keys("S"),
+    "x": _keys("x"),  # S, X: the same path
     "J": _keys("J"),
     "K": _keys("K"),
     "plus": _keys("plus"),
