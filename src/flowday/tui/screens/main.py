@@ -48,6 +48,7 @@ from flowday.tui.layout import (
     ROW_MINUTES,
     SPHERE_GLYPHS,
     ZOOM_LEVELS,
+    DayLayout,
     build_layout,
     fit_zoom,
     zoom_step,
@@ -199,6 +200,7 @@ class MainScreen(Screen[None]):
         self._poll_failure: str | None = None
         # date → (the stamp of its files, now's slot and date; what was read), see _read_ahead
         self._ahead: dict[pendulum.Date, tuple[tuple[Any, ...], DayScreen]] = {}
+        self._layouts: dict[int, tuple[DayScreen, int, DayLayout]] = {}  # id(view) → …
         self.zoom = self._remembered_zoom()
 
     # --- layout ---------------------------------------------------------------------------
@@ -363,7 +365,7 @@ class MainScreen(Screen[None]):
             stamp = (self._signature, self._now_slot, now.date())
             ahead = self._ahead.pop(self.date, None)
             if ahead is not None and ahead[0] == stamp:  # its files unchanged since
-                self.day = replace(ahead[1], now=now)
+                self.day = ahead[1]  # (its now: the same slot, so the same now-line)
             else:
                 self.day = day_screen.load_day_screen(self.planner, self.date)
         except FAILURES as exc:
@@ -385,7 +387,9 @@ class MainScreen(Screen[None]):
                 continue
             try:
                 stamp = (self.planner.store.mtime_signature(date), self._slot(now), now.date())
-                self._ahead[date] = (stamp, day_screen.load_day_screen(self.planner, date))
+                view = day_screen.load_day_screen(self.planner, date)
+                self._ahead[date] = (stamp, view)
+                self._layout_of(view, self._row_minutes(view)[0])
             except FAILURES:  # said when the day is really asked for
                 return
 
@@ -393,6 +397,10 @@ class MainScreen(Screen[None]):
         """Another date (or the same asked for again) is read and opened at its start; a
         date that cannot be read is not opened: the person stays where they were, told why."""
         signature = self._signature
+        left = self.day
+        if left is not None and left.date != date and left.date not in self._ahead:
+            # the day left is as it was read: the way back needs no read
+            self._ahead[left.date] = ((signature, self._now_slot, left.now.date()), left)
         if not self._read():
             if self.day is not None and self.day.date != date:
                 self.set_reactive(MainScreen.date, self.day.date)
@@ -407,6 +415,19 @@ class MainScreen(Screen[None]):
             return
         self._now_slot = self._slot(view.now)
         row_minutes, fit_wall = self._row_minutes(view)
+        layout = self._layout_of(view, row_minutes)
+        self.query_one(DayHeader).show(view)
+        timeline = self.query_one(Timeline)
+        timeline.set_class(view.woven, "-woven")
+        timeline.fit_wall = fit_wall
+        timeline.show(layout, view.blocks, hint=self._empty_day_hint(view))
+        self.query_one(SidePanel).show(view.tasks, view.violations, view.figures, view.blocks)
+
+    def _layout_of(self, view: DayScreen, row_minutes: int) -> DayLayout:
+        """``view`` as timeline rows at ``row_minutes`` (kept for the views read ahead)."""
+        kept = self._layouts.get(id(view))
+        if kept is not None and kept[0] is view and kept[1] == row_minutes:
+            return kept[2]
         layout = build_layout(
             date=view.date,
             tz=self.planner.config.timezone,
@@ -421,12 +442,15 @@ class MainScreen(Screen[None]):
             switches=view.switches,
             working_day=view.working_day,
         )
-        self.query_one(DayHeader).show(view)
-        timeline = self.query_one(Timeline)
-        timeline.set_class(view.woven, "-woven")
-        timeline.fit_wall = fit_wall
-        timeline.show(layout, view.blocks, hint=self._empty_day_hint(view))
-        self.query_one(SidePanel).show(view.tasks, view.violations, view.figures, view.blocks)
+        # kept: the shown day's and those read ahead (a view given up is dropped with them)
+        layouts: dict[int, tuple[DayScreen, int, DayLayout]] = {}
+        for shown in (self.day, *(v for _, v in self._ahead.values())):
+            entry = self._layouts.get(id(shown))
+            if entry is not None and entry[0] is shown:
+                layouts[id(shown)] = entry
+        layouts[id(view)] = (view, row_minutes, layout)
+        self._layouts = layouts
+        return layout
 
     def _empty_day_hint(self, view: DayScreen) -> tuple[str, ...]:
         """What an empty day says: what its mode means, and how to begin."""
