@@ -12,6 +12,7 @@ from flowday.application.planner import Planner
 from flowday.domain.clock import FixedClock
 from flowday.domain.model import Block, Sphere
 from flowday.domain.wallclock import parse_clock
+from flowday.store import Store
 from flowday.tui.screens.confirm import ConfirmScreen
 from flowday.tui.screens.edit import EditBlockScreen
 from flowday.tui.screens.help import HelpScreen
@@ -263,13 +264,38 @@ async def test_undo_covers_moves_and_adds(seeded, make_app, paste):
         assert spans(seeded) == before
 
 
+def rule_lines(app) -> list[str]:
+    rules = main(app).query_one("#rules")
+    return [str(rules.get_option_at_index(i).prompt) for i in range(rules.option_count)]
+
+
 async def test_brackets_t_and_g_change_the_date(seeded, make_app, paste):
+    # a work day without an evening: a warning on the next day, none on this one
+    seeded.add_block(TODAY.add(days=1), title="Focus", start=parse_clock("10:00"),
+                     end=parse_clock("11:00"), sphere=Sphere.WORK)  # fmt: skip
     app = make_app(seeded)
     async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()  # the start's own layouts are done
+        layouts: list[object] = []
+        screen = main(app)
+        screen.screen_layout_refresh_signal.subscribe(screen, layouts.append, immediate=True)
         await pilot.press("right_square_bracket")
         assert main(app).date == TODAY.add(days=1)
-        await pilot.press("left_square_bracket", "left_square_bracket")
+        assert rule_lines(app) == ["! plan-evening"]
+        await pilot.press("left_square_bracket")
+        assert rule_lines(app) == ["✔ no violations"]
+        # the Rules list refilled, the timeline redrawn: no layout of the whole screen
+        # (it was most of a day change's time)
+        assert layouts == []
+        await pilot.press("left_square_bracket")
         assert main(app).date == TODAY.subtract(days=1)
+        await pilot.press("right_square_bracket")
+        await pilot.pause()  # the days either side are read ahead
+        seeded.add_block(TODAY.add(days=1), title="Walk", start=parse_clock("18:00"),
+                         end=parse_clock("19:00"), sphere=Sphere.PERSONAL)  # fmt: skip
+        await pilot.press("right_square_bracket")  # changed since it was read ahead
+        assert [b.title for b in main(app).query_one(Timeline).blocks] == ["Focus", "Walk"]
+        await pilot.press("left_square_bracket", "left_square_bracket")
         await pilot.press("t")
         assert main(app).date == TODAY
         await pilot.press("g")
@@ -287,6 +313,15 @@ async def test_brackets_t_and_g_change_the_date(seeded, make_app, paste):
 async def test_m_switches_mode_and_u_undoes_the_switch(seeded, make_app):
     app = make_app(seeded)
     async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("m")  # escape changes nothing
+        await pilot.pause()
+        preview = str(app.screen.query_one("#mode-preview").render())
+        assert preview.startswith("Integration draws connections")  # what the mode means
+        assert app.screen.query_one("#fix").disabled  # nothing to move: no "switch + fix"
+        await pilot.press("f")  # f does nothing then
+        assert isinstance(app.screen, ModeScreen)
+        await pilot.press("escape")
+        assert seeded.store.day(TODAY).mode is None
         await pilot.press("m")
         assert isinstance(app.screen, ModeScreen)
         assert "In integration" in str(app.screen.query_one("#mode-preview").render())
@@ -312,20 +347,6 @@ async def test_m_switches_mode_and_u_undoes_the_switch(seeded, make_app):
         day = seeded.store.day(TODAY)
         assert (day.mode, day.work_start, day.work_end) == ("balance", None, None)
         assert "work window back to your hours" in list(app._notifications)[-1].message
-
-
-async def test_m_escape_changes_nothing(seeded, make_app):
-    app = make_app(seeded)
-    async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.press("m")
-        await pilot.pause()
-        preview = str(app.screen.query_one("#mode-preview").render())
-        assert preview.startswith("Integration draws connections")  # what the mode means
-        assert app.screen.query_one("#fix").disabled  # nothing to move: no "switch + fix"
-        await pilot.press("f")  # f does nothing then
-        assert isinstance(app.screen, ModeScreen)
-        await pilot.press("escape")
-        assert seeded.store.day(TODAY).mode is None
 
 
 async def test_refusal_then_forced_crossing_via_confirm(seeded, make_app, paste):
@@ -357,13 +378,55 @@ async def test_refusal_then_forced_crossing_via_confirm(seeded, make_app, paste)
         await pilot.press("n")
 
 
-async def test_moving_into_another_block_is_refused(seeded, make_app):
+async def test_changes_show_before_they_are_stored_and_a_refused_one_never(
+    seeded, make_app, paste, monkeypatch
+):
     app = make_app(seeded)
     async with app.run_test(size=(100, 30)) as pilot:
+        timeline = main(app).query_one(Timeline)
+
+        def shown(blocks) -> dict[str, tuple[str, str]]:
+            return {b.title: (b.span, b.outcome.value) for b in blocks}
+
+        painted: list[dict[str, tuple[str, str]]] = []  # every day the timeline was given
+        show = timeline.show
+
+        def spy(layout, blocks, **options):
+            painted.append(shown(blocks))
+            return show(layout, blocks, **options)
+
+        monkeypatch.setattr(timeline, "show", spy)
+        at_write: list[dict[str, tuple[str, str]]] = []  # on screen as each write begins
+        transaction = Store.transaction
+
+        def spied(self):
+            at_write.append(shown(timeline.blocks))
+            return transaction(self)
+
+        monkeypatch.setattr(Store, "transaction", spied)
         await pilot.press("plus", "plus")  # Standup 09:00-09:45 runs into Deep work 09:30
         assert isinstance(app.screen, ConfirmScreen)
         await pilot.press("escape")
-        assert spans(seeded)["Standup"] == "09:00-09:30"
+        # the judge refuses it in memory: never painted, not even for a frame
+        assert [day for day in painted if day["Standup"][0] == "09:00-09:45"] == []
+        assert spans(seeded)["Standup"] == "09:00-09:30"  # the first + only
+        # keys, then text typed into the dialog or the quick-add line (then enter): a key's
+        # change, a dialog's, the quick-add line's, an undo (S, e, J and ctrl+r take the
+        # same paths as x, X, X and u)
+        for keys, text in ((("x",), ""), (("X", "ctrl+u"), "09:05-09:20"),
+                           (("a",), "Walk 20:00-20:30 #personal"), (("u",), "")):  # fmt: skip
+            writes = len(at_write)
+            await pilot.press(*keys)
+            if text:
+                await paste(pilot, text)
+                await pilot.press("enter")
+            await pilot.pause()
+            assert len(at_write) == writes + 1, keys
+            # what the write stores was on screen before it began
+            assert at_write[-1] == shown(seeded.store.blocks_on(TODAY)), keys
+        stored = shown(seeded.store.blocks_on(TODAY))
+        assert stored["Standup"] == ("09:00-09:30", "done")
+        assert "Walk" not in stored  # undone
 
 
 async def test_s_schedules_the_inbox_task_p_plans_the_rest_u_undoes(seeded, make_app):

@@ -53,8 +53,8 @@ def assert_survived(app: FlowdayApp, said: str) -> None:
     assert all("\n" not in m for m in found)
 
 
-def spans_of(blocks: Any) -> list[tuple[str, int, int]]:
-    return sorted((b.id, b.start, b.end) for b in blocks)
+def spans_of(blocks: Any) -> list[tuple[str, str, int, int, str]]:
+    return sorted((b.id, b.title, b.start, b.end, b.outcome.value) for b in blocks)
 
 
 def selected(app: FlowdayApp) -> str | None:
@@ -116,6 +116,7 @@ WRITES = {
     "A+enter": _quick_add_task,
     "e": _edit,
     "d": _keys("d"),
+    "x": _keys("x"),  # S, X: the same path
     "J": _keys("J"),
     "K": _keys("K"),
     "plus": _keys("plus"),
@@ -147,7 +148,7 @@ async def test_a_write_that_fails_is_reported_and_the_planner_goes_on(
             except AssertionError as failure:
                 raise AssertionError(f"{action}: {failure}") from None
             assert seeded.snapshot(TODAY) == before, action
-            # the screen answers before the write (J/K/+/-): a failed one is taken back
+            # the screen answers before the write: a failed one is taken back
             shown = app.main.query_one(Timeline).blocks
             assert spans_of(shown) == spans_of(seeded.store.blocks_on(TODAY)), action
             monkeypatch.undo()
@@ -172,6 +173,10 @@ async def test_undo_and_redo_that_fail_keep_the_change_to_undo_and_redo(
         fail_writes(monkeypatch)
         await pilot.press("u")
         assert_survived(app, "cannot undo: " + NO_SPACE)
+        # painted before it was stored: the screen goes back to what is stored
+        assert spans_of(app.main.query_one(Timeline).blocks) == spans_of(
+            seeded.store.blocks_on(TODAY)
+        )
         monkeypatch.undo()
         await pilot.press("u")  # the failed attempt left the move to undo
         assert seeded.store.blocks_on(TODAY)[0].start == 9 * 60

@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 import pendulum
 
 from flowday.application import trial
-from flowday.application.planner import Planner
+from flowday.application.planner import Planner, Snapshot
 from flowday.domain.figures import day_figures
 from flowday.domain.model import Block, Day, Task
 from flowday.domain.rules import Violation, day_switches
@@ -64,17 +64,64 @@ def load_day_screen(planner: Planner, date: pendulum.Date) -> DayScreen:
     )
 
 
-def with_blocks(planner: Planner, view: DayScreen, blocks: list[Block]) -> DayScreen:
-    """``view`` with other blocks on its day: the violations, figures and switches worked
-    out again, from nothing but what is in memory (what a change will show once stored)."""
-    ctx = planner.context(view.day, blocks)
+def with_blocks(
+    planner: Planner,
+    view: DayScreen,
+    blocks: list[Block],
+    *,
+    day: Day | None = None,
+    violations: list[Violation] | None = None,
+) -> DayScreen:
+    """``view`` with other blocks (and ``day``: other settings or crossings) on its day:
+    the violations, figures and switches worked out again, from nothing but what is in
+    memory (what a change will show once stored)."""
+    day = day or view.day
+    ctx = planner.context(day, blocks)
     return replace(
         view,
+        day=day,
         blocks=blocks,
-        violations=planner.evaluate(view.day, blocks),
-        figures=day_figures(ctx, view.day).to_dict(),
+        violations=planner.evaluate(day, blocks) if violations is None else violations,
+        figures=day_figures(ctx, day).to_dict(),
         switches=tuple(day_switches(ctx)),
     )
+
+
+def forecast(
+    planner: Planner, view: DayScreen, blocks: list[Block], *, day: Day | None = None
+) -> DayScreen | None:
+    """What ``view`` shows once a change of its blocks (and ``day``) is stored, as
+    :meth:`Planner.judge` rules on it in memory; None when the judge refuses it (then
+    nothing may be shown before the refusal is answered)."""
+    verdict = planner.judge(view.day, view.blocks, blocks, changed_day=day)
+    if not verdict.allowed:
+        return None
+    return with_blocks(planner, view, blocks, day=day, violations=verdict.violations)
+
+
+def reverted(
+    planner: Planner, view: DayScreen, was: Snapshot, becomes: Snapshot
+) -> DayScreen | None:
+    """What ``view`` shows once :meth:`Planner.revert` takes its day from ``was`` back to
+    ``becomes`` (undo: after → before; redo: the other way), worked out in memory. None
+    unless that is certain from the snapshots alone: the day shows ``was`` as it is (no
+    other process changed it since), the change kept to blocks and the day's own records
+    (not its mode or window, the inbox or the routines)."""
+    key = view.date.to_date_string()
+    if key not in was.blocks or key not in becomes.blocks:
+        return None
+    if was.tasks != becomes.tasks or was.routines != becomes.routines:
+        return None
+    if {b.id: b for b in view.blocks} != {b.id: b for b in was.blocks[key]}:
+        return None
+    day = becomes.days.get(key)
+    if day is None or view.day != was.days.get(key):
+        return None
+    if (planner.mode_of(day), planner.window_of(day), day.off) != (
+        planner.mode_of(view.day), planner.window_of(view.day), view.day.off
+    ):  # fmt: skip
+        return None
+    return with_blocks(planner, view, list(becomes.blocks[key]), day=day)
 
 
 def buffer_minutes(planner: Planner, mode: str) -> int:

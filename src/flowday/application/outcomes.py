@@ -70,6 +70,42 @@ def overruns_of(planner: Planner, day: Day, blocks: list[Block], block: Block) -
     ]  # fmt: skip
 
 
+@dataclass(frozen=True)
+class Recorded:
+    """An outcome worked out in memory: the block, its day's blocks and the day (with its
+    overruns) as they are once stored."""
+
+    block: Block
+    blocks: list[Block]
+    day: Day
+    overruns: list[Violation]
+
+
+def recorded(
+    planner: Planner,
+    day: Day,
+    blocks: list[Block],
+    current: Block,
+    outcome: Outcome,
+    at: tuple[int, int] | None = None,
+) -> Recorded:
+    """``current`` (one of ``blocks``, on ``day``) marked ``outcome`` (``at``: done at
+    another time), from nothing but what is passed: what is stored, and what the planner
+    shows before storing it."""
+    start, end = at if at is not None and at != (current.start, current.end) else (None, None)
+    updated = current.changed(
+        planner.now(), outcome=outcome, actual_start=start, actual_end=end
+    )  # a time range of the day, checked by the block
+    if at is not None:  # and not a time the clocks skip
+        check_exists(current.date, at[0], at[1], planner.config.timezone)
+    blocks = [updated if b.id == updated.id else b for b in blocks]
+    overruns = overruns_of(planner, day, blocks, updated)
+    when = stamp(planner.now())
+    kept = tuple(c for c in day.crossings if not (c.overrun and c.block == updated.id))
+    crossed = tuple(Crossing(v.rule, updated.id, when, v.message, kind=OVERRUN) for v in overruns)
+    return Recorded(updated, blocks, replace(day, crossings=kept + crossed), overruns)
+
+
 def _record(
     planner: Planner, block_id: str, outcome: Outcome, at: tuple[int, int] | None
 ) -> OutcomeResult:
@@ -77,26 +113,13 @@ def _record(
         current = txn.find_block(block_id.strip())
         if current is None:
             raise NotFoundError(f"no block with id {block_id!r}")
-        start, end = at if at is not None and at != (current.start, current.end) else (None, None)
-        updated = current.changed(
-            planner.now(), outcome=outcome, actual_start=start, actual_end=end
-        )  # a time range of the day, checked by the block
-        if at is not None:  # and not a time the clocks skip
-            check_exists(current.date, at[0], at[1], planner.config.timezone)
         day = txn.day(current.date)
-        blocks = [updated if b.id == updated.id else b for b in txn.blocks_on(current.date)]
-        overruns = overruns_of(planner, day, blocks, updated)
-        when = stamp(planner.now())
-        kept = tuple(c for c in day.crossings if not (c.overrun and c.block == updated.id))
-        recorded = tuple(
-            Crossing(v.rule, updated.id, when, v.message, kind=OVERRUN) for v in overruns
-        )
-        settled = replace(day, crossings=kept + recorded)
-        if settled != day:
-            txn.put_day(settled)
+        done = recorded(planner, day, txn.blocks_on(current.date), current, outcome, at)
+        if done.day != day:
+            txn.put_day(done.day)
         # an occurrence stored here becomes a block of its own (the routine marks it edited)
-        txn.put_block(updated)
-        return OutcomeResult(updated, overruns)
+        txn.put_block(done.block)
+        return OutcomeResult(done.block, done.overruns)
 
 
 # --- carry over ---------------------------------------------------------------------------

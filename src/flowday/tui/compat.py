@@ -26,6 +26,14 @@ run ``tests/tui/test_tui_terminal.py`` (the crash path) and ``tests/tui/test_tui
   ``NoColor`` or ``Monochrome`` filter chosen once, for the start-up theme;
   :meth:`CompatApp.swap_no_color_filter` changes it with the theme (the public
   ``get_line_filters()`` only reads them).
+- ``Widget.vertical_scrollbar`` (the property that makes the scrollbar, with
+  ``Widget._vertical_scrollbar`` and ``App._start_widget``, as Textual 8.2 does) is
+  redefined by :class:`SizeAwareScrollView` to make a :class:`RememberingScrollBar`.
+- ``Widget.virtual_size`` is a reactive that lays the whole screen out when it changes;
+  :class:`RepaintOnResizeOptionList` redefines it to repaint only. Safe while
+  ``OptionList._update_lines`` calls ``_scroll_update`` (which shows or hides the
+  scrollbars: those changes still lay out) and ``add_options`` lays out a list whose
+  height is ``auto``.
 """
 
 from __future__ import annotations
@@ -35,9 +43,13 @@ from collections.abc import Callable
 
 from textual.app import App
 from textual.filter import Monochrome, NoColor
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.notifications import Notification
+from textual.reactive import Reactive
 from textual.scroll_view import ScrollView
+from textual.scrollbar import ScrollBar
+from textual.strip import Strip
+from textual.widgets import OptionList
 
 
 class CompatApp(App[None]):
@@ -79,8 +91,45 @@ class CompatApp(App[None]):
         self.report_fatal_error(sys.exc_info()[1] or self._exception)
 
 
+class RememberingScrollBar(ScrollBar):
+    """A scrollbar that keeps its last few renderings: going to another day and back
+    (its thumb jumps between two places) repainted its every row each time, as much time
+    as the timeline's own rows."""
+
+    REMEMBERED = 8
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        key = (crop, self.size, self.window_virtual_size, self.window_size, self.position,
+               self.thickness, self.grabbed, self.mouse_over, self.app.theme)  # fmt: skip
+        remembered: dict[tuple[object, ...], list[Strip]] = self.__dict__.setdefault(
+            "_remembered", {}
+        )
+        strips = remembered.get(key)
+        if strips is None:
+            if len(remembered) >= self.REMEMBERED:
+                remembered.clear()
+            strips = remembered[key] = super().render_lines(crop)
+        return strips
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self.__dict__.pop("_remembered", None)
+
+
 class SizeAwareScrollView(ScrollView):
-    """A ScrollView told of its size as it is laid out, before it is painted."""
+    """A ScrollView told of its size as it is laid out, before it is painted; its
+    vertical scrollbar remembers its renderings."""
+
+    @property
+    def vertical_scrollbar(self) -> ScrollBar:
+        if self._vertical_scrollbar is None:
+            bar = RememberingScrollBar(
+                vertical=True, name="vertical", thickness=self.scrollbar_size_vertical
+            )
+            bar.display = False
+            self._vertical_scrollbar = bar
+            self.app._start_widget(self, bar)
+        return self._vertical_scrollbar
 
     def on_size_known(self) -> None:
         """Called in layout once the size changed, before the frame showing it is drawn."""
@@ -92,3 +141,12 @@ class SizeAwareScrollView(ScrollView):
         if changed:
             self.on_size_known()
         return changed
+
+
+class RepaintOnResizeOptionList(OptionList):
+    """An OptionList whose new content repaints it, without laying out the whole screen
+    (a day change refilled the Rules list: a full layout and repaint of every widget,
+    most of the key's time). Its own height must not depend on its content, unless it is
+    ``auto`` (then ``add_options`` lays it out); scrollbars shown or hidden still lay out."""
+
+    virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False)

@@ -19,7 +19,7 @@ from time import monotonic
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol, runtime_checkable
 
 import pendulum
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import ActiveBinding, Binding, BindingType
 from textual.containers import Horizontal
@@ -33,13 +33,13 @@ from textual.worker import Worker, get_current_worker
 from flowday.application import day_screen
 from flowday.application.day_screen import DayScreen
 from flowday.application.history import Entry, History
-from flowday.application.planner import BlockPreview, PlanDraft, Planner
+from flowday.application.planner import PREVIEW_ID, BlockPreview, PlanDraft, Planner
 from flowday.domain import scheduler
 from flowday.domain.errors import InputError, RefusedError
 from flowday.domain.model import Block, Intrusion, Outcome, Sphere, Task
 from flowday.domain.rules import Violation
 from flowday.domain.text import counted
-from flowday.domain.timeparse import parse_quick_add, parse_span
+from flowday.domain.timeparse import check_exists, parse_quick_add, parse_span
 from flowday.domain.wallclock import MINUTES_PER_DAY, fmt_date, fmt_minutes
 from flowday.tui import failures
 from flowday.tui.failures import FAILURES, reports_failures
@@ -48,6 +48,7 @@ from flowday.tui.layout import (
     ROW_MINUTES,
     SPHERE_GLYPHS,
     ZOOM_LEVELS,
+    DayLayout,
     build_layout,
     fit_zoom,
     zoom_step,
@@ -197,6 +198,9 @@ class MainScreen(Screen[None]):
         self._signature: tuple[float, ...] = ()
         self._now_slot = -1
         self._poll_failure: str | None = None
+        # date → (the stamp of its files, now's slot and date; what was read), see _read_ahead
+        self._ahead: dict[pendulum.Date, tuple[tuple[Any, ...], DayScreen]] = {}
+        self._layouts: dict[int, tuple[DayScreen, int, DayLayout]] = {}  # id(view) → …
         self.zoom = self._remembered_zoom()
 
     # --- layout ---------------------------------------------------------------------------
@@ -208,8 +212,17 @@ class MainScreen(Screen[None]):
         yield QuickAddBar(id="quick")
         yield StableFooter(compact=True)
 
+    def on_screen_resume(self, event: events.ScreenResume) -> None:
+        """The first show: every widget was styled as it was mounted, with the theme
+        chosen before (FlowdayApp.__init__); Textual would restyle the whole screen once
+        more (a third of the start-up's styling). Later resumes restyle as Textual says."""
+        if not getattr(self, "_resumed", False):
+            self._resumed = True
+            event.refresh_styles = False
+
     def on_mount(self) -> None:
         self.reload()  # the timeline opens at the start on its first show
+        self.call_after_refresh(self._read_ahead)
         self.query_one(Timeline).focus()
         self.set_interval(POLL_SECONDS, self.poll_store)
         self._prompts: ReflectionPrompts | None = None
@@ -338,31 +351,63 @@ class MainScreen(Screen[None]):
     def reload(self) -> None:
         """Read :attr:`date` afresh; :meth:`watch_day` redraws. A read that fails is
         reported in one line and what is shown stays."""
+        self._ahead.clear()  # after a change: what was read ahead may be out of date
         self._read()
 
     def _read(self) -> bool:
         """:meth:`reload`, saying whether the read worked."""
         # taken before reading: a file that cannot be read is retried when it changes (or
         # the next slot comes), not on every poll
-        self._now_slot = self._slot(self.planner.now())
+        now = self.planner.now()
+        self._now_slot = self._slot(now)
         try:
             self._signature = self.planner.store.mtime_signature(self.date)
-            self.day = day_screen.load_day_screen(self.planner, self.date)
+            stamp = (self._signature, self._now_slot, now.date())
+            ahead = self._ahead.pop(self.date, None)
+            if ahead is not None and ahead[0] == stamp:  # its files unchanged since
+                self.day = ahead[1]  # (its now: the same slot, so the same now-line)
+            else:
+                self.day = day_screen.load_day_screen(self.planner, self.date)
         except FAILURES as exc:
             failures.report(self, exc, f"cannot read {fmt_date(self.date, 'ddd D MMM YYYY')}")
             return False
         return True
 
+    def _read_ahead(self) -> None:
+        """Once a day is on the screen: the days ] and [ go to, read while the person looks
+        (a cold month is a good part of a day change). Kept with the stamp of their files,
+        used only while those are unchanged."""
+        now = self.planner.now()
+        wanted = (self.date.subtract(days=1), self.date.add(days=1))
+        for date in list(self._ahead):
+            if date not in wanted:
+                del self._ahead[date]
+        for date in wanted:
+            if date in self._ahead:
+                continue
+            try:
+                stamp = (self.planner.store.mtime_signature(date), self._slot(now), now.date())
+                view = day_screen.load_day_screen(self.planner, date)
+                self._ahead[date] = (stamp, view)
+                self._layout_of(view, self._row_minutes(view)[0])
+            except FAILURES:  # said when the day is really asked for
+                return
+
     def watch_date(self, date: pendulum.Date) -> None:
         """Another date (or the same asked for again) is read and opened at its start; a
         date that cannot be read is not opened: the person stays where they were, told why."""
         signature = self._signature
+        left = self.day
+        if left is not None and left.date != date and left.date not in self._ahead:
+            # the day left is as it was read: the way back needs no read
+            self._ahead[left.date] = ((signature, self._now_slot, left.now.date()), left)
         if not self._read():
             if self.day is not None and self.day.date != date:
                 self.set_reactive(MainScreen.date, self.day.date)
                 self._signature = signature
             return
         self.query_one(Timeline).open_at_start()
+        self.call_after_refresh(self._read_ahead)
 
     def watch_day(self, view: DayScreen | None) -> None:
         """Redraw everything from what was read (the selection is kept by block id)."""
@@ -370,6 +415,19 @@ class MainScreen(Screen[None]):
             return
         self._now_slot = self._slot(view.now)
         row_minutes, fit_wall = self._row_minutes(view)
+        layout = self._layout_of(view, row_minutes)
+        self.query_one(DayHeader).show(view)
+        timeline = self.query_one(Timeline)
+        timeline.set_class(view.woven, "-woven")
+        timeline.fit_wall = fit_wall
+        timeline.show(layout, view.blocks, hint=self._empty_day_hint(view))
+        self.query_one(SidePanel).show(view.tasks, view.violations, view.figures, view.blocks)
+
+    def _layout_of(self, view: DayScreen, row_minutes: int) -> DayLayout:
+        """``view`` as timeline rows at ``row_minutes`` (kept for the views read ahead)."""
+        kept = self._layouts.get(id(view))
+        if kept is not None and kept[0] is view and kept[1] == row_minutes:
+            return kept[2]
         layout = build_layout(
             date=view.date,
             tz=self.planner.config.timezone,
@@ -384,12 +442,15 @@ class MainScreen(Screen[None]):
             switches=view.switches,
             working_day=view.working_day,
         )
-        self.query_one(DayHeader).show(view)
-        timeline = self.query_one(Timeline)
-        timeline.set_class(view.woven, "-woven")
-        timeline.fit_wall = fit_wall
-        timeline.show(layout, view.blocks, hint=self._empty_day_hint(view))
-        self.query_one(SidePanel).show(view.tasks, view.violations, view.figures, view.blocks)
+        # kept: the shown day's and those read ahead (a view given up is dropped with them)
+        layouts: dict[int, tuple[DayScreen, int, DayLayout]] = {}
+        for shown in (self.day, *(v for _, v in self._ahead.values())):
+            entry = self._layouts.get(id(shown))
+            if entry is not None and entry[0] is shown:
+                layouts[id(shown)] = entry
+        layouts[id(view)] = (view, row_minutes, layout)
+        self._layouts = layouts
+        return layout
 
     def _empty_day_hint(self, view: DayScreen) -> tuple[str, ...]:
         """What an empty day says: what its mode means, and how to begin."""
@@ -607,24 +668,73 @@ class MainScreen(Screen[None]):
     async def change_shown_first(
         self,
         label: str,
-        shown: DayScreen,
+        forecast: Callable[[DayScreen], DayScreen | None],
         attempt: Callable[[bool], Any],
         *,
         after: Callable[[Any], None] | None = None,
-    ) -> None:
-        """:meth:`change`, with the day as it will be (``shown``, worked out in memory)
-        painted before the store is written: the key answers at once, the write follows.
-        Keys wait in the app's queue meanwhile, so each change is on disk before the next
-        is applied (and before quit). A change that fails or is refused is reported and the
-        day read again: the screen shows what is stored."""
+        select: str | None = None,
+    ) -> bool:
+        """:meth:`change`, with the day as it will be (``forecast(day)``, worked out in
+        memory and judged there by the planner's judge) painted before the store is
+        written: the key answers at once, the write follows. A change the judge refuses
+        (``forecast`` gives None) is never painted: it takes :meth:`change`'s path, whose
+        refusal asks whether to cross. Run from a key's action (or through
+        :meth:`change_after_dialog`), the app's queue waits meanwhile, so each change is on
+        disk before the next key is applied (and before quit). A change that fails is
+        reported and the day read again: the screen shows what is stored. ``select``: the
+        block to select in the painted day (a block being added)."""
+        try:  # (a view over the day, e.g. the week, paints itself after the change)
+            shown = forecast(self.day) if self.day is not None and self.is_current else None
+        except FAILURES:  # e.g. a time the clocks skip: the change says so itself
+            shown = None
+        if shown is None:
+            return self.change(label, attempt, after=after)
+        await self._paint(shown, select)
+        if not self.change(label, attempt, after=after):
+            self.reload()
+            return False
+        return True
+
+    async def _paint(self, shown: DayScreen, select: str | None = None) -> None:
+        """Show ``shown`` and wait (briefly) until it is on the screen."""
         painted = asyncio.Event()
         self.day = shown
+        if select is not None:
+            self.query_one(Timeline).select(select)
         self.call_after_refresh(painted.set)
         # a screen not painting (covered by a dialog) does not hold the change up
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(painted.wait(), PAINT_WAIT_SECONDS)
-        if not self.change(label, attempt, after=after):
-            self.reload()
+
+    def change_after_dialog(
+        self,
+        label: str,
+        forecast: Callable[[DayScreen], DayScreen | None],
+        attempt: Callable[[bool], Any],
+        *,
+        after: Callable[[Any], None] | None = None,
+        select: str | None = None,
+    ) -> None:
+        """:meth:`change_shown_first` for a dialog's answer or the quick-add line, which
+        no key action waits on: run by the app's own queue, so the keys pressed next wait
+        until it is stored, as they do after J."""
+        self.app.call_later(
+            self.change_shown_first, label, forecast, attempt, after=after, select=select
+        )
+
+    def _edited(self, block: Block, changes: dict[str, Any]) -> Callable[[DayScreen], Any]:
+        """The forecast of ``block`` edited with ``changes`` (as :meth:`Planner.edit_block`
+        makes it): None when it leaves the day (another day is judged when stored)."""
+
+        def forecast(view: DayScreen) -> DayScreen | None:
+            edited = block.changed(self.planner.now(), **{k: v for k, v in changes.items()
+                                                          if v is not None})  # fmt: skip
+            if edited.date != view.date or block.id not in {b.id for b in view.blocks}:
+                return None
+            blocks = [edited if b.id == block.id else b for b in view.blocks]
+            return day_screen.forecast(self.planner, view, blocks)
+
+        return forecast
 
     # --- quick add ------------------------------------------------------------------------
     def action_add_block(self) -> None:
@@ -711,7 +821,14 @@ class MainScreen(Screen[None]):
             if result.block is not None:
                 self.query_one(Timeline).select(result.block.id)
 
-        self.change("add", attempt, after=added)
+        def forecast(view: DayScreen) -> DayScreen | None:
+            check_exists(view.date, start, end, self.planner.config.timezone)
+            # the block as the add will make it, but for its id (made as it is stored)
+            block = Block(id=PREVIEW_ID, date=view.date, start=start, end=end, title=title,
+                          sphere=sphere, flexible=flexible)  # fmt: skip
+            return day_screen.forecast(self.planner, view, [*view.blocks, block])
+
+        self.change_after_dialog("add", forecast, attempt, after=added, select=PREVIEW_ID)
 
     # --- block actions --------------------------------------------------------------------
     def action_edit_block(self) -> None:
@@ -724,36 +841,31 @@ class MainScreen(Screen[None]):
 
         def edited(changes: dict[str, Any] | None) -> None:
             if changes:
-                self.change("edit", lambda force: self.planner.edit_block(
-                    block.id, force=force, **changes))  # fmt: skip
+                self.change_after_dialog("edit", self._edited(block, changes),
+                                         lambda force: self.planner.edit_block(
+                                             block.id, force=force, **changes))  # fmt: skip
 
         from flowday.tui.screens.edit import EditBlockScreen
 
         self.app.push_screen(EditBlockScreen(block), edited)
 
     # --- what happened ----------------------------------------------------------------------
-    def action_toggle_done(self) -> None:
-        from flowday.application import outcomes
-
+    async def action_toggle_done(self) -> None:
         block = self._need_block()
         if block is None:
             return
-        if block.outcome is Outcome.DONE:
-            self._record_outcome("undone", lambda: outcomes.mark_planned(self.planner, block.id))
-        else:
-            self._record_outcome("done", lambda: outcomes.mark_done(self.planner, block.id))
+        again = block.outcome is Outcome.DONE
+        await self._record_outcome("undone" if again else "done", block,
+                                   Outcome.PLANNED if again else Outcome.DONE)  # fmt: skip
 
-    def action_toggle_skipped(self) -> None:
+    async def action_toggle_skipped(self) -> None:
         """It did not happen (kept on the day, counted apart); again: back to planned."""
-        from flowday.application import outcomes
-
         block = self._need_block()
         if block is None:
             return
-        if block.outcome is Outcome.SKIPPED:
-            self._record_outcome("unskip", lambda: outcomes.mark_planned(self.planner, block.id))
-        else:
-            self._record_outcome("skip", lambda: outcomes.mark_skipped(self.planner, block.id))
+        again = block.outcome is Outcome.SKIPPED
+        await self._record_outcome("unskip" if again else "skip", block,
+                                   Outcome.PLANNED if again else Outcome.SKIPPED)  # fmt: skip
 
     def action_log_intrusion(self) -> None:
         """A boundary violation, as it happens: logged on today, now, the side that does not
@@ -772,17 +884,13 @@ class MainScreen(Screen[None]):
 
     def action_actual_times(self) -> None:
         """Done at other times: the plan is kept, the actual time recorded beside it."""
-        from flowday.application import outcomes
-
         block = self._need_block()
         if block is None:
             return
 
         def chosen(span: tuple[int, int] | None) -> None:
             if span is not None:
-                self._record_outcome(
-                    "ran", lambda: outcomes.mark_done(self.planner, block.id, at=span)
-                )
+                self.app.call_later(self._record_outcome, "ran", block, Outcome.DONE, span)
 
         from flowday.tui.screens.goto import AskScreen
 
@@ -792,7 +900,28 @@ class MainScreen(Screen[None]):
             chosen,
         )  # fmt: skip
 
-    def _record_outcome(self, label: str, attempt: Callable[[], outcomes.OutcomeResult]) -> None:
+    async def _record_outcome(
+        self, label: str, block: Block, outcome: Outcome, at: tuple[int, int] | None = None
+    ) -> None:
+        """Done, skipped or planned again (``at``: done at another time): painted as
+        :func:`outcomes.recorded` works it out, then stored by the same rule."""
+        from flowday.application import outcomes
+
+        marks = {Outcome.DONE: outcomes.mark_done, Outcome.SKIPPED: outcomes.mark_skipped,
+                 Outcome.PLANNED: outcomes.mark_planned}  # fmt: skip
+
+        def attempt(force: bool) -> outcomes.OutcomeResult:
+            if at is not None:
+                return outcomes.mark_done(self.planner, block.id, at=at)
+            return marks[outcome](self.planner, block.id)
+
+        def forecast(view: DayScreen) -> DayScreen | None:
+            if block.id not in {b.id for b in view.blocks}:
+                return None
+            # never refused (it already happened): what breaks is recorded as an overrun
+            done = outcomes.recorded(self.planner, view.day, view.blocks, block, outcome, at)
+            return day_screen.with_blocks(self.planner, view, done.blocks, day=done.day)
+
         def said(result: outcomes.OutcomeResult) -> None:
             block = result.block
             ran = f" (ran {block.actual_span})" if block.ran_differently else ""
@@ -802,7 +931,7 @@ class MainScreen(Screen[None]):
                 self.notify(f"Overrun recorded: {overrun.message}", title=overrun.rule,
                             severity="warning", markup=False)  # fmt: skip
 
-        self.change(label, lambda force: attempt(), after=said)
+        await self.change_shown_first(label, forecast, attempt, after=said)
 
     def _edit_task(self) -> None:
         task = self._focused_task()
@@ -833,8 +962,9 @@ class MainScreen(Screen[None]):
             return
         await self.change_shown_first(
             "delete",
-            day_screen.with_blocks(
-                self.planner, self.day, [b for b in self.day.blocks if b.id != block.id]
+            # never judged: a deletion is not refused
+            lambda view: day_screen.with_blocks(
+                self.planner, view, [b for b in view.blocks if b.id != block.id]
             ),
             lambda force: self.planner.remove_block(block.id),
             # only once it is gone: a block removed elsewhere meanwhile is an error instead
@@ -860,11 +990,9 @@ class MainScreen(Screen[None]):
         if end - start < 1 or end <= start:
             self.notify("A block cannot get shorter than that", severity="warning")
             return
-        moved = block.changed(self.planner.now(), start=start, end=end)
-        blocks = [moved if b.id == block.id else b for b in self.day.blocks]
         await self.change_shown_first(
             label,
-            day_screen.with_blocks(self.planner, self.day, blocks),
+            self._edited(block, {"start": start, "end": end}),
             lambda force: self.planner.edit_block(block.id, start=start, end=end, force=force),
         )
 
@@ -899,25 +1027,34 @@ class MainScreen(Screen[None]):
     async def action_shorten(self) -> None:
         await self._shift("resize", 0, -STEP)
 
-    def action_undo(self) -> None:
-        shown = list(self.query_one(Timeline).blocks)
-        try:
-            label = self.history.undo()
-        except FAILURES as exc:  # History keeps the change to undo: u can be pressed again
-            failures.report(self, exc, "cannot undo")
-            return
-        self.notify(f"Undid {label}" if label else "Nothing to undo", markup=False)
-        self.reload()
-        self._select_changed(shown)
+    async def action_undo(self) -> None:
+        await self._undo_or_redo(undo=True)
 
-    def action_redo(self) -> None:
+    async def action_redo(self) -> None:
+        await self._undo_or_redo(undo=False)
+
+    async def _undo_or_redo(self, *, undo: bool) -> None:
+        """Undo (or redo) the last change: painted first when what it brings back is
+        certain from the history alone (:func:`day_screen.reverted`), then stored, as a
+        change is (a revert is never refused); a failure is reported, the day read again."""
         shown = list(self.query_one(Timeline).blocks)
+        entries = self.history.done if undo else self.history.undone
+        if entries and self.day is not None and self.is_current:  # not under the week view
+            entry = entries[-1]
+            was, becomes = (entry.after, entry.before) if undo else (entry.before, entry.after)
+            coming = day_screen.reverted(self.planner, self.day, was, becomes)
+            if coming is not None:
+                await self._paint(coming)
+                self._select_changed(shown)
         try:
-            label = self.history.redo()
-        except FAILURES as exc:  # History keeps the change to redo
-            failures.report(self, exc, "cannot redo")
+            label = self.history.undo() if undo else self.history.redo()
+        except FAILURES as exc:  # History keeps the change: u (ctrl+r) can be pressed again
+            failures.report(self, exc, "cannot undo" if undo else "cannot redo")
+            self.reload()
             return
-        self.notify(f"Redid {label}" if label else "Nothing to redo", markup=False)
+        done = "Undid" if undo else "Redid"
+        self.notify(f"{done} {label}" if label else f"Nothing to {'undo' if undo else 'redo'}",
+                    markup=False)  # fmt: skip
         self.reload()
         self._select_changed(shown)
 

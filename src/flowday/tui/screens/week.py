@@ -342,12 +342,12 @@ class WeekScreen(Screen[None]):
         self.notify("\n".join(lines), severity="warning" if len(lines) > 1 else "information",
                     markup=False)  # fmt: skip
 
-    def action_undo(self) -> None:
-        self.main.action_undo()
+    async def action_undo(self) -> None:
+        await self.main.action_undo()
         self.reload()
 
-    def action_redo(self) -> None:
-        self.main.action_redo()
+    async def action_redo(self) -> None:
+        await self.main.action_redo()
         self.reload()
 
     # --- leaving -------------------------------------------------------------------------

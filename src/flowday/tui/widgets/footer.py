@@ -14,6 +14,7 @@ from typing import Any
 from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import Footer
+from textual.widgets._footer import FooterKey
 
 
 class StableFooter(Footer):
@@ -23,7 +24,11 @@ class StableFooter(Footer):
         if not self._bindings_ready and self.is_attached:
             self.set_reactive(Footer._bindings_ready, True)
             self._shown = _what_shows(self.screen)
-        yield from super().compose()
+        for widget in super().compose():
+            # born compact: the class its watcher sets once mounted restyled each key again
+            if isinstance(widget, FooterKey):
+                widget.set_class(self.compact, "-compact", update=False)
+            yield widget
 
     def bindings_changed(self, screen: Screen[Any]) -> None:
         if self.is_attached and screen is self.screen and screen is not self.app.screen:

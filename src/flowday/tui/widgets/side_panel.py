@@ -19,6 +19,7 @@ from textual.widgets.option_list import Option, OptionDoesNotExist
 from flowday.domain.model import Block, Task
 from flowday.domain.rules import Violation
 from flowday.domain.timeparse import fmt_duration
+from flowday.tui.compat import RepaintOnResizeOptionList
 from flowday.tui.layout import SPHERE_GLYPHS
 from flowday.tui.text import literal
 
@@ -72,7 +73,7 @@ def full_reason(violation: Violation) -> str:
     return IDS.sub("", violation.message)
 
 
-class VimOptionList(OptionList):
+class VimOptionList(RepaintOnResizeOptionList):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("j", "cursor_down", "Down", show=False),
         Binding("k", "cursor_up", "Up", show=False),
@@ -110,7 +111,6 @@ class SidePanel(Vertical):
         blocks: Sequence[Block] = (),
     ) -> None:
         by_id = {block.id: block for block in blocks}
-        named = tuple(by_id[i] for v in violations for i in v.blocks if i in by_id)
         # each part redrawn only when it changed (e.g. a block moved changes none, one
         # made longer only the figures): refilling a list lays the whole panel out again
         if tuple(tasks) != getattr(self, "_shown_tasks", None):
@@ -127,18 +127,18 @@ class SidePanel(Vertical):
                 ],
                 "(empty — A adds a task)",
             )  # fmt: skip
-        if (tuple(violations), named) != getattr(self, "_shown_rules", None):
-            self._shown_rules = (tuple(violations), named)
+        # compared as shown: the next day's same warning is another Violation (its date,
+        # its blocks' ids) but the same line, which needs no repaint
+        rules = [short_form(v, by_id) for v in violations]
+        if rules != getattr(self, "_shown_rules", None):
+            self._shown_rules = rules
             self._refill(
                 self.query_one("#rules", OptionList),
-                [
-                    Option(literal(short_form(v, by_id)), id=f"v{index}")
-                    for index, v in enumerate(violations)
-                ],
+                [Option(literal(rule), id=f"v{index}") for index, rule in enumerate(rules)],
                 "✔ no violations",
             )
-            self.violations = violations
-            self._explain()
+        self.violations = violations
+        self._explain()
         lines = []
         marked = any(figures.get(key, 0) for key in ("done", "skipped", "overruns"))
         for key, label in FIGURE_LABELS + (HAPPENED_LABELS if marked else ()):
