@@ -168,6 +168,7 @@ class _Plan:
     judged: list[str] = field(default_factory=list)
     months: frozenset[str] | None = None  # the months read here (None: every one)
     seen: dict[str, list[int]] = field(default_factory=dict)  # their identities, before
+    index: dict[str | None, set[str]] = field(default_factory=dict)  # see _agreed_months
 
 
 def load_state(planner: Planner, scope: Scope = PLAN) -> SyncState:
@@ -348,7 +349,7 @@ def _plan(
     if plan.months is None:
         uids = set(state.items) | set(local) | set(remote)
     else:  # what the months not read hold is as both sides last agreed: never deleted
-        index = _agreed_months(state)
+        index = plan.index
         uids = {*local, *remote, *state.conflicts, *forced, *index.get(None, ())}
         uids.update(uid for month in plan.months for uid in index.get(month, ()))
     for uid in sorted(uids):
@@ -387,7 +388,7 @@ def _read_here(
     months = {key for key, value in seen.items() if settled.get(key) != value}
     months |= settled.keys() - seen.keys()  # a month whose file is gone
     months.discard("folder")
-    index = _agreed_months(state)
+    index = plan.index = _agreed_months(state)
     wanted = {*remote, *state.conflicts, *forced}
     while True:
         local = scope.items(store, months)
@@ -422,8 +423,18 @@ def _months_needed(
 def _agreed_months(state: SyncState) -> dict[str | None, set[str]]:
     """The remembered events by the months they were agreed in (None: in no month)."""
     index: dict[str | None, set[str]] = defaultdict(set)
+    plain: set[str] = set()  # "YYYY-MM" texts seen valid: a block of one month is the rule
     for uid, item in state.items.items():
-        for month in months_of(uid, item) or (None,):
+        fields = item.fields
+        if fields is not None and "kind" not in fields:  # a block: the common case, quickly
+            first, last = fields.get("start", "")[:7], fields.get("end", "")[:7]
+            if first == last and first in plain:
+                index[first].add(uid)
+                continue
+        months = months_of(uid, item)
+        if months is not None and len(months) == 1 and "kind" not in (fields or {}):
+            plain |= months
+        for month in months or (None,):
             index[month].add(uid)
     return index
 
