@@ -75,6 +75,7 @@ def shard_prefix(name: str) -> str:
 
 
 Fields = dict[str, str]  # the fields compared (see items.FIELD_NAMES), as text
+_TEXT = {str}
 
 
 @dataclass(frozen=True)
@@ -92,17 +93,18 @@ class Synced:
 
     @classmethod
     def from_record(cls, record: Any) -> Synced:
-        if not isinstance(record, dict):
+        # (checked with type() and set(map()): years of events are read by every sync)
+        if type(record) is not dict:
             raise ValueError("an item is not a record")
         fields = record.get("fields")
-        if fields is not None and not (
-            isinstance(fields, dict) and all(isinstance(v, str) for v in fields.values())
+        if fields is not None and (
+            type(fields) is not dict or not set(map(type, fields.values())) <= _TEXT
         ):
             raise ValueError("an item's fields are not text")
         href, etag, raw = record.get("href"), record.get("etag"), record.get("raw")
-        if not all(isinstance(v, str) for v in (href, etag, raw)):
+        if type(href) is not str or type(etag) is not str or type(raw) is not str:
             raise ValueError("an item's href, etag or text is not text")
-        return cls(str(href), str(etag), str(raw), dict(fields) if fields is not None else None)
+        return cls(href, etag, raw, dict(fields) if fields is not None else None)
 
 
 @dataclass
