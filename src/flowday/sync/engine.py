@@ -290,7 +290,8 @@ def _plan(
     scope: Scope = PLAN,
 ) -> _Plan:
     plan = _Plan(SyncState(state.collection, state.token, dict(state.items),
-                           dict(state.conflicts), months=dict(state.months)))  # fmt: skip
+                           dict(state.conflicts), state.others,
+                           dict(state.months)))  # fmt: skip
     new = plan.state
     listing = collection.listing(state.token)
     report.full_listing = report.full_listing or listing.full
