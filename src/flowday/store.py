@@ -637,7 +637,7 @@ class _Month:
         if record is not None and parsed is None:  # read from a file: checked like one
             parse = Block.from_dict if table == "blocks" else Day.from_dict
             parsed = _parse_all(source, table, parse, [(doc, record)])[0]
-            if _month_key(parsed.date) != self.path.stem:  # as _checked_month says it
+            if month_key(parsed.date) != self.path.stem:  # as _checked_month says it
                 raise StoreError(
                     f"{source} holds a record dated {parsed.date.isoformat()}, outside "
                     "its month; it was left untouched"
@@ -797,7 +797,8 @@ def _month_bytes_at(path: Path) -> bytes | None:
 Record = Query()
 
 
-def _month_key(date: pendulum.Date) -> str:
+def month_key(date: pendulum.Date) -> str:
+    """``YYYY-MM``: a month's file name without ``.json``."""
     return f"{date.year:04d}-{date.month:02d}"
 
 
@@ -947,7 +948,7 @@ class Store:
 
     # paths
     def month_path(self, date: pendulum.Date) -> Path:
-        return self.root / "months" / f"{_month_key(date)}.json"
+        return self.root / "months" / f"{month_key(date)}.json"
 
     @property
     def tasks_path(self) -> Path:
@@ -1145,6 +1146,23 @@ class Store:
     def last_month(self) -> pendulum.Date | None:
         months = self._all_months()
         return months[-1] if months else None
+
+    def month_identities(self) -> dict[str, tuple[int, ...]]:
+        """Each stored month's identity by ``YYYY-MM``: its file's and its log's (inode,
+        mtime_ns, size), zeros for no log, and ``"folder"``: the months folder's (device,
+        inode). Files are only ever replaced (a new inode) and logs only appended to, so an
+        equal identity means an unchanged month: a reader that remembers them (the sync)
+        knows which months changed since without reading them. Costs two ``lstat`` a month."""
+        folder = os.stat(self.root / "months")
+        found: dict[str, tuple[int, ...]] = {"folder": (folder.st_dev, folder.st_ino)}
+        for path in self._month_files():
+            month = _month_of(path.name)
+            file_identity = _stat_identity(path)
+            if month is None or file_identity is None:
+                continue
+            log_identity = _stat_identity(log_path_for(path)) or (0, 0, 0)
+            found[month_key(month)] = (*file_identity, *log_identity)
+        return found
 
     def mtime_signature(self, *dates: pendulum.Date) -> tuple[float, ...]:
         """Cheap change detector for an open app: the files behind what it shows."""
@@ -1507,7 +1525,7 @@ class Transaction:
         # replaced whole, not merged: a key the block no longer writes (an outcome undone)
         # must not stay behind in the stored record
         self._changing(path).put_block(block)
-        if previous_date is not None and _month_key(previous_date) != _month_key(block.date):
+        if previous_date is not None and month_key(previous_date) != month_key(block.date):
             self.delete_block(block.id, previous_date, skip=False)
         self._mark_occurrence(block.id, "edited")
 

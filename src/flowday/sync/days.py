@@ -17,6 +17,7 @@ recorded on the other device is that same crossing, not a second one.
 from __future__ import annotations
 
 import json
+from collections.abc import Collection
 from dataclasses import replace
 from typing import Any
 
@@ -114,9 +115,10 @@ def day_uid(date: pendulum.Date) -> str:
     return journal_uid(PREFIX, date)
 
 
-def day_items(store: Store) -> dict[str, DayItem]:
-    """Every stored day that holds something synced, by its journal's UID."""
-    return {day_uid(d.date): DayItem(d) for d in stored_days(store) if is_synced(d)}
+def day_items(store: Store, months: Collection[str] | None = None) -> dict[str, DayItem]:
+    """Every stored day that holds something synced, by its journal's UID (``months``:
+    only those of these months)."""
+    return {day_uid(d.date): DayItem(d) for d in stored_days(store, months) if is_synced(d)}
 
 
 def read(journal: icalendar.Component, uid: str) -> Fields | None:

@@ -22,7 +22,7 @@ both sides last agreed on, ask before big deletions, apply here, push there.
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field, replace
@@ -37,7 +37,8 @@ from flowday.domain.model import Block, Task
 from flowday.domain.routines import Routine, parse_occurrence_id
 from flowday.domain.rules import Violation
 from flowday.domain.text import shown
-from flowday.store import StoreError
+from flowday.domain.wallclock import MINUTES_PER_DAY
+from flowday.store import Store, StoreError, month_key
 from flowday.sync.items import (
     FLOWDAY_ONLY,
     Local,
@@ -53,7 +54,17 @@ from flowday.sync.merge import merge
 from flowday.sync.others import others_digest, plan_others
 from flowday.sync.scopes import JOURNAL_KINDS, PLAN, DayChanges, Scope, unsent_days
 from flowday.sync.server import Collection, Refused, Stale, SyncError
-from flowday.sync.state import Conflict, Fields, Saved, Synced, SyncState, read_state, write_state
+from flowday.sync.state import (
+    Conflict,
+    Fields,
+    Saved,
+    Synced,
+    SyncState,
+    months_of,
+    read_state,
+    record_month,
+    write_state,
+)
 
 DELETE_ASKS_ABOVE = 20  # deletions in one sync beyond this ask first
 WHOLE_DAY_FROM = 3  # a day of at least this many blocks emptied asks first too
@@ -155,6 +166,9 @@ class _Plan:
     local: dict[str, Local] = field(default_factory=dict)  # what the merge saw here
     # day records the judge changed while applying (a crossing recorded): sent next round
     judged: list[str] = field(default_factory=list)
+    months: frozenset[str] | None = None  # the months read here (None: every one)
+    seen: dict[str, list[int]] = field(default_factory=dict)  # their identities, before
+    index: dict[str | None, set[str]] = field(default_factory=dict)  # see _agreed_months
 
 
 def load_state(planner: Planner, scope: Scope = PLAN) -> SyncState:
@@ -191,6 +205,7 @@ def run_sync(
     state, saved = _load(planner, scope)
     if state.collection != collection.url:
         state = SyncState(collection=collection.url)  # another collection: start afresh
+    settled = dict(state.months)  # kept as it is until this sync has finished
     forced = _resolve(planner, state, resolutions, report)
     for _ in range(ROUNDS):
         report.rounds += 1
@@ -216,8 +231,13 @@ def run_sync(
             f"each of {ROUNDS} tries; "
             "the next sync sends them"
         )
+    state.months = _settled_months(planner.store, plan, state, settled)
     if scope is PLAN:
         _plan_others(planner, state, saved, report)
+    if state.to_record() != saved.head:
+        with planner.store.transaction() as txn:
+            written = write_state(txn, state, saved, scope.name)
+        saved.take(written)
     report.conflicts = list(state.conflicts.values())
     return report
 
@@ -270,7 +290,8 @@ def _plan(
     scope: Scope = PLAN,
 ) -> _Plan:
     plan = _Plan(SyncState(state.collection, state.token, dict(state.items),
-                           dict(state.conflicts)))  # fmt: skip
+                           dict(state.conflicts), state.others,
+                           dict(state.months)))  # fmt: skip
     new = plan.state
     listing = collection.listing(state.token)
     report.full_listing = report.full_listing or listing.full
@@ -325,8 +346,14 @@ def _plan(
             # never wrote them): what only flowday knows stays as last agreed, not reset
             fields = {**fields, **{k: known.fields[k] for k in FLOWDAY_ONLY if k in known.fields}}
         remote[event.uid] = Synced(href, etag, "" if event.plain else text, fields)
-    local = plan.local = scope.items(planner.store)
-    for uid in sorted(set(state.items) | set(local) | set(remote)):
+    local = plan.local = _read_here(planner.store, scope, plan, state, remote, forced)
+    if plan.months is None:
+        uids = set(state.items) | set(local) | set(remote)
+    else:  # what the months not read hold is as both sides last agreed: never deleted
+        index = plan.index
+        uids = {*local, *remote, *state.conflicts, *forced, *index.get(None, ())}
+        uids.update(uid for month in plan.months for uid in index.get(month, ()))
+    for uid in sorted(uids):
         if uid in state.conflicts:
             if uid in remote and remote[uid] is None:  # deleted there while in conflict:
                 del new.conflicts[uid]  # the edit here beats the deletion, sent anew
@@ -338,6 +365,121 @@ def _plan(
                 remote[uid] if uid in remote else state.items.get(uid),
                 local.get(uid), forced.get(uid), report)  # fmt: skip
     return plan
+
+
+def _read_here(
+    store: Store,
+    scope: Scope,
+    plan: _Plan,
+    state: SyncState,
+    remote: dict[str, Synced | None],
+    forced: dict[str, Fields],
+) -> dict[str, Local]:
+    """What this device holds, as far as this sync needs it (``plan.months``, and each
+    month's identity before it is read in ``plan.seen``). Every month is read on a first
+    sync, without remembered identities, or in another data folder; else only the months
+    changed since the last sync left them agreed with the server, those of the events the
+    server changed and of open conflicts, and, until nothing more is found, the months of
+    every event any of these holds (an event across midnight at a month's end is in two)."""
+    seen = plan.seen = {key: list(value) for key, value in store.month_identities().items()}
+    settled = state.months
+    if not settled or settled.get("folder") != seen["folder"]:
+        plan.months = None
+        return scope.items(store, None)
+    months = {key for key, value in seen.items() if settled.get(key) != value}
+    months |= settled.keys() - seen.keys()  # a month whose file is gone
+    months.discard("folder")
+    index = plan.index = _agreed_months(state)
+    wanted = {*remote, *state.conflicts, *forced}
+    while True:
+        local = scope.items(store, months)
+        needed: set[str] = set()
+        for uid in {*wanted, *local, *(u for month in months for u in index.get(month, ()))}:
+            needed |= _months_needed(uid, state, remote.get(uid), local.get(uid))
+        if needed <= months:
+            plan.months = frozenset(months)
+            return local
+        months |= needed
+
+
+def _months_needed(
+    uid: str, state: SyncState, remote: Synced | None, here: Local | None
+) -> set[str]:
+    """The months to read for ``uid``: where it was agreed, where the server has it now,
+    its conflict's server version, and the month next door when a block here runs on into
+    it (across midnight at a month's end)."""
+    needed: set[str] = set()
+    conflict = state.conflicts.get(uid)
+    for item in (state.items.get(uid), remote, conflict.remote if conflict else None):
+        if item is not None:
+            needed |= months_of(uid, item) or set()
+    for block in here if isinstance(here, list) else ():
+        if block.date.day == 1 and block.start == 0:
+            needed.add(month_key(block.date.subtract(days=1)))
+        if block.end >= MINUTES_PER_DAY and block.date == block.date.end_of("month"):
+            needed.add(month_key(block.date.add(days=1)))
+    return needed
+
+
+def _agreed_months(state: SyncState) -> dict[str | None, set[str]]:
+    """The remembered events by the months they were agreed in (None: in no month)."""
+    index: dict[str | None, set[str]] = defaultdict(set)
+    plain: set[str] = set()  # "YYYY-MM" texts seen valid: a block of one month is the rule
+    for uid, item in state.items.items():
+        fields = item.fields
+        if fields is not None and "kind" not in fields:  # a block: the common case, quickly
+            first, last = fields.get("start", "")[:7], fields.get("end", "")[:7]
+            if first == last and first in plain:
+                index[first].add(uid)
+                continue
+        months = months_of(uid, item)
+        if months is not None and len(months) == 1 and "kind" not in (fields or {}):
+            plain |= months
+        for month in months or (None,):
+            index[month].add(uid)
+    return index
+
+
+def _local_months(uid: str, here: Local) -> set[str]:
+    if isinstance(here, list):
+        return {month_key(block.date) for block in here}
+    if isinstance(here, (Routine, Task)):
+        return set()
+    month = record_month(uid)
+    return {month} if month else set()
+
+
+def _settled_months(
+    store: Store, plan: _Plan, state: SyncState, before: dict[str, list[int]]
+) -> dict[str, list[int]]:
+    """The months this sync leaves agreed with the server, by identity: one not read and
+    unchanged since ``before`` said so; one read (before its identity, unchanged since)
+    whose events all match what both sides agreed on, none in conflict, none missing. A
+    month this sync or anyone else wrote meanwhile is read again next time."""
+    now = {key: list(value) for key, value in store.month_identities().items()}
+    unsettled: set[str] = set()
+    for uid, here in plan.local.items():
+        spots = _local_months(uid, here)
+        agreed = state.items.get(uid)
+        if spots and (
+            uid in state.conflicts or agreed is None or agreed.fields != local_fields(here)
+        ):
+            unsettled |= spots
+    index = _agreed_months(state)
+    settled = {"folder": now["folder"]}
+    for key, value in now.items():
+        if key == "folder":
+            continue
+        if plan.months is None or key in plan.months:
+            if (
+                plan.seen.get(key) == value
+                and key not in unsettled
+                and all(uid in plan.local for uid in index.get(key, ()))
+            ):
+                settled[key] = value
+        elif before.get(key) == value:
+            settled[key] = value
+    return settled
 
 
 def _read(collection: Collection, hrefs: list[str]) -> Iterator[tuple[str, tuple[str, str] | None]]:
@@ -452,7 +594,7 @@ def _guard(
 ) -> None:
     """More than :data:`DELETE_ASKS_ABOVE` deletions, or a day of blocks emptied here,
     asks first (the guard vdirsyncer's users wished for)."""
-    local = scope.items(planner.store) if plan.delete else {}
+    local = scope.items(planner.store, plan.months) if plan.delete else {}
     removed = [b for uid in plan.delete for b in _blocks(local.get(uid))]
     guard_deletions(planner, len(plan.delete), len(plan.remote_deletes), removed, yes, confirm)
 
@@ -497,7 +639,7 @@ def _apply_here(
     first (an occurrence edited by hand then lands on its routine), then blocks. A routine
     changed is judged on its next :data:`~flowday.application.routines.HORIZON_DAYS`."""
     now = planner.now()
-    local = scope.items(planner.store)
+    local = scope.items(planner.store, plan.months)
     # a day's settings and history, reflections: applied with the blocks (sync/scopes.py)
     records = DayChanges(set(planner.mode_table))
     for uid in list(plan.apply):
@@ -526,7 +668,11 @@ def _apply_here(
             elif fields.get("kind") == "routine":
                 existing = here if isinstance(here, Routine) else None
                 rid = uid.removesuffix(FLOWDAY_UID_SUFFIX)
-                routines[uid] = routine_for(fields, uid, existing, edited.get(rid, set()), now)
+                kept = set(edited.get(rid, set()))
+                if existing is not None and plan.months is not None:
+                    # its occurrences edited by hand in months not read stay edited
+                    kept |= {d for d in existing.edited if d[:7] not in plan.months}
+                routines[uid] = routine_for(fields, uid, existing, kept, now)
             else:
                 made[uid] = blocks_for(fields, uid, _blocks(here), now)
         except (InputError, ValueError) as exc:
@@ -544,7 +690,7 @@ def _apply_here(
         # read again under the lock: an edit made here since the merge read it (the
         # planner stays usable during a sync) is neither overwritten nor lost
         touched = [*plan.apply, *plan.delete]
-        fresh = scope.items(planner.store) if touched else {}
+        fresh = scope.items(planner.store, plan.months) if touched else {}
         changed = [uid for uid in touched if fresh.get(uid) != plan.local.get(uid)]
         if changed:
             raise _ChangedHere(changed)
@@ -623,7 +769,7 @@ def _push(
     twice as a new event."""
     tz = planner.config.timezone
     now = planner.now()
-    local = scope.items(planner.store)
+    local = scope.items(planner.store, plan.months)
     stale: list[str] = []
     total = len(plan.pushes) + len(plan.remote_deletes)
     done = unsaved = 0

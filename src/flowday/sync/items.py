@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass
 
 import icalendar
@@ -70,7 +71,7 @@ from flowday.domain.text import clean_text, clean_title
 from flowday.domain.timeparse import LAST_YEAR, Zone
 from flowday.domain.wallclock import MINUTES_PER_DAY, fmt_minutes, parse_clock, parse_iso_date
 from flowday.store import Store
-from flowday.sync.journal_items import JournalItem, unescaped
+from flowday.sync.journal_items import JournalItem, month_bounds, unescaped
 from flowday.sync.journals import read_journal
 from flowday.sync.state import Fields
 
@@ -117,18 +118,26 @@ def block_uid(block: Block) -> str | None:
 Local = list[Block] | Routine | Task | JournalItem
 
 
-def local_items(store: Store) -> dict[str, Local]:
+def local_items(store: Store, months: Collection[str] | None = None) -> dict[str, Local]:
     """Every synced block by its event's UID, in order (an event across midnight is
     several blocks); every routine (not removed) by its series' UID; an occurrence edited
-    by hand by its own UID (its routine's series has that date as an EXDATE)."""
+    by hand by its own UID (its routine's series has that date as an EXDATE); every task.
+    ``months`` (``YYYY-MM``): only the blocks of these months are read (routines and tasks
+    are always read whole: they are small)."""
     routines = {r.id: r for r in store.routines()}
     items: dict[str, Local] = {
         f"{r.id}{FLOWDAY_UID_SUFFIX}": r for r in routines.values() if not r.removed
     }
     blocks: dict[str, list[Block]] = defaultdict(list)
-    first, last = store.first_month(), store.last_month()
-    if first is not None and last is not None:
-        for block in store.blocks_between(first, min(last.end_of("month"), OPEN_END)):
+    if months is not None:
+        spans = [month_bounds(key) for key in sorted(months)]
+    else:
+        first, last = store.first_month(), store.last_month()
+        spans = [(first, last.end_of("month"))] if first is not None and last is not None else []
+    for start, end in spans:
+        if start > OPEN_END:
+            continue
+        for block in store.blocks_between(start, min(end, OPEN_END)):
             uid = block_uid(block)
             if block.routine:
                 routine = routines.get(block.routine)

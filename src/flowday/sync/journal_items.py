@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from abc import ABC, abstractmethod
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 
 import icalendar
 import pendulum
@@ -129,8 +129,18 @@ def plain(journal: icalendar.Component, owned: Iterable[str], mark: str) -> bool
     return not journal.subcomponents and set(journal) <= written
 
 
-def stored_days(store: Store) -> list[Day]:
-    """Every day record the data folder holds."""
+def month_bounds(key: str) -> tuple[pendulum.Date, pendulum.Date]:
+    """The first and last day of the month ``YYYY-MM``."""
+    first = pendulum.date(int(key[:4]), int(key[5:7]), 1)
+    return first, first.end_of("month")
+
+
+def stored_days(store: Store, months: Collection[str] | None = None) -> list[Day]:
+    """Every day record the data folder holds (``months``: only those of these months,
+    ``YYYY-MM``)."""
+    if months is not None:
+        spans = [month_bounds(key) for key in sorted(months)]
+        return [day for span in spans for day in store.days_between(*span).values()]
     first, last = store.first_month(), store.last_month()
     if first is None or last is None:
         return []

@@ -11,6 +11,7 @@ figures are X-FLOWDAY-* properties for flowday devices. Merged per answer like a
 from __future__ import annotations
 
 import json
+from collections.abc import Collection
 from dataclasses import replace
 
 import icalendar
@@ -88,11 +89,14 @@ def reflection_uid(date: pendulum.Date) -> str:
     return journal_uid(PREFIX, date)
 
 
-def reflection_items(store: Store) -> dict[str, ReflectionItem]:
-    """Every day with a reflection (or one skipped), by its journal's UID."""
+def reflection_items(
+    store: Store, months: Collection[str] | None = None
+) -> dict[str, ReflectionItem]:
+    """Every day with a reflection (or one skipped), by its journal's UID (``months``: only
+    those of these months)."""
     return {
         reflection_uid(d.date): ReflectionItem(d)
-        for d in stored_days(store)
+        for d in stored_days(store, months)
         if d.reflection is not None or d.reflection_skipped
     }
 

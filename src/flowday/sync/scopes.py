@@ -12,7 +12,7 @@ plan's collection, an event in the reflections') is remembered, never applied or
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 
 import pendulum
@@ -29,18 +29,19 @@ from flowday.sync.state import Fields, SyncState
 class Scope:
     name: str  # the state's name in sync.json ("": the plan's collection)
     kinds: frozenset[str]  # the "kind" fields it holds ("block" for blocks, no kind field)
-    items: Callable[[Store], dict[str, Local]]
+    # what this device holds, by UID; the months given (``YYYY-MM``; None: all) only
+    items: Callable[[Store, Collection[str] | None], dict[str, Local]]
 
     def holds(self, fields: Fields | None) -> bool:
         return fields is not None and fields.get("kind", "block") in self.kinds
 
 
-def _plan_items(store: Store) -> dict[str, Local]:
-    return {**local_items(store), **days.day_items(store)}
+def _plan_items(store: Store, months: Collection[str] | None = None) -> dict[str, Local]:
+    return {**local_items(store, months), **days.day_items(store, months)}
 
 
-def _reflection_items(store: Store) -> dict[str, Local]:
-    return dict(reflections.reflection_items(store))
+def _reflection_items(store: Store, months: Collection[str] | None = None) -> dict[str, Local]:
+    return dict(reflections.reflection_items(store, months))
 
 
 JOURNAL_KINDS = frozenset({days.KIND, reflections.KIND})  # the kinds kept as VJOURNALs

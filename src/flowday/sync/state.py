@@ -40,6 +40,34 @@ def shard_of(uid: str, item: Synced) -> str:
     return found[1] if found else UNDATED
 
 
+def months_of(uid: str, item: Synced) -> frozenset[str] | None:
+    """The months (``YYYY-MM``) whose files hold what the event was when both sides last
+    agreed: a block's, from its start's to its end's (an event across midnight at a
+    month's end is in two); a day record's. None: kept in no month (routines, tasks, other
+    apps' events)."""
+    fields = item.fields
+    if fields is not None and fields.get("kind", "block") == "block":
+        first, last = _DATED.match(fields.get("start", "")), _DATED.match(fields.get("end", ""))
+        if first is None or last is None or last[1] < first[1]:
+            return None
+        if first[1] == last[1]:
+            return frozenset((first[1],))
+        year, number = int(first[1][:4]), int(first[1][5:7])
+        found = []
+        while (key := f"{year:04d}-{number:02d}") <= last[1]:
+            found.append(key)
+            year, number = (year + 1, 1) if number == 12 else (year, number + 1)
+        return frozenset(found)
+    month = record_month(uid) if fields is not None else None
+    return frozenset((month,)) if month else None
+
+
+def record_month(uid: str) -> str | None:
+    """The month (``YYYY-MM``) of a day's or reflection's record, by its UID."""
+    found = _DAY_UID.search(uid)
+    return found[1] if found else None
+
+
 def shard_prefix(name: str) -> str:
     """Shard files of the state ``name`` ("": the plan's) start with this: another
     collection's (the reflections', a subscription's) with 8 hex digits of its name."""
@@ -47,6 +75,7 @@ def shard_prefix(name: str) -> str:
 
 
 Fields = dict[str, str]  # the fields compared (see items.FIELD_NAMES), as text
+_TEXT = {str}
 
 
 @dataclass(frozen=True)
@@ -64,17 +93,18 @@ class Synced:
 
     @classmethod
     def from_record(cls, record: Any) -> Synced:
-        if not isinstance(record, dict):
+        # (checked with type() and set(map()): years of events are read by every sync)
+        if type(record) is not dict:
             raise ValueError("an item is not a record")
         fields = record.get("fields")
-        if fields is not None and not (
-            isinstance(fields, dict) and all(isinstance(v, str) for v in fields.values())
+        if fields is not None and (
+            type(fields) is not dict or not set(map(type, fields.values())) <= _TEXT
         ):
             raise ValueError("an item's fields are not text")
         href, etag, raw = record.get("href"), record.get("etag"), record.get("raw")
-        if not all(isinstance(v, str) for v in (href, etag, raw)):
+        if type(href) is not str or type(etag) is not str or type(raw) is not str:
             raise ValueError("an item's href, etag or text is not text")
-        return cls(str(href), str(etag), str(raw), dict(fields) if fields is not None else None)
+        return cls(href, etag, raw, dict(fields) if fields is not None else None)
 
 
 @dataclass
@@ -120,16 +150,20 @@ class SyncState:
     items: dict[str, Synced] = field(default_factory=dict)  # by UID
     conflicts: dict[str, Conflict] = field(default_factory=dict)  # by UID
     others: str = ""  # what other apps' events were last planned from (sync.others)
+    # each month file's identity (Store.month_identities) when a sync last found all it
+    # holds agreed with the server: a month still so is not read again (engine._reading)
+    months: dict[str, list[int]] = field(default_factory=dict)
 
     def to_record(self) -> dict[str, Any]:
         """``sync.json``'s record: everything but the events (those are in shards)."""
-        return {
+        record = {
             "version": STATE_VERSION,
             "collection": self.collection,
             "token": self.token,
             "conflicts": {uid: c.to_record() for uid, c in self.conflicts.items()},
             "others": self.others,
         }
+        return {**record, "months": dict(self.months)} if self.months else record
 
     @classmethod
     def from_record(cls, record: dict[str, Any]) -> SyncState:
@@ -141,6 +175,11 @@ class SyncState:
         if not isinstance(version, int) or version > STATE_VERSION:
             raise ValueError(f"version {version!r} is not one this flowday reads")
         token, others = record.get("token"), record.get("others", "")
+        months = record.get("months", {})
+        if not isinstance(months, dict) or not all(
+            isinstance(v, list) and all(isinstance(n, int) for n in v) for v in months.values()
+        ):
+            months = {}  # not what this flowday wrote: every month is read
         items, conflicts = record.get("items", {}), record.get("conflicts", {})
         if not isinstance(items, dict) or not isinstance(conflicts, dict):
             raise ValueError("items or conflicts are not records")
@@ -150,6 +189,7 @@ class SyncState:
             items={str(uid): Synced.from_record(item) for uid, item in items.items()},
             conflicts={str(uid): Conflict.from_record(c) for uid, c in conflicts.items()},
             others=others if isinstance(others, str) else "",
+            months={str(k): list(v) for k, v in months.items()},
         )
 
 

@@ -110,7 +110,8 @@ def pull_subscription(
         if etag is not None and (h not in by_href or state.items[by_href[h]].etag != etag)
     ]  # fmt: skip
     new_state = SyncState(state.collection, listing.token, dict(state.items))
-    local = subscribed_blocks(planner, calendar)
+    # its blocks here matter only for the events the server changed: none, nothing read
+    local = subscribed_blocks(planner, calendar) if changed or gone else {}
     made: dict[str, list[Block]] = {}
     removed: list[Block] = []
     now = planner.now()
