@@ -127,20 +127,28 @@ async def test_notifications_show_titles_literally_and_never_crash(
 async def test_quick_add_takes_any_title_literally(planner: Planner) -> None:
     # one planner for the whole corpus (each start of the app costs the suite CPU); each
     # title is added, checked and removed again, so every one starts from an empty day
+    # every title goes through the live preview; three of them (markup, a control
+    # sequence, an escaped bracket: the kinds the corpus holds) are added too — adding
+    # runs the same clean_title for all, and each add costs the suite ~0.8 s of CPU
+    added = {"[bold]x", "\x1b]0;pwned\x07", "\\[escaped]"}
+    assert added <= set(CORPUS)
     app = FlowdayApp(planner, TODAY)
     async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("a")
         for title in CORPUS:
-            await pilot.press("a")
             app.screen.query_one("#quick-input").value = f"{title} 19:00-19:30 #personal"
             await pilot.pause()
             preview = str(app.screen.query_one("#quick-preview").render())
             assert "19:00-19:30" in preview and "\x1b" not in preview, repr(title)
+            if title not in added:
+                continue
             await pilot.press("enter")
             await pilot.pause()
             blocks = planner.store.blocks_on(TODAY)
             assert len(blocks) == 1 and "\x1b" not in blocks[0].title, repr(title)
             assert isinstance(app.screen, MainScreen), repr(title)
             planner.remove_block(blocks[0].id)
+            await pilot.press("a")
 
 
 async def test_changes_from_another_process_appear_within_two_seconds(
