@@ -218,3 +218,34 @@ def test_notes_round_trip_and_keep_their_uids(
     assert all_notes(planner, "2026-12-01", "2026-12-03") == {
         "2026-12-02": ["10:00 Call the bank", "Mum's birthday"]
     }
+
+
+def test_days_off_come_back_as_days_off(
+    planner: Planner, write_ics: WriteIcs, tmp_path: object
+) -> None:
+    # flowday's export writes a day off as an all-day event marked X-FLOWDAY-DAY-OFF: loaded
+    # into another store it is a day off again (with its note), never a note about one
+    from flowday.application.week import set_days_off
+
+    set_days_off(planner, d("2026-11-26"), d("2026-11-26"), note="Dentist, then the beach")
+    set_days_off(planner, d("2026-11-27"), d("2026-11-27"))
+    work = planner.add_block(
+        d("2026-11-26"), title="Call", start=600, end=630, sphere=Sphere.WORK, force=True
+    ).block
+    path = write_ics(
+        exporting.export_calendar(planner, d("2026-11-23"), d("2026-11-29")).to_ical(), "off.ics"
+    )
+    other = fresh_planner(tmp_path / "other", planner)  # type: ignore[operator]
+    report = importing.import_calendar(other, path, first=d("2026-11-23"), last=d("2026-11-29"))
+    days = [other.store.day(d(date)) for date in ("2026-11-26", "2026-11-27")]
+    assert [(day.off, day.off_note) for day in days] == [
+        (True, "Dentist, then the beach"), (True, ""),
+    ]  # fmt: skip
+    assert all_notes(other, "2026-11-23", "2026-11-29") == {}
+    assert "2 days off" in report.summary()
+    # the work block on that day off: judged with it, never refused, the crossing recorded
+    assert work is not None and report.crossed
+    assert {c.rule for c in other.store.day(d("2026-11-26")).crossings} >= {"no-work-on-days-off"}
+    # imported again: nothing more to do
+    again = importing.import_calendar(other, path, first=d("2026-11-23"), last=d("2026-11-29"))
+    assert again.days_off == 0 and again.crossed == []

@@ -67,12 +67,14 @@ class Piece:
 
 @dataclass(frozen=True)
 class Note:
-    """A day note an all-day (or zero-length) event asks for."""
+    """A day note an all-day (or zero-length) event asks for; ``day_off``: flowday's own
+    export of a day off (``X-FLOWDAY-DAY-OFF``), which comes back as a day off."""
 
     source: str
     uid: str
     date: pendulum.Date
     text: str
+    day_off: bool = False
 
 
 @dataclass
@@ -325,8 +327,9 @@ def _place(
             end_day = end_day.date()
         day = max(pendulum.date(start.year, start.month, start.day), first)
         stop = min(pendulum.date(end_day.year, end_day.month, end_day.day), last.add(days=1))
+        off = text_of(event, "X-FLOWDAY-DAY-OFF").strip().upper() == "TRUE"
         while day < stop:
-            yield Note(source, uid, day, title)
+            yield Note(source, uid, day, title, day_off=off)
             day = day.add(days=1)
         return
     local_start = local_moment(start, tz)

@@ -65,6 +65,7 @@ class ImportReport:
     routines: int = 0  # flowday routines read back from their series (new ones)
     notes_added: int = 0
     notes_removed: int = 0
+    days_off: int = 0  # days off of flowday's own export, planned again
     cancelled: int = 0
     declined: int = 0
     skipped: list[Skipped] = field(default_factory=list)
@@ -83,6 +84,8 @@ class ImportReport:
             parts.append(f"{counted(self.routines, 'routine')} back as routines")
         if self.notes_added or self.notes_removed:
             parts.append(f"notes +{self.notes_added}/-{self.notes_removed}")
+        if self.days_off:
+            parts.append(f"{counted(self.days_off, 'day')} off")
         left_out = []
         if self.cancelled:
             left_out.append(f"{self.cancelled} cancelled")
@@ -177,6 +180,11 @@ def import_events(
     dates = {b.date for b in changes.removals}
     dates |= {d for b, p, _ in changes.edits for d in (b.date, p.date)}
     dates |= {p.date for p, _ in changes.additions}
+    # flowday's own days off come back as days off (judged with the blocks: work planned
+    # on one is a crossing, recorded, never refused); every other all-day event is a note
+    days_off = {n.date: _off_note(n.text) for n in expansion.notes if n.day_off}
+    notes = [n for n in expansion.notes if not n.day_off]
+    dates |= set(days_off)
     with planner.store.transaction() as txn:
         stored = {r.id for r in txn.routines()}
         new_routines = [r for r in routines if r.routine.id not in stored]
@@ -186,12 +194,13 @@ def import_events(
         crossed = apply_recording_crossings(
             planner, txn, dates,
             lambda: _apply(txn, changes, report, now, tz, tick)
-            | _put_routines(txn, new_routines, first, last),
+            | _put_routines(txn, new_routines, first, last)
+            | _put_days_off(txn, days_off, report),
         )  # fmt: skip
         report.crossed.extend(crossed)
         report.routines = len(new_routines)
         report.unchanged = changes.unchanged + len(routines) - len(new_routines)
-        touched = dates | _sync_notes(txn, expansion.notes, ours, first, last, report)
+        touched = dates | _sync_notes(txn, notes, ours, first, last, report)
         # remember the events that reached the plan (not every UID of a big file)
         placed = {p.uid for p in expansion.pieces} | {n.uid for n in expansion.notes}
         _remember(txn, identity, (known | placed) - set(left_alone), now)
@@ -207,6 +216,26 @@ def import_events(
             if violations:
                 report.conflicts[date.to_date_string()] = violations
     return report
+
+
+def _off_note(summary: str) -> str:
+    """A day off's note from the summary the export gave it (``Day off: dentist``)."""
+    rest = summary.strip()
+    if rest.lower().startswith("day off"):
+        rest = rest[len("day off") :].lstrip(" :")
+    return rest
+
+
+def _put_days_off(
+    txn: Transaction, days_off: dict[pendulum.Date, str], report: ImportReport
+) -> set[str]:
+    """Each day off planned again (one already off keeps its own note); no block made."""
+    for date, note in sorted(days_off.items()):
+        day = txn.day(date)
+        if not day.off:
+            txn.put_day(replace(day, off=True, off_note=day.off_note or note))
+            report.days_off += 1
+    return set()
 
 
 def _apply(
