@@ -41,9 +41,3 @@ def connector(config: Config) -> Connect:
         return opened[name]
 
     return connect
-
-
-def open_collection(config: Config) -> CalDavCollection:
-    """The plan's collection (see :func:`connector`)."""
-    collection = connector(config)(sync_settings(config).calendar, True)
-    return collection  # type: ignore[return-value]
