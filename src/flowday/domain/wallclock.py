@@ -26,6 +26,7 @@ _ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 _WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
            "September", "October", "November", "December")  # fmt: skip
+_TIME_TOKENS = {"HH": "hour", "mm": "minute", "ss": "second"}  # token → datetime attribute
 _DATE_TOKENS = re.compile(r"\[([^\]]*)\]|YYYY|MMMM|MMM|MM|DD|D|dddd|ddd|HH|mm|ss")
 
 
@@ -56,7 +57,7 @@ def fmt_date(value: datetime.date, pattern: str) -> str:
             case "ddd":
                 return _WEEKDAYS[value.weekday()][:3]
         moment = cast(datetime.datetime, value)  # the time tokens: HH, mm, ss
-        return f"{getattr(moment, {'HH': 'hour', 'mm': 'minute', 'ss': 'second'}[match[0]]):02d}"
+        return f"{getattr(moment, _TIME_TOKENS[match[0]]):02d}"
 
     return _DATE_TOKENS.sub(token, pattern)
 
