@@ -1139,6 +1139,17 @@ class Store:
                 shards[key] = [dict(r) for r in _records(data, "items")]
         return shards
 
+    def sync_shard(self, name: str) -> list[dict[str, Any]] | None:
+        """One shard's records (``name`` as in :meth:`sync_shard_path`); None: no such
+        file. A sync that reads the months it needs reads these one by one."""
+        _, data = _read_store_file(self.sync_shard_path(name))
+        return None if data is None else [dict(r) for r in _records(data, "items")]
+
+    def sync_shard_names(self, prefix: str = "") -> set[str]:
+        """The months (or ``undated``) that have a shard file named ``prefix`` + it."""
+        names = (p.stem for p in self._sync_shard_files() if p.stem.startswith(prefix))
+        return {k for n in names if re.fullmatch(_SYNC_KEY, k := n.removeprefix(prefix))}
+
     def first_month(self) -> pendulum.Date | None:
         months = self._all_months()
         return months[0] if months else None

@@ -67,14 +67,21 @@ def test_state_is_sharded_by_month_and_a_save_writes_only_what_changed(tmp_path:
         return {p.name: p.stat().st_ino for p in (tmp_path / "sync").iterdir()}
 
     before, head = stamps(), store.sync_path.stat().st_ino
-    # one event edited, one moved from March to January: those two months, nothing else
+    # one event edited: its month alone; the head stays (same token, conflicts, places)
     again.items["b0@flowday"] = replace(again.items["b0@flowday"], etag='"new"')
+    with store.transaction() as txn:
+        saved.take(write_state(txn, again, saved))
+    assert {name for name, inode in stamps().items() if before[name] != inode} == {
+        "2026-01.json"
+    }
+    assert store.sync_path.stat().st_ino == head
+    # one moved from March to January: those two months, and the head's index
     again.items["b2@flowday"] = _item(2, "2026-01-05 09:00")
     with store.transaction() as txn:
         saved.take(write_state(txn, again, saved))
     changed = {name for name, inode in stamps().items() if before[name] != inode}
     assert changed == {"2026-01.json", "2026-03.json"}
-    assert store.sync_path.stat().st_ino == head  # same token, no conflict changed
+    assert store.sync_path.stat().st_ino != head
     assert read_state(store)[0] == again
     stored = [r["uid"] for records in store.sync_shards().values() for r in records]
     assert sorted(stored) == sorted(again.items)  # each once: the moved one left March
@@ -108,8 +115,10 @@ def test_a_single_file_state_is_migrated_and_a_newer_one_refused(tmp_path: Path)
     assert state.items == {"a@flowday": _item(1, "2026-05-01 09:00")} and state.token == "t1"
     with store.transaction() as txn:  # the next save writes the head and the shards at once
         saved.take(write_state(txn, state, saved))
-    assert store.sync_state() == {"version": 2, "collection": "http://h/c/", "token": "t1",
-                                  "conflicts": {}, "others": ""}  # fmt: skip
+    head = store.sync_state()
+    assert head.pop("index")["members"] == {"2026-05": ["a@flowday"]}
+    assert head == {"version": 3, "collection": "http://h/c/", "token": "t1",
+                    "conflicts": {}, "others": ""}  # fmt: skip
     assert [r["uid"] for r in store.sync_shards()["2026-05"]] == ["a@flowday"]
     assert read_state(store)[0] == state
 
@@ -126,9 +135,9 @@ def test_a_newer_or_broken_state_is_refused_and_left_untouched(planner) -> None:
 
     store = planner.store
     with store.transaction() as txn:
-        txn.set_sync_state({"version": 3, "collection": "http://h/c/"})
+        txn.set_sync_state({"version": 4, "collection": "http://h/c/"})
     head = store.sync_path.read_bytes()
-    with pytest.raises(StoreError, match=r"sync\.json cannot be read \(version 3 is not"):
+    with pytest.raises(StoreError, match=r"sync\.json cannot be read \(version 4 is not"):
         run_sync(planner, None)  # type: ignore[arg-type]  # refused before the server
     assert store.sync_path.read_bytes() == head
     with store.transaction() as txn:

@@ -22,8 +22,8 @@ both sides last agreed on, ask before big deletions, apply here, push there.
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field, replace
 from typing import Any, TypeVar
@@ -57,10 +57,12 @@ from flowday.sync.server import Collection, Refused, Stale, SyncError
 from flowday.sync.state import (
     Conflict,
     Fields,
+    Index,
     Saved,
     Synced,
     SyncState,
     months_of,
+    needs_saving,
     read_state,
     record_month,
     write_state,
@@ -162,13 +164,13 @@ class _Plan:
     remote_deletes: list[Synced] = field(default_factory=list)
     counts: Counter[str] = field(default_factory=Counter)
     uids_of: dict[str, str] = field(default_factory=dict)  # remote-delete href → uid
-    agreed: dict[str, Synced] = field(default_factory=dict)  # the items before this plan
+    agreed: Mapping[str, Synced] = field(default_factory=dict)  # the items before this plan
     local: dict[str, Local] = field(default_factory=dict)  # what the merge saw here
     # day records the judge changed while applying (a crossing recorded): sent next round
     judged: list[str] = field(default_factory=list)
     months: frozenset[str] | None = None  # the months read here (None: every one)
     seen: dict[str, list[int]] = field(default_factory=dict)  # their identities, before
-    index: dict[str | None, set[str]] = field(default_factory=dict)  # see _agreed_months
+    index: Index = field(default_factory=Index)  # where the agreed events are (the state's)
 
 
 def load_state(planner: Planner, scope: Scope = PLAN) -> SyncState:
@@ -234,7 +236,7 @@ def run_sync(
     state.months = _settled_months(planner.store, plan, state, settled)
     if scope is PLAN:
         _plan_others(planner, state, saved, report)
-    if state.to_record() != saved.head:
+    if needs_saving(state, saved):
         with planner.store.transaction() as txn:
             written = write_state(txn, state, saved, scope.name)
         saved.take(written)
@@ -289,14 +291,24 @@ def _plan(
     progress: Progress | None = None,
     scope: Scope = PLAN,
 ) -> _Plan:
-    plan = _Plan(SyncState(state.collection, state.token, dict(state.items),
+    plan = _Plan(SyncState(state.collection, state.token, state.copy_items(),
                            dict(state.conflicts), state.others,
                            dict(state.months)))  # fmt: skip
     new = plan.state
     listing = collection.listing(state.token)
     report.full_listing = report.full_listing or listing.full
     new.token = listing.token
-    by_href = {item.href: uid for uid, item in state.items.items()}
+    index = plan.index = state.index()
+    if listing.full:  # every href compared: every event read
+        by_href = {item.href: uid for uid, item in state.items.items()}
+        unsent = [uid for uid, item in state.items.items() if not item.etag]
+    else:  # the events the server names, and those whose write met a 412 (no ETag)
+        unsent = sorted(index.unsent)
+        by_href = {state.items[uid].href: uid for uid in unsent}
+        for href in listing.etags:
+            uid = index.uid_at(href)
+            if uid is not None and state.items[uid].href == href:
+                by_href[href] = uid
     for conflict in state.conflicts.values():
         by_href.setdefault(conflict.remote.href, conflict.uid)
     if listing.full:
@@ -312,9 +324,9 @@ def _plan(
             if etag is not None and (href not in by_href or _etag_of(state, by_href[href]) != etag)
         ]  # fmt: skip
     # an event whose write met a 412 has no known ETag: read again, whatever the listing says
-    changed += [i.href for i in state.items.values() if not i.etag and i.href not in gone]
+    changed += [h for uid in unsent if (h := state.items[uid].href) not in gone]
     remote: dict[str, Synced | None] = {by_href[h]: None for h in gone if h in by_href}
-    plan.agreed = dict(state.items)
+    plan.agreed = state.copy_items()
     to_read = sorted(set(changed))
     for done, (href, got) in enumerate(_read(collection, to_read), 1):
         if progress:
@@ -350,9 +362,8 @@ def _plan(
     if plan.months is None:
         uids = set(state.items) | set(local) | set(remote)
     else:  # what the months not read hold is as both sides last agreed: never deleted
-        index = plan.index
-        uids = {*local, *remote, *state.conflicts, *forced, *index.get(None, ())}
-        uids.update(uid for month in plan.months for uid in index.get(month, ()))
+        uids = {*local, *remote, *state.conflicts, *forced, *index.agreed_in(None)}
+        uids.update(uid for month in plan.months for uid in index.agreed_in(month))
     for uid in sorted(uids):
         if uid in state.conflicts:
             if uid in remote and remote[uid] is None:  # deleted there while in conflict:
@@ -389,13 +400,13 @@ def _read_here(
     months = {key for key, value in seen.items() if settled.get(key) != value}
     months |= settled.keys() - seen.keys()  # a month whose file is gone
     months.discard("folder")
-    index = plan.index = _agreed_months(state)
+    index = plan.index
     wanted = {*remote, *state.conflicts, *forced}
     while True:
         local = scope.items(store, months)
         needed: set[str] = set()
-        for uid in {*wanted, *local, *(u for month in months for u in index.get(month, ()))}:
-            needed |= _months_needed(uid, state, remote.get(uid), local.get(uid))
+        for uid in {*wanted, *local, *(u for month in months for u in index.agreed_in(month))}:
+            needed |= _months_needed(uid, state, index, remote.get(uid), local.get(uid))
         if needed <= months:
             plan.months = frozenset(months)
             return local
@@ -403,14 +414,14 @@ def _read_here(
 
 
 def _months_needed(
-    uid: str, state: SyncState, remote: Synced | None, here: Local | None
+    uid: str, state: SyncState, index: Index, remote: Synced | None, here: Local | None
 ) -> set[str]:
-    """The months to read for ``uid``: where it was agreed, where the server has it now,
-    its conflict's server version, and the month next door when a block here runs on into
-    it (across midnight at a month's end)."""
-    needed: set[str] = set()
+    """The months to read for ``uid``: where it was agreed (``index``: no shard read for
+    it), where the server has it now, its conflict's server version, and the month next
+    door when a block here runs on into it (across midnight at a month's end)."""
+    needed: set[str] = set(index.months(uid) or ())
     conflict = state.conflicts.get(uid)
-    for item in (state.items.get(uid), remote, conflict.remote if conflict else None):
+    for item in (remote, conflict.remote if conflict else None):
         if item is not None:
             needed |= months_of(uid, item) or set()
     for block in here if isinstance(here, list) else ():
@@ -419,25 +430,6 @@ def _months_needed(
         if block.end >= MINUTES_PER_DAY and block.date == block.date.end_of("month"):
             needed.add(month_key(block.date.add(days=1)))
     return needed
-
-
-def _agreed_months(state: SyncState) -> dict[str | None, set[str]]:
-    """The remembered events by the months they were agreed in (None: in no month)."""
-    index: dict[str | None, set[str]] = defaultdict(set)
-    plain: set[str] = set()  # "YYYY-MM" texts seen valid: a block of one month is the rule
-    for uid, item in state.items.items():
-        fields = item.fields
-        if fields is not None and "kind" not in fields:  # a block: the common case, quickly
-            first, last = fields.get("start", "")[:7], fields.get("end", "")[:7]
-            if first == last and first in plain:
-                index[first].add(uid)
-                continue
-        months = months_of(uid, item)
-        if months is not None and len(months) == 1 and "kind" not in (fields or {}):
-            plain |= months
-        for month in months or (None,):
-            index[month].add(uid)
-    return index
 
 
 def _local_months(uid: str, here: Local) -> set[str]:
@@ -465,7 +457,7 @@ def _settled_months(
             uid in state.conflicts or agreed is None or agreed.fields != local_fields(here)
         ):
             unsettled |= spots
-    index = _agreed_months(state)
+    index = state.index()
     settled = {"folder": now["folder"]}
     for key, value in now.items():
         if key == "folder":
@@ -474,7 +466,7 @@ def _settled_months(
             if (
                 plan.seen.get(key) == value
                 and key not in unsettled
-                and all(uid in plan.local for uid in index.get(key, ()))
+                and all(uid in plan.local for uid in index.agreed_in(key))
             ):
                 settled[key] = value
         elif before.get(key) == value:

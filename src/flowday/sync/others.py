@@ -31,7 +31,8 @@ IDENTITY = "sync:"  # + the collection's address: what their UIDs are remembered
 def others_digest(planner: Planner, state: SyncState) -> str:
     """What the plan of other apps' events depends on: today and each such event's ETag
     ("" when there are none: a sync of flowday's own events only never imports)."""
-    events = sorted((uid, i.etag) for uid, i in state.items.items() if i.fields is None)
+    # (the index names them: no other event is read)
+    events = sorted((uid, state.items[uid].etag) for uid in state.index().foreign)
     if not events:
         return ""
     digest = hashlib.sha256(planner.today().to_date_string().encode())
@@ -46,7 +47,9 @@ def plan_others(planner: Planner, state: SyncState, skipped: list[str]) -> Impor
     combined.add("prodid", "-//flowday//sync//EN")
     combined.add("version", "2.0")
     zones: set[str] = set()
-    for uid, item in sorted(state.items.items()):
+    index = state.index()
+    for uid in sorted(index.foreign):
+        item = state.items[uid]
         if item.fields is not None or not item.raw:
             continue
         try:
@@ -62,8 +65,7 @@ def plan_others(planner: Planner, state: SyncState, skipped: list[str]) -> Impor
             if part.name in ("VTIMEZONE", "VEVENT"):
                 combined.add_component(part)
     first = planner.today()
-    planned_here = {uid for uid, item in state.items.items() if item.fields is not None}
-    planned_here |= set(state.conflicts)
+    planned_here = (index.uids() - index.foreign) | set(state.conflicts)
     return import_events(
         planner, combined, IDENTITY + state.collection, "the server's other events",
         first=first, last=first.add(days=HORIZON_DAYS - 1), left_alone=planned_here,
