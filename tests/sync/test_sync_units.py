@@ -71,9 +71,7 @@ def test_state_is_sharded_by_month_and_a_save_writes_only_what_changed(tmp_path:
     again.items["b0@flowday"] = replace(again.items["b0@flowday"], etag='"new"')
     with store.transaction() as txn:
         saved.take(write_state(txn, again, saved))
-    assert {name for name, inode in stamps().items() if before[name] != inode} == {
-        "2026-01.json"
-    }
+    assert {name for name, inode in stamps().items() if before[name] != inode} == {"2026-01.json"}
     assert store.sync_path.stat().st_ino == head
     # one moved from March to January: those two months, and the head's index
     again.items["b2@flowday"] = _item(2, "2026-01-05 09:00")
@@ -288,3 +286,46 @@ def test_the_planners_sync_line_says_the_reflections_and_subscriptions_too() -> 
     assert syncing.summary(moved) == (
         "↑2 ↓0, 0 conflicts; reflections: ↑0 ↓1, 1 conflict; Work: ↓3 — C shows them"
     )
+
+
+def test_the_state_is_read_shard_by_shard_and_its_index_kept_true(tmp_path: Path) -> None:
+    from flowday.store import Store, StoreError
+    from flowday.sync.state import needs_saving, read_state, write_state
+
+    store = Store(tmp_path)
+    items = {f"b{n}@flowday": _item(n, f"2026-0{n % 3 + 1}-0{n % 9 + 1} 09:00") for n in range(9)}
+    state, saved = read_state(store)
+    state.collection = "http://h/c/"
+    state.items.update(items)
+    with store.transaction() as txn:
+        saved.take(write_state(txn, state, saved))
+    # an event moved into a month not read: that month's other events stay in its file
+    state, saved = read_state(store)
+    state.items["b0@flowday"] = _item(0, "2026-02-20 09:00")  # (January's, read for it)
+    assert state.remembered.shards_read == {"2026-01"}
+    with store.transaction() as txn:
+        saved.take(write_state(txn, state, saved))
+    filed = {shard: sorted(r["uid"] for r in records)
+             for shard, records in store.sync_shards().items()}  # fmt: skip
+    assert filed["2026-02"] == ["b0@flowday", "b1@flowday", "b4@flowday", "b7@flowday"]
+    assert read_state(store)[0] == SyncState("http://h/c/", None, {**items, "b0@flowday":
+                                             _item(0, "2026-02-20 09:00")})  # fmt: skip
+    # an index that does not describe the files (one gone): read whole, written again
+    store.sync_shard_path("2026-03").unlink()
+    state, saved = read_state(store)
+    assert sorted(state.items) == sorted(set(items) - {"b2@flowday", "b5@flowday", "b8@flowday"})
+    assert needs_saving(state, saved)
+    with store.transaction() as txn:
+        saved.take(write_state(txn, state, saved))
+    assert read_state(store)[0].index().uids() == set(state.items)
+    # two syncs at once: the one that saves second is refused, nothing written
+    first, first_saved = read_state(store)
+    second, second_saved = read_state(store)
+    first.items["n1@flowday"] = _item(11, "2026-04-01 09:00")
+    second.items["n2@flowday"] = _item(12, "2026-05-01 09:00")
+    with store.transaction() as txn:
+        write_state(txn, first, first_saved)
+    head = store.sync_path.read_bytes()
+    with pytest.raises(StoreError, match="written by another sync"), store.transaction() as txn:
+        write_state(txn, second, second_saved)
+    assert store.sync_path.read_bytes() == head and "2026-05" not in store.sync_shard_names()

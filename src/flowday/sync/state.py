@@ -367,10 +367,7 @@ class Index:
         for shard in touched:
             uids = (members.get(shard, frozenset()) - leaving[shard]) | arriving[shard]
             listed.pop(shard, None)
-            if uids:
-                members[shard] = frozenset(uids)
-            else:
-                members.pop(shard, None)
+            members[shard] = frozenset(uids)  # (one emptied stays named: its file is there)
         index = Index(base, members, spans, hrefs, frozenset(unsent), frozenset(foreign), listed)
         index._shard = where
         return index, set(touched)
@@ -403,10 +400,10 @@ class Index:
             or not all(v is None or (_texts(v) and len(v) == 2) for v in spans.values())
         ):  # fmt: skip
             return None
-        index = cls(base, {k: frozenset(v) for k, v in members.items() if v},
+        index = cls(base, {k: frozenset(v) for k, v in members.items()},
                     {k: None if v is None else (v[0], v[1]) for k, v in spans.items()},
                     dict(hrefs), frozenset(unsent or ()), frozenset(foreign or ()),
-                    {k: v for k, v in members.items() if v})  # fmt: skip
+                    dict(members))  # fmt: skip
         known = index.uids()
         if (
             sum(map(len, members.values())) != len(known)
@@ -537,12 +534,14 @@ class Saved:
     read: set[str] = field(default_factory=set)  # the shards read
     store: Store | None = None  # where shards are read from (None: nothing on disk)
     prefix: str = ""  # the shards' names begin with this (see shard_prefix)
+    rebuilt: bool = False  # the index was made from the shards: the next save writes it
 
     def take(self, written: Saved) -> None:
         """After the transaction that wrote ``written`` committed."""
         self.head, self.items, self.index, self.read = (
             written.head, written.items, written.index, written.read
         )  # fmt: skip
+        self.rebuilt = False
 
     def shard_items(self, shard: str) -> dict[str, Synced]:
         """``shard``'s events, read once; a file that does not hold what the index says
@@ -612,19 +611,19 @@ def read_state(store: Store, name: str = "") -> tuple[SyncState, Saved]:
         saved.items.update(events)
     made = Index(state.collection).updated(saved.items, state.collection, placed)[0]
     # each file's events as it holds them (one in two files, never written so, in both)
-    members = {shard: frozenset(events) for shard, events in by_shard.items() if events}
+    members = {shard: frozenset(events) for shard, events in by_shard.items()}
     saved.index = Index(made.base, members, made.spans, made.hrefs, made.unsent, made.foreign)
-    saved.read = set(by_shard)
+    saved.head, saved.read, saved.rebuilt = dict(head), set(by_shard), True
     state.items = Remembered(saved=saved)
     state.remembered.read_all()
     return state, saved
 
 
 def _describes(store: Store, prefix: str, index: Index) -> bool:
-    """Whether the shard files are the ones ``index`` names (a file it does not name
-    may only be empty: every event of that month left it)."""
+    """Whether the shard files are the ones ``index`` names (one it does not name may only
+    be empty: every event of that month left it)."""
     names = store.sync_shard_names(prefix)
-    return index.members.keys() <= names and not any(
+    return {shard for shard, uids in index.members.items() if uids} <= names and not any(
         store.sync_shard(prefix + extra) for extra in names - index.members.keys()
     )
 
@@ -632,7 +631,9 @@ def _describes(store: Store, prefix: str, index: Index) -> bool:
 def needs_saving(state: SyncState, saved: Saved) -> bool:
     """Whether :func:`write_state` would write anything."""
     head = saved.head
-    if head is None or {k: v for k, v in head.items() if k != "index"} != state.to_record():
+    if head is None or saved.rebuilt:
+        return True
+    if {k: v for k, v in head.items() if k != "index"} != state.to_record():
         return True
     return bool(state.remembered.changes(saved))
 
@@ -657,6 +658,15 @@ def write_state(txn: Transaction, state: SyncState, saved: Saved, name: str = ""
             stored[uid] = item
     head = {**state.to_record(), "index": index.to_record()}
     if head != saved.head:
+        # (the index read with this state is the one on disk: another sync that wrote its
+        # own meanwhile would otherwise be undone, the index then wrong about the shards)
+        if txn.sync_state(name).get("index") != (saved.head or {}).get("index"):
+            from flowday.store import StoreError
+
+            raise StoreError(
+                f"{txn.store.sync_path} was written by another sync while this one ran; "
+                "nothing was written — sync again"
+            )
         txn.set_sync_state(head, name)
     prefix = shard_prefix(name)
     for shard in sorted(touched):
