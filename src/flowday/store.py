@@ -11,9 +11,10 @@ Layout of the data folder::
                          one fsynced line each (see "a month: its file and its change log")
     routines.json        repeating blocks (table ``routines``); their occurrences are not
                          stored but made on read by the ``occurrences`` hook (see below)
-    sync.json            what the last CalDAV sync saw (flowday.sync), its small head record;
+    sync.json            what the last CalDAV sync saw (flowday.sync), its head record
+                         (with an index of where each event is filed);
     sync/2026-11.json    its events by the month they start in (``sync/undated.json``: the
-                         rest), so a sync's save rewrites the months it touched, not years
+                         rest), so a sync reads and rewrites the months it touched, not years
 
 Why shards: stock TinyDB re-reads and rewrites its whole file on each operation, so one
 file for ten years of history makes every edit slow. Opening a day touches one month file,

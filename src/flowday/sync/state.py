@@ -333,7 +333,9 @@ class Index:
         them."""
         if not changes:
             return self, set()
-        base = self.base if self.members else collection
+        base = self.base
+        if collection != base and self._where().keys() <= changes.keys():
+            base = collection  # all of them replaced (another collection): hrefs under it
         where = dict(self._where())
         spans, hrefs = dict(self.spans), dict(self.hrefs)
         unsent, foreign = set(self.unsent), set(self.foreign)
