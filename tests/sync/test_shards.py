@@ -83,8 +83,8 @@ def test_an_incremental_sync_finds_each_event_through_the_index(
     _add(laptop, "Move me", "2026-03-12")
     assert laptop.sync().pushed_new == 7
     assert desktop.sync().pulled_new == 7
-    laptop.sync()
-    desktop.sync()  # (the months the pull wrote: read once more, then settled)
+    for device in (laptop, desktop):  # (flowday's own addresses: none kept in the index)
+        assert device.planner.store.sync_state()["index"]["hrefs"] == {}
 
     # a write here meets a 412 in every round: remembered without an ETag
     laptop.edit(_id(laptop, "Work 2026-05"), title="Work 2026-05 (laptop)")
@@ -94,7 +94,7 @@ def test_an_incremental_sync_finds_each_event_through_the_index(
     # there: one event deleted, one moved to a month far away that holds another
     desktop.delete(_id(desktop, "Work 2026-02"))
     desktop.edit(_id(desktop, "Move me"), date=pendulum.date(2025, 3, 20))
-    assert (desktop.sync().pushed_deleted, desktop.sync().pushed) == (1, 0)
+    assert desktop.sync().pushed_deleted == 1
 
     with shards_read(monkeypatch) as read:
         report = laptop.sync()
