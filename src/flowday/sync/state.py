@@ -399,7 +399,8 @@ class Index:
             or type(hrefs) is not dict or not _texts(unsent) or not _texts(foreign)
             or not all(type(v) is str for v in hrefs.values())
             or not all(_SHARD.fullmatch(k) and _texts(v) for k, v in members.items())
-            or not all(v is None or (_texts(v) and len(v) == 2) for v in spans.values())
+            or not all(v is None or (_texts(v) and len(v) == 2 and all(map(_MONTH.fullmatch, v)))
+                       for v in spans.values())
         ):  # fmt: skip
             return None
         index = cls(base, {k: frozenset(v) for k, v in members.items()},
@@ -415,6 +416,7 @@ class Index:
         return index
 
 
+_MONTH = re.compile(r"\d{4}-\d{2}")  # fullmatch
 _SHARD = re.compile(r"\d{4}-\d{2}|undated")  # fullmatch
 
 
