@@ -17,6 +17,7 @@ import pendulum
 
 from flowday.application.planner import Planner, Verdict
 from flowday.domain.errors import InputError, NotFoundError, RefusedError
+from flowday.domain.frozen import Record
 from flowday.domain.model import Block, Day, new_id, stamp
 from flowday.domain.recurrence import parse_every
 from flowday.domain.routines import Routine
@@ -32,8 +33,8 @@ SHOWN_DAYS = 3  # a refusal names this many days, then a count
 # --- use cases -----------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class RoutineResult:
+@dataclass(frozen=True, repr=False, eq=False)
+class RoutineResult(Record):
     """What a routine change did: the routine now in force (None after a removal), the one
     it ended (an edit from a later date splits it), and the crossings recorded per day."""
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import pendulum
 
 from flowday.domain.errors import InputError
+from flowday.domain.frozen import Record
 
 DAILY, WEEKLY, MONTHLY = "DAILY", "WEEKLY", "MONTHLY"
 BYDAY = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")  # RFC 5545 weekday codes, Monday first
@@ -28,8 +29,8 @@ EXAMPLES = "day, weekdays, weekends, mon,wed,fri, 2 weeks on tue, month on 1, mo
 _EVERY = re.compile(r"^(?:(\d+)\s+)?(day|days|week|weeks|month|months)(?:\s+on\s+(.+))?$")
 
 
-@dataclass(frozen=True, slots=True)
-class Repeat:
+@dataclass(frozen=True, slots=True, repr=False, eq=False)
+class Repeat(Record):
     """One repeat rule. ``weekdays`` (0 = Monday) are a weekly rule's days or a monthly
     rule's weekday (with ``nth``: 1-4, or -1 for the last); ``monthday`` a monthly rule's
     day of the month (months without that day are skipped, as RFC 5545 says)."""
