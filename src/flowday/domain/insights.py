@@ -318,6 +318,12 @@ def compare_question(
     return QuestionResult(question, mode_a, mode_b, plain, fit, alpha)
 
 
+def _level_text(alpha: float) -> str:
+    """A level with two significant digits: a late look's 0.0000022 is not "0.0000"."""
+    decimals = max(4, 1 - math.floor(math.log10(alpha)))
+    return f"{alpha:.{decimals}f}"
+
+
 def look_number(days: Sequence[DayRecord], mode_a: str, mode_b: str, min_days: int) -> int:
     """How many weekly looks so far could have given a verdict: the weeks (to their
     Sunday) at whose end both modes had ``min_days`` reflected working days, each in 2+
@@ -632,10 +638,11 @@ def recommend(
             + ", ".join(disagree)
             + ": read those with care."
         )
+    weeks = len({week_number(r.date) for r in days})
     basis = (
         f"Based on {combined.plain.n_a} {first} and {combined.plain.n_b} {second} working days "
-        f"over {combined.adjusted.clusters if combined.adjusted else 0} weeks (look {look}: "
-        f"a verdict needs p under {alpha:.4f}), allowing for weekday and work hours."
+        f"over {weeks} weeks (look {look}: a verdict needs p under {_level_text(alpha)}), "
+        "allowing for weekday and work hours."
     )
 
     clear = [r for r in per_question if r.verdict == "clear"]
