@@ -662,8 +662,9 @@ def write_state(txn: Transaction, state: SyncState, saved: Saved, name: str = ""
             stored[uid] = item
     head = {**state.to_record(), "index": index.to_record()}
     if head != saved.head:
-        # (the index read with this state is the one on disk: another sync that wrote its
-        # own meanwhile would otherwise be undone, the index then wrong about the shards)
+        # (the index read with this state must still be the one on disk: saving over one
+        # another sync wrote meanwhile — two not kept apart by Store.sync_turn — would
+        # leave it wrong about the shards)
         if txn.sync_state(name).get("index") != (saved.head or {}).get("index"):
             from flowday.store import StoreError
 
