@@ -569,7 +569,9 @@ def _decide(
         plan.pushes.append(_Push(uid, remote.href, remote.etag, remote.raw, merged.fields,
                                  "changed"))  # fmt: skip
         return
-    new.items[uid] = Synced(remote.href, remote.etag, remote.raw, merged.fields)
+    # (merged.fields == remote.fields: the same object kept, so a save finds it unchanged
+    # by identity, not by comparing fields, for each of years of events agreed)
+    new.items[uid] = remote
 
 
 def _count_plan(plan: _Plan, report: SyncReport) -> None:
