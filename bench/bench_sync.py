@@ -184,7 +184,7 @@ def estimate(marks: list[tuple[int, float]], count: int) -> float:
 
 def state_saves(root: Path, count: int) -> None:
     """What saving the sync's state costs with ``count`` events remembered (no server):
-    one file rewritten whole (version 1) against the month shards (version 2)."""
+    one file rewritten whole (version 1) against the month shards (version 2 on)."""
     items = {}
     for n in range(count):
         day = pendulum.date(2016, 1, 4).add(days=n // 15)
