@@ -55,6 +55,7 @@ from flowday.calendars.values import (
     values,
 )
 from flowday.domain.errors import FlowdayError, InputError
+from flowday.domain.frozen import Record
 from flowday.domain.model import (
     ID_ALPHABET,
     ID_LENGTH,
@@ -196,8 +197,8 @@ def block_fields(blocks: list[Block]) -> Fields:
     return fields_of(head, blocks[-1], head.sphere, head.outcome.value, actual)
 
 
-@dataclass(frozen=True)
-class RemoteEvent:
+@dataclass(frozen=True, repr=False, eq=False)
+class RemoteEvent(Record):
     uid: str
     fields: Fields | None  # None: not planned as blocks (see the module doc)
     marked: bool = False  # carries flowday's X- properties (a server may drop them)

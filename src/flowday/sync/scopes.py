@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 import pendulum
 
+from flowday.domain.frozen import Record
 from flowday.domain.model import Crossing, Day
 from flowday.store import Store, Transaction
 from flowday.sync import days, reflections
@@ -25,8 +26,8 @@ from flowday.sync.journal_items import date_of_uid
 from flowday.sync.state import Fields, SyncState
 
 
-@dataclass(frozen=True)
-class Scope:
+@dataclass(frozen=True, repr=False, eq=False)
+class Scope(Record):
     name: str  # the state's name in sync.json ("": the plan's collection)
     kinds: frozenset[str]  # the "kind" fields it holds ("block" for blocks, no kind field)
     # what this device holds, by UID; the months given (``YYYY-MM``; None: all) only

@@ -28,6 +28,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, NoReturn
 from urllib.parse import quote, unquote
 
+from flowday.domain.frozen import Record
+
 if TYPE_CHECKING:
     from flowday.store import Store, Transaction
 
@@ -78,8 +80,8 @@ Fields = dict[str, str]  # the fields compared (see items.FIELD_NAMES), as text
 _TEXT = {str}
 
 
-@dataclass(frozen=True)
-class Synced:
+@dataclass(frozen=True, repr=False, eq=False)
+class Synced(Record):
     """One event as both sides last agreed on it (frozen: a change is a new object, which
     is how :func:`write_state` finds what to write)."""
 
