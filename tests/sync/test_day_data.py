@@ -12,6 +12,7 @@ from tests.sync.conftest import Server
 from tests.sync.devices import DAY, Device, server_objects, uids
 
 import flowday.sync.engine
+from flowday.application.history import History
 from flowday.application.reviews import save_reflection
 from flowday.application.week import set_days_off
 from flowday.domain.model import Day, Sphere
@@ -105,6 +106,23 @@ def test_modes_hours_days_off_and_crossings_reach_the_other_device(
     desktop.sync()
     assert laptop.sync().pulled_changed == 1
     assert (_day(laptop, OFF).off, _crossed(laptop, OFF)) == (False, crossed)
+
+    # a mode switch undone on the laptop (the day holds nothing synced any more) is undone
+    # on the desktop too: the journal stays, empty, rather than being deleted (a deletion
+    # keeps the other device's history, which would then come back)
+    quiet = DAY.add(days=5)
+    history = History(laptop.planner)
+    history.record("mode", [quiet], lambda: laptop.planner.set_mode(quiet, "integration"))
+    laptop.sync()
+    desktop.sync()
+    assert len(_day(desktop, quiet).mode_switches) == 1
+    history.undo()
+    assert (_day(laptop, quiet).mode, _day(laptop, quiet).mode_switches) == (None, ())
+    assert laptop.sync().pushed_changed == 1
+    assert desktop.sync().pulled_changed == 1
+    for device in (laptop, desktop):
+        assert (_day(device, quiet).mode, _day(device, quiet).mode_switches) == (None, ())
+    assert (laptop.sync().pushed, desktop.sync().pushed) == (0, 0)  # settled, both sides
 
     # another app deletes a day's journal: the configured hours are back, the history stays
     # (and goes up again)

@@ -6,7 +6,10 @@ Synced per day: the mode (``""``: the weekly mode map decides), the work window 
 hard rules crossed that day) and the mode switches. The last two are history: merged item
 by item (each side's new entries kept, never a conflict), and never removed by a deletion
 on the server — a journal deleted elsewhere puts the day back to the configured mode and
-hours, its history stays (and goes up again). A day with none of these is no journal.
+hours, its history stays (and goes up again). A day with none of these is no journal, but
+one emptied here after it was synced (a switch or a crossing undone, the mode set back)
+keeps its journal, empty (:func:`emptied`): a deletion would leave the other devices'
+history as it was.
 
 Applied through the planner's judge like everything a sync brings (the day's blocks judged
 under its old and its new settings; never refused; what newly breaks is recorded). A
@@ -113,6 +116,14 @@ def is_synced(day: Day) -> bool:
 
 def day_uid(date: pendulum.Date) -> str:
     return journal_uid(PREFIX, date)
+
+
+def emptied(uid: str) -> DayItem | None:
+    """What a day journal ``uid`` the server holds stands for here when the day holds
+    nothing synced any more: its empty day, sent as a change rather than a deletion (see
+    the module doc); None for any other UID."""
+    date = date_of_uid(uid, PREFIX)
+    return None if date is None else DayItem(Day(date=date))
 
 
 def day_items(store: Store, months: Collection[str] | None = None) -> dict[str, DayItem]:

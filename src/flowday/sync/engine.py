@@ -39,6 +39,7 @@ from flowday.domain.rules import Violation
 from flowday.domain.text import shown
 from flowday.domain.wallclock import MINUTES_PER_DAY
 from flowday.store import Store, StoreError, month_key
+from flowday.sync import days
 from flowday.sync.items import (
     FLOWDAY_ONLY,
     Local,
@@ -372,9 +373,12 @@ def _plan(
             else:
                 _refresh_conflict(new, uid, remote, local)
                 continue
-        _decide(planner, collection, plan, uid, state.items.get(uid),
-                remote[uid] if uid in remote else state.items.get(uid),
-                local.get(uid), forced.get(uid), report)  # fmt: skip
+        base = state.items.get(uid)
+        there = remote.get(uid, base)  # a None there: deleted there
+        here = local.get(uid)
+        if here is None and base is not None and base.fields and there is not None:
+            here = days.emptied(uid)  # a day journal whose day holds nothing now
+        _decide(planner, collection, plan, uid, base, there, here, forced.get(uid), report)
     return plan
 
 
@@ -771,10 +775,11 @@ def _push(
     refused: Counter[str] = Counter()  # day records a collection does not take, by kind
     ready: list[_Push] = []
     for push in plan.pushes:
-        here = local.get(push.uid)
+        here = local.get(push.uid) or days.emptied(push.uid)  # (an emptied day: its journal)
         if not here or local_fields(here) != push.fields:
             stale.append(push.uid)  # changed here meanwhile (or refused): next round
         else:
+            local[push.uid] = here
             ready.append(push)
 
     def save() -> None:
