@@ -1129,6 +1129,12 @@ class Store:
         records = _records(data, _sync_table(name))
         return dict(records[0]) if records else {}
 
+    def sync_state_names(self) -> list[str]:
+        """The names of the records sync.json holds ("": the plan's collection's)."""
+        _, data = _read_store_file(self.sync_path)
+        tables = [t for t in (data or {}) if t == "sync" or t.startswith("sync-")]
+        return sorted(t.removeprefix("sync").removeprefix("-") for t in tables)
+
     def sync_shards(self, prefix: str = "") -> dict[str, list[dict[str, Any]]]:
         """The sync's events of the shards named ``prefix`` + ``YYYY-MM`` or ``undated``,
         by that month (or ``undated``): each file's records, opaque here like

@@ -19,7 +19,7 @@ from flowday.domain.model import Day, Sphere
 from flowday.sync.engine import DeletionsNeedConfirmation
 from flowday.sync.scopes import REFLECTIONS
 from flowday.sync.server import CalDavCollection
-from flowday.sync.subscriptions import pull_subscription
+from flowday.sync.subscriptions import drop_unsubscribed, pull_subscription
 
 OFF, HOURS, BOTH = DAY.add(days=1), DAY.add(days=2), DAY.add(days=3)
 
@@ -226,6 +226,25 @@ def test_reflections_go_to_their_own_collection_and_subscriptions_come_one_way(
     assert pull_subscription(laptop.planner, source, work, yes=True).pulled_deleted == 1
     assert [b for b in laptop.blocks_all() if b.source] == []
     assert len(calendar.events()) == 0 and laptop.sync().pushed == 0
+
+    # no longer subscribed: its blocks from now on go, what is past stays, and subscribing
+    # again brings them back, none twice
+    calendar.save_event(REPORT)  # 2026-12-01, ahead
+    calendar.save_event(REPORT.replace("standup-1", "retro-1").replace("20261201", "20261124")
+                        .replace("Late call with Tokyo", "Retro"))  # fmt: skip
+    assert pull_subscription(laptop.planner, source, work).pulled_new == 2
+    assert drop_unsubscribed(laptop.planner, [work]) == []  # still subscribed: nothing
+    with pytest.raises(DeletionsNeedConfirmation):  # the guard asks here too
+        drop_unsubscribed(laptop.planner, [])
+    (dropped,) = drop_unsubscribed(laptop.planner, [], yes=True)
+    assert (dropped.calendar, dropped.pulled_deleted) == (work, 1)
+    assert dropped.summary() == f"{work}: unsubscribed, 1 block ahead removed"
+    assert [b.title for b in laptop.blocks_all() if b.source] == ["Retro"]
+    assert drop_unsubscribed(laptop.planner, []) == []  # forgotten: said once
+    again = pull_subscription(laptop.planner, source, work)
+    assert (again.pulled_new, again.pulled_changed) == (1, 1)
+    assert sorted(b.title for b in laptop.blocks_all() if b.source) == ["Late call with Tokyo",
+                                                                        "Retro"]  # fmt: skip
 
 
 def test_a_calendar_for_events_only_keeps_day_records_here(

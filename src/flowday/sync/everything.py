@@ -15,7 +15,7 @@ from flowday.sync.engine import Confirm, Progress, SyncReport, run_sync
 from flowday.sync.reflections import PREFIX as REFLECTION_PREFIX
 from flowday.sync.scopes import REFLECTIONS
 from flowday.sync.server import Collection, SyncError
-from flowday.sync.subscriptions import SubscriptionReport, pull_subscription
+from flowday.sync.subscriptions import SubscriptionReport, drop_unsubscribed, pull_subscription
 
 BUSY = "another flowday sync of this data folder is running: nothing was done; run it again later"
 
@@ -59,6 +59,8 @@ def sync_everything(
         if not ours:
             raise SyncError(BUSY)
         options: dict[str, Any] = {"dry_run": dry_run, "yes": yes, "confirm": confirm}
+        # first: its question (many blocks go) comes before anything has changed
+        dropped = drop_unsubscribed(planner, settings.subscribe, **options)
         plan = run_sync(
             planner, connect(settings.calendar, True), **options, progress=progress,
             resolutions=[pair for pair in wanted if pair not in personal],
@@ -69,6 +71,7 @@ def sync_everything(
                 planner, connect(settings.reflections_calendar, True), **options,
                 progress=progress, resolutions=personal, scope=REFLECTIONS,
             )  # fmt: skip
+        reports.subscriptions.extend(dropped)
         for name in settings.subscribe:
             reports.subscriptions.append(
                 pull_subscription(planner, connect(name, False), name, **options)

@@ -3,6 +3,9 @@ with the rules of ``flowday import``: each event a fixed block, applied through 
 planner's judge (never refused, what it newly breaks recorded as crossings), all-day and
 repeating events left alone as the plan's sync leaves them.
 
+A calendar taken out of ``subscribe`` (:func:`drop_unsubscribed`): its blocks from now on
+are removed, the past stays, and its record is forgotten (subscribing again starts afresh).
+
 Never pushed, never deleted on the server: an edit made here stays until the event
 changes there (then the server's version replaces it); an event removed there is removed
 here (the deletion guard asks first for many, or a whole day). Their blocks keep their
@@ -13,6 +16,7 @@ flowday collection, and ``flowday import`` never takes them for its own.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -26,7 +30,7 @@ from flowday.store import StoreError
 from flowday.sync.engine import Confirm, guard_deletions
 from flowday.sync.items import blocks_for, read_event
 from flowday.sync.server import Collection
-from flowday.sync.state import Synced, SyncState, read_state, write_state
+from flowday.sync.state import Saved, Synced, SyncState, read_state, write_state
 
 SOURCE_PREFIX = "caldav:"
 
@@ -35,9 +39,12 @@ def source_of(calendar: str, uid: str) -> str:
     return f"{SOURCE_PREFIX}{calendar}:{uid}"
 
 
+STATE_PREFIX = "subscribe:"
+
+
 def state_name(calendar: str) -> str:
     """The subscription's record in sync.json, beside the plan's."""
-    return f"subscribe:{calendar}"
+    return f"{STATE_PREFIX}{calendar}"
 
 
 @dataclass
@@ -49,12 +56,16 @@ class SubscriptionReport:
     skipped: list[str] = field(default_factory=list)
     crossed: list[Violation] = field(default_factory=list)
     full_listing: bool = False
+    unsubscribed: bool = False  # no longer in `subscribe`: its blocks from now on removed
 
     @property
     def pulled(self) -> int:
         return self.pulled_new + self.pulled_changed + self.pulled_deleted
 
     def summary(self) -> str:
+        if self.unsubscribed:
+            count = self.pulled_deleted
+            return f"{self.calendar}: unsubscribed, {count} block{'s' * (count != 1)} ahead removed"
         return f"{self.calendar}: ↓{self.pulled} (subscribed, never sent)"
 
     def to_json(self) -> dict[str, Any]:
@@ -65,6 +76,7 @@ class SubscriptionReport:
             "skipped": list(self.skipped),
             "crossed": [{"rule": v.rule, "message": v.message} for v in self.crossed],
             "full_listing": self.full_listing,
+            "unsubscribed": self.unsubscribed,
         }  # fmt: skip
 
 
@@ -81,6 +93,68 @@ def subscribed_blocks(planner: Planner, calendar: str) -> dict[str, list[Block]]
     return found
 
 
+def drop_unsubscribed(
+    planner: Planner,
+    subscribed: Sequence[str],
+    *,
+    dry_run: bool = False,
+    yes: bool = False,
+    confirm: Confirm | None = None,
+) -> list[SubscriptionReport]:
+    """Calendars subscribed once and no longer in ``subscribe``: their blocks from now on
+    are removed (those already begun or past, and any marked done or skipped, stay: they
+    are what happened), through the judge, the deletion guard asking first as for a pull;
+    their record is forgotten, so subscribing again brings their events back."""
+    names = [n.removeprefix(STATE_PREFIX) for n in planner.store.sync_state_names()
+             if n.startswith(STATE_PREFIX)]  # fmt: skip
+    states = {name: _read(planner, name) for name in names if name not in subscribed}
+    dropped = [name for name, (state, _) in states.items() if state.collection]
+    if not dropped:
+        return []  # (one forgotten already has nothing here to remove)
+    # a block is its longest matching calendar's ("Work" and "Work:EU" may both be there)
+    known = sorted({*names, *subscribed}, key=len, reverse=True)
+    now, today = planner.now(), planner.today()
+    minute = now.hour * 60 + now.minute
+    last = planner.store.last_month()
+    reports = {name: SubscriptionReport(name, unsubscribed=True) for name in dropped}
+    removed: list[Block] = []
+    for block in planner.store.blocks_between(today, last.end_of("month")) if last else ():
+        if not block.source.startswith(SOURCE_PREFIX) or block.outcome is not Outcome.PLANNED:
+            continue
+        owner = next((c for c in known if block.source.startswith(source_of(c, ""))), None)
+        if owner in reports and (block.date > today or block.start >= minute):
+            removed.append(block)
+            reports[owner].pulled_deleted += 1
+    if dry_run:
+        return list(reports.values())
+    guard_deletions(planner, len(removed), 0, removed, yes, confirm)
+    with planner.store.transaction() as txn:
+
+        def apply() -> set[str]:
+            for block in removed:
+                txn.delete_block(block.id, block.date)
+            return set()
+
+        dates = {b.date for b in removed}
+        if dates:
+            crossed = apply_recording_crossings(planner, txn, dates, apply)
+            for report in reports.values():
+                report.crossed.extend(crossed)
+                break  # (said once)
+        for name in dropped:
+            state, saved = states[name]
+            state.collection, state.token = "", None  # forgotten: a new subscription
+            write_state(txn, state, saved, state_name(name))
+    return list(reports.values())
+
+
+def _read(planner: Planner, calendar: str) -> tuple[SyncState, Saved]:
+    try:
+        return read_state(planner.store, state_name(calendar))
+    except ValueError as exc:
+        raise StoreError(f"{planner.store.sync_path}: {calendar}'s record ({exc})") from None
+
+
 def pull_subscription(
     planner: Planner,
     collection: Collection,
@@ -92,10 +166,7 @@ def pull_subscription(
 ) -> SubscriptionReport:
     """One pull of the subscribed ``calendar`` (see the module doc)."""
     report = SubscriptionReport(calendar)
-    try:
-        state, saved = read_state(planner.store, state_name(calendar))
-    except ValueError as exc:
-        raise StoreError(f"{planner.store.sync_path}: {calendar}'s record ({exc})") from None
+    state, saved = _read(planner, calendar)
     if state.collection != collection.url:
         state = SyncState(collection=collection.url)
     listing = collection.listing(state.token)
