@@ -329,7 +329,7 @@ def _plan(
     remote: dict[str, Synced | None] = {by_href[h]: None for h in gone if h in by_href}
     plan.agreed = state.copy_items()
     to_read = sorted(set(changed))
-    for done, (href, got) in enumerate(_read(collection, to_read), 1):
+    for done, (href, got) in enumerate(read_objects(collection, to_read), 1):
         if progress:
             progress("reading", done, len(to_read))
         if got is None:
@@ -478,7 +478,9 @@ def _settled_months(
     return settled
 
 
-def _read(collection: Collection, hrefs: list[str]) -> Iterator[tuple[str, tuple[str, str] | None]]:
+def read_objects(
+    collection: Collection, hrefs: list[str]
+) -> Iterator[tuple[str, tuple[str, str] | None]]:
     """Each object's (ETag, text), None when it is gone: :data:`READ_TOGETHER` at a time
     when the collection can (``get_many``: a first pull of years is then a few hundred
     requests, not one per event), else one by one."""

@@ -27,7 +27,7 @@ from flowday.domain.model import Block, Outcome
 from flowday.domain.rules import Violation
 from flowday.domain.text import shown
 from flowday.store import StoreError
-from flowday.sync.engine import Confirm, guard_deletions
+from flowday.sync.engine import Confirm, guard_deletions, read_objects
 from flowday.sync.items import blocks_for, read_event
 from flowday.sync.server import Collection
 from flowday.sync.state import Saved, Synced, SyncState, read_state, write_state
@@ -186,8 +186,7 @@ def pull_subscription(
     made: dict[str, list[Block]] = {}
     removed: list[Block] = []
     now = planner.now()
-    for href in sorted(changed):
-        got = collection.get(href)
+    for href, got in read_objects(collection, sorted(changed)):  # a hundred a request
         if got is None:
             gone.append(href)
             continue
