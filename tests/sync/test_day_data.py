@@ -232,7 +232,11 @@ def test_reflections_go_to_their_own_collection_and_subscriptions_come_one_way(
     calendar.save_event(REPORT)  # 2026-12-01, ahead
     calendar.save_event(REPORT.replace("standup-1", "retro-1").replace("20261201", "20261124")
                         .replace("Late call with Tokyo", "Retro"))  # fmt: skip
+    one_by_one: list[str] = []
+    monkeypatch.setattr(source, "get", lambda href: one_by_one.append(href))
     assert pull_subscription(laptop.planner, source, work).pulled_new == 2
+    assert one_by_one == []  # both in one request (calendar-multiget)
+    monkeypatch.delattr(source, "get")  # the method again
     assert drop_unsubscribed(laptop.planner, [work]) == []  # still subscribed: nothing
     with pytest.raises(DeletionsNeedConfirmation):  # the guard asks here too
         drop_unsubscribed(laptop.planner, [])
