@@ -15,8 +15,10 @@ import flowday.sync.engine
 from flowday.application.history import History
 from flowday.application.reviews import save_reflection
 from flowday.application.week import set_days_off
+from flowday.config import from_mapping
 from flowday.domain.model import Day, Sphere
 from flowday.sync.engine import DeletionsNeedConfirmation
+from flowday.sync.everything import sync_everything
 from flowday.sync.scopes import REFLECTIONS
 from flowday.sync.server import CalDavCollection
 from flowday.sync.subscriptions import drop_unsubscribed, pull_subscription
@@ -245,10 +247,20 @@ def test_reflections_go_to_their_own_collection_and_subscriptions_come_one_way(
     assert dropped.summary() == f"{work}: unsubscribed, 1 block ahead removed"
     assert [b.title for b in laptop.blocks_all() if b.source] == ["Retro"]
     assert drop_unsubscribed(laptop.planner, []) == []  # forgotten: said once
-    again = pull_subscription(laptop.planner, source, work)
-    assert (again.pulled_new, again.pulled_changed) == (1, 1)
+    # subscribed again, through the one call `flowday sync` makes: the subscription is
+    # pulled first, so the crossing it records goes up with the plan in the same sync
+    settings = from_mapping({"sync": {"url": radicale.url, "user": "jane", "password_cmd": "x",
+                                      "calendar": calendar_name, "subscribe": [work],
+                                      "reflections": False}}).sync  # fmt: skip
+    assert settings is not None
+    opened = {calendar_name: laptop.collection, work: source}
+    reports = sync_everything(laptop.planner, settings, lambda name, _: opened[name], yes=True)
+    (again,) = reports.subscriptions
+    assert (again.pulled_new, again.pulled_changed) == (1, 1) and again.crossed
     assert sorted(b.title for b in laptop.blocks_all() if b.source) == ["Late call with Tokyo",
                                                                         "Retro"]  # fmt: skip
+    assert reports.plan.pushed == 2  # the two days' records, each with its new crossing
+    assert sync_everything(laptop.planner, settings, lambda name, _: opened[name]).plan.pushed == 0
 
 
 def test_a_calendar_for_events_only_keeps_day_records_here(

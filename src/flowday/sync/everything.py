@@ -1,5 +1,6 @@
-"""Every collection ``[sync]`` names, in one call: the plan's (two-way), the reflections'
-(two-way, personal; unless ``reflections = false``), then each subscription (one way).
+"""Every collection ``[sync]`` names, in one call: each subscription (one way; first, so
+that the crossings it records go up with the plan), the plan's (two-way), then the
+reflections' (two-way, personal; unless ``reflections = false``).
 The command and the planner's sync key both come here."""
 
 from __future__ import annotations
@@ -60,20 +61,19 @@ def sync_everything(
             raise SyncError(BUSY)
         options: dict[str, Any] = {"dry_run": dry_run, "yes": yes, "confirm": confirm}
         # first: its question (many blocks go) comes before anything has changed
-        dropped = drop_unsubscribed(planner, settings.subscribe, **options)
+        subscriptions = drop_unsubscribed(planner, settings.subscribe, **options)
+        # then the subscriptions, so that what they record on a day (crossings) goes up
+        # with the plan in this same sync
+        for name in settings.subscribe:
+            subscriptions.append(pull_subscription(planner, connect(name, False), name, **options))
         plan = run_sync(
             planner, connect(settings.calendar, True), **options, progress=progress,
             resolutions=[pair for pair in wanted if pair not in personal],
         )  # fmt: skip
-        reports = Reports(plan)
+        reports = Reports(plan, subscriptions=subscriptions)
         if settings.reflections:
             reports.reflections = run_sync(
                 planner, connect(settings.reflections_calendar, True), **options,
                 progress=progress, resolutions=personal, scope=REFLECTIONS,
             )  # fmt: skip
-        reports.subscriptions.extend(dropped)
-        for name in settings.subscribe:
-            reports.subscriptions.append(
-                pull_subscription(planner, connect(name, False), name, **options)
-            )
         return reports
