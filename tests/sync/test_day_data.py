@@ -9,13 +9,15 @@ import pendulum
 import pytest
 from caldav.davclient import DAVClient
 from tests.sync.conftest import Server
-from tests.sync.devices import DAY, Device, server_objects, uids
+from tests.sync.devices import DAY, NOW, Device, server_objects, uids
 
 import flowday.sync.engine
 from flowday.application.history import History
+from flowday.application.intrusions import log_intrusion, remove_intrusion
 from flowday.application.reviews import save_reflection
 from flowday.application.week import set_days_off
 from flowday.config import from_mapping
+from flowday.domain.clock import FixedClock
 from flowday.domain.model import Day, Sphere
 from flowday.sync.engine import DeletionsNeedConfirmation
 from flowday.sync.everything import sync_everything
@@ -125,6 +127,21 @@ def test_modes_hours_days_off_and_crossings_reach_the_other_device(
     for device in (laptop, desktop):
         assert (_day(device, quiet).mode, _day(device, quiet).mode_switches) == (None, ())
     assert (laptop.sync().pushed, desktop.sync().pushed) == (0, 0)  # settled, both sides
+
+    # an intrusion logged on the desktop reaches the laptop; removed there, it goes here too
+    log_intrusion(desktop.planner, quiet, at=19 * 60, note="Call from the office")
+    assert desktop.sync().pushed_changed == 1
+    laptop.sync()
+    (arrived,) = _day(laptop, quiet).intrusions
+    assert (arrived.direction, arrived.at, arrived.note) == (
+        "work-into-personal", 19 * 60, "Call from the office")  # fmt: skip
+    # (a minute later: the journal's text is not byte for byte the one before the
+    # intrusion, which a server diffing since the desktop's token would not report)
+    laptop.planner.clock = FixedClock(NOW.add(minutes=1))
+    remove_intrusion(laptop.planner, quiet, 1)
+    laptop.sync()
+    desktop.sync()
+    assert _day(desktop, quiet).intrusions == ()
 
     # another app deletes a day's journal: the configured hours are back, the history stays
     # (and goes up again)

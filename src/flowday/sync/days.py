@@ -3,13 +3,14 @@ collection (why a journal: :mod:`.journal_items`).
 
 Synced per day: the mode (``""``: the weekly mode map decides), the work window moved by
 ``flowday hours`` (``""``: the configured hours), a day off and its note, the crossings (the
-hard rules crossed that day) and the mode switches. The last two are history: merged item
-by item (each side's new entries kept, never a conflict), and never removed by a deletion
-on the server — a journal deleted elsewhere puts the day back to the configured mode and
-hours, its history stays (and goes up again). A day with none of these is no journal, but
-one emptied here after it was synced (a switch or a crossing undone, the mode set back)
-keeps its journal, empty (:func:`emptied`): a deletion would leave the other devices'
-history as it was.
+hard rules crossed that day), the mode switches and the intrusions logged by hand
+(``flowday intrusion``; one an import records with a block, each device records itself).
+The last three are history: merged item by item (each side's new entries kept, never a
+conflict), and never removed by a deletion on the server — a journal deleted elsewhere
+puts the day back to the configured mode and hours, its history stays (and goes up
+again). A day with none of these is no journal, but one emptied here after it was synced
+(a switch or a crossing undone, the mode set back) keeps its journal, empty
+(:func:`emptied`): a deletion would leave the other devices' history as it was.
 
 Applied through the planner's judge like everything a sync brings (the day's blocks judged
 under its old and its new settings; never refused; what newly breaks is recorded). A
@@ -28,7 +29,7 @@ import icalendar
 import pendulum
 
 from flowday.domain.errors import InputError
-from flowday.domain.model import Crossing, Day
+from flowday.domain.model import MANUAL, Crossing, Day, Intrusion
 from flowday.domain.records import RecordError
 from flowday.domain.wallclock import fmt_minutes, parse_clock
 from flowday.store import Store
@@ -46,9 +47,11 @@ KIND = "day"
 PREFIX = "day-"
 MARK = "X-FLOWDAY-DAY"
 OWNED = ("X-FLOWDAY-MODE", "X-FLOWDAY-WORK", "X-FLOWDAY-OFF", "X-FLOWDAY-OFF-NOTE",
-         "X-FLOWDAY-CROSSING", "X-FLOWDAY-SWITCH")  # fmt: skip
+         "X-FLOWDAY-CROSSING", "X-FLOWDAY-SWITCH", "X-FLOWDAY-INTRUSION")  # fmt: skip
 SETTINGS = ("mode", "work", "off", "off_note")  # what a deletion elsewhere puts back
-HISTORY = ("crossings", "switches")  # one JSON record a line, merged line by line
+HISTORY = ("crossings", "switches", "intrusions")  # one JSON record a line, merged by line
+# (``intrusions`` is in a day's fields only when it has some: the days synced before it
+# was kept their fields, and no journal goes up again for it)
 
 
 def _line(record: dict[str, Any]) -> str:
@@ -67,7 +70,18 @@ def day_fields(day: Day) -> Fields:
         "off_note": day.off_note if day.off else "",
         "crossings": "\n".join(sorted({_line(c.to_dict()) for c in day.crossings})),
         "switches": "\n".join(sorted({_line(s.to_dict()) for s in day.mode_switches})),
+        **_intrusions("\n".join(sorted({_line(i.to_dict()) for i in _logged(day)}))),
     }
+
+
+def _intrusions(lines: str) -> Fields:
+    return {"intrusions": lines} if lines else {}
+
+
+def _logged(day: Day) -> list[Intrusion]:
+    """The intrusions logged by hand: those an import or a sync recorded with a block are
+    recorded by each device as the block arrives, so they stay on each."""
+    return [i for i in day.intrusions if i.source == MANUAL]
 
 
 class DayItem(JournalItem):
@@ -86,8 +100,9 @@ class DayItem(JournalItem):
             ("X-FLOWDAY-OFF", "TRUE" if fields["off"] else "FALSE"),
             ("X-FLOWDAY-OFF-NOTE", fields["off_note"]),
         ]
-        for name, field in (("X-FLOWDAY-CROSSING", "crossings"), ("X-FLOWDAY-SWITCH", "switches")):
-            found += [(name, line) for line in fields[field].splitlines()]
+        for name, field in (("X-FLOWDAY-CROSSING", "crossings"), ("X-FLOWDAY-SWITCH", "switches"),
+                            ("X-FLOWDAY-INTRUSION", "intrusions")):  # fmt: skip
+            found += [(name, line) for line in fields.get(field, "").splitlines()]
         return [(name, value) for name, value in found if value]
 
     def summary(self) -> str:
@@ -106,12 +121,14 @@ class DayItem(JournalItem):
         lines += [
             f"Mode switched from {s.from_mode} to {s.to_mode}" for s in self.day.mode_switches
         ]
+        lines += [f"Intrusion, {i.direction.replace('-', ' ')}{': ' + i.note if i.note else ''}"
+                  for i in _logged(self.day)]  # fmt: skip
         return "\n".join(lines)
 
 
 def is_synced(day: Day) -> bool:
     fields = day_fields(day)
-    return any(fields[name] for name in (*SETTINGS, *HISTORY))
+    return any(fields.get(name) for name in (*SETTINGS, *HISTORY))
 
 
 def day_uid(date: pendulum.Date) -> str:
@@ -145,6 +162,7 @@ def read(journal: icalendar.Component, uid: str) -> Fields | None:
         "off_note": first["X-FLOWDAY-OFF-NOTE"] if first["X-FLOWDAY-OFF"].upper() == "TRUE" else "",
         "crossings": _history(journal, "X-FLOWDAY-CROSSING"),
         "switches": _history(journal, "X-FLOWDAY-SWITCH"),
+        **_intrusions(_history(journal, "X-FLOWDAY-INTRUSION")),
     }
 
 
@@ -173,6 +191,7 @@ def day_with(day: Day, fields: Fields, modes: set[str]) -> Day:
             "date": day.date.to_date_string(),
             "crossings": [json.loads(x) for x in fields.get("crossings", "").splitlines()],
             "mode_switches": [json.loads(x) for x in fields.get("switches", "").splitlines()],
+            "intrusions": [json.loads(x) for x in fields.get("intrusions", "").splitlines()],
         })  # fmt: skip
     except (RecordError, ValueError, TypeError) as exc:
         raise InputError(f"the day's history cannot be read ({exc})") from None
@@ -186,6 +205,12 @@ def day_with(day: Day, fields: Fields, modes: set[str]) -> Day:
         off_note=fields.get("off_note", "") if off else "",
         crossings=tuple(sorted(history.crossings, key=lambda c: c.at)),
         mode_switches=tuple(sorted(history.mode_switches, key=lambda s: s.at)),
+        intrusions=tuple(
+            sorted(
+                [*history.intrusions, *(i for i in day.intrusions if i.source != MANUAL)],
+                key=lambda i: (i.logged, i.at or 0),
+            )
+        ),
     )
 
 

@@ -24,7 +24,7 @@ class Merged:
 
 SET_FIELDS = frozenset({"exceptions"})  # comma-separated sets: merged item by item
 # a day's history (sync/days.py): one record a line, merged line by line
-LINE_SET_FIELDS = frozenset({"crossings", "switches"})
+LINE_SET_FIELDS = frozenset({"crossings", "switches", "intrusions"})
 # when a reflection was answered, and the day's figures then: stamps, not answers; both
 # follow the newer answer instead of asking a person about a time stamp
 STAMP, WITH_STAMP = "at", ("at", "figures")
@@ -62,6 +62,8 @@ def merge(base: Fields | None, local: Fields, remote: Fields) -> Merged:
         else:
             merged[name] = mine
             conflicts[name] = (mine, theirs)
+    for name in [n for n, value in merged.items() if value == "" and n not in local]:
+        del merged[name]  # empty and not a field here: left out, as here (day.intrusions)
     if STAMP in conflicts:
         newer = 0 if conflicts[STAMP][0] >= conflicts[STAMP][1] else 1
         for name in WITH_STAMP:
