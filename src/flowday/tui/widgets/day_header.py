@@ -8,11 +8,11 @@ import re
 
 from textual import events
 from textual.content import Content
-from textual.widgets import Static
 
 from flowday.application.day_screen import DayScreen
 from flowday.domain.timeparse import fmt_duration
 from flowday.domain.wallclock import fmt_date, fmt_minutes
+from flowday.tui.compat import RememberingStatic
 from flowday.tui.text import literal
 
 # How far the header is shortened, one step at a time, until it fits: the figures of what
@@ -22,7 +22,7 @@ SHORTER = range(7)
 TRIAL_DAY = re.compile(r"trial day (\d+) of (\d+)")
 
 
-class DayHeader(Static):
+class DayHeader(RememberingStatic):
     _view: DayScreen | None = None
 
     def show(self, view: DayScreen) -> None:

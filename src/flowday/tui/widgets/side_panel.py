@@ -19,7 +19,7 @@ from textual.widgets.option_list import Option, OptionDoesNotExist
 from flowday.domain.model import Block, Task
 from flowday.domain.rules import Violation
 from flowday.domain.timeparse import fmt_duration
-from flowday.tui.compat import RepaintOnResizeOptionList
+from flowday.tui.compat import RememberingStatic, RepaintOnResizeOptionList
 from flowday.tui.layout import SPHERE_GLYPHS
 from flowday.tui.text import literal
 
@@ -91,7 +91,7 @@ class SidePanel(Vertical):
             yield VimOptionList(id="rules")
             yield Static(id="rule-detail")
         yield Label("Figures", classes="panel-title")
-        yield Static(id="figures")
+        yield RememberingStatic(id="figures")  # a day change and back: drawn once
 
     # Textual restyles the focused widget and its ancestors, not an ancestor's other
     # children (the panel's title): a class on the panel makes that title change
