@@ -34,6 +34,9 @@ run ``tests/tui/test_tui_terminal.py`` (the crash path) and ``tests/tui/test_tui
   ``OptionList._update_lines`` calls ``_scroll_update`` (which shows or hides the
   scrollbars: those changes still lay out) and ``add_options`` lays out a list whose
   height is ``auto``.
+- ``OptionList._get_option_render(option, style)`` (with ``Option._divider`` and
+  ``OptionList._option_to_index``, which it draws an option from):
+  :class:`RepaintOnResizeOptionList` keeps its results by what the option shows.
 - ``Widget._styles_cache`` (``StylesCache.set_dirty`` and ``render_widget``, which the
   default ``Widget.render_lines`` calls): :class:`FinishedLines` makes a line there only
   for content it has not finished before. Check that ``StylesCache.render`` still draws a
@@ -54,9 +57,11 @@ from textual.reactive import Reactive
 from textual.scroll_view import ScrollView
 from textual.scrollbar import ScrollBar
 from textual.strip import Strip
+from textual.style import Style
 from textual.visual import Visual
 from textual.widget import Widget
 from textual.widgets import OptionList, Static
+from textual.widgets.option_list import Option
 
 
 class CompatApp(App[None]):
@@ -264,6 +269,30 @@ class RepaintOnResizeOptionList(OptionList, FinishedLines):
     lines until the list is refilled)."""
 
     virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False)
+
+    REMEMBERED = 64  # options' renderings kept across refills
+
+    def _get_option_render(self, option: Option, style: Style) -> list[Strip]:
+        # kept by what an option shows, not by the Option object (a refill makes new ones
+        # and clears OptionList's own cache): going to another day and back draws the
+        # Rules list's lines again from these, the same strips (see FinishedLines)
+        prompt = option.prompt
+        if not isinstance(prompt, Content):
+            return super()._get_option_render(option, style)
+        padding = self.get_component_styles("option-list--option").padding
+        key = (prompt, option._divider, self._option_to_index[option], style, padding,
+               self.scrollable_content_region.width)  # fmt: skip
+        kept: dict[tuple[object, ...], list[Strip]] = self.__dict__.setdefault("_renders", {})
+        strips = kept.get(key)
+        if strips is None:
+            if len(kept) >= self.REMEMBERED:
+                kept.clear()
+            strips = kept[key] = super()._get_option_render(option, style)
+        return strips
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self.__dict__.pop("_renders", None)
 
     def render_line(self, y: int) -> Strip:
         # below the last option (the Rules list is mostly that): blank, as OptionList

@@ -176,13 +176,11 @@ class SidePanel(Vertical):
     @staticmethod
     def _refill(options: OptionList, items: list[Option], empty: str) -> None:
         previous = options.highlighted_option.id if options.highlighted_option else None
-        options.clear_options()
+        # in one step (clear_options then add_options measured and sized the list twice)
+        options.set_options(items or [Option(literal(empty), id="", disabled=True)])
         if items:
-            options.add_options(items)
             ids = [o.id for o in items]
             options.highlighted = ids.index(previous) if previous in ids else 0
-        else:
-            options.add_option(Option(literal(empty), id="", disabled=True))
 
     def select_task(self, task_id: str) -> None:
         """Keep the cursor on a task that a change moved within the list."""
