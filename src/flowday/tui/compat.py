@@ -167,6 +167,8 @@ class FinishedLines(Widget):
             or self._border_title is not None or self._border_subtitle is not None
             or self.hover_style._link_id
         ):  # fmt: skip
+            if self.__dict__.pop("_finished_lines", None) is not None:
+                self._styles_cache.clear()  # holds lines of ours it was not told of
             return super().render_lines(crop)
         base_background, background = self.background_colors
         app = self.app
@@ -208,6 +210,17 @@ class FinishedLines(Widget):
             lines = [line.crop(x1, x2) for line in lines]
         return lines
 
+    def forget_rendered(self) -> None:
+        """Draw every line afresh from its content (after a style update; tests compare
+        what is kept with what Textual draws)."""
+        self.__dict__.pop("_finished_lines", None)
+        self._styles_cache.clear()  # its lines by y were not all told of the kept ones
+        self.refresh()
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self.forget_rendered()
+
 
 class RememberingStatic(Static, FinishedLines):
     """A Static that keeps its lines for the last few contents it showed (the day's header
@@ -230,6 +243,10 @@ class RememberingStatic(Static, FinishedLines):
             # what Widget._render_content draws the visual with
             strips = kept[key] = Visual.to_strips(self, visual, width, height, style)
         return strips[y] if 0 <= y < len(strips) else Strip.blank(width, style.rich_style)
+
+    def forget_rendered(self) -> None:
+        self.__dict__.pop("_kept", None)
+        super().forget_rendered()
 
 
 class SizeAwareScrollView(ScrollView, FinishedLines):
@@ -290,9 +307,9 @@ class RepaintOnResizeOptionList(OptionList, FinishedLines):
             strips = kept[key] = super()._get_option_render(option, style)
         return strips
 
-    def notify_style_update(self) -> None:
-        super().notify_style_update()
+    def forget_rendered(self) -> None:
         self.__dict__.pop("_renders", None)
+        super().forget_rendered()
 
     def render_line(self, y: int) -> Strip:
         # below the last option (the Rules list is mostly that): blank, as OptionList

@@ -277,10 +277,10 @@ class Timeline(SizeAwareScrollView, can_focus=True):
             return
         self.scroll_to_selected()
 
-    def notify_style_update(self) -> None:
-        super().notify_style_update()
+    def forget_rendered(self) -> None:  # a style update comes here too
         self._clear_caches()
         self._strips.clear()
+        super().forget_rendered()
 
     def _style(self, name: str, *, partial: bool = False) -> Style:
         """A component's style; ``partial``: only what it sets (a mark laid over another
