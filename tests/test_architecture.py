@@ -192,13 +192,26 @@ def test_non_tui_commands_never_import_textual(tmp_path: Path) -> None:
 def test_everyday_commands_load_only_what_they_use(tmp_path: Path) -> None:
     # icalendar costs tens of milliseconds at start-up: only import/export/share pay it;
     # pendulum's locales (its `format`) ~11 ms: flowday formats dates with fmt_date; the
-    # other commands' modules: `list` builds only its own part of the parser
+    # other commands' modules: `list` builds only its own part of the parser; dateutil's
+    # free-form parser ~10 ms (pendulum imports it; flowday/__init__.py defers it)
     env = {**os.environ, "PYTHONPATH": str(SRC), "FLOWDAY_DATA_DIR": str(tmp_path)}
     commands = [["list"], ["add", "Standup 9:00-9:15", "--force"], ["check"]]
     watched = {"icalendar", "recurring_ical_events", "textual", "pendulum.locales.en.locale",
-               "flowday.cli.calendar", "flowday.cli.sync", "flowday.cli.reflect"}  # fmt: skip
+               "flowday.cli.calendar", "flowday.cli.sync", "flowday.cli.reflect",
+               "dateutil.parser._parser"}  # fmt: skip
     for args, loaded in loaded_after_each(commands, watched, env):
         assert loaded == [], args
+
+
+def test_the_deferred_date_parser_still_parses() -> None:
+    # pendulum's and dateutil's free-form parsing load it on first use
+    import dateutil.parser
+    import pendulum
+
+    assert pendulum.parse("1 Dec 2026 10:30", strict=False) == pendulum.datetime(
+        2026, 12, 1, 10, 30
+    )
+    assert dateutil.parser.parse("Dec 2, 2026").day == 2
 
 
 def test_a_status_bars_next_loads_no_heavy_module(tmp_path: Path) -> None:

@@ -21,6 +21,7 @@ import pendulum
 from pendulum.tz.local_timezone import get_local_timezone
 
 from flowday.domain.errors import FlowdayError
+from flowday.domain.frozen import Record
 from flowday.domain.modes import BUILTIN_MODES, ModeError, build_modes
 from flowday.domain.rules import RULES, SHARED, Severity
 from flowday.domain.settings import (
@@ -65,8 +66,8 @@ class ConfigError(FlowdayError):
 KeyPath = tuple[str | int, ...]  # a key in the file: ("modes", "deep", "rules"); ints index arrays
 
 
-@dataclass(frozen=True)
-class Config:
+@dataclass(frozen=True, repr=False, eq=False)
+class Config(Record):
     timezone: Zone = field(default_factory=local_zone)
     work_start: int = 9 * 60
     work_end: int = 17 * 60
@@ -289,8 +290,8 @@ def _reflection_settings(probe: Config, table: dict[str, Any]) -> ReflectionSett
     )
 
 
-@dataclass(frozen=True)
-class SyncSettings:
+@dataclass(frozen=True, repr=False, eq=False)
+class SyncSettings(Record):
     """``[sync]``: where ``flowday sync`` meets the other devices (see flowday.sync). The
     password is never in the file: ``password_cmd`` prints it, or the system keyring
     holds it (service ``flowday-sync``)."""

@@ -3,6 +3,7 @@
 Layout of the data folder::
 
     .lock                one lock file; every read-modify-write holds it (fcntl.flock)
+    .sync-lock           held for a whole CalDAV sync, so that two never run at once
     .journal.json        only while a change to several files is being written (see commit)
     tasks.json           the inbox (TinyDB)
     state.json           small app state, e.g. the theme chosen in the app (TinyDB)
@@ -1320,6 +1321,27 @@ class Store:
         return kept
 
     @contextlib.contextmanager
+    def sync_turn(self) -> Iterator[bool]:
+        """Held for one whole sync (``flowday sync``, the planner's): yields True when this
+        sync has the folder to itself, False when another sync of it is running. Two at once
+        would each send what the other is sending and each record only its own half, so the
+        next sync would see the other's sends as the server's changes. Released when the
+        process ends, however it ends."""
+        fd = self._open_lock(".sync-lock")
+        try:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                yield False
+                return
+            try:
+                yield True
+            finally:
+                fcntl.flock(fd, fcntl.LOCK_UN)
+        finally:
+            os.close(fd)
+
+    @contextlib.contextmanager
     def _locked(self) -> Iterator[None]:
         fd = self._open_lock()
         try:
@@ -1329,10 +1351,10 @@ class Store:
             fcntl.flock(fd, fcntl.LOCK_UN)
             os.close(fd)
 
-    def _open_lock(self) -> int:
-        """The lock file, opened without blocking or following a link: a named pipe there
+    def _open_lock(self, name: str = ".lock") -> int:
+        """A lock file, opened without blocking or following a link: a named pipe there
         would block a plain open forever, and a link could create a file anywhere."""
-        path = self.root / ".lock"
+        path = self.root / name
         flags = os.O_RDWR | os.O_CREAT | os.O_NONBLOCK | os.O_NOFOLLOW | os.O_CLOEXEC
         try:
             fd = os.open(path, flags, 0o600)

@@ -28,6 +28,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from flowday.domain.frozen import Record
+
 DEFAULT_THEME = "flowday-dark"
 FALLBACK_THEME = "textual-dark"  # only if the shipped default itself cannot be read
 
@@ -52,8 +54,8 @@ class ThemeFileError(Exception):
     """One theme file cannot be used; the message names the file and the problem."""
 
 
-@dataclass(frozen=True)
-class ThemeSpec:
+@dataclass(frozen=True, repr=False, eq=False)
+class ThemeSpec(Record):
     """A validated theme file. Colours are ``#RRGGBB`` strings."""
 
     name: str
@@ -84,8 +86,8 @@ class ThemeCatalog:
 ThemeOrigin = Literal["--theme", "config", "app", "default"]
 
 
-@dataclass(frozen=True)
-class ThemeChoice:
+@dataclass(frozen=True, repr=False, eq=False)
+class ThemeChoice(Record):
     """The theme a run uses, where the choice came from, and what went wrong on the way."""
 
     name: str

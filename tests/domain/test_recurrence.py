@@ -34,6 +34,23 @@ START = pendulum.date(2026, 11, 25)  # a Wednesday
         ("month on last fri", "FREQ=MONTHLY;BYDAY=-1FR"),
         ("3 months on second tuesday", "FREQ=MONTHLY;INTERVAL=3;BYDAY=2TU"),
         ("month", "FREQ=MONTHLY;BYMONTHDAY=25"),
+        # the other ways people say them
+        ("Every other day", "FREQ=DAILY;INTERVAL=2"),
+        ("daily", "FREQ=DAILY"),
+        ("every weekday", "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR;WKST=MO"),
+        ("mon-fri", "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR;WKST=MO"),
+        ("fri-mon", "FREQ=WEEKLY;BYDAY=MO,FR,SA,SU;WKST=MO"),
+        ("Tue and Thu", "FREQ=WEEKLY;BYDAY=TU,TH;WKST=MO"),
+        ("tue & thu", "FREQ=WEEKLY;BYDAY=TU,TH;WKST=MO"),
+        ("mondays", "FREQ=WEEKLY;BYDAY=MO;WKST=MO"),
+        ("every tuesday", "FREQ=WEEKLY;BYDAY=TU;WKST=MO"),
+        ("weekly", "FREQ=WEEKLY;BYDAY=WE;WKST=MO"),
+        ("weekly on mon, thu", "FREQ=WEEKLY;BYDAY=MO,TH;WKST=MO"),
+        ("fortnightly", "FREQ=WEEKLY;INTERVAL=2;BYDAY=WE;WKST=MO"),
+        ("biweekly on mon", "FREQ=WEEKLY;INTERVAL=2;BYDAY=MO;WKST=MO"),
+        ("every other tuesday", "FREQ=WEEKLY;INTERVAL=2;BYDAY=TU;WKST=MO"),
+        ("every other month", "FREQ=MONTHLY;INTERVAL=2;BYMONTHDAY=25"),
+        ("monthly on last fri", "FREQ=MONTHLY;BYDAY=-1FR"),
     ],
 )
 def test_what_people_say_becomes_an_rrule_that_reads_back(spec: str, rrule: str) -> None:
@@ -44,7 +61,8 @@ def test_what_people_say_becomes_an_rrule_that_reads_back(spec: str, rrule: str)
 
 @pytest.mark.parametrize(
     "spec", ["hourly", "every blue moon", "t", "0 weeks on mon", "month on 32",
-             "month on fifth fri", "2 days on mon", "month on last mon,tue", "99 weeks"],
+             "month on fifth fri", "2 days on mon", "month on last mon,tue", "99 weeks",
+             "every other", "every", "mon-", "mon--fri", "yearly"],
 )  # fmt: skip
 def test_anything_else_is_one_clear_line(spec: str) -> None:
     with pytest.raises(InputError) as error:

@@ -148,6 +148,16 @@ def test_weekday_confounded_history_gives_no_verdict() -> None:
     rec = recommend(days)
     assert (rec.mode, rec.reason) == (None, "confounded")
     assert "mode and weekday cannot be told apart" in rec.text
+    assert " working days over 6 weeks (look " in rec.text  # not "over 0 weeks"
+
+
+def test_a_late_look_s_level_is_shown_not_rounded_to_zero() -> None:
+    from flowday.domain.insights import _level_text
+    from flowday.domain.statistics import look_alpha
+
+    assert [_level_text(look_alpha(n)) for n in (1, 5, 30, 151)] == [
+        "0.0250", "0.0017", "0.000054", "0.0000022"
+    ]  # fmt: skip
 
 
 def test_days_off_are_their_own_kind() -> None:

@@ -54,7 +54,7 @@ def test_routine_commands_and_every_reader_seeing_occurrences(cli: CliRunner) ->
     assert "09:00-09:15" in cli("list").stdout  # today untouched
     assert "(no blocks)" in cli("list", "--date", "2026-11-26").stdout  # skipped, still
     assert "10:00-10:15" in cli("list", "--date", "2026-11-27").stdout
-    bad = cli("routine", "add", "Gym 18:00", "--every", "fortnightly")
+    bad = cli("routine", "add", "Gym 18:00", "--every", "hourly")
     assert bad.returncode == 2 and bad.stderr.count("\n") == 1 and "unknown repeat" in bad.stderr
     past = cli("routine", "add", "Gym 18:00", "--every", "day", "--from", "2026-11-01")
     assert past.returncode == 2 and "in the past" in past.stderr

@@ -112,6 +112,7 @@ def test_a_routine_breaking_hard_rules_is_refused_naming_days_unless_forced(
         use.add_routine(planner, "Standup 9:00-9:15 #work", "weekdays")
     message = str(refused.value)
     assert "on 5 days" in message and "Wed 2026-11-25" in message and "and 2 more days" in message
+    assert "@" not in message  # its occurrences' ids name nothing: the routine was refused
     assert planner.store.routines() == []  # nothing written
     forced = use.add_routine(planner, "Standup 9:00-9:15 #work", "weekdays", force=True)
     assert sorted(forced.crossed) == calls

@@ -10,14 +10,15 @@ import pendulum
 from flowday.application import trial
 from flowday.application.planner import Planner, Snapshot
 from flowday.domain.figures import day_figures
+from flowday.domain.frozen import Record
 from flowday.domain.model import Block, Day, Task
 from flowday.domain.rules import Violation, day_switches
 from flowday.domain.timeparse import day_exists
 from flowday.domain.transitions import Switch
 
 
-@dataclass(frozen=True)
-class DayScreen:
+@dataclass(frozen=True, repr=False, eq=False)
+class DayScreen(Record):
     """Everything the main screen shows for one date, read once per refresh."""
 
     date: pendulum.Date

@@ -15,13 +15,14 @@ from typing import TypeVar
 import pendulum
 
 from flowday.application.planner import Planner, Snapshot
+from flowday.domain.frozen import Record
 
 T = TypeVar("T")
 LIMIT = 200
 
 
-@dataclass(frozen=True)
-class Entry:
+@dataclass(frozen=True, repr=False, eq=False)
+class Entry(Record):
     label: str
     before: Snapshot
     after: Snapshot

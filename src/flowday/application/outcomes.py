@@ -16,6 +16,7 @@ import pendulum
 from flowday.application.planner import Planner
 from flowday.domain import scheduler
 from flowday.domain.errors import InputError, NotFoundError
+from flowday.domain.frozen import Record
 from flowday.domain.model import (
     OVERRUN,
     Block,
@@ -35,8 +36,8 @@ from flowday.store import Transaction
 NOT_OVERRUNS = frozenset({"no-overlap"})
 
 
-@dataclass(frozen=True)
-class OutcomeResult:
+@dataclass(frozen=True, repr=False, eq=False)
+class OutcomeResult(Record):
     """The block as recorded and the overruns its actual time makes (empty otherwise)."""
 
     block: Block
@@ -70,8 +71,8 @@ def overruns_of(planner: Planner, day: Day, blocks: list[Block], block: Block) -
     ]  # fmt: skip
 
 
-@dataclass(frozen=True)
-class Recorded:
+@dataclass(frozen=True, repr=False, eq=False)
+class Recorded(Record):
     """An outcome worked out in memory: the block, its day's blocks and the day (with its
     overruns) as they are once stored."""
 
@@ -144,8 +145,8 @@ def _still_ahead(planner: Planner, block: Block) -> bool:
     return block.end > now.hour * 60 + now.minute
 
 
-@dataclass(frozen=True)
-class CarryResult:
+@dataclass(frozen=True, repr=False, eq=False)
+class CarryResult(Record):
     """What carrying did: the blocks placed tomorrow (old, new), those sent to the inbox
     (old, task) and those that found no allowed slot (old, why; left where they were)."""
 

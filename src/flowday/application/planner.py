@@ -15,6 +15,7 @@ from flowday.domain import rules
 from flowday.domain.clock import Clock
 from flowday.domain.errors import InputError, NotFoundError, RefusedError
 from flowday.domain.figures import DayFigures, day_figures
+from flowday.domain.frozen import Record
 from flowday.domain.model import (
     Block,
     Crossing,
@@ -45,8 +46,8 @@ if TYPE_CHECKING:
     from flowday.domain import scheduler
 
 
-@dataclass(frozen=True)
-class ChangeResult:
+@dataclass(frozen=True, repr=False, eq=False)
+class ChangeResult(Record):
     """What a change did: the block (if any), soft warnings now on the day, and the hard
     rules crossed on purpose."""
 
@@ -58,8 +59,8 @@ class ChangeResult:
 PREVIEW_ID = "preview"  # the id of a block being typed, never stored
 
 
-@dataclass(frozen=True)
-class Verdict:
+@dataclass(frozen=True, repr=False, eq=False)
+class Verdict(Record):
     """What the day's rules say of one change: the hard rules it newly breaks (refused
     unless forced, then recorded as crossings) and everything broken once it is made."""
 
@@ -83,8 +84,8 @@ class Verdict:
         )
 
 
-@dataclass(frozen=True)
-class BlockPreview:
+@dataclass(frozen=True, repr=False, eq=False)
+class BlockPreview(Record):
     """What adding quick-add ``text`` would store, and the verdict the add would get."""
 
     block: Block
@@ -101,8 +102,8 @@ class BlockPreview:
         return ours[0] if ours else None
 
 
-@dataclass(frozen=True)
-class ModeProposal:
+@dataclass(frozen=True, repr=False, eq=False)
+class ModeProposal(Record):
     """What switching a day to ``mode`` means: what breaks there, the moves the fix makes
     (old, new) and what it cannot fix (block, reason). ``hours_reset`` is the configured
     work window the fix puts back when the mode keeps fixed hours and the day's were moved
@@ -125,8 +126,8 @@ class ModeProposal:
         return bool(self.moves) or self.hours_reset is not None
 
 
-@dataclass(frozen=True)
-class PlanResult:
+@dataclass(frozen=True, repr=False, eq=False)
+class PlanResult(Record):
     """Tasks placed (each now a flexible block) and tasks left in the inbox, with why."""
 
     date: pendulum.Date
@@ -135,8 +136,8 @@ class PlanResult:
     dry_run: bool = False
 
 
-@dataclass(frozen=True)
-class _PlanInputs:
+@dataclass(frozen=True, repr=False, eq=False)
+class _PlanInputs(Record):
     """What a plan is worked out from: the inbox, the day and its blocks as read."""
 
     tasks: list[Task]
@@ -144,8 +145,8 @@ class _PlanInputs:
     blocks: list[Block]
 
 
-@dataclass(frozen=True)
-class PlanDraft:
+@dataclass(frozen=True, repr=False, eq=False)
+class PlanDraft(Record):
     """A plan worked out without the lock, and what it was worked out from, so that
     :meth:`Planner.commit_plan` can tell whether it still holds."""
 
@@ -155,8 +156,8 @@ class PlanDraft:
     result: PlanResult
 
 
-@dataclass(frozen=True)
-class Snapshot:
+@dataclass(frozen=True, repr=False, eq=False)
+class Snapshot(Record):
     """The stored state of some days and the inbox, for undo/redo."""
 
     blocks: dict[str, list[Block]]

@@ -17,6 +17,7 @@ import pendulum
 
 from flowday.application.planner import Planner, Verdict
 from flowday.domain.errors import InputError, NotFoundError, RefusedError
+from flowday.domain.frozen import Record
 from flowday.domain.model import Block, Day, new_id, stamp
 from flowday.domain.recurrence import parse_every
 from flowday.domain.routines import Routine
@@ -32,8 +33,8 @@ SHOWN_DAYS = 3  # a refusal names this many days, then a count
 # --- use cases -----------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class RoutineResult:
+@dataclass(frozen=True, repr=False, eq=False)
+class RoutineResult(Record):
     """What a routine change did: the routine now in force (None after a removal), the one
     it ended (an edit from a later date splits it), and the crossings recorded per day."""
 
@@ -282,13 +283,21 @@ def _judged(
             ours = {b.id for b in after if b.routine in new_ids}
             verdicts[date] = (day, verdict, ours)
     if verdicts and not force:
-        only = {date: verdict for date, (_, verdict, _) in verdicts.items()}
+        made = new_ids - {r.id for r in olds}  # refused: their occurrences name nothing
+        only = {date: _unnamed(verdict, {b.id for b in txn.blocks_on(date) if b.routine in made})
+                for date, (_, verdict, _) in verdicts.items()}  # fmt: skip
         broken = next(iter(only.values())).broken
         raise RefusedError(refusal_for_days(only, "the routine's occurrences"), broken,
                            days=refused_days(list(only)))  # fmt: skip
     for day, verdict, ours in verdicts.values():
         txn.put_day(planner.settle(day, verdict, force=True, changed=ours))
     return {date: verdict for date, (_, verdict, _) in verdicts.items()}
+
+
+def _unnamed(verdict: Verdict, block_ids: set[str]) -> Verdict:
+    for block_id in sorted(block_ids):
+        verdict = verdict.unnamed(block_id)
+    return verdict
 
 
 def refusal_for_days(verdicts: Mapping[pendulum.Date, Verdict], what: str) -> str:

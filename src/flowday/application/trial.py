@@ -23,6 +23,7 @@ import pendulum
 
 from flowday.application.planner import Planner
 from flowday.domain.errors import FlowdayError, InputError
+from flowday.domain.frozen import Record
 from flowday.domain.timeparse import parse_date
 
 MODES = ("balance", "integration")
@@ -30,8 +31,8 @@ MAX_WEEKS = 26
 OUTCOME = "combined"  # the pre-chosen outcome: the mean of energy, peace and meaning
 
 
-@dataclass(frozen=True, slots=True)
-class Trial:
+@dataclass(frozen=True, slots=True, repr=False, eq=False)
+class Trial(Record):
     started: pendulum.Date
     unit: str  # "day" | "week"
     first: pendulum.Date

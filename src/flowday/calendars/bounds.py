@@ -36,6 +36,7 @@ from flowday.calendars.values import (
     values,
 )
 from flowday.domain.errors import InputError
+from flowday.domain.frozen import Record
 from flowday.domain.text import strip_controls
 from flowday.domain.timeparse import FIRST_YEAR, LAST_YEAR
 
@@ -60,8 +61,8 @@ _STEP_SECONDS = {  # shortest length of each period: estimates err towards more 
 _TOO_FINE = {"MINUTELY": "every minute", "SECONDLY": "every second"}
 
 
-@dataclass(frozen=True)
-class Skipped:
+@dataclass(frozen=True, repr=False, eq=False)
+class Skipped(Record):
     """An event left out, and why (one line each in the report)."""
 
     uid: str

@@ -41,6 +41,7 @@ from flowday.calendars.values import (
     values,
 )
 from flowday.domain.errors import FlowdayError, InputError
+from flowday.domain.frozen import Record
 from flowday.domain.model import Sphere
 from flowday.domain.text import clean_text
 from flowday.domain.timeparse import Zone, day_bounds
@@ -50,8 +51,8 @@ MAX_BLOCKS = 2_000  # blocks + notes one import may produce
 MAX_PER_DAY = 32  # blocks on one day (one every half hour for 16 hours)
 
 
-@dataclass(frozen=True)
-class Piece:
+@dataclass(frozen=True, repr=False, eq=False)
+class Piece(Record):
     """One block an event asks for (an event across midnight gives several)."""
 
     source: str
@@ -65,8 +66,8 @@ class Piece:
     flexible: bool = False
 
 
-@dataclass(frozen=True)
-class Note:
+@dataclass(frozen=True, repr=False, eq=False)
+class Note(Record):
     """A day note an all-day (or zero-length) event asks for; ``day_off``: flowday's own
     export of a day off (``X-FLOWDAY-DAY-OFF``), which comes back as a day off."""
 

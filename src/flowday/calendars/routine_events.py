@@ -30,6 +30,7 @@ from flowday.calendars.expansion import local_moment, sphere_of, wall_minutes
 from flowday.calendars.sources import FLOWDAY_UID_SUFFIX
 from flowday.calendars.values import as_list, dt_value, end_value, repeat_rules, text_of, uid_of
 from flowday.domain.errors import FlowdayError
+from flowday.domain.frozen import Record
 from flowday.domain.model import Block, Sphere, stamp
 from flowday.domain.recurrence import Repeat
 from flowday.domain.routines import Routine, occurrence_id
@@ -172,8 +173,8 @@ def day_off_events(
 # --- reading them back -----------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class ImportedRoutine:
+@dataclass(frozen=True, repr=False, eq=False)
+class ImportedRoutine(Record):
     """A routine read back from its series, and its occurrences edited by hand (stored
     blocks with the occurrences' ids, as the planner stores them)."""
 

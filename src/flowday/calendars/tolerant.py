@@ -23,6 +23,7 @@ from icalendar.parser.content_line import Contentline
 from icalendar.parser.ical.calendar import CalendarIcalParser
 from icalendar.prop import vBroken
 
+from flowday.domain.frozen import Record
 from flowday.domain.text import clean_text, strip_controls
 
 # an event keeps its bad lines as broken values, as icalendar reads it (the event is skipped
@@ -64,8 +65,8 @@ _MOMENTS = {"DTSTART", "DTEND", "DUE", "DTSTAMP", "COMPLETED", "CREATED", "LAST-
 LINE_SHOWN = 80  # characters of a bad line quoted in a notice
 
 
-@dataclass(frozen=True)
-class _Bad:
+@dataclass(frozen=True, repr=False, eq=False)
+class _Bad(Record):
     line: str
     reason: str
 

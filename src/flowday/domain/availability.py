@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from flowday.domain import intervals
+from flowday.domain.frozen import Record
 from flowday.domain.model import Block
 from flowday.domain.text import strip_controls
 from flowday.domain.wallclock import fmt_minutes
@@ -16,8 +17,8 @@ SHARE_HOURS = (8 * 60, 21 * 60)  # the part of the day offered as "free"
 MIN_FREE = 15  # gaps shorter than this are not worth offering
 
 
-@dataclass(frozen=True)
-class Stretch:
+@dataclass(frozen=True, repr=False, eq=False)
+class Stretch(Record):
     start: int
     end: int
     busy: bool

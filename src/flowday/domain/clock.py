@@ -9,22 +9,23 @@ from typing import Protocol
 import pendulum
 
 from flowday.domain.errors import InputError
+from flowday.domain.frozen import Record
 
 
 class Clock(Protocol):
     def now(self) -> pendulum.DateTime: ...
 
 
-@dataclass(frozen=True)
-class SystemClock:
+@dataclass(frozen=True, repr=False, eq=False)
+class SystemClock(Record):
     tz: pendulum.Timezone | pendulum.FixedTimezone
 
     def now(self) -> pendulum.DateTime:
         return pendulum.DateTime.now(self.tz)  # = pendulum.now, whose hints refuse a FixedTimezone
 
 
-@dataclass(frozen=True)
-class FixedClock:
+@dataclass(frozen=True, repr=False, eq=False)
+class FixedClock(Record):
     """A clock stopped at one instant (tests, and ``FLOWDAY_NOW`` for scripted runs)."""
 
     at: pendulum.DateTime

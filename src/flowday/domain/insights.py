@@ -31,6 +31,7 @@ from typing import Any
 import pendulum
 
 from flowday.domain import statistics
+from flowday.domain.frozen import Record
 from flowday.domain.model import Day, Reflection
 from flowday.domain.questions import (
     PRESENT_CHOICES,
@@ -62,8 +63,8 @@ def t_critical(df: int) -> float:
 # --- one day, as the insights see it ---------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class DayRecord:
+@dataclass(frozen=True, slots=True, repr=False, eq=False)
+class DayRecord(Record):
     """A day's mode, figures (minutes and counts, see ``domain.figures``) and answers."""
 
     date: pendulum.Date
@@ -110,8 +111,8 @@ def round_or_none(value: float | None) -> float | None:
 # --- aggregation by mode ----------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class ModeSummary:
+@dataclass(frozen=True, slots=True, repr=False, eq=False)
+class ModeSummary(Record):
     mode: str
     days: int
     reflected_days: int
@@ -205,8 +206,8 @@ def design(days: Sequence[DayRecord], mode_a: str) -> list[list[float]]:
     return rows
 
 
-@dataclass(frozen=True, slots=True)
-class QuestionResult:
+@dataclass(frozen=True, slots=True, repr=False, eq=False)
+class QuestionResult(Record):
     """One question compared between two modes: ``mode_a`` minus ``mode_b``."""
 
     question: str
@@ -317,6 +318,12 @@ def compare_question(
     return QuestionResult(question, mode_a, mode_b, plain, fit, alpha)
 
 
+def _level_text(alpha: float) -> str:
+    """A level with two significant digits: a late look's 0.0000022 is not "0.0000"."""
+    decimals = max(4, 1 - math.floor(math.log10(alpha)))
+    return f"{alpha:.{decimals}f}"
+
+
 def look_number(days: Sequence[DayRecord], mode_a: str, mode_b: str, min_days: int) -> int:
     """How many weekly looks so far could have given a verdict: the weeks (to their
     Sunday) at whose end both modes had ``min_days`` reflected working days, each in 2+
@@ -339,8 +346,8 @@ def look_number(days: Sequence[DayRecord], mode_a: str, mode_b: str, min_days: i
 # --- patterns the article warns about ---------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class Pattern:
+@dataclass(frozen=True, slots=True, repr=False, eq=False)
+class Pattern(Record):
     name: str  # "always-on" | "rigid" | "burnout-signs"
     mode: str
     days: int  # days showing it (weeks, for burnout signs)
@@ -506,8 +513,8 @@ REASONS = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class Recommendation:
+@dataclass(frozen=True, slots=True, repr=False, eq=False)
+class Recommendation(Record):
     mode: str | None
     text: str  # the verdict, its evidence, then any patterns
     status: str  # "not-enough-data" | "no-clear-difference" | "prefer"
@@ -631,10 +638,11 @@ def recommend(
             + ", ".join(disagree)
             + ": read those with care."
         )
+    weeks = len({week_number(r.date) for r in days})
     basis = (
         f"Based on {combined.plain.n_a} {first} and {combined.plain.n_b} {second} working days "
-        f"over {combined.adjusted.clusters if combined.adjusted else 0} weeks (look {look}: "
-        f"a verdict needs p under {alpha:.4f}), allowing for weekday and work hours."
+        f"over {weeks} weeks (look {look}: a verdict needs p under {_level_text(alpha)}), "
+        "allowing for weekday and work hours."
     )
 
     clear = [r for r in per_question if r.verdict == "clear"]

@@ -17,6 +17,7 @@ from typing import Any
 import pendulum
 
 from flowday.domain.errors import InputError
+from flowday.domain.frozen import Record
 from flowday.domain.questions import Answers
 from flowday.domain.records import Fields, RecordError
 from flowday.domain.text import clean_text, clean_title
@@ -74,8 +75,8 @@ def stamp(now: pendulum.DateTime) -> str:
     return fmt_date(now.in_timezone("UTC"), "YYYY-MM-DD[T]HH:mm:ss[Z]")
 
 
-@dataclass(frozen=True, slots=True)
-class Block:
+@dataclass(frozen=True, slots=True, repr=False, eq=False)
+class Block(Record):
     """A stretch of the day given to one thing."""
 
     id: str
@@ -256,8 +257,8 @@ def _outcome_of(fields: Fields) -> dict[str, Any]:
     return {"outcome": outcome, "actual_start": actual_start, "actual_end": actual_end}
 
 
-@dataclass(frozen=True, slots=True)
-class Task:
+@dataclass(frozen=True, slots=True, repr=False, eq=False)
+class Task(Record):
     """An unscheduled inbox item, waiting for a slot."""
 
     id: str
@@ -337,8 +338,8 @@ def in_plan_order(tasks: list[Task]) -> list[Task]:
     return sorted(tasks, key=lambda t: (t.priority, t.due or far, t.created))
 
 
-@dataclass(frozen=True, slots=True)
-class Crossing:
+@dataclass(frozen=True, slots=True, repr=False, eq=False)
+class Crossing(Record):
     """A hard rule crossed on purpose (``--force``): part of the day's story, never hidden."""
 
     rule: str
@@ -377,8 +378,8 @@ PLANNED_CROSSING, OVERRUN = "planned", "overrun"
 MANUAL, IMPORTED = "manual", "import"  # how an intrusion was logged
 
 
-@dataclass(frozen=True, slots=True)
-class Intrusion:
+@dataclass(frozen=True, slots=True, repr=False, eq=False)
+class Intrusion(Record):
     """A boundary violation as it happened, with its direction (Kreiner, Hollensbe & Sheep
     2009): work reaching into personal time (a call at dinner) or personal life into work
     time (a family errand in a meeting). Logged by hand, or by an import whose event landed
@@ -428,8 +429,8 @@ class Intrusion:
         )
 
 
-@dataclass(frozen=True, slots=True)
-class ModeSwitch:
+@dataclass(frozen=True, slots=True, repr=False, eq=False)
+class ModeSwitch(Record):
     """One change of a day's mode, kept for the day's history and the insights."""
 
     from_mode: str
@@ -446,8 +447,8 @@ class ModeSwitch:
         )
 
 
-@dataclass(frozen=True, slots=True)
-class ImportedNote:
+@dataclass(frozen=True, slots=True, repr=False, eq=False)
+class ImportedNote(Record):
     """A day note made by a calendar import: which event (``ics:<uid>...``) it came from,
     so a later import of that calendar can change or remove it."""
 
@@ -462,8 +463,8 @@ class ImportedNote:
         return cls(source=fields.text("source"), text=fields.text("text"))
 
 
-@dataclass(frozen=True, slots=True)
-class Reflection:
+@dataclass(frozen=True, slots=True, repr=False, eq=False)
+class Reflection(Record):
     """An evening's answers, stored with the day as it was then: the mode it had and its
     figures (``domain.figures`` names → minutes and counts), so the history keeps meaning
     what it meant when the weekly mode map changes later."""
@@ -500,8 +501,8 @@ class Reflection:
         )
 
 
-@dataclass(frozen=True, slots=True)
-class Day:
+@dataclass(frozen=True, slots=True, repr=False, eq=False)
+class Day(Record):
     """Per-day settings and history. Fields left ``None`` fall back to the configuration
     (the weekly mode map and the default work window)."""
 

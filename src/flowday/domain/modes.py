@@ -23,6 +23,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 
 from flowday.domain.errors import FlowdayError
+from flowday.domain.frozen import Record
 from flowday.domain.rules import RULES, SHARED, RuleUse
 from flowday.domain.settings import ModeSettings
 from flowday.domain.transitions import AFTER_LONG_WORK, AFTER_WORK, BEFORE_WORK, LONG_WORK, Buffers
@@ -31,8 +32,8 @@ from flowday.domain.wallclock import fmt_minutes
 DEFAULT_PLANNING = (7 * 60, 22 * 60)
 
 
-@dataclass(frozen=True, slots=True)
-class Mode:
+@dataclass(frozen=True, slots=True, repr=False, eq=False)
+class Mode(Record):
     name: str
     description: str
     rules: tuple[RuleUse, ...]

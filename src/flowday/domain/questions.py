@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from flowday.domain.errors import InputError
+from flowday.domain.frozen import Record
 from flowday.domain.text import clean_text
 
 NOTE_LIMIT = 2000
@@ -48,8 +49,8 @@ def parse_rating(name: str, value: Any) -> int:
     return check_rating(name, int(text))
 
 
-@dataclass(frozen=True, slots=True)
-class Answers:
+@dataclass(frozen=True, slots=True, repr=False, eq=False)
+class Answers(Record):
     """One evening's answers, validated."""
 
     present: str

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import pendulum
 
 from flowday.domain.errors import InputError
+from flowday.domain.frozen import Record
 
 DAILY, WEEKLY, MONTHLY = "DAILY", "WEEKLY", "MONTHLY"
 BYDAY = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")  # RFC 5545 weekday codes, Monday first
@@ -28,8 +29,8 @@ EXAMPLES = "day, weekdays, weekends, mon,wed,fri, 2 weeks on tue, month on 1, mo
 _EVERY = re.compile(r"^(?:(\d+)\s+)?(day|days|week|weeks|month|months)(?:\s+on\s+(.+))?$")
 
 
-@dataclass(frozen=True, slots=True)
-class Repeat:
+@dataclass(frozen=True, slots=True, repr=False, eq=False)
+class Repeat(Record):
     """One repeat rule. ``weekdays`` (0 = Monday) are a weekly rule's days or a monthly
     rule's weekday (with ``nth``: 1-4, or -1 for the last); ``monthday`` a monthly rule's
     day of the month (months without that day are skipped, as RFC 5545 says)."""
@@ -155,14 +156,12 @@ def parse_every(spec: str, start: pendulum.Date) -> Repeat:
     """What a person types after ``--every`` → a :class:`Repeat`; ``start`` fills in a day
     left out (``2 weeks`` repeats on ``start``'s weekday, ``month`` on its day). One-line
     :class:`InputError` for anything else."""
-    text = " ".join(spec.lower().replace(", ", ",").split())
-    if text.startswith("every "):
-        text = text[len("every ") :]
-    if text in ("day", "daily"):
+    text = _plain(spec)
+    if text == "day":
         return Repeat(DAILY)
-    if text == "weekdays":
+    if text in ("weekdays", "weekday"):
         return Repeat(WEEKLY, weekdays=(0, 1, 2, 3, 4))
-    if text == "weekends":
+    if text in ("weekends", "weekend"):
         return Repeat(WEEKLY, weekdays=(5, 6))
     match = _EVERY.match(text)
     if match is None:
@@ -193,13 +192,41 @@ def parse_every(spec: str, start: pendulum.Date) -> Repeat:
     )
 
 
+# the other ways people say a rule, as the words parse_every reads ("every" is dropped)
+_SAID = {"daily": "day", "weekly": "week", "monthly": "month", "fortnightly": "2 weeks",
+         "biweekly": "2 weeks", "other": "2"}  # fmt: skip
+_SAID_TOO = re.compile(r"\b(" + "|".join(_SAID) + r")\b")
+
+
+def _plain(spec: str) -> str:
+    """``Every other Tuesday`` → ``2 week on tuesday``; ``weekly on Mon & Thu`` → ``week
+    on mon,thu``; ``mon-fri`` stays for :func:`_weekdays`."""
+    text = " ".join(spec.lower().split())
+    text = re.sub(r"^every\s+", "", text)
+    text = _SAID_TOO.sub(lambda word: _SAID[word[0]], text)
+    text = re.sub(r"^2 (?!(?:day|week|month)s?\b)(?=[a-z])", "2 week on ", text)  # other tue
+    return re.sub(r"\s*(?:,|&|\+|\band\b)\s*", ",", text)
+
+
 def _weekdays(text: str, spec: str, *, single: bool = False) -> tuple[int, ...]:
+    """``mon,wed``, ``mondays``, ``mon tue``, ``mon-fri`` (a range, wrapping past Sunday)."""
     days: set[int] = set()
-    for word in text.split(","):
-        found = [i for i, name in enumerate(_DAY_NAMES) if len(word) >= 2 and name.startswith(word)]
-        if len(found) != 1:
-            raise InputError(f"unknown repeat {spec.strip()!r}: say {EXAMPLES}")
-        days.add(found[0])
+    for word in re.split(r"[,\s]+", text.strip(",")):
+        first, dash, last = word.partition("-")
+        start = _weekday(first, spec)
+        if not dash:
+            days.add(start)
+            continue
+        end = _weekday(last, spec)
+        days.update((start + step) % 7 for step in range((end - start) % 7 + 1))
     if single and len(days) != 1:
         raise InputError(f"'{spec.strip()}': one weekday, e.g. 'month on last fri'")
     return tuple(sorted(days))
+
+
+def _weekday(word: str, spec: str) -> int:
+    word = word.removesuffix("s") if word.endswith("days") else word  # "tuesdays"
+    found = [i for i, name in enumerate(_DAY_NAMES) if len(word) >= 2 and name.startswith(word)]
+    if len(found) != 1:
+        raise InputError(f"unknown repeat {spec.strip()!r}: say {EXAMPLES}")
+    return found[0]

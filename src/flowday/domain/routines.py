@@ -19,6 +19,7 @@ from typing import Any
 import pendulum
 
 from flowday.domain.errors import InputError
+from flowday.domain.frozen import Record
 from flowday.domain.model import Block, Sphere, stamp
 from flowday.domain.records import Fields, RecordError
 from flowday.domain.recurrence import Repeat
@@ -45,8 +46,8 @@ def parse_occurrence_id(block_id: str) -> tuple[str, pendulum.Date] | None:
         return None
 
 
-@dataclass(frozen=True, slots=True)
-class Routine:
+@dataclass(frozen=True, slots=True, repr=False, eq=False)
+class Routine(Record):
     """One repeating block. ``first`` is the RRULE's DTSTART (always an occurrence),
     ``until`` its last possible date; ``modes`` limits it to days in those modes (empty:
     every day the rule names)."""

@@ -21,6 +21,7 @@ from typing import Any
 import pendulum
 
 from flowday.domain.errors import InputError
+from flowday.domain.frozen import Record
 from flowday.domain.model import Block, Sphere
 from flowday.domain.timeparse import (
     WEEKDAYS,
@@ -47,8 +48,8 @@ class Severity(StrEnum):
     WARNING = "warning"  # soft: reported, never blocks
 
 
-@dataclass(frozen=True, slots=True)
-class Violation:
+@dataclass(frozen=True, slots=True, repr=False, eq=False)
+class Violation(Record):
     rule: str
     severity: Severity
     message: str
@@ -76,8 +77,8 @@ class Violation:
         }
 
 
-@dataclass(frozen=True, slots=True)
-class RuleUse:
+@dataclass(frozen=True, slots=True, repr=False, eq=False)
+class RuleUse(Record):
     """One rule as a mode uses it: its severity there and its parameters (all filled in)."""
 
     rule: str
@@ -85,8 +86,8 @@ class RuleUse:
     params: Mapping[str, Any] = field(default_factory=dict, hash=False)
 
 
-@dataclass(frozen=True, slots=True)
-class DayContext:
+@dataclass(frozen=True, slots=True, repr=False, eq=False)
+class DayContext(Record):
     """Everything a rule may look at: one day, its mode and window, its blocks.
 
     ``rules`` is the mode's composition (``Mode.rules``, from :mod:`flowday.domain.modes`);
@@ -186,8 +187,8 @@ class ParamKind(StrEnum):
     COUNT = "count"  # a whole number
 
 
-@dataclass(frozen=True, slots=True)
-class Param:
+@dataclass(frozen=True, slots=True, repr=False, eq=False)
+class Param(Record):
     name: str
     kind: ParamKind
     default: int  # minutes / time of day in minutes / count
@@ -223,8 +224,8 @@ class Param:
 Check = Callable[[DayView, RuleUse], Iterator[Violation]]
 
 
-@dataclass(frozen=True, slots=True)
-class Rule:
+@dataclass(frozen=True, slots=True, repr=False, eq=False)
+class Rule(Record):
     id: str
     severity: Severity  # the default; a mode may choose another
     summary: str  # one line for the docs and `flowday mode`

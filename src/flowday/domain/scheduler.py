@@ -30,6 +30,7 @@ from dataclasses import dataclass, replace
 
 from flowday.domain import intervals
 from flowday.domain.errors import InputError
+from flowday.domain.frozen import Record
 from flowday.domain.model import Block, Sphere
 from flowday.domain.rules import (
     RULES,
@@ -53,8 +54,8 @@ GRID = 15  # minutes between grid candidates
 FINE = 5  # resolution when measuring how much room was missing
 
 
-@dataclass(frozen=True, slots=True)
-class Request:
+@dataclass(frozen=True, slots=True, repr=False, eq=False)
+class Request(Record):
     """Something to place: ``template`` carries the id, title, sphere and flags of the block
     to make; ``minutes`` its real length; ``prefer`` a start to stay near (None: earliest)."""
 
@@ -63,8 +64,8 @@ class Request:
     prefer: int | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Outcome:
+@dataclass(frozen=True, slots=True, repr=False, eq=False)
+class Outcome(Record):
     placed: list[tuple[Request, Block]]
     unplaced: list[tuple[Request, str]]
     blocks: tuple[Block, ...]  # the day's blocks afterwards

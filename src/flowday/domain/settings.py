@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
+from flowday.domain.frozen import Record
 from flowday.domain.rules import Severity
 
 DEFAULT_BALANCE_AFTER = 15  # minutes after the work window ends
@@ -17,8 +18,8 @@ DEFAULT_INTEGRATION_AT = 20 * 60 + 30
 MIN_REFLECTED_DAYS = 5  # per mode, before any comparison is made
 
 
-@dataclass(frozen=True, slots=True)
-class ReflectionSettings:
+@dataclass(frozen=True, slots=True, repr=False, eq=False)
+class ReflectionSettings(Record):
     """``[reflection]``: when the evening prompt opens, and when modes are compared."""
 
     enabled: bool = True  # False: the prompt never opens by itself
@@ -28,8 +29,8 @@ class ReflectionSettings:
     shutdown_block: bool = True  # the completed shutdown ritual is added to today as a block
 
 
-@dataclass(frozen=True, slots=True)
-class ReminderSettings:
+@dataclass(frozen=True, slots=True, repr=False, eq=False)
+class ReminderSettings(Record):
     """``[reminders]``: a reminder ``before`` minutes ahead of a block (per sphere: 0 is
     off), at the end of the work window on balance days, when work runs into protected
     off-time on integration days; none in the ``quiet`` hours (start, end; may wrap)."""
@@ -51,8 +52,8 @@ class ReminderSettings:
         return start <= minute < end if start < end else minute >= start or minute < end
 
 
-@dataclass(frozen=True, slots=True)
-class RuleSetting:
+@dataclass(frozen=True, slots=True, repr=False, eq=False)
+class RuleSetting(Record):
     """One entry of ``[modes.NAME.rules]``, its values parsed (minutes, times, counts)."""
 
     rule: str
@@ -61,8 +62,8 @@ class RuleSetting:
     params: Mapping[str, int] = field(default_factory=lambda: MappingProxyType({}))
 
 
-@dataclass(frozen=True, slots=True)
-class ModeSettings:
+@dataclass(frozen=True, slots=True, repr=False, eq=False)
+class ModeSettings(Record):
     """One ``[modes.NAME]`` table; None means "not set" (inherited or the default)."""
 
     name: str

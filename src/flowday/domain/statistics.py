@@ -12,6 +12,8 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from flowday.domain.frozen import Record
+
 LEVEL = 0.95  # the intervals shown
 FAMILY_ALPHA = 0.05  # the chance of a false "prefer" over all the weekly looks together
 
@@ -124,8 +126,8 @@ def _mean_var(values: Sequence[float]) -> tuple[float, float]:
     return mean, var
 
 
-@dataclass(frozen=True, slots=True)
-class TwoSamples:
+@dataclass(frozen=True, slots=True, repr=False, eq=False)
+class TwoSamples(Record):
     """Sample a minus sample b: Welch's interval, Hedges' g and the rank test's p."""
 
     n_a: int
@@ -220,8 +222,8 @@ def two_samples(a: Sequence[float], b: Sequence[float]) -> TwoSamples:
 # --- least squares with week clusters ----------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class Fit:
+@dataclass(frozen=True, slots=True, repr=False, eq=False)
+class Fit(Record):
     """One coefficient of a least-squares fit. Its standard error is the larger of the
     cluster-robust one and the classical one: with few weeks the robust one can come out
     far too small by chance (two clusters can give almost zero), never the other way."""

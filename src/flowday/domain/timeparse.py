@@ -13,6 +13,7 @@ import pendulum
 
 from flowday.domain.clockface import fmt_duration as fmt_duration  # its home; said here too
 from flowday.domain.errors import InputError
+from flowday.domain.frozen import Record
 from flowday.domain.model import Sphere
 from flowday.domain.wallclock import MINUTES_PER_DAY, fmt_minutes, parse_clock, parse_iso_date
 
@@ -202,8 +203,8 @@ def check_exists(date: pendulum.Date, start: int, end: int, tz: Zone) -> None:
 # --- quick-add ------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class QuickAdd:
+@dataclass(frozen=True, slots=True, repr=False, eq=False)
+class QuickAdd(Record):
     """What a quick-add line says. Any part may be missing; the caller fills defaults."""
 
     title: str

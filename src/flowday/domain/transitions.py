@@ -26,6 +26,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
+from flowday.domain.frozen import Record
 from flowday.domain.model import Block, Sphere
 from flowday.domain.timeparse import fmt_duration
 
@@ -37,8 +38,8 @@ AFTER_WORK, BEFORE_WORK, AFTER_LONG_WORK, LONG_WORK = (
 )  # fmt: skip
 
 
-@dataclass(frozen=True, slots=True)
-class Buffers:
+@dataclass(frozen=True, slots=True, repr=False, eq=False)
+class Buffers(Record):
     """Free minutes a mode keeps at each kind of switch (0: none required)."""
 
     after_work: int = 0  # work → personal
@@ -89,8 +90,8 @@ class Buffers:
 WORK_TO_PERSONAL, PERSONAL_TO_WORK = "work-to-personal", "personal-to-work"
 
 
-@dataclass(frozen=True, slots=True)
-class Switch:
+@dataclass(frozen=True, slots=True, repr=False, eq=False)
+class Switch(Record):
     """One crossing between the spheres."""
 
     left: Block  # the block of the run left that ends last

@@ -14,8 +14,10 @@ from flowday.domain.errors import InputError
 from flowday.sync.engine import Confirm, Progress, SyncReport, run_sync
 from flowday.sync.reflections import PREFIX as REFLECTION_PREFIX
 from flowday.sync.scopes import REFLECTIONS
-from flowday.sync.server import Collection
+from flowday.sync.server import Collection, SyncError
 from flowday.sync.subscriptions import SubscriptionReport, pull_subscription
+
+BUSY = "another flowday sync of this data folder is running: nothing was done; run it again later"
 
 # (calendar's display name, create it when missing) → the collection (tests pass their own)
 Connect = Callable[[str, bool], Collection]
@@ -53,19 +55,22 @@ def sync_everything(
     personal = [(key, side) for key, side in wanted if key.startswith(REFLECTION_PREFIX)]
     if personal and not settings.reflections:
         raise InputError("reflections are not synced here (sync.reflections = false)")
-    options: dict[str, Any] = {"dry_run": dry_run, "yes": yes, "confirm": confirm}
-    plan = run_sync(
-        planner, connect(settings.calendar, True), **options, progress=progress,
-        resolutions=[pair for pair in wanted if pair not in personal],
-    )  # fmt: skip
-    reports = Reports(plan)
-    if settings.reflections:
-        reports.reflections = run_sync(
-            planner, connect(settings.reflections_calendar, True), **options,
-            progress=progress, resolutions=personal, scope=REFLECTIONS,
+    with planner.store.sync_turn() as ours:
+        if not ours:
+            raise SyncError(BUSY)
+        options: dict[str, Any] = {"dry_run": dry_run, "yes": yes, "confirm": confirm}
+        plan = run_sync(
+            planner, connect(settings.calendar, True), **options, progress=progress,
+            resolutions=[pair for pair in wanted if pair not in personal],
         )  # fmt: skip
-    for name in settings.subscribe:
-        reports.subscriptions.append(
-            pull_subscription(planner, connect(name, False), name, **options)
-        )
-    return reports
+        reports = Reports(plan)
+        if settings.reflections:
+            reports.reflections = run_sync(
+                planner, connect(settings.reflections_calendar, True), **options,
+                progress=progress, resolutions=personal, scope=REFLECTIONS,
+            )  # fmt: skip
+        for name in settings.subscribe:
+            reports.subscriptions.append(
+                pull_subscription(planner, connect(name, False), name, **options)
+            )
+        return reports
