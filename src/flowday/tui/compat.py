@@ -37,10 +37,12 @@ run ``tests/tui/test_tui_terminal.py`` (the crash path) and ``tests/tui/test_tui
 - ``OptionList._get_option_render(option, style)`` (with ``Option._divider`` and
   ``OptionList._option_to_index``, which it draws an option from):
   :class:`RepaintOnResizeOptionList` keeps its results by what the option shows.
-- ``Widget._styles_cache`` (``StylesCache.set_dirty`` and ``render_widget``, which the
-  default ``Widget.render_lines`` calls): :class:`FinishedLines` makes a line there only
-  for content it has not finished before. Check that ``StylesCache.render`` still draws a
-  line from the widget's ``render_line`` and the styles it is given alone.
+- ``Widget._styles_cache`` (``StylesCache.set_dirty``, ``is_dirty``, ``_dirty_lines`` and
+  ``render_widget``, which the default ``Widget.render_lines`` calls) and
+  ``Widget._border_title``/``_border_subtitle``: :class:`FinishedLines` makes a line there
+  only for content it has not finished before. Check that ``StylesCache.render`` still
+  draws a line from the widget's ``render_line`` and the styles it is given alone
+  (``tests/tui/test_tui_keys.py``'s ``assert_drawn_as_textual_draws`` compares the two).
 """
 
 from __future__ import annotations
