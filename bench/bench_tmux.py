@@ -2,6 +2,8 @@
 
 Run by hand (not in CI):  python bench/bench_tmux.py [--launches 9] [--presses 40]
                           [--baseline ../main/src]  (before and after in the same run)
+                          [--skip launch] [--keys ']/[,j/k']  (only those flowday keys;
+                          the bare app's j/k always runs, as the reference)
 
 Every figure is read from a real terminal: tmux runs the program, ``tmux capture-pane``
 (through one control-mode client, ~0.3 ms a capture, so no fork per poll) shows what a
@@ -274,7 +276,10 @@ FLOWDAY_KEYS = [("j/k", "j", "k"), ("J/K", "J", "K"), ("+/-", "+", "-"), ("]/[",
 
 
 def time_keys(
-    tmux: Tmux, stores: dict[str, tuple[Path, Path]], presses: int
+    tmux: Tmux,
+    stores: dict[str, tuple[Path, Path]],
+    presses: int,
+    keys: list[tuple[str, str, str]] = FLOWDAY_KEYS,
 ) -> dict[str, dict[str, list[tuple[float, float]]]]:
     """Alternate the programs press by press."""
     found: dict[str, dict[str, list[tuple[float, float]]]] = {}
@@ -288,14 +293,14 @@ def time_keys(
         command = [PYTHON, "-m", "flowday", "tui", "--date", TODAY.to_date_string()]
         tmux.start(name, command, env_for(data, src), "80x24")
         wait_until(tmux, name, flowday_complete(True))
-        found[store] = {label: [] for label, _, _ in FLOWDAY_KEYS}
+        found[store] = {label: [] for label, _, _ in keys}
     try:
         for press in range(presses):
             # j/k five blocks on, five back; each other pair goes forth and back at once
             select_key = "j" if press // 5 % 2 == 0 else "k"
             found["bare Textual app"]["j/k"].append(time_key(tmux, "bare", select_key))
             for store, name in names.items():
-                for label, forth, back in FLOWDAY_KEYS:
+                for label, forth, back in keys:
                     for key in (select_key,) if label == "j/k" else (forth, back):
                         found[store][label].append(time_key(tmux, name, key))
                         time.sleep(random.uniform(0.01, 0.04))  # off any timer's beat
@@ -323,6 +328,13 @@ def main() -> None:
     parser.add_argument("--launches", type=int, default=9)
     parser.add_argument("--presses", type=int, default=40)
     parser.add_argument("--skip", choices=("launch", "keys"), help="leave one part out")
+    labels = [label for label, _, _ in FLOWDAY_KEYS]
+    parser.add_argument(
+        "--keys",
+        type=lambda text: text.split(","),
+        default=labels,
+        help=f"only these of flowday's keys, comma-separated (of {', '.join(labels)})",
+    )
     parser.add_argument(
         "--baseline",
         type=Path,
@@ -331,6 +343,10 @@ def main() -> None:
         "as 'baseline, ...' on copies of the stores: before/after in one run",
     )
     options = parser.parse_args()
+    unknown = set(options.keys) - set(labels)
+    if unknown:
+        parser.error(f"--keys: no such key {', '.join(sorted(unknown))}")
+    keys = [entry for entry in FLOWDAY_KEYS if entry[0] in options.keys]
 
     # as installed: byte-compiled (PYTHONDONTWRITEBYTECODE, often set for tests, would
     # have each launch compile every changed module again)
@@ -352,7 +368,7 @@ def main() -> None:
             if options.skip != "launch":
                 report_launch(tmux, empty, stores, options.launches, options.baseline)
             if options.skip != "keys":
-                report_keys(tmux, stores, options.presses, options.baseline)
+                report_keys(tmux, stores, options.presses, options.baseline, keys)
         finally:
             tmux.close()
 
@@ -402,14 +418,20 @@ def report_launch(
           "flowday / bare target <= 1.4")  # fmt: skip
 
 
-def report_keys(tmux: Tmux, stores: dict[str, Path], presses: int, baseline: Path | None) -> None:
+def report_keys(
+    tmux: Tmux,
+    stores: dict[str, Path],
+    presses: int,
+    baseline: Path | None,
+    keys: list[tuple[str, str, str]] = FLOWDAY_KEYS,
+) -> None:
     programs = {f"flowday, {kind}": (data, ROOT / "src") for kind, data in stores.items()}
     if baseline is not None:  # its own copy of each store: both write
         for kind, data in stores.items():
             copy = data.with_name(data.name + "-baseline")
             shutil.copytree(data, copy)
             programs[f"baseline, {kind}"] = (copy, baseline)
-    found = time_keys(tmux, programs, presses)
+    found = time_keys(tmux, programs, presses, keys)
     bare = statistics.median(v for v, _ in found["bare Textual app"]["j/k"])
     print(f"\nkey -> visible repaint (tmux 80x24), {presses} presses each, ms")
     print(f"  {'program, keys':<33}{'p50':>7}{'p90':>8}  {'× bare':>6}  settled p50/p90")
@@ -424,6 +446,8 @@ def report_keys(tmux: Tmux, stores: dict[str, Path], presses: int, baseline: Pat
     print("  targets: j/k, ]/[ <= 15 ms; J/K, +/- <= 20 ms (medians)")
     for program in ("flowday", "baseline") if baseline else ("flowday",):
         for key in ("J/K", "+/-"):
+            if (f"{program}, one day", key) not in medians:
+                continue
             ratio = medians[f"{program}, busy month", key] / medians[f"{program}, one day", key]
             print(f"  {program}: {key} busy month / one day: {ratio:.2f} (target <= 1.1)")
 

@@ -6,13 +6,16 @@ from collections.abc import Awaitable, Callable
 
 import pendulum
 import pytest
-from textual.widgets import Static
+from textual._styles_cache import StylesCache
+from textual.widget import Widget
+from textual.widgets import OptionList, Static
 
 from flowday.application.planner import Planner
 from flowday.domain.clock import FixedClock
 from flowday.domain.model import Block, Sphere
 from flowday.domain.wallclock import parse_clock
 from flowday.store import Store
+from flowday.tui.compat import FinishedLines, RememberingStatic, RepaintOnResizeOptionList
 from flowday.tui.screens.confirm import ConfirmScreen
 from flowday.tui.screens.edit import EditBlockScreen
 from flowday.tui.screens.help import HelpScreen
@@ -269,7 +272,23 @@ def rule_lines(app) -> list[str]:
     return [str(rules.get_option_at_index(i).prompt) for i in range(rules.option_count)]
 
 
-async def test_brackets_t_and_g_change_the_date(seeded, make_app, paste):
+def assert_drawn_as_textual_draws(app, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The screen drawn from the lines flowday keeps (compat: FinishedLines and its kin)
+    is the screen Textual's own code draws afresh from the widgets' content."""
+    kept = app.export_screenshot()
+    with monkeypatch.context() as textual_alone:
+        textual_alone.setattr(FinishedLines, "render_lines", Widget.render_lines)
+        textual_alone.setattr(RememberingStatic, "render_line", Widget.render_line)
+        for name in ("render_line", "_get_option_render"):
+            textual_alone.setattr(RepaintOnResizeOptionList, name, getattr(OptionList, name))
+        for widget in main(app).walk_children():
+            if isinstance(widget, FinishedLines):
+                widget.forget_rendered()
+        afresh = app.export_screenshot()
+    assert kept == afresh
+
+
+async def test_brackets_t_and_g_change_the_date(seeded, make_app, paste, monkeypatch):
     # a work day without an evening: a warning on the next day, none on this one
     seeded.add_block(TODAY.add(days=1), title="Focus", start=parse_clock("10:00"),
                      end=parse_clock("11:00"), sphere=Sphere.WORK)  # fmt: skip
@@ -287,6 +306,23 @@ async def test_brackets_t_and_g_change_the_date(seeded, make_app, paste):
         # the Rules list refilled, the timeline redrawn: no layout of the whole screen
         # (it was most of a day change's time)
         assert layouts == []
+        # there and back again: the timeline's lines are those finished the first time
+        # (Textual finished each repainted line afresh: most of a day change's CPU)
+        finished: list[Widget] = []
+        finish = StylesCache.render_widget
+        with monkeypatch.context() as counted:
+            counted.setattr(StylesCache, "render_widget",
+                            lambda cache, widget, crop: finished.append(widget)
+                            or finish(cache, widget, crop))  # fmt: skip
+            await pilot.press("right_square_bracket", "left_square_bracket")
+        assert main(app).date == TODAY
+        assert not [w for w in finished if isinstance(w, Timeline)]
+        # ... and what is kept is what Textual draws: a day with a warning, the focus on
+        # the inbox (another border colour), its cursor moved
+        for key in ("right_square_bracket", "tab", "j"):
+            await pilot.press(key)
+            assert_drawn_as_textual_draws(app, monkeypatch)
+        await pilot.press("left_square_bracket")  # today (the inbox focused: no matter)
         await pilot.press("left_square_bracket")
         assert main(app).date == TODAY.subtract(days=1)
         await pilot.press("right_square_bracket")

@@ -8,11 +8,11 @@ import re
 
 from textual import events
 from textual.content import Content
-from textual.widgets import Static
 
 from flowday.application.day_screen import DayScreen
 from flowday.domain.timeparse import fmt_duration
 from flowday.domain.wallclock import fmt_date, fmt_minutes
+from flowday.tui.compat import RememberingStatic
 from flowday.tui.text import literal
 
 # How far the header is shortened, one step at a time, until it fits: the figures of what
@@ -20,14 +20,25 @@ from flowday.tui.text import literal
 # the trial's label ("trial 3/20"), "today". Past the last step the widget cuts the end.
 SHORTER = range(7)
 TRIAL_DAY = re.compile(r"trial day (\d+) of (\d+)")
+REMEMBERED_HEADERS = 8
 
 
-class DayHeader(Static):
+class DayHeader(RememberingStatic):
     _view: DayScreen | None = None
 
     def show(self, view: DayScreen) -> None:
         self._view = view
-        content = header(view, self.size.width or self.app.size.width)
+        width = self.size.width or self.app.size.width
+        # a day change and back shows the same views (read ahead, kept): their headers too
+        made: dict[int, tuple[DayScreen, int, Content]] = self.__dict__.setdefault("_made", {})
+        entry = made.get(id(view))  # the entry holds the view: ids stay unique
+        if entry is not None and entry[0] is view and entry[1] == width:
+            content = entry[2]
+        else:
+            if len(made) >= REMEMBERED_HEADERS:
+                made.clear()
+            content = header(view, width)
+            made[id(view)] = (view, width, content)
         if content != getattr(self, "_shown", None):
             # one row, as wide as the screen (main.tcss): a new text needs no layout
             self.update(content, layout=getattr(self, "_shown", None) is None)

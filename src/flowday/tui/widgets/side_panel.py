@@ -19,7 +19,7 @@ from textual.widgets.option_list import Option, OptionDoesNotExist
 from flowday.domain.model import Block, Task
 from flowday.domain.rules import Violation
 from flowday.domain.timeparse import fmt_duration
-from flowday.tui.compat import RepaintOnResizeOptionList
+from flowday.tui.compat import RememberingStatic, RepaintOnResizeOptionList
 from flowday.tui.layout import SPHERE_GLYPHS
 from flowday.tui.text import literal
 
@@ -91,7 +91,7 @@ class SidePanel(Vertical):
             yield VimOptionList(id="rules")
             yield Static(id="rule-detail")
         yield Label("Figures", classes="panel-title")
-        yield Static(id="figures")
+        yield RememberingStatic(id="figures")  # a day change and back: drawn once
 
     # Textual restyles the focused widget and its ancestors, not an ancestor's other
     # children (the panel's title): a class on the panel makes that title change
@@ -176,13 +176,11 @@ class SidePanel(Vertical):
     @staticmethod
     def _refill(options: OptionList, items: list[Option], empty: str) -> None:
         previous = options.highlighted_option.id if options.highlighted_option else None
-        options.clear_options()
+        # in one step (clear_options then add_options measured and sized the list twice)
+        options.set_options(items or [Option(literal(empty), id="", disabled=True)])
         if items:
-            options.add_options(items)
             ids = [o.id for o in items]
             options.highlighted = ids.index(previous) if previous in ids else 0
-        else:
-            options.add_option(Option(literal(empty), id="", disabled=True))
 
     def select_task(self, task_id: str) -> None:
         """Keep the cursor on a task that a change moved within the list."""
