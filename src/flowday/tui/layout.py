@@ -19,6 +19,7 @@ from enum import StrEnum
 
 import pendulum
 
+from flowday.domain.frozen import Record
 from flowday.domain.model import Block, Outcome, Sphere
 from flowday.domain.rules import Violation, real_clock
 from flowday.domain.timeparse import Zone, day_bounds
@@ -51,8 +52,8 @@ class CellKind(StrEnum):
     OVERLAP = "overlap"  # two or more blocks on this row of one lane
 
 
-@dataclass(frozen=True, slots=True)
-class Cell:
+@dataclass(frozen=True, slots=True, repr=False, eq=False)
+class Cell(Record):
     kind: CellKind
     text: str = ""
     block: Block | None = None
@@ -64,8 +65,8 @@ class Cell:
     overrun: bool = False  # what really happened crossed the mode (recorded on the day)
 
 
-@dataclass(frozen=True, slots=True)
-class Row:
+@dataclass(frozen=True, slots=True, repr=False, eq=False)
+class Row(Record):
     index: int
     wall: int  # wall-clock minutes at the row's start
     label: str  # "09:00" on full hours, ":15" between
@@ -76,8 +77,8 @@ class Row:
     switch: str = ""  # a switch between work and personal starts here: SWITCH or ABRUPT
 
 
-@dataclass(frozen=True)
-class DayLayout:
+@dataclass(frozen=True, repr=False, eq=False)
+class DayLayout(Record):
     rows: tuple[Row, ...]
     lanes: tuple[str, ...]  # lane titles: ("work", "personal") or ("day",)
     block_rows: dict[str, tuple[int, int]] = field(default_factory=dict)  # id -> rows

@@ -21,6 +21,7 @@ from textual.content import Content
 from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
 
+from flowday.domain.frozen import Record
 from flowday.domain.text import counted
 from flowday.tui.screens.guarded import GuardedDialog
 from flowday.tui.text import literal
@@ -32,8 +33,8 @@ VALUE_WIDTH = 28  # cells per value: a row of both fits the dialog at 80 columns
 SIDES = {"local": "keep here", "remote": "take server's"}
 
 
-@dataclass(frozen=True)
-class ConflictRow:
+@dataclass(frozen=True, repr=False, eq=False)
+class ConflictRow(Record):
     """One conflict as shown: what it is, and each field's two values."""
 
     id: str  # what --resolve takes

@@ -20,6 +20,7 @@ from textual.widgets import Button, Input, Label, Static
 
 from flowday.application import routines as use
 from flowday.domain.errors import InputError
+from flowday.domain.frozen import Record
 from flowday.domain.model import Block
 from flowday.domain.recurrence import EXAMPLES, parse_every
 from flowday.domain.routines import Routine
@@ -37,8 +38,8 @@ if TYPE_CHECKING:
 FIELDS = ("text", "every", "from", "until", "modes")
 
 
-@dataclass(frozen=True)
-class RoutineForm:
+@dataclass(frozen=True, repr=False, eq=False)
+class RoutineForm(Record):
     """What the dialog returns: only the fields that changed (None: left as it was)."""
 
     text: str | None

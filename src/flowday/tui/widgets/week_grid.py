@@ -19,6 +19,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from flowday.application.week import DaySummary
+from flowday.domain.frozen import Record
 from flowday.domain.model import Block, Sphere
 from flowday.domain.wallclock import MINUTES_PER_DAY, fmt_date, fmt_minutes
 from flowday.tui.layout import (
@@ -40,8 +41,8 @@ SPLIT = 16  # a column this wide splits between two lanes' blocks on one row; na
 OPEN_WALL = 7 * 60  # the grid opens here unless the selection is elsewhere
 
 
-@dataclass(frozen=True)
-class WeekColumn:
+@dataclass(frozen=True, repr=False, eq=False)
+class WeekColumn(Record):
     """One day of the week as the grid draws it."""
 
     summary: DaySummary
