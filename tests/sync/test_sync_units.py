@@ -391,3 +391,17 @@ def test_a_state_read_in_part_and_saved_again_and_again_keeps_every_event(
             for month in ("2025-12", "2026-01", "2026-02", None):
                 agreed = {u for u, i in model.items() if month in (months_of(u, i) or {None})}
                 assert index.agreed_in(month) == agreed
+
+
+def test_the_planner_s_summary_names_a_calendar_no_longer_subscribed() -> None:
+    from flowday.sync.engine import SyncReport
+    from flowday.sync.everything import Reports
+    from flowday.sync.subscriptions import SubscriptionReport
+    from flowday.tui.syncing import PlannerSync
+
+    reports = Reports(SyncReport(), subscriptions=[
+        SubscriptionReport("Work", pulled_deleted=2, unsubscribed=True),
+        SubscriptionReport("Team", pulled_new=1), SubscriptionReport("Quiet"),
+    ])  # fmt: skip
+    said = PlannerSync.summary(None, reports)  # type: ignore[arg-type]
+    assert said == "↑0 ↓0, 0 conflicts; Work: unsubscribed, 2 blocks ahead removed; Team: ↓1"

@@ -143,7 +143,9 @@ class PlannerSync:
         if personal is not None and (personal.pushed or personal.pulled or personal.conflicts):
             text += f"; reflections: {personal.summary()}"
         for subscribed in reports.subscriptions:
-            if subscribed.pulled:
+            if subscribed.unsubscribed:
+                text += f"; {subscribed.summary()}"
+            elif subscribed.pulled:
                 text += f"; {subscribed.calendar}: ↓{subscribed.pulled}"
         if report.conflicts or (personal is not None and personal.conflicts):
             text += f" — {self._key('sync_conflicts', 'C')} shows them"
