@@ -136,11 +136,9 @@ def drop_unsubscribed(
             return set()
 
         dates = {b.date for b in removed}
-        if dates:
+        if dates:  # what newly breaks is said once, with the first calendar
             crossed = apply_recording_crossings(planner, txn, dates, apply)
-            for report in reports.values():
-                report.crossed.extend(crossed)
-                break  # (said once)
+            reports[dropped[0]].crossed.extend(crossed)
         for name in dropped:
             state, saved = states[name]
             state.collection, state.token = "", None  # forgotten: a new subscription
