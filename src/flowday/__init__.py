@@ -13,7 +13,10 @@ def _defer_free_form_date_parser() -> None:
     name = "dateutil.parser"
     if name in sys.modules:
         return
-    spec = importlib.util.find_spec(name)
+    try:
+        spec = importlib.util.find_spec(name)
+    except ImportError:
+        spec = None
     if spec is None or spec.loader is None:
         return  # pendulum will say what is missing
     spec.loader = importlib.util.LazyLoader(spec.loader)
