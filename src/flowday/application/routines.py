@@ -274,23 +274,22 @@ def _judged(
     for new in news:
         txn.put_routine(new)
     new_ids = {r.id for r in news}
-    verdicts: dict[pendulum.Date, tuple[Day, Verdict, set[str]]] = {}
+    verdicts: dict[pendulum.Date, tuple[Day, Verdict, list[Block]]] = {}
     for date in dates:
         after = txn.blocks_on(date)
         day = txn.day(date)
         verdict = planner.judge(day, before[date], after)
         if verdict.broken:
-            ours = {b.id for b in after if b.routine in new_ids}
-            verdicts[date] = (day, verdict, ours)
+            verdicts[date] = (day, verdict, [b for b in after if b.routine in new_ids])
     if verdicts and not force:
         made = new_ids - {r.id for r in olds}  # refused: their occurrences name nothing
-        only = {date: _unnamed(verdict, {b.id for b in txn.blocks_on(date) if b.routine in made})
-                for date, (_, verdict, _) in verdicts.items()}  # fmt: skip
+        only = {date: _unnamed(verdict, {b.id for b in ours if b.routine in made})
+                for date, (_, verdict, ours) in verdicts.items()}  # fmt: skip
         broken = next(iter(only.values())).broken
         raise RefusedError(refusal_for_days(only, "the routine's occurrences"), broken,
                            days=refused_days(list(only)))  # fmt: skip
     for day, verdict, ours in verdicts.values():
-        txn.put_day(planner.settle(day, verdict, force=True, changed=ours))
+        txn.put_day(planner.settle(day, verdict, force=True, changed={b.id for b in ours}))
     return {date: verdict for date, (_, verdict, _) in verdicts.items()}
 
 
