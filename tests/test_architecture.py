@@ -193,12 +193,13 @@ def test_everyday_commands_load_only_what_they_use(tmp_path: Path) -> None:
     # icalendar costs tens of milliseconds at start-up: only import/export/share pay it;
     # pendulum's locales (its `format`) ~11 ms: flowday formats dates with fmt_date; the
     # other commands' modules: `list` builds only its own part of the parser; dateutil's
-    # free-form parser ~10 ms (pendulum imports it; flowday/__init__.py defers it)
+    # free-form parser ~10 ms (pendulum imports it; flowday/__init__.py defers it);
+    # dataclasses (with inspect, ast, dis) ~30 ms: records are domain/frozen.py's
     env = {**os.environ, "PYTHONPATH": str(SRC), "FLOWDAY_DATA_DIR": str(tmp_path)}
     commands = [["list"], ["add", "Standup 9:00-9:15", "--force"], ["check"]]
     watched = {"icalendar", "recurring_ical_events", "textual", "pendulum.locales.en.locale",
                "flowday.cli.calendar", "flowday.cli.sync", "flowday.cli.reflect",
-               "dateutil.parser._parser"}  # fmt: skip
+               "dateutil.parser._parser", "dataclasses", "inspect"}  # fmt: skip
     for args, loaded in loaded_after_each(commands, watched, env):
         assert loaded == [], args
 

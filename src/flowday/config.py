@@ -10,7 +10,6 @@ import contextlib
 import os
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -21,7 +20,7 @@ import pendulum
 from pendulum.tz.local_timezone import get_local_timezone
 
 from flowday.domain.errors import FlowdayError
-from flowday.domain.frozen import Record
+from flowday.domain.frozen import Record, define, field
 from flowday.domain.modes import BUILTIN_MODES, ModeError, build_modes
 from flowday.domain.rules import RULES, SHARED, Severity
 from flowday.domain.settings import (
@@ -66,7 +65,7 @@ class ConfigError(FlowdayError):
 KeyPath = tuple[str | int, ...]  # a key in the file: ("modes", "deep", "rules"); ints index arrays
 
 
-@dataclass(frozen=True, repr=False, eq=False)
+@define
 class Config(Record):
     timezone: Zone = field(default_factory=local_zone)
     work_start: int = 9 * 60
@@ -290,7 +289,7 @@ def _reflection_settings(probe: Config, table: dict[str, Any]) -> ReflectionSett
     )
 
 
-@dataclass(frozen=True, repr=False, eq=False)
+@define
 class SyncSettings(Record):
     """``[sync]``: where ``flowday sync`` meets the other devices (see flowday.sync). The
     password is never in the file: ``password_cmd`` prints it, or the system keyring

@@ -70,7 +70,6 @@ from collections.abc import (
     Mapping,
     Sequence,
 )
-from dataclasses import replace
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -81,6 +80,7 @@ from tinydb.table import Document
 
 from flowday import safe_write
 from flowday.domain.errors import FlowdayError
+from flowday.domain.frozen import replace
 from flowday.domain.model import Block, Day, Task, in_plan_order
 from flowday.domain.records import Fields
 from flowday.domain.routines import Routine, parse_occurrence_id

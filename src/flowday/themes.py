@@ -24,11 +24,10 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from flowday.domain.frozen import Record
+from flowday.domain.frozen import Record, define, field
 
 DEFAULT_THEME = "flowday-dark"
 FALLBACK_THEME = "textual-dark"  # only if the shipped default itself cannot be read
@@ -54,7 +53,7 @@ class ThemeFileError(Exception):
     """One theme file cannot be used; the message names the file and the problem."""
 
 
-@dataclass(frozen=True, repr=False, eq=False)
+@define
 class ThemeSpec(Record):
     """A validated theme file. Colours are ``#RRGGBB`` strings."""
 
@@ -71,8 +70,8 @@ class ThemeSpec(Record):
         return {f"flowday-{key}": value for key, value in self.flowday.items()}
 
 
-@dataclass
-class ThemeCatalog:
+@define(frozen=False)
+class ThemeCatalog(Record):
     """Every usable theme by name, plus one message per file that could not be used."""
 
     themes: dict[str, ThemeSpec] = field(default_factory=dict)
@@ -86,7 +85,7 @@ class ThemeCatalog:
 ThemeOrigin = Literal["--theme", "config", "app", "default"]
 
 
-@dataclass(frozen=True, repr=False, eq=False)
+@define
 class ThemeChoice(Record):
     """The theme a run uses, where the choice came from, and what went wrong on the way."""
 

@@ -610,8 +610,7 @@ def test_own_blocks_and_imported_ones_share_a_fixed_point(
 def test_a_block_and_a_note_of_one_occurrence_export_it_once(planner: Planner) -> None:
     """Two calendars can give one occurrence as a meeting and as an all-day note: each
     UID with its RECURRENCE-ID goes out once (the note under its own UID)."""
-    from dataclasses import replace
-
+    from flowday.domain.frozen import replace
     from flowday.domain.model import ImportedNote
 
     source = "ics:shared@example.com:20261202T080000Z"
@@ -640,8 +639,7 @@ def test_one_event_over_days_only_where_its_parts_meet(
     """A long event stays one event after a piece of it was edited; blocks or notes that
     share a source without meeting (a store from before each occurrence had its own key)
     never become one event over days of separate meetings."""
-    from dataclasses import replace
-
+    from flowday.domain.frozen import replace
     from flowday.domain.model import ImportedNote
 
     long_event = vevent("long@example.com", f"DTSTART;TZID={TZ}:20261201T140000",

@@ -254,9 +254,8 @@ def test_the_completed_shutdown_is_a_short_done_block_ending_now_never_forced(
     """Today only, once, ending when it was completed (never moved, never over a block's
     plan or what really ran), a break on fenced days and personal on woven ones; a planned
     "Shutdown" is marked done instead."""
-    from dataclasses import replace
-
     from flowday.application.shutdown import record_shutdown
+    from flowday.domain.frozen import replace
 
     today = clock.now().date()  # 10:00
     call = planner.add_block(today, title="Call", start=555, end=585, sphere=Sphere.WORK).block
@@ -284,10 +283,9 @@ def test_the_completed_shutdown_is_a_short_done_block_ending_now_never_forced(
 
 
 def test_the_shutdown_block_can_be_turned_off(planner: Planner, clock: Any) -> None:
-    from dataclasses import replace
-
     from flowday.application.shutdown import record_shutdown
     from flowday.config import ConfigError, from_mapping
+    from flowday.domain.frozen import replace
 
     off = from_mapping({"timezone": "Europe/Berlin", "reflection": {"shutdown_block": False}})
     assert not off.reflection.shutdown_block

@@ -4,13 +4,12 @@ protected off-time on integration days; the [reminders] settings checked."""
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import pendulum
 import pytest
 
 from flowday.application.planner import Planner
 from flowday.config import ConfigError, from_mapping
+from flowday.domain.frozen import replace
 from flowday.domain.model import Block, Day, Outcome, Sphere
 from flowday.domain.reminders import due_reminders
 from flowday.domain.settings import ReminderSettings

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import random
-from dataclasses import replace
 
 import pendulum
 import pytest
@@ -12,6 +11,7 @@ from hypothesis import strategies as st
 
 from flowday.domain import insights
 from flowday.domain.errors import InputError
+from flowday.domain.frozen import replace
 from flowday.domain.insights import DayRecord, recommend, summarize, t_critical
 from flowday.domain.model import Day
 from flowday.domain.questions import Answers

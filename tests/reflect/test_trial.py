@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 import random
 from collections import Counter
-from dataclasses import replace
 
 import pendulum
 
 from flowday.application import day_screen, trial
+from flowday.domain.frozen import replace
 from flowday.store import Store
 
 from .reflect_histories import reflection

@@ -3,12 +3,11 @@ what does not fit — and, whatever the day, never a hard violation."""
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from flowday.domain import intervals, scheduler
+from flowday.domain.frozen import replace
 from flowday.domain.model import Block, Sphere
 from flowday.domain.rules import evaluate, new_hard_violations
 from flowday.domain.scheduler import Request, place

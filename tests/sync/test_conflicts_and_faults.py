@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from tests.sync.conftest import Server
 from tests.sync.devices import Device, edit_state, server_objects, uids
 
+from flowday.domain.frozen import replace
 from flowday.sync.engine import DeletionsNeedConfirmation, load_state
 from flowday.sync.server import Collection, Listing, Stale, SyncError
 from flowday.sync.state import SyncState

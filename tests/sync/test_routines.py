@@ -3,7 +3,6 @@ as events of their own, through a real Radicale."""
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 
 import pendulum
@@ -11,6 +10,7 @@ from tests.sync.conftest import Server
 from tests.sync.devices import Device, server_objects, uids
 
 from flowday.application.routines import add_routine, remove_routine
+from flowday.domain.frozen import replace
 from flowday.domain.routines import Routine, occurrence_id
 
 

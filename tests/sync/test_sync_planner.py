@@ -7,7 +7,6 @@ injected clock and says an offline failure once. Few app starts: each costs ~0.6
 from __future__ import annotations
 
 import threading
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +16,7 @@ from textual.widgets import OptionList
 from flowday.application.planner import Planner
 from flowday.config import Config, from_mapping
 from flowday.domain.clock import FixedClock
+from flowday.domain.frozen import replace
 from flowday.domain.model import Block, Sphere
 from flowday.store import Store
 from flowday.sync.engine import load_state

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import random
 import re
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from flowday.config import ConfigError, SyncSettings, from_mapping
+from flowday.domain.frozen import replace
 from flowday.sync.credentials import password
 from flowday.sync.merge import merge
 from flowday.sync.state import Conflict, Synced, SyncState

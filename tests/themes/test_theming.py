@@ -4,7 +4,6 @@ made in the app remembered, and a bad theme a warning rather than a crash."""
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -13,6 +12,7 @@ from textual.command import CommandList
 from flowday.application.planner import Planner
 from flowday.config import Config
 from flowday.domain.clock import FixedClock
+from flowday.domain.frozen import replace
 from flowday.store import Store, StoreError
 from flowday.themes import DEFAULT_THEME, load_catalog
 from flowday.tui.app import FlowdayApp

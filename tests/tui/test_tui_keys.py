@@ -563,7 +563,7 @@ async def test_q_quits(seeded, make_app):
 
 
 async def test_keymap_from_config_rebinds(seeded, make_app):
-    from dataclasses import replace
+    from flowday.domain.frozen import replace
 
     seeded.config = replace(seeded.config, keymap={"move_later": "n"})
     app = make_app(seeded)

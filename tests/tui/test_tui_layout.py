@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any
 
 import pendulum
 import pytest
 
+from flowday.domain.frozen import replace
 from flowday.domain.model import Block, Outcome, Sphere
 from flowday.domain.modes import INTEGRATION
 from flowday.domain.rules import Severity, Violation

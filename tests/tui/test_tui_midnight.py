@@ -7,13 +7,13 @@ from __future__ import annotations
 
 import html
 from collections.abc import Awaitable, Callable
-from dataclasses import replace
 
 import pendulum
 
 from flowday.application.planner import Planner
 from flowday.config import from_mapping
 from flowday.domain.clock import FixedClock
+from flowday.domain.frozen import replace
 from flowday.domain.model import Sphere
 from flowday.store import Store
 from flowday.tui.app import FlowdayApp

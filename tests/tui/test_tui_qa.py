@@ -3,8 +3,6 @@ was seen on screen, kept so it stays fixed."""
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import pytest
 from textual.color import Color
 from textual.fuzzy import Matcher
@@ -13,6 +11,7 @@ from textual.widgets import Button, Static
 
 from flowday.application.intrusions import log_intrusion
 from flowday.application.planner import Planner
+from flowday.domain.frozen import replace
 from flowday.domain.model import Sphere
 from flowday.domain.wallclock import parse_clock
 from flowday.tui.screens import main as main_module

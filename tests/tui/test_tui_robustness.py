@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import html
 from collections.abc import Awaitable, Callable
-from dataclasses import replace
 
 import pendulum
 import pytest
 from textual.widgets._toast import Toast
 
 from flowday.application.planner import Planner
+from flowday.domain.frozen import replace
 from flowday.domain.model import Block, Sphere
 from flowday.store import Store
 from flowday.tui.app import FlowdayApp

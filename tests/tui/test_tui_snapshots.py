@@ -5,13 +5,12 @@ change, and look at the SVGs before committing them."""
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import pendulum
 import pytest
 
 from flowday.application.planner import Planner
 from flowday.domain.clock import FixedClock
+from flowday.domain.frozen import replace
 from flowday.domain.model import Block, Sphere, Task
 from flowday.tui.app import FlowdayApp
 

@@ -5,8 +5,6 @@ after a deliberate change, and look at the SVGs (as PNGs) before committing them
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import pendulum
 import pytest
 
@@ -14,6 +12,7 @@ from flowday.application import reviews, routines
 from flowday.application.planner import Planner
 from flowday.application.week import set_days_off
 from flowday.domain.clock import FixedClock
+from flowday.domain.frozen import replace
 from flowday.domain.model import Block, Sphere
 from flowday.tui.app import FlowdayApp
 

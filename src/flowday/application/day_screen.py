@@ -3,21 +3,19 @@ by any front end; no Textual here)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
-
 import pendulum
 
 from flowday.application import trial
 from flowday.application.planner import Planner, Snapshot
 from flowday.domain.figures import day_figures
-from flowday.domain.frozen import Record
+from flowday.domain.frozen import Record, define, replace
 from flowday.domain.model import Block, Day, Task
 from flowday.domain.rules import Violation, day_switches
 from flowday.domain.timeparse import day_exists
 from flowday.domain.transitions import Switch
 
 
-@dataclass(frozen=True, repr=False, eq=False)
+@define
 class DayScreen(Record):
     """Everything the main screen shows for one date, read once per refresh."""
 

@@ -9,19 +9,18 @@ No Textual here.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import TypeVar
 
 import pendulum
 
 from flowday.application.planner import Planner, Snapshot
-from flowday.domain.frozen import Record
+from flowday.domain.frozen import Record, define
 
 T = TypeVar("T")
 LIMIT = 200
 
 
-@dataclass(frozen=True, repr=False, eq=False)
+@define
 class Entry(Record):
     label: str
     before: Snapshot

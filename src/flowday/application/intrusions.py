@@ -9,12 +9,12 @@ outside it; the other side is the intruder.
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
-from dataclasses import replace
 
 import pendulum
 
 from flowday.application.planner import Planner
 from flowday.domain.errors import InputError
+from flowday.domain.frozen import replace
 from flowday.domain.model import IMPORTED, MANUAL, Block, Day, Intrusion, Sphere, stamp
 from flowday.domain.rules import DayContext, Violation
 from flowday.domain.text import TITLE_LIMIT, clean_text

@@ -14,12 +14,12 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Mapping, Sequence
-from dataclasses import replace
 
 import pendulum
 
 from flowday.config import Config
 from flowday.domain.errors import InputError
+from flowday.domain.frozen import replace
 from flowday.domain.model import Block, Day, Sphere
 from flowday.domain.routines import Routine
 from flowday.domain.timeparse import Zone, check_exists, day_length, instant

@@ -8,7 +8,6 @@ apart from the planned crossings."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
 from typing import Literal
 
 import pendulum
@@ -16,7 +15,7 @@ import pendulum
 from flowday.application.planner import Planner
 from flowday.domain import scheduler
 from flowday.domain.errors import InputError, NotFoundError
-from flowday.domain.frozen import Record
+from flowday.domain.frozen import Record, define, field, replace
 from flowday.domain.model import (
     OVERRUN,
     Block,
@@ -36,7 +35,7 @@ from flowday.store import Transaction
 NOT_OVERRUNS = frozenset({"no-overlap"})
 
 
-@dataclass(frozen=True, repr=False, eq=False)
+@define
 class OutcomeResult(Record):
     """The block as recorded and the overruns its actual time makes (empty otherwise)."""
 
@@ -71,7 +70,7 @@ def overruns_of(planner: Planner, day: Day, blocks: list[Block], block: Block) -
     ]  # fmt: skip
 
 
-@dataclass(frozen=True, repr=False, eq=False)
+@define
 class Recorded(Record):
     """An outcome worked out in memory: the block, its day's blocks and the day (with its
     overruns) as they are once stored."""
@@ -145,7 +144,7 @@ def _still_ahead(planner: Planner, block: Block) -> bool:
     return block.end > now.hour * 60 + now.minute
 
 
-@dataclass(frozen=True, repr=False, eq=False)
+@define
 class CarryResult(Record):
     """What carrying did: the blocks placed tomorrow (old, new), those sent to the inbox
     (old, task) and those that found no allowed slot (old, why; left where they were)."""

@@ -4,7 +4,6 @@ are enforced the same way from both. Domain + store, no UI."""
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Sequence
-from dataclasses import dataclass, field, fields, replace
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import pendulum
@@ -15,7 +14,7 @@ from flowday.domain import rules
 from flowday.domain.clock import Clock
 from flowday.domain.errors import InputError, NotFoundError, RefusedError
 from flowday.domain.figures import DayFigures, day_figures
-from flowday.domain.frozen import Record
+from flowday.domain.frozen import Record, define, field, fields, replace
 from flowday.domain.model import (
     Block,
     Crossing,
@@ -46,7 +45,7 @@ if TYPE_CHECKING:
     from flowday.domain import scheduler
 
 
-@dataclass(frozen=True, repr=False, eq=False)
+@define
 class ChangeResult(Record):
     """What a change did: the block (if any), soft warnings now on the day, and the hard
     rules crossed on purpose."""
@@ -59,7 +58,7 @@ class ChangeResult(Record):
 PREVIEW_ID = "preview"  # the id of a block being typed, never stored
 
 
-@dataclass(frozen=True, repr=False, eq=False)
+@define
 class Verdict(Record):
     """What the day's rules say of one change: the hard rules it newly breaks (refused
     unless forced, then recorded as crossings) and everything broken once it is made."""
@@ -84,7 +83,7 @@ class Verdict(Record):
         )
 
 
-@dataclass(frozen=True, repr=False, eq=False)
+@define
 class BlockPreview(Record):
     """What adding quick-add ``text`` would store, and the verdict the add would get."""
 
@@ -102,7 +101,7 @@ class BlockPreview(Record):
         return ours[0] if ours else None
 
 
-@dataclass(frozen=True, repr=False, eq=False)
+@define
 class ModeProposal(Record):
     """What switching a day to ``mode`` means: what breaks there, the moves the fix makes
     (old, new) and what it cannot fix (block, reason). ``hours_reset`` is the configured
@@ -126,7 +125,7 @@ class ModeProposal(Record):
         return bool(self.moves) or self.hours_reset is not None
 
 
-@dataclass(frozen=True, repr=False, eq=False)
+@define
 class PlanResult(Record):
     """Tasks placed (each now a flexible block) and tasks left in the inbox, with why."""
 
@@ -136,7 +135,7 @@ class PlanResult(Record):
     dry_run: bool = False
 
 
-@dataclass(frozen=True, repr=False, eq=False)
+@define
 class _PlanInputs(Record):
     """What a plan is worked out from: the inbox, the day and its blocks as read."""
 
@@ -145,7 +144,7 @@ class _PlanInputs(Record):
     blocks: list[Block]
 
 
-@dataclass(frozen=True, repr=False, eq=False)
+@define
 class PlanDraft(Record):
     """A plan worked out without the lock, and what it was worked out from, so that
     :meth:`Planner.commit_plan` can tell whether it still holds."""
@@ -156,7 +155,7 @@ class PlanDraft(Record):
     result: PlanResult
 
 
-@dataclass(frozen=True, repr=False, eq=False)
+@define
 class Snapshot(Record):
     """The stored state of some days and the inbox, for undo/redo."""
 

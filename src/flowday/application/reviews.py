@@ -11,7 +11,6 @@ even if the weekly mode map changes later. :func:`stats` is the JSON of ``flowda
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import replace
 from typing import Any
 
 import pendulum
@@ -21,6 +20,7 @@ from flowday.application.stats_cache import MonthCache
 from flowday.domain import insights
 from flowday.domain.errors import InputError
 from flowday.domain.figures import day_figures
+from flowday.domain.frozen import replace
 from flowday.domain.insights import DayRecord, Recommendation
 from flowday.domain.model import Block, Day, Reflection, Sphere, stamp
 from flowday.domain.questions import Answers

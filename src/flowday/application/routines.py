@@ -11,13 +11,12 @@ each of those days.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
 
 import pendulum
 
 from flowday.application.planner import Planner, Verdict
 from flowday.domain.errors import InputError, NotFoundError, RefusedError
-from flowday.domain.frozen import Record
+from flowday.domain.frozen import Record, define, field, replace
 from flowday.domain.model import Block, Day, new_id, stamp
 from flowday.domain.recurrence import parse_every
 from flowday.domain.routines import Routine
@@ -33,7 +32,7 @@ SHOWN_DAYS = 3  # a refusal names this many days, then a count
 # --- use cases -----------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, repr=False, eq=False)
+@define
 class RoutineResult(Record):
     """What a routine change did: the routine now in force (None after a removal), the one
     it ended (an edit from a later date splits it), and the crossings recorded per day."""

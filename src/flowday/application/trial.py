@@ -16,14 +16,13 @@ from __future__ import annotations
 
 import os
 import random
-from dataclasses import dataclass, replace
 from typing import Any
 
 import pendulum
 
 from flowday.application.planner import Planner
 from flowday.domain.errors import FlowdayError, InputError
-from flowday.domain.frozen import Record
+from flowday.domain.frozen import Record, define, replace
 from flowday.domain.timeparse import parse_date
 
 MODES = ("balance", "integration")
@@ -31,7 +30,7 @@ MAX_WEEKS = 26
 OUTCOME = "combined"  # the pre-chosen outcome: the mean of energy, peace and meaning
 
 
-@dataclass(frozen=True, slots=True, repr=False, eq=False)
+@define(slots=True)
 class Trial(Record):
     started: pendulum.Date
     unit: str  # "day" | "week"

@@ -8,7 +8,6 @@ occurrences included) and every change goes through :meth:`Planner.judge`.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
 from typing import Any
 
 import pendulum
@@ -18,7 +17,7 @@ from flowday.application.reviews import week_of
 from flowday.application.routines import refusal_for_days
 from flowday.domain.errors import InputError, RefusedError
 from flowday.domain.figures import day_figures
-from flowday.domain.frozen import Record
+from flowday.domain.frozen import Record, define, field, replace
 from flowday.domain.insights import DayRecord
 from flowday.domain.model import Block, Day
 from flowday.domain.rules import Violation, day_switches
@@ -29,7 +28,7 @@ from flowday.domain.wallclock import fmt_date, fmt_minutes
 MAX_DAYS_OFF = 366  # one `flowday off` covers at most a year
 
 
-@dataclass(frozen=True, repr=False, eq=False)
+@define
 class DaySummary(Record):
     """One day as the week and month show it."""
 
@@ -118,7 +117,7 @@ def set_week_mode(planner: Planner, date: pendulum.Date, mode: str) -> list[Mode
     return [planner.set_mode(monday.add(days=i), mode) for i in range(7)]
 
 
-@dataclass(frozen=True, repr=False, eq=False)
+@define
 class DaysOffResult(Record):
     days: list[Day]
     crossed: dict[pendulum.Date, Verdict] = field(default_factory=dict)

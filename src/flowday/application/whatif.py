@@ -8,7 +8,6 @@ work outside the window, the limits broken, the hard lines ("fences") crossed.""
 from __future__ import annotations
 
 import textwrap
-from dataclasses import replace
 from typing import Any
 
 import pendulum
@@ -17,6 +16,7 @@ from flowday.application.planner import Planner
 from flowday.domain import insights, rules
 from flowday.domain.errors import InputError
 from flowday.domain.figures import day_figures
+from flowday.domain.frozen import replace
 from flowday.domain.model import Block, Day
 
 CAPS = frozenset({"max-work", "max-stretch", "max-switches", "work-outside-limit", "min-block"})

@@ -16,7 +16,6 @@ import datetime as dt
 import math
 import re
 from collections import defaultdict
-from dataclasses import dataclass
 from typing import TypeGuard
 
 import icalendar
@@ -36,7 +35,7 @@ from flowday.calendars.values import (
     values,
 )
 from flowday.domain.errors import InputError
-from flowday.domain.frozen import Record
+from flowday.domain.frozen import Record, define
 from flowday.domain.text import strip_controls
 from flowday.domain.timeparse import FIRST_YEAR, LAST_YEAR
 
@@ -61,7 +60,7 @@ _STEP_SECONDS = {  # shortest length of each period: estimates err towards more 
 _TOO_FINE = {"MINUTELY": "every minute", "SECONDLY": "every second"}
 
 
-@dataclass(frozen=True, repr=False, eq=False)
+@define
 class Skipped(Record):
     """An event left out, and why (one line each in the report)."""
 

@@ -22,7 +22,6 @@ import datetime as dt
 import warnings
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
 
 import icalendar
 import pendulum
@@ -41,7 +40,7 @@ from flowday.calendars.values import (
     values,
 )
 from flowday.domain.errors import FlowdayError, InputError
-from flowday.domain.frozen import Record
+from flowday.domain.frozen import Record, define, field
 from flowday.domain.model import Sphere
 from flowday.domain.text import clean_text
 from flowday.domain.timeparse import Zone, day_bounds
@@ -51,7 +50,7 @@ MAX_BLOCKS = 2_000  # blocks + notes one import may produce
 MAX_PER_DAY = 32  # blocks on one day (one every half hour for 16 hours)
 
 
-@dataclass(frozen=True, repr=False, eq=False)
+@define
 class Piece(Record):
     """One block an event asks for (an event across midnight gives several)."""
 
@@ -66,7 +65,7 @@ class Piece(Record):
     flexible: bool = False
 
 
-@dataclass(frozen=True, repr=False, eq=False)
+@define
 class Note(Record):
     """A day note an all-day (or zero-length) event asks for; ``day_off``: flowday's own
     export of a day off (``X-FLOWDAY-DAY-OFF``), which comes back as a day off."""
@@ -78,8 +77,8 @@ class Note(Record):
     day_off: bool = False
 
 
-@dataclass
-class Expansion:
+@define(frozen=False)
+class Expansion(Record):
     pieces: list[Piece] = field(default_factory=list)
     notes: list[Note] = field(default_factory=list)
     uids: set[str] = field(default_factory=set)  # every UID the file holds (for removals)

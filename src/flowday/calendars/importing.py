@@ -23,7 +23,6 @@ from __future__ import annotations
 import hashlib
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Iterator
-from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import icalendar
@@ -41,6 +40,7 @@ from flowday.calendars.sources import (
     source_uid,
 )
 from flowday.domain.errors import FlowdayError
+from flowday.domain.frozen import Record, define, field, replace
 from flowday.domain.model import Block, Day, ImportedNote, Sphere, stamp
 from flowday.domain.routines import occurrence_id
 from flowday.domain.rules import Violation
@@ -53,8 +53,8 @@ PROGRESS_EVERY = 25  # changes between progress reports
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 
 
-@dataclass
-class ImportReport:
+@define(frozen=False)
+class ImportReport(Record):
     calendar: str
     first: pendulum.Date
     last: pendulum.Date
@@ -331,8 +331,8 @@ def apply_recording_crossings(
     return crossed
 
 
-@dataclass
-class _Changes:
+@define(frozen=False)
+class _Changes(Record):
     removals: list[Block] = field(default_factory=list)
     edits: list[tuple[Block, Piece, Sphere]] = field(default_factory=list)
     additions: list[tuple[Piece, Sphere]] = field(default_factory=list)

@@ -17,7 +17,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 from collections.abc import Callable, Collection, Iterator
-from dataclasses import dataclass, replace
 
 import icalendar
 import pendulum
@@ -30,7 +29,7 @@ from flowday.calendars.expansion import local_moment, sphere_of, wall_minutes
 from flowday.calendars.sources import FLOWDAY_UID_SUFFIX
 from flowday.calendars.values import as_list, dt_value, end_value, repeat_rules, text_of, uid_of
 from flowday.domain.errors import FlowdayError
-from flowday.domain.frozen import Record
+from flowday.domain.frozen import Record, define, replace
 from flowday.domain.model import Block, Sphere, stamp
 from flowday.domain.recurrence import Repeat
 from flowday.domain.routines import Routine, occurrence_id
@@ -173,7 +172,7 @@ def day_off_events(
 # --- reading them back -----------------------------------------------------------------------
 
 
-@dataclass(frozen=True, repr=False, eq=False)
+@define
 class ImportedRoutine(Record):
     """A routine read back from its series, and its occurrences edited by hand (stored
     blocks with the occurrences' ids, as the planner stores them)."""

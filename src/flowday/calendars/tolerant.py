@@ -16,14 +16,13 @@ its documented template methods; the version is pinned in ``pyproject.toml``.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 import icalendar
 from icalendar.parser.content_line import Contentline
 from icalendar.parser.ical.calendar import CalendarIcalParser
 from icalendar.prop import vBroken
 
-from flowday.domain.frozen import Record
+from flowday.domain.frozen import Record, define
 from flowday.domain.text import clean_text, strip_controls
 
 # an event keeps its bad lines as broken values, as icalendar reads it (the event is skipped
@@ -65,7 +64,7 @@ _MOMENTS = {"DTSTART", "DTEND", "DUE", "DTSTAMP", "COMPLETED", "CREATED", "LAST-
 LINE_SHOWN = 80  # characters of a bad line quoted in a notice
 
 
-@dataclass(frozen=True, repr=False, eq=False)
+@define
 class _Bad(Record):
     line: str
     reason: str

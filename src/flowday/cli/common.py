@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import argparse
 import unicodedata
-from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
@@ -18,6 +17,7 @@ from flowday.cli.output import print_json as print_json
 from flowday.cli.output import warn as warn
 from flowday.config import Config, load_config
 from flowday.domain.clock import Clock, clock_from_env
+from flowday.domain.frozen import Record, define
 from flowday.domain.model import Block, Day, Outcome
 from flowday.domain.rules import Violation
 from flowday.domain.text import shown
@@ -48,8 +48,8 @@ def shared_options(*, suppress: bool = True) -> argparse.ArgumentParser:
     return options
 
 
-@dataclass
-class Context:
+@define(frozen=False)
+class Context(Record):
     """Built lazily: ``flowday --help`` or a bad flag never touches the data folder."""
 
     config: Config

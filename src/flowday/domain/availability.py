@@ -5,10 +5,8 @@ Pure: blocks in, stretches out (the calendar's ``share`` and free/busy write the
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
-
 from flowday.domain import intervals
-from flowday.domain.frozen import Record
+from flowday.domain.frozen import Record, define, replace
 from flowday.domain.model import Block
 from flowday.domain.text import strip_controls
 from flowday.domain.wallclock import fmt_minutes
@@ -17,7 +15,7 @@ SHARE_HOURS = (8 * 60, 21 * 60)  # the part of the day offered as "free"
 MIN_FREE = 15  # gaps shorter than this are not worth offering
 
 
-@dataclass(frozen=True, repr=False, eq=False)
+@define
 class Stretch(Record):
     start: int
     end: int

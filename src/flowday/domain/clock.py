@@ -3,20 +3,19 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from typing import Protocol
 
 import pendulum
 
 from flowday.domain.errors import InputError
-from flowday.domain.frozen import Record
+from flowday.domain.frozen import Record, define
 
 
 class Clock(Protocol):
     def now(self) -> pendulum.DateTime: ...
 
 
-@dataclass(frozen=True, repr=False, eq=False)
+@define
 class SystemClock(Record):
     tz: pendulum.Timezone | pendulum.FixedTimezone
 
@@ -24,7 +23,7 @@ class SystemClock(Record):
         return pendulum.DateTime.now(self.tz)  # = pendulum.now, whose hints refuse a FixedTimezone
 
 
-@dataclass(frozen=True, repr=False, eq=False)
+@define
 class FixedClock(Record):
     """A clock stopped at one instant (tests, and ``FLOWDAY_NOW`` for scripted runs)."""
 

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from flowday.domain import intervals
-from flowday.domain.frozen import Record
+from flowday.domain.frozen import Record, define
 from flowday.domain.model import Day, Outcome, Sphere, as_it_happened
 from flowday.domain.rules import DayContext, DayView, view_switches
 from flowday.domain.wallclock import MINUTES_PER_DAY
 
 
-@dataclass(frozen=True, slots=True, repr=False, eq=False)
+@define(slots=True)
 class DayFigures(Record):
     work: int = 0
     personal: int = 0

@@ -25,13 +25,12 @@ from __future__ import annotations
 import itertools
 import math
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
 import pendulum
 
 from flowday.domain import statistics
-from flowday.domain.frozen import Record
+from flowday.domain.frozen import Record, define, field
 from flowday.domain.model import Day, Reflection
 from flowday.domain.questions import (
     PRESENT_CHOICES,
@@ -63,7 +62,7 @@ def t_critical(df: int) -> float:
 # --- one day, as the insights see it ---------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True, repr=False, eq=False)
+@define(slots=True)
 class DayRecord(Record):
     """A day's mode, figures (minutes and counts, see ``domain.figures``) and answers."""
 
@@ -111,7 +110,7 @@ def round_or_none(value: float | None) -> float | None:
 # --- aggregation by mode ----------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True, repr=False, eq=False)
+@define(slots=True)
 class ModeSummary(Record):
     mode: str
     days: int
@@ -206,7 +205,7 @@ def design(days: Sequence[DayRecord], mode_a: str) -> list[list[float]]:
     return rows
 
 
-@dataclass(frozen=True, slots=True, repr=False, eq=False)
+@define(slots=True)
 class QuestionResult(Record):
     """One question compared between two modes: ``mode_a`` minus ``mode_b``."""
 
@@ -346,7 +345,7 @@ def look_number(days: Sequence[DayRecord], mode_a: str, mode_b: str, min_days: i
 # --- patterns the article warns about ---------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True, repr=False, eq=False)
+@define(slots=True)
 class Pattern(Record):
     name: str  # "always-on" | "rigid" | "burnout-signs"
     mode: str
@@ -513,7 +512,7 @@ REASONS = {
 }
 
 
-@dataclass(frozen=True, slots=True, repr=False, eq=False)
+@define(slots=True)
 class Recommendation(Record):
     mode: str | None
     text: str  # the verdict, its evidence, then any patterns

@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any
 
 import pendulum
 
 from flowday.domain.errors import InputError
-from flowday.domain.frozen import Record
+from flowday.domain.frozen import Record, define, field, replace
 from flowday.domain.questions import Answers
 from flowday.domain.records import Fields, RecordError
 from flowday.domain.text import clean_text, clean_title
@@ -75,7 +74,7 @@ def stamp(now: pendulum.DateTime) -> str:
     return fmt_date(now.in_timezone("UTC"), "YYYY-MM-DD[T]HH:mm:ss[Z]")
 
 
-@dataclass(frozen=True, slots=True, repr=False, eq=False)
+@define(slots=True)
 class Block(Record):
     """A stretch of the day given to one thing."""
 
@@ -257,7 +256,7 @@ def _outcome_of(fields: Fields) -> dict[str, Any]:
     return {"outcome": outcome, "actual_start": actual_start, "actual_end": actual_end}
 
 
-@dataclass(frozen=True, slots=True, repr=False, eq=False)
+@define(slots=True)
 class Task(Record):
     """An unscheduled inbox item, waiting for a slot."""
 
@@ -338,7 +337,7 @@ def in_plan_order(tasks: list[Task]) -> list[Task]:
     return sorted(tasks, key=lambda t: (t.priority, t.due or far, t.created))
 
 
-@dataclass(frozen=True, slots=True, repr=False, eq=False)
+@define(slots=True)
 class Crossing(Record):
     """A hard rule crossed on purpose (``--force``): part of the day's story, never hidden."""
 
@@ -378,7 +377,7 @@ PLANNED_CROSSING, OVERRUN = "planned", "overrun"
 MANUAL, IMPORTED = "manual", "import"  # how an intrusion was logged
 
 
-@dataclass(frozen=True, slots=True, repr=False, eq=False)
+@define(slots=True)
 class Intrusion(Record):
     """A boundary violation as it happened, with its direction (Kreiner, Hollensbe & Sheep
     2009): work reaching into personal time (a call at dinner) or personal life into work
@@ -429,7 +428,7 @@ class Intrusion(Record):
         )
 
 
-@dataclass(frozen=True, slots=True, repr=False, eq=False)
+@define(slots=True)
 class ModeSwitch(Record):
     """One change of a day's mode, kept for the day's history and the insights."""
 
@@ -447,7 +446,7 @@ class ModeSwitch(Record):
         )
 
 
-@dataclass(frozen=True, slots=True, repr=False, eq=False)
+@define(slots=True)
 class ImportedNote(Record):
     """A day note made by a calendar import: which event (``ics:<uid>...``) it came from,
     so a later import of that calendar can change or remove it."""
@@ -463,7 +462,7 @@ class ImportedNote(Record):
         return cls(source=fields.text("source"), text=fields.text("text"))
 
 
-@dataclass(frozen=True, slots=True, repr=False, eq=False)
+@define(slots=True)
 class Reflection(Record):
     """An evening's answers, stored with the day as it was then: the mode it had and its
     figures (``domain.figures`` names → minutes and counts), so the history keeps meaning
@@ -501,7 +500,7 @@ class Reflection(Record):
         )
 
 
-@dataclass(frozen=True, slots=True, repr=False, eq=False)
+@define(slots=True)
 class Day(Record):
     """Per-day settings and history. Fields left ``None`` fall back to the configuration
     (the weekly mode map and the default work window)."""

@@ -20,10 +20,9 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, replace
 
 from flowday.domain.errors import FlowdayError
-from flowday.domain.frozen import Record
+from flowday.domain.frozen import Record, define, replace
 from flowday.domain.rules import RULES, SHARED, RuleUse
 from flowday.domain.settings import ModeSettings
 from flowday.domain.transitions import AFTER_LONG_WORK, AFTER_WORK, BEFORE_WORK, LONG_WORK, Buffers
@@ -32,7 +31,7 @@ from flowday.domain.wallclock import fmt_minutes
 DEFAULT_PLANNING = (7 * 60, 22 * 60)
 
 
-@dataclass(frozen=True, slots=True, repr=False, eq=False)
+@define(slots=True)
 class Mode(Record):
     name: str
     description: str

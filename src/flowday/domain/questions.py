@@ -6,11 +6,10 @@ insights engine."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from flowday.domain.errors import InputError
-from flowday.domain.frozen import Record
+from flowday.domain.frozen import Record, define
 from flowday.domain.text import clean_text
 
 NOTE_LIMIT = 2000
@@ -49,7 +48,7 @@ def parse_rating(name: str, value: Any) -> int:
     return check_rating(name, int(text))
 
 
-@dataclass(frozen=True, slots=True, repr=False, eq=False)
+@define(slots=True)
 class Answers(Record):
     """One evening's answers, validated."""
 

@@ -12,12 +12,11 @@ from __future__ import annotations
 
 import calendar
 import re
-from dataclasses import dataclass
 
 import pendulum
 
 from flowday.domain.errors import InputError
-from flowday.domain.frozen import Record
+from flowday.domain.frozen import Record, define
 
 DAILY, WEEKLY, MONTHLY = "DAILY", "WEEKLY", "MONTHLY"
 BYDAY = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")  # RFC 5545 weekday codes, Monday first
@@ -29,7 +28,7 @@ EXAMPLES = "day, weekdays, weekends, mon,wed,fri, 2 weeks on tue, month on 1, mo
 _EVERY = re.compile(r"^(?:(\d+)\s+)?(day|days|week|weeks|month|months)(?:\s+on\s+(.+))?$")
 
 
-@dataclass(frozen=True, slots=True, repr=False, eq=False)
+@define(slots=True)
 class Repeat(Record):
     """One repeat rule. ``weekdays`` (0 = Monday) are a weekly rule's days or a monthly
     rule's weekday (with ``nth``: 1-4, or -1 for the last); ``monthday`` a monthly rule's

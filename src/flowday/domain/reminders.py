@@ -13,9 +13,8 @@ None in the quiet hours."""
 from __future__ import annotations
 
 from collections.abc import Collection
-from dataclasses import dataclass
 
-from flowday.domain.frozen import Record
+from flowday.domain.frozen import Record, define
 from flowday.domain.model import Outcome, Sphere
 from flowday.domain.rules import DayContext
 from flowday.domain.settings import ReminderSettings
@@ -25,7 +24,7 @@ from flowday.domain.wallclock import fmt_minutes
 WINDOW_END_GRACE = 30  # minutes after the window's end it is still worth saying
 
 
-@dataclass(frozen=True, slots=True, repr=False, eq=False)
+@define(slots=True)
 class Reminder(Record):
     key: str  # said once per key
     title: str

@@ -13,13 +13,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
 from typing import Any
 
 import pendulum
 
 from flowday.domain.errors import InputError
-from flowday.domain.frozen import Record
+from flowday.domain.frozen import Record, define, field, replace
 from flowday.domain.model import Block, Sphere, stamp
 from flowday.domain.records import Fields, RecordError
 from flowday.domain.recurrence import Repeat
@@ -46,7 +45,7 @@ def parse_occurrence_id(block_id: str) -> tuple[str, pendulum.Date] | None:
         return None
 
 
-@dataclass(frozen=True, slots=True, repr=False, eq=False)
+@define(slots=True)
 class Routine(Record):
     """One repeating block. ``first`` is the RRULE's DTSTART (always an occurrence),
     ``until`` its last possible date; ``modes`` limits it to days in those modes (empty:

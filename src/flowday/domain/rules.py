@@ -13,7 +13,6 @@ year the clocks change.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import lru_cache
 from typing import Any
@@ -21,7 +20,7 @@ from typing import Any
 import pendulum
 
 from flowday.domain.errors import InputError
-from flowday.domain.frozen import Record
+from flowday.domain.frozen import Record, define, field
 from flowday.domain.model import Block, Sphere
 from flowday.domain.timeparse import (
     WEEKDAYS,
@@ -48,7 +47,7 @@ class Severity(StrEnum):
     WARNING = "warning"  # soft: reported, never blocks
 
 
-@dataclass(frozen=True, slots=True, repr=False, eq=False)
+@define(slots=True)
 class Violation(Record):
     rule: str
     severity: Severity
@@ -77,7 +76,7 @@ class Violation(Record):
         }
 
 
-@dataclass(frozen=True, slots=True, repr=False, eq=False)
+@define(slots=True)
 class RuleUse(Record):
     """One rule as a mode uses it: its severity there and its parameters (all filled in)."""
 
@@ -86,7 +85,7 @@ class RuleUse(Record):
     params: Mapping[str, Any] = field(default_factory=dict, hash=False)
 
 
-@dataclass(frozen=True, slots=True, repr=False, eq=False)
+@define(slots=True)
 class DayContext(Record):
     """Everything a rule may look at: one day, its mode and window, its blocks.
 
@@ -110,7 +109,7 @@ class DayContext(Record):
 
     def with_blocks(self, blocks: tuple[Block, ...]) -> DayContext:
         """The same day with other blocks (the scheduler's inner loop: faster than
-        ``dataclasses.replace``)."""
+        :func:`~flowday.domain.frozen.replace`)."""
         return DayContext(
             self.date, self.mode, self.work_start, self.work_end, blocks, self.tz,
             self.working_day, self.rules, self.default_start, self.default_end, self.day_off,
@@ -187,7 +186,7 @@ class ParamKind(StrEnum):
     COUNT = "count"  # a whole number
 
 
-@dataclass(frozen=True, slots=True, repr=False, eq=False)
+@define(slots=True)
 class Param(Record):
     name: str
     kind: ParamKind
@@ -224,7 +223,7 @@ class Param(Record):
 Check = Callable[[DayView, RuleUse], Iterator[Violation]]
 
 
-@dataclass(frozen=True, slots=True, repr=False, eq=False)
+@define(slots=True)
 class Rule(Record):
     id: str
     severity: Severity  # the default; a mode may choose another

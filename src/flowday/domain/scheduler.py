@@ -26,11 +26,10 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
 
 from flowday.domain import intervals
 from flowday.domain.errors import InputError
-from flowday.domain.frozen import Record
+from flowday.domain.frozen import Record, define, replace
 from flowday.domain.model import Block, Sphere
 from flowday.domain.rules import (
     RULES,
@@ -54,7 +53,7 @@ GRID = 15  # minutes between grid candidates
 FINE = 5  # resolution when measuring how much room was missing
 
 
-@dataclass(frozen=True, slots=True, repr=False, eq=False)
+@define(slots=True)
 class Request(Record):
     """Something to place: ``template`` carries the id, title, sphere and flags of the block
     to make; ``minutes`` its real length; ``prefer`` a start to stay near (None: earliest)."""
@@ -64,7 +63,7 @@ class Request(Record):
     prefer: int | None = None
 
 
-@dataclass(frozen=True, slots=True, repr=False, eq=False)
+@define(slots=True)
 class Outcome(Record):
     placed: list[tuple[Request, Block]]
     unplaced: list[tuple[Request, str]]

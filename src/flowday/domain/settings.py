@@ -7,10 +7,9 @@ does not import the config module); everything after that only reads their field
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from types import MappingProxyType
 
-from flowday.domain.frozen import Record
+from flowday.domain.frozen import Record, define, field
 from flowday.domain.rules import Severity
 
 DEFAULT_BALANCE_AFTER = 15  # minutes after the work window ends
@@ -18,7 +17,7 @@ DEFAULT_INTEGRATION_AT = 20 * 60 + 30
 MIN_REFLECTED_DAYS = 5  # per mode, before any comparison is made
 
 
-@dataclass(frozen=True, slots=True, repr=False, eq=False)
+@define(slots=True)
 class ReflectionSettings(Record):
     """``[reflection]``: when the evening prompt opens, and when modes are compared."""
 
@@ -29,7 +28,7 @@ class ReflectionSettings(Record):
     shutdown_block: bool = True  # the completed shutdown ritual is added to today as a block
 
 
-@dataclass(frozen=True, slots=True, repr=False, eq=False)
+@define(slots=True)
 class ReminderSettings(Record):
     """``[reminders]``: a reminder ``before`` minutes ahead of a block (per sphere: 0 is
     off), at the end of the work window on balance days, when work runs into protected
@@ -52,7 +51,7 @@ class ReminderSettings(Record):
         return start <= minute < end if start < end else minute >= start or minute < end
 
 
-@dataclass(frozen=True, slots=True, repr=False, eq=False)
+@define(slots=True)
 class RuleSetting(Record):
     """One entry of ``[modes.NAME.rules]``, its values parsed (minutes, times, counts)."""
 
@@ -62,7 +61,7 @@ class RuleSetting(Record):
     params: Mapping[str, int] = field(default_factory=lambda: MappingProxyType({}))
 
 
-@dataclass(frozen=True, slots=True, repr=False, eq=False)
+@define(slots=True)
 class ModeSettings(Record):
     """One ``[modes.NAME]`` table; None means "not set" (inherited or the default)."""
 

@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
 
-from flowday.domain.frozen import Record
+from flowday.domain.frozen import Record, define
 
 LEVEL = 0.95  # the intervals shown
 FAMILY_ALPHA = 0.05  # the chance of a false "prefer" over all the weekly looks together
@@ -126,7 +125,7 @@ def _mean_var(values: Sequence[float]) -> tuple[float, float]:
     return mean, var
 
 
-@dataclass(frozen=True, slots=True, repr=False, eq=False)
+@define(slots=True)
 class TwoSamples(Record):
     """Sample a minus sample b: Welch's interval, Hedges' g and the rank test's p."""
 
@@ -222,7 +221,7 @@ def two_samples(a: Sequence[float], b: Sequence[float]) -> TwoSamples:
 # --- least squares with week clusters ----------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True, repr=False, eq=False)
+@define(slots=True)
 class Fit(Record):
     """One coefficient of a least-squares fit. Its standard error is the larger of the
     cluster-robust one and the classical one: with few weeks the robust one can come out

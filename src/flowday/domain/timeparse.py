@@ -7,13 +7,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
 
 import pendulum
 
 from flowday.domain.clockface import fmt_duration as fmt_duration  # its home; said here too
 from flowday.domain.errors import InputError
-from flowday.domain.frozen import Record
+from flowday.domain.frozen import Record, define
 from flowday.domain.model import Sphere
 from flowday.domain.wallclock import MINUTES_PER_DAY, fmt_minutes, parse_clock, parse_iso_date
 
@@ -203,7 +202,7 @@ def check_exists(date: pendulum.Date, start: int, end: int, tz: Zone) -> None:
 # --- quick-add ------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True, repr=False, eq=False)
+@define(slots=True)
 class QuickAdd(Record):
     """What a quick-add line says. Any part may be missing; the caller fills defaults."""
 

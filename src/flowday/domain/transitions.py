@@ -24,9 +24,8 @@ How a day is read:
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 
-from flowday.domain.frozen import Record
+from flowday.domain.frozen import Record, define
 from flowday.domain.model import Block, Sphere
 from flowday.domain.timeparse import fmt_duration
 
@@ -38,7 +37,7 @@ AFTER_WORK, BEFORE_WORK, AFTER_LONG_WORK, LONG_WORK = (
 )  # fmt: skip
 
 
-@dataclass(frozen=True, slots=True, repr=False, eq=False)
+@define(slots=True)
 class Buffers(Record):
     """Free minutes a mode keeps at each kind of switch (0: none required)."""
 
@@ -90,7 +89,7 @@ class Buffers(Record):
 WORK_TO_PERSONAL, PERSONAL_TO_WORK = "work-to-personal", "personal-to-work"
 
 
-@dataclass(frozen=True, slots=True, repr=False, eq=False)
+@define(slots=True)
 class Switch(Record):
     """One crossing between the spheres."""
 

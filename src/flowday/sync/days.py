@@ -22,13 +22,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Collection
-from dataclasses import replace
 from typing import Any
 
 import icalendar
 import pendulum
 
 from flowday.domain.errors import InputError
+from flowday.domain.frozen import replace
 from flowday.domain.model import MANUAL, Crossing, Day, Intrusion
 from flowday.domain.records import RecordError
 from flowday.domain.wallclock import fmt_minutes, parse_clock

@@ -25,7 +25,6 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
-from dataclasses import dataclass, field, replace
 from typing import Any, TypeVar
 
 from flowday.application.planner import Planner
@@ -33,6 +32,7 @@ from flowday.application.routines import HORIZON_DAYS, ended_routine
 from flowday.calendars.importing import apply_recording_crossings
 from flowday.calendars.sources import FLOWDAY_UID_SUFFIX
 from flowday.domain.errors import FlowdayError, InputError
+from flowday.domain.frozen import Record, define, field, replace
 from flowday.domain.model import Block, Task
 from flowday.domain.routines import Routine, parse_occurrence_id
 from flowday.domain.rules import Violation
@@ -94,8 +94,8 @@ class DeletionsNeedConfirmation(FlowdayError):
     exit_code = 7
 
 
-@dataclass
-class SyncReport:
+@define(frozen=False)
+class SyncReport(Record):
     pushed_new: int = 0
     pushed_changed: int = 0
     pushed_deleted: int = 0
@@ -146,8 +146,8 @@ class SyncReport:
         }  # fmt: skip
 
 
-@dataclass
-class _Push:
+@define(frozen=False)
+class _Push(Record):
     uid: str
     href: str
     etag: str | None  # If-Match (None: a new event, If-None-Match: *)
@@ -156,8 +156,8 @@ class _Push:
     kind: str  # "new" | "changed"
 
 
-@dataclass
-class _Plan:
+@define(frozen=False)
+class _Plan(Record):
     state: SyncState
     apply: dict[str, Fields] = field(default_factory=dict)  # here: uid → fields
     delete: list[str] = field(default_factory=list)  # here: uids

@@ -6,12 +6,12 @@ The command and the planner's sync key both come here."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from typing import Any
 
 from flowday.application.planner import Planner
 from flowday.config import SyncSettings
 from flowday.domain.errors import InputError
+from flowday.domain.frozen import Record, define, field
 from flowday.sync.engine import Confirm, Progress, SyncReport, run_sync
 from flowday.sync.reflections import PREFIX as REFLECTION_PREFIX
 from flowday.sync.scopes import REFLECTIONS
@@ -24,8 +24,8 @@ BUSY = "another flowday sync of this data folder is running: nothing was done; r
 Connect = Callable[[str, bool], Collection]
 
 
-@dataclass
-class Reports:
+@define(frozen=False)
+class Reports(Record):
     plan: SyncReport
     reflections: SyncReport | None = None  # None: reflections stay on this device
     subscriptions: list[SubscriptionReport] = field(default_factory=list)

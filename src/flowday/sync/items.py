@@ -27,7 +27,6 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Collection
-from dataclasses import dataclass
 
 import icalendar
 import pendulum
@@ -55,7 +54,7 @@ from flowday.calendars.values import (
     values,
 )
 from flowday.domain.errors import FlowdayError, InputError
-from flowday.domain.frozen import Record
+from flowday.domain.frozen import Record, define
 from flowday.domain.model import (
     ID_ALPHABET,
     ID_LENGTH,
@@ -197,7 +196,7 @@ def block_fields(blocks: list[Block]) -> Fields:
     return fields_of(head, blocks[-1], head.sphere, head.outcome.value, actual)
 
 
-@dataclass(frozen=True, repr=False, eq=False)
+@define
 class RemoteEvent(Record):
     uid: str
     fields: Fields | None  # None: not planned as blocks (see the module doc)

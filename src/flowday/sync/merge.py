@@ -7,13 +7,12 @@ here, never by time stamps. (The planner's undo merges the same way: application
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
+from flowday.domain.frozen import Record, define, field
 from flowday.sync.state import Fields
 
 
-@dataclass
-class Merged:
+@define(frozen=False)
+class Merged(Record):
     fields: Fields  # the merged value: a conflicting field keeps the local value
     conflicts: dict[str, tuple[str, str]] = field(default_factory=dict)  # (local, server)
 

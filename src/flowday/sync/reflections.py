@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Collection
-from dataclasses import replace
 
 import icalendar
 import pendulum
 
 from flowday.domain.errors import InputError
+from flowday.domain.frozen import replace
 from flowday.domain.model import Day, Reflection
 from flowday.domain.records import RecordError
 from flowday.store import Store

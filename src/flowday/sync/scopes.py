@@ -13,11 +13,10 @@ plan's collection, an event in the reflections') is remembered, never applied or
 from __future__ import annotations
 
 from collections.abc import Callable, Collection
-from dataclasses import dataclass, field
 
 import pendulum
 
-from flowday.domain.frozen import Record
+from flowday.domain.frozen import Record, define, field
 from flowday.domain.model import Crossing, Day
 from flowday.store import Store, Transaction
 from flowday.sync import days, reflections
@@ -26,7 +25,7 @@ from flowday.sync.journal_items import date_of_uid
 from flowday.sync.state import Fields, SyncState
 
 
-@dataclass(frozen=True, repr=False, eq=False)
+@define
 class Scope(Record):
     name: str  # the state's name in sync.json ("": the plan's collection)
     kinds: frozenset[str]  # the "kind" fields it holds ("block" for blocks, no kind field)
@@ -50,8 +49,8 @@ PLAN = Scope("", frozenset({"block", "routine", "task", days.KIND}), _plan_items
 REFLECTIONS = Scope("reflections", frozenset({reflections.KIND}), _reflection_items)
 
 
-@dataclass
-class DayChanges:
+@define(frozen=False)
+class DayChanges(Record):
     """The day records a sync applies here, worked out before its transaction."""
 
     modes: set[str]  # this device's modes: a day in another is left alone

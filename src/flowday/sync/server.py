@@ -15,10 +15,10 @@ import hashlib
 import re
 import threading
 import urllib.parse
-from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from flowday.domain.errors import FlowdayError
+from flowday.domain.frozen import Record, define, field
 from flowday.domain.text import shown
 
 TIMEOUT = 30  # seconds per request: a server that stops answering is an error, not a hang
@@ -42,8 +42,8 @@ class Stale(Exception):
     """412: the object changed on the server since it was read (or exists already)."""
 
 
-@dataclass
-class Listing:
+@define(frozen=False)
+class Listing(Record):
     token: str | None  # the token to ask from next time (None: the server gave none)
     full: bool  # every object is listed (absent ones are gone), not only the changes
     etags: dict[str, str | None] = field(default_factory=dict)  # href → ETag; None: deleted
@@ -220,8 +220,8 @@ class CalDavCollection:
             raise SyncError(f"{method} {shown(href)}: {_reason(exc)}") from None
 
 
-@dataclass
-class _Answer:
+@define(frozen=False)
+class _Answer(Record):
     """A status the library raised instead of returning (e.g. 412 on some versions)."""
 
     status: int

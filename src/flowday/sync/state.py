@@ -24,11 +24,10 @@ import hashlib
 import re
 from collections import defaultdict
 from collections.abc import Iterator, Mapping, MutableMapping
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, NoReturn
 from urllib.parse import quote, unquote
 
-from flowday.domain.frozen import Record
+from flowday.domain.frozen import Record, define, field
 
 if TYPE_CHECKING:
     from flowday.store import Store, Transaction
@@ -80,7 +79,7 @@ Fields = dict[str, str]  # the fields compared (see items.FIELD_NAMES), as text
 _TEXT = {str}
 
 
-@dataclass(frozen=True, repr=False, eq=False)
+@define
 class Synced(Record):
     """One event as both sides last agreed on it (frozen: a change is a new object, which
     is how :func:`write_state` finds what to write)."""
@@ -109,8 +108,8 @@ class Synced(Record):
         return cls(href, etag, raw, dict(fields) if fields is not None else None)
 
 
-@dataclass
-class Conflict:
+@define(frozen=False)
+class Conflict(Record):
     """The same field changed on both sides: the plan keeps the local value, the server
     keeps its own, and this record keeps both until a person chooses."""
 
@@ -145,8 +144,8 @@ class Conflict:
         )
 
 
-@dataclass
-class SyncState:
+@define(frozen=False)
+class SyncState(Record):
     collection: str = ""  # the collection's address: another one starts afresh
     token: str | None = None  # the collection's sync-token (RFC 6578) after the last pull
     # by UID: read shard by shard as asked for (a plain dict given here is held whole)
@@ -528,8 +527,8 @@ class Remembered(MutableMapping[str, Synced]):
         return f"Remembered({len(self._items)} events, {read})"
 
 
-@dataclass
-class Saved:
+@define(frozen=False)
+class Saved(Record):
     """What is on disk, as last read or written: the head record, the index, and the
     events of the shards read so far (the same objects the state held then, so an
     unchanged event is found by identity)."""

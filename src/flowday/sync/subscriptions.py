@@ -17,12 +17,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
 from typing import Any
 
 from flowday.application.planner import Planner
 from flowday.calendars.importing import apply_recording_crossings
 from flowday.domain.errors import FlowdayError
+from flowday.domain.frozen import Record, define, field, replace
 from flowday.domain.model import Block, Outcome
 from flowday.domain.rules import Violation
 from flowday.domain.text import shown
@@ -47,8 +47,8 @@ def state_name(calendar: str) -> str:
     return f"{STATE_PREFIX}{calendar}"
 
 
-@dataclass
-class SubscriptionReport:
+@define(frozen=False)
+class SubscriptionReport(Record):
     calendar: str
     pulled_new: int = 0
     pulled_changed: int = 0

@@ -13,13 +13,12 @@ from __future__ import annotations
 
 import textwrap
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import StrEnum
 
 import pendulum
 
-from flowday.domain.frozen import Record
+from flowday.domain.frozen import Record, define, field, replace
 from flowday.domain.model import Block, Outcome, Sphere
 from flowday.domain.rules import Violation, real_clock
 from flowday.domain.timeparse import Zone, day_bounds
@@ -52,7 +51,7 @@ class CellKind(StrEnum):
     OVERLAP = "overlap"  # two or more blocks on this row of one lane
 
 
-@dataclass(frozen=True, slots=True, repr=False, eq=False)
+@define(slots=True)
 class Cell(Record):
     kind: CellKind
     text: str = ""
@@ -65,7 +64,7 @@ class Cell(Record):
     overrun: bool = False  # what really happened crossed the mode (recorded on the day)
 
 
-@dataclass(frozen=True, slots=True, repr=False, eq=False)
+@define(slots=True)
 class Row(Record):
     index: int
     wall: int  # wall-clock minutes at the row's start
@@ -77,7 +76,7 @@ class Row(Record):
     switch: str = ""  # a switch between work and personal starts here: SWITCH or ABRUPT
 
 
-@dataclass(frozen=True, repr=False, eq=False)
+@define
 class DayLayout(Record):
     rows: tuple[Row, ...]
     lanes: tuple[str, ...]  # lane titles: ("work", "personal") or ("day",)

@@ -10,7 +10,6 @@ settled are asked about first.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import PurePath
 from typing import TYPE_CHECKING, ClassVar
 
@@ -21,7 +20,7 @@ from textual.content import Content
 from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from flowday.domain.frozen import Record
+from flowday.domain.frozen import Record, define
 from flowday.domain.text import counted
 from flowday.tui.screens.guarded import GuardedDialog
 from flowday.tui.text import literal
@@ -33,7 +32,7 @@ VALUE_WIDTH = 28  # cells per value: a row of both fits the dialog at 80 columns
 SIDES = {"local": "keep here", "remote": "take server's"}
 
 
-@dataclass(frozen=True, repr=False, eq=False)
+@define
 class ConflictRow(Record):
     """One conflict as shown: what it is, and each field's two values."""
 

@@ -13,7 +13,7 @@ import asyncio
 import contextlib
 import importlib.util
 from collections.abc import Callable, Sequence
-from dataclasses import replace
+from dataclasses import replace  # Textual's Binding is a dataclass
 from pathlib import Path
 from time import monotonic
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol, runtime_checkable

@@ -9,7 +9,6 @@ cases, the ones ``flowday routine`` calls.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import pendulum
@@ -20,7 +19,7 @@ from textual.widgets import Button, Input, Label, Static
 
 from flowday.application import routines as use
 from flowday.domain.errors import InputError
-from flowday.domain.frozen import Record
+from flowday.domain.frozen import Record, define
 from flowday.domain.model import Block
 from flowday.domain.recurrence import EXAMPLES, parse_every
 from flowday.domain.routines import Routine
@@ -38,7 +37,7 @@ if TYPE_CHECKING:
 FIELDS = ("text", "every", "from", "until", "modes")
 
 
-@dataclass(frozen=True, repr=False, eq=False)
+@define
 class RoutineForm(Record):
     """What the dialog returns: only the fields that changed (None: left as it was)."""
 

@@ -9,7 +9,6 @@ window. The screen owns the selection and the keys; this widget draws what it is
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import ClassVar
 
 from rich.segment import Segment
@@ -19,7 +18,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from flowday.application.week import DaySummary
-from flowday.domain.frozen import Record
+from flowday.domain.frozen import Record, define, field
 from flowday.domain.model import Block, Sphere
 from flowday.domain.wallclock import MINUTES_PER_DAY, fmt_date, fmt_minutes
 from flowday.tui.layout import (
@@ -41,7 +40,7 @@ SPLIT = 16  # a column this wide splits between two lanes' blocks on one row; na
 OPEN_WALL = 7 * 60  # the grid opens here unless the selection is elsewhere
 
 
-@dataclass(frozen=True, repr=False, eq=False)
+@define
 class WeekColumn(Record):
     """One day of the week as the grid draws it."""
 
