@@ -54,18 +54,19 @@ class Fields:
         return f"{self.where}.{field}" if self.where else field
 
     def _get(self, field: str, default: Any) -> Any:
-        if field in self.data:
-            return self.data[field]
-        if default is _REQUIRED:
+        value = self.data.get(field, default)
+        if value is _REQUIRED:
             raise RecordError(f"field {self.name(field)!r} is missing")
-        return default
+        return value
 
     def wrong(self, field: str, expected: str, value: Any) -> RecordError:
         return RecordError(f"field {self.name(field)!r} must be {expected}, not {described(value)}")
 
     def text(self, field: str, default: Any = _REQUIRED, *, empty: bool = True) -> str:
-        value = self._get(field, default)
+        value = self.data.get(field, default)  # _get inlined: a month's read calls this 4500 times
         if not isinstance(value, str) or (not empty and not value):
+            if value is _REQUIRED:
+                raise RecordError(f"field {self.name(field)!r} is missing")
             raise self.wrong(field, "text" if empty else "non-empty text", value)
         return value
 
