@@ -9,16 +9,18 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from flowday.domain.errors import InputError
-from flowday.domain.frozen import fields
+from flowday.domain.frozen import fields, replace
 from flowday.domain.model import (
     Block,
     Crossing,
     Day,
     ImportedNote,
     ModeSwitch,
+    Outcome,
     Reflection,
     Sphere,
     Task,
+    _plain_block,
 )
 from flowday.domain.questions import PRESENT_CHOICES, STRESS_CHOICES, Answers
 from flowday.domain.text import TITLE_LIMIT, clean_title
@@ -80,6 +82,50 @@ def test_block_round_trips_through_dict() -> None:
     block = make(title="[b]Plan[/b]")
     assert Block.from_dict(block.to_dict()) == block
     assert block.to_dict()["start"] == "09:00"
+
+
+BLOCK_KEYS = ["id", "date", "start", "end", "title", "sphere", "flexible", "notes", "created",
+              "updated", "source", "remind", "status", "actual_start", "actual_end",
+              "routine"]  # fmt: skip
+STORED_VALUES = st.sampled_from(
+    ["", "x", "ab12cd34", "2026-11-25", "2026-02-30", "25-11-2026", "09:00", "9", "7pm", "24:00",
+     "00:00", "25:00", "09:60", "work", "personal", "break", "Work", "done", "skipped",
+     "planned", 0, 1, 540, 1.5, True, False, None, [], {}]
+)  # fmt: skip
+
+
+@given(
+    st.sampled_from([(540, 600), (0, 1440), (1439, 1440), (60, 61)]),
+    st.dictionaries(st.sampled_from(BLOCK_KEYS), STORED_VALUES, max_size=4),
+    st.sets(st.sampled_from(BLOCK_KEYS), max_size=3),
+)
+def test_a_plain_stored_block_reads_as_the_checked_path_reads_it(
+    span: tuple[int, int], changes: dict[str, Any], removed: set[str]
+) -> None:
+    # the fast path (_plain_block) gives the checked path's block, or leaves it the record
+    stored = {**make(*span).to_dict(), **changes}
+    for key in removed:
+        stored.pop(key, None)
+    try:
+        checked: Block | None = Block._checked(stored)
+    except (InputError, ValueError, TypeError, KeyError):
+        checked = None
+    fast = _plain_block(stored)
+    assert fast is None or (fast == checked and repr(fast) == repr(checked)), stored
+    assert Block.from_dict(stored) == checked if checked else True
+
+
+def test_the_plain_path_reads_every_common_block() -> None:
+    done = make().changed(NOW, outcome=Outcome.DONE)
+    for block in (
+        make(),
+        make(0, 1440, "Away"),
+        done,
+        replace(make(), flexible=True, remind=False),
+    ):
+        assert _plain_block(block.to_dict()) == block  # taken, not left to the checked path
+    timed = replace(done, actual_start=550, actual_end=610)
+    assert _plain_block(timed.to_dict()) is None and Block.from_dict(timed.to_dict()) == timed
 
 
 def test_task_and_day_round_trip() -> None:
