@@ -265,7 +265,7 @@ def _plain_block(data: Mapping[str, Any]) -> Block | None:
     block_id, date, start, end = get("id"), get("date"), get("start"), get("end")
     title = get("title")
     flexible, remind = get("flexible", False), get("remind", True)
-    texts = [get(key, "") for key in _TEXTS]
+    notes, created, updated, source = texts = [get(key, "") for key in _TEXTS]
     if not (
         type(block_id) is str and block_id
         and type(title) is str and type(date) is str
@@ -283,7 +283,7 @@ def _plain_block(data: Mapping[str, Any]) -> Block | None:
     try:
         return Block(block_id, parse_iso_date(date), parse_clock(start),
                      parse_clock(end, allow_midnight_end=True), title, sphere, flexible,
-                     *texts, outcome, None, None, remind)  # fmt: skip
+                     notes, created, updated, source, outcome, None, None, remind)  # fmt: skip
     except InputError:
         return None
 
