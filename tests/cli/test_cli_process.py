@@ -4,6 +4,7 @@ the command line runs in-process (the ``cli`` fixture), which is much faster."""
 
 from __future__ import annotations
 
+import gc
 import os
 import signal
 import subprocess
@@ -73,3 +74,18 @@ def test_the_in_process_runner_never_opens_the_planner(cli: CliRunner) -> None:
         with pytest.raises(AssertionError, match="cannot run inside pytest's process"):
             cli(*args)
     assert cli("tui", "--date", "someday").returncode == 2
+
+
+def test_start_up_objects_are_kept_from_the_collector_only_in_a_flowday_process(
+    tmp_path: Path, cli: CliRunner
+) -> None:
+    # a flowday process freezes what its start-up made (gc.freeze: ~10 ms of `list`) and
+    # collects again after it; main() called inside a longer process (as here) freezes nothing
+    probe = ("import gc, sys; from flowday.cli import main; sys.argv[1:] = ['list']; "
+             "status = main(); print(status, gc.get_freeze_count(), gc.isenabled())")  # fmt: skip
+    shown = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                           env=flowday_env(tmp_path / "data"), timeout=60)  # fmt: skip
+    status, frozen, collecting = shown.stdout.split()[-3:]
+    assert (status, collecting) == ("0", "True") and int(frozen) > 10_000, shown.stderr
+    before = gc.get_freeze_count()
+    assert cli("list").returncode == 0 and gc.get_freeze_count() == before and gc.isenabled()
