@@ -160,7 +160,7 @@ def _make(cls: Any, frozen: bool, slots: bool) -> Any:
         declared_field = value if isinstance(value, Field) else Field(default=value)
         declared_field.name = name
         declared_field.type = annotation
-        if isinstance(declared_field.default, list | dict | set):
+        if type(declared_field.default).__hash__ is None:  # dataclass's test of "mutable"
             raise ValueError(
                 f"mutable default {type(declared_field.default)} for field {name} "
                 "is not allowed: use default_factory"
