@@ -58,6 +58,10 @@ def test_routine_commands_and_every_reader_seeing_occurrences(cli: CliRunner) ->
     assert bad.returncode == 2 and bad.stderr.count("\n") == 1 and "unknown repeat" in bad.stderr
     past = cli("routine", "add", "Gym 18:00", "--every", "day", "--from", "2026-11-01")
     assert past.returncode == 2 and "in the past" in past.stderr
+    backwards = cli("routine", "add", "Gym 18:00", "--every", "weekdays", "--from", "2027-01-01",
+                    "--until", "2026-12-01")  # fmt: skip
+    assert backwards.returncode == 2 and "--until 2026-12-01 is before" in backwards.stderr
+    assert "2027-01-01" in backwards.stderr  # the first day it would have had
 
 
 def test_refused_routine_names_days_and_force_records_them(cli: CliRunner) -> None:

@@ -105,8 +105,11 @@ def _new_routine(
     begin = _not_past(planner, start, "a routine starts")
     repeat = parse_every(every, begin)
     first = repeat.first_on_or_after(begin)
-    if first is None or (until is not None and until < first):
+    if first is None:
         raise InputError(f"'{every.strip()}' names no day from {begin.to_date_string()} on")
+    if until is not None and until < first:
+        raise InputError(f"--until {until.to_date_string()} is before the routine's first "
+                         f"day, {first.to_date_string()}: it would make no block")  # fmt: skip
     title, start_min, end_min, sphere, flexible = planner.parse_block_text(
         text, day=planner.store.day(first)
     )
