@@ -77,6 +77,9 @@ def test_days_off_week_and_month(cli: CliRunner) -> None:
     cli("routine", "add", "Standup 9:00-9:15 #work", "--every", "weekdays")
     off = cli("off", "2026-11-26", "2026-11-27", "--note", "Holiday in Lisbon")
     assert off.returncode == 0, off.stderr
+    reversed_range = cli("off", "2026-12-26", "2026-12-24")
+    assert reversed_range.returncode == 2
+    assert "TO 2026-12-24 is before FROM 2026-12-26" in reversed_range.stderr
     listed = cli("list", "--date", "2026-11-26").stdout
     assert "day off: Holiday in Lisbon" in listed and "Standup" not in listed
     assert cli("add", "Report 14:00-15:00 #work", "--date", "2026-11-27").returncode == 3

@@ -139,7 +139,8 @@ def set_days_off(
     already planned on them is judged like any change: refused unless ``force``, then the
     crossing is recorded on the day."""
     if last < first:
-        raise InputError(f"{last.to_date_string()} is before {first.to_date_string()}")
+        raise InputError(f"TO {last.to_date_string()} is before FROM {first.to_date_string()}: "
+                         "give the first day, then the last")  # fmt: skip
     if (last - first).days >= MAX_DAYS_OFF:
         raise InputError(f"at most {MAX_DAYS_OFF} days off at once")
     note = clean_text(note, limit=200)
