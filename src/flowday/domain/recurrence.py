@@ -11,6 +11,7 @@ stored and exported; :meth:`Repeat.from_rrule` reads back only the shapes
 from __future__ import annotations
 
 import calendar
+import functools
 import re
 
 import pendulum
@@ -57,7 +58,12 @@ class Repeat(Record):
     @classmethod
     def from_rrule(cls, text: str) -> Repeat:
         """The rule a stored RRULE names; ``ValueError`` for anything :func:`parse_every`
-        would not have written."""
+        would not have written. Remembered: routines share a few rules, and each read of
+        the routines file parses every one."""
+        return _stored_rule(text)
+
+    @classmethod
+    def _from_rrule(cls, text: str) -> Repeat:
         fields: dict[str, str] = {}
         for part in text.split(";"):
             name, _, value = part.partition("=")
@@ -229,3 +235,8 @@ def _weekday(word: str, spec: str) -> int:
     if len(found) != 1:
         raise InputError(f"unknown repeat {spec.strip()!r}: say {EXAMPLES}")
     return found[0]
+
+
+@functools.lru_cache(maxsize=256)
+def _stored_rule(text: str) -> Repeat:
+    return Repeat._from_rrule(text)  # a frozen record: one object serves every reader
