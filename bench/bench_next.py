@@ -2,6 +2,7 @@
 list` of the same day and an empty Python start (`python -c pass`), measured in the same run?
 
 Run by hand (not in CI):  python bench/bench_next.py [--runs 15] [--years 2]
+                          [--baseline ../other-checkout/src]  (its `list`, in the same run)
 
 Each is a real process, as a bar starts it (the interpreter start and imports are most of
 it). Interleaved runs, medians and minimums. `next` answers from the snapshot of today the
@@ -43,6 +44,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=15)
     parser.add_argument("--years", type=int, default=2)
+    parser.add_argument(
+        "--baseline", type=Path,
+        help="another checkout's src: its `list` is timed in the same runs (before/after)",
+    )  # fmt: skip
     options = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         cache = Path(tmp) / "cache"
@@ -56,9 +61,13 @@ def main() -> None:
         commands = {"flowday list": ["list"], "flowday next (cold)": ["next"],
                     "flowday next": ["next"],
                     "flowday next --json": ["next", "--json"]}  # fmt: skip
+        extra: dict[str, dict[str, str]] = {}
+        if options.baseline:
+            commands["baseline: list"] = ["list"]
+            extra["baseline: list"] = {"PYTHONPATH": str(options.baseline.resolve())}
         for store in (empty, history):  # bytecode written, snapshots left: not timed
-            for args in commands.values():
-                time_command(store, *args)
+            for name, args in commands.items():
+                time_command(store, *args, env_extra=extra.get(name))
         times: dict[tuple[str, str], list[float]] = {}
         for _ in range(options.runs):  # interleaved: load changes hit every command alike
             times.setdefault(("python -c pass", "-"), []).append(time_pass())
@@ -66,7 +75,8 @@ def main() -> None:
                 for name, args in commands.items():
                     if name.endswith("(cold)"):
                         shutil.rmtree(cache / "status", ignore_errors=True)
-                    times.setdefault((name, store_name), []).append(time_command(store, *args))
+                    taken = time_command(store, *args, env_extra=extra.get(name))
+                    times.setdefault((name, store_name), []).append(taken)
         base = statistics.median(times[("python -c pass", "-")])
         print(f"{'command':<22}{'store':<9}{'median ms':>10}{'min ms':>8}{'/ list':>8}"
               f"{'- pass ms':>10}")  # fmt: skip
