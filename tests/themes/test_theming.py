@@ -7,6 +7,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 import pytest
+from rich.color import ColorSystem
 from textual.command import CommandList
 
 from flowday.application.planner import Planner
@@ -16,6 +17,7 @@ from flowday.domain.frozen import replace
 from flowday.store import Store, StoreError
 from flowday.themes import DEFAULT_THEME, load_catalog
 from flowday.tui.app import FlowdayApp
+from flowday.tui.widgets.timeline import Timeline
 
 from .conftest import ThemeWriter
 
@@ -61,6 +63,12 @@ async def test_every_shipped_theme_is_registered_and_the_default_applied(
         for key, value in shipped[DEFAULT_THEME].flowday.items():
             assert variables[f"flowday-{key}"].upper() == value
         assert variables["background"].upper() == shipped[DEFAULT_THEME].colors["background"]
+        # in 256 colours (ssh, tmux without COLORTERM) the work window's faint tint is a
+        # grey, as it looks in true colour, not the navy Rich rounded the old 15% to
+        window = app.query_one(Timeline).get_component_rich_style("timeline--window").bgcolor
+        assert window is not None
+        shown = window.downgrade(ColorSystem.EIGHT_BIT).get_truecolor()
+        assert shown.red == shown.green == shown.blue > 0, shown
     assert notes == []
 
 
