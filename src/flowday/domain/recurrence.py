@@ -26,6 +26,7 @@ _ORDINALS = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3,
              "fourth": 4, "4th": 4, "last": -1}  # fmt: skip
 MAX_INTERVAL = 52  # every 52 weeks / months / days at most: beyond that it is a date, not a habit
 EXAMPLES = "day, weekdays, weekends, mon,wed,fri, 2 weeks on tue, month on 1, month on last fri"
+SHORT_EXAMPLES = "day, weekdays, mon,wed,fri, 2 weeks on tue, month on last fri"  # fits 80 columns
 _EVERY = re.compile(r"^(?:(\d+)\s+)?(day|days|week|weeks|month|months)(?:\s+on\s+(.+))?$")
 
 

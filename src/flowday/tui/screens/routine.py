@@ -21,7 +21,7 @@ from flowday.application import routines as use
 from flowday.domain.errors import InputError
 from flowday.domain.frozen import Record, define
 from flowday.domain.model import Block
-from flowday.domain.recurrence import EXAMPLES, parse_every
+from flowday.domain.recurrence import EXAMPLES, SHORT_EXAMPLES, parse_every
 from flowday.domain.routines import Routine
 from flowday.domain.text import counted
 from flowday.domain.timeparse import parse_date
@@ -101,7 +101,9 @@ class RoutineScreen(GuardedForm[RoutineForm]):
             yield Label("What (quick-add text)")
             yield Input(values["text"], id="routine-text", compact=True, disabled=making)
             yield Label("Repeats every")
-            yield Input(values["every"], placeholder=EXAMPLES, id="routine-every", compact=True)
+            yield Input(
+                values["every"], placeholder=SHORT_EXAMPLES, id="routine-every", compact=True
+            )
             with Horizontal(classes="row"):
                 if not making:
                     with Vertical():
