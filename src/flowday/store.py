@@ -1038,12 +1038,14 @@ class Store:
         read = _read_regular(self.routines_path)
         return None if read is None else read[1]
 
-    def blocks_on(self, date: pendulum.Date) -> list[Block]:
+    def blocks_on(self, date: pendulum.Date, *, as_day: Day | None = None) -> list[Block]:
+        """The date's blocks; ``as_day``: as they would show were its day record that one
+        (another mode or a day off shows other routines' occurrences)."""
         month = self._month(self.month_path(date))
         found = month.blocks_on(date)
         routines = self.routines()
         if routines and self.occurrences is not None:
-            stored = month.day(date)
+            stored = as_day or month.day(date)
             day = {} if stored is None else {date.to_date_string(): stored}
             found = self.occurrences.visible(date, date, found, day, routines)
         return sorted(found, key=lambda b: (b.start, b.end))
@@ -1556,11 +1558,12 @@ class Transaction:
         return self._months[path]
 
     # blocks
-    def blocks_on(self, date: pendulum.Date) -> list[Block]:
+    def blocks_on(self, date: pendulum.Date, *, as_day: Day | None = None) -> list[Block]:
+        """As :meth:`Store.blocks_on`, in the transaction."""
         found = self._month(self.store.month_path(date)).blocks_on(date)
         routines = self.routines()
         if routines and self.store.occurrences is not None:
-            day = {date.to_date_string(): self.day(date)}
+            day = {date.to_date_string(): as_day or self.day(date)}
             found = self.store.occurrences.visible(date, date, found, day, routines)
         return sorted(found, key=lambda b: (b.start, b.end))
 

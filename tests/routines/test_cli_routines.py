@@ -73,6 +73,26 @@ def test_refused_routine_names_days_and_force_records_them(cli: CliRunner) -> No
     assert forced.returncode == 0 and "2026-11-26: crossed (no-overlap)" in forced.stderr
 
 
+def test_a_mode_switch_judges_the_occurrences_the_new_mode_shows(cli: CliRunner) -> None:
+    # a routine limited to integration shows with the switch: what breaks is said then,
+    # and switching back (it hides again) has nothing to report or to fix
+    cli("routine", "add", "Emails 21:30-22:00 #work", "--every", "weekdays",
+        "--modes", "integration")  # fmt: skip
+    shown = cli("mode", "integration", "--date", "2026-11-26")
+    assert "protected-off-time" in shown.stdout and "Emails" in shown.stdout
+    assert cli("check", "--date", "2026-11-26").returncode == 1  # as the switch said
+    hidden = cli("mode", "balance", "--date", "2026-11-26", "--json")
+    assert json.loads(hidden.stdout)["violations"] == []
+    errand = cli("routine", "add", "Errand 11:00-11:30 #personal #flex", "--every",
+                 "weekdays", "--modes", "integration").stdout.strip()  # fmt: skip
+    cli("mode", "integration", "--date", "2026-11-27")
+    fixed = cli("mode", "balance", "--fix", "--date", "2026-11-27")
+    assert "moved" not in fixed.stdout  # hidden in balance: nothing to mend, never moved
+    cli("mode", "integration", "--date", "2026-11-27")
+    back = cli("list", "--date", "2026-11-27").stdout
+    assert f"11:00-11:30  personal ~ ↻ Errand  {errand}@2026-11-27" in back
+
+
 def test_days_off_week_and_month(cli: CliRunner) -> None:
     cli("routine", "add", "Standup 9:00-9:15 #work", "--every", "weekdays")
     off = cli("off", "2026-11-26", "2026-11-27", "--note", "Holiday in Lisbon")

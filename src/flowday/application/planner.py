@@ -415,7 +415,7 @@ class Planner:
         """What switching ``date`` to ``mode`` would break and fix. Writes nothing."""
         mode = self._require_mode(mode)
         day = self.store.day(date)
-        return self._proposal(day, self.store.blocks_on(date), mode)
+        return self._proposal(day, self.store.blocks_on(date), mode, self.store)
 
     def set_mode(self, date: pendulum.Date, mode: str, *, fix: bool = False) -> ModeProposal:
         """Switch the day's mode (recorded in its history); with ``fix``, move flexible
@@ -426,11 +426,11 @@ class Planner:
         require_day(date, self.config.timezone)
         seen = (self.store.day(date), self.store.blocks_on(date))
         for attempt in range(3):
-            proposal = self._proposal(*seen, mode) if attempt < 2 else None
+            proposal = self._proposal(*seen, mode, self.store) if attempt < 2 else None
             with self.store.transaction() as txn:
                 current = (txn.day(date), txn.blocks_on(date))
                 if proposal is None:
-                    proposal = self._proposal(*current, mode)
+                    proposal = self._proposal(*current, mode, txn)
                 elif current != seen:
                     seen = current
                     continue
@@ -454,9 +454,14 @@ class Planner:
                 txn.put_block(new)
         return replace(proposal, switched=switched, fixed=fix)
 
-    def _proposal(self, day: Day, blocks: list[Block], mode: str) -> ModeProposal:
+    def _proposal(
+        self, day: Day, shown: list[Block], mode: str, reader: Store | Transaction
+    ) -> ModeProposal:
+        """``shown``: the day's blocks now, read by ``reader`` (judged as they will show in
+        ``mode``: a routine limited to modes shows or hides with the switch)."""
         previous = self.mode_of(day)
         target = replace(day, mode=mode)
+        blocks = reader.blocks_on(day.date, as_day=target) if mode != previous else shown
         violations = self.evaluate(target, blocks)
         hours_reset = None
         if any(v.rule == "fixed-hours" and v.is_hard for v in violations):
