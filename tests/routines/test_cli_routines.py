@@ -93,6 +93,24 @@ def test_a_mode_switch_judges_the_occurrences_the_new_mode_shows(cli: CliRunner)
     assert f"11:00-11:30  personal ~ ↻ Errand  {errand}@2026-11-27" in back
 
 
+def test_an_occurrence_placed_by_hand_on_a_day_off_stays_in_view(cli: CliRunner) -> None:
+    # a work routine's own occurrences skip a day off; one moved there, or done, is a block
+    # someone placed: shown and judged like any work block, never silently hidden
+    routine = cli("routine", "add", "Std 9:00-9:15 #work", "--every", "weekdays").stdout.strip()
+    assert cli("off", "2026-11-27", "--note", "Sick").returncode == 0
+    moved = ["edit", f"{routine}@2026-11-26", "--date", "2026-11-27"]
+    assert cli(*moved).returncode == 3  # work on a day off: refused, as any work block
+    assert cli(*moved, "--force").returncode == 0
+    shown = cli("list", "--date", "2026-11-27").stdout
+    assert f"09:00-09:15  work       ↻ Std  {routine}@2026-11-26" in shown
+    week = json.loads(cli("week", "--json").stdout)["days"][4]
+    assert week["work_minutes"] == 15 and week["crossings"] == 1
+    assert cli("done", f"{routine}@2026-11-25").returncode == 0
+    refused = cli("off", "2026-11-25")
+    assert refused.returncode == 3 and "no-work-on-days-off" in refused.stderr
+    assert "✓ Std" in cli("list").stdout  # done work stays in view (and in the figures)
+
+
 def test_days_off_week_and_month(cli: CliRunner) -> None:
     cli("routine", "add", "Standup 9:00-9:15 #work", "--every", "weekdays")
     off = cli("off", "2026-11-26", "2026-11-27", "--note", "Holiday in Lisbon")

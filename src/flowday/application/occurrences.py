@@ -44,6 +44,15 @@ class RoutineOccurrences:
             return False
         return not routine.modes or self.mode_on(date, days) in routine.modes
 
+    def stored_shown(self, routine: Routine, block: Block, days: Mapping[str, Day]) -> bool:
+        """Is an occurrence edited by hand (moved, retimed, marked done) shown? On its own
+        date, not outside its routine's modes (switching back brings it back as it was).
+        Moved to another date, or on a day off, it is a block someone placed: shown, and
+        judged like any other (a day off refuses it unless forced), never silently hidden."""
+        if block.id.partition("@")[2] != block.date.to_date_string():
+            return True
+        return not routine.modes or self.mode_on(block.date, days) in routine.modes
+
     def visible(
         self,
         first: pendulum.Date,
@@ -56,7 +65,7 @@ class RoutineOccurrences:
         shown = [
             b
             for b in stored
-            if not (b.routine in by_id and not self.shown_on(by_id[b.routine], b.date, days))
+            if b.routine not in by_id or self.stored_shown(by_id[b.routine], b, days)
         ]
         for routine in routines:
             for date in routine.dates(first, last):
