@@ -115,6 +115,8 @@ def test_days_off_week_and_month(cli: CliRunner) -> None:
     cli("routine", "add", "Standup 9:00-9:15 #work", "--every", "weekdays")
     off = cli("off", "2026-11-26", "2026-11-27", "--note", "Holiday in Lisbon")
     assert off.returncode == 0, off.stderr
+    never_off = cli("off", "--clear", "2026-11-20", "2026-11-22")
+    assert never_off.returncode == 0 and "(0 changed)" in never_off.stdout
     reversed_range = cli("off", "2026-12-26", "2026-12-24")
     assert reversed_range.returncode == 2
     assert "TO 2026-12-24 is before FROM 2026-12-26" in reversed_range.stderr

@@ -150,8 +150,8 @@ def set_days_off(
         date = first
         while date <= last:
             day = txn.day(date)
-            if imported and not day.imported_notes:
-                date = date.add(days=1)
+            if (imported and not day.imported_notes) or (clear and not day.off):
+                date = date.add(days=1)  # nothing to mark, or not off: nothing to clear
                 continue
             why = day.imported_notes[0].text if imported and not note else note
             new = replace(day, off=not clear, off_note="" if clear else clean_text(why, limit=200))
