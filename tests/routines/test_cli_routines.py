@@ -123,6 +123,9 @@ def test_days_off_week_and_month(cli: CliRunner) -> None:
     listed = cli("list", "--date", "2026-11-26").stdout
     assert "day off: Holiday in Lisbon" in listed and "Standup" not in listed
     assert cli("add", "Report 14:00-15:00 #work", "--date", "2026-11-27").returncode == 3
+    cli("task", "add", "Slides 1h #work")  # the planner's reason is the day off, too
+    planned = cli("plan", "--date", "2026-11-27", "--dry-run").stdout
+    assert "planned as a day off" in planned and "not a working day" not in planned
     week = json.loads(cli("week", "--json").stdout)
     assert [d["off"] for d in week["days"]][:5] == [False, False, False, True, True]
     assert week["days"][3]["off_note"] == "Holiday in Lisbon"

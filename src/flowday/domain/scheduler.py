@@ -157,7 +157,7 @@ class _State:
         hard = tuple(use for use in mode_rules(ctx) if use.severity is Severity.ERROR)
         self.hard_ctx = DayContext(
             ctx.date, ctx.mode, ctx.work_start, ctx.work_end, ctx.blocks, ctx.tz,
-            ctx.working_day, hard, ctx.default_start, ctx.default_end,
+            ctx.working_day, hard, ctx.default_start, ctx.default_end, ctx.day_off,
         )  # fmt: skip
         self.hard_verdict = [v for v in self.verdict if v.is_hard]
         # the hard rules that judge a block by itself: one that flags the block alone flags
@@ -166,7 +166,7 @@ class _State:
         alone = tuple(use for use in hard if RULES[use.rule].alone)
         self.alone_ctx = None if not alone else DayContext(
             ctx.date, ctx.mode, ctx.work_start, ctx.work_end, (), ctx.tz,
-            ctx.working_day, alone, ctx.default_start, ctx.default_end,
+            ctx.working_day, alone, ctx.default_start, ctx.default_end, ctx.day_off,
         )  # fmt: skip
 
     def after(self, block: Block) -> list[Violation]:
