@@ -111,6 +111,26 @@ def test_an_occurrence_placed_by_hand_on_a_day_off_stays_in_view(cli: CliRunner)
     assert "✓ Std" in cli("list").stdout  # done work stays in view (and in the figures)
 
 
+def test_a_removed_routine_takes_its_future_crossings_with_it(cli: CliRunner) -> None:
+    # forced over a meeting, then removed: the occurrences it crossed with are gone, so
+    # are their recorded crossings; one kept by hand (edited) keeps its own
+    cli("add", "Meet 10:00-11:00 #work", "--date", "2026-11-26")
+    cli("add", "Meet 10:00-11:00 #work", "--date", "2026-12-01")
+    gym = cli("routine", "add", "Gym 10:00-10:30 #personal", "--every", "weekdays",
+              "--from", "2026-11-26", "--force").stdout.strip()  # fmt: skip
+
+    def crossings(month: str) -> int:
+        days = json.loads(cli("month", "--date", month, "--json").stdout)["days"]
+        return sum(d["crossings"] for d in days)
+
+    assert crossings("2026-11-26") >= 2 and crossings("2026-12-01") >= 2
+    cli("edit", f"{gym}@2026-12-01", "--title", "Gym class", "--force")
+    assert cli("routine", "rm", gym).returncode == 0  # not begun: deleted outright
+    assert crossings("2026-11-26") == 0
+    kept = json.loads(cli("check", "--date", "2026-12-01", "--json").stdout)
+    assert {c["block"] for c in kept["planned_crossings"]} == {f"{gym}@2026-12-01"}
+
+
 def test_days_off_week_and_month(cli: CliRunner) -> None:
     cli("routine", "add", "Standup 9:00-9:15 #work", "--every", "weekdays")
     off = cli("off", "2026-11-26", "2026-11-27", "--note", "Holiday in Lisbon")

@@ -19,7 +19,7 @@ from flowday.domain.errors import InputError, NotFoundError, RefusedError
 from flowday.domain.frozen import Record, define, field, replace
 from flowday.domain.model import Block, Day, new_id, stamp
 from flowday.domain.recurrence import parse_every
-from flowday.domain.routines import Routine
+from flowday.domain.routines import OCCURRENCE_MARK, Routine
 from flowday.domain.text import clean_text
 from flowday.domain.timeparse import check_exists
 from flowday.domain.wallclock import fmt_date
@@ -202,9 +202,29 @@ def remove_routine(planner: Planner, routine_id: str) -> Routine:
         ended = ended_routine(old, planner.today(), planner.now())
         if ended is None:
             txn.delete_routine(old.id)
-            return old
-        txn.put_routine(ended)
-        return ended
+        else:
+            txn.put_routine(ended)
+        _forget_crossings(txn, old, planner.today())
+        return ended or old
+
+
+def _forget_crossings(txn: Transaction, routine: Routine, since: pendulum.Date) -> None:
+    """The crossings a forced routine recorded for its occurrences from ``since`` on, once
+    those occurrences are gone (the routine removed): they will cross nothing, and left
+    behind they would count in ``month``, ``check`` and ``stats``. An occurrence kept as a
+    stored block (edited by hand) keeps its crossing."""
+    prefix = f"{routine.id}{OCCURRENCE_MARK}"
+    date, last = since, max(since, routine.first).add(days=HORIZON_DAYS)
+    while date <= last:
+        day = txn.day(date)
+        if any(c.block.startswith(prefix) for c in day.crossings):
+            shown = {b.id for b in txn.blocks_on(date)}
+            kept = tuple(
+                c for c in day.crossings if not c.block.startswith(prefix) or c.block in shown
+            )
+            if kept != day.crossings:
+                txn.put_day(replace(day, crossings=kept))
+        date = date.add(days=1)
 
 
 def ended_routine(routine: Routine, today: pendulum.Date, now: pendulum.DateTime) -> Routine | None:
