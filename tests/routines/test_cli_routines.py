@@ -215,6 +215,41 @@ def test_a_routine_exports_as_one_event_with_the_same_occurrences(planner: Plann
     assert len(offs) == 1 and not hasattr(offs[0].start, "hour")
 
 
+def test_an_export_says_which_of_its_exdates_are_skips(planner: Planner, tmp_path: Path) -> None:
+    """Into a fresh store (no days off, no modes set yet): the skips come back, and only
+    they; a day off or a day in another mode is an EXDATE for other calendars, never a skip
+    here; a hand edit past the exported range is not turned into one either."""
+    first, last = pendulum.date(2026, 11, 25), pendulum.date(2026, 12, 31)
+    standup = use.add_routine(planner, "Standup 9:00-9:15 #work", "weekdays").routine
+    school = use.add_routine(planner, "School 15:00-15:30 #personal", "weekdays",
+                             modes=["integration"]).routine  # fmt: skip
+    assert standup is not None and school is not None
+    planner.set_mode(pendulum.date(2026, 12, 9), "integration")
+    planner.remove_block(f"{school.id}@2026-12-09")  # a skip on a day in its mode
+    planner.remove_block(f"{standup.id}@2026-11-27")
+    planner.edit_block(f"{standup.id}@2027-01-05", start=9 * 60 + 30, end=9 * 60 + 45)
+    set_days_off(planner, pendulum.date(2026, 12, 24), pendulum.date(2026, 12, 28))
+    calendar = exporting.export_calendar(planner, first, last)
+    path = tmp_path / "mine.ics"
+    path.write_bytes(calendar.to_ical())
+    fresh = Planner(Store(tmp_path / "fresh"), planner.config, planner.clock)
+    import_calendar(fresh, path, first=first, last=last)
+    back = {r.id: r for r in fresh.store.routines()}
+    assert back[standup.id].skipped == {"2026-11-27"}  # not the days off
+    assert back[school.id].skipped == {"2026-12-09"}  # kept, though no day there is in its mode
+    assert not back[standup.id].edited  # past the range: neither skipped nor edited here
+    set_days_off(fresh, pendulum.date(2026, 12, 24), pendulum.date(2026, 12, 28), clear=True)
+    assert [b.routine for b in fresh.store.blocks_on(pendulum.date(2026, 12, 28))] == [standup.id]
+    # an export without that list (an older flowday): skips read from the EXDATEs on days
+    # the routine is shown in the store importing it
+    for event in calendar.walk("VEVENT"):
+        event.pop("X-FLOWDAY-SKIPPED", None)
+    path.write_bytes(calendar.to_ical())
+    older = Planner(Store(tmp_path / "older"), planner.config, planner.clock)
+    import_calendar(older, path, first=first, last=last)
+    assert {r.id: r for r in older.store.routines()}[school.id].skipped == frozenset()
+
+
 def test_a_flowday_export_imports_back_as_routines(planner: Planner, tmp_path: Path) -> None:
     """Into another store: the routines again (ids, skips, hand edits, modes), the same
     blocks shown; into the store it came from: nothing doubled. Another calendar's

@@ -39,6 +39,7 @@ from flowday.domain.wallclock import MINUTES_PER_DAY, fmt_date, parse_iso_date
 
 ToDatetime = Callable[[pendulum.DateTime], dt.datetime]  # exporting's: TZID + VTIMEZONE
 ROUTINE_PROPERTY = "X-FLOWDAY-ROUTINE"  # on a routine's series: the routine's id
+SKIPPED_PROPERTY = "X-FLOWDAY-SKIPPED"  # its skipped dates (YYYY-MM-DD,...; "none")
 
 
 def routine_events(
@@ -75,11 +76,16 @@ def routine_events(
             overrides.append(_override(routine, date, block, tz, now, to_datetime))
             covered.add(block.id)
             overridden.add(date)
-        # an edited date without its override (the block is elsewhere, or gone) is excluded
-        excepted = map(parse_iso_date, routine.skipped | routine.edited)
-        excluded = {*excepted, *hidden} - overridden
+        # an edited date in the range without its override (the block is elsewhere, or
+        # gone) is excluded; one past the range is not this file's to say
+        edited = (d for d in map(parse_iso_date, routine.edited) if first <= d <= last)
+        excluded = {*map(parse_iso_date, routine.skipped), *edited, *hidden} - overridden
         covered.update(occurrence_id(routine.id, d) for d in rule_dates if d not in excluded)
-        events.append(series_event(routine, rule_dates[0], last, excluded, tz, now, to_datetime))
+        series = series_event(routine, rule_dates[0], last, excluded, tz, now, to_datetime)
+        # which EXDATEs are skips (the rest are days off and days in other modes, which
+        # come back when the day changes): a flowday import keeps exactly these
+        series.add(SKIPPED_PROPERTY, ",".join(sorted(routine.skipped)) or "none")
+        events.append(series)
         events.extend(overrides)
     return events, covered
 
@@ -231,6 +237,23 @@ def _local_date(value: object, tz: Zone) -> pendulum.Date:
     raise ValueError(f"not a date: {value!r}")
 
 
+def _skips(
+    planner: Planner, master: icalendar.Component, routine: Routine, tz: Zone
+) -> set[pendulum.Date]:
+    """The routine's skipped dates: as its export listed them (``X-FLOWDAY-SKIPPED``), or
+    from a file without that list (an older export), its EXDATEs on days the routine is
+    shown here (one on a day in another mode, or a day off for a work routine, is no skip:
+    the occurrence comes back when the day changes)."""
+    listed = text_of(master, SKIPPED_PROPERTY).strip()
+    if listed:
+        return set() if listed == "none" else {parse_iso_date(d) for d in listed.split(",")}
+    occurrences = RoutineOccurrences(planner.config)
+    excluded = {_local_date(value.dt, tz) for prop in as_list(master.get("EXDATE"))
+                for value in getattr(prop, "dts", [])}  # fmt: skip
+    days = planner.store.days_between(min(excluded), max(excluded)) if excluded else {}
+    return {d for d in excluded if occurrences.shown_on(routine, d, days)}
+
+
 def _read_routine(
     planner: Planner,
     master: icalendar.Component,
@@ -262,13 +285,7 @@ def _read_routine(
         modes=tuple(m.strip() for m in modes), created=now, updated=now,
     )  # fmt: skip
     routine = replace(routine, text=quick_add_text(routine.occurrence(first)))
-    # an EXDATE on a day the routine is not shown anyway (a day in another mode, a day off
-    # for a work routine) is not a skip: the occurrence comes back when the day changes
-    occurrences = RoutineOccurrences(planner.config)
-    excluded = {_local_date(value.dt, tz) for prop in as_list(master.get("EXDATE"))
-                for value in getattr(prop, "dts", [])}  # fmt: skip
-    days = planner.store.days_between(min(excluded), max(excluded)) if excluded else {}
-    skipped = {d for d in excluded if occurrences.shown_on(routine, d, days)}
+    skipped = _skips(planner, master, routine, tz)
     edited, replaced_dates = [], set()
     for override in overrides:
         replaced = _local_date(dt_value(override, "RECURRENCE-ID"), tz)
