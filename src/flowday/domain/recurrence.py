@@ -129,12 +129,15 @@ class Repeat(Record):
         return (date.day - 1) // 7 + 1 == self.nth
 
     def first_on_or_after(self, start: pendulum.Date) -> pendulum.Date | None:
-        """The rule's first date from ``start`` on (used once, when a routine is made: the
-        stored DTSTART is that date, so exporters that count DTSTART as an occurrence agree
-        with it); None when none comes within a few years."""
+        """The first date from ``start`` on that the rule names, counting its weeks or months
+        from that date (used once, when a routine is made: the stored DTSTART is that date,
+        so exporters that count DTSTART as an occurrence agree with it). "Every other
+        Monday" made on a Tuesday starts the next Monday, not a fortnight later, as it would
+        if its first week were the one holding ``start``. None when none comes within a
+        few years."""
         date = start
         for _ in range(366 * 5):
-            if self.matches(date, start):
+            if self.matches(date, date):
                 return date
             date = date.add(days=1)
         return None
