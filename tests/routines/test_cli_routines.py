@@ -250,6 +250,23 @@ def test_an_export_says_which_of_its_exdates_are_skips(planner: Planner, tmp_pat
     assert {r.id: r for r in older.store.routines()}[school.id].skipped == frozenset()
 
 
+def test_an_occurrence_moved_past_the_clock_gap_imports_back_as_the_routine(
+    planner: Planner, tmp_path: Path
+) -> None:
+    # 02:30 does not exist on 2027-03-28 in Berlin: flowday shows 03:30-04:00; a calendar
+    # library expands that day with no length, which made the import a day note besides it
+    first, last = pendulum.date(2027, 3, 27), pendulum.date(2027, 3, 29)
+    early = use.add_routine(planner, "Early 2:30-3:00 #personal", "day", start=first).routine
+    assert early is not None
+    path = tmp_path / "gap.ics"
+    path.write_bytes(exporting.export_calendar(planner, first, last).to_ical())
+    for store in (planner, Planner(Store(tmp_path / "fresh"), planner.config, planner.clock)):
+        import_calendar(store, path, first=first, last=last)
+        gap_day = pendulum.date(2027, 3, 28)
+        assert store.store.day(gap_day).imported_notes == ()
+        assert [b.span for b in store.store.blocks_on(gap_day)] == ["03:30-04:00"]
+
+
 def test_a_flowday_export_imports_back_as_routines(planner: Planner, tmp_path: Path) -> None:
     """Into another store: the routines again (ids, skips, hand edits, modes), the same
     blocks shown; into the store it came from: nothing doubled. Another calendar's

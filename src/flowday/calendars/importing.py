@@ -183,7 +183,9 @@ def import_events(
     # flowday's own days off come back as days off (judged with the blocks: work planned
     # on one is a crossing, recorded, never refused); every other all-day event is a note
     days_off = {n.date: _off_note(n.text) for n in expansion.notes if n.day_off}
-    notes = [n for n in expansion.notes if not n.day_off]
+    # a routine's occurrences are its own, never notes (one that calendars make of no
+    # length, as on the day the clocks skip its time, is no note either)
+    notes = [n for n in expansion.notes if not n.day_off and n.uid not in as_routines]
     dates |= set(days_off)
     with planner.store.transaction() as txn:
         stored = {r.id for r in txn.routines()}
