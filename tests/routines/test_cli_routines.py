@@ -256,13 +256,18 @@ def test_an_occurrence_moved_past_the_clock_gap_imports_back_as_the_routine(
     # 02:30 does not exist on 2027-03-28 in Berlin: flowday shows 03:30-04:00; a calendar
     # library expands that day with no length, which made the import a day note besides it
     first, last = pendulum.date(2027, 3, 27), pendulum.date(2027, 3, 29)
-    early = use.add_routine(planner, "Early 2:30-3:00 #personal", "day", start=first).routine
+    gap_day = pendulum.date(2027, 3, 28)
+    early = use.add_routine(planner, "Early 2:30-3:00 #personal", "day", start=first,
+                            until=gap_day).routine  # fmt: skip
     assert early is not None
     path = tmp_path / "gap.ics"
-    path.write_bytes(exporting.export_calendar(planner, first, last).to_ical())
+    calendar = exporting.export_calendar(planner, first, last)
+    path.write_bytes(calendar.to_ical())
+    # its UNTIL is that day's 02:30 as calendars read it (03:30): the last one is kept
+    expanded = recurring_ical_events.of(calendar).between((2027, 3, 27), (2027, 3, 30))
+    assert sorted(e["DTSTART"].dt.day for e in expanded) == [27, 28]
     for store in (planner, Planner(Store(tmp_path / "fresh"), planner.config, planner.clock)):
         import_calendar(store, path, first=first, last=last)
-        gap_day = pendulum.date(2027, 3, 28)
         assert store.store.day(gap_day).imported_notes == ()
         assert [b.span for b in store.store.blocks_on(gap_day)] == ["03:30-04:00"]
 

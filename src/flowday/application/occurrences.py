@@ -88,13 +88,13 @@ def _at_wall_clock(block: Block, tz: Zone) -> Block:
         check_exists(block.date, block.start, block.end, tz)
         return block
     except InputError:
-        start = _existing(block.date, block.start, tz)
+        start = rfc_minute(block.date, block.start, tz)
         # a start moved past the gap keeps its length; an end in the gap moves past it
-        end = max(_existing(block.date, block.end, tz), start + block.end - block.start)
+        end = max(rfc_minute(block.date, block.end, tz), start + block.end - block.start)
         return replace(block, start=start, end=min(end, MINUTES_PER_DAY))
 
 
-def _existing(date: pendulum.Date, minute: int, tz: Zone) -> int:
+def rfc_minute(date: pendulum.Date, minute: int, tz: Zone) -> int:
     """``minute`` on ``date``; a time the clocks skip read with the offset before the gap
     (RFC 5545, as calendars read the exported series: 02:30 → 03:30), not where they land."""
     try:

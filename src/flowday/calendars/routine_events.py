@@ -22,7 +22,7 @@ import icalendar
 import pendulum
 from icalendar import Event
 
-from flowday.application.occurrences import RoutineOccurrences
+from flowday.application.occurrences import RoutineOccurrences, rfc_minute
 from flowday.application.planner import Planner
 from flowday.application.routines import quick_add_text
 from flowday.calendars.expansion import local_moment, sphere_of, wall_minutes
@@ -108,9 +108,10 @@ def series_event(
     if routine.modes:
         until = min(until or last, last)
     if until is not None:
-        # UNTIL in UTC (RFC 5545, with a zoned DTSTART): the last day's start, inclusive
-        rule["UNTIL"] = [instant(until, routine.start, tz, exact=False).in_timezone("UTC").naive()
-                         .replace(tzinfo=dt.UTC)]  # fmt: skip
+        # UNTIL in UTC (RFC 5545, with a zoned DTSTART): the last day's start, inclusive,
+        # read as calendars read it on a day the clocks skip it (02:30 is 03:30 then)
+        last_start = instant(until, rfc_minute(until, routine.start, tz), tz, exact=False)
+        rule["UNTIL"] = [last_start.in_timezone("UTC").naive().replace(tzinfo=dt.UTC)]
     event.add("RRULE", rule)
     for date in sorted(excluded):
         if date >= start:
