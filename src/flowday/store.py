@@ -1567,6 +1567,13 @@ class Transaction:
             found = self.store.occurrences.visible(date, date, found, day, routines)
         return sorted(found, key=lambda b: (b.start, b.end))
 
+    def stored_block(self, block_id: str) -> Block | None:
+        """The block stored under ``block_id`` (an occurrence only once edited by hand)."""
+        found = self.store._find_stored_block(block_id)  # locate without the lock
+        if found is None:
+            return None
+        return self._month(self.store.month_path(found.date)).block(block_id)
+
     def find_block(self, block_id: str) -> Block | None:
         found = self.store.find_block(block_id)  # locate without the lock; confirm under it
         if found is None:

@@ -53,3 +53,31 @@ def test_a_block_that_is_already_an_occurrence_is_not_made_a_routine(planner: Pl
     with pytest.raises(InputError, match="already an occurrence"):
         use.routine_from_block(planner, f"{routine.id}@{TODAY}", "day")
     assert len(planner.store.routines()) == 1
+
+
+@pytest.mark.parametrize("changes", [{"date": TODAY.add(days=1), "start": 600, "end": 615},
+                                     {"start": 555, "end": 570}],
+                         ids=["moved to the next day", "retimed"])  # fmt: skip
+def test_an_undone_first_edit_of_an_occurrence_leaves_one_occurrence(
+    planner: Planner, changes: dict[str, object]
+) -> None:
+    # the edit stored a copy and marked the date edited; undone, the copy goes and the
+    # routine makes the occurrence again: never the copy and the occurrence both
+    routine = use.add_routine(planner, "Standup 9:00-9:15 #work", "weekdays").routine
+    assert routine is not None
+    occurrence = f"{routine.id}@{TODAY}"
+    days = [TODAY, TODAY.add(days=1)]
+    history = History(planner)
+    history.record("edit", days, lambda: planner.edit_block(occurrence, **changes))
+
+    def shown() -> list[tuple[str, str]]:
+        return [(b.id, b.span) for day in days for b in planner.store.blocks_on(day)]
+
+    edited = shown()
+    history.undo()
+    assert shown() == [(occurrence, "09:00-09:15"), (f"{routine.id}@{days[1]}", "09:00-09:15")]
+    (back,) = planner.store.routines()
+    assert not back.edited and not back.skipped
+    assert planner.store.find_block(occurrence) == planner.store.blocks_on(TODAY)[0]
+    history.redo()
+    assert shown() == edited

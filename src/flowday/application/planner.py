@@ -3,7 +3,7 @@ are enforced the same way from both. Domain + store, no UI."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import pendulum
@@ -872,21 +872,37 @@ class Planner:
                     delete=lambda current: txn.delete_routine(current.id),
                 )
 
+            # occurrences the routines made before the change (not stored): a change that
+            # stored one (moved, retimed) is undone by removing the stored copy, so the
+            # routine makes it again, not by storing a copy of what it made
+            made_before = _made_occurrences(old.values(), before.routines or [])
+            made_after = _made_occurrences(new.values(), after.routines or [])
+
             def find_block(block_id: str) -> Block | None:
-                # an occurrence the routines just brought back is made in this
-                # transaction (txn.find_block locates through what is committed)
+                # a stored copy first (one the change stored, maybe on another date); else
+                # an occurrence the routines just brought back, made in this transaction
+                # (txn.find_block locates through what is committed)
                 occurrence = parse_occurrence_id(block_id)
                 if occurrence is not None:
+                    stored = txn.stored_block(block_id)
+                    if stored is not None:
+                        return stored
                     made = [b for b in txn.blocks_on(occurrence[1]) if b.id == block_id]
                     if made:
                         return made[0]
+                    # one the change left made, hidden now that its routine marks the date
+                    # edited again (a redo of a first edit): that is what is changed back
+                    return txn.find_block(block_id) or made_after.get(block_id)
                 return txn.find_block(block_id)
 
+            def put_block(block: Block, current: Block | None) -> None:
+                if current is not None and made_before.get(block.id) == block:
+                    txn.delete_block(current.id, current.date, skip=False)
+                else:
+                    txn.put_block(block, previous_date=current.date if current else None)
+
             _revert_records(
-                old, new, find_block,
-                put=lambda block, current: txn.put_block(
-                    block, previous_date=current.date if current else None
-                ),
+                old, new, find_block, put=put_block,
                 delete=lambda current: txn.delete_block(current.id, current.date),
             )  # fmt: skip
             for key, day in before.days.items():
@@ -910,6 +926,18 @@ class Planner:
 _T = TypeVar("_T", Block, Day, Task, Routine)
 _O = TypeVar("_O")  # what a scheduling request stands for (an inbox task, a carried block)
 _R = TypeVar("_R", Block, Task, Routine)
+
+
+def _made_occurrences(blocks: Iterable[Block], routines: Sequence[Routine]) -> dict[str, Block]:
+    """The ``blocks`` that are occurrences their routine made (not edited by hand)."""
+    edited = {r.id: r.edited for r in routines}
+    made = {}
+    for block in blocks:
+        routine_id, date = parse_occurrence_id(block.id) or ("", None)
+        hand_edited = edited.get(routine_id)  # None: not an occurrence of a known routine
+        if date and hand_edited is not None and date.to_date_string() not in hand_edited:
+            made[block.id] = block
+    return made
 
 
 def _revert_records(
