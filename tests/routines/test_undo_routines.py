@@ -9,7 +9,7 @@ from flowday.application import routines as use
 from flowday.application.history import History
 from flowday.application.planner import Planner
 from flowday.domain.errors import InputError
-from flowday.domain.model import Sphere
+from flowday.domain.model import Outcome, Sphere
 
 TODAY = pendulum.date(2026, 11, 25)
 
@@ -81,3 +81,19 @@ def test_an_undone_first_edit_of_an_occurrence_leaves_one_occurrence(
     assert planner.store.find_block(occurrence) == planner.store.blocks_on(TODAY)[0]
     history.redo()
     assert shown() == edited
+
+
+def test_a_done_block_made_a_routine_stays_done(planner: Planner) -> None:
+    # its first occurrence is the block: what happened to it (done, when) is kept
+    block = planner.add_block(TODAY, title="Focus", start=600, end=660,
+                              sphere=Sphere.WORK).block  # fmt: skip
+    assert block is not None
+    planner.edit_block(block.id, outcome=Outcome.DONE, actual_start=610, actual_end=670)
+    made = use.routine_from_block(planner, block.id, "weekdays").routine
+    assert made is not None
+    (first,) = planner.store.blocks_on(TODAY)
+    assert first.routine == made.id and first.outcome is Outcome.DONE
+    assert first.actual == (610, 670)
+    (routine,) = planner.store.routines()
+    assert routine.edited == {TODAY.to_date_string()}  # kept as a stored occurrence
+    assert planner.store.blocks_on(TODAY.add(days=1))[0].outcome is Outcome.PLANNED

@@ -84,6 +84,16 @@ def routine_from_block(
         if routine.first == block.date:
             txn.delete_block(block.id, block.date)
         crossed = _judged(planner, txn, [], [routine], routine.first, force=force)
+        if routine.first == block.date:
+            # what the block says beyond the routine's template (done or skipped, when it
+            # ran, its notes) stays on it: the first occurrence is stored, edited by hand
+            first = replace(
+                routine.occurrence(block.date), notes=block.notes, outcome=block.outcome,
+                actual_start=block.actual_start, actual_end=block.actual_end,
+                remind=block.remind,
+            )  # fmt: skip
+            if first != routine.occurrence(block.date):
+                txn.put_block(first)
     return RoutineResult(routine, crossed=crossed)
 
 
