@@ -42,7 +42,8 @@ def _month_work(month: MonthScreen, date: pendulum.Date) -> int:
 
 
 async def test_week_month_and_routine_keys(seeded: Planner, paste, wait_for) -> None:
-    """One start (each costs ~0.6 s CPU). W opens the week on today with today's selection;
+    """One start (each costs ~0.6 s CPU). W opens the week on today with the day view's
+    selection;
     h/l/j/k move it; L/H move a block to another day (refused → cross anyway → recorded);
     u undoes; m/M switch a day's or the week's mode; ] the next week; enter opens a day.
     M: the month, moved by day and week, enter opens a day. R: the selected block made a
@@ -56,9 +57,12 @@ async def test_week_month_and_routine_keys(seeded: Planner, paste, wait_for) -> 
                       force=True)  # fmt: skip
     app = FlowdayApp(planner, TODAY)
     async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.press("W")
+        await pilot.press("j", "W")  # the day view's selection (Deep work) is the week's
         week = app.screen
         assert isinstance(week, WeekScreen) and week.day_index == 2
+        deep = next(b for b in planner.store.blocks_on(TODAY) if b.title == "Deep work")
+        assert week.block_id == deep.id
+        await pilot.press("k")
         grid = week.query_one(WeekGrid)
         assert grid.columns[0].summary.date == monday
         width, cw = grid.scrollable_content_region.width, grid.column_width()

@@ -1336,7 +1336,9 @@ class MainScreen(Screen[None]):
     def action_week_view(self) -> None:
         from flowday.tui.screens.week import WeekScreen
 
-        self.app.push_screen(WeekScreen(self, self.date), lambda _: self.reload())
+        selected = self.selected
+        week = WeekScreen(self, self.date, selected.id if selected else None)
+        self.app.push_screen(week, lambda _: self.reload())
 
     @reports_failures
     def action_month_view(self) -> None:

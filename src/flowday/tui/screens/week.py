@@ -120,13 +120,14 @@ class WeekScreen(Screen[None]):
                 tooltip="Fit the waking days to the screen"),
     ]  # fmt: skip
 
-    def __init__(self, main: MainScreen, date: pendulum.Date) -> None:
+    def __init__(self, main: MainScreen, date: pendulum.Date, block_id: str | None = None) -> None:
+        """``block_id``: the day view's selection, selected here too (else the day's first)."""
         super().__init__()
         self.main = main
         self.planner = main.planner
         self.monday, _ = week_of(date)
         self.day_index = (date - self.monday).days
-        self.block_id: str | None = None
+        self.block_id = block_id
         self.columns: list[WeekColumn] = []
         self._work = 0  # the week's work minutes, for the title
         self.seen: tuple[float, ...] = ()  # what the day view's poll compares (OpenView)
