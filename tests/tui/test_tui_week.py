@@ -55,6 +55,10 @@ async def test_week_month_and_routine_keys(seeded: Planner, paste, wait_for) -> 
     planner.add_block(monday, title="Sprint", start=600, end=660, sphere=Sphere.WORK)
     planner.add_block(monday, title="Dentist", start=600, end=645, sphere=Sphere.PERSONAL,
                       force=True)  # fmt: skip
+    next_monday = pendulum.date(2026, 11, 30)
+    for title, start in (("Early", 480), ("Catch-up", 780)):
+        planner.add_block(next_monday, title=title, start=start, end=start + 15,
+                          sphere=Sphere.PERSONAL, force=True)  # fmt: skip
     app = FlowdayApp(planner, TODAY)
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.press("j", "W")  # the day view's selection (Deep work) is the week's
@@ -133,6 +137,12 @@ async def test_week_month_and_routine_keys(seeded: Planner, paste, wait_for) -> 
         await pilot.press("u")  # the week's switch undone as one change
         await pilot.pause()
         assert planner.mode_of(planner.store.day(TODAY)) == "integration"
+        # past Sunday into the next week: still the block nearest in time (Sunday's
+        # Brunch at 11:00 → Monday's 13:00, not its first, at 08:00)
+        await pilot.press("l", "l", "l", "l", "l")
+        catch_up = next(b for b in planner.store.blocks_on(next_monday) if b.start == 780)
+        assert week.monday == next_monday and week.block_id == catch_up.id
+        await pilot.press("h", "h", "h", "h", "h")  # back to Wednesday
         await pilot.press("right_square_bracket")
         assert week.monday == pendulum.date(2026, 11, 30) and week.block_id is None
         await pilot.press("left_square_bracket", "l", "enter")  # Thursday

@@ -243,13 +243,13 @@ class WeekScreen(Screen[None]):
     def action_day(self, step: int) -> None:
         """The next/previous day (into the next/previous week at the ends); the block
         nearest in time to the one selected."""
-        index = self.day_index + step
+        here = next((b for b in self.day_blocks if b.id == self.block_id), None)  # before
+        index = self.day_index + step  # the week changes: its blocks are gone after
         if not 0 <= index < 7:
             self.monday = self.monday.add(weeks=step)
             index %= 7
             self.day_index = index
             self.reload()
-        here = next((b for b in self.day_blocks if b.id == self.block_id), None)
         target = self.columns[index].blocks
         chosen = None
         if target:
