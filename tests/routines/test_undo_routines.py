@@ -97,3 +97,36 @@ def test_a_done_block_made_a_routine_stays_done(planner: Planner) -> None:
     (routine,) = planner.store.routines()
     assert routine.edited == {TODAY.to_date_string()}  # kept as a stored occurrence
     assert planner.store.blocks_on(TODAY.add(days=1))[0].outcome is Outcome.PLANNED
+
+
+def test_a_block_whose_day_hides_the_new_routine_stays_on_its_day(planner: Planner) -> None:
+    # R with modes the day is not in (or a work block on a day off): the routine's first
+    # occurrence would be hidden there, so the block stays as it is, never vanishes
+    pickup = planner.add_block(TODAY, title="Pickup", start=1050, end=1080,
+                               sphere=Sphere.PERSONAL).block  # fmt: skip
+    assert pickup is not None
+    made = use.routine_from_block(planner, pickup.id, "weekdays", modes=["integration"])
+    assert made.routine is not None
+    assert planner.store.blocks_on(TODAY) == [pickup]
+    planner.set_mode(TODAY, "integration")  # the day in its mode: both, the block and it
+    assert {b.title for b in planner.store.blocks_on(TODAY)} == {"Pickup"}
+    assert len(planner.store.blocks_on(TODAY)) == 2
+
+
+def test_undoing_a_routine_crossed_anyway_takes_its_crossings(planner: Planner) -> None:
+    # what the planner's R records its undo over: every judged day
+    block = planner.add_block(TODAY, title="Review", start=600, end=660,
+                              sphere=Sphere.WORK).block  # fmt: skip
+    thursday = TODAY.add(days=1)
+    planner.add_block(thursday, title="Other", start=630, end=690, sphere=Sphere.WORK)
+    assert block is not None
+    history = History(planner)
+    days = [TODAY.add(days=i) for i in range(use.HORIZON_DAYS)]
+
+    def make() -> object:
+        return use.routine_from_block(planner, block.id, "weekdays", force=True)
+
+    history.record("make routine", days, make)
+    assert planner.store.day(thursday).crossings
+    history.undo()
+    assert planner.store.routines() == [] and not planner.store.day(thursday).crossings

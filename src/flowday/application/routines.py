@@ -14,6 +14,7 @@ from collections.abc import Mapping, Sequence
 
 import pendulum
 
+from flowday.application.occurrences import RoutineOccurrences
 from flowday.application.planner import Planner, Verdict
 from flowday.domain.errors import InputError, NotFoundError, RefusedError
 from flowday.domain.frozen import Record, define, field, replace
@@ -81,10 +82,16 @@ def routine_from_block(
     routine = _new_routine(planner, quick_add_text(block), every, start=start, until=until,
                            modes=modes)  # fmt: skip
     with planner.store.transaction() as txn:
-        if routine.first == block.date:
+        # the block is the first occurrence when the routine shows on its day (not a day
+        # in another mode, nor a day off for a work routine): else it stays as it is
+        day = {block.date.to_date_string(): txn.day(block.date)}
+        takes_over = routine.first == block.date and RoutineOccurrences(planner.config).shown_on(
+            routine, block.date, day
+        )
+        if takes_over:
             txn.delete_block(block.id, block.date)
         crossed = _judged(planner, txn, [], [routine], routine.first, force=force)
-        if routine.first == block.date:
+        if takes_over:
             # what the block says beyond the routine's template (done or skipped, when it
             # ran, its notes) stays on it: the first occurrence is stored, edited by hand
             first = replace(

@@ -190,7 +190,7 @@ def open_routine(main: MainScreen, block: Block) -> None:
                     planner, block.id, form.every or "", until=form.until,
                     modes=form.modes or (), force=force,
                 ),
-                dates=[block.date], after=done,
+                dates=_judged_days(max(block.date, planner.today())), after=done,
             )  # fmt: skip
             return
         main.change(
@@ -199,7 +199,13 @@ def open_routine(main: MainScreen, block: Block) -> None:
                 planner, routine.id, text=form.text, every=form.every, until=form.until,
                 no_until=form.no_until, modes=form.modes, start=form.first, force=force,
             ),
-            dates=[form.first], after=done,
+            dates=_judged_days(form.first), after=done,
         )  # fmt: skip
 
     main.app.push_screen(RoutineScreen(block, routine, planner.today()), chosen)
+
+
+def _judged_days(first: pendulum.Date) -> list[pendulum.Date]:
+    """The days a routine change is judged on (and may record crossings on, when crossed
+    anyway): undo puts back what the change did on every one of them."""
+    return [first.add(days=i) for i in range(use.HORIZON_DAYS)]
