@@ -97,7 +97,7 @@ class RoutineScreen(GuardedForm[RoutineForm]):
             else:
                 assert self.routine is not None
                 title = f"Routine {self.routine.id}: {describe(self.routine)}"
-            yield Label(literal(title), classes="dialog-title")
+            yield Static(literal(title), classes="dialog-title")  # wraps: a long repeat
             yield Label("What (quick-add text)")
             yield Input(values["text"], id="routine-text", compact=True, disabled=making)
             yield Label("Repeats every")
@@ -107,14 +107,14 @@ class RoutineScreen(GuardedForm[RoutineForm]):
             with Horizontal(classes="row"):
                 if not making:
                     with Vertical():
-                        yield Label("Change from (this and following)")
+                        yield Label("From (this and later)")  # 24 columns at 80
                         yield Input(values["from"], id="routine-from", compact=True)
                 with Vertical():
-                    yield Label("Until (empty: open-ended)")
+                    yield Label("Until (empty: no end)")
                     yield Input(values["until"], placeholder="YYYY-MM-DD", id="routine-until",
                                 compact=True)  # fmt: skip
                 with Vertical():
-                    yield Label("Only in modes (empty: all)")
+                    yield Label("Modes (empty: all)")
                     yield Input(values["modes"], placeholder="e.g. integration",
                                 id="routine-modes", compact=True)  # fmt: skip
             yield Static("", id="routine-error", classes="error")
