@@ -201,6 +201,13 @@ async def test_week_month_and_routine_keys(seeded: Planner, paste, wait_for) -> 
         every.focus()
         every.value = ""
         await paste(pilot, "mon,wed,fri")  # this and following, from today
+        for field, bad, said in (("until", "2026-11-01", "Until 2026-11-01 is before"),
+                                 ("modes", "nosuch", "unknown mode 'nosuch'")):  # fmt: skip
+            dialog.query_one(f"#routine-{field}").value = bad
+            await pilot.press("enter")  # said in the dialog, which keeps what was typed
+            assert app.screen is dialog and said in str(dialog.query_one("#routine-error").render())
+            assert every.value == "mon,wed,fri"
+            dialog.query_one(f"#routine-{field}").value = ""
         await pilot.press("enter")
         await pilot.pause()
         (changed,) = planner.store.routines()

@@ -32,6 +32,7 @@ from flowday.tui.screens.guarded import GuardedForm
 from flowday.tui.text import literal
 
 if TYPE_CHECKING:
+    from flowday.application.planner import Planner
     from flowday.tui.screens.main import MainScreen
 
 FIELDS = ("text", "every", "from", "until", "modes")
@@ -70,10 +71,11 @@ class RoutineScreen(GuardedForm[RoutineForm]):
         Binding("escape", "cancel", "Cancel", id="routine_cancel", tooltip="Change nothing"),
     ]
 
-    def __init__(self, block: Block, routine: Routine | None, today: pendulum.Date) -> None:
+    def __init__(self, planner: Planner, block: Block, routine: Routine | None) -> None:
         super().__init__()
-        self.block, self.routine, self.today = block, routine, today
-        self.start = max(block.date, today)
+        self.planner = planner
+        self.block, self.routine, self.today = block, routine, planner.today()
+        self.start = max(block.date, self.today)
 
     def initial_values(self) -> dict[str, str]:
         routine = self.routine
@@ -145,6 +147,7 @@ class RoutineScreen(GuardedForm[RoutineForm]):
         until_text = typed["until"].strip()
         until = parse_date(until_text, self.today) if until_text else None
         modes = [m.strip() for m in typed["modes"].split(",") if m.strip()]
+        self._check(typed["text"], first, until, modes)
         if self.routine is None:
             return RoutineForm(None, every, first, until, False, modes)
         changed = {name for name in FIELDS if typed.get(name, "") != initial[name]} - {"from"}
@@ -158,6 +161,23 @@ class RoutineScreen(GuardedForm[RoutineForm]):
             no_until="until" in changed and until is None,
             modes=modes if "modes" in changed else None,
         )
+
+    def _check(
+        self, text: str, first: pendulum.Date, until: pendulum.Date | None, modes: list[str]
+    ) -> None:
+        """What the change would refuse, said here, so the dialog stays with what was
+        typed (the change itself checks it all again)."""
+        if self.routine is not None and first < self.today:
+            raise InputError(f"From {first.to_date_string()} is in the past: a change starts "
+                             "today or later")  # fmt: skip
+        if until is not None and until < first:
+            raise InputError(f"Until {until.to_date_string()} is before "
+                             f"{first.to_date_string()}, where it starts")  # fmt: skip
+        unknown = [m for m in modes if m not in self.planner.modes()]
+        if unknown:
+            raise InputError(f"unknown mode {unknown[0]!r} (modes: "
+                             f"{', '.join(self.planner.modes())})")  # fmt: skip
+        self.planner.parse_block_text(text, day=self.planner.store.day(first))
 
 
 def open_routine(main: MainScreen, block: Block) -> None:
@@ -202,7 +222,7 @@ def open_routine(main: MainScreen, block: Block) -> None:
             dates=_judged_days(form.first), after=done,
         )  # fmt: skip
 
-    main.app.push_screen(RoutineScreen(block, routine, planner.today()), chosen)
+    main.app.push_screen(RoutineScreen(planner, block, routine), chosen)
 
 
 def _judged_days(first: pendulum.Date) -> list[pendulum.Date]:
