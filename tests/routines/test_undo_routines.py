@@ -121,7 +121,7 @@ def test_undoing_a_routine_crossed_anyway_takes_its_crossings(planner: Planner) 
     planner.add_block(thursday, title="Other", start=630, end=690, sphere=Sphere.WORK)
     assert block is not None
     history = History(planner)
-    days = [TODAY.add(days=i) for i in range(use.HORIZON_DAYS)]
+    days = use.judged_days(TODAY)
 
     def make() -> object:
         return use.routine_from_block(planner, block.id, "weekdays", force=True)

@@ -94,12 +94,12 @@ def routine_from_block(
         if takes_over:
             # what the block says beyond the routine's template (done or skipped, when it
             # ran, its notes) stays on it: the first occurrence is stored, edited by hand
+            made = routine.occurrence(block.date)
             first = replace(
-                routine.occurrence(block.date), notes=block.notes, outcome=block.outcome,
+                made, notes=block.notes, outcome=block.outcome, remind=block.remind,
                 actual_start=block.actual_start, actual_end=block.actual_end,
-                remind=block.remind,
             )  # fmt: skip
-            if first != routine.occurrence(block.date):
+            if first != made:
                 txn.put_block(first)
     return RoutineResult(routine, crossed=crossed)
 
@@ -293,6 +293,12 @@ def _modes(planner: Planner, modes: Sequence[str]) -> tuple[str, ...]:
     return names
 
 
+def judged_days(begin: pendulum.Date) -> list[pendulum.Date]:
+    """The days a routine change from ``begin`` is judged on, and may record crossings on
+    when crossed anyway (the planner's undo of it covers them all)."""
+    return [begin.add(days=i) for i in range(HORIZON_DAYS)]
+
+
 def _judged(
     planner: Planner,
     txn: Transaction,
@@ -305,7 +311,7 @@ def _judged(
     """Write the routine change, then judge each day of the horizon it touches with
     :meth:`Planner.judge`: refused (nothing written: the transaction is left by the
     error) unless ``force``, which records the crossings on each day."""
-    last = begin.add(days=HORIZON_DAYS - 1)
+    last = begin.add(days=HORIZON_DAYS - 1)  # the last of judged_days(begin)
     dates = sorted({d for r in (*olds, *news) for d in r.dates(begin, last)})
     before = {d: txn.blocks_on(d) for d in dates}
     for old in olds:

@@ -210,7 +210,8 @@ def open_routine(main: MainScreen, block: Block) -> None:
                     planner, block.id, form.every or "", until=form.until,
                     modes=form.modes or (), force=force,
                 ),
-                dates=_judged_days(max(block.date, planner.today())), after=done,
+                dates=use.judged_days(_first_day(form.every or "", block, planner)),
+                after=done,
             )  # fmt: skip
             return
         main.change(
@@ -219,13 +220,13 @@ def open_routine(main: MainScreen, block: Block) -> None:
                 planner, routine.id, text=form.text, every=form.every, until=form.until,
                 no_until=form.no_until, modes=form.modes, start=form.first, force=force,
             ),
-            dates=_judged_days(form.first), after=done,
+            dates=use.judged_days(form.first), after=done,
         )  # fmt: skip
 
     main.app.push_screen(RoutineScreen(planner, block, routine), chosen)
 
 
-def _judged_days(first: pendulum.Date) -> list[pendulum.Date]:
-    """The days a routine change is judged on (and may record crossings on, when crossed
-    anyway): undo puts back what the change did on every one of them."""
-    return [first.add(days=i) for i in range(use.HORIZON_DAYS)]
+def _first_day(every: str, block: Block, planner: Planner) -> pendulum.Date:
+    """Where a routine made from ``block`` starts (its judged days count from there)."""
+    start = max(block.date, planner.today())
+    return parse_every(every, start).first_on_or_after(start) or start
