@@ -21,7 +21,7 @@ from flowday.config import Config
 from flowday.domain.errors import InputError
 from flowday.domain.frozen import replace
 from flowday.domain.model import Block, Day, Sphere
-from flowday.domain.routines import Routine
+from flowday.domain.routines import Routine, occurrence_id
 from flowday.domain.timeparse import Zone, check_exists, day_length, instant
 from flowday.domain.wallclock import MINUTES_PER_DAY
 
@@ -49,7 +49,7 @@ class RoutineOccurrences:
         date, not outside its routine's modes (switching back brings it back as it was).
         Moved to another date, or on a day off, it is a block someone placed: shown, and
         judged like any other (a day off refuses it unless forced), never silently hidden."""
-        if block.id.partition("@")[2] != block.date.to_date_string():
+        if block.id != occurrence_id(routine.id, block.date):
             return True
         return not routine.modes or self.mode_on(block.date, days) in routine.modes
 
